@@ -1,0 +1,141 @@
+"""In-process protoc (grpcio-tools): compiles .proto files to a FileDescriptorSet.
+
+Users install no protoc and no buf. Compile errors come back as findings with
+file:line:column, never as exceptions.
+
+Why the fd-2 dance: protoc's C++ code writes its diagnostics straight to file descriptor 2,
+so redirecting `sys.stderr` catches nothing. We point fd 2 at a temporary file for the call.
+That is process-global, so calls are serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.findings import Finding, Severity
+
+_LOCK = threading.Lock()
+_DIAG = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
+_FILE_DIAG = re.compile(r"^(?P<file>[^:\n]+?): (?P<msg>.*)$")
+
+
+@dataclass
+class CompileResult:
+    descriptor_set: bytes | None  # serialized FileDescriptorSet (imports and source info included)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.descriptor_set is not None
+
+
+def wkt_include() -> str:
+    """Folder with google/protobuf/*.proto; protoc.main() does not add it by itself."""
+    import grpc_tools
+
+    return str(Path(grpc_tools.__file__).parent / "_proto")
+
+
+def compile_protos(
+    proto_root: Path,
+    files: Sequence[str] | None = None,
+    *,
+    rel_prefix: str = "",
+    extra_args: Sequence[str] = (),
+) -> CompileResult:
+    """Compile `files` (paths relative to `proto_root`; default: every .proto below it).
+
+    `rel_prefix` is prepended to file names in findings so they read as repository paths
+    (e.g. "proto/"). `extra_args` lets callers add plugin outputs (codegen).
+    """
+    from grpc_tools import protoc
+
+    proto_root = proto_root.resolve()
+    if files is None:
+        files = sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
+    if not files:
+        return CompileResult(None, [_finding("PROTO_NO_FILES", rel_prefix.rstrip("/"), 0, 0,
+                                             f"no .proto files under {rel_prefix or proto_root}")])
+    with tempfile.TemporaryDirectory(prefix="wb-protoc-") as tmp:
+        out = os.path.join(tmp, "set.binpb")
+        args = [
+            "protoc",
+            f"-I{proto_root}",
+            f"-I{wkt_include()}",
+            "--include_imports",
+            "--include_source_info",
+            f"--descriptor_set_out={out}",
+            *extra_args,
+            *files,
+        ]
+        code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
+        findings = parse_diagnostics(diagnostics, rel_prefix, strip=f"{proto_root}/")
+        if code != 0:
+            if not any(f.severity is Severity.ERROR for f in findings):
+                findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
+                                         diagnostics.strip() or f"protoc exited with {code}"))
+            return CompileResult(None, findings)
+        with open(out, "rb") as fh:
+            return CompileResult(fh.read(), findings)
+
+
+def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    with _LOCK, tempfile.TemporaryFile(mode="w+b") as sink:
+        saved = os.dup(2)
+        try:
+            os.dup2(sink.fileno(), 2)
+            code = int(call())
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        sink.seek(0)
+        return code, sink.read().decode("utf-8", "replace")
+
+
+def parse_diagnostics(text: str, rel_prefix: str = "", strip: str = "") -> list[Finding]:
+    """Turn protoc's `file:line:col: message` lines into findings (protoc counts from 1)."""
+    findings: list[Finding] = []
+
+    def rel(name: str) -> str:
+        return _rel(name.removeprefix(strip) if strip else name, rel_prefix)
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        m = _DIAG.match(line)
+        if m:
+            msg = m["msg"]
+            is_warning = msg.startswith("warning:")
+            msg = msg.removeprefix("warning:").strip()
+            findings.append(
+                Finding(
+                    Severity.WARNING if is_warning else Severity.ERROR,
+                    "PROTO_COMPILE",
+                    rel(m["file"]),
+                    int(m["line"]),
+                    msg,
+                    int(m["col"]),
+                )
+            )
+            continue
+        m = _FILE_DIAG.match(line)
+        if m and not m["file"].startswith("--"):
+            findings.append(_finding("PROTO_COMPILE", rel(m["file"]), 0, 0, m["msg"]))
+        else:
+            findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0, line))
+    return findings
+
+
+def _rel(name: str, prefix: str) -> str:
+    return name if not prefix or name.startswith(prefix) or name.startswith("google/") else prefix + name
+
+
+def _finding(rule: str, file: str, line: int, col: int, msg: str) -> Finding:
+    return Finding(Severity.ERROR, rule, file, line, msg, col)

@@ -1,0 +1,372 @@
+"""An index over a FileDescriptorSet: every file, message, field, enum, service and extension by name.
+
+The rules compare two of these. Elements keep their source path so findings get buf's line and column
+straight from protoc's source info, and they resolve the few protoreflect notions buf's rules use
+(field kind with delimited encoding, cardinality, presence, closed enums, JSON format, UTF-8 validation)
+from syntax or editions features, since the Python descriptor pool is not used (it would reject two
+trees that define the same names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from google.protobuf import descriptor_pb2 as pb
+
+FDP = pb.FieldDescriptorProto
+
+# Source-path field numbers (descriptor.proto), named so paths read as what they point at.
+FILE_MESSAGE, FILE_ENUM, FILE_SERVICE, FILE_EXTENSION, FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX = 4, 5, 6, 7, 8, 2, 12
+MSG_FIELD, MSG_NESTED, MSG_ENUM, MSG_EXTENSION, MSG_OPTIONS, MSG_ONEOF = 2, 3, 4, 6, 7, 8
+ENUM_VALUE, ENUM_OPTIONS = 2, 3
+SERVICE_METHOD = 2
+FEATURES_IN = {"file": 50, "message": 12, "field": 21, "enum": 7, "oneof": 1}
+
+MESSAGE_RANGE_MAX = 536870911
+MESSAGE_SET_RANGE_MAX = 2147483646
+ENUM_RANGE_MAX = 2147483647
+
+# Edition defaults for the features the rules read (FeatureSet enum numbers).
+# field_presence: 1 EXPLICIT, 2 IMPLICIT, 3 LEGACY_REQUIRED; enum_type: 1 OPEN, 2 CLOSED;
+# utf8_validation: 2 VERIFY, 3 NONE; message_encoding: 1 LENGTH_PREFIXED, 2 DELIMITED;
+# json_format: 1 ALLOW, 2 LEGACY_BEST_EFFORT.
+_DEFAULTS = {
+    "proto2": {"field_presence": 1, "enum_type": 2, "utf8_validation": 3, "message_encoding": 1, "json_format": 2},
+    "proto3": {"field_presence": 2, "enum_type": 1, "utf8_validation": 2, "message_encoding": 1, "json_format": 1},
+    "editions": {"field_presence": 1, "enum_type": 1, "utf8_validation": 2, "message_encoding": 1, "json_format": 1},
+}
+UTF8_NAMES = {2: "VERIFY", 3: "NONE"}
+JSON_FORMAT_NAMES = {1: "ALLOW", 2: "LEGACY_BEST_EFFORT"}
+
+KIND_NAMES = {
+    FDP.TYPE_DOUBLE: "double", FDP.TYPE_FLOAT: "float", FDP.TYPE_INT64: "int64", FDP.TYPE_UINT64: "uint64",
+    FDP.TYPE_INT32: "int32", FDP.TYPE_FIXED64: "fixed64", FDP.TYPE_FIXED32: "fixed32", FDP.TYPE_BOOL: "bool",
+    FDP.TYPE_STRING: "string", FDP.TYPE_GROUP: "group", FDP.TYPE_MESSAGE: "message", FDP.TYPE_BYTES: "bytes",
+    FDP.TYPE_UINT32: "uint32", FDP.TYPE_ENUM: "enum", FDP.TYPE_SFIXED32: "sfixed32",
+    FDP.TYPE_SFIXED64: "sfixed64", FDP.TYPE_SINT32: "sint32", FDP.TYPE_SINT64: "sint64",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int  # 1-based, as buf prints
+    column: int
+    end_line: int
+    end_column: int
+
+
+class FileInfo:
+    def __init__(self, proto: pb.FileDescriptorProto, target: bool) -> None:
+        self.proto = proto
+        self.path = proto.name
+        self.package = proto.package
+        self.target = target
+        self.syntax = proto.syntax or "proto2"
+        if self.syntax not in _DEFAULTS:
+            self.syntax = "editions"
+        self.messages: list[MessageInfo] = []  # all, nested included, in declaration order
+        self.enums: list[EnumInfo] = []
+        self.services: list[ServiceInfo] = []
+        self.extensions: list[FieldInfo] = []
+        self.features = _merge(_DEFAULTS[self.syntax], proto.options.features, self.syntax)
+
+    @cached_property
+    def _spans(self) -> dict[tuple[int, ...], Span]:
+        spans: dict[tuple[int, ...], Span] = {}
+        for loc in self.proto.source_code_info.location:
+            key = tuple(loc.path)
+            if key in spans:
+                continue
+            s = loc.span
+            if len(s) == 3:
+                spans[key] = Span(s[0] + 1, s[1] + 1, s[0] + 1, s[2] + 1)
+            elif len(s) == 4:
+                spans[key] = Span(s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1)
+        return spans
+
+    @cached_property
+    def comments(self) -> dict[tuple[int, ...], str]:
+        """Leading + trailing comments per element path (for inline exemptions)."""
+        out: dict[tuple[int, ...], str] = {}
+        for loc in self.proto.source_code_info.location:
+            text = loc.leading_comments + loc.trailing_comments
+            if text:
+                out.setdefault(tuple(loc.path), text)
+        return out
+
+    def span(self, path: tuple[int, ...] | None) -> Span | None:
+        if path is None:
+            return None
+        return self._spans.get(path)
+
+    @property
+    def options(self) -> pb.FileOptions:
+        return self.proto.options
+
+
+class MessageInfo:
+    def __init__(self, file: FileInfo, proto: pb.DescriptorProto, path: tuple[int, ...],
+                 parent: MessageInfo | None) -> None:
+        self.file = file
+        self.proto = proto
+        self.path = path
+        self.parent = parent
+        self.name = proto.name
+        self.nested_name = f"{parent.nested_name}.{proto.name}" if parent else proto.name
+        self.full_name = f"{file.package}.{self.nested_name}" if file.package else self.nested_name
+        scope = parent.features if parent else file.features
+        self.features = _merge(scope, proto.options.features, file.syntax)
+        self.is_map_entry = proto.options.map_entry
+        self.fields: list[FieldInfo] = []
+        self.oneofs: list[OneofInfo] = []
+
+    @cached_property
+    def fields_by_number(self) -> dict[int, FieldInfo]:
+        return {f.number: f for f in self.fields}
+
+    @cached_property
+    def fields_by_name(self) -> dict[str, FieldInfo]:
+        return {f.name: f for f in self.fields}
+
+    @property
+    def reserved_names(self) -> list[str]:
+        return list(self.proto.reserved_name)
+
+    def reserved_ranges(self) -> list[tuple[int, int]]:
+        """Inclusive ranges (descriptor ends are exclusive for messages)."""
+        return [(r.start, r.end - 1) for r in self.proto.reserved_range]
+
+    def extension_ranges(self) -> list[tuple[int, int]]:
+        return [(r.start, r.end - 1) for r in self.proto.extension_range]
+
+    @property
+    def range_max(self) -> int:
+        return MESSAGE_SET_RANGE_MAX if self.proto.options.message_set_wire_format else MESSAGE_RANGE_MAX
+
+
+class OneofInfo:
+    def __init__(self, message: MessageInfo, proto: pb.OneofDescriptorProto, index: int) -> None:
+        self.message = message
+        self.proto = proto
+        self.name = proto.name
+        self.index = index
+        self.path = (*message.path, MSG_ONEOF, index)
+        self.features = _merge(message.features, proto.options.features, message.file.syntax)
+        self.synthetic = False  # set once fields are known (proto3 optional)
+
+
+class FieldInfo:
+    def __init__(self, file: FileInfo, proto: pb.FieldDescriptorProto, path: tuple[int, ...],
+                 message: MessageInfo | None, scope: MessageInfo | None) -> None:
+        self.file = file
+        self.proto = proto
+        self.path = path
+        self.message = message  # containing message (None for extensions)
+        self.scope = scope  # message an extension is declared in, if any
+        self.name = proto.name
+        self.number = proto.number
+        self.extendee = proto.extendee.lstrip(".") if proto.HasField("extendee") else ""
+        prefix = scope.full_name if scope else file.package
+        self.full_name = f"{prefix}.{proto.name}" if prefix else proto.name
+        parent_features = message.features if message else (scope.features if scope else file.features)
+        self.oneof: OneofInfo | None = None
+        if message is not None and proto.HasField("oneof_index") and proto.oneof_index < len(message.oneofs):
+            self.oneof = message.oneofs[proto.oneof_index]
+            parent_features = self.oneof.features
+        self.features = _merge(parent_features, proto.options.features, file.syntax)
+
+    @property
+    def type_name(self) -> str:
+        return self.proto.type_name
+
+    @property
+    def is_repeated(self) -> bool:
+        return self.proto.label == FDP.LABEL_REPEATED
+
+    def kind(self, schema: Schema) -> int:
+        """protoreflect's Kind: a length-prefixed message under DELIMITED encoding is a group."""
+        t = self.proto.type
+        if t == FDP.TYPE_MESSAGE and self.features["message_encoding"] == 2 and not self.is_map(schema):
+            return FDP.TYPE_GROUP
+        return t
+
+    def kind_pretty(self, schema: Schema) -> str:
+        k = self.kind(schema)
+        if k == FDP.TYPE_GROUP and self.file.syntax != "proto2":
+            return "message (delimited encoding)"
+        return KIND_NAMES.get(k, str(k))
+
+    def is_map(self, schema: Schema) -> bool:
+        if not self.is_repeated or self.proto.type != FDP.TYPE_MESSAGE:
+            return False
+        target = schema.messages.get(self.proto.type_name.lstrip("."))
+        return bool(target and target.is_map_entry)
+
+    def is_required(self) -> bool:
+        return self.proto.label == FDP.LABEL_REQUIRED or self.features["field_presence"] == 3
+
+    def has_presence(self) -> bool:
+        if self.is_repeated:
+            return False
+        if self.extendee:
+            return True
+        if self.proto.type in (FDP.TYPE_MESSAGE, FDP.TYPE_GROUP) or self.oneof is not None:
+            return True
+        return self.features["field_presence"] != 2
+
+    def cardinality(self, schema: Schema) -> str:
+        if self.is_repeated:
+            return "map" if self.is_map(schema) else "repeated"
+        if self.is_required():
+            return "required"
+        return "optional with explicit presence" if self.has_presence() else "optional with implicit presence"
+
+    def description(self, with_name: bool = True) -> str:
+        """buf's `Field "1" with name "a" on message "A"` wording."""
+        name = self.full_name if self.extendee else self.name
+        named = f' with name "{name}"' if with_name else ""
+        if self.extendee:
+            return f'Extension "{self.number}"{named} on message "{self.extendee}"'
+        assert self.message is not None
+        return f'Field "{self.number}"{named} on message "{self.message.name}"'
+
+
+class EnumInfo:
+    def __init__(self, file: FileInfo, proto: pb.EnumDescriptorProto, path: tuple[int, ...],
+                 parent: MessageInfo | None) -> None:
+        self.file = file
+        self.proto = proto
+        self.path = path
+        self.parent = parent
+        self.name = proto.name
+        self.nested_name = f"{parent.nested_name}.{proto.name}" if parent else proto.name
+        self.full_name = f"{file.package}.{self.nested_name}" if file.package else self.nested_name
+        scope = parent.features if parent else file.features
+        self.features = _merge(scope, proto.options.features, file.syntax)
+
+    @cached_property
+    def values_by_number(self) -> dict[int, dict[str, tuple[int, pb.EnumValueDescriptorProto]]]:
+        """number -> name -> (index, value); several names per number with allow_alias."""
+        out: dict[int, dict[str, tuple[int, pb.EnumValueDescriptorProto]]] = {}
+        for i, v in enumerate(self.proto.value):
+            out.setdefault(v.number, {})[v.name] = (i, v)
+        return out
+
+    @cached_property
+    def values_by_name(self) -> dict[str, int]:
+        return {v.name: v.number for v in self.proto.value}
+
+    def value_path(self, index: int) -> tuple[int, ...]:
+        return (*self.path, ENUM_VALUE, index)
+
+    def reserved_ranges(self) -> list[tuple[int, int]]:
+        return [(r.start, r.end) for r in self.proto.reserved_range]  # inclusive already
+
+    @property
+    def is_closed(self) -> bool:
+        return self.features["enum_type"] == 2
+
+
+class ServiceInfo:
+    def __init__(self, file: FileInfo, proto: pb.ServiceDescriptorProto, index: int) -> None:
+        self.file = file
+        self.proto = proto
+        self.path = (FILE_SERVICE, index)
+        self.name = proto.name
+        self.full_name = f"{file.package}.{proto.name}" if file.package else proto.name
+        self.methods = {m.name: (i, m) for i, m in enumerate(proto.method)}
+
+    def method_path(self, index: int) -> tuple[int, ...]:
+        return (*self.path, SERVICE_METHOD, index)
+
+
+@dataclass
+class Schema:
+    """Every element of one side, by the keys buf pairs them on."""
+
+    files: dict[str, FileInfo] = field(default_factory=dict)  # target files only, by path
+    all_files: dict[str, FileInfo] = field(default_factory=dict)
+    messages: dict[str, MessageInfo] = field(default_factory=dict)  # by full name, imports included
+    enums: dict[str, EnumInfo] = field(default_factory=dict)
+    services: dict[str, ServiceInfo] = field(default_factory=dict)
+
+    def target_messages(self) -> Iterator[MessageInfo]:
+        for f in self.files.values():
+            yield from f.messages
+
+    def target_enums(self) -> Iterator[EnumInfo]:
+        for f in self.files.values():
+            yield from f.enums
+
+    def target_services(self) -> Iterator[ServiceInfo]:
+        for f in self.files.values():
+            yield from f.services
+
+    def target_extensions(self) -> Iterator[FieldInfo]:
+        for f in self.files.values():
+            yield from f.extensions
+
+
+def build_schema(fds: pb.FileDescriptorSet, targets: set[str] | None = None) -> Schema:
+    """Index `fds`; only files in `targets` (default: all) are compared, the rest only resolve types."""
+    schema = Schema()
+    for proto in fds.file:
+        info = FileInfo(proto, targets is None or proto.name in targets)
+        schema.all_files[info.path] = info
+        if info.target:
+            schema.files[info.path] = info
+        _index_file(schema, info)
+    return schema
+
+
+def _index_file(schema: Schema, file: FileInfo) -> None:
+    proto = file.proto
+    for i, m in enumerate(proto.message_type):
+        _index_message(schema, file, m, (FILE_MESSAGE, i), None)
+    for i, e in enumerate(proto.enum_type):
+        _add_enum(schema, EnumInfo(file, e, (FILE_ENUM, i), None))
+    for i, s in enumerate(proto.service):
+        svc = ServiceInfo(file, s, i)
+        file.services.append(svc)
+        schema.services[svc.full_name] = svc
+    for i, x in enumerate(proto.extension):
+        file.extensions.append(FieldInfo(file, x, (FILE_EXTENSION, i), None, None))
+
+
+def _add_enum(schema: Schema, enum: EnumInfo) -> None:
+    enum.file.enums.append(enum)
+    schema.enums[enum.full_name] = enum
+
+
+def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, path: tuple[int, ...],
+                   parent: MessageInfo | None) -> None:
+    msg = MessageInfo(file, proto, path, parent)
+    file.messages.append(msg)
+    schema.messages[msg.full_name] = msg
+    msg.oneofs = [OneofInfo(msg, o, i) for i, o in enumerate(proto.oneof_decl)]
+    for i, f in enumerate(proto.field):
+        fi = FieldInfo(file, f, (*path, MSG_FIELD, i), msg, None)
+        msg.fields.append(fi)
+        if f.proto3_optional and fi.oneof is not None:
+            fi.oneof.synthetic = True
+    for i, n in enumerate(proto.nested_type):
+        _index_message(schema, file, n, (*path, MSG_NESTED, i), msg)
+    for i, e in enumerate(proto.enum_type):
+        _add_enum(schema, EnumInfo(file, e, (*path, MSG_ENUM, i), msg))
+    for i, x in enumerate(proto.extension):
+        file.extensions.append(FieldInfo(file, x, (*path, MSG_EXTENSION, i), None, msg))
+
+
+_FEATURE_NAMES = ("field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format")
+
+
+def _merge(parent: dict[str, int], features: pb.FeatureSet, syntax: str) -> dict[str, int]:
+    """Feature resolution: only editions files may set features; the rest use syntax defaults."""
+    if syntax != "editions":
+        return parent
+    changed = {n: getattr(features, n) for n in _FEATURE_NAMES if features.HasField(n)}
+    if not changed:
+        return parent
+    return {**parent, **changed}

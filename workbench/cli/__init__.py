@@ -1,0 +1,1 @@
+"""Command-line shell over the core: argument parsing and output formats only."""

@@ -1,0 +1,198 @@
+"""`workbench.toml`: typed, frozen configuration. Unknown keys are findings, never crashes.
+
+Layout (every section optional):
+
+    [workbench]            proto = "proto", migrations = "sql", fixtures = "seeders",
+                           lock_timeout = "5s", connect_timeout = 3
+    [domains]              Core = ["User", "Role"], ...   (entity grouping in the UI)
+    [mapping]              exclude_messages = [...], exclude_tables = [...]
+    [mapping.tables]       MessageName = "table_name"
+    [mapping.columns.Msg]  field_name = "column_name"
+    [databases.NAME]       url = "${ENV_VAR}" (empty: a database on the embedded server),
+                           protected = false, read_only = false, migrations = ["000", "002"]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from workbench.findings import Finding, Severity
+
+CONFIG_FILE = "workbench.toml"
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    name: str
+    url: str = ""  # raw, may hold ${VARS}; "" means a database on the embedded server
+    protected: bool = False
+    read_only: bool = False
+    migrations: tuple[str, ...] | None = None  # versions this database owns; None: all
+
+    @property
+    def embedded(self) -> bool:
+        return not self.url
+
+    def resolved_url(self) -> str:
+        """The URL with ${VARS} substituted; raises KeyError naming a missing variable."""
+        def sub(m: re.Match[str]) -> str:
+            value = os.environ.get(m[1])
+            if value is None:
+                raise KeyError(m[1])
+            return value
+
+        return _ENV.sub(sub, self.url)
+
+
+@dataclass(frozen=True)
+class MappingConfig:
+    exclude_messages: frozenset[str] = frozenset()
+    exclude_tables: frozenset[str] = frozenset()
+    tables: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    columns: MappingProxyType[str, MappingProxyType[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    proto_dir: str = "proto"
+    migrations_dir: str = "sql"
+    fixtures_dir: str = "seeders"
+    lock_timeout: str = "5s"
+    connect_timeout: float = 3.0
+    domains: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    mapping: MappingConfig = field(default_factory=MappingConfig)
+    databases: tuple[DatabaseConfig, ...] = ()
+    raw: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def database(self, name: str) -> DatabaseConfig | None:
+        return next((d for d in self.databases if d.name == name), None)
+
+    def domain_of(self, message: str) -> str:
+        for domain, members in self.domains.items():
+            if message in members:
+                return domain
+        return "Other"
+
+
+_KNOWN = {
+    "workbench": {"proto", "migrations", "fixtures", "lock_timeout", "connect_timeout"},
+    "mapping": {"exclude_messages", "exclude_tables", "tables", "columns"},
+    "database": {"url", "protected", "read_only", "migrations"},
+}
+# Sections other parts of the workbench read themselves (codegen options, keymap, ...).
+_FOREIGN_SECTIONS = {"codegen", "keymap", "seeds", "breaking", "lint"}
+
+
+def load_config(root: Path) -> tuple[Config, list[Finding]]:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(), []
+    findings: list[Finding] = []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        m = _TOML_POS.search(str(exc))
+        line, col = (int(m[1]), int(m[2])) if m else (0, 0)
+        msg = _TOML_POS.sub("", str(exc)).strip()
+        return Config(), [Finding(Severity.ERROR, "CONFIG_SYNTAX", CONFIG_FILE, line, msg, col)]
+
+    text_lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(key: str) -> int:
+        pattern = re.compile(rf"^\s*(\[\s*)?[\w.\"]*\b{re.escape(key)}\b")
+        return next((i for i, ln in enumerate(text_lines, 1) if pattern.match(ln)), 0)
+
+    def bad(rule: str, key: str, msg: str) -> None:
+        findings.append(Finding(Severity.ERROR, rule, CONFIG_FILE, line_of(key), msg))
+
+    def unknown(section: str, table: dict[str, Any], known: set[str]) -> None:
+        for key in table:
+            if key not in known:
+                findings.append(Finding(Severity.WARNING, "CONFIG_UNKNOWN_KEY", CONFIG_FILE, line_of(key),
+                                        f"unknown key '{key}' in [{section}]"))
+
+    for key in data:
+        if key not in {"workbench", "domains", "mapping", "databases"} | _FOREIGN_SECTIONS:
+            findings.append(Finding(Severity.WARNING, "CONFIG_UNKNOWN_KEY", CONFIG_FILE, line_of(key),
+                                    f"unknown section [{key}]"))
+
+    wb = _table(data.get("workbench"), "workbench", bad)
+    unknown("workbench", wb, _KNOWN["workbench"])
+    kwargs: dict[str, Any] = {}
+    for key, attr in (("proto", "proto_dir"), ("migrations", "migrations_dir"), ("fixtures", "fixtures_dir"),
+                      ("lock_timeout", "lock_timeout")):
+        if key in wb:
+            if isinstance(wb[key], str):
+                kwargs[attr] = wb[key]
+            else:
+                bad("CONFIG_TYPE", key, f"[workbench] {key} must be a string")
+    if "connect_timeout" in wb:
+        if isinstance(wb["connect_timeout"], int | float) and wb["connect_timeout"] > 0:
+            kwargs["connect_timeout"] = float(wb["connect_timeout"])
+        else:
+            bad("CONFIG_TYPE", "connect_timeout", "[workbench] connect_timeout must be a positive number")
+
+    domains: dict[str, tuple[str, ...]] = {}
+    for name, members in _table(data.get("domains"), "domains", bad).items():
+        if isinstance(members, list) and all(isinstance(m, str) for m in members):
+            domains[name] = tuple(members)
+        else:
+            bad("CONFIG_TYPE", name, f"[domains] {name} must be a list of message names")
+
+    mp = _table(data.get("mapping"), "mapping", bad)
+    unknown("mapping", mp, _KNOWN["mapping"])
+    mapping = MappingConfig(
+        exclude_messages=frozenset(_str_list(mp.get("exclude_messages", []), "exclude_messages", bad)),
+        exclude_tables=frozenset(_str_list(mp.get("exclude_tables", []), "exclude_tables", bad)),
+        tables=MappingProxyType({k: v for k, v in _table(mp.get("tables"), "tables", bad).items()
+                                 if isinstance(v, str)}),
+        columns=MappingProxyType({
+            msg: MappingProxyType({f: c for f, c in cols.items() if isinstance(c, str)})
+            for msg, cols in _table(mp.get("columns"), "columns", bad).items() if isinstance(cols, dict)
+        }),
+    )
+
+    databases: list[DatabaseConfig] = []
+    for name, db in _table(data.get("databases"), "databases", bad).items():
+        if not isinstance(db, dict):
+            bad("CONFIG_TYPE", name, f"[databases.{name}] must be a table")
+            continue
+        unknown(f"databases.{name}", db, _KNOWN["database"])
+        migrations = db.get("migrations")
+        databases.append(DatabaseConfig(
+            name=name,
+            url=db.get("url", "") if isinstance(db.get("url", ""), str) else "",
+            protected=bool(db.get("protected", False)),
+            read_only=bool(db.get("read_only", False)),
+            migrations=tuple(_str_list(migrations, "migrations", bad)) if migrations is not None else None,
+        ))
+
+    config = Config(domains=MappingProxyType(domains), mapping=mapping, databases=tuple(databases),
+                    raw=MappingProxyType(data), **kwargs)
+    return config, findings
+
+
+def _table(value: Any, name: str, bad: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        bad("CONFIG_TYPE", name, f"[{name}] must be a table")
+        return {}
+    return value
+
+
+def _str_list(value: Any, name: str, bad: Any) -> list[str]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    bad("CONFIG_TYPE", name, f"{name} must be a list of strings")
+    return []

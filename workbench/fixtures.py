@@ -1,0 +1,201 @@
+"""Seed fixtures: one JSON file per table.
+
+    {
+      "table": "products",
+      "key": ["sku"],                      optional natural key; default: the primary key
+      "rows": [
+        {"id": 1, "sku": "ARN-30C-10G", ...},
+        ...
+      ]
+    }
+
+Why a hand-rolled scanner: error messages need the line of every row, which `json.load`
+throws away. We walk the top level ourselves and let `JSONDecoder.raw_decode` (C speed)
+decode each value, so a 100,000-row file costs about what `json.loads` costs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.findings import Finding, Severity
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+KNOWN_KEYS = ("table", "key", "rows", "description")
+
+
+@dataclass
+class Fixture:
+    table: str
+    rel: str  # repository-relative path
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    row_lines: list[int] = field(default_factory=list)
+    key: tuple[str, ...] | None = None
+    description: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for row in self.rows:
+            for col in row:
+                seen.setdefault(col, None)
+        return list(seen)
+
+    def rows_with_lines(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return zip(self.row_lines, self.rows, strict=True)
+
+
+class _ShapeError(Exception):
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+class _Lines:
+    """Incremental offset -> line counter (positions only grow while scanning)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            return self.text.count("\n", 0, pos) + 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
+def parse_fixture(text: str, rel: str) -> tuple[Fixture | None, list[Finding]]:
+    text = text.removeprefix("\ufeff")
+    lines = _Lines(text)
+    try:
+        return _parse(text, rel, lines), []
+    except json.JSONDecodeError as exc:
+        return None, [Finding(Severity.ERROR, "FIXTURE_JSON", rel, exc.lineno, f"invalid JSON: {exc.msg}",
+                              exc.colno)]
+    except _ShapeError as exc:
+        line = lines.at(exc.pos) if exc.pos >= 0 else 1
+        col = exc.pos - text.rfind("\n", 0, exc.pos) if exc.pos >= 0 else 0
+        return None, [Finding(Severity.ERROR, "FIXTURE_SHAPE", rel, line, exc.message, col)]
+    except RecursionError:
+        return None, [Finding(Severity.ERROR, "FIXTURE_JSON", rel, 1, "invalid JSON: nested too deeply")]
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _expect(text: str, i: int, char: str, what: str) -> int:
+    i = _skip(text, i)
+    if i >= len(text) or text[i] != char:
+        found = "end of file" if i >= len(text) else repr(text[i])
+        raise _ShapeError(f"expected {what}, found {found}", min(i, len(text)))
+    return i + 1
+
+
+def _parse(text: str, rel: str, lines: _Lines) -> Fixture:
+    i = _expect(text, 0, "{", "a JSON object with \"table\" and \"rows\"")
+    table: str | None = None
+    key: tuple[str, ...] | None = None
+    description = ""
+    rows: list[dict[str, Any]] = []
+    row_lines: list[int] = []
+    seen_rows = False
+    first = True
+    while True:
+        i = _skip(text, i)
+        if i < len(text) and text[i] == "}":
+            i += 1
+            break
+        if not first:
+            i = _expect(text, i, ",", "',' or '}'")
+            i = _skip(text, i)
+        first = False
+        key_pos = i
+        if i >= len(text) or text[i] != '"':
+            raise _ShapeError("expected a key in double quotes", i)
+        name, i = _DECODER.raw_decode(text, i)
+        i = _expect(text, i, ":", "':'")
+        i = _skip(text, i)
+        if name == "rows":
+            i = _expect(text, i, "[", "'[' starting the rows array")
+            seen_rows = True
+            i = _rows(text, i, rows, row_lines, lines)
+            continue
+        value, i = _DECODER.raw_decode(text, i)
+        if name == "table":
+            if not isinstance(value, str) or not value:
+                raise _ShapeError('"table" must be a non-empty string', key_pos)
+            table = value
+        elif name == "key":
+            if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+                raise _ShapeError('"key" must be a non-empty list of column names', key_pos)
+            key = tuple(value)
+        elif name == "description":
+            description = str(value)
+        else:
+            raise _ShapeError(f"unknown key \"{name}\" (expected one of: {', '.join(KNOWN_KEYS)})", key_pos)
+    if _skip(text, i) != len(text):
+        raise _ShapeError("unexpected content after the fixture object", _skip(text, i))
+    if table is None:
+        raise _ShapeError('missing "table"', 0)
+    if not seen_rows:
+        raise _ShapeError('missing "rows"', 0)
+    return Fixture(table=table, rel=rel, rows=rows, row_lines=row_lines, key=key, description=description)
+
+
+def _rows(text: str, i: int, rows: list[dict[str, Any]], row_lines: list[int], lines: _Lines) -> int:
+    first = True
+    while True:
+        i = _skip(text, i)
+        if i < len(text) and text[i] == "]":
+            return i + 1
+        if not first:
+            i = _expect(text, i, ",", "',' or ']' in rows")
+            i = _skip(text, i)
+        first = False
+        start = i
+        row, i = _DECODER.raw_decode(text, i)
+        if not isinstance(row, dict):
+            raise _ShapeError(f"row {len(rows) + 1} is not a JSON object", start)
+        rows.append(row)
+        row_lines.append(lines.at(start))
+
+
+def load_fixture(path: Path, rel: str) -> tuple[Fixture | None, list[Finding]]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Finding(Severity.ERROR, "FIXTURE_ENCODING", rel, 0, f"not UTF-8: {exc.reason}")]
+    except OSError as exc:
+        return None, [Finding(Severity.ERROR, "FIXTURE_READ", rel, 0, exc.strerror or str(exc))]
+    return parse_fixture(text, rel)
+
+
+def load_fixtures(fixtures_dir: Path, rel_prefix: str = "seeders/") -> tuple[list[Fixture], list[Finding]]:
+    fixtures: list[Fixture] = []
+    findings: list[Finding] = []
+    if not fixtures_dir.is_dir():
+        return [], []
+    for path in sorted(fixtures_dir.glob("*.json")):
+        fixture, more = load_fixture(path, rel_prefix + path.name)
+        findings.extend(more)
+        if fixture:
+            fixtures.append(fixture)
+    tables: dict[str, Fixture] = {}
+    for fx in fixtures:
+        other = tables.setdefault(fx.table, fx)
+        if other is not fx:
+            findings.append(Finding(Severity.ERROR, "FIXTURE_DUPLICATE_TABLE", fx.rel, 1,
+                                    f"table {fx.table} is also seeded by {other.rel}"))
+    return fixtures, findings

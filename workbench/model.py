@@ -1,0 +1,86 @@
+"""The repository as one typed model: config, protos, migrations, the schema they define, fixtures.
+
+Loading never raises on bad input: every problem becomes a finding with its location, and
+whatever could be loaded is still there (a proto that does not compile leaves `protos` empty
+but migrations and fixtures loaded).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.config import Config, load_config
+from workbench.findings import Finding
+from workbench.fixtures import Fixture, load_fixtures
+from workbench.mapping import table_for
+from workbench.migrations import Migration, load_migrations
+from workbench.protomodel import ProtoMessage, ProtoModel
+from workbench.sqlschema import SqlSchema, Table, build_schema
+
+
+@dataclass
+class Model:
+    root: Path
+    config: Config
+    protos: ProtoModel
+    descriptor_set: bytes | None
+    migrations: list[Migration]
+    schema: SqlSchema
+    fixtures: list[Fixture]
+    findings: list[Finding] = field(default_factory=list)  # load-time findings
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def entities(self) -> list[ProtoMessage]:
+        excluded = self.config.mapping.exclude_messages
+        return [m for m in self.protos.messages if m.name not in excluded]
+
+    def table_name(self, message: ProtoMessage) -> str:
+        return table_for(message.name, self.config.mapping)
+
+    def table_of(self, message: ProtoMessage) -> Table | None:
+        return self.schema.table(self.table_name(message))
+
+    def fixture_for(self, table: str) -> Fixture | None:
+        return next((f for f in self.fixtures if f.table == table), None)
+
+    def entity_for_table(self, table: str) -> ProtoMessage | None:
+        return next((m for m in self.entities if self.table_name(m) == table), None)
+
+
+def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, list[Finding]]:
+    from workbench.protoc import compile_protos
+    from workbench.protomodel import build_model
+
+    proto_root = root / config.proto_dir
+    prefix = config.proto_dir.rstrip("/") + "/"
+    if not proto_root.is_dir():
+        return ProtoModel(), None, []
+    result = compile_protos(proto_root, rel_prefix=prefix)
+    model = build_model(result.descriptor_set, prefix) if result.descriptor_set else ProtoModel()
+    for path in sorted(proto_root.rglob("*.proto")):
+        try:
+            model.sources[prefix + path.relative_to(proto_root).as_posix()] = path.read_text("utf-8", "replace")
+        except OSError:
+            pass
+    return model, result.descriptor_set, result.findings
+
+
+def load_model(root: Path) -> Model:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    config, findings = load_config(root)
+    protos, fds, more = load_protos(root, config)
+    findings += more
+    timings["compile"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    migrations, more = load_migrations(root / config.migrations_dir, config.migrations_dir.rstrip("/") + "/")
+    findings += more
+    schema, more = build_schema(migrations)
+    findings += more
+    fixtures, more = load_fixtures(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/")
+    findings += more
+    timings["load"] = time.perf_counter() - t1
+    return Model(root, config, protos, fds, migrations, schema, fixtures, findings, timings)

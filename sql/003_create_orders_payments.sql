@@ -74,7 +74,7 @@ CREATE TABLE payments (
     CONSTRAINT payments_status_check CHECK (status IN ('pending', 'authorized', 'captured', 'failed', 'refunded', 'cancelled')),
     CONSTRAINT payments_amount_minor_check CHECK (amount_minor > 0),
     CONSTRAINT payments_currency_code_check CHECK (currency_code ~ '^[A-Z]{3}$'),
-    CONSTRAINT payments_paid_at_check CHECK (status NOT IN ('captured', 'refunded') OR paid_at IS NOT NULL)
+    CONSTRAINT payments_paid_at_check CHECK (paid_at IS NOT NULL OR (status <> 'captured' AND status <> 'refunded'))
 );
 CREATE INDEX payments_order_id_idx ON payments (order_id);
 

@@ -17,7 +17,7 @@ CREATE TABLE prescriptions (
     CONSTRAINT prescriptions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT,
     CONSTRAINT prescriptions_status_check CHECK (status IN ('pending_review', 'verified', 'rejected', 'dispensed', 'expired')),
     CONSTRAINT prescriptions_valid_until_check CHECK (valid_until IS NULL OR valid_until >= issued_on),
-    CONSTRAINT prescriptions_verified_at_check CHECK (status NOT IN ('verified', 'dispensed') OR verified_at IS NOT NULL)
+    CONSTRAINT prescriptions_verified_at_check CHECK (verified_at IS NOT NULL OR (status <> 'verified' AND status <> 'dispensed'))
 );
 CREATE INDEX prescriptions_customer_id_idx ON prescriptions (customer_id);
 

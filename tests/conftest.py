@@ -1,0 +1,53 @@
+"""Test fixtures shared by every test module.
+
+- `repo_root`: this repository; `repo_copy`: a throwaway copy (proto/, sql/, seeders/, config)
+  for tests that edit or break files.
+- `pg_admin`: admin URL of a real PostgreSQL for the whole session (embedded, or DATABASE_URL).
+- `fresh_db`: a new empty database per test (its URL), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.testing import create_database, drop_database, test_server
+
+REPO = Path(__file__).resolve().parent.parent
+COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    for name in COPIED:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[str]:
+    with test_server(REPO) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_db(pg_admin: str) -> Iterator[str]:
+    name, url = create_database(pg_admin)
+    try:
+        yield url
+    finally:
+        drop_database(pg_admin, name)

@@ -1,0 +1,121 @@
+"""One proto/SQL/seed change as the report lists it, and the pair of schemas rules emit against."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from workbench.breaking.schema import FileInfo, MessageInfo, Schema
+from workbench.findings import Finding, Severity
+
+BREAKING = "breaking"
+COMPATIBLE = "compatible"
+ACCEPTED = "accepted"  # breaking, but exempted in the source with a reason
+
+
+@dataclass
+class Change:
+    rule: str
+    file: str  # where buf puts it: the changed (after) file, "" when it has none (a deleted file)
+    line: int
+    column: int
+    message: str
+    kind: str = BREAKING
+    category: str = ""
+    end_line: int = 0
+    end_column: int = 0
+    against_file: str = ""  # where the element was before
+    against_line: int = 0
+    against_column: int = 0
+    against_end_line: int = 0
+    entity: str = ""  # full name of the message/enum/service the change touches
+    note: str = ""  # rename/move explanation, exemption reason, ...
+    steps: list[str] = field(default_factory=list)  # expand/contract plan for breaking changes
+    before: str = ""  # source snippets, filled in by the report
+    after: str = ""
+
+    @property
+    def shown_file(self) -> str:
+        """A deleted file's findings still name the file (buf leaves the path empty)."""
+        return self.file or self.against_file
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def to_json(self) -> dict[str, object]:
+        data = {"rule": self.rule, "category": self.category, "kind": self.kind, "file": self.shown_file,
+                "line": self.line, "column": self.column, "message": self.message}
+        for key in ("entity", "note", "against_file", "against_line", "before", "after"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        if self.steps:
+            data["steps"] = list(self.steps)
+        return data
+
+    def to_finding(self) -> Finding:
+        severity = Severity.ERROR if self.kind == BREAKING else Severity.INFO
+        return Finding(severity, self.rule, self.shown_file, self.line, self.message, self.column,
+                       self.entity.rsplit(".", 1)[-1] if self.entity else "")
+
+    def asdict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def q(text: str) -> str:
+    """Go's %q for the plain strings that appear in proto names, options and values."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Pair:
+    """Before (against) and after (input) schemas plus the emit helper every rule uses."""
+
+    def __init__(self, before: Schema, after: Schema) -> None:
+        self.before = before
+        self.after = after
+        self.rule = ""
+        self.out: list[Change] = []
+
+    # Pairing maps over the compared (target) files only, as buf does.
+    @cached_property
+    def before_messages(self) -> dict[str, MessageInfo]:
+        return {m.full_name: m for m in self.before.target_messages()}
+
+    @cached_property
+    def after_messages(self) -> dict[str, MessageInfo]:
+        return {m.full_name: m for m in self.after.target_messages()}
+
+    def message_pairs(self) -> list[tuple[MessageInfo, MessageInfo]]:
+        after = self.after_messages
+        return [(b, after[n]) for n, b in self.before_messages.items() if n in after]
+
+    def file_pairs(self) -> list[tuple[FileInfo, FileInfo]]:
+        return [(b, self.after.files[p]) for p, b in self.before.files.items() if p in self.after.files]
+
+    def emit(self, message: str, after_file: FileInfo | None, after_paths: list[tuple[int, ...] | None],
+             before_file: FileInfo | None = None, before_paths: list[tuple[int, ...] | None] | None = None,
+             entity: str = "") -> None:
+        """Record a finding at the first after-path with source info (buf's withBackupLocation).
+
+        With no location the finding is put on line 1 of the after file, which is where buf puts it.
+        """
+        line = col = end_line = end_col = 0
+        file = ""
+        if after_file is not None:
+            file = after_file.path
+            line = col = end_line = end_col = 1
+            for path in after_paths:
+                span = after_file.span(path)
+                if span is not None:
+                    line, col, end_line, end_col = span.line, span.column, span.end_line, span.end_column
+                    break
+        change = Change(self.rule, file, line, col, message, end_line=end_line, end_column=end_col,
+                        entity=entity)
+        if before_file is not None:
+            change.against_file = before_file.path
+            for path in before_paths or []:
+                span = before_file.span(path)
+                if span is not None:
+                    change.against_line, change.against_column = span.line, span.column
+                    change.against_end_line = span.end_line
+                    break
+        self.out.append(change)

@@ -1,0 +1,109 @@
+"""Database checks on a real PostgreSQL: every migration applies in order on a scratch
+database, and each down part reverts its up part (schema after up+down equals the schema
+before). The scratch database is created on the embedded server (or the `--url` server) and
+dropped afterwards, also when something fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from workbench.findings import Finding, Severity
+from workbench.migrations import Migration
+from workbench.model import Model
+from workbench.sqltext import SqlSyntaxError, split_statements
+
+
+def admin_url_for(root: Path, url: str | None) -> str:
+    if url:
+        return url
+    from workbench.embedded import server_for
+
+    return server_for(root).ensure_running()
+
+
+def check(model: Model, admin_url: str, *, timeout: float = 3.0) -> list[Finding]:
+    """Findings of applying and reverting every migration; DatabaseError when unreachable."""
+    from psycopg import sql
+
+    from workbench.dburl import connect
+    from workbench.testing import database_url
+
+    name = f"wb_check_{uuid.uuid4().hex[:12]}"
+    with connect(admin_url, timeout=timeout) as admin:
+        try:
+            admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
+            return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
+                            f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
+    try:
+        with connect(database_url(admin_url, name), timeout=timeout, application="workbench check") as conn:
+            return apply_and_revert(conn, model.migrations)
+    finally:
+        with connect(admin_url, timeout=timeout) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:
+    from workbench.pgschema import differences, snapshot
+
+    findings: list[Finding] = []
+    before: list[dict[str, dict[str, str]]] = []
+    applied: list[Migration] = []
+    for mg in migrations:
+        state = snapshot(conn)
+        failure = run_part(conn, mg, mg.up, mg.up_line)
+        if failure:
+            findings.append(failure)
+            break  # later migrations build on this one
+        before.append(state)
+        applied.append(mg)
+    for mg, state in zip(reversed(applied), reversed(before), strict=True):
+        if not mg.down.strip():
+            continue  # reported by the loader (MIGRATION_NO_DOWN)
+        failure = run_part(conn, mg, mg.down, mg.down_line, part="down")
+        if failure:
+            findings.append(failure)
+            break
+        diff = differences(state, snapshot(conn))
+        if diff:
+            shown = "; ".join(diff[:5]) + (f"; and {len(diff) - 5} more" if len(diff) > 5 else "")
+            findings.append(Finding(Severity.ERROR, "MIGRATION_DOWN_MISMATCH", mg.rel, mg.down_line,
+                                    f"the down part does not revert the up part: {shown}"))
+            break
+    return findings
+
+
+def run_part(conn: Any, mg: Migration, text: str, base_line: int, part: str = "up") -> Finding | None:
+    """Run one part statement by statement (so an error has its line); None when it succeeded."""
+    import psycopg
+
+    rule = "SQL_SYNTAX"
+    try:
+        statements = split_statements(text, base_line)
+    except SqlSyntaxError as exc:
+        return Finding(Severity.ERROR, rule, mg.rel, exc.line, exc.message, exc.column)
+    rule = "MIGRATION_APPLY" if part == "up" else "MIGRATION_DOWN_FAILED"
+    current = None
+    try:
+        if mg.transactional:
+            with conn.transaction():
+                for current in statements:
+                    conn.execute(current.text, prepare=False)
+        else:
+            for current in statements:
+                conn.execute(current.text, prepare=False)
+    except psycopg.Error as exc:
+        line = current.line if current else base_line
+        col = current.column if current else 0
+        return Finding(Severity.ERROR, rule, mg.rel, line, f"{part} failed: {_pg_message(exc)}", col)
+    return None
+
+
+def _pg_message(exc: BaseException) -> str:
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag else None
+    text = primary or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text

@@ -66,12 +66,12 @@ def lint_file(fd, rel: str) -> list[Finding]:  # type: ignore[no-untyped-def]
         return loc is not None and bool(loc.leading_comments.strip() or loc.trailing_comments.strip())
 
     if not fd.syntax and not fd.edition:
-        at((), "SYNTAX_SPECIFIED", f'Files must have a syntax explicitly specified. If no syntax is specified, the file defaults to "proto2".')
+        at((), "SYNTAX_SPECIFIED", 'Files must have a syntax explicitly specified. If no syntax is specified, the file defaults to "proto2".')
     base = rel.rsplit("/", 1)[-1].removesuffix(".proto")
     if not _is_lower_snake(base):
         at((), "FILE_LOWER_SNAKE_CASE", f'Filename "{rel.rsplit("/", 1)[-1]}" should be lower_snake_case.proto, such as "{_to_lower_snake(base)}.proto".')
     if not fd.package:
-        at((), "PACKAGE_DEFINED", f'Files must have a package defined.')
+        at((), "PACKAGE_DEFINED", 'Files must have a package defined.')
     else:
         if not all(_LOWER_SNAKE.match(p) for p in fd.package.split(".")):
             at((_PACKAGE,), "PACKAGE_LOWER_SNAKE_CASE", f'Package name "{fd.package}" should be lower_snake.case, such as "{fd.package.lower()}".')

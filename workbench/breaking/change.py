@@ -98,11 +98,10 @@ class Pair:
 
         With no location the finding is put on line 1 of the after file, which is where buf puts it.
         """
-        line = col = end_line = end_col = 0
+        line = col = end_line = end_col = 1  # buf's position for "somewhere in this file" (or none)
         file = ""
         if after_file is not None:
             file = after_file.path
-            line = col = end_line = end_col = 1
             for path in after_paths:
                 span = after_file.span(path)
                 if span is not None:

@@ -58,8 +58,9 @@ class Span:
 
 
 class FileInfo:
-    def __init__(self, proto: pb.FileDescriptorProto, target: bool) -> None:
+    def __init__(self, proto: pb.FileDescriptorProto, target: bool, text: str = "") -> None:
         self.proto = proto
+        self.text = text  # source, when known: lets findings point where buf's compiler points
         self.path = proto.name
         self.package = proto.package
         self.target = target
@@ -71,6 +72,8 @@ class FileInfo:
         self.services: list[ServiceInfo] = []
         self.extensions: list[FieldInfo] = []
         self.features = _merge(_DEFAULTS[self.syntax], proto.options.features, self.syntax)
+        # map entry message path -> path of the map field: buf places entries (and their fields) there
+        self.map_entry_alias: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @cached_property
     def _spans(self) -> dict[tuple[int, ...], Span]:
@@ -99,7 +102,26 @@ class FileInfo:
     def span(self, path: tuple[int, ...] | None) -> Span | None:
         if path is None:
             return None
-        return self._spans.get(path)
+        found = self._spans.get(path)
+        if found is None and self.map_entry_alias:
+            for n in range(len(path), 1, -1):
+                alias = self.map_entry_alias.get(path[:n])
+                if alias is not None:
+                    return self._spans.get(alias)
+        return found
+
+    def keyword_before(self, span: Span | None, keyword: str) -> Span | None:
+        """Move a value's span back to the option keyword in front of it (`default = 5` -> `default`)."""
+        if span is None or not self.text:
+            return span
+        lines = self.text.splitlines()
+        if span.line > len(lines):
+            return span
+        line = lines[span.line - 1]
+        at = line.rfind(keyword, 0, max(span.column - 1, 0))
+        if at < 0:
+            return span
+        return Span(span.line, at + 1, span.end_line, span.end_column)
 
     @property
     def options(self) -> pb.FileOptions:
@@ -309,11 +331,13 @@ class Schema:
             yield from f.extensions
 
 
-def build_schema(fds: pb.FileDescriptorSet, targets: set[str] | None = None) -> Schema:
+def build_schema(fds: pb.FileDescriptorSet, targets: set[str] | None = None,
+                 sources: dict[str, str] | None = None) -> Schema:
     """Index `fds`; only files in `targets` (default: all) are compared, the rest only resolve types."""
     schema = Schema()
+    sources = sources or {}
     for proto in fds.file:
-        info = FileInfo(proto, targets is None or proto.name in targets)
+        info = FileInfo(proto, targets is None or proto.name in targets, sources.get(proto.name, ""))
         schema.all_files[info.path] = info
         if info.target:
             schema.files[info.path] = info
@@ -352,6 +376,12 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
         if f.proto3_optional and fi.oneof is not None:
             fi.oneof.synthetic = True
     for i, n in enumerate(proto.nested_type):
+        if n.options.map_entry:
+            entry_name = f".{msg.full_name}.{n.name}"
+            for j, f in enumerate(proto.field):
+                if f.type_name == entry_name:
+                    file.map_entry_alias[(*path, MSG_NESTED, i)] = (*path, MSG_FIELD, j)
+                    break
         _index_message(schema, file, n, (*path, MSG_NESTED, i), msg)
     for i, e in enumerate(proto.enum_type):
         _add_enum(schema, EnumInfo(file, e, (*path, MSG_ENUM, i), msg))

@@ -76,7 +76,12 @@ def field_same_cardinality(p: Pair) -> None:
 
 
 def _type_path(field: FieldInfo, schema: Schema) -> tuple[int, ...]:
-    return (*field.path, 6) if field.kind(schema) in COMPOSITE else (*field.path, 5)
+    return _type_name_path(field) if field.kind(schema) in COMPOSITE else (*field.path, 5)
+
+
+def _type_name_path(field: FieldInfo) -> tuple[int, ...]:
+    # protoc puts a group's type name on its name; buf's compiler on the `group` keyword (the type)
+    return (*field.path, 5) if field.proto.type == T.TYPE_GROUP else (*field.path, 6)
 
 
 def _changed_type(p: Pair, before: FieldInfo, after: FieldInfo, extra: str = "") -> None:
@@ -89,7 +94,7 @@ def _changed_type(p: Pair, before: FieldInfo, after: FieldInfo, extra: str = "")
 def _changed_type_name(p: Pair, before: FieldInfo, after: FieldInfo) -> None:
     p.emit(f"{after.description()} changed type from {q(before.type_name.lstrip('.'))} to "
            f"{q(after.type_name.lstrip('.'))}.",
-           after.file, [(*after.path, 6)], before.file, [(*before.path, 6)],
+           after.file, [_type_name_path(after)], before.file, [_type_name_path(before)],
            after.message.full_name if after.message else after.extendee)
 
 
@@ -195,8 +200,12 @@ def field_same_default(p: Pair) -> None:
         if old.is_zero and new.is_zero:
             continue
         if not old.equals(new):
-            _emit(p, f"{after.description()} changed default value from {old.printable} to {new.printable}.",
-                  before, after, [(7,)])
+            message = f"{after.description()} changed default value from {old.printable} to {new.printable}."
+            span = after.file.keyword_before(after.file.span((*after.path, 7)), "default")
+            _emit(p, message, before, after, [(7,)])
+            if span is not None:
+                change = p.out[-1]
+                change.line, change.column = span.line, span.column
 
 
 def _can_have_default(field: FieldInfo, schema: Schema) -> bool:

@@ -1,0 +1,126 @@
+"""buf.yaml's `breaking` section (v1beta1, v1, v2): which rules run and which findings are ignored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.breaking.bufyaml import YamlError, parse
+from workbench.breaking.catalog import BY_VERSION, RuleSpec
+
+ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
+# buf: a package is unstable when its last component is vN + alpha/beta/test (e.g. foo.v1beta1, foo.v2test)
+_UNSTABLE = re.compile(r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class BreakingConfig:
+    version: str = "v2"
+    use: list[str] = field(default_factory=lambda: ["FILE"])
+    except_: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    ignore_only: dict[str, list[str]] = field(default_factory=dict)
+    ignore_unstable_packages: bool = False
+    source: str = ""  # the buf.yaml it came from, for messages
+
+    @property
+    def specs(self) -> dict[str, RuleSpec]:
+        return BY_VERSION[self.version]
+
+    def expand(self, ids: list[str]) -> set[str]:
+        """IDs and categories to rule IDs; deprecated IDs become their replacements, as buf does."""
+        specs = self.specs
+        out: set[str] = set()
+        for item in ids:
+            if item in ALL_CATEGORIES:
+                out |= {r.id for r in specs.values() if item in r.categories and not r.deprecated}
+            elif item in specs:
+                spec = specs[item]
+                out |= set(spec.replacements) if spec.deprecated else {item}
+            else:
+                raise ConfigError(f"{self.source or 'buf.yaml'}: unknown breaking rule or category {item!r}")
+        return out
+
+    def rule_ids(self, category: str | None = None) -> list[str]:
+        use = [category] if category else self.use
+        return sorted(self.expand(use) - self.expand(self.except_))
+
+    def primary_category(self, rule_id: str) -> str:
+        """The strictest of FILE < PACKAGE < WIRE_JSON < WIRE the rule belongs to: what it still breaks."""
+        spec = self.specs.get(rule_id) or BY_VERSION["v2"].get(rule_id)
+        cats = [c for c in ("FILE", "PACKAGE", "WIRE_JSON", "WIRE") if spec and c in spec.categories]
+        return cats[-1] if cats else ""
+
+    def ignored(self, rule_id: str, path: str, package: str) -> bool:
+        if path and any(_under(path, p) for p in self.ignore):
+            return True
+        for key, paths in self.ignore_only.items():
+            if (key == rule_id or key in (self.specs.get(rule_id).categories if rule_id in self.specs else ())) \
+                    and path and any(_under(path, p) for p in paths):
+                return True
+        if self.ignore_unstable_packages and package:
+            return bool(_UNSTABLE.match(package.rsplit(".", 1)[-1]))
+        return False
+
+
+def _under(path: str, prefix: str) -> bool:
+    prefix = prefix.strip("/")
+    return path == prefix or path.startswith(prefix + "/") or prefix in (".", "")
+
+
+def find_config(*dirs: Path, module_path: str = "") -> BreakingConfig:
+    """The first buf.yaml found in `dirs`; buf's defaults (v2, use FILE) when there is none."""
+    for d in dirs:
+        for name in ("buf.yaml", "buf.yml"):
+            candidate = d / name
+            if candidate.is_file():
+                return load_config(candidate.read_text(encoding="utf-8"), str(candidate), module_path)
+    return BreakingConfig()
+
+
+def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> BreakingConfig:
+    try:
+        data = parse(text) or {}
+    except YamlError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping at the top level")
+    version = str(data.get("version", "v1beta1"))
+    if version not in BY_VERSION:
+        raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    section = data.get("breaking") or {}
+    if version == "v2":
+        # a module's own breaking section wins over the top-level one
+        for module in data.get("modules") or []:
+            if isinstance(module, dict) and module.get("breaking") and \
+                    (not module_path or str(module.get("path", ".")).strip("/") == module_path.strip("/")):
+                section = module["breaking"]
+                break
+    if not isinstance(section, dict):
+        raise ConfigError(f"{source}: 'breaking' must be a mapping")
+    config = BreakingConfig(version=version, source=source)
+    config.use = _strings(section.get("use"), source, "use") or ["FILE"]
+    config.except_ = _strings(section.get("except"), source, "except")
+    config.ignore = _strings(section.get("ignore"), source, "ignore")
+    ignore_only = section.get("ignore_only") or {}
+    if not isinstance(ignore_only, dict):
+        raise ConfigError(f"{source}: 'ignore_only' must map rule IDs to paths")
+    config.ignore_only = {str(k): _strings(v, source, f"ignore_only.{k}") for k, v in ignore_only.items()}
+    config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
+    config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    return config
+
+
+def _strings(value: object, source: str, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{source}: '{key}' must be a list of strings")

@@ -1,0 +1,204 @@
+"""Resolve INPUT / --against into a tree on disk plus a compiled FileDescriptorSet.
+
+A side is a git ref (read from git objects into a temp dir: the working tree is never touched), a
+directory (a repository root with proto/, or a proto root itself) or a FileDescriptorSet file.
+Both sides compile in parallel when they are big enough for a forked worker to pay off.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess  # noqa: S404 - git is called with argument lists, never a shell
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2 as pb
+from google.protobuf.message import DecodeError
+
+from workbench.findings import Finding, Severity
+
+# What a side of the comparison needs from a git tree.
+TREE_PATHS = ("proto", "sql", "seeders", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", "buf.yml", "workbench.toml")
+# Below this many bytes of .proto source per side, forking a worker costs more than it saves (measured:
+# a fork + result transfer is ~15 ms; protoc does ~20 MB/s of proto source on this machine).
+PARALLEL_MIN_BYTES = 256 * 1024
+
+
+class InputError(Exception):
+    """Usage or environment problem (unknown ref, unreadable file): exit 2."""
+
+
+@dataclass
+class Side:
+    spec: str  # what the user typed
+    label: str  # what the report calls it (ref + commit, directory, file)
+    root: Path | None = None  # repository-like tree (proto/, sql/, seeders/ ...) when there is one
+    proto_root: Path | None = None
+    rel_prefix: str = ""  # proto root relative to the repository root, for file names in findings
+    fds: pb.FileDescriptorSet | None = None
+    targets: set[str] | None = None
+    commit: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    _tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def source(self, path: str) -> str:
+        if self.proto_root is None:
+            return ""
+        try:
+            return (self.proto_root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def sources(self) -> dict[str, str]:
+        return {path: self.source(path) for path in sorted(self.targets or ())}
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=False)  # noqa: S603, S607
+    except OSError as exc:
+        raise InputError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        raise InputError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def resolve_commit(repo: Path, ref: str) -> str | None:
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip() or None
+    except InputError:
+        return None
+
+
+def merge_base(repo: Path, a: str, b: str) -> str:
+    try:
+        return git(repo, "merge-base", a, b).decode().strip()
+    except InputError:
+        return b  # unrelated histories: fall back to the ref itself
+
+
+def extract_tree(repo: Path, commit: str, dest: Path) -> None:
+    """Write the blobs of TREE_PATHS at `commit` into `dest` with one `git cat-file --batch`."""
+    listing = git(repo, "ls-tree", "-r", "-z", commit, "--", *TREE_PATHS)
+    entries: list[tuple[str, str]] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, kind, oid = meta.decode().split()
+        if kind == "blob" and mode != "120000":
+            entries.append((oid, path.decode("utf-8", "surrogateescape")))
+    if not entries:
+        return
+    data = git(repo, "cat-file", "--batch", input="".join(f"{oid}\n" for oid, _ in entries).encode())
+    pos = 0
+    for _oid, path in entries:
+        header_end = data.index(b"\n", pos)
+        size = int(data[pos:header_end].split()[2])
+        body = data[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+        target = dest / path
+        if not target.resolve().is_relative_to(dest.resolve()):
+            continue  # never write outside the temp dir, whatever the tree says
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+
+
+def repo_root(start: Path) -> Path | None:
+    try:
+        return Path(git(start, "rev-parse", "--show-toplevel").decode().strip())
+    except InputError:
+        return None
+
+
+def open_side(spec: str, repo: Path, *, proto_dir: str = "proto", base_of: str | None = None) -> Side:
+    """Resolve `spec` (directory, descriptor set file or git ref). `base_of`: use merge-base(base_of, spec)."""
+    path = Path(spec)
+    if not path.is_absolute():
+        path = Path.cwd() / spec
+    if path.is_dir():
+        return _directory_side(spec, path, proto_dir)
+    if path.is_file():
+        return _descriptor_set_side(spec, path)
+    commit = resolve_commit(repo, spec)
+    if commit is None:
+        raise InputError(f"{spec!r} is neither a directory, a FileDescriptorSet file nor a git ref in {repo}")
+    label = f"{spec} ({commit[:12]})"
+    if base_of is not None:
+        head = resolve_commit(repo, base_of) or base_of
+        base = merge_base(repo, head, commit)
+        if base != commit:
+            label = f"merge-base of {base_of} and {spec} ({base[:12]})"
+        commit = base
+    tmp = tempfile.TemporaryDirectory(prefix="wb-breaking-")
+    root = Path(tmp.name)
+    extract_tree(repo, commit, root)
+    side = Side(spec, label, root=root, commit=commit, _tmp=tmp)
+    side.proto_root = root / proto_dir
+    side.rel_prefix = f"{proto_dir.strip('/')}/"
+    return side
+
+
+def _directory_side(spec: str, path: Path, proto_dir: str) -> Side:
+    nested = path / proto_dir
+    if nested.is_dir() and any(nested.rglob("*.proto")):
+        return Side(spec, str(path), root=path, proto_root=nested, rel_prefix=f"{proto_dir.strip('/')}/")
+    return Side(spec, str(path), root=path, proto_root=path)
+
+
+def _descriptor_set_side(spec: str, path: Path) -> Side:
+    fds = pb.FileDescriptorSet()
+    try:
+        fds.ParseFromString(path.read_bytes())
+    except (DecodeError, OSError, RuntimeError) as exc:
+        raise InputError(f"{spec}: not a FileDescriptorSet ({exc})") from None
+    if not fds.file:
+        raise InputError(f"{spec}: the FileDescriptorSet holds no files")
+    return Side(spec, spec, fds=fds, targets={f.name for f in fds.file})
+
+
+def _proto_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.proto"))
+
+
+def _compile(proto_root: str, rel_prefix: str) -> tuple[bytes | None, list[Finding]]:
+    from workbench.protoc import compile_protos
+
+    result = compile_protos(Path(proto_root), rel_prefix=rel_prefix)
+    return result.descriptor_set, result.findings
+
+
+def compile_sides(*sides: Side) -> None:
+    """Compile every side that has sources; in parallel (forked workers) when they are big."""
+    todo = [s for s in sides if s.fds is None]
+    for side in todo:
+        if side.proto_root is None or not side.proto_root.is_dir() or not _proto_files(side.proto_root):
+            side.fds = pb.FileDescriptorSet()
+            side.targets = set()
+    todo = [s for s in todo if s.fds is None]
+    sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto")) for s in todo]  # type: ignore[union-attr]
+    results: list[tuple[bytes | None, list[Finding]]]
+    if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+        # The other side(s) compile in forked workers while this process compiles the first.
+        with ProcessPoolExecutor(max_workers=len(todo) - 1, mp_context=get_context("fork")) as pool:
+            futures = [pool.submit(_compile, str(s.proto_root), s.rel_prefix) for s in todo[1:]]
+            first = _compile(str(todo[0].proto_root), todo[0].rel_prefix)
+            results = [first] + [f.result() for f in futures]
+    else:
+        results = [_compile(str(s.proto_root), s.rel_prefix) for s in todo]
+    for side, (data, findings) in zip(todo, results, strict=True):
+        side.findings = [f for f in findings if f.severity is Severity.ERROR]
+        if data is None:
+            continue
+        fds = pb.FileDescriptorSet()
+        fds.ParseFromString(data)
+        side.fds = fds
+        side.targets = set(_proto_files(side.proto_root))  # type: ignore[arg-type]

@@ -1,0 +1,52 @@
+"""Run buf's rules over two descriptor sets and apply buf.yaml's ignores."""
+
+from __future__ import annotations
+
+from google.protobuf import descriptor_pb2 as pb
+
+from workbench.breaking.change import Change, Pair
+from workbench.breaking.config import BreakingConfig
+from workbench.breaking.rules import run_rules
+from workbench.breaking.schema import Schema, build_schema
+
+
+def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category: str | None = None) -> list[Change]:
+    pair = Pair(before, after)
+    changes = run_rules(pair, config.rule_ids(category))
+    kept = []
+    for change in changes:
+        path = change.file or change.against_file
+        package = _package_of(before, after, change)
+        if config.ignored(change.rule, path, package):
+            continue
+        change.category = config.primary_category(change.rule)
+        kept.append(change)
+    kept.sort(key=Change.sort_key)
+    return _dedupe(kept)
+
+
+def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config: BreakingConfig,
+              before_targets: set[str] | None = None, after_targets: set[str] | None = None,
+              category: str | None = None, before_sources: dict[str, str] | None = None,
+              after_sources: dict[str, str] | None = None) -> list[Change]:
+    return diff_schemas(build_schema(before, before_targets, before_sources),
+                        build_schema(after, after_targets, after_sources), config, category)
+
+
+def _package_of(before: Schema, after: Schema, change: Change) -> str:
+    for schema, path in ((after, change.file), (before, change.against_file)):
+        f = schema.files.get(path) if path else None
+        if f is not None:
+            return f.package
+    return ""
+
+
+def _dedupe(changes: list[Change]) -> list[Change]:
+    seen: set[tuple[str, str, int, int, str]] = set()
+    out = []
+    for c in changes:
+        key = (c.rule, c.file, c.line, c.column, c.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

@@ -1,0 +1,93 @@
+"""PACKAGE category rules: elements deleted from a package (moving between files of it is fine)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from workbench.breaking.change import Pair, q
+from workbench.breaking.rules import rule
+from workbench.breaking.rules.files import _parent_location, extension_nested_name
+from workbench.breaking.schema import FileInfo, MessageInfo, Schema
+
+
+def _packages(schema: Schema) -> dict[str, list[FileInfo]]:
+    out: dict[str, list[FileInfo]] = defaultdict(list)
+    for f in schema.files.values():
+        out[f.package].append(f)
+    return out
+
+
+@rule("PACKAGE_NO_DELETE")
+def package_no_delete(p: Pair) -> None:
+    after = _packages(p.after)
+    for package, files in _packages(p.before).items():
+        if package not in after:
+            first = min(files, key=lambda f: f.path)
+            p.emit(f"Previously present package {q(package)} was deleted.", None, [], first, [])
+
+
+def _deleted(p: Pair, kind: str, before_items: dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]],
+             after_items: dict[str, dict[str, object]], nested_by_package: bool) -> None:
+    after_packages = _packages(p.after)
+    for package, items in before_items.items():
+        if package not in after_packages:
+            continue
+        current = after_items.get(package, {})
+        package_nested: dict[str, MessageInfo] = {
+            m.nested_name: m for f in after_packages[package] for m in f.messages}
+        for nested_name, (before_file, before_path, full_name) in items.items():
+            if nested_name in current:
+                continue
+            message = f"Previously present {kind} {q(nested_name)} was deleted from package {q(package)}."
+            after_file = p.after.files.get(before_file.path)
+            if after_file is None:
+                # the file went too: buf has no place in the input to point at
+                p.emit(message, None, [], before_file, [before_path], full_name)
+                continue
+            if kind == "service":
+                p.emit(message, after_file, [], before_file, [before_path], full_name)
+                continue
+            nested = package_nested if nested_by_package else {m.nested_name: m for m in after_file.messages}
+            parent = _parent_location(nested, nested_name)
+            if parent is not None:
+                p.emit(message, parent.file, [parent.path], before_file, [before_path], full_name)
+            else:
+                p.emit(message, after_file, [], before_file, [before_path], full_name)
+
+
+def _by_package(schema: Schema, what: str) -> dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]]:
+    out: dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]] = defaultdict(dict)
+    for f in schema.files.values():
+        if what == "message":
+            for m in f.messages:
+                out[f.package][m.nested_name] = (f, m.path, m.full_name)
+        elif what == "enum":
+            for e in f.enums:
+                out[f.package][e.nested_name] = (f, e.path, e.full_name)
+        elif what == "service":
+            for s in f.services:
+                out[f.package][s.name] = (f, s.path, s.full_name)
+        else:
+            for x in f.extensions:
+                out[f.package][extension_nested_name(x.full_name, f.package)] = (f, x.path, x.full_name)
+    return out
+
+
+@rule("PACKAGE_MESSAGE_NO_DELETE")
+def package_message_no_delete(p: Pair) -> None:
+    _deleted(p, "message", _by_package(p.before, "message"), _by_package(p.after, "message"), True)  # type: ignore[arg-type]
+
+
+@rule("PACKAGE_ENUM_NO_DELETE")
+def package_enum_no_delete(p: Pair) -> None:
+    _deleted(p, "enum", _by_package(p.before, "enum"), _by_package(p.after, "enum"), False)  # type: ignore[arg-type]
+
+
+@rule("PACKAGE_SERVICE_NO_DELETE")
+def package_service_no_delete(p: Pair) -> None:
+    _deleted(p, "service", _by_package(p.before, "service"), _by_package(p.after, "service"), False)  # type: ignore[arg-type]
+
+
+@rule("PACKAGE_EXTENSION_NO_DELETE")
+def package_extension_no_delete(p: Pair) -> None:
+    _deleted(p, "extension", _by_package(p.before, "extension"), _by_package(p.after, "extension"), False)  # type: ignore[arg-type]

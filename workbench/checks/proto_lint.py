@@ -63,7 +63,8 @@ def lint_file(fd, rel: str) -> list[Finding]:  # type: ignore[no-untyped-def]
 
     def documented(path: tuple[int, ...]) -> bool:
         loc = locs.get(path)
-        return loc is not None and bool(loc.leading_comments.strip() or loc.trailing_comments.strip())
+        # buf counts leading comments only: a trailing `// note` is not documentation
+        return loc is not None and bool(loc.leading_comments.strip())
 
     if not fd.syntax and not fd.edition:
         at((), "SYNTAX_SPECIFIED", 'Files must have a syntax explicitly specified. If no syntax is specified, the file defaults to "proto2".')
@@ -114,7 +115,7 @@ def _messages(msg, name: str, path: tuple[int, ...]) -> Iterator[tuple]:  # type
 
 def _lint_message(msg, name: str, path, at, documented) -> None:  # type: ignore[no-untyped-def]
     if not _PASCAL.match(msg.name):
-        at((*path, _NAME), "MESSAGE_PASCAL_CASE", f'Message name "{name}" should be PascalCase, such as "{_pascal(msg.name)}".', msg.name)
+        at((*path, _NAME), "MESSAGE_PASCAL_CASE", f'Message name "{msg.name}" should be PascalCase, such as "{_pascal(msg.name)}".', msg.name)
     if not documented(path):
         at(path, "COMMENT_MESSAGE", f'Message "{name}" should have a non-empty comment for documentation.', msg.name)
     for fi, field in enumerate(msg.field):
@@ -139,7 +140,7 @@ def _lint_message(msg, name: str, path, at, documented) -> None:  # type: ignore
 
 def _lint_enum(en, name: str, path, at, documented) -> None:  # type: ignore[no-untyped-def]
     if not _PASCAL.match(en.name):
-        at((*path, _NAME), "ENUM_PASCAL_CASE", f'Enum name "{name}" should be PascalCase, such as "{_pascal(en.name)}".')
+        at((*path, _NAME), "ENUM_PASCAL_CASE", f'Enum name "{en.name}" should be PascalCase, such as "{_pascal(en.name)}".')
     if en.options.allow_alias:
         at((*path, 3, 2), "ENUM_NO_ALLOW_ALIAS", f'Enum option "allow_alias" on enum "{name}" must be false.')
     if not documented(path):

@@ -1,0 +1,198 @@
+"""The workbench App: modes from the screen registry, global bindings, the model and its reloads,
+the file watcher, and the one place a failed worker becomes a visible error.
+
+Start-up order matters for the first paint: nothing heavy is imported here; the model loads in
+a thread worker once the first frame is on screen, and the watcher starts after that load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandListItem, SimpleCommand
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from workbench.tui.commands import WorkbenchCommands
+from workbench.tui.errors import ErrorScreen, describe_error
+from workbench.tui.messages import FilesChanged, JumpRequested, ModelReloaded, SourceRequested
+from workbench.tui.screens import ScreenEntry, available_screens
+from workbench.tui.uistate import UiState
+
+CSS_DIR = Path(__file__).parent / "styles"
+
+
+class WorkbenchApp(App[int]):
+    TITLE = "Schema Contracts Workbench"
+    CSS_PATH = CSS_DIR / "app.tcss"
+    DEFAULT_MODE = "entities"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "jump", "Jump", tooltip="Fuzzy jump to any entity, field or enum value", id="jump"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Every key, on one screen",
+                id="help"),
+        Binding("q", "quit", "Quit", tooltip="Quit the workbench", id="quit"),
+        Binding("t", "change_theme", "Theme", show=False, tooltip="Pick a colour theme", id="theme"),
+        Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the model from disk", id="reload"),
+    ]
+
+    def __init__(self, root: Path, *, watch: bool = True, state: UiState | None = None) -> None:
+        self.root = root.resolve()
+        self.watch = watch  # tests and screenshots run without the watcher
+        self.ui_state = state or UiState(None)
+        self.snapshot = None  # type: ignore[assignment]  # set by ModelReloaded
+        self.snapshot_signal: Signal[object] = Signal(self, "snapshot")
+        self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
+        self.screen_entries: list[ScreenEntry] = available_screens()
+        super().__init__()
+        for entry in self.screen_entries:
+            self.add_mode(entry.id, lambda entry=entry: entry.load()())
+            binding = Binding(entry.key, f"switch_mode('{entry.id}')", entry.title, show=False,
+                              tooltip=entry.description, id=f"screen.{entry.id}")
+            self._bindings.key_to_bindings.setdefault(entry.key, []).append(binding)
+        if self.ui_state.theme and self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
+
+    # -- the model ----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, lambda theme: self.ui_state.save(theme=theme.name))
+        # After the first frame: the first paint never waits for protoc or pglast.
+        self.call_after_refresh(self.load_model)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
+    def load_model(self, changed: frozenset[str] | None = None) -> None:
+        from workbench.tui.live import reload
+
+        snapshot = reload(self.root, self.snapshot, changed)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ModelReloaded(snapshot))
+
+    @on(ModelReloaded)
+    def _model_reloaded(self, message: ModelReloaded) -> None:
+        first = self.snapshot is None
+        snapshot = message.snapshot
+        self._pending -= snapshot.changed
+        self.snapshot = snapshot
+        if first:
+            self._apply_keymap(snapshot)
+            if self.watch:
+                self.watch_files()
+        elif snapshot.changed:
+            names = ", ".join(sorted(snapshot.changed)[:3]) + ("…" if len(snapshot.changed) > 3 else "")
+            self.notify(f"reloaded {names}", timeout=2, markup=False)
+        self.snapshot_signal.publish(snapshot)
+        if isinstance(self.screen, _snapshot_screen_type()):
+            self.screen.deliver(snapshot)
+
+    def _apply_keymap(self, snapshot: object) -> None:
+        raw = getattr(getattr(getattr(snapshot, "model", None), "config", None), "raw", {})
+        keymap = raw.get("keymap", {}) if hasattr(raw, "get") else {}
+        if isinstance(keymap, dict):
+            self.set_keymap({k: v for k, v in keymap.items() if isinstance(k, str) and isinstance(v, str)})
+
+    # -- the file watcher ---------------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="file-watcher", description="watching files")
+    async def watch_files(self) -> None:
+        from watchfiles import awatch
+
+        from workbench.tui.watching import watched_folders, watched_relpaths
+
+        config = self.snapshot.model.config
+        folders = watched_folders(self.root, config)
+        stop = asyncio.Event()
+        queue: asyncio.Queue[set[tuple[object, str]]] = asyncio.Queue()
+
+        async def pump(changes: object) -> None:
+            async for batch in changes:  # type: ignore[attr-defined]
+                await queue.put(batch)
+
+        # Two watchers: folders recursively, the root flat (only workbench.toml; never .venv or .git).
+        tasks = [asyncio.create_task(pump(awatch(self.root, recursive=False, stop_event=stop,
+                                                 watch_filter=lambda _c, p: p.endswith("workbench.toml"))))]
+        if folders:
+            tasks.append(asyncio.create_task(pump(awatch(*folders, stop_event=stop))))
+        try:
+            while True:
+                batch = await queue.get()
+                paths = watched_relpaths(self.root, config, (p for _c, p in batch))
+                if paths:
+                    self.post_message(FilesChanged(paths))
+        finally:
+            stop.set()
+            for task in tasks:
+                task.cancel()
+
+    @on(FilesChanged)
+    def _files_changed(self, message: FilesChanged) -> None:
+        self._pending |= message.paths
+        self.load_model(frozenset(self._pending))
+
+    def action_reload(self) -> None:
+        self.load_model(None)
+
+    # -- errors: the one place a failed worker becomes visible ---------------------------------
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.error, event.worker.description or event.worker.name)
+
+    def report_error(self, error: BaseException, context: str = "") -> None:
+        """Show a failure without a traceback: a toast for expected errors, a dialog otherwise."""
+        title, text, expected = describe_error(error, context)
+        self.log.error(title, text, error)
+        if expected:
+            self.notify(text, title=title, severity="error", timeout=10, markup=False)
+        else:
+            self.push_screen(ErrorScreen(title, text))
+
+    # -- navigation ---------------------------------------------------------------------------
+    def action_jump(self) -> None:
+        if self.snapshot is None:
+            self.notify("the model is still loading", timeout=2)
+            return
+        from workbench.tui.live import jump_targets
+
+        items: list[CommandListItem] = [
+            SimpleCommand(t.label, lambda t=t: self.jump_to(t), t.help) for t in jump_targets(self.snapshot.model)
+        ]
+        self.search_commands(items, placeholder="Jump to an entity, field or enum value…")
+
+    def jump_to(self, target: object) -> None:
+        """Show `target` (a live.JumpTarget) in the entity browser."""
+        from workbench.tui.live import JumpTarget
+
+        if not isinstance(target, JumpTarget):
+            return
+        self.switch_mode("entities")
+        self.call_after_refresh(lambda: self.screen.post_message(JumpRequested(target)))
+
+    @on(SourceRequested)
+    def _open_source(self, message: SourceRequested) -> None:
+        from workbench.tui.screens.source import SourceScreen
+
+        self.push_screen(SourceScreen(self.root, message.file, message.line, message.column, message.title))
+
+    def action_help(self) -> None:
+        from workbench.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen, self.screen_entries))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Reload", "Reload the model from disk", self.action_reload)
+
+
+def _snapshot_screen_type() -> type:
+    from workbench.tui.screens.base import WorkbenchScreen
+
+    return WorkbenchScreen

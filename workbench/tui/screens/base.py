@@ -1,0 +1,74 @@
+"""`WorkbenchScreen`: the base every registered screen subclasses.
+
+It gives a screen the shared chrome (screen bar on top, status bar and footer at the bottom)
+and the model: `show_snapshot(snapshot)` is called once the model is loaded and again after
+every reload, on the UI thread, for the visible screen and when a hidden one comes back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.events import Mount, ScreenResume
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from workbench.tui.widgets.screen_bar import ScreenBar
+from workbench.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.live import Snapshot
+
+
+class WorkbenchScreen(Screen[None]):
+    """Subclass, implement `compose_body()` and `show_snapshot()`; register in screens/__init__.py."""
+
+    # Breakpoints add -narrow / -wide classes to the screen so the .tcss can fit 80 columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_generation = 0
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return cast("WorkbenchApp", self.app)
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The current model snapshot (None until the first load finished)."""
+        return self.workbench.snapshot
+
+    def compose(self) -> ComposeResult:
+        yield ScreenBar()
+        yield from self.compose_body()
+        yield StatusBar()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets, between the screen bar and the status bar."""
+        yield from ()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Render `snapshot`. Keep the user's selection and scroll: it is called on every save."""
+
+    def deliver(self, snapshot: Snapshot) -> None:
+        """Called by the app (and on mount / resume) to push a snapshot in, once per generation."""
+        if snapshot.generation == self._shown_generation or not self.is_mounted:
+            return
+        self._shown_generation = snapshot.generation
+        self.query_one(StatusBar).show_snapshot(snapshot)
+        self.show_snapshot(snapshot)
+
+    @on(Mount)
+    def _deliver_on_mount(self) -> None:
+        if self.snapshot is not None:
+            self.call_after_refresh(self.deliver, self.snapshot)
+
+    @on(ScreenResume)
+    def _deliver_on_resume(self) -> None:
+        if self.snapshot is not None:
+            self.deliver(self.snapshot)

@@ -1,0 +1,31 @@
+"""What the file watcher watches, and which changes matter (pure: no Textual, no watchfiles)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.config import Config
+
+_SUFFIXES = {".proto", ".sql", ".json"}
+
+
+def watched_folders(root: Path, config: Config) -> list[Path]:
+    folders = [root / config.proto_dir, root / config.migrations_dir, root / config.fixtures_dir]
+    return [f for f in folders if f.is_dir()]
+
+
+def watched_relpaths(root: Path, config: Config, paths: Iterable[str]) -> frozenset[str]:
+    """Repository-relative paths of the changes the model depends on (editor swap files ignored)."""
+    out: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if rel == "workbench.toml" or path.suffix in _SUFFIXES:
+            out.add(rel)
+    return frozenset(out)

@@ -39,3 +39,35 @@ def test_shared_use_last_one_stops(tmp_path: Path) -> None:
     with server.shared_use():
         assert server.running_pid()
     assert server.running_pid() is None
+
+
+def test_killed_session_leaves_server_that_next_session_stops(tmp_path: Path) -> None:
+    """A test run killed mid-way leaves its server up; the next run reuses it and stops it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from workbench.embedded import EmbeddedServer\n"
+        f"s = EmbeddedServer(Path({str(tmp_path / 'pg')!r}), fast=True)\n"
+        "with s.shared_use():\n"
+        "    print('up', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "up"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    server = EmbeddedServer(tmp_path / "pg", fast=True)
+    left = server.running_pid()
+    assert left, "the killed session's server is still running"
+    with server.shared_use() as url:
+        assert server.running_pid() == left  # reused, not a second server
+        with connect(url) as conn:
+            assert conn.execute("select 3").fetchone() == (3,)
+    assert server.running_pid() is None

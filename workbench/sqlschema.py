@@ -7,6 +7,7 @@ The database checks (`workbench.checks.database`) confirm the real thing on Post
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from workbench.findings import Finding, Severity
@@ -115,7 +116,7 @@ def build_schema(migrations: list[Migration]) -> tuple[SqlSchema, list[Finding]]
 def _apply(schema: SqlSchema, mg: Migration, findings: list[Finding]) -> None:
     from pglast import ast, parse_sql
 
-    _LOCATE[:] = [(mg.up, mg.up_line)]
+    _LOCATE.current = (mg.up, mg.up_line)
     for raw in parse_sql(mg.up):
         line, _ = line_col(mg.up, raw.stmt_location, mg.up_line)
         origin = Origin(mg.rel, _first_code_line(mg.up, raw.stmt_location, line), mg.version)
@@ -146,14 +147,17 @@ def _first_code_line(sql: str, offset: int, line: int) -> int:
     return line
 
 
-# Set per statement by _apply: maps a pglast node location (offset in the up part) to a line.
-_LOCATE: list[tuple[str, int]] = []  # noqa: RUF012 - reset at the start of each _apply
+# Set by _apply for the migration being read, so nested helpers can turn a pglast node location
+# (an offset in the up part) into a line without threading the text through every call.
+# Thread-local: the TUI reloads the model in worker threads.
+_LOCATE = threading.local()
 
 
 def _at(origin: Origin, location: int | None) -> Origin:
-    if location is None or location < 0 or not _LOCATE:
+    current: tuple[str, int] | None = getattr(_LOCATE, "current", None)
+    if location is None or location < 0 or current is None:
         return origin
-    text, base = _LOCATE[-1]
+    text, base = current
     return Origin(origin.file, line_col(text, location, base)[0], origin.migration)
 
 

@@ -1,0 +1,170 @@
+"""The whole breaking-change review: protos (buf's rules), migrations, seeds, and the semver verdict.
+
+`review()` is what the CLI and the TUI call. It never raises for bad input: usage problems become
+`InputError`, protos that do not compile become `Report.errors` (exit 2), everything else is a change.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.breaking.change import BREAKING, COMPATIBLE, Change
+from workbench.breaking.config import BreakingConfig, ConfigError, find_config
+from workbench.breaking.inputs import InputError, Side, compile_sides, open_side
+from workbench.findings import Finding
+
+__all__ = ["InputError", "Report", "review"]
+
+
+@dataclass
+class Report:
+    input_label: str
+    against_label: str
+    changes: list[Change] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)  # compile errors: a usage error, not a change
+    semver: str = "none"  # what the change needs: major | minor | patch | none
+    declared: str | None = None  # what CHANGELOG.md declares, when both sides have one
+    declared_versions: tuple[str, str] = ("", "")
+    config_source: str = ""
+    rules_run: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def breaking(self) -> list[Change]:
+        return [c for c in self.changes if c.kind == BREAKING]
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if self.breaking else 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "semver": self.semver,
+            "declared": self.declared,
+            "input": self.input_label,
+            "against": self.against_label,
+            "changes": [c.to_json() for c in self.changes],
+            "errors": [f.to_json() for f in self.errors],
+        }
+
+
+def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool = False,
+           category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
+           fixtures_dir: str = "seeders", extras: bool = True) -> Report:
+    """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`)."""
+    t0 = time.perf_counter()
+    after = open_side(input_spec, root, proto_dir=proto_dir) if input_spec else \
+        Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
+             rel_prefix=f"{proto_dir.strip('/')}/")
+    base_of = None
+    if not exact:
+        base_of = after.commit or "HEAD"
+    try:
+        before = open_side(against_spec, root, proto_dir=proto_dir, base_of=base_of)
+    except InputError:
+        after.cleanup()
+        raise
+    try:
+        return _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0)
+    finally:
+        before.cleanup()
+        after.cleanup()
+
+
+def _review_sides(root: Path, before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
+                  fixtures_dir: str, extras: bool, t0: float) -> Report:
+    report = Report(after.label, before.label)
+    config = _config(after)
+    report.config_source = config.source
+    t1 = time.perf_counter()
+    compile_sides(before, after)
+    report.timings["compile"] = time.perf_counter() - t1
+    for side, name in ((before, "against"), (after, "input")):
+        for f in side.findings:
+            message = f.message if side is after else f"{f.message} (in {name} {side.label})"
+            report.errors.append(Finding(f.severity, f.rule, f.file, f.line, message, f.column, f.entity))
+    if report.errors or before.fds is None or after.fds is None:
+        return report
+    t2 = time.perf_counter()
+    from workbench.breaking.schema import build_schema
+
+    before_schema = build_schema(before.fds, before.targets, before.sources())
+    after_schema = build_schema(after.fds, after.targets, after.sources())
+    from workbench.breaking.proto_diff import diff_schemas
+
+    changes = diff_schemas(before_schema, after_schema, config, category)
+    report.rules_run = len(config.rule_ids(category))
+    prefix = after.rel_prefix
+    if extras:
+        from workbench.breaking.additions import additions
+        from workbench.breaking.exemptions import apply_exemptions
+        from workbench.breaking.plans import attach_plans
+        from workbench.breaking.renames import explain_renames
+
+        explain_renames(changes, before_schema, after_schema)
+        attach_plans(changes)
+        apply_exemptions(changes, before_schema, after_schema)
+        changes += additions(before_schema, after_schema)
+    _attach_snippets(changes, before, after)
+    for c in changes:
+        # file names relative to the repository, like every other workbench finding
+        if c.file:
+            c.file = prefix + c.file
+        if c.against_file:
+            c.against_file = before.rel_prefix + c.against_file
+    report.timings["proto_diff"] = time.perf_counter() - t2
+    if extras and before.root is not None and after.root is not None:
+        t3 = time.perf_counter()
+        from workbench.breaking.seeds import seed_changes
+        from workbench.breaking.sql import migration_changes
+
+        changes += migration_changes(before.root, after.root, sql_dir)
+        changes += seed_changes(before.root, after.root, fixtures_dir)
+        report.timings["sql_seeds"] = time.perf_counter() - t3
+    report.changes = sorted(changes, key=lambda c: (c.kind != BREAKING, c.kind != "accepted", c.shown_file,
+                                                    c.line, c.column, c.rule))
+    if extras:
+        from workbench.breaking.semver import judge
+
+        judge(report, before.root, after.root, proto_dir, sql_dir, fixtures_dir)
+    else:
+        report.semver = "major" if report.breaking else ("minor" if any(
+            c.kind == COMPATIBLE for c in report.changes) else "none")
+    report.timings["total"] = time.perf_counter() - t0
+    return report
+
+
+def _config(after: Side) -> BreakingConfig:
+    dirs = [d for d in (after.proto_root, after.root) if d is not None]
+    module = after.rel_prefix.strip("/")
+    try:
+        return find_config(*dirs, module_path=module)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _attach_snippets(changes: list[Change], before: Side, after: Side) -> None:
+    cache: dict[tuple[int, str], list[str]] = {}
+
+    def lines(side: Side, path: str) -> list[str]:
+        key = (id(side), path)
+        if key not in cache:
+            cache[key] = side.source(path).splitlines()
+        return cache[key]
+
+    for c in changes:
+        if c.file and c.line:
+            c.after = _snippet(lines(after, c.file), c.line, c.end_line or c.line)
+        if c.against_file and c.against_line:
+            c.before = _snippet(lines(before, c.against_file), c.against_line, c.against_end_line or c.against_line)
+
+
+def _snippet(lines: list[str], start: int, end: int, limit: int = 8) -> str:
+    if not lines or start > len(lines):
+        return ""
+    end = min(max(end, start), len(lines), start + limit - 1)
+    return "\n".join(lines[start - 1:end])

@@ -1,0 +1,68 @@
+"""`workbench breaking`: breaking-change review of protos (buf's rules), migrations and seeds vs a ref."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "breaking",
+        help="breaking-change review against a git ref (buf's rules + migrations, seeds, semver)",
+        description=(
+            "Compare INPUT (default: the working tree) with --against (default: main). INPUT and the "
+            "ref are each a git ref, a directory or a FileDescriptorSet file. Git refs are read from "
+            "git objects; the working tree is never touched. Exit 0: nothing breaks; 1: something "
+            "does; 2: usage error (unknown ref, protos that do not compile)."
+        ),
+    )
+    parser.add_argument("input", nargs="?", default=None, metavar="INPUT",
+                        help="git ref, directory or FileDescriptorSet (default: the working tree)")
+    parser.add_argument("--against", default="main", metavar="REF",
+                        help="git ref, directory or FileDescriptorSet to compare with (default: main)")
+    parser.add_argument("--against-exact", action="store_true",
+                        help="compare with the ref's tip instead of the merge base (what a PR changes)")
+    parser.add_argument("--format", choices=("text", "json", "github-actions"), default="text")
+    parser.add_argument("--category", choices=CATEGORIES, default=None,
+                        help="run only this buf category's rules instead of buf.yaml's `use`")
+    parser.add_argument("--protos-only", action="store_true",
+                        help="buf's proto rules only: no renames, exemptions, additions, SQL, seeds or semver")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.breaking.config import ConfigError
+    from workbench.breaking.inputs import InputError
+    from workbench.breaking.review import review
+
+    proto_dir, sql_dir, fixtures_dir = _dirs(args.root)
+    try:
+        report = review(args.root, args.input, args.against, exact=args.against_exact, category=args.category,
+                        proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
+                        extras=not args.protos_only)
+    except (InputError, ConfigError) as exc:
+        print(f"workbench breaking: {exc}", file=sys.stderr)
+        return 2
+    from workbench.breaking import render
+
+    if args.format == "json":
+        render.json_out(report)
+    elif args.format == "github-actions":
+        render.github(report)
+    else:
+        render.text(report)
+    return report.exit_code
+
+
+def _dirs(root: Any) -> tuple[str, str, str]:
+    try:
+        from workbench.config import load_config
+
+        config, _ = load_config(root)
+        return config.proto_dir, config.migrations_dir, config.fixtures_dir
+    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
+        return "proto", "sql", "seeders"

@@ -10,9 +10,7 @@ from __future__ import annotations
 import os
 import subprocess  # noqa: S404 - git is called with argument lists, never a shell
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2 as pb
@@ -133,8 +131,7 @@ def open_side(spec: str, repo: Path, *, proto_dir: str = "proto", base_of: str |
         raise InputError(f"{spec!r} is neither a directory, a FileDescriptorSet file nor a git ref in {repo}")
     label = f"{spec} ({commit[:12]})"
     if base_of is not None:
-        head = resolve_commit(repo, base_of) or base_of
-        base = merge_base(repo, head, commit)
+        base = merge_base(repo, base_of, commit)
         if base != commit:
             label = f"merge-base of {base_of} and {spec} ({base[:12]})"
         commit = base
@@ -187,6 +184,9 @@ def compile_sides(*sides: Side) -> None:
     sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto")) for s in todo]  # type: ignore[union-attr]
     results: list[tuple[bytes | None, list[Finding]]]
     if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
         # The other side(s) compile in forked workers while this process compiles the first.
         with ProcessPoolExecutor(max_workers=len(todo) - 1, mp_context=get_context("fork")) as pool:
             futures = [pool.submit(_compile, str(s.proto_root), s.rel_prefix) for s in todo[1:]]

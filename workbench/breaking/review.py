@@ -120,10 +120,16 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
     if extras and before.root is not None and after.root is not None:
         t3 = time.perf_counter()
         from workbench.breaking.seeds import seed_changes
+        from workbench.breaking.semver import tree_digest
         from workbench.breaking.sql import migration_changes
 
-        changes += migration_changes(before.root, after.root, sql_dir)
-        changes += seed_changes(before.root, after.root, fixtures_dir)
+        # Fixtures validate against the migrations' schema: with neither changed, nothing can newly break.
+        sql_changed = tree_digest(before.root, sql_dir) != tree_digest(after.root, sql_dir)
+        seeds_changed = tree_digest(before.root, fixtures_dir) != tree_digest(after.root, fixtures_dir)
+        if sql_changed:
+            changes += migration_changes(before.root, after.root, sql_dir)
+        if sql_changed or seeds_changed:
+            changes += seed_changes(before.root, after.root, fixtures_dir)
         report.timings["sql_seeds"] = time.perf_counter() - t3
     report.changes = sorted(changes, key=lambda c: (c.kind != BREAKING, c.kind != "accepted", c.shown_file,
                                                     c.line, c.column, c.rule))

@@ -76,18 +76,20 @@ class FileInfo:
         self.map_entry_alias: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @cached_property
-    def _spans(self) -> dict[tuple[int, ...], Span]:
-        spans: dict[tuple[int, ...], Span] = {}
+    def _spans(self) -> dict[tuple[int, ...], list[int]]:
+        # raw protoc spans; turned into Span objects only for the few paths a finding needs
+        spans: dict[tuple[int, ...], list[int]] = {}
         for loc in self.proto.source_code_info.location:
-            key = tuple(loc.path)
-            if key in spans:
-                continue
-            s = loc.span
-            if len(s) == 3:
-                spans[key] = Span(s[0] + 1, s[1] + 1, s[0] + 1, s[2] + 1)
-            elif len(s) == 4:
-                spans[key] = Span(s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1)
+            spans.setdefault(tuple(loc.path), loc.span)
         return spans
+
+    def _span(self, path: tuple[int, ...]) -> Span | None:
+        s = self._spans.get(path)
+        if s is None:
+            return None
+        if len(s) == 3:
+            return Span(s[0] + 1, s[1] + 1, s[0] + 1, s[2] + 1)
+        return Span(s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1)
 
     @cached_property
     def comments(self) -> dict[tuple[int, ...], str]:
@@ -102,12 +104,12 @@ class FileInfo:
     def span(self, path: tuple[int, ...] | None) -> Span | None:
         if path is None:
             return None
-        found = self._spans.get(path)
+        found = self._span(path)
         if found is None and self.map_entry_alias:
             for n in range(len(path), 1, -1):
                 alias = self.map_entry_alias.get(path[:n])
                 if alias is not None:
-                    return self._spans.get(alias)
+                    return self._span(alias)
         return found
 
     def keyword_before(self, span: Span | None, keyword: str) -> Span | None:

@@ -61,7 +61,7 @@ def bump(old: str, new: str) -> str:
     return "patch"
 
 
-def _digest(root: Path | None, sub: str) -> dict[str, str]:
+def tree_digest(root: Path | None, sub: str) -> dict[str, str]:
     if root is None or not (root / sub).is_dir():
         return {}
     return {p.relative_to(root).as_posix(): hashlib.sha1(p.read_bytes(), usedforsecurity=False).hexdigest()
@@ -93,9 +93,10 @@ def judge(report: Report, before: Path | None, after: Path | None, proto_dir: st
           fixtures_dir: str) -> None:
     differences = False
     for sub in (proto_dir, sql_dir, fixtures_dir):
-        if _digest(before, sub) != _digest(after, sub):
+        if tree_digest(before, sub) != tree_digest(after, sub):
             differences = True
-    if before is not None and after is not None:
+    if before is not None and after is not None and \
+            tree_digest(before, fixtures_dir) != tree_digest(after, fixtures_dir):
         report.changes += _fixture_growth(before, after, fixtures_dir)
     report.semver = verdict(report.changes, differences)
     old, _ = top_version(before)

@@ -49,12 +49,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from workbench.breaking import render
 
-    if args.format == "json":
-        render.json_out(report)
-    elif args.format == "github-actions":
-        render.github(report)
-    else:
-        render.text(report)
+    try:
+        if args.format == "json":
+            render.json_out(report)
+        elif args.format == "github-actions":
+            render.github(report)
+        else:
+            render.text(report)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`| head`): not an error of ours, and no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code
 
 

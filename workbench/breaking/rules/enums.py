@@ -33,8 +33,10 @@ def enum_value_no_delete(p: Pair) -> None:
             elif by_name:
                 plural = "s" if len(names) > 1 else ""
                 suffix = f" without reserving the name{plural} " + ", ".join(q(n) for n in sorted(names))
+            first_index = min(i for i, _v in names.values())
             p.emit(f'Previously present enum value "{number}" on enum {q(after.name)} was deleted{suffix}.',
-                   after.file, [after.path], before.file, [before.path], after.full_name)
+                   after.file, [after.path], before.file, [before.value_path(first_index), before.path],
+                   after.full_name)
 
 
 @rule("ENUM_VALUE_SAME_NAME")

@@ -27,8 +27,9 @@ def field_no_delete(p: Pair) -> None:
             elif by_name:
                 suffix = f" without reserving the name {q(field.name)}"
             desc = field.description()
+            # the before side points at the deleted field itself, so its snippet shows what went
             p.emit(f"Previously present {desc[0].lower()}{desc[1:]} was deleted{suffix}.",
-                   after.file, [after.path], before.file, [before.path], after.full_name)
+                   after.file, [after.path], before.file, [field.path, before.path], after.full_name)
 
 
 @rule("MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR")
@@ -79,7 +80,7 @@ def oneof_no_delete(p: Pair) -> None:
         for oneof in before.oneofs:
             if oneof.name not in names and not oneof.synthetic:
                 p.emit(f"Previously present oneof {q(oneof.name)} on message {q(after.name)} was deleted.",
-                       after.file, [after.path], before.file, [before.path], after.full_name)
+                       after.file, [after.path], before.file, [oneof.path, before.path], after.full_name)
 
 
 @rule("RESERVED_MESSAGE_NO_DELETE")

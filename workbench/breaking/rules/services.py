@@ -30,10 +30,11 @@ def method_pairs(p: Pair) -> Iterator[tuple[Method, Method]]:
 @rule("RPC_NO_DELETE")
 def rpc_no_delete(p: Pair) -> None:
     for before, after in service_pairs(p):
-        for name in before.methods:
+        for name, (i, _m) in before.methods.items():
             if name not in after.methods:
                 p.emit(f"Previously present RPC {q(name)} on service {q(after.name)} was deleted.",
-                       after.file, [after.path], before.file, [before.path], after.full_name)
+                       after.file, [after.path], before.file, [before.method_path(i), before.path],
+                       after.full_name)
 
 
 def _streaming(p: Pair, attr: str, side: str) -> None:

@@ -1,0 +1,321 @@
+"""`workbench migrate`: status, up, down, create, reset, baseline, resolve, drift, protect.
+
+Argument parsing and output only; the work is in `workbench.migrate`. Module-level imports
+stay light so `workbench --help` and `migrate status` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.migrate.runner import RunResult
+    from workbench.migrate.status import DatabaseStatus
+    from workbench.migrate.targets import Target
+    from workbench.migrations import Migration
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "migrate", help="apply, revert and inspect SQL migrations on one or many databases",
+        description="Migrations per database: status, up, down, create, reset, baseline, resolve, drift. "
+                    "Without --db/--url a command works on every database in workbench.toml.")
+    sub = parser.add_subparsers(dest="migrate_command", metavar="ACTION", required=True)
+
+    def add(name: str, help_text: str, *, db: bool = True, confirm: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if db:
+            where = p.add_mutually_exclusive_group()
+            where.add_argument("--db", action="append", metavar="NAME",
+                               help="a database from workbench.toml (repeatable; default: all)")
+            where.add_argument("--url", help="a database URL instead of the configured ones")
+            p.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+                           help="seconds to wait for each connection (default: workbench.toml, 3)")
+        p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
+        if confirm:
+            p.add_argument("--yes", action="store_true", help="confirm (not enough for a protected database)")
+            p.add_argument("--confirm", metavar="NAME", help="the database's name typed back (protected ones)")
+        return p
+
+    def locking(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--lock-timeout", default=None, metavar="T",
+                       help="PostgreSQL lock_timeout per migration, e.g. 5s (default: workbench.toml)")
+        p.add_argument("--lock-wait", type=float, default=60.0, metavar="S",
+                       help="seconds to wait for another runner's lock (default 60)")
+
+    add("status", "state of every migration in each database")
+    p = add("up", "apply pending migrations")
+    p.add_argument("--to", metavar="V", help="stop after version V")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print statements, transactions and the locks each takes; change nothing")
+    p.add_argument("--out-of-order", action="store_true", help="also apply pending versions older than applied ones")
+    locking(p)
+    p = add("down", "roll back applied migrations (newest first)", confirm=True)
+    steps = p.add_mutually_exclusive_group()
+    steps.add_argument("--steps", type=int, default=None, metavar="N", help="how many (default 1)")
+    steps.add_argument("--to", metavar="V", help="roll back everything newer than V")
+    locking(p)
+    p = add("create", "write the next numbered migration file", db=False)
+    p.add_argument("name", help="snake_case description, e.g. add_orders_note")
+    p = add("reset", "roll back every migration, then apply all again", confirm=True)
+    locking(p)
+    p = add("baseline", "mark an existing database as being at version V (older files count as applied)")
+    p.add_argument("version", metavar="V")
+    locking(p)
+    p = add("resolve", "after fixing a failed migration by hand, mark it applied or rolled back", confirm=True)
+    p.add_argument("version", metavar="V")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--applied", action="store_true")
+    how.add_argument("--rolled-back", action="store_true")
+    locking(p)
+    p = add("drift", "compare the live schema with what its applied migrations produce (scratch database)")
+    p.add_argument("--scratch-url", metavar="URL",
+                   help="server for the scratch database (default: the embedded server)")
+    p = add("protect", "store the protection mark inside the database (guards --url too)")
+    locking(p)
+    p = add("unprotect", "remove the protection mark from the database", confirm=True)
+    locking(p)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.config import load_config
+    from workbench.migrations import load_migrations
+
+    root: Path = args.root
+    config, _ = load_config(root)
+    sql_dir = root / config.migrations_dir
+    files, findings = load_migrations(sql_dir, config.migrations_dir.rstrip("/") + "/")
+    action = args.migrate_command
+    if action == "create":
+        from workbench.migrate.create import create_migration
+
+        path = create_migration(sql_dir, args.name, files)
+        rel = path.relative_to(root).as_posix()
+        print(json.dumps({"file": rel}) if args.json else f"created {rel}")
+        return 0
+
+    from workbench.findings import Severity
+    from workbench.migrate.targets import resolve_targets
+
+    targets = resolve_targets(config, names=args.db, url=args.url)
+    timeout = args.connect_timeout or config.connect_timeout
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not args.json:
+        for f in findings:
+            if f.rule.startswith("MIGRATION") and f.severity is not Severity.INFO:
+                print(f.format(), file=sys.stderr)
+    if action == "status":
+        return _status(root, targets, files, timeout, args.json, explicit=bool(args.db or args.url))
+    if action == "drift":
+        return _drift(root, targets, files, timeout, args)
+    if errors:
+        if args.json:
+            print(json.dumps({"databases": [], "errors": [f.to_json() for f in errors]}, indent=2))
+        print("workbench: migration files have errors (above); nothing was run", file=sys.stderr)
+        return 1
+    if action == "up" and args.dry_run:
+        return _dry_run(root, targets, files, timeout, args, config.lock_timeout)
+    return _execute(root, targets, files, action, args, config.lock_timeout, timeout)
+
+
+# -- status ----------------------------------------------------------------------------------------
+def _status(root: Path, targets: list[Target], files: list[Migration], timeout: float, as_json: bool,
+            *, explicit: bool) -> int:
+    from workbench.migrate.status import status_all
+
+    progress = _Progress(len(targets), "checked", enabled=not as_json and len(targets) > 1)
+    statuses = status_all(root, targets, files, timeout=timeout, on_done=lambda _st: progress.step())
+    progress.finish()
+    if as_json:
+        print(json.dumps({"databases": [st.to_json() for st in statuses]}, indent=2))
+    else:
+        for st in statuses:
+            _print_status(st)
+    reachable = [st for st in statuses if st.reachable]
+    if explicit and not reachable:
+        return 2
+    return 0 if all(st.up_to_date for st in reachable) else 1
+
+
+_STATE_WORDS = {
+    "applied": "applied", "pending": "pending", "checksum_mismatch": "EDITED after apply",
+    "missing": "MISSING file", "future": "future (newer than files)", "out_of_order": "pending, OUT OF ORDER",
+    "failed": "FAILED", "partial": "PARTIAL", "baseline": "baseline", "below_baseline": "below baseline",
+}
+
+
+def _print_status(st: DatabaseStatus) -> None:
+    flags = [f for f, on in (("protected", st.protected), ("read-only", st.target.read_only)) if on]
+    head = f"{st.name}  {st.url}"
+    if not st.reachable:
+        print(f"{head}\n  UNREACHABLE: {st.error}\n")
+        return
+    info = ", ".join([f"PostgreSQL {st.server_version}", *flags])
+    print(f"{head}  ({info})")
+    if st.lock_holder:
+        print(f"  a runner is at work: {st.lock_holder.describe()}")
+    if not st.migrations:
+        print("  no migrations")
+    for m in st.migrations:
+        line = f"  {m.version} {m.name:<32} {_STATE_WORDS.get(str(m.state), str(m.state))}"
+        row = m.row
+        if row is not None and row.applied_at is not None:
+            ms = f" in {row.execution_ms} ms" if row.execution_ms is not None else ""
+            line += f"  {row.applied_at:%Y-%m-%d %H:%M:%S}{ms} by {row.applied_by}"
+        print(line.rstrip())
+        if row is not None and not row.success:
+            if str(m.state) == "partial":
+                print(f"      {row.statements_done} statement(s) done")
+            if row.error:
+                print(f"      error: {row.error}")
+            if row.failed_statement:
+                print(f"      statement: {' '.join(row.failed_statement.split())[:160]}")
+        diff = m.diff()
+        if diff:
+            print("      " + diff.rstrip("\n").replace("\n", "\n      "))
+    counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items())
+    print(f"  => {'up to date' if st.up_to_date else 'NOT up to date'}: {counts or 'nothing'}")
+    if st.error:
+        print(f"  error: {st.error}")
+    print()
+
+
+# -- up / down / reset / baseline / resolve / protect ------------------------------------------
+def _execute(root: Path, targets: list[Target], files: list[Migration], action: str, args: argparse.Namespace,
+             lock_timeout: str, timeout: float) -> int:
+    from workbench.migrate.runner import Options, execute
+
+    options = Options(lock_timeout=args.lock_timeout or lock_timeout, lock_wait=args.lock_wait,
+                      connect_timeout=timeout, yes=getattr(args, "yes", False),
+                      confirm=getattr(args, "confirm", None), out_of_order=getattr(args, "out_of_order", False))
+    ask = _ask if sys.stdin.isatty() and not args.json else None
+
+    def log(text: str) -> None:
+        if not args.json:
+            print(text, flush=True)
+
+    results: list[RunResult] = []
+    for target in targets:
+        results.append(execute(
+            root, target, files, action, options=options, log=log, ask=ask, to=getattr(args, "to", None),
+            steps=getattr(args, "steps", None), version=getattr(args, "version", None),
+            applied=bool(getattr(args, "applied", True))))
+        res = results[-1]
+        if not args.json:
+            if res.failure:
+                f = res.failure
+                print(f"{f.location}: error: {f.message}", file=sys.stderr)
+                if f.statement:
+                    print("    " + f.statement.replace("\n", "\n    "), file=sys.stderr)
+                print(f"{res.database}: {f.version} was rolled back; earlier migrations stay applied"
+                      if _transactional(files, f.version) else
+                      f"{res.database}: {f.version} stopped part-way; the next `up` resumes at this statement",
+                      file=sys.stderr)
+            elif res.error:
+                print(f"workbench: {res.database}: {res.error}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"databases": [r.to_json() for r in results]}, indent=2))
+    elif len(results) > 1:
+        print("\nsummary:")
+        for r in results:
+            if r.ok:
+                done = r.applied or r.reverted
+                what = ", ".join(s.version for s in done) if done else (r.note or "ok")
+                print(f"  {r.database:<16} ok      {what}")
+            else:
+                why = r.failure.location + ": " + r.failure.message if r.failure else r.error
+                print(f"  {r.database:<16} FAILED  {why}")
+    return max((r.exit_code for r in results), default=0)
+
+
+def _transactional(files: list[Migration], version: str) -> bool:
+    return next((mg.transactional for mg in files if mg.version == version), True)
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        return ""
+
+
+# -- dry run -------------------------------------------------------------------------------------
+def _dry_run(root: Path, targets: list[Target], files: list[Migration], timeout: float,
+             args: argparse.Namespace, lock_timeout: str) -> int:
+    from workbench.migrate.plan import build_plan
+    from workbench.migrate.status import RUNNABLE, database_status, owned_files
+
+    out: list[dict[str, object]] = []
+    code = 0
+    for target in targets:
+        st = database_status(root, target, files, timeout=timeout)
+        if not st.reachable:
+            # Without the tracker we cannot tell what is pending: show every owned file's plan.
+            pending = owned_files(target, files)
+            note = f"unreachable ({st.error}); showing every migration"
+        else:
+            limit = int(args.to) if args.to else None
+            pending = [m.migration for m in st.migrations if m.state in RUNNABLE and m.migration
+                       and (limit is None or m.number <= limit)]
+            note = "" if pending else "nothing to do: up to date"
+        plans = build_plan(pending)
+        if any(p.problems for p in plans):
+            code = 1
+        if args.json:
+            out.append({"name": st.name, "url": st.url, "reachable": st.reachable, "error": st.error,
+                        "migrations": [p.to_json() for p in plans]})
+            continue
+        print(f"{st.name}  {st.url}  (dry run: nothing is changed)")
+        if note:
+            print(f"  {note}")
+        for p in plans:
+            print("\n".join("  " + ln for ln in p.lines(args.lock_timeout or lock_timeout)))
+        print()
+    if args.json:
+        print(json.dumps({"databases": out}, indent=2))
+    return code
+
+
+# -- drift -----------------------------------------------------------------------------------------
+def _drift(root: Path, targets: list[Target], files: list[Migration], timeout: float,
+           args: argparse.Namespace) -> int:
+    from workbench.migrate.drift import drift_report
+
+    reports = [drift_report(root, t, files, timeout=timeout, scratch_admin=args.scratch_url) for t in targets]
+    if args.json:
+        print(json.dumps({"databases": [r.to_json() for r in reports]}, indent=2))
+    else:
+        for r in reports:
+            print(f"{r.name}  {r.url}")
+            if r.error:
+                print(f"  error: {r.error}")
+            elif not r.findings:
+                print("  no drift: the live schema matches its applied migrations")
+            for f in r.findings:
+                print(f"  {f.severity}: {f.message} [{f.rule}]")
+            print()
+    if any(r.error for r in reports) and not any(r.findings for r in reports):
+        return 2
+    return 1 if any(r.findings for r in reports) else 0
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr; silent otherwise (and with --json)."""
+
+    def __init__(self, total: int, verb: str, *, enabled: bool) -> None:
+        self.total, self.verb, self.done = total, verb, 0
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled:
+            print(f"\r{self.verb} {self.done}/{self.total} databases", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.enabled:
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)

@@ -1,0 +1,36 @@
+"""`migrate create NAME`: the next numbered migration file, in the documented dbmate format."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from workbench.errors import UsageError
+from workbench.migrations import Migration
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+TEMPLATE = """-- {title}
+-- migrate:up
+
+
+-- migrate:down
+
+"""
+
+
+def create_migration(sql_dir: Path, name: str, existing: list[Migration]) -> Path:
+    name = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if not _SNAKE.match(name):
+        raise UsageError(f"migration name {name!r} must be snake_case (letters, digits, underscores)")
+    numbers = [mg.number for mg in existing]
+    width = max((len(mg.version) for mg in existing), default=3)
+    version = str(max(numbers, default=-1) + 1).zfill(width)
+    path = sql_dir / f"{version}_{name}.sql"
+    sql_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as fh:  # "x": never overwrite a colleague's file
+            fh.write(TEMPLATE.format(title=name.replace("_", " ").capitalize()))
+    except FileExistsError:
+        raise UsageError(f"{path} exists already") from None
+    return path

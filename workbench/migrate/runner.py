@@ -1,0 +1,482 @@
+"""Applying and reverting migrations on one database: up, down, reset, baseline, resolve.
+
+`execute()` is the one entry point the CLI and the TUI share: it refuses writes to read-only
+databases, connects, asks for confirmation where data can be lost (typed for protected ones),
+takes the advisory lock, and only then reads the tracker, so a runner that waited for another
+one finds the work done.
+
+Transactions: each transactional migration runs in its own transaction with `lock_timeout`
+and records itself in the tracker inside it, so a failure or a kill leaves nothing behind. A
+file marked `-- migrate:up transaction:false` runs statement by statement and records each
+one as it completes; after a failure the next `up` resumes at the failed statement.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from workbench.dburl import scrub
+from workbench.errors import WorkbenchError
+from workbench.migrate import guard, lock, tracker
+from workbench.migrate.status import RUNNABLE, State, migration_states, owned_files, tracker_version
+from workbench.migrate.targets import Target, database_name, open_connection
+from workbench.migrations import Migration, parse_migration
+from workbench.sqltext import SqlSyntaxError, line_col
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from workbench.migrate.statements import Analysed
+
+Log = Callable[[str], None]
+WRITES = ("up", "down", "reset", "baseline", "resolve", "protect", "unprotect")
+DESTRUCTIVE = ("down", "reset", "resolve", "unprotect")
+
+
+@dataclass(frozen=True)
+class Options:
+    lock_timeout: str = "5s"  # PostgreSQL lock_timeout for each migration's statements
+    lock_wait: float = 60.0  # seconds to wait for another runner's advisory lock
+    connect_timeout: float = 3.0
+    yes: bool = False
+    confirm: str | None = None  # the database name typed back (`--confirm NAME`)
+    out_of_order: bool = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    version: str
+    file: str
+    line: int
+    column: int
+    message: str
+    statement: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
+
+    def to_json(self) -> dict[str, object]:
+        return {"version": self.version, "file": self.file, "line": self.line, "column": self.column,
+                "message": self.message, "statement": self.statement}
+
+
+@dataclass(frozen=True)
+class Step:
+    version: str
+    name: str
+    ms: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"version": self.version, "name": self.name, "execution_ms": self.ms}
+
+
+@dataclass
+class RunResult:
+    database: str
+    url: str  # masked
+    action: str
+    applied: list[Step] = field(default_factory=list)
+    reverted: list[Step] = field(default_factory=list)
+    failure: Failure | None = None  # a statement failed
+    error: str | None = None  # refused or could not run
+    exit_code: int = 0
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.error is None
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.database, "url": self.url, "action": self.action, "ok": self.ok,
+                "error": self.error, "failure": self.failure.to_json() if self.failure else None,
+                "applied": [s.to_json() for s in self.applied],
+                "reverted": [s.to_json() for s in self.reverted], "note": self.note}
+
+
+class Refusal(Exception):
+    """Nothing ran because the files or the tracker say it would be wrong (exit code 1)."""
+
+
+def execute(root: Path, target: Target, files: list[Migration], action: str, *, options: Options,
+            log: Log, ask: Callable[[str], str] | None = None, to: str | None = None,
+            steps: int | None = None, version: str | None = None, applied: bool = True) -> RunResult:
+    """Run `action` on `target`; never raises for per-database problems (they are in the result)."""
+    result = RunResult(target.name, target.display_url(root), action)
+    url = ""
+    try:
+        if action in WRITES:
+            guard.refuse_read_only(target.name, target.read_only, action if action != "protect" else "protect")
+        url = target.resolve(root)
+        name = target.name if target.configured else database_name(url)
+        with open_connection(url, timeout=options.connect_timeout, application=f"workbench migrate {action}") as conn:
+            protected = target.protected or guard.marked_protected(conn)
+            if action in DESTRUCTIVE:
+                guard.confirm(name, action=_verb(action, version), protected=protected, yes=options.yes,
+                              typed=options.confirm, ask=ask)
+
+            def waiting(holder: lock.LockHolder | None) -> None:
+                who = holder.describe() if holder else "another session"
+                log(f"{target.name}: waiting for the workbench lock held by {who}")
+
+            with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
+                runner = Runner(conn, owned_files(target, files), target=target, options=options, log=log,
+                                result=result)
+                if action == "up":
+                    runner.up(to)
+                elif action == "down":
+                    runner.down(steps=steps, to=to)
+                elif action == "reset":
+                    runner.down(to="-1")
+                    if result.ok:
+                        runner.up(None)
+                elif action == "baseline":
+                    runner.baseline(version or "")
+                elif action == "resolve":
+                    runner.resolve(version or "", applied=applied)
+                elif action in ("protect", "unprotect"):
+                    runner.protect(action == "protect")
+                else:
+                    raise ValueError(action)
+                if action in ("up", "baseline", "reset") and target.protected and result.ok:
+                    # Carry the protection into the database so a bare --url is guarded too.
+                    guard.set_protected_mark(conn, True)
+    except Refusal as exc:
+        result.error = str(exc)
+        result.exit_code = 1
+    except WorkbenchError as exc:
+        result.error = str(exc)
+        result.exit_code = exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the database went away mid-run: one line, masked
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        result.error = scrub(text, url) if url else text
+        result.exit_code = 1
+    if result.failure is not None and result.exit_code == 0:
+        result.exit_code = 1
+    return result
+
+
+def _verb(action: str, version: str | None) -> str:
+    return {"down": "roll back migrations", "reset": "reset (revert every migration, then apply all)",
+            "resolve": f"resolve migration {version}", "unprotect": "remove the protection"}.get(action, action)
+
+
+class Runner:
+    def __init__(self, conn: psycopg.Connection[Any], files: list[Migration], *, target: Target,
+                 options: Options, log: Log, result: RunResult) -> None:
+        self.conn = conn
+        self.files = files
+        self.by_number = {mg.number: mg for mg in files}
+        self.target = target
+        self.options = options
+        self.log = log
+        self.result = result
+        self.server_version = conn.info.server_version
+
+    # -- up -------------------------------------------------------------------------------------
+    def up(self, to: str | None) -> None:
+        rows = tracker.read_rows(self.conn)
+        states = migration_states(self.files, rows)
+        edited = [s for s in states if s.state is State.CHECKSUM_MISMATCH]
+        if edited:
+            names = ", ".join(s.migration.rel for s in edited if s.migration)
+            raise Refusal(f"edited after being applied: {names}; restore the applied text (see "
+                          "`workbench migrate status` for the diff) or add a new migration")
+        limit = int(to) if to is not None else None
+        todo = [s for s in states if s.state in RUNNABLE and (limit is None or s.number <= limit)]
+        late = [s for s in todo if s.state is State.OUT_OF_ORDER]
+        if late and not self.options.out_of_order:
+            raise Refusal(f"{', '.join(s.version for s in late)} older than applied migrations but not applied "
+                          "(merged from another branch?); apply them anyway with --out-of-order")
+        if not todo:
+            self.result.note = "nothing to do: up to date"
+            self.log(f"{self.target.name}: nothing to do, up to date")
+            return
+        if rows is None and todo[0].version != tracker_version(self.files):
+            raise Refusal("this database has no workbench.schema_migrations and no pending migration creates "
+                          "it: add sql/000_migration_tracker.sql")
+        # Refuse before anything runs: every pending file must parse and be runnable as marked.
+        plans = {s.version: self._plan(s.migration, "up") for s in todo if s.migration}
+        for st in todo:
+            mg = st.migration
+            assert mg is not None
+            self.log(f"{self.target.name}: applying {mg.version} {mg.name}"
+                     + ("" if mg.transactional else " (no transaction)"))
+            started = time.perf_counter()
+            if mg.transactional:
+                self._run_in_transaction(mg, plans[mg.version], st.row)
+            else:
+                self._run_outside(mg, plans[mg.version], st.row)
+            if self.result.failure:
+                f = self.result.failure
+                self.log(f"{self.target.name}: FAILED {f.location}: {f.message}")
+                return
+            ms = int((time.perf_counter() - started) * 1000)
+            self.result.applied.append(Step(mg.version, mg.name, ms))
+            self.log(f"{self.target.name}: applied {mg.version} {mg.name} ({ms} ms)")
+
+    def _plan(self, mg: Migration, part: str) -> list[Analysed]:
+        from workbench.migrate.statements import analyse
+
+        sql, base = (mg.up, mg.up_line) if part == "up" else (mg.down, mg.down_line)
+        try:
+            stmts = analyse(sql, base, server_version=self.server_version)
+        except SqlSyntaxError as exc:
+            raise Refusal(f"{mg.rel}:{exc.line}:{exc.column}: {exc.message}") from None
+        problems = check_transaction_mode(mg, stmts)
+        if problems:
+            raise Refusal(problems[0])
+        return stmts
+
+    def _run_in_transaction(self, mg: Migration, stmts: list[Analysed], row: tracker.Row | None) -> None:
+        import psycopg
+
+        started = time.perf_counter()
+        current: Analysed | None = None
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SELECT set_config('lock_timeout', %s, true)", [self.options.lock_timeout])
+                if row is not None:  # an earlier attempt failed and was rolled back: try again
+                    tracker.delete_row(self.conn, mg.version)
+                for a in stmts:
+                    current = a
+                    self.conn.execute(a.statement.text)
+                current = None
+                tracker.record_applied(self.conn, mg, int((time.perf_counter() - started) * 1000), len(stmts))
+        except psycopg.Error as exc:
+            failure = self._failure(mg, current, exc)
+            self.result.failure = failure
+            if tracker.exists(self.conn):
+                tracker.record_failure(self.conn, mg, error=failure.message, statement=failure.statement,
+                                       statements_done=0,
+                                       execution_ms=int((time.perf_counter() - started) * 1000))
+
+    def _run_outside(self, mg: Migration, stmts: list[Analysed], row: tracker.Row | None) -> None:
+        import psycopg
+
+        start = 0
+        if row is not None and not row.success and row.statements_done:
+            start = row.statements_done
+            edited = already_ran_edited(mg, row, stmts)
+            if edited:
+                self.result.failure = Failure(mg.version, mg.rel, mg.up_line, 0, edited)
+                return
+            self.log(f"{self.target.name}: resuming {mg.version} at statement {start + 1} of {len(stmts)}")
+        started = time.perf_counter()
+        tracker.record_started(self.conn, mg)
+        self.conn.execute("SELECT set_config('lock_timeout', %s, false)", [self.options.lock_timeout])
+        try:
+            for i in range(start, len(stmts)):
+                a = stmts[i]
+                try:
+                    self.conn.execute(a.statement.text)
+                except psycopg.Error as exc:
+                    failure = self._failure(mg, a, exc)
+                    self.result.failure = failure
+                    tracker.record_failure(self.conn, mg, error=failure.message, statement=failure.statement,
+                                           statements_done=i,
+                                           execution_ms=int((time.perf_counter() - started) * 1000))
+                    return
+                tracker.record_progress(self.conn, mg.version, i + 1)
+            tracker.record_applied(self.conn, mg, int((time.perf_counter() - started) * 1000), len(stmts))
+        finally:
+            if not self.conn.broken:
+                self.conn.execute("SELECT set_config('lock_timeout', '0', false)")
+
+    def _failure(self, mg: Migration, a: Analysed | None, exc: Exception) -> Failure:
+        diag = getattr(exc, "diag", None)
+        message = (diag.message_primary if diag and diag.message_primary else str(exc).strip()) or type(exc).__name__
+        if diag and diag.message_detail:
+            message += f" ({diag.message_detail})"
+        sqlstate = getattr(exc, "sqlstate", None)
+        if sqlstate:
+            message += f" [SQLSTATE {sqlstate}]"
+        if a is None:
+            return Failure(mg.version, mg.rel, mg.up_line, 0, message)
+        line, column = a.statement.line, a.statement.column
+        pos = diag.statement_position if diag else None
+        if pos and pos.isdigit():
+            offset = int(pos) - 1
+            line, col_in = line_col(a.statement.text, offset, a.statement.line)
+            column = col_in + (a.statement.column - 1 if line == a.statement.line else 0)
+        if sqlstate == "55P03":  # lock_not_available: say who held what, not just "timeout"
+            message = self._lock_timeout_message(a) or message
+        return Failure(mg.version, mg.rel, line, column, message, a.statement.text)
+
+    def _lock_timeout_message(self, a: Analysed) -> str:
+        from workbench.migrate.statements import relations_in
+
+        names = [n.rsplit(".", 1)[-1] for n in relations_in(a.node)]
+        seconds = _seconds(self.options.lock_timeout)
+        try:
+            rows = self.conn.execute(
+                "SELECT DISTINCT c.relname, l.pid, coalesce(a.application_name, ''), l.mode"
+                " FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.granted AND l.pid <> pg_backend_pid() AND c.relname = ANY(%s) ORDER BY 1, 2",
+                [names],
+            ).fetchall()
+        except Exception:  # noqa: BLE001 - the explanation is a bonus, the failure is reported anyway
+            rows = []
+        if not rows:
+            on = f" on {', '.join(names)}" if names else ""
+            return f"waited {seconds} for a lock{on} (lock_timeout); the holder has gone since"
+        rel, pid, app, mode = rows[0]
+        app = f", {app}" if app else ""
+        more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
+        return f"waited {seconds} for a lock on {rel} held by PID {pid} ({mode}{app}){more}"
+
+    # -- down -----------------------------------------------------------------------------------
+    def down(self, *, steps: int | None = None, to: str | None = None) -> None:
+        rows = tracker.read_rows(self.conn) or {}
+        applied = sorted((r for r in rows.values() if r.kind == "migration" and r.success),
+                         key=lambda r: r.number, reverse=True)
+        if any(not r.success for r in rows.values()):
+            failed = ", ".join(r.version for r in rows.values() if not r.success)
+            raise Refusal(f"{failed} failed or stopped half-way: finish it with `up` or "
+                          "`resolve` before rolling back")
+        victims = [r for r in applied if r.number > int(to)] if to is not None else applied[:steps or 1]
+        if not victims:
+            self.result.note = "nothing to roll back"
+            self.log(f"{self.target.name}: nothing to roll back")
+            return
+        sources = [self._applied_source(r) for r in victims]
+        plans = [self._plan(mg, "down") for mg in sources]
+        for mg, stmts in zip(sources, plans, strict=True):
+            self.log(f"{self.target.name}: rolling back {mg.version} {mg.name}")
+            started = time.perf_counter()
+            self._revert(mg, stmts)
+            if self.result.failure:
+                f = self.result.failure
+                self.log(f"{self.target.name}: FAILED {f.location}: {f.message}")
+                return
+            ms = int((time.perf_counter() - started) * 1000)
+            self.result.reverted.append(Step(mg.version, mg.name, ms))
+            self.log(f"{self.target.name}: rolled back {mg.version} {mg.name} ({ms} ms)")
+
+    def _applied_source(self, row: tracker.Row) -> Migration:
+        """The migration as it was applied (the tracker keeps its text): its down part undoes that."""
+        rel = self.by_number[row.number].rel if row.number in self.by_number else f"sql/{row.version}_{row.name}.sql"
+        mg, _ = parse_migration(row.script, PurePosixPath(rel).name, rel)
+        if mg is None:
+            raise Refusal(f"the applied text of {row.version} in the tracker cannot be parsed")
+        if not mg.down.strip():
+            raise Refusal(f"{rel} has no '-- migrate:down' part: it cannot be rolled back")
+        return mg
+
+    def _revert(self, mg: Migration, stmts: list[Analysed]) -> None:
+        import psycopg
+
+        current: Analysed | None = None
+        try:
+            if mg.transactional:
+                with self.conn.transaction():
+                    self.conn.execute("SELECT set_config('lock_timeout', %s, true)", [self.options.lock_timeout])
+                    # Delete the row first: the tracker migration's own down drops the tracker.
+                    tracker.delete_row(self.conn, mg.version)
+                    for a in stmts:
+                        current = a
+                        self.conn.execute(a.statement.text)
+            else:
+                for a in stmts:
+                    current = a
+                    self.conn.execute(a.statement.text)
+                current = None
+                if tracker.exists(self.conn):
+                    tracker.delete_row(self.conn, mg.version)
+        except psycopg.Error as exc:
+            self.result.failure = self._failure(mg, current, exc)
+
+    # -- baseline, resolve, protect ------------------------------------------------------------
+    def baseline(self, version: str) -> None:
+        if not version.isdigit():
+            raise Refusal(f"baseline needs a version number, not {version!r}")
+        rows = tracker.read_rows(self.conn)
+        tv = tracker_version(self.files)
+        if rows is None:
+            if tv is None:
+                raise Refusal("no migration creates workbench.schema_migrations: add sql/000_migration_tracker.sql")
+            self.up(tv)
+            if not self.result.ok:
+                return
+            rows = tracker.read_rows(self.conn) or {}
+        others = [r for r in rows.values() if tv is None or r.number != int(tv)]
+        if others:
+            raise Refusal(f"baseline is for a database with no migrations applied yet; this one has "
+                          f"{', '.join(r.version for r in sorted(others, key=lambda r: r.number))}")
+        mg = self.by_number.get(int(version))
+        from workbench.migrations import checksum
+
+        tracker.record_baseline(self.conn, mg.version if mg else version, mg.name if mg else "baseline",
+                                mg.checksum if mg else checksum(""), mg.text if mg else "")
+        self.result.note = f"baseline {version}: older migrations count as applied"
+        self.log(f"{self.target.name}: baseline at {version}")
+
+    def resolve(self, version: str, *, applied: bool) -> None:
+        rows = tracker.read_rows(self.conn) or {}
+        row = rows.get(int(version)) if version.isdigit() else None
+        if row is None or row.success:
+            raise Refusal(f"{version} has not failed here: nothing to resolve")
+        if applied:
+            mg = self.by_number.get(row.number)
+            if mg is None:
+                raise Refusal(f"no file for {version}: cannot record it as applied")
+            try:
+                count = len(self._plan(mg, "up"))
+            except Refusal:
+                count = row.statements_done
+            tracker.mark_resolved(self.conn, mg, count)
+            self.result.note = f"{version} marked applied"
+        else:
+            tracker.delete_row(self.conn, row.version)
+            self.result.note = f"{version} marked rolled back (pending again)"
+        self.log(f"{self.target.name}: {self.result.note}")
+
+    def protect(self, on: bool) -> None:
+        if not guard.set_protected_mark(self.conn, on):
+            raise Refusal("no workbench schema here yet: run `workbench migrate up` first")
+        self.result.note = "marked protected" if on else "protection mark removed"
+        self.log(f"{self.target.name}: {self.result.note}")
+
+
+def check_transaction_mode(mg: Migration, stmts: list[Analysed]) -> list[str]:
+    """Why this file cannot run as marked ([] when it can)."""
+    out = []
+    for a in stmts:
+        where = f"{mg.rel}:{a.statement.line}"
+        if a.transaction_control:
+            out.append(f"{where}: transaction control ({a.statement.text.split()[0].upper()}) in a migration; "
+                       "the runner manages transactions (use `-- migrate:up transaction:false` instead)")
+        elif a.no_transaction and mg.transactional:
+            out.append(f"{where}: {a.no_transaction} cannot run inside a transaction; mark the file "
+                       "`-- migrate:up transaction:false` (and keep such statements in a file of their own)")
+    return out
+
+
+def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -> str:
+    """"" when the statements a partial run completed are unchanged in the file, else why not."""
+    from workbench.sqltext import split_statements
+
+    done = row.statements_done
+    old, _ = parse_migration(row.script, PurePosixPath(mg.rel).name, mg.rel)
+    try:
+        before = [s.text for s in split_statements(old.up, old.up_line)[:done]] if old else None
+    except SqlSyntaxError:
+        before = None
+    now = [a.statement.text for a in stmts[:done]]
+    if before == now:
+        return ""
+    return (f"statements 1-{done} of {mg.version} already ran but were edited since; restore them, or "
+            f"finish by hand and run `workbench migrate resolve {mg.version} --applied` (or --rolled-back)")
+
+
+def _seconds(lock_timeout: str) -> str:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*", lock_timeout)
+    if not m:
+        return lock_timeout
+    value = float(m[1]) * {"ms": 0.001, "s": 1, "min": 60, None: 0.001}[m[2]]
+    return f"{value:g} s"

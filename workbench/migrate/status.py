@@ -1,0 +1,233 @@
+"""Status of every migration in every database, as rich as Flyway's `info`.
+
+`migration_states` is a pure function of the files and the tracker rows (tests and the TUI use
+it directly); `database_status` reads one database; `status_all` reads many concurrently, each
+bounded by the connect timeout, so an unreachable database never holds the others back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.dburl import scrub
+from workbench.errors import WorkbenchError
+from workbench.migrate import tracker
+from workbench.migrate.tracker import Row
+
+if TYPE_CHECKING:
+    from workbench.migrate.lock import LockHolder
+    from workbench.migrate.targets import Target
+    from workbench.migrations import Migration
+
+
+class State(StrEnum):
+    APPLIED = "applied"
+    PENDING = "pending"
+    CHECKSUM_MISMATCH = "checksum_mismatch"  # edited after it was applied
+    MISSING = "missing"  # applied, file gone
+    FUTURE = "future"  # applied, newer than any file
+    OUT_OF_ORDER = "out_of_order"  # pending, older than an applied version
+    FAILED = "failed"  # transactional, rolled back; the error is recorded
+    PARTIAL = "partial"  # non-transactional, stopped after some statements
+    BASELINE = "baseline"
+    BELOW_BASELINE = "below_baseline"
+
+
+# States that leave a database "up to date and consistent" (exit 0).
+SETTLED = frozenset({State.APPLIED, State.BASELINE, State.BELOW_BASELINE})
+# States `up` runs (again).
+RUNNABLE = frozenset({State.PENDING, State.OUT_OF_ORDER, State.FAILED, State.PARTIAL})
+
+
+@dataclass(frozen=True)
+class MigrationStatus:
+    version: str
+    name: str
+    state: State
+    migration: Migration | None = None
+    row: Row | None = None
+
+    @property
+    def number(self) -> int:
+        return int(self.version)
+
+    @property
+    def applied_at(self) -> datetime | None:
+        return self.row.applied_at if self.row else None
+
+    @property
+    def checksum_ok(self) -> bool | None:
+        if self.row is None or self.migration is None or self.row.kind == "baseline":
+            return None
+        return self.row.checksum == self.migration.checksum
+
+    def diff(self) -> str:
+        """What changed in the file since it was applied (the tracker keeps the applied text)."""
+        if self.row is None or self.migration is None or self.checksum_ok is not False:
+            return ""
+        rel = self.migration.rel
+        return "".join(difflib.unified_diff(
+            self.row.script.splitlines(keepends=True), self.migration.text.splitlines(keepends=True),
+            fromfile=f"{rel} (applied {self.row.applied_at:%Y-%m-%d %H:%M})" if self.row.applied_at else rel,
+            tofile=f"{rel} (file)"))
+
+    def to_json(self) -> dict[str, object]:
+        return {"version": self.version, "name": self.name, "state": str(self.state),
+                "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+                "checksum_ok": self.checksum_ok}
+
+
+def migration_states(files: list[Migration], rows: dict[int, Row] | None) -> list[MigrationStatus]:
+    """One status per file and per tracker row, ordered by version."""
+    rows = rows or {}
+    baseline = max((n for n, r in rows.items() if r.kind == "baseline"), default=None)
+    applied = [n for n, r in rows.items() if r.kind == "migration" and r.success]
+    newest_applied = max(applied, default=None)
+    newest_file = max((m.number for m in files), default=-1)
+    out: list[MigrationStatus] = []
+    seen: set[int] = set()
+    for mg in files:
+        seen.add(mg.number)
+        row = rows.get(mg.number)
+        if row is None:
+            if baseline is not None and mg.number < baseline:
+                state = State.BELOW_BASELINE
+            elif newest_applied is not None and mg.number < newest_applied:
+                state = State.OUT_OF_ORDER
+            else:
+                state = State.PENDING
+        elif row.kind == "baseline":
+            state = State.BASELINE
+        elif not row.success:
+            state = State.FAILED if mg.transactional else State.PARTIAL
+        elif row.checksum != mg.checksum:
+            state = State.CHECKSUM_MISMATCH
+        else:
+            state = State.APPLIED
+        out.append(MigrationStatus(mg.version, mg.name, state, mg, row))
+    for number, row in rows.items():
+        if number in seen:
+            continue
+        if row.kind == "baseline":
+            state = State.BASELINE
+        else:
+            state = State.FUTURE if number > newest_file else State.MISSING
+        out.append(MigrationStatus(row.version, row.name, state, None, row))
+    out.sort(key=lambda s: s.number)
+    return out
+
+
+@dataclass
+class DatabaseStatus:
+    target: Target
+    url: str  # masked
+    reachable: bool = False
+    error: str | None = None
+    migrations: list[MigrationStatus] = field(default_factory=list)
+    protected: bool = False  # in the config or marked inside the database
+    server_version: str = ""
+    lock_holder: LockHolder | None = None  # a runner at work right now
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.reachable and all(m.state in SETTLED for m in self.migrations)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for m in self.migrations:
+            out[str(m.state)] = out.get(str(m.state), 0) + 1
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "url": self.url, "reachable": self.reachable, "error": self.error,
+                "migrations": [m.to_json() for m in self.migrations]}
+
+
+def tracker_version(files: list[Migration]) -> str | None:
+    """Version of the migration that creates the tracker (the runner needs it first)."""
+    for mg in files:
+        if "workbench.schema_migrations" in mg.up.replace('"', "").lower() and "create table" in mg.up.lower():
+            return mg.version
+    return None
+
+
+def owned_files(target: Target, files: list[Migration]) -> list[Migration]:
+    tv = tracker_version(files)
+    return [mg for mg in files if target.owns(mg, tv)]
+
+
+def database_status(root: Path, target: Target, files: list[Migration], *, timeout: float) -> DatabaseStatus:
+    """Status of one database; never raises for database problems (they become `error`)."""
+    from workbench.migrate import guard, lock
+    from workbench.migrate.targets import open_connection
+
+    started = time.monotonic()
+    status = DatabaseStatus(target, target.display_url(root), protected=target.protected)
+    url = ""
+    try:
+        url = target.resolve(root)
+        with open_connection(url, timeout=timeout, application="workbench migrate status") as conn:
+            # Status must stay quick even when a runner holds locks on the tracker.
+            conn.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"])
+            status.server_version = conn.info.parameter_status("server_version") or ""
+            rows = tracker.read_rows(conn)
+            status.migrations = migration_states(owned_files(target, files), rows)
+            status.protected = target.protected or guard.marked_protected(conn)
+            status.lock_holder = lock.lock_holder(conn)
+            status.reachable = True
+    except WorkbenchError as exc:
+        status.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - psycopg errors after connecting: shown, never a crash
+        status.reachable = status.reachable or bool(status.server_version)
+        status.error = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+    status.seconds = time.monotonic() - started
+    return status
+
+
+def status_all(root: Path, targets: list[Target], files: list[Migration], *, timeout: float,
+               on_done: Any = None) -> list[DatabaseStatus]:
+    """Every target's status, read concurrently; each is bounded by `timeout` plus a second.
+
+    Daemon threads rather than an executor: a connection attempt stuck in name resolution
+    must not keep the process alive after we have given up on it.
+    """
+    results: list[DatabaseStatus | None] = [None] * len(targets)
+    done = threading.Condition()
+
+    def work(i: int, target: Target) -> None:
+        st = database_status(root, target, files, timeout=timeout)
+        with done:
+            results[i] = st
+            done.notify_all()
+        if on_done is not None:
+            on_done(st)
+
+    for i, target in enumerate(targets):
+        threading.Thread(target=work, args=(i, target), daemon=True, name=f"status-{target.name}").start()
+    deadline = time.monotonic() + timeout + 1.0
+    with done:
+        while any(r is None for r in results):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            done.wait(left)
+        final = list(results)
+    out: list[DatabaseStatus] = []
+    for target, st in zip(targets, final, strict=True):
+        if st is None:
+            st = DatabaseStatus(target, target.display_url(root), protected=target.protected,
+                                error=f"no answer within {timeout:g} s", seconds=timeout + 1.0)
+        out.append(st)
+    return out

@@ -207,3 +207,33 @@ def jump_targets(model: Model) -> list[JumpTarget]:
                                               value.name, help=f"{enum.name if enum else ''} value {value.number}",
                                               kind="enum value"))
     return targets
+
+
+def findings_for_entity(model: Model, findings: tuple[Finding, ...] | list[Finding], entity: str) -> list[Finding]:
+    """Findings that touch one entity: tagged with it, inside its message, or in its table's fixture."""
+    msg = model.protos.message(entity)
+    fixture = model.fixture_for(model.table_name(msg)) if msg is not None else None
+    out = []
+    for f in findings:
+        if f.entity:
+            if f.entity == entity:
+                out.append(f)
+            continue
+        if msg is not None and f.file == msg.place.file and msg.place.line <= f.line <= msg.place.end_line:
+            out.append(f)
+        elif fixture is not None and f.file == fixture.rel:
+            out.append(f)
+    return out
+
+
+def error_counts(model: Model, findings: tuple[Finding, ...]) -> dict[str, int]:
+    """Errors per entity, for the marks in the tree."""
+    counts: dict[str, int] = {}
+    errors = tuple(f for f in findings if f.severity is Severity.ERROR)
+    if not errors:
+        return counts
+    for msg in model.entities:
+        n = sum(1 for f in findings_for_entity(model, errors, msg.name))
+        if n:
+            counts[msg.name] = n
+    return counts

@@ -1,4 +1,7 @@
-"""The entity browser: the tree on the left, five tabs about the selected entity on the right."""
+"""The entity browser: the tree on the left, five tabs about the selected entity on the right.
+
+The screen owns the selection (entity, field, enum value) and pushes it into the visible tab
+only; other tabs render when they are opened, so moving through the tree stays cheap."""
 
 from __future__ import annotations
 
@@ -8,12 +11,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from workbench.tui.live import Snapshot
-from workbench.tui.messages import EntityHighlighted, JumpRequested
+from workbench.tui.live import Snapshot, error_counts, findings_for_entity
+from workbench.tui.messages import EntityHighlighted, JumpRequested, SourceRequested
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.entity_tree import EntityTree
+from workbench.tui.widgets.findings_table import FindingsTable
+from workbench.tui.widgets.mapping_view import MappingView
+from workbench.tui.widgets.proto_view import ProtoView
+from workbench.tui.widgets.seed_table import SeedTable
+from workbench.tui.widgets.sql_view import SqlView
 
 TABS = [("proto", "Proto", "p"), ("sql", "SQL", "s"), ("mapping", "Mapping", "m"), ("seeds", "Seeds", "d"),
         ("findings", "Findings", "f")]
@@ -22,39 +30,116 @@ TABS = [("proto", "Proto", "p"), ("sql", "SQL", "s"), ("mapping", "Mapping", "m"
 class EntitiesScreen(WorkbenchScreen):
     SCREEN_TITLE = "Entities"
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, f"show_tab('{tab}')", title, show=False, tooltip=f"Show the {title} tab",
+        *(Binding(key, f"show_tab('{tab}')", f"{title} tab", show=False, tooltip=f"Show the {title} tab",
                   id=f"entities.tab.{tab}") for tab, title, key in TABS),
         Binding("right_square_bracket", "next_tab", "Next tab", key_display="]", tooltip="Next tab",
                 id="entities.next_tab"),
-        Binding("left_square_bracket", "previous_tab", "Prev tab", key_display="[", show=False,
+        Binding("left_square_bracket", "previous_tab", "Previous tab", key_display="[", show=False,
                 tooltip="Previous tab", id="entities.previous_tab"),
+        Binding("o", "open_source", "Open", show=False,
+                tooltip="Open the file at the selection's place (proto, migration, fixture row, finding)",
+                id="entities.open"),
         Binding("e", "focus_tree", "Tree", show=False, tooltip="Focus the entity tree", id="entities.tree"),
-        Binding("w", "focus_tab", "Tab body", show=False, tooltip="Focus the tab's content",
+        Binding("w", "focus_body", "Tab body", show=False, tooltip="Focus the tab's content (to scroll it)",
                 id="entities.body"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.entity = ""  # the selected entity's message name
+        self.entity = ""
+        self.field = ""
+        self.enum_value = ""
+        self._rendered: dict[str, tuple[object, ...]] = {}  # tab -> what it last showed
+        self._open_place: dict[str, tuple[str, int]] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="entities-body"):
             yield EntityTree(id="entity-tree")
             with TabbedContent(id="entity-tabs"):
-                for tab, title, key in TABS:
-                    with TabPane(f"{title}", id=f"tab-{tab}"):
-                        yield Static(f"{title} ({key})", id=f"{tab}-placeholder")
+                with TabPane("Proto", id="tab-proto"):
+                    yield ProtoView(id="proto-view")
+                with TabPane("SQL", id="tab-sql"):
+                    yield SqlView(id="sql-view")
+                with TabPane("Mapping", id="tab-mapping"):
+                    yield MappingView(id="mapping-view")
+                with TabPane("Seeds", id="tab-seeds"):
+                    yield SeedTable(id="seed-table")
+                with TabPane("Findings", id="tab-findings"):
+                    yield FindingsTable(id="findings-table")
+        yield Static("", id="loading-note")
 
     def on_mount(self) -> None:
         self.query_one(EntityTree).focus()
+        if self.snapshot is None:
+            self.query_one(EntityTree).loading = True
 
+    # -- model in -------------------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        self.query_one(EntityTree).show_model(snapshot.model)
+        tree = self.query_one(EntityTree)
+        tree.loading = False
+        tree.show_model(snapshot.model, error_counts(snapshot.model, snapshot.findings))
+        if not self.entity and snapshot.model.entities:
+            first = snapshot.model.entities[0].name
+            self.entity = first
+            tree.select_ref(first)
+        self._rendered.clear()  # every tab is stale now; the visible one renders at once
+        self.render_active_tab()
 
     @on(EntityHighlighted)
     def _entity_highlighted(self, message: EntityHighlighted) -> None:
-        self.entity = message.entity
+        self.entity, self.field, self.enum_value = message.entity, message.field, message.enum_value
+        self.render_active_tab()
 
+    @on(TabbedContent.TabActivated, "#entity-tabs")
+    def _tab_activated(self) -> None:
+        self.render_active_tab()
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active.removeprefix("tab-")
+
+    def render_active_tab(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or not self.entity:
+            return
+        tab = self.active_tab
+        key = (snapshot.generation, self.entity, self.field, self.enum_value)
+        if self._rendered.get(tab) == key:
+            return
+        self._rendered[tab] = key
+        model = snapshot.model
+        if tab == "proto":
+            place = self.query_one(ProtoView).show_entity(model, self.entity, self.field, self.enum_value)
+            if place is not None:
+                self._open_place["proto"] = (place.file, place.line)
+        elif tab == "sql":
+            where = self.query_one(SqlView).show_entity(model, self.entity, self.field)
+            if where is not None:
+                self._open_place["sql"] = where
+        elif tab == "mapping":
+            self.query_one(MappingView).show_entity(model, self.entity, self.field)
+        elif tab == "seeds":
+            self._render_seeds(snapshot)
+        elif tab == "findings":
+            self.query_one(FindingsTable).show_findings(
+                self.entity, findings_for_entity(model, snapshot.findings, self.entity), snapshot.findings)
+
+    def _render_seeds(self, snapshot: Snapshot) -> None:
+        model = snapshot.model
+        msg = model.protos.message(self.entity)
+        if msg is None:
+            return
+        table_name = model.table_name(msg)
+        table = model.table_of(msg)
+        columns = list(table.columns) if table is not None else [f.name for f in msg.fields]
+        seeds = self.query_one(SeedTable)
+        seeds.show_fixture(model.fixture_for(table_name), table_name, columns)
+        if self.field:
+            from workbench.mapping import column_for
+
+            seeds.focus_column(column_for(self.entity, self.field, model.config.mapping))
+
+    # -- navigation -----------------------------------------------------------------------------
     @on(JumpRequested)
     def _jump(self, message: JumpRequested) -> None:
         target = message.target
@@ -80,9 +165,35 @@ class EntitiesScreen(WorkbenchScreen):
     def action_focus_tree(self) -> None:
         self.query_one(EntityTree).focus()
 
-    def action_focus_tab(self) -> None:
+    def action_focus_body(self) -> None:
         pane = self.query_one(TabbedContent).active_pane
-        if pane is not None:
-            focusable = [w for w in pane.query("*") if w.focusable]
-            if focusable:
-                focusable[0].focus()
+        if pane is None:
+            return
+        focusable = [w for w in pane.query("*") if w.focusable and w.display]
+        # Prefer what scrolls or has rows over the search box.
+        focusable.sort(key=lambda w: isinstance(w, Input))
+        if focusable:
+            focusable[0].focus()
+
+    def action_open_source(self) -> None:
+        tab = self.active_tab
+        where: tuple[str, int] | None
+        if tab == "findings":
+            self.query_one(FindingsTable).open_current()
+            return
+        if tab == "seeds":
+            where = self.query_one(SeedTable).current_row_line()
+        elif tab == "mapping":
+            where = self._open_place.get("proto")
+            snapshot = self.snapshot
+            if snapshot is not None:
+                msg = snapshot.model.protos.message(self.entity)
+                fld = msg.field(self.field) if msg and self.field else None
+                place = fld.place if fld else (msg.place if msg else None)
+                where = (place.file, place.line) if place else None
+        else:
+            where = self._open_place.get(tab)
+        if where is None:
+            self.notify("nothing to open here", timeout=2)
+            return
+        self.post_message(SourceRequested(where[0], where[1], title=f"{self.entity} {self.field}".strip()))

@@ -1,0 +1,125 @@
+"""`workbench codegen [python|go|ts|all] [--out DIR] [--verify] [--json]`.
+
+Exit codes: 0 generated (and verified) cleanly; 1 generation or verification failed (the
+contracts or seeds are at fault: findings name the file and line); 2 usage error, or a
+toolchain is missing (the message gives the command that installs it). When both happen, 1 wins:
+the findings are real whatever else is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+CHOICES = ("python", "go", "ts", "all")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "codegen", help="generate Python, Go and TypeScript code from the contracts (and verify it)",
+        description="Generate code from the protos into <out>/<language>/ (default gen/). Only changed "
+                    "files are written; a run whose inputs did not change does nothing.",
+    )
+    p.add_argument("language", nargs="?", choices=CHOICES, default="all", help="default: all")
+    p.add_argument("--out", type=Path, default=None,
+                   help="base folder; each language goes to OUT/<language> (default: [codegen] out or gen)")
+    p.add_argument("--verify", action="store_true",
+                   help="type-check the generated code and round-trip every seed row through it")
+    p.add_argument("--json", action="store_true", help="machine-readable report (see README)")
+    p.add_argument("--force", action="store_true", help="regenerate and re-verify even if nothing changed")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every step (commands run, timings)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.codegen.run import run_codegen
+    from workbench.errors import UsageError
+
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a directory")
+    # "all": [codegen] languages in workbench.toml decides (default: every language)
+    languages = None if args.language == "all" else [args.language]
+    progress = _Progress(enabled=not args.json, verbose=args.verbose)
+    report = run_codegen(args.root, languages, out=args.out, verify=args.verify, on_log=progress.line,
+                         force=args.force)
+    progress.done()
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, sort_keys=False))
+        return report.exit_code
+    _print_text(report)
+    code = report.exit_code
+    if code == 1:
+        failed = [r.language for r in report.languages if r.status == "failed"]
+        print(f"workbench: codegen failed for {', '.join(failed)}: {len(report.findings)} finding(s)",
+              file=sys.stderr)
+    elif code == 2:
+        for r in report.languages:
+            if r.status == "missing":
+                print(f"workbench: {r.language} toolchain missing ({', '.join(r.missing)}); install with: {r.hint}",
+                      file=sys.stderr)
+    return code
+
+
+class _Progress:
+    """One live status line on a terminal; every line with --verbose; nothing otherwise."""
+
+    def __init__(self, enabled: bool, verbose: bool) -> None:
+        self.live = enabled and sys.stderr.isatty() and not verbose
+        self.verbose = enabled and verbose
+
+    def line(self, language: str, text: str) -> None:
+        if self.verbose:
+            print(f"[{language}] {text}", file=sys.stderr, flush=True)
+        elif self.live:
+            msg = f"[{language}] {text}"[:120]
+            sys.stderr.write(f"\r\x1b[K{msg}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _print_text(report: Any) -> None:
+    from workbench.codegen.cases import LABELS
+
+    for r in report.languages:
+        name = f"{LABELS[r.language]:<11}"
+        if r.status == "missing" and not r.files:
+            print(f"{name} missing   {', '.join(r.missing)}")
+            print(f"{'':<11} install:  {r.hint}")
+            continue
+        tool = f"{r.plugin} {r.version}".strip()
+        if r.unchanged:
+            what = f"unchanged ({len(r.files)} files in {r.out_dir})"
+        else:
+            what = f"{len(r.files)} files in {r.out_dir} ({len(r.written)} written"
+            what += f", {len(r.removed)} removed)" if r.removed else ")"
+        verify = ""
+        if r.verified is True:
+            verify = f", verified ({r.cases} seed rows)"
+        elif r.verified is False and r.status == "missing":
+            verify = f", NOT verified: missing {', '.join(r.missing)}"
+        elif r.verified is False:
+            verify = ", verification FAILED"
+        status = {"ok": "ok", "failed": "FAILED", "missing": "missing"}[r.status]
+        print(f"{name} {status:<9} {tool}: {what}{verify}  [{r.seconds:.2f} s]")
+        if r.status == "missing" and r.hint:
+            print(f"{'':<11} install:  {r.hint}")
+    # The same seed row rejected by several languages reads best as one line naming them all.
+    grouped: dict[tuple[str, int, str, str], list[str]] = {}
+    for r in report.languages:
+        for f in r.findings:
+            text = f.message
+            for label in LABELS.values():
+                text = text.removeprefix(f"{label}: ")
+            grouped.setdefault((f.location, f.line, text, f.rule), []).append(LABELS[r.language])
+    for (where, _line, text, rule), langs in sorted(grouped.items()):
+        prefix = f"{where}: " if where else ""
+        print(f"{prefix}error: {text} [{rule}] ({', '.join(langs)})")
+    if all(r.unchanged for r in report.languages if r.status != "missing") and report.languages:
+        print("nothing changed since the last run")

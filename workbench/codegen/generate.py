@@ -1,0 +1,165 @@
+"""Generation per language from one compiled descriptor set.
+
+Python: protoc's built-in generator in-process (`--python_out`) + mypy-protobuf's typed stubs
+(protoc's `--pyi_out` stubs fail `mypy --strict`, and both in one folder collide).
+Go: protoc-gen-go, `paths=source_relative`, import paths from go_package or `[codegen.go]`.
+TypeScript: protoc-gen-es v2, `target=ts,import_extension=js`, run by an absolute node.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from workbench.codegen.options import CodegenOptions
+from workbench.codegen.plugin import build_request, run_plugin, uses_proto3_optional
+from workbench.codegen.toolchains import Toolchain
+from workbench.findings import Finding, Severity
+
+GO_PARAMETER = "paths=source_relative"
+TS_PARAMETER = "target=ts,import_extension=js"
+MYPY_PARAMETER = "quiet"
+
+
+@dataclass
+class Compiled:
+    proto_root: Path
+    rel_prefix: str  # "proto/": how findings name proto files
+    files: list[str]  # relative to proto_root
+    descriptor_set: bytes | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Generated:
+    files: dict[str, bytes] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    go_packages: dict[str, str] = field(default_factory=dict)  # generated .go file -> import path
+
+
+def proto_files(proto_root: Path) -> list[str]:
+    return sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
+
+
+def compile_all(proto_root: Path, rel_prefix: str) -> Compiled:
+    from workbench.protoc import compile_protos
+
+    files = proto_files(proto_root)
+    result = compile_protos(proto_root, files, rel_prefix=rel_prefix)
+    return Compiled(proto_root, rel_prefix, files, result.descriptor_set, result.findings)
+
+
+def _plugin_finding(language: str, plugin: str, message: str, compiled: Compiled) -> Finding:
+    # Plugins print "file.proto: message" or "file.proto:12:3: message" when they can.
+    from workbench.protoc import parse_diagnostics
+
+    parsed = parse_diagnostics(message, compiled.rel_prefix)
+    if len(parsed) == 1 and parsed[0].file:
+        f = parsed[0]
+        return Finding(Severity.ERROR, "CODEGEN_PLUGIN", f.file, f.line, f"{plugin}: {f.message}", f.column)
+    return Finding(Severity.ERROR, "CODEGEN_PLUGIN", compiled.rel_prefix.rstrip("/"), 0,
+                   f"{plugin} ({language}): {message.strip()}")
+
+
+def generate_python(compiled: Compiled, toolchain: Toolchain, options: CodegenOptions) -> Generated:
+    from workbench.protoc import compile_protos
+
+    out = Generated()
+    assert compiled.descriptor_set is not None
+    with tempfile.TemporaryDirectory(prefix="wb-python-out-") as tmp:
+        result = compile_protos(compiled.proto_root, compiled.files, rel_prefix=compiled.rel_prefix,
+                                extra_args=[f"--python_out={tmp}"])
+        out.findings += [f for f in result.findings if f.severity is Severity.ERROR]
+        for path in sorted(Path(tmp).rglob("*")):
+            if path.is_file():
+                out.files[path.relative_to(tmp).as_posix()] = path.read_bytes()
+    plugin = toolchain.plugin.path
+    assert plugin is not None
+    request = build_request(compiled.descriptor_set, compiled.files, MYPY_PARAMETER)
+    res = run_plugin([plugin], request, needs_proto3_optional=True)
+    if res.error:
+        out.findings.append(_plugin_finding("python", "protoc-gen-mypy", res.error, compiled))
+    out.files.update(res.files)
+    return out
+
+
+def go_import_paths(compiled: Compiled, options: CodegenOptions) -> tuple[dict[str, str], list[Finding]]:
+    """proto file -> Go import path (`path;name` as written), for every non-WKT file."""
+    from google.protobuf import descriptor_pb2
+
+    assert compiled.descriptor_set is not None
+    fds = descriptor_pb2.FileDescriptorSet.FromString(compiled.descriptor_set)
+    paths: dict[str, str] = {}
+    findings: list[Finding] = []
+    for fd in fds.file:
+        if fd.name.startswith("google/protobuf/"):
+            continue
+        if fd.name in options.go_m:
+            paths[fd.name] = options.go_m[fd.name]
+        elif fd.options.go_package:
+            paths[fd.name] = fd.options.go_package
+        elif options.go_package_prefix:
+            folder = PurePosixPath(fd.name).parent.as_posix()
+            tail = folder if folder != "." else (fd.package.replace(".", "/") or "pb")
+            paths[fd.name] = f"{options.go_package_prefix}/{tail}"
+        else:
+            findings.append(Finding(
+                Severity.ERROR, "CODEGEN_GO_PACKAGE", compiled.rel_prefix + fd.name, 0,
+                "no Go import path: add `option go_package = \"example.com/module/pkg;pkg\";` to the file, "
+                f"or [codegen.go] M = {{ \"{fd.name}\" = \"...\" }} or package_prefix in workbench.toml"))
+    return paths, findings
+
+
+def generate_go(compiled: Compiled, toolchain: Toolchain, options: CodegenOptions) -> Generated:
+    out = Generated()
+    assert compiled.descriptor_set is not None
+    paths, out.findings = go_import_paths(compiled, options)
+    if out.findings:
+        return out
+    # M options only where workbench.toml decides: the file's own go_package is used as written.
+    overrides = {name: p for name, p in sorted(paths.items())
+                 if name in options.go_m or not _has_go_package(compiled, name)}
+    parameter = ",".join([GO_PARAMETER, *(f"M{name}={p}" for name, p in overrides.items())])
+    plugin = toolchain.plugin.path
+    assert plugin is not None
+    request = build_request(compiled.descriptor_set, compiled.files, parameter)
+    res = run_plugin([plugin], request, needs_proto3_optional=uses_proto3_optional(
+        compiled.descriptor_set, compiled.files))
+    if res.error:
+        out.findings.append(_plugin_finding("go", "protoc-gen-go", res.error, compiled))
+        return out
+    out.files = res.files
+    for name in compiled.files:
+        generated = str(PurePosixPath(name).with_suffix("")) + ".pb.go"
+        if generated in res.files:
+            out.go_packages[generated] = paths[name].split(";", 1)[0]
+    return out
+
+
+def _has_go_package(compiled: Compiled, name: str) -> bool:
+    from google.protobuf import descriptor_pb2
+
+    assert compiled.descriptor_set is not None
+    fds = descriptor_pb2.FileDescriptorSet.FromString(compiled.descriptor_set)
+    return any(fd.name == name and fd.options.go_package for fd in fds.file)
+
+
+def generate_ts(compiled: Compiled, toolchain: Toolchain, options: CodegenOptions) -> Generated:
+    out = Generated()
+    assert compiled.descriptor_set is not None
+    tools = {t.name: t for t in toolchain.generators}
+    node, plugin = tools["node"].path, tools["protoc-gen-es"].path
+    assert node is not None and plugin is not None
+    request = build_request(compiled.descriptor_set, compiled.files, TS_PARAMETER)
+    # Run the plugin's script with the node we resolved: its `#!/usr/bin/env node` would search PATH.
+    res = run_plugin([node, plugin], request, env={**os.environ, "NODE_OPTIONS": ""})
+    if res.error:
+        out.findings.append(_plugin_finding("ts", "protoc-gen-es", res.error, compiled))
+        return out
+    out.files = res.files
+    return out
+
+
+GENERATORS = {"python": generate_python, "go": generate_go, "ts": generate_ts}

@@ -230,7 +230,10 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             else:
                 why = r.failure.location + ": " + r.failure.message if r.failure else r.error
                 print(f"  {r.database:<16} FAILED  {why}")
-    return max((r.exit_code for r in results), default=0)
+    if len(results) == 1:
+        return results[0].exit_code
+    # Several databases: the summary tells which failed and why; any failure is exit 1.
+    return 0 if all(r.exit_code == 0 for r in results) else 1
 
 
 def _transactional(files: list[Migration], version: str) -> bool:

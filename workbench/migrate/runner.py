@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.dburl import scrub
 from workbench.errors import WorkbenchError
 from workbench.migrate import guard, lock, tracker
-from workbench.migrate.status import RUNNABLE, State, migration_states, owned_files, tracker_version
+from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target, database_name, open_connection
 from workbench.migrations import Migration, parse_migration
 from workbench.sqltext import SqlSyntaxError, line_col
@@ -115,6 +115,10 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
         url = target.resolve(root)
         name = target.name if target.configured else database_name(url)
         with open_connection(url, timeout=options.connect_timeout, application=f"workbench migrate {action}") as conn:
+            if conn.info.server_version >= 140000:
+                # A killed runner's backend would otherwise finish its statement (and keep the
+                # lock) before noticing; with this it aborts within a second.
+                conn.execute("SELECT set_config('client_connection_check_interval', '1000', false)")
             protected = target.protected or guard.marked_protected(conn)
             if action in DESTRUCTIVE:
                 guard.confirm(name, action=_verb(action, version), protected=protected, yes=options.yes,
@@ -125,8 +129,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                 log(f"{target.name}: waiting for the workbench lock held by {who}")
 
             with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
-                runner = Runner(conn, owned_files(target, files), target=target, options=options, log=log,
-                                result=result)
+                runner = Runner(conn, files, target=target, options=options, log=log, result=result)
                 if action == "up":
                     runner.up(to)
                 elif action == "down":
@@ -172,6 +175,7 @@ class Runner:
         self.conn = conn
         self.files = files
         self.by_number = {mg.number: mg for mg in files}
+        self.owned = owned_versions(target, files)
         self.target = target
         self.options = options
         self.log = log
@@ -181,7 +185,7 @@ class Runner:
     # -- up -------------------------------------------------------------------------------------
     def up(self, to: str | None) -> None:
         rows = tracker.read_rows(self.conn)
-        states = migration_states(self.files, rows)
+        states = migration_states(self.files, rows, self.owned)
         edited = [s for s in states if s.state is State.CHECKSUM_MISMATCH]
         if edited:
             names = ", ".join(s.migration.rel for s in edited if s.migration)

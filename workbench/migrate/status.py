@@ -84,8 +84,13 @@ class MigrationStatus:
                 "checksum_ok": self.checksum_ok}
 
 
-def migration_states(files: list[Migration], rows: dict[int, Row] | None) -> list[MigrationStatus]:
-    """One status per file and per tracker row, ordered by version."""
+def migration_states(files: list[Migration], rows: dict[int, Row] | None,
+                     owned: set[str] | None = None) -> list[MigrationStatus]:
+    """One status per file and per tracker row, ordered by version.
+
+    `owned`: the versions this database owns (None: all); a file it does not own shows only
+    when the database has a row for it anyway.
+    """
     rows = rows or {}
     baseline = max((n for n, r in rows.items() if r.kind == "baseline"), default=None)
     applied = [n for n, r in rows.items() if r.kind == "migration" and r.success]
@@ -96,6 +101,8 @@ def migration_states(files: list[Migration], rows: dict[int, Row] | None) -> lis
     for mg in files:
         seen.add(mg.number)
         row = rows.get(mg.number)
+        if row is None and owned is not None and mg.version not in owned:
+            continue
         if row is None:
             if baseline is not None and mg.number < baseline:
                 state = State.BELOW_BASELINE
@@ -168,6 +175,12 @@ def owned_files(target: Target, files: list[Migration]) -> list[Migration]:
     return [mg for mg in files if target.owns(mg, tv)]
 
 
+def owned_versions(target: Target, files: list[Migration]) -> set[str] | None:
+    if target.owned is None:
+        return None
+    return {mg.version for mg in owned_files(target, files)}
+
+
 def database_status(root: Path, target: Target, files: list[Migration], *, timeout: float) -> DatabaseStatus:
     """Status of one database; never raises for database problems (they become `error`)."""
     from workbench.migrate import guard, lock
@@ -183,7 +196,7 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
             conn.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"])
             status.server_version = conn.info.parameter_status("server_version") or ""
             rows = tracker.read_rows(conn)
-            status.migrations = migration_states(owned_files(target, files), rows)
+            status.migrations = migration_states(files, rows, owned_versions(target, files))
             status.protected = target.protected or guard.marked_protected(conn)
             status.lock_holder = lock.lock_holder(conn)
             status.reachable = True

@@ -1,0 +1,160 @@
+"""Runners as separate processes: two at once, a SIGKILL mid-migration, CONCURRENTLY with a
+waiter, and status over many databases with an unreachable one (bounded time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_migrate_support import (
+    cli,
+    make_repo,
+    mig,
+    query,
+    running_query,
+    spawn,
+    states,
+    table_exists,
+    wait_for,
+)
+
+from workbench.dburl import connect
+from workbench.migrate.lock import LockTimeout, advisory_lock, lock_holder
+from workbench.testing import create_database, drop_database
+
+
+def _holder_pid(url: str) -> int | None:
+    with connect(url) as conn:
+        holder = lock_holder(conn)
+    return holder.pid if holder else None
+
+
+def test_two_concurrent_up_apply_each_migration_once(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    slow = mig("CREATE TABLE slow (id int);\nSELECT pg_sleep(1.5);\nINSERT INTO slow VALUES (1);")
+    root = make_repo(tmp_path, {"001_slow.sql": slow, "002_after.sql": mig("INSERT INTO slow VALUES (2);")})
+    first = spawn(root, "up", "--url", fresh_db)
+    assert wait_for(lambda: _holder_pid(fresh_db) is not None), "first runner never took the lock"
+    second = spawn(root, "up", "--url", fresh_db)
+    out1, err1 = first.communicate(timeout=30)
+    out2, err2 = second.communicate(timeout=30)
+    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    assert "applied 001 slow" in out1 and "applied 002 after" in out1
+    # The second waited, named the holder, then found nothing to do.
+    assert "waiting for the workbench lock held by pid" in out2
+    assert "workbench migrate up" in out2 and "since" in out2
+    assert "nothing to do" in out2 and "applying" not in out2
+    assert query(fresh_db, "SELECT id FROM slow ORDER BY id") == [(1,), (2,)]
+    assert query(fresh_db, "SELECT count(*) FROM workbench.schema_migrations")[0][0] == 3
+
+
+def test_sigkill_during_slow_migration(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    slow = mig("CREATE TABLE killed (id int);\nSELECT pg_sleep(5);", "DROP TABLE killed;")
+    root = make_repo(tmp_path, {"001_create.sql": mig("CREATE TABLE before (id int);"), "002_slow.sql": slow})
+    proc = spawn(root, "up", "--url", fresh_db)
+    assert wait_for(lambda: running_query(fresh_db, "pg_sleep") is not None), "slow statement never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=5)
+    # No partial migration: 002 is simply pending, its table never appeared.
+    assert states(capsys, root, fresh_db) == {"000": "applied", "001": "applied", "002": "pending"}
+    assert not table_exists(fresh_db, "killed")
+    # The lock went with the session; the backend notices the dead client within about a second.
+    started = time.monotonic()
+    code, out, _ = cli(capsys, root, "up", "--url", fresh_db, "--lock-wait", "10")
+    assert code == 0 and "applied 002 slow" in out
+    assert time.monotonic() - started < 8
+    assert set(states(capsys, root, fresh_db).values()) == {"applied"}
+
+
+def test_create_index_concurrently_with_a_runner_waiting(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    # The waiting runner polls outside any transaction, so CONCURRENTLY (which waits for older
+    # transactions) completes instead of deadlocking with it.
+    cic = mig("SELECT pg_sleep(1);\nCREATE INDEX CONCURRENTLY big_id ON big (id);\n"
+              "CREATE INDEX CONCURRENTLY big_id2 ON big (id);", "DROP INDEX CONCURRENTLY big_id;", tx=False)
+    root = make_repo(tmp_path, {"001_big.sql": mig("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 1000) g;"),
+                                "002_cic.sql": cic})
+    first = spawn(root, "up", "--url", fresh_db)
+    assert wait_for(lambda: running_query(fresh_db, "pg_sleep") is not None)
+    second = spawn(root, "up", "--url", fresh_db)
+    out1, err1 = first.communicate(timeout=20)
+    out2, err2 = second.communicate(timeout=20)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0 and "nothing to do" in out2, err2
+    indexes = {r[0] for r in query(fresh_db, "SELECT indexname FROM pg_indexes WHERE tablename = 'big'")}
+    assert indexes == {"big_id", "big_id2"}
+    valid = query(fresh_db, "SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = 'big'::regclass")
+    assert valid == [(True,)]
+
+
+def test_advisory_lock_api_times_out_naming_the_holder(fresh_db: str) -> None:
+    with connect(fresh_db, application="holder-app") as a, connect(fresh_db) as b:
+        seen: list[Any] = []
+        with advisory_lock(a, timeout=1):
+            with pytest.raises(LockTimeout) as info:
+                with advisory_lock(b, timeout=0.3, on_wait=seen.append):
+                    pass
+            assert info.value.holder is not None and info.value.holder.pid == a.info.backend_pid
+            assert "holder-app" in str(info.value) and seen and seen[0].application == "holder-app"
+        with advisory_lock(b, timeout=1):  # released on exit
+            assert lock_holder(a) is not None
+        with pytest.raises(ValueError):
+            b.autocommit = False
+            with advisory_lock(b, timeout=1):
+                pass
+
+
+@pytest.fixture
+def blackhole() -> Iterator[str]:
+    """A TCP port that accepts connections and never answers (an unreachable server's worst case)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    try:
+        yield f"postgresql://app:hunter2-secret@127.0.0.1:{sock.getsockname()[1]}/orders"
+    finally:
+        sock.close()
+
+
+def test_status_many_databases_one_unreachable_is_bounded(tmp_path: Path, pg_admin: str, blackhole: str,
+                                                          monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    dbs = [create_database(pg_admin) for _ in range(4)]
+    try:
+        toml = '[workbench]\nconnect_timeout = 1\n\n'
+        for i, (_, url) in enumerate(dbs):
+            monkeypatch.setenv(f"WB_T_DB{i}", url)
+            toml += f'[databases.db{i}]\nurl = "${{WB_T_DB{i}}}"\n\n'
+        monkeypatch.setenv("WB_T_HOLE", blackhole)
+        toml += '[databases.hole]\nurl = "${WB_T_HOLE}"\nprotected = true\n'
+        root = make_repo(tmp_path, {"001_a.sql": mig("CREATE TABLE a (id int);")}, toml)
+        assert cli(capsys, root, "up", "--db", "db0")[0] == 0
+        started = time.monotonic()
+        code, out, err = cli(capsys, root, "status", "--json")
+        elapsed = time.monotonic() - started
+        assert elapsed < 1 + 1.0, elapsed  # the connect timeout plus a second
+        data = {d["name"]: d for d in json.loads(out)["databases"]}
+        assert list(data) == ["db0", "db1", "db2", "db3", "hole"]
+        assert data["hole"]["reachable"] is False and data["hole"]["error"]
+        assert "hunter2" not in out and "hunter2" not in err and "app:***@" in data["hole"]["url"]
+        assert {m["state"] for m in data["db0"]["migrations"]} == {"applied"}
+        assert {m["state"] for m in data["db1"]["migrations"]} == {"pending"}
+        assert code == 1  # db1..db3 are not up to date
+        # As a separate process too (what an on-call engineer runs).
+        started = time.monotonic()
+        proc = spawn(root, "status", "--json", "--db", "hole", "--db", "db0")
+        out, _ = proc.communicate(timeout=10)
+        assert time.monotonic() - started < 1 + 1.5
+        assert proc.returncode == 0  # every reachable database is up to date
+        assert [d["reachable"] for d in json.loads(out)["databases"]] == [False, True]
+        # A single unreachable database is an environment error.
+        code, _, _ = cli(capsys, root, "status", "--db", "hole")
+        assert code == 2
+    finally:
+        for name, _ in dbs:
+            drop_database(pg_admin, name)
+        os.environ.pop("WB_T_HOLE", None)

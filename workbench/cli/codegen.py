@@ -110,16 +110,24 @@ def _print_text(report: Any) -> None:
         print(f"{name} {status:<9} {tool}: {what}{verify}  [{r.seconds:.2f} s]")
         if r.status == "missing" and r.hint:
             print(f"{'':<11} install:  {r.hint}")
-    # The same seed row rejected by several languages reads best as one line naming them all.
-    grouped: dict[tuple[str, int, str, str], list[str]] = {}
+    # The same seed row rejected by several languages reads best as one line naming them all,
+    # with each language's own parser message below it.
+    grouped: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for r in report.languages:
+        label = LABELS[r.language]
         for f in r.findings:
-            text = f.message
-            for label in LABELS.values():
-                text = text.removeprefix(f"{label}: ")
-            grouped.setdefault((f.location, f.line, text, f.rule), []).append(LABELS[r.language])
-    for (where, _line, text, rule), langs in sorted(grouped.items()):
+            text = f.message.removeprefix(f"{label}: ")
+            head, sep, tail = text.partition(" rejected by ")
+            if not sep:
+                head, sep, tail = text.partition(" (round trip through ")
+                sep = " did not round-trip in " if sep else ""
+            grouped.setdefault((f.location, f.rule, head if sep else text), []).append((label, tail))
+    for (where, rule, head), langs in sorted(grouped.items()):
         prefix = f"{where}: " if where else ""
-        print(f"{prefix}error: {text} [{rule}] ({', '.join(langs)})")
+        details = [(label, tail) for label, tail in langs if tail]
+        verb = " rejected by " if rule == "CODEGEN_FIXTURE_REJECTED" else " in " if not details else " did not round-trip in "
+        print(f"{prefix}error: {head}{verb}{', '.join(label for label, _ in langs)} [{rule}]")
+        for label, tail in details:
+            print(f"    {label}: {tail.rstrip(')')}")
     if all(r.unchanged for r in report.languages if r.status != "missing") and report.languages:
         print("nothing changed since the last run")

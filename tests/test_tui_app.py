@@ -1,0 +1,270 @@
+"""Pilot tests: the entity browser as a user drives it, on a small demo repository."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from test_tui_support import make_demo_repo, settle
+from textual.widgets import DataTable, Static, TabbedContent
+
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.messages import ModelReloaded
+from workbench.tui.screens.entities import EntitiesScreen
+from workbench.tui.widgets.code_view import CodeView
+from workbench.tui.widgets.entity_tree import EntityTree
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return make_demo_repo(tmp_path / "repo")
+
+
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows (Content or a Rich renderable)."""
+    content = widget.content
+    plain = getattr(content, "plain", None)
+    if isinstance(plain, str):
+        return plain
+    console = Console(width=300, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()
+
+
+def screen_text(app: WorkbenchApp, selector: str) -> str:
+    return "\n".join(text_of(w) for w in app.screen.query(selector).results(Static))
+
+
+async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait for something the file watcher causes (real file-system events take real time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_tree_groups_entities_by_domain_down_to_enum_values(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(EntityTree)
+        domains = [str(n.label) for n in tree.root.children]
+        assert domains == ["Customers", "Orders"]
+        order = tree.root.children[1].children[0]
+        assert str(order.label) == "Order ✗1"  # the deliberate nullability mismatch
+        fields = [n.data.field for n in order.children if n.data]
+        assert fields == ["id", "customer_id", "status", "total_minor", "note"]
+        status = order.children[2]
+        assert [n.data.enum_value for n in status.children if n.data] == [
+            "ORDER_STATUS_UNSPECIFIED", "ORDER_STATUS_PENDING", "ORDER_STATUS_PAID"]
+
+
+async def test_navigate_tree_and_every_tab(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntitiesScreen)
+        assert screen.entity == "Customer"  # the first entity is selected on load
+        await pilot.press("down", "down")  # Customer -> Orders (domain) -> Order
+        await pilot.pause()
+        assert screen.entity == "Order"
+        assert "message Order {" in text_of(screen.query_one(CodeView))
+
+        await pilot.press("s")
+        await pilot.pause()
+        sql = screen_text(app, ".sql-tables")
+        assert "note" in sql and "003" in sql  # the column added by migration 003
+        assert "orders_status_check" in sql and "orders_customer_id_idx" in sql
+
+        await pilot.press("m")
+        await pilot.pause()
+        notes = screen_text(app, ".mapping-notes")
+        assert "LAYER_NULLABILITY" in notes and "note" in notes
+        assert "✗" in screen_text(app, ".mapping-table")
+
+        await pilot.press("d")
+        await pilot.pause()
+        rows = screen.query_one(".seed-rows", DataTable)
+        assert rows.row_count == 3
+
+        await pilot.press("f")
+        await pilot.pause()
+        findings = screen.query_one(".findings-rows", DataTable)
+        assert findings.row_count >= 1
+
+        await pilot.press("right_square_bracket")  # ] wraps to the first tab
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "tab-proto"
+
+
+async def test_finding_opens_its_place(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "f", "w", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        from workbench.tui.screens.source import SourceScreen
+
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.file == "proto/demo.proto"
+        assert "▶" in text_of(app.screen.query_one(CodeView))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EntitiesScreen)
+
+
+async def test_fuzzy_jump_to_a_field_and_an_enum_value(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ordstatus", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EntitiesScreen)
+        assert (screen.entity, screen.field) == ("Order", "status")
+        await pilot.press("slash", *"PAID", "enter")
+        await settle(pilot)
+        assert screen.enum_value == "ORDER_STATUS_PAID"
+        assert "ORDER_STATUS_PAID = 2;" in text_of(screen.query_one(CodeView))
+
+
+async def test_help_lists_every_key_and_palette_runs_actions(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from workbench.tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        keys = text_of(app.screen.query_one("#help-keys", Static))
+        for expected in ("Fuzzy jump", "Show the Mapping tab", "Seeds tab", "Next page of rows",
+                         "Entities", "Quit"):
+            assert expected in keys
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"mapping tab")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-mapping"
+        await pilot.press("ctrl+p", *"jump to Customer.email")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.screen.entity, app.screen.field) == ("Customer", "email")
+
+
+async def test_seeds_page_search_and_sort(demo: Path) -> None:
+    import json
+
+    rows = [{"id": i, "customer_id": 1 + i % 3, "status": "paid" if i % 2 else "pending",
+             "total_minor": 1000 * i, "note": f"note {i}"} for i in range(1, 251)]
+    (demo / "seeders" / "orders.json").write_text(json.dumps({"table": "orders", "rows": rows}))
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "d", "w")
+        await pilot.pause()
+        table = app.screen.query_one(".seed-rows", DataTable)
+        assert table.row_count == 100
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert table.row_count == 50
+        assert table.get_row_at(0)[0] == "201"
+        await pilot.press("ctrl+f", *"note 12", "enter")
+        await settle(pilot)
+        assert table.row_count == 11  # note 12, note 120..129
+        await pilot.press("o")  # sort by the cursor's column (id), then reverse
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert table.get_row_at(0)[0] == "129"
+
+
+async def test_failed_worker_shows_an_error_not_a_crash(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.tui.live as live
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(live, "reload", broken)
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+        from workbench.tui.errors import ErrorScreen
+
+        assert isinstance(app.screen, ErrorScreen)
+        assert "disk on fire" in text_of(app.screen.query_one("#error-message", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_quits_cleanly(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (None, 0)
+
+
+# -- live reload with the real file watcher --------------------------------------------------------
+
+async def test_editing_a_field_type_updates_the_mapping_tab(demo: Path) -> None:
+    messages: list[object] = []
+    app = WorkbenchApp(demo, watch=True)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "m")
+        await pilot.pause()
+        assert "total_minor" not in screen_text(app, ".mapping-notes")
+        await wait_for(pilot, lambda: any(w.group == "file-watcher" and w.is_running for w in app.workers))
+        proto = demo / "proto" / "demo.proto"
+        proto.write_text(proto.read_text().replace("int64 total_minor = 4;", "string total_minor = 4;"))
+        await wait_for(pilot, lambda: app.snapshot.generation >= 2)
+        await settle(pilot)
+        assert app.screen.entity == "Order"  # selection kept
+        notes = screen_text(app, ".mapping-notes")
+        assert "LAYER_TYPE_MISMATCH" in notes and "total_minor" in notes
+        reloaded = [m for m in messages if isinstance(m, ModelReloaded)]
+        assert reloaded[-1].snapshot.changed == frozenset({"proto/demo.proto"})
+
+
+async def test_broken_file_is_a_finding_and_the_last_good_model_stays(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: any(w.group == "file-watcher" and w.is_running for w in app.workers))
+        proto = demo / "proto" / "demo.proto"
+        good = proto.read_text()
+        proto.write_text(good.replace("int64 customer_id = 2;", "int64 customer_id = 2\n  oops"))
+        await wait_for(pilot, lambda: app.snapshot.generation >= 2)
+        await settle(pilot)
+        snapshot = app.snapshot
+        assert snapshot.stale == ("proto",)
+        broken = [f for f in snapshot.findings if f.file == "proto/demo.proto" and f.severity == "error"]
+        assert broken and broken[0].line > 0
+        tree = app.screen.query_one(EntityTree)
+        assert [str(n.label) for n in tree.root.children] == ["Customers", "Orders"]  # still browsable
+        await pilot.press("a")  # all findings
+        await pilot.pause()
+        assert app.screen.query_one(".findings-rows", DataTable).row_count >= 1
+
+        proto.write_text(good)
+        await wait_for(pilot, lambda: app.snapshot.generation >= 3)
+        await settle(pilot)
+        assert app.snapshot.stale == ()
+        assert not [f for f in app.snapshot.findings if f.file == "proto/demo.proto" and f.severity == "error"
+                    and f.rule.startswith("PROTO")]

@@ -217,6 +217,15 @@ def status_all(root: Path, targets: list[Target], files: list[Migration], *, tim
     Daemon threads rather than an executor: a connection attempt stuck in name resolution
     must not keep the process alive after we have given up on it.
     """
+    if any(t.embedded for t in targets):
+        # Starting the embedded server (initdb on a fresh clone) is not a connection: do it
+        # before the clock starts, and let its failure show per database as usual.
+        from workbench.embedded import server_for
+
+        try:
+            server_for(root).ensure_running()
+        except WorkbenchError:
+            pass
     results: list[DatabaseStatus | None] = [None] * len(targets)
     done = threading.Condition()
 

@@ -199,3 +199,197 @@ def load_fixtures(fixtures_dir: Path, rel_prefix: str = "seeders/") -> tuple[lis
             findings.append(Finding(Severity.ERROR, "FIXTURE_DUPLICATE_TABLE", fx.rel, 1,
                                     f"table {fx.table} is also seeded by {other.rel}"))
     return fixtures, findings
+
+
+# -- streaming -------------------------------------------------------------------------------
+# The seeder reads big fixtures row by row: one buffer of about a megabyte, never the whole
+# file and never a list of every row (a 100,000-row fixture would otherwise be held twice).
+
+_CHUNK = 1 << 20
+
+
+class FixtureStreamError(Exception):
+    """The file stopped being a fixture part-way through; `finding` says where and why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
+class FixtureStream:
+    """A fixture's header (read up to `"rows"`) and a one-pass iterator over its rows."""
+
+    path: Path
+    rel: str
+    table: str
+    key: tuple[str, ...] | None = None
+    description: str = ""
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line, row) pairs in file order; raises FixtureStreamError on malformed content."""
+        reader = _Reader(self.path, self.rel)
+        reader.seek_rows()
+        yield from reader.rows()
+
+
+def open_fixture_stream(path: Path, rel: str) -> tuple[FixtureStream | None, list[Finding]]:
+    """The header of a fixture without reading its rows; findings when it is not a fixture.
+
+    A file whose "table" or "key" comes after "rows" cannot be streamed: it is parsed whole once
+    here (rare: every fixture the workbench writes puts them first).
+    """
+    try:
+        reader = _Reader(path, rel)
+        head = reader.seek_rows()
+    except FixtureStreamError as exc:
+        return None, [exc.finding]
+    except OSError as exc:
+        return None, [Finding(Severity.ERROR, "FIXTURE_READ", rel, 0, exc.strerror or str(exc))]
+    finally:
+        try:
+            reader.close()
+        except UnboundLocalError:
+            pass
+    if head.get("table") is None or head.get("after_rows"):
+        fixture, findings = load_fixture(path, rel)
+        if fixture is None:
+            return None, findings
+        return FixtureStream(path, rel, fixture.table, fixture.key, fixture.description), []
+    return FixtureStream(path, rel, head["table"], head.get("key"), head.get("description", "")), []
+
+
+class _Reader:
+    def __init__(self, path: Path, rel: str) -> None:
+        self.rel = rel
+        self.fh = path.open("r", encoding="utf-8", newline="")
+        self.buf = ""
+        self.i = 0
+        self.line = 1  # line number of buf[0]
+        self.eof = False
+        self.count = 0
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        try:
+            chunk = self.fh.read(_CHUNK)
+        except UnicodeDecodeError as exc:
+            raise FixtureStreamError(Finding(Severity.ERROR, "FIXTURE_ENCODING", self.rel, 0,
+                                             f"not UTF-8: {exc.reason}")) from None
+        if not chunk:
+            self.eof = True
+            return False
+        if self.i > _CHUNK:  # drop what was consumed, keeping line numbers right
+            self.line += self.buf.count("\n", 0, self.i)
+            self.buf = self.buf[self.i:]
+            self.i = 0
+        if not self.buf and self.line == 1:
+            chunk = chunk.removeprefix("\ufeff")
+        self.buf += chunk
+        return True
+
+    def _line_at(self, pos: int) -> int:
+        return self.line + self.buf.count("\n", 0, pos)
+
+    def _fail(self, rule: str, message: str, pos: int) -> FixtureStreamError:
+        col = pos - self.buf.rfind("\n", 0, pos)
+        return FixtureStreamError(Finding(Severity.ERROR, rule, self.rel, self._line_at(pos), message, col))
+
+    def _skip(self) -> None:
+        while True:
+            buf, i, n = self.buf, self.i, len(self.buf)
+            while i < n and buf[i] in _WS:
+                i += 1
+            self.i = i
+            if i < n or not self._more():
+                return
+
+    def _peek(self) -> str:
+        self._skip()
+        return self.buf[self.i] if self.i < len(self.buf) else ""
+
+    def _expect(self, char: str, what: str) -> None:
+        found = self._peek()
+        if found != char:
+            raise self._fail("FIXTURE_SHAPE", f"expected {what}, found {repr(found) if found else 'end of file'}",
+                             self.i)
+        self.i += 1
+
+    def _value(self) -> tuple[Any, int]:
+        self._skip()
+        while True:
+            start = self.i  # a refill may compact the buffer and move the value's start
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.i)
+            except json.JSONDecodeError as exc:
+                if self._more():
+                    continue  # the value may only be cut by the buffer's end
+                col = exc.pos - self.buf.rfind("\n", 0, exc.pos)
+                raise FixtureStreamError(Finding(Severity.ERROR, "FIXTURE_JSON", self.rel,
+                                                 self._line_at(exc.pos), f"invalid JSON: {exc.msg}", col)) from None
+            except RecursionError:
+                raise self._fail("FIXTURE_JSON", "invalid JSON: nested too deeply", start) from None
+            self.i = end
+            return value, start
+
+    def seek_rows(self) -> dict[str, Any]:
+        """Read the top-level keys up to the rows array; positions the reader on its first row."""
+        head: dict[str, Any] = {}
+        self._expect("{", 'a JSON object with "table" and "rows"')
+        first = True
+        while True:
+            if self._peek() == "}":
+                raise self._fail("FIXTURE_SHAPE", 'missing "rows"', 0)
+            if not first:
+                self._expect(",", "',' or '}'")
+            first = False
+            if self._peek() != '"':
+                raise self._fail("FIXTURE_SHAPE", "expected a key in double quotes", self.i)
+            name, key_pos = self._value()
+            self._expect(":", "':'")
+            if name == "rows":
+                self._expect("[", "'[' starting the rows array")
+                # Keys after the rows array are only known at the end: let the caller parse whole.
+                head["after_rows"] = head.get("table") is None
+                return head
+            value, _ = self._value()
+            if name == "table":
+                if not isinstance(value, str) or not value:
+                    raise self._fail("FIXTURE_SHAPE", '"table" must be a non-empty string', key_pos)
+                head["table"] = value
+            elif name == "key":
+                if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+                    raise self._fail("FIXTURE_SHAPE", '"key" must be a non-empty list of column names', key_pos)
+                head["key"] = tuple(value)
+            elif name == "description":
+                head["description"] = str(value)
+            else:
+                raise self._fail("FIXTURE_SHAPE",
+                                 f"unknown key \"{name}\" (expected one of: {', '.join(KNOWN_KEYS)})", key_pos)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            first = True
+            line, mark, seen = self.line, 0, self.buf  # incremental line counting inside one buffer
+            while True:
+                if self._peek() == "]":
+                    self.i += 1
+                    return
+                if not first:
+                    self._expect(",", "',' or ']' in rows")
+                first = False
+                row, start = self._value()
+                if self.buf is not seen:
+                    line, mark, seen = self.line, 0, self.buf  # the buffer was compacted or refilled
+                line += self.buf.count("\n", mark, start)
+                mark = start
+                if not isinstance(row, dict):
+                    raise self._fail("FIXTURE_SHAPE", f"row {self.count + 1} is not a JSON object", start)
+                self.count += 1
+                yield line, row
+        finally:
+            self.close()

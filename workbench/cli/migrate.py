@@ -199,8 +199,16 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
         if not args.json:
             print(text, flush=True)
 
+    from workbench.migrate.runner import RunResult
+
+    explicit = bool(args.db or args.url)
     results: list[RunResult] = []
     for target in targets:
+        if target.read_only and not explicit:
+            # "All databases" means all we may write to: a read-only one is skipped, not failed.
+            results.append(RunResult(target.name, target.display_url(root), action, note="skipped: read-only"))
+            log(f"{target.name}: skipped (read-only)")
+            continue
         results.append(execute(
             root, target, files, action, options=options, log=log, ask=ask, to=getattr(args, "to", None),
             steps=getattr(args, "steps", None), version=getattr(args, "version", None),

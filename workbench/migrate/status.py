@@ -7,8 +7,6 @@ bounded by the connect timeout, so an unreachable database never holds the other
 
 from __future__ import annotations
 
-import difflib
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +71,8 @@ class MigrationStatus:
         """What changed in the file since it was applied (the tracker keeps the applied text)."""
         if self.row is None or self.migration is None or self.checksum_ok is not False:
             return ""
+        import difflib
+
         rel = self.migration.rel
         return "".join(difflib.unified_diff(
             self.row.script.splitlines(keepends=True), self.migration.text.splitlines(keepends=True),
@@ -182,9 +182,10 @@ def owned_versions(target: Target, files: list[Migration]) -> set[str] | None:
     return {mg.version for mg in owned_files(target, files)}
 
 
-def database_status(root: Path, target: Target, files: list[Migration], *, timeout: float) -> DatabaseStatus:
+def database_status(root: Path, target: Target, files: list[Migration], *, timeout: float,
+                    on_connected: Any = None) -> DatabaseStatus:
     """Status of one database; never raises for database problems (they become `error`)."""
-    from workbench.migrate import guard, lock
+    from workbench.migrate import lock
     from workbench.migrate.targets import open_connection
 
     started = time.monotonic()
@@ -193,12 +194,19 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
     try:
         url = target.resolve(root)
         with open_connection(url, timeout=timeout, application="workbench migrate status") as conn:
-            # Status must stay quick even when a runner holds locks on the tracker.
-            conn.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"])
+            if on_connected is not None:
+                on_connected()
             status.server_version = conn.info.parameter_status("server_version") or ""
-            rows = tracker.read_rows(conn)
+            # One round trip for what decides the rest; status stays quick even when a runner
+            # holds locks on the tracker (statement_timeout).
+            has_tracker, has_settings, _ = conn.execute(
+                "SELECT to_regclass('workbench.schema_migrations') IS NOT NULL,"
+                " to_regclass('workbench.settings') IS NOT NULL,"
+                " set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"]).fetchone() or (0, 0, 0)
+            rows = tracker.read_rows(conn, known_to_exist=True) if has_tracker else None
             status.migrations = migration_states(files, rows, owned_versions(target, files))
-            status.protected = target.protected or guard.marked_protected(conn)
+            if has_settings and not target.protected:
+                status.protected = (tracker.get_setting(conn, "protected", known_to_exist=True) or "") == "true"
             status.lock_holder = lock.lock_holder(conn)
             status.reachable = True
     except WorkbenchError as exc:
@@ -212,11 +220,14 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
 
 def status_all(root: Path, targets: list[Target], files: list[Migration], *, timeout: float,
                on_done: Any = None) -> list[DatabaseStatus]:
-    """Every target's status, read concurrently; all within `timeout` plus GRACE seconds.
+    """Every target's status, read concurrently, answered within `timeout` (+ GRACE for queries).
 
-    Daemon threads rather than an executor: a connection attempt stuck in name resolution
-    must not keep the process alive after we have given up on it.
+    A database that has not connected when the connect timeout is up is given up on (its
+    thread is a daemon: a connection stuck in name resolution must not keep the process alive);
+    one that connected in time gets GRACE more seconds for its queries.
     """
+    import threading
+
     if any(t.embedded for t in targets):
         # Starting the embedded server (initdb on a fresh clone) is not a connection: do it
         # before the clock starts, and let its failure show per database as usual.
@@ -227,33 +238,42 @@ def status_all(root: Path, targets: list[Target], files: list[Migration], *, tim
         except WorkbenchError:
             pass
     results: list[DatabaseStatus | None] = [None] * len(targets)
-    done = threading.Condition()
+    connected = [False] * len(targets)
+    changed = threading.Condition()
 
     def work(i: int, target: Target) -> None:
-        st = database_status(root, target, files, timeout=timeout)
-        with done:
+        def mark() -> None:
+            with changed:
+                connected[i] = True
+                changed.notify_all()
+
+        st = database_status(root, target, files, timeout=timeout, on_connected=mark)
+        with changed:
             results[i] = st
-            done.notify_all()
+            changed.notify_all()
         if on_done is not None:
             on_done(st)
 
+    started = time.monotonic()
     for i, target in enumerate(targets):
         threading.Thread(target=work, args=(i, target), daemon=True, name=f"status-{target.name}").start()
-    # The connect timeout plus a little for the queries: an answer within timeout + 0.5 s.
-    # (libpq and psycopg round connect_timeout up to 2 s; this deadline is what we promise.)
-    deadline = time.monotonic() + timeout + GRACE
-    with done:
-        while any(r is None for r in results):
-            left = deadline - time.monotonic()
+
+    def wait(until: float, settled: Any) -> None:
+        while not all(settled(i) for i in range(len(targets))):
+            left = until - time.monotonic()
             if left <= 0:
-                break
-            done.wait(left)
+                return
+            changed.wait(left)
+
+    with changed:
+        wait(started + timeout, lambda i: results[i] is not None or connected[i])
+        wait(time.monotonic() + GRACE, lambda i: results[i] is not None or not connected[i])
         final = list(results)
     out: list[DatabaseStatus] = []
     for target, st in zip(targets, final, strict=True):
         if st is None:
             st = DatabaseStatus(target, target.display_url(root), protected=target.protected,
                                 error=f"no answer within the connect timeout ({timeout:g} s)",
-                                seconds=timeout + GRACE)
+                                seconds=time.monotonic() - started)
         out.append(st)
     return out

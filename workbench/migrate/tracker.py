@@ -8,8 +8,6 @@ itself atomically with its statements).
 
 from __future__ import annotations
 
-import getpass
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -50,6 +48,9 @@ class Row:
 
 def who() -> str:
     """The person and machine running the command (the database user alone says little)."""
+    import getpass
+    import socket
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -62,9 +63,9 @@ def exists(conn: psycopg.Connection[Any]) -> bool:
     return bool(row and row[0])
 
 
-def read_rows(conn: psycopg.Connection[Any]) -> dict[int, Row] | None:
+def read_rows(conn: psycopg.Connection[Any], *, known_to_exist: bool = False) -> dict[int, Row] | None:
     """Tracker rows keyed by version number; None when the tracker does not exist yet."""
-    if not exists(conn):
+    if not known_to_exist and not exists(conn):
         return None
     cur = conn.execute(f"SELECT {_COLUMNS} FROM workbench.schema_migrations")
     return {int(r[0]): Row(*r) for r in cur.fetchall()}
@@ -133,8 +134,8 @@ def delete_row(conn: psycopg.Connection[Any], version: str) -> None:
     conn.execute("DELETE FROM workbench.schema_migrations WHERE version = %s", [version])
 
 
-def get_setting(conn: psycopg.Connection[Any], key: str) -> str | None:
-    if not _settings_exist(conn):
+def get_setting(conn: psycopg.Connection[Any], key: str, *, known_to_exist: bool = False) -> str | None:
+    if not known_to_exist and not _settings_exist(conn):
         return None
     row = conn.execute("SELECT value FROM workbench.settings WHERE key = %s", [key]).fetchone()
     return row[0] if row else None

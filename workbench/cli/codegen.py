@@ -28,7 +28,9 @@ def register(subparsers: Any) -> None:
                    help="base folder; each language goes to OUT/<language> (default: [codegen] out or gen)")
     p.add_argument("--verify", action="store_true",
                    help="type-check the generated code and round-trip every seed row through it")
-    p.add_argument("--json", action="store_true", help="machine-readable report (see README)")
+    p.add_argument("--format", choices=("text", "json", "github-actions"), default="text",
+                   help="github-actions: text plus ::error annotations on the fixture rows and files")
+    p.add_argument("--json", action="store_true", help="same as --format json (see README)")
     p.add_argument("--force", action="store_true", help="regenerate and re-verify even if nothing changed")
     p.add_argument("-v", "--verbose", action="store_true", help="print every step (commands run, timings)")
     p.set_defaults(func=run)
@@ -42,14 +44,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: not a directory")
     # "all": [codegen] languages in workbench.toml decides (default: every language)
     languages = None if args.language == "all" else [args.language]
-    progress = _Progress(enabled=not args.json, verbose=args.verbose)
+    fmt = "json" if args.json else args.format
+    progress = _Progress(enabled=fmt != "json", verbose=args.verbose)
     report = run_codegen(args.root, languages, out=args.out, verify=args.verify, on_log=progress.line,
                          force=args.force)
     progress.done()
-    if args.json:
+    if fmt == "json":
         print(json.dumps(report.to_json(), indent=2, sort_keys=False))
         return report.exit_code
     _print_text(report)
+    if fmt == "github-actions":
+        _print_annotations(report)
     code = report.exit_code
     if code == 1:
         failed = [r.language for r in report.languages if r.status == "failed"]
@@ -61,6 +66,28 @@ def run(args: argparse.Namespace) -> int:
                 print(f"workbench: {r.language} toolchain missing ({', '.join(r.missing)}); install with: {r.hint}",
                       file=sys.stderr)
     return code
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _print_annotations(report: Any) -> None:
+    """GitHub workflow commands: one annotation per finding, on its file and line."""
+    for r in report.languages:
+        for f in r.findings:
+            level = "error" if str(f.severity) == "error" else "warning"
+            props = [f"title={_escape(f'codegen {r.language}: {f.rule}', True)}"]
+            if f.file:
+                props.insert(0, f"file={_escape(f.file, True)}")
+                if f.line:
+                    props.insert(1, f"line={f.line}")
+                if f.column:
+                    props.insert(2, f"col={f.column}")
+            print(f"::{level} {','.join(props)}::{_escape(f.message)}")
+        if r.status == "missing":
+            print(f"::error title=codegen {r.language}: toolchain missing::{_escape(r.hint)}")
 
 
 class _Progress:
@@ -130,4 +157,5 @@ def _print_text(report: Any) -> None:
         for label, tail in details:
             print(f"    {label}: {tail.rstrip(')')}")
     if all(r.unchanged for r in report.languages if r.status != "missing") and report.languages:
-        print("nothing changed since the last run")
+        print("nothing changed since the last run" + ("" if not report.findings else
+                                                      "; its findings are repeated above"))

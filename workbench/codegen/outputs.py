@@ -123,7 +123,8 @@ class Stamp:
         for rel in sorted(files):
             st = (out_dir / rel).stat()
             entries[rel] = [st.st_size, st.st_mtime_ns]
-        keep = {k: self.data[k] for k in ("verify_key", "verify") if k in self.data and self.data.get("key") == key}
+        keep: dict[str, Any] = {k: self.data[k] for k in ("verify_key", "verify")
+                                if k in self.data and self.data.get("key") == key}
         self.data = {"format": STAMP_FORMAT, "key": key, "files": entries, **meta, **keep}
 
     def cached_verification(self, verify_key: str) -> dict[str, Any] | None:

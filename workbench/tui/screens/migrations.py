@@ -1,0 +1,458 @@
+"""The Migrations screen: a grid of migrations x databases with coloured states and a legend,
+details of the selected cell (SQL, checksum diff, error, timing), up / roll back on the selected
+database with confirmation (the name typed back for protected ones), progress and a live log,
+refresh and auto-refresh, and the lint and drift findings of the selected database.
+
+All database work runs in thread workers whose body is one call into `workbench.migrate`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Log, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from workbench.tui.screens.base import WorkbenchScreen
+
+if TYPE_CHECKING:
+    from workbench.findings import Finding
+    from workbench.migrate.runner import RunResult
+    from workbench.migrate.status import DatabaseStatus, MigrationStatus
+    from workbench.migrate.targets import Target
+    from workbench.tui.live import Snapshot
+
+AUTO_REFRESH_SECONDS = 15.0
+
+# state -> (cell text, style); the legend shows them in this order.
+STATES: dict[str, tuple[str, str]] = {
+    "applied": ("✓ applied", "green"),
+    "pending": ("· pending", "yellow"),
+    "out_of_order": ("↯ out of order", "bold yellow"),
+    "checksum_mismatch": ("≠ edited", "bold red"),
+    "failed": ("✗ failed", "bold red"),
+    "partial": ("◐ partial", "bold red"),
+    "missing": ("? missing", "red"),
+    "future": ("» future", "magenta"),
+    "baseline": ("⊢ baseline", "cyan"),
+    "below_baseline": ("⊥ below", "dim cyan"),
+}
+
+
+class MigrationStatusRead(Message):
+    """A status worker finished: every database's status."""
+
+    def __init__(self, statuses: list[DatabaseStatus]) -> None:
+        super().__init__()
+        self.statuses = statuses
+
+
+class MigrationRunFinished(Message):
+    """An up / down worker finished on one database."""
+
+    def __init__(self, result: RunResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class DriftRead(Message):
+    def __init__(self, database: str, findings: list[Finding], error: str | None) -> None:
+        super().__init__()
+        self.database = database
+        self.findings = findings
+        self.error = error
+
+
+class ConfirmRun(ModalScreen[str | None]):
+    """Asks before changing a database; protected ones need their name typed back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Do nothing", id="migrations.confirm.cancel"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmRun { align: center middle; }
+    #confirm-dialog { width: 70; max-width: 95%; height: auto; border: thick $warning; background: $surface;
+                      padding: 1 2; }
+    #confirm-buttons { height: auto; margin-top: 1; }
+    #confirm-buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self, question: str, name: str, protected: bool) -> None:
+        super().__init__()
+        self.question = question
+        self.db_name = name
+        self.protected = protected
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static(Text(self.question, style="bold"), id="confirm-question")
+            if self.protected:
+                yield Static(Text(f"{self.db_name} is protected: type its name to go on.", style="bold yellow"))
+                yield Input(placeholder=self.db_name, id="confirm-name")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Run", variant="warning", id="confirm-run")
+                yield Button("Cancel", id="confirm-cancel")
+
+    def on_mount(self) -> None:
+        if self.protected:
+            self.query_one(Input).focus()
+        else:
+            self.query_one("#confirm-run", Button).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#confirm-run")
+    def _run(self) -> None:
+        typed = self.query_one(Input).value.strip() if self.protected else self.db_name
+        if self.protected and typed != self.db_name:
+            self.notify(f"type {self.db_name} exactly to confirm", severity="warning", timeout=3)
+            return
+        self.dismiss(typed)
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MigrationsScreen(WorkbenchScreen):
+    SCREEN_TITLE = "Migrations"
+    HELP_TITLE = "Migrations"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "apply", "Apply", tooltip="Apply pending migrations to the selected database (asks first)",
+                id="migrations.apply"),
+        Binding("r", "refresh", "Refresh", tooltip="Read every database's status again", id="migrations.refresh"),
+        Binding("b", "rollback", "Roll back", show=False,
+                tooltip="Roll back the newest migration of the selected database (asks first)",
+                id="migrations.rollback"),
+        Binding("d", "drift", "Drift", show=False,
+                tooltip="Compare the selected database's live schema with its applied migrations",
+                id="migrations.drift"),
+        Binding("A", "toggle_auto", "Auto-refresh", show=False,
+                tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s", id="migrations.auto_refresh"),
+    ]
+    DEFAULT_CSS = """
+    #migrations-body { height: 1fr; }
+    #migrations-grid { height: 1fr; min-height: 5; }
+    #migrations-legend { height: auto; color: $text-muted; }
+    #migrations-lower { height: 10; }
+    .-wide #migrations-lower { height: 14; }
+    #migrations-detail { width: 3fr; border-top: solid $primary; }
+    #migrations-side { width: 2fr; border-top: solid $primary; }
+    #migrations-log { height: 1fr; }
+    #migrations-progress { height: 1; display: none; }
+    #migrations-progress.-running { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statuses: list[DatabaseStatus] = []
+        self.targets: list[Target] = []
+        self.versions: list[str] = []
+        self.drift: dict[str, tuple[list[Finding], str | None]] = {}
+        self.running = False
+        self.auto_refresh = True
+        self._auto_timer: Any = None
+        self._cell = (0, 1)
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="migrations-body"):
+            yield DataTable(id="migrations-grid", cursor_type="cell", zebra_stripes=True)
+            yield Static(self._legend(), id="migrations-legend")
+            with Horizontal(id="migrations-lower"):
+                with VerticalScroll(id="migrations-detail"):
+                    yield Static("", id="migrations-cell")
+                with Vertical(id="migrations-side"):
+                    yield ProgressBar(id="migrations-progress", show_eta=False)
+                    yield Log(id="migrations-log", max_lines=500)
+
+    def on_mount(self) -> None:
+        grid = self.query_one(DataTable)
+        grid.loading = True
+        grid.focus()
+        self._auto_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._auto, pause=False)
+
+    # -- model and status in ----------------------------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        from workbench.migrate.targets import resolve_targets
+
+        self.targets = resolve_targets(snapshot.model.config)
+        self.refresh_status()
+
+    def _auto(self) -> None:
+        if self.auto_refresh and not self.running and self.is_current and self.snapshot is not None:
+            self.refresh_status()
+
+    def action_refresh(self) -> None:
+        if self.snapshot is None:
+            self.notify("the model is still loading", timeout=2)
+            return
+        self.refresh_status()
+
+    def action_toggle_auto(self) -> None:
+        self.auto_refresh = not self.auto_refresh
+        self.notify(f"auto-refresh {'on' if self.auto_refresh else 'off'}", timeout=2)
+
+    def refresh_status(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or not self.targets:
+            return
+        self.read_status(snapshot.model.root, list(self.targets), list(snapshot.model.migrations),
+                         snapshot.model.config.connect_timeout)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-status",
+          description="reading migration status")
+    def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float) -> None:
+        from workbench.migrate.status import status_all
+
+        statuses = status_all(root, targets, files, timeout=timeout)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MigrationStatusRead(statuses))
+
+    @on(MigrationStatusRead)
+    def _status_read(self, message: MigrationStatusRead) -> None:
+        self.statuses = message.statuses
+        self._render_grid()
+
+    def _render_grid(self) -> None:
+        grid = self.query_one(DataTable)
+        grid.loading = False
+        cursor = grid.cursor_coordinate
+        versions: dict[str, str] = {}
+        for st in self.statuses:
+            for m in st.migrations:
+                versions.setdefault(m.version, m.name)
+        if self.snapshot is not None:
+            for mg in self.snapshot.model.migrations:
+                versions.setdefault(mg.version, mg.name)
+        self.versions = sorted(versions, key=int)
+        grid.clear(columns=True)
+        grid.add_column("migration", key="migration")
+        for st in self.statuses:
+            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.target.read_only)) if on)
+            grid.add_column(Text(f"{st.name}{flags}", style="bold" if st.reachable else "dim"), key=st.name)
+        for version in self.versions:
+            cells: list[Any] = [Text(f"{version} {versions[version]}")]
+            for st in self.statuses:
+                cells.append(self._cell_text(st, version))
+            grid.add_row(*cells, key=version)
+        if self.statuses and self.versions:
+            row = min(cursor.row, len(self.versions) - 1)
+            column = min(max(cursor.column, 1), len(self.statuses))
+            grid.move_cursor(row=row, column=column, animate=False)
+        self._show_cell()
+
+    def _cell_text(self, st: DatabaseStatus, version: str) -> Text:
+        if not st.reachable:
+            return Text("— unreachable", style="dim red")
+        m = next((m for m in st.migrations if m.version == version), None)
+        if m is None:
+            return Text("", style="dim")  # not owned by this database
+        label, style = STATES.get(str(m.state), (str(m.state), ""))
+        return Text(label, style=style)
+
+    @staticmethod
+    def _legend() -> Text:
+        parts: list[tuple[str, str] | str] = []
+        for label, style in STATES.values():
+            parts += [(label, style), "  "]
+        parts.append(("⚿ protected  ro read-only  (blank: not this database's migration)", "dim"))
+        return Text.assemble(*parts)
+
+    # -- the selected cell ------------------------------------------------------------------------
+    @on(DataTable.CellHighlighted)
+    def _cell_highlighted(self) -> None:
+        self._show_cell()
+
+    def selected(self) -> tuple[DatabaseStatus | None, str | None]:
+        grid = self.query_one(DataTable)
+        if not self.statuses or not self.versions:
+            return None, None
+        coord = grid.cursor_coordinate
+        column = max(coord.column, 1) - 1
+        st = self.statuses[min(column, len(self.statuses) - 1)]
+        version = self.versions[min(coord.row, len(self.versions) - 1)]
+        return st, version
+
+    def _show_cell(self) -> None:
+        st, version = self.selected()
+        self.query_one("#migrations-cell", Static).update(self._details(st, version))
+
+    def _details(self, st: DatabaseStatus | None, version: str | None) -> Text:
+        if st is None or version is None:
+            return Text("reading every database's status…" if not self.statuses else "no migrations", style="dim")
+        out = Text()
+        out.append(f"{st.name}", style="bold")
+        out.append(f"  {st.url}\n", style="dim")
+        if not st.reachable:
+            out.append(f"unreachable: {st.error}\n", style="red")
+            return out
+        if st.lock_holder:
+            out.append(f"a runner is at work: {st.lock_holder.describe()}\n", style="yellow")
+        m = next((m for m in st.migrations if m.version == version), None)
+        if m is None:
+            out.append(f"{version} is not one of {st.name}'s migrations (workbench.toml `migrations`)\n", style="dim")
+        else:
+            self._describe_migration(out, m)
+        self._describe_findings(out, st)
+        return out
+
+    def _describe_migration(self, out: Text, m: MigrationStatus) -> None:
+        label, style = STATES.get(str(m.state), (str(m.state), ""))
+        out.append(f"{m.version} {m.name}  ", style="bold")
+        out.append(f"{label}\n", style=style)
+        row = m.row
+        if row is not None and row.applied_at is not None:
+            ms = f" in {row.execution_ms} ms" if row.execution_ms is not None else ""
+            out.append(f"{'applied' if row.success else 'tried'} {row.applied_at:%Y-%m-%d %H:%M:%S}{ms} "
+                       f"by {row.applied_by}\n", style="dim")
+        if row is not None and not row.success:
+            out.append(f"{row.statements_done} statement(s) done\n")
+            if row.error:
+                out.append(f"error: {row.error}\n", style="red")
+            if row.failed_statement:
+                out.append(f"statement: {' '.join(row.failed_statement.split())[:200]}\n", style="red")
+        diff = m.diff()
+        if diff:
+            out.append("checksum mismatch, edited after it was applied:\n", style="bold red")
+            for line in diff.splitlines():
+                out.append(line + "\n", style="green" if line.startswith("+") else
+                           "red" if line.startswith("-") else "dim")
+        if m.migration is not None:
+            mg = m.migration
+            out.append(f"{mg.rel}{'' if mg.transactional else '  (no transaction)'}  sha256 {mg.checksum[:12]}\n",
+                       style="dim")
+            out.append(mg.up.strip() + "\n")
+
+    def _describe_findings(self, out: Text, st: DatabaseStatus) -> None:
+        snapshot = self.snapshot
+        if snapshot is not None:
+            owned = {m.migration.rel for m in st.migrations if m.migration is not None}
+            lint = [f for f in snapshot.findings if f.rule.startswith("MIGRATION") and f.file in owned]
+            if lint:
+                out.append(f"\nlint ({len(lint)})\n", style="bold")
+                for f in lint:
+                    out.append(f"{f.location} ", style="bold")
+                    out.append(f"{f.message} [{f.rule}]\n", style="yellow" if str(f.severity) != "error" else "red")
+        drift = self.drift.get(st.name)
+        if drift is not None:
+            findings, error = drift
+            out.append("\ndrift\n", style="bold")
+            if error:
+                out.append(f"{error}\n", style="red")
+            elif not findings:
+                out.append("none: the live schema matches the applied migrations\n", style="green")
+            for f in findings:
+                out.append(f"{f.message}\n", style="red")
+
+    # -- up / roll back -----------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        self._ask("up")
+
+    def action_rollback(self) -> None:
+        self._ask("down")
+
+    def _ask(self, action: str) -> None:
+        st, _ = self.selected()
+        if st is None or self.snapshot is None:
+            self.notify("no database selected yet", timeout=2)
+            return
+        if self.running:
+            self.notify("a run is in progress", timeout=2)
+            return
+        if st.target.read_only:
+            self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
+            return
+        if action == "up":
+            count = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
+            question = f"Apply {count} pending migration(s) to {st.name}?"
+        else:
+            question = f"Roll back the newest migration of {st.name}? Its down part may drop data."
+        from workbench.migrate.targets import database_name
+
+        name = st.name if st.target.configured else database_name(st.target.url)
+
+        def confirmed(typed: str | None) -> None:
+            if typed is not None:
+                self._start_run(st, action, typed)
+
+        self.app.push_screen(ConfirmRun(question, name, st.protected), confirmed)
+
+    def _start_run(self, st: DatabaseStatus, action: str, typed: str) -> None:
+        assert self.snapshot is not None
+        self.running = True
+        total = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(total, 1) if action == "up" else 1, progress=0)
+        progress.add_class("-running")
+        self.query_one(Log).write_line(f"— {action} on {st.name}")
+        model = self.snapshot.model
+        self.run_migrations(model.root, st.target, list(model.migrations), action, typed, model.config)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-run", description="running migrations")
+    def run_migrations(self, root: Any, target: Target, files: list[Any], action: str, typed: str,
+                       config: Any) -> None:
+        from workbench.migrate.runner import Options, execute
+
+        options = Options(lock_timeout=config.lock_timeout, connect_timeout=config.connect_timeout,
+                          yes=True, confirm=typed)
+
+        def log(line: str) -> None:
+            self.app.call_from_thread(self._log_line, line)
+
+        result = execute(root, target, files, action, options=options, log=log, steps=1)
+        self.post_message(MigrationRunFinished(result))
+
+    def _log_line(self, line: str) -> None:
+        self.query_one(Log).write_line(line)
+        if ": applied " in line or ": rolled back " in line:
+            self.query_one(ProgressBar).advance(1)
+
+    @on(MigrationRunFinished)
+    def _run_finished(self, message: MigrationRunFinished) -> None:
+        self.running = False
+        result = message.result
+        self.query_one(ProgressBar).remove_class("-running")
+        log = self.query_one(Log)
+        if result.failure:
+            f = result.failure
+            log.write_line(f"{f.location}: {f.message}")
+            self.notify(f"{f.location}: {f.message}", title=f"{result.database}: {f.version} failed",
+                        severity="error", timeout=10, markup=False)
+        elif result.error:
+            log.write_line(f"{result.database}: {result.error}")
+            self.notify(result.error, title=result.database, severity="error", timeout=10, markup=False)
+        else:
+            done = result.applied or result.reverted
+            summary = ", ".join(s.version for s in done) or result.note or "ok"
+            log.write_line(f"{result.database}: done ({summary})")
+            self.notify(f"{result.database}: {summary}", timeout=4, markup=False)
+        self.refresh_status()
+
+    # -- drift ---------------------------------------------------------------------------------
+    def action_drift(self) -> None:
+        st, _ = self.selected()
+        if st is None or self.snapshot is None:
+            return
+        self.query_one(Log).write_line(f"— drift of {st.name} (scratch database on the embedded server)")
+        model = self.snapshot.model
+        self.read_drift(model.root, st.target, list(model.migrations), model.config.connect_timeout)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-drift", description="comparing schemas")
+    def read_drift(self, root: Any, target: Target, files: list[Any], timeout: float) -> None:
+        from workbench.migrate.drift import drift_report
+
+        report = drift_report(root, target, files, timeout=timeout)
+        self.post_message(DriftRead(report.name, report.findings, report.error))
+
+    @on(DriftRead)
+    def _drift_read(self, message: DriftRead) -> None:
+        self.drift[message.database] = (message.findings, message.error)
+        self.query_one(Log).write_line(
+            f"{message.database}: drift {message.error or f'{len(message.findings)} finding(s)'}")
+        self._show_cell()

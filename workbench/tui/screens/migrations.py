@@ -261,7 +261,7 @@ class MigrationsScreen(WorkbenchScreen):
         parts: list[tuple[str, str] | str] = []
         for label, style in STATES.values():
             parts += [(label, style), "  "]
-        parts.append(("⚿ protected  ro read-only  (blank: not this database's migration)", "dim"))
+        parts.append(("⚿ protected  ro read-only", "dim"))
         return Text.assemble(*parts)
 
     # -- the selected cell ------------------------------------------------------------------------

@@ -229,8 +229,15 @@ class FixtureStream:
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(line, row) pairs in file order; raises FixtureStreamError on malformed content."""
         reader = _Reader(self.path, self.rel)
+        self._reader = reader
         reader.seek_rows()
         yield from reader.rows()
+
+    @property
+    def consumed(self) -> int:
+        """Characters read so far by `rows()` (for progress: compare with the file's size)."""
+        reader = getattr(self, "_reader", None)
+        return reader.dropped + reader.i if reader else 0
 
 
 def open_fixture_stream(path: Path, rel: str) -> tuple[FixtureStream | None, list[Finding]]:
@@ -268,6 +275,7 @@ class _Reader:
         self.line = 1  # line number of buf[0]
         self.eof = False
         self.count = 0
+        self.dropped = 0  # characters dropped from the buffer's front
 
     def close(self) -> None:
         self.fh.close()
@@ -285,6 +293,7 @@ class _Reader:
             return False
         if self.i > _CHUNK:  # drop what was consumed, keeping line numbers right
             self.line += self.buf.count("\n", 0, self.i)
+            self.dropped += self.i
             self.buf = self.buf[self.i:]
             self.i = 0
         if not self.buf and self.line == 1:

@@ -1,0 +1,241 @@
+"""Set-based statements for one chunk of staged rows: diff, checks, and the apply itself.
+
+Upsert is one MERGE per chunk on PostgreSQL 15+ (UPDATE ... FROM then INSERT ... WHERE NOT
+EXISTS before that): rows whose values are all equal are not touched at all, so their xmin
+stays, no dead tuples, no `updated_at` churn. A column a row leaves out keeps the database's
+value on update and gets the column default on insert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from workbench.seed.live import LiveTable
+from workbench.seed.stage import ABSENT, LINE, ORD, qualified
+
+if TYPE_CHECKING:
+    import psycopg
+
+_PAIRS_PER_CALL = 40  # jsonb_build_object takes at most 100 arguments
+
+
+@dataclass
+class Shape:
+    """What the SQL of one chunk needs to know about the fixture."""
+
+    table: LiveTable
+    columns: list[str]  # staging data columns (positions of the absent mask)
+    key: tuple[str, ...]  # match rows on these
+    present: list[str]  # columns some row of the fixture gives (in staging order)
+    partial: set[str] = field(default_factory=set)  # present columns some row leaves out
+
+    @property
+    def updatable(self) -> list[str]:
+        # Key columns identify the row and the primary key is never rewritten (references use it).
+        skip = set(self.key) | set(self.table.primary_key)
+        return [c for c in self.present if c not in skip]
+
+    def absent(self, col: str, alias: str = "s") -> sql.Composable:
+        return sql.SQL("{} @> ARRAY[{}]::smallint[]").format(sql.Identifier(alias, ABSENT),
+                                                               sql.Literal(self.columns.index(col)))
+
+    def match(self, left: str = "t", right: str = "s") -> sql.Composable:
+        return sql.SQL(" AND ").join(sql.SQL("{} = {}").format(sql.Identifier(left, k), sql.Identifier(right, k))
+                                     for k in self.key)
+
+    def differs(self, col: str) -> sql.Composable:
+        a, b = sql.Identifier("t", col), sql.Identifier("s", col)
+        if self.table.columns[col].comparable:
+            a, b = sql.SQL("{}::jsonb").format(a), sql.SQL("{}::jsonb").format(b)  # type: ignore[assignment]
+        test = sql.SQL("{} IS DISTINCT FROM {}").format(a, b)
+        if col in self.partial:
+            return sql.SQL("(NOT {} AND {})").format(self.absent(col), test)
+        return test
+
+    def changed(self) -> sql.Composable:
+        cols = self.updatable
+        if not cols:
+            return sql.SQL("false")
+        return sql.SQL("(") + sql.SQL(" OR ").join(self.differs(c) for c in cols) + sql.SQL(")")
+
+    def set_list(self) -> sql.Composable:
+        parts = []
+        for c in self.updatable:
+            if c in self.partial:
+                parts.append(sql.SQL("{0} = CASE WHEN {1} THEN {2} ELSE {3} END").format(
+                    sql.Identifier(c), self.absent(c), sql.Identifier("t", c), sql.Identifier("s", c)))
+            else:
+                parts.append(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Identifier("s", c)))
+        return sql.SQL(", ").join(parts)
+
+    def insert_values(self) -> sql.Composable:
+        parts = []
+        for c in self.present:
+            if c in self.partial:
+                parts.append(sql.SQL("CASE WHEN {} THEN {} ELSE {} END").format(
+                    self.absent(c), self._default(c), sql.Identifier("s", c)))
+            else:
+                parts.append(sql.Identifier("s", c))
+        return sql.SQL(", ").join(parts)
+
+    def _default(self, col: str) -> sql.Composable:
+        column = self.table.columns[col]
+        if column.identity and col in self.table.sequences:
+            return sql.SQL("nextval({}::regclass)").format(sql.Literal(self.table.sequences[col]))
+        # The default expression comes from the database's own catalog (pg_get_expr).
+        return sql.SQL(column.default) if column.default else sql.SQL("NULL")
+
+    def insert_head(self) -> sql.Composable:
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in self.present)
+        overriding = any(self.table.columns[c].identity == "a" for c in self.present)
+        return sql.SQL("({}){}").format(cols, sql.SQL(" OVERRIDING SYSTEM VALUE" if overriding else ""))
+
+    def key_json(self) -> sql.Composable:
+        return sql.SQL("jsonb_build_object({})").format(sql.SQL(", ").join(
+            sql.SQL("{}, to_jsonb({})").format(sql.Literal(k), sql.Identifier("s", k)) for k in self.key))
+
+
+def source(stage: sql.Identifier, upto: int | None) -> sql.Composable:
+    """The staged rows in apply order; `upto` limits them (finding the row that fails)."""
+    where = sql.SQL(" WHERE {} <= {}").format(sql.Identifier(ORD), sql.Literal(upto)) if upto is not None \
+        else sql.SQL("")
+    return sql.SQL("(SELECT * FROM {}{} ORDER BY {})").format(stage, where, sql.Identifier(ORD))
+
+
+def upsert(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, *, merge: bool,
+           upto: int | None = None) -> None:
+    target = qualified(shape.table)
+    src = source(stage, upto)
+    if merge:
+        matched = sql.SQL("")
+        if shape.updatable:
+            matched = sql.SQL(" WHEN MATCHED AND {} THEN UPDATE SET {}").format(shape.changed(), shape.set_list())
+        conn.execute(sql.SQL("MERGE INTO {t} AS t USING {src} AS s ON {m}{matched}"
+                             " WHEN NOT MATCHED THEN INSERT {head} VALUES ({vals})").format(
+            t=target, src=src, m=shape.match(), matched=matched, head=shape.insert_head(),
+            vals=shape.insert_values()))
+        return
+    if shape.updatable:
+        conn.execute(sql.SQL("UPDATE {t} AS t SET {sets} FROM {src} AS s WHERE {m} AND {changed}").format(
+            t=target, sets=shape.set_list(), src=src, m=shape.match(), changed=shape.changed()))
+    conn.execute(sql.SQL("INSERT INTO {t} AS t {head} SELECT {vals} FROM {src} AS s"
+                         " WHERE NOT EXISTS (SELECT 1 FROM {t} AS t WHERE {m})").format(
+        t=target, head=shape.insert_head(), vals=shape.insert_values(), src=src, m=shape.match()))
+
+
+def insert(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, upto: int | None = None) -> None:
+    conn.execute(sql.SQL("INSERT INTO {t} {head} SELECT {vals} FROM {src} AS s").format(
+        t=qualified(shape.table), head=shape.insert_head(), vals=shape.insert_values(), src=source(stage, upto)))
+
+
+@dataclass
+class Diff:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # (line, change, key, columns)
+
+
+def diff(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, against: sql.Composable,
+         limit: int) -> Diff:
+    """Counts of rows to insert, update and leave alone, and the first `limit` changed rows."""
+    out = Diff()
+    row = conn.execute(sql.SQL(
+        "SELECT count(*) FILTER (WHERE t.ctid IS NULL), count(*) FILTER (WHERE t.ctid IS NOT NULL AND {c}),"
+        " count(*) FILTER (WHERE t.ctid IS NOT NULL AND NOT {c}) FROM {s} AS s LEFT JOIN {t} AS t ON {m}").format(
+        c=shape.changed(), s=stage, t=against, m=shape.match())).fetchone()
+    out.inserted, out.updated, out.unchanged = (int(v) for v in row) if row else (0, 0, 0)
+    if limit <= 0 or not (out.inserted or out.updated):
+        return out
+    changes = _json_object([
+        (c, sql.SQL("CASE WHEN {} THEN jsonb_build_array(to_jsonb({}), to_jsonb({})) END").format(
+            shape.differs(c), sql.Identifier("t", c), sql.Identifier("s", c)))
+        for c in shape.updatable])
+    news = _json_object([
+        (c, sql.SQL("CASE WHEN {} THEN NULL ELSE jsonb_build_array(NULL, to_jsonb({})) END").format(
+            shape.absent(c), sql.Identifier("s", c)) if c in shape.partial
+         else sql.SQL("jsonb_build_array(NULL, to_jsonb({}))").format(sql.Identifier("s", c)))
+        for c in shape.present])
+    cur = conn.execute(sql.SQL(
+        "SELECT s.{line}, t.ctid IS NULL, {key}, jsonb_strip_nulls(CASE WHEN t.ctid IS NULL THEN {news}"
+        " ELSE {changes} END) FROM {s} AS s LEFT JOIN {t} AS t ON {m} WHERE t.ctid IS NULL OR {c}"
+        " ORDER BY s.{ord} LIMIT {n}").format(
+        line=sql.Identifier(LINE), key=shape.key_json(), news=news, changes=changes, s=stage, t=against,
+        m=shape.match(), c=shape.changed(), ord=sql.Identifier(ORD), n=sql.Literal(limit)))
+    for line, new, key, columns in cur.fetchall():
+        out.rows.append({"line": line, "change": "insert" if new else "update", "key": key, "columns": columns})
+    return out
+
+
+def _json_object(pairs: list[tuple[str, sql.Composable]]) -> sql.Composable:
+    if not pairs:
+        return sql.SQL("'{}'::jsonb")
+    parts = []
+    for i in range(0, len(pairs), _PAIRS_PER_CALL):
+        chunk = pairs[i:i + _PAIRS_PER_CALL]
+        parts.append(sql.SQL("jsonb_build_object({})").format(
+            sql.SQL(", ").join(sql.SQL("{}, {}").format(sql.Literal(k), v) for k, v in chunk)))
+    return sql.SQL(" || ").join(parts)
+
+
+def existing(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, limit: int) -> tuple[int, list[tuple[int, Any]]]:
+    """`insert` mode: staged rows whose key the table already has (count, first lines and keys)."""
+    m = shape.match()
+    total = conn.execute(sql.SQL("SELECT count(*) FROM {s} AS s JOIN {t} AS t ON {m}").format(
+        s=stage, t=qualified(shape.table), m=m)).fetchone()
+    rows = conn.execute(sql.SQL("SELECT s.{l}, {k} FROM {s} AS s JOIN {t} AS t ON {m} ORDER BY s.{o} LIMIT {n}").format(
+        l=sql.Identifier(LINE), k=shape.key_json(), s=stage, t=qualified(shape.table), m=m,
+        o=sql.Identifier(ORD), n=sql.Literal(limit))).fetchall()
+    return int(total[0]) if total else 0, [(r[0], r[1]) for r in rows]
+
+
+def moved_ids(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, against: sql.Composable,
+              limit: int) -> list[tuple[int, Any, Any]]:
+    """Rows matched by a natural key whose primary key differs from the fixture's (line, db, fixture).
+
+    Rewriting a primary key would break every reference to it, so such a row is a finding.
+    """
+    pk = [c for c in shape.table.primary_key if c in shape.present and c not in shape.key]
+    if not pk:
+        return []
+    differs = sql.SQL(" OR ").join(
+        sql.SQL("({} AND t.{} IS DISTINCT FROM s.{})").format(
+            sql.SQL("NOT {}").format(shape.absent(c)) if c in shape.partial else sql.SQL("true"),
+            sql.Identifier(c), sql.Identifier(c)) for c in pk)
+    pk_t = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("t", c) for c in pk))
+    pk_s = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("s", c) for c in pk))
+    return [tuple(r) for r in conn.execute(sql.SQL(
+        "SELECT s.{l}, {a}, {b} FROM {s} AS s JOIN {t} AS t ON {m} WHERE {d} ORDER BY s.{o} LIMIT {n}").format(
+        l=sql.Identifier(LINE), a=pk_t, b=pk_s, s=stage, t=against, m=shape.match(), d=differs,
+        o=sql.Identifier(ORD), n=sql.Literal(limit))).fetchall()]  # type: ignore[misc]
+
+
+def drop_rows(conn: psycopg.Connection[Any], stage: sql.Identifier, lines: list[int]) -> None:
+    """Leave invalid rows out of the apply (the run fails anyway; later tables still get checked)."""
+    if lines:
+        conn.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(stage, sql.Identifier(LINE)), [lines])
+
+
+def dangling(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, fk: Any, referenced: LiveTable,
+             limit: int) -> list[tuple[int, Any]]:
+    """Staged rows whose reference matches no row, neither seeded already nor in the database.
+
+    Tables are applied in FK order inside one transaction, so the referenced table already holds
+    its fixture's rows; a self-reference may also point at another row of the same chunk.
+    """
+    cols = fk.columns
+    given = sql.SQL(" AND ").join(sql.SQL("s.{} IS NOT NULL").format(sql.Identifier(c)) for c in cols)
+    hit = sql.SQL(" AND ").join(sql.SQL("r.{} = s.{}").format(sql.Identifier(rc), sql.Identifier(c))
+                                for c, rc in zip(cols, fk.ref_columns, strict=True))
+    self_ref = sql.SQL("")
+    if fk.references == shape.table.name:
+        self_ref = sql.SQL(" AND NOT EXISTS (SELECT 1 FROM {} AS r WHERE {})").format(stage, hit)
+    value = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("s", c) for c in cols))
+    return [(r[0], r[1]) for r in conn.execute(sql.SQL(
+        "SELECT s.{l}, {v} FROM {s} AS s WHERE {given} AND NOT EXISTS (SELECT 1 FROM {r} AS r WHERE {hit}){also}"
+        " ORDER BY s.{o} LIMIT {n}").format(
+        l=sql.Identifier(LINE), v=value, s=stage, given=given, r=qualified(referenced), hit=hit, also=self_ref,
+        o=sql.Identifier(ORD), n=sql.Literal(limit))).fetchall()]

@@ -1,0 +1,437 @@
+"""`seed()`: fixtures into one database, all or nothing, under the migrations' advisory lock.
+
+The whole run is one transaction. Tables go in FK order; each fixture streams from disk
+through a producer thread (parse, validate, encode) while this thread stages chunks with COPY
+and applies each chunk with one set-based statement, so Python and PostgreSQL work at the same
+time. Invalid rows are left out of the apply so later tables are still checked against what
+the valid rows would make; any error finding rolls everything back. A dry-run is the same run
+ending in ROLLBACK (and putting back sequences it advanced).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from workbench.config import load_config
+from workbench.dburl import scrub
+from workbench.findings import Finding, Severity
+from workbench.fixtures import FixtureStream, FixtureStreamError
+from workbench.migrate import guard, lock
+from workbench.migrate.targets import Target, database_name, open_connection
+from workbench.seed import apply, sequences
+from workbench.seed.live import ForeignKey, LiveSchema, read_schema
+from workbench.seed.order import order_tables, parents_first
+from workbench.seed.plan import Item, plan, select
+from workbench.seed.result import SeedResult, TableResult
+from workbench.seed.stage import copy_old_rows, create_stage, load_stage, qualified
+from workbench.seed.validate import Problem, RowEncoder
+
+if TYPE_CHECKING:
+    import psycopg
+
+MODES = ("upsert", "insert", "replace")
+Progress = Callable[[str, int, float], None]  # table, rows staged so far, fraction of all bytes
+Log = Callable[[str], None]
+_MAX_PROBLEMS = 200  # per fixture; then one finding says how many more
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: str = "upsert"
+    dry_run: bool = False
+    yes: bool = False  # enough for `replace` on an unprotected database, never for a protected one
+    row_limit: int = 50  # changed rows listed per table
+    lock_wait: float = 60.0
+    connect_timeout: float = 3.0
+    chunk_rows: int = 20_000
+    merge: bool | None = None  # None: MERGE when the server has it (PostgreSQL 15+)
+
+
+def seed(root: Path, target: Target, names: list[str] | None, options: Options, *,
+         ask: Callable[[str], str] | None = None, progress: Progress | None = None,
+         log: Log | None = None) -> SeedResult:
+    """Seed `names` (None: every fixture whose table exists) into `target`.
+
+    Raises WorkbenchError (Refused, LockTimeout, DatabaseError) for usage and environment
+    problems; everything about the fixtures is a finding in the result.
+    """
+    if options.mode not in MODES:
+        raise ValueError(options.mode)
+    started = time.monotonic()
+    config, _ = load_config(root)
+    streams, findings = select(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/", names)
+    result = SeedResult(target.name, target.display_url(root), options.dry_run, options.mode)
+    result.findings.extend(findings)
+    guard.refuse_read_only(target.name, target.read_only, "seed")
+    url = target.resolve(root)
+    name = target.name if target.configured else database_name(url)
+    result.database = name
+    try:
+        with open_connection(url, timeout=options.connect_timeout, application="workbench seed") as conn:
+            protected = target.protected or guard.marked_protected(conn)
+            if not options.dry_run and (protected or options.mode == "replace"):
+                what = "replace the seeded tables' rows" if options.mode == "replace" else "seed"
+                guard.confirm(name, action=what, protected=protected, yes=options.yes and not protected,
+                              typed=None, ask=ask)
+
+            def waiting(holder: lock.LockHolder | None) -> None:
+                if log:
+                    log(f"{name}: waiting for the workbench lock held by {holder.describe() if holder else 'another session'}")
+
+            with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
+                _Run(conn, result, options, progress, names is None).execute(streams)
+    except Exception as exc:
+        import psycopg
+
+        if isinstance(exc, psycopg.Error):  # the connection broke mid-run: one line, masked
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            result.findings.append(Finding(Severity.ERROR, "SEED_DATABASE", "", 0, scrub(text, url)))
+        else:
+            raise
+    result.seconds = time.monotonic() - started
+    return result
+
+
+@dataclass
+class _Chunk:
+    lines: list[str]
+    present: set[str]
+    partial: set[str]
+    consumed: int
+
+
+@dataclass
+class _Run:
+    conn: psycopg.Connection[Any]
+    result: SeedResult
+    options: Options
+    progress: Progress | None
+    all_: bool
+    schema: LiveSchema = field(default_factory=LiveSchema)
+    total_bytes: int = 1
+    done_bytes: int = 0
+    failed: bool = False  # a statement failed: later tables are validated but not applied
+    deferred: list[ForeignKey] = field(default_factory=list)
+
+    def execute(self, streams: list[FixtureStream]) -> None:
+        import psycopg
+
+        conn, result, opts = self.conn, self.result, self.options
+        before_seq: sequences.State = {}
+        with conn.transaction() as tx:
+            self.schema = read_schema(conn)
+            items, skipped, more = plan(streams, self.schema, all_=self.all_, mode=opts.mode, database=result.database)
+            result.skipped.extend(skipped)
+            result.findings.extend(more)
+            order = order_tables(self.schema, [i.table.name for i in items])
+            by_table = {i.table.name: i for i in items}
+            for cycle in order.cycles:
+                first = by_table[cycle[0]]
+                result.findings.append(Finding(
+                    Severity.ERROR, "SEED_FK_CYCLE", first.stream.rel, 1,
+                    f"foreign keys form a cycle between {', '.join(cycle)} and none of them is DEFERRABLE: "
+                    "make one deferrable or seed these tables' rows without the references first"))
+            ordered = [by_table[t] for t in order.tables]
+            self.deferred = order.deferred
+            for fk in order.deferred:
+                table = self.schema.table(fk.table)
+                if table:
+                    conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(table.schema, fk.name)))
+            seqs = [s for i in ordered for s in i.table.sequences.values()]
+            before_seq = sequences.read_state(conn, seqs)
+            self.total_bytes = max(1, sum(i.size for i in ordered))
+            olds = self._replace(ordered) if opts.mode == "replace" else {}
+            for n, item in enumerate(ordered):
+                self._table(item, n, olds.get(item.table.name))
+            if not self.failed:
+                self._check_deferred(by_table)
+            if not opts.dry_run and result.ok:
+                for item in ordered:
+                    result.sequences.extend(sequences.move_past_ids(conn, item.table))
+            after_seq = sequences.read_state(conn, seqs)
+            if opts.dry_run or not result.ok:
+                raise psycopg.Rollback(tx)
+        result.written = not opts.dry_run and result.ok
+        if opts.dry_run or not result.ok:
+            busy = sequences.restore(conn, before_seq, after_seq)
+            for seq in busy:
+                result.notes.append(f"sequence {seq} was advanced by another session during the dry-run; left as is")
+
+    # -- replace -------------------------------------------------------------------------------
+    def _replace(self, ordered: list[Item]) -> dict[str, sql.Composable]:
+        """Keep each table's rows for the diff, then delete them, referencing tables first."""
+        import psycopg
+
+        olds: dict[str, sql.Composable] = {}
+        for n, item in enumerate(ordered):
+            olds[item.table.name] = copy_old_rows(self.conn, item.table, n)
+        for item in reversed(ordered):
+            try:
+                with self.conn.transaction():
+                    self.conn.execute(sql.SQL("DELETE FROM {}").format(qualified(item.table)))
+            except psycopg.Error as exc:
+                self.failed = True
+                self.result.findings.append(Finding(Severity.ERROR, "SEED_APPLY", item.stream.rel, 1,
+                                                    f"deleting the rows of {item.table.name} failed: {pg_message(exc)}"))
+        return olds
+
+    # -- one table -----------------------------------------------------------------------------
+    def _table(self, item: Item, n: int, old: sql.Composable | None) -> None:
+        import psycopg
+
+        conn, opts = self.conn, self.options
+        table = item.table
+        tres = TableResult(table.name, item.stream.rel)
+        self.result.tables.append(tres)
+        encoder = RowEncoder(table, item.key)
+        stage = create_stage(conn, table, encoder.columns, n)
+        against: sql.Composable = old if old is not None else qualified(table)
+        self_refs = [fk for fk in table.foreign_keys if fk.references == table.name and len(fk.columns) == 1]
+        deferred = {fk.name for fk in self.deferred}
+        checks = [fk for fk in table.foreign_keys if fk.name not in deferred]
+        problems: list[Problem] = encoder.problems
+        first_ord = 0
+        try:
+            for chunk in _produce(item.stream, encoder, opts.chunk_rows, self_refs):
+                if not chunk.lines:
+                    continue
+                present = [c for c in encoder.columns if c in chunk.present]
+                shape = apply.Shape(table, encoder.columns, item.key, present, chunk.partial & set(present))
+                load_stage(conn, stage, encoder.columns, chunk.lines, first_ord)
+                last_ord = first_ord + len(chunk.lines) - 1
+                first_ord = last_ord + 1
+                if self.failed:
+                    self._report(item, chunk)
+                    continue
+                dropped = self._check_chunk(item, shape, stage, against, checks, problems)
+                d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
+                tres.inserted += d.inserted
+                tres.updated += d.updated
+                tres.unchanged += d.unchanged
+                tres.rows.extend(d.rows)
+                tres.rows_omitted = tres.inserted + tres.updated - len(tres.rows)
+                if dropped or not self.result.ok and problems:
+                    pass  # still apply the valid rows: later tables are checked against them
+                try:
+                    with conn.transaction():
+                        self._apply(shape, stage, None)
+                except psycopg.Error as exc:
+                    self.failed = True
+                    line = self._locate(shape, stage, last_ord - len(chunk.lines) + 1, last_ord)
+                    self.result.findings.append(Finding(Severity.ERROR, "SEED_APPLY", item.stream.rel, line,
+                                                        f"{table.name}: {pg_message(exc)}"))
+                self._report(item, chunk)
+        except FixtureStreamError as exc:
+            self.result.findings.append(exc.finding)
+        if old is not None and not self.failed:
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {o} AS t WHERE NOT EXISTS"
+                                       " (SELECT 1 FROM {t} AS s WHERE {m})").format(
+                o=old, t=qualified(table), m=apply.Shape(table, [], item.key, []).match())).fetchone()
+            tres.deleted = int(row[0]) if row else 0
+        self.done_bytes += item.size
+        self.result.findings.extend(_findings(item.stream, problems))
+
+    def _check_chunk(self, item: Item, shape: apply.Shape, stage: sql.Identifier, against: sql.Composable,
+                     checks: list[ForeignKey], problems: list[Problem]) -> bool:
+        """Set-based checks that need the database; invalid rows are dropped from the stage."""
+        conn, table, limit = self.conn, item.table, _MAX_PROBLEMS
+        bad: list[int] = []
+        for fk in checks:
+            referenced = self.schema.table(fk.references)
+            if referenced is None:
+                continue
+            for line, value in apply.dangling(conn, shape, stage, fk, referenced, limit):
+                shown = value[0] if len(value) == 1 else tuple(value)
+                problems.append(Problem(line, "SEED_REFERENCE",
+                                        f"{table.name}.{', '.join(fk.columns)} = {shown!r} matches no "
+                                        f"{fk.references}.{', '.join(fk.ref_columns)} in the fixtures or the database",
+                                        fk.columns[0]))
+                bad.append(line)
+        if self.options.mode == "insert":
+            count, rows = apply.existing(conn, shape, stage, limit)
+            for line, key in rows:
+                problems.append(Problem(line, "SEED_EXISTS", f"{table.name} already has a row with {_key(key)}"
+                                        " (--mode insert never overwrites: use upsert)", shape.key[0]))
+                bad.append(line)
+            if count > len(rows):
+                bad.extend(_all_lines(conn, stage))
+        elif set(shape.key) != set(table.primary_key):
+            for line, db_id, fx_id in apply.moved_ids(conn, shape, stage, against, limit):
+                pk = ", ".join(table.primary_key)
+                problems.append(Problem(line, "SEED_KEY_CONFLICT",
+                                        f"{table.name} row {_key_of(shape, line, conn, stage)} has {pk} "
+                                        f"{_one(db_id)} in the database but {_one(fx_id)} in the fixture: "
+                                        "references by id would point at another row", table.primary_key[0]))
+                bad.append(line)
+        apply.drop_rows(conn, stage, bad)
+        return bool(bad)
+
+    def _apply(self, shape: apply.Shape, stage: sql.Identifier, upto: int | None) -> None:
+        mode = self.options.mode
+        if mode == "upsert":
+            merge = self.options.merge if self.options.merge is not None else self.schema.server_version >= 150000
+            apply.upsert(self.conn, shape, stage, merge=merge, upto=upto)
+        else:
+            apply.insert(self.conn, shape, stage, upto=upto)
+
+    def _locate(self, shape: apply.Shape, stage: sql.Identifier, lo: int, hi: int) -> int:
+        """The fixture line of the first row that makes the chunk's statement fail (bisection)."""
+        import psycopg
+
+        def fails(upto: int) -> bool:
+            try:
+                with self.conn.transaction(force_rollback=True):
+                    self._apply(shape, stage, upto)
+            except psycopg.Error:
+                return True
+            return False
+
+        if not fails(hi):
+            return 0
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if fails(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        row = self.conn.execute(sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(
+            sql.Identifier("_wb_line"), stage, sql.Identifier("_wb_ord")), [lo]).fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_deferred(self, by_table: dict[str, Item]) -> None:
+        import psycopg
+
+        if not self.deferred:
+            return
+        try:
+            with self.conn.transaction():
+                self.conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        except psycopg.Error as exc:
+            diag = getattr(exc, "diag", None)
+            table = getattr(diag, "table_name", None) or ""
+            item = by_table.get(table) or next(iter(by_table.values()))
+            self.result.findings.append(Finding(Severity.ERROR, "SEED_REFERENCE", item.stream.rel, 0,
+                                                f"{table}: {pg_message(exc)}"))
+
+    def _report(self, item: Item, chunk: _Chunk) -> None:
+        if self.progress:
+            self.progress(item.table.name, len(chunk.lines), min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes))
+
+
+def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
+             self_refs: list[ForeignKey]) -> Iterator[_Chunk]:
+    """Chunks of encoded rows, produced by a thread so parsing overlaps the database's work."""
+    q: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: _Chunk | BaseException | None) -> None:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def work() -> None:
+        try:
+            if self_refs:
+                put(_tree_chunk(stream, encoder, self_refs[0]))
+            else:
+                lines: list[str] = []
+                for line, row in stream.rows():
+                    text = encoder.encode(line, row)
+                    if text is not None:
+                        lines.append(text)
+                        if len(lines) >= chunk_rows:
+                            put(_Chunk(lines, set(encoder.present), set(encoder.partial), stream.consumed))
+                            lines = []
+                put(_Chunk(lines, set(encoder.present), set(encoder.partial), stream.consumed))
+            put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
+            put(exc)
+
+    thread = threading.Thread(target=work, name=f"seed-{stream.table}", daemon=True)
+    thread.start()
+    try:
+        while True:
+            got = q.get()
+            if got is None:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _tree_chunk(stream: FixtureStream, encoder: RowEncoder, fk: ForeignKey) -> _Chunk:
+    """A self-referencing table in one chunk, parents before children."""
+    rows: list[tuple[str, Any, Any]] = []
+    ref, col = fk.ref_columns[0], fk.columns[0]
+    for line, row in stream.rows():
+        text = encoder.encode(line, row)
+        if text is not None:
+            rows.append((text, row.get(ref), row.get(col)))
+    ordered = parents_first(rows, lambda r: r[1], lambda r: r[2])
+    return _Chunk([r[0] for r in ordered], set(encoder.present), set(encoder.partial), stream.consumed)
+
+
+def _findings(stream: FixtureStream, problems: list[Problem]) -> list[Finding]:
+    """Problems as findings with the column's position in its line (read back from the file)."""
+    shown = sorted(problems, key=lambda p: p.line)[:_MAX_PROBLEMS]
+    wanted = {p.line for p in shown if p.column}
+    texts: dict[int, str] = {}
+    if wanted:
+        last = max(wanted)
+        try:
+            with stream.path.open(encoding="utf-8", errors="replace") as fh:
+                for i, text in enumerate(fh, 1):
+                    if i in wanted:
+                        texts[i] = text
+                    if i >= last:
+                        break
+        except OSError:
+            pass
+    out = []
+    for p in shown:
+        col = texts.get(p.line, "").find(f'"{p.column}"') + 1 if p.column else 0
+        out.append(Finding(Severity.ERROR, p.rule, stream.rel, p.line, p.message, max(col, 0)))
+    if len(problems) > len(shown):
+        out.append(Finding(Severity.ERROR, "SEED_MORE", stream.rel, 0,
+                           f"and {len(problems) - len(shown)} more problems in this fixture"))
+    return out
+
+
+def pg_message(exc: BaseException) -> str:
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag else None
+    detail = getattr(diag, "message_detail", None) if diag else None
+    text = primary or (str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return f"{text} ({detail})" if detail else text
+
+
+def _key(key: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in key.items())
+
+
+def _one(values: list[Any]) -> str:
+    return repr(values[0]) if len(values) == 1 else repr(tuple(values))
+
+
+def _key_of(shape: apply.Shape, line: int, conn: Any, stage: sql.Identifier) -> str:
+    row = conn.execute(sql.SQL("SELECT {} FROM {} AS s WHERE s._wb_line = %s").format(shape.key_json(), stage),
+                       [line]).fetchone()
+    return _key(row[0]) if row else f"at line {line}"
+
+
+def _all_lines(conn: Any, stage: sql.Identifier) -> list[int]:
+    return [r[0] for r in conn.execute(sql.SQL("SELECT _wb_line FROM {}").format(stage)).fetchall()]

@@ -228,6 +228,9 @@ def test_protected_and_read_only_guards(tmp_path: Path, fresh_db: str, monkeypat
     assert code == 2 and "does not match" in err
     code, out, _ = cli(capsys, root, "reset", "--url", fresh_db, "--confirm", dbname)
     assert code == 0 and "rolled back 000" in out and "applied 001" in out
+    # The reset dropped and recreated the settings table; the mark survived it.
+    code, _, err = cli(capsys, root, "down", "--url", fresh_db, "--yes")
+    assert code == 2 and "protected" in err
 
 
 def test_passwords_never_printed(tmp_path: Path, fresh_db: str, capsys: Any) -> None:

@@ -146,8 +146,10 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                     runner.protect(action == "protect")
                 else:
                     raise ValueError(action)
-                if action in ("up", "baseline", "reset") and target.protected and result.ok:
-                    # Carry the protection into the database so a bare --url is guarded too.
+                if result.ok and ((action in ("up", "baseline", "reset") and target.protected)
+                                  or (action == "reset" and protected)):
+                    # Carry the protection into the database so a bare --url is guarded too
+                    # (a reset dropped the settings table with the tracker: restore the mark).
                     guard.set_protected_mark(conn, True)
     except Refusal as exc:
         result.error = str(exc)

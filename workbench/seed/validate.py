@@ -143,6 +143,8 @@ class RowEncoder:
         values = [enc(v) for enc, v in zip(encoders, row.values(), strict=True)]
         if not ok or None in values:
             if self._explain(line, row):
+                if self.key and all(row.get(k) is not None for k in self.key):
+                    self._first_time(line, row)  # a later row with the same key is still a duplicate
                 return None
             # Only the fast path was unsure (a date, a numeric string...): the general encoding.
             values = [encode_any(v, self.table.columns[c].type) for c, v in row.items()]

@@ -74,3 +74,48 @@ def test_lock_levels_and_transaction_needs() -> None:
     assert got[5][2] == ""  # ALTER TYPE ADD VALUE is fine in a transaction since PostgreSQL 12
     assert analyse("ALTER TYPE e ADD VALUE 'z';", server_version=110000)[0].no_transaction
     assert got[6][1] == ["SHARE on t (explicit LOCK)"] and got[7][1] == ["ROW EXCLUSIVE on t"]
+
+
+SQUAWK_EQUIVALENT = {
+    "MIGRATION_NOT_NULL_NO_DEFAULT": "adding-required-field",
+    "MIGRATION_INDEX_NOT_CONCURRENT": "require-concurrent-index-creation",
+    "MIGRATION_COLUMN_TYPE_CHANGE": "changing-column-type",
+    "MIGRATION_SET_NOT_NULL": "adding-not-nullable-field",
+    "MIGRATION_CONSTRAINT_NOT_VALID": "constraint-missing-not-valid",
+    "MIGRATION_UNIQUE_CONSTRAINT": "disallowed-unique-constraint",
+    "MIGRATION_DROP_COLUMN": "ban-drop-column",
+    "MIGRATION_RENAME": "renaming-column",
+    "MIGRATION_DROP_TABLE": "ban-drop-table",
+    "MIGRATION_VOLATILE_DEFAULT": "adding-field-with-default",
+}
+
+
+def test_rules_agree_with_squawk(tmp_path: Path) -> None:
+    """Each rule flags the same statement squawk (the reference linter) flags with its counterpart."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    squawk = shutil.which("squawk", path=str(Path(sys.executable).parent))
+    if squawk is None:
+        pytest.skip("squawk-cli is not installed (pip install -e '.[test]')")
+    risky = ["ALTER TABLE t ADD COLUMN c int NOT NULL;", "CREATE INDEX t_b ON t (b);",
+             "ALTER TABLE t ALTER COLUMN b TYPE bigint;", "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+             "ALTER TABLE t ADD CONSTRAINT t_u FOREIGN KEY (b) REFERENCES u (id);",
+             "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);", "ALTER TABLE t DROP COLUMN a;",
+             "ALTER TABLE t RENAME COLUMN b TO bb;", "DROP TABLE u;",
+             "ALTER TABLE t ADD COLUMN d uuid DEFAULT gen_random_uuid();"]
+    root = make_repo(tmp_path, {"001_create.sql": mig("CREATE TABLE t (id int, a text, b int);\n"
+                                                      "CREATE TABLE u (id int PRIMARY KEY);"),
+                                "002_risky.sql": mig("\n".join(risky))})
+    ours = {(f.rule, f.line - 3) for f in check(load_model(root)) if f.file.endswith("002_risky.sql")}
+    (tmp_path / "risky.sql").write_text("\n".join(risky) + "\n")
+    proc = subprocess.run([squawk, "--reporter", "json", str(tmp_path / "risky.sql")],  # noqa: S603
+                          capture_output=True, text=True, timeout=60, check=False)
+    theirs = {(v["rule_name"], v["line"]) for v in json.loads(proc.stdout)}
+    for rule, index in sorted(ours):
+        assert (SQUAWK_EQUIVALENT[rule], index) in theirs, (rule, risky[index])
+    assert {rule for rule, _ in ours} == set(SQUAWK_EQUIVALENT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.breaking.change import COMPATIBLE, Change
+from workbench.breaking.change import COMPATIBLE, Change, Pair
 from workbench.breaking.schema import FileInfo, Schema
 
 
@@ -15,6 +15,7 @@ def _at(file: FileInfo, path: tuple[int, ...], rule: str, message: str, entity: 
 
 def additions(before: Schema, after: Schema) -> list[Change]:
     out: list[Change] = []
+    pair = Pair(before, after)
     before_messages = {m.full_name: m for m in before.target_messages()}
     before_enums = {e.full_name: e for e in before.target_enums()}
     before_services = {s.full_name: s for s in before.target_services()}
@@ -28,6 +29,8 @@ def additions(before: Schema, after: Schema) -> list[Change]:
         if old is None:
             out.append(_at(m.file, m.path, "MESSAGE_ADDED", f'Message "{m.full_name}" was added.', m.full_name))
             continue
+        if pair.unchanged(old, m):
+            continue
         for number, f in m.fields_by_number.items():
             if number not in old.fields_by_number:
                 out.append(_at(m.file, f.path, "FIELD_ADDED",
@@ -37,6 +40,8 @@ def additions(before: Schema, after: Schema) -> list[Change]:
         old_enum = before_enums.get(e.full_name)
         if old_enum is None:
             out.append(_at(e.file, e.path, "ENUM_ADDED", f'Enum "{e.full_name}" was added.', e.full_name))
+            continue
+        if old_enum.fingerprint == e.fingerprint:
             continue
         for number, names in e.values_by_number.items():
             for name, (index, _v) in names.items():

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,20 @@ def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool
            fixtures_dir: str = "seeders", extras: bool = True) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`)."""
     t0 = time.perf_counter()
+    gc_was_enabled = gc.isenabled()
+    # The review allocates many small objects that all live until the report is done: collecting
+    # them repeatedly only costs time (a third of the diff on a 5,000-message tree).
+    gc.disable()
+    try:
+        return _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
+                       extras, t0)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
+            proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float) -> Report:
     after = open_side(input_spec, root, proto_dir=proto_dir) if input_spec else \
         Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
              rel_prefix=f"{proto_dir.strip('/')}/")

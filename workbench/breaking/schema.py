@@ -76,20 +76,21 @@ class FileInfo:
         self.map_entry_alias: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @cached_property
-    def _spans(self) -> dict[tuple[int, ...], list[int]]:
-        # raw protoc spans; turned into Span objects only for the few paths a finding needs
-        spans: dict[tuple[int, ...], list[int]] = {}
-        for loc in self.proto.source_code_info.location:
-            spans.setdefault(tuple(loc.path), loc.span)
-        return spans
+    def _source_info(self) -> bytes:
+        return self.proto.source_code_info.SerializeToString()
 
     def _span(self, path: tuple[int, ...]) -> Span | None:
-        s = self._spans.get(path)
-        if s is None:
-            return None
-        if len(s) == 3:
-            return Span(s[0] + 1, s[1] + 1, s[0] + 1, s[2] + 1)
-        return Span(s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1)
+        """protoc's span for `path`, found by searching the encoded path in the serialized source info.
+
+        A findings-only lookup: indexing every location of every file (hundreds of thousands in a big
+        tree) cost more than the whole rest of the diff. See `find_location` for the encoding.
+        """
+        return find_location(self._source_info, path)
+
+    @cached_property
+    def context(self) -> tuple[str, int, str, bytes]:
+        """What every element of the file inherits (syntax, edition, package, options)."""
+        return (self.syntax, self.proto.edition, self.package, self.proto.options.SerializeToString(deterministic=True))
 
     @cached_property
     def comments(self) -> dict[tuple[int, ...], str]:
@@ -130,6 +131,71 @@ class FileInfo:
         return self.proto.options
 
 
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1  # negative int32s are sign-extended to ten bytes, as protobuf does
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: bytes, i: int) -> tuple[int, int]:
+    shift = result = 0
+    while True:
+        byte = data[i]
+        result |= (byte & 0x7F) << shift
+        i += 1
+        if byte < 0x80:
+            return result, i
+        shift += 7
+
+
+def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:
+    """First Location whose path is `path` in a serialized SourceCodeInfo.
+
+    Each Location is `0a <len>` then its path as `0a <len> <packed varints>` then `12 <len> <span>`.
+    We search for the encoded path and accept a hit only where a Location really starts (a `0a` tag
+    and a length that ends exactly at the next Location), so bytes inside comments never match.
+    """
+    packed = b"".join(_varint(p) for p in path)
+    # an empty packed field is not written at all: the file's own location has no path bytes
+    needle = b"\x0a" + _varint(len(packed)) + packed + b"\x12" if packed else b"\x12"
+    start = 0
+    while True:
+        i = data.find(needle, start)
+        if i < 0:
+            return None
+        start = i + 1
+        for width in (1, 2, 3):
+            tag_at = i - width - 1
+            if tag_at < 0 or data[tag_at] != 0x0A:
+                continue
+            length_bytes = data[tag_at + 1:i]
+            if any(b < 0x80 for b in length_bytes[:-1]) or length_bytes[-1] >= 0x80:
+                continue
+            length, _ = _read_varint(data, tag_at + 1)
+            end = i + length
+            if end > len(data) or (end < len(data) and data[end] != 0x0A):
+                continue
+            j = i + len(needle)
+            span_len, j = _read_varint(data, j)
+            values = []
+            stop = j + span_len
+            while j < stop:
+                value, j = _read_varint(data, j)
+                values.append(value)
+            if len(values) == 3:
+                return Span(values[0] + 1, values[1] + 1, values[0] + 1, values[2] + 1)
+            if len(values) == 4:
+                return Span(values[0] + 1, values[1] + 1, values[2] + 1, values[3] + 1)
+            return None
+
+
 class MessageInfo:
     def __init__(self, file: FileInfo, proto: pb.DescriptorProto, path: tuple[int, ...],
                  parent: MessageInfo | None) -> None:
@@ -143,8 +209,36 @@ class MessageInfo:
         scope = parent.features if parent else file.features
         self.features = _merge(scope, proto.options.features, file.syntax)
         self.is_map_entry = proto.options.map_entry
-        self.fields: list[FieldInfo] = []
-        self.oneofs: list[OneofInfo] = []
+        self.top: MessageInfo = parent.top if parent else self
+
+    @cached_property
+    def oneofs(self) -> list[OneofInfo]:
+        return [OneofInfo(self, o, i) for i, o in enumerate(self.proto.oneof_decl)]
+
+    @cached_property
+    def fields(self) -> list[FieldInfo]:
+        """Built on first use: unchanged messages (most of a big tree) never need them."""
+        out = []
+        for i, f in enumerate(self.proto.field):
+            fi = FieldInfo(self.file, f, (*self.path, MSG_FIELD, i), self, None)
+            out.append(fi)
+            if f.proto3_optional and fi.oneof is not None:
+                fi.oneof.synthetic = True
+        return out
+
+    @cached_property
+    def fingerprint(self) -> bytes:
+        """The message with everything nested in it, for a cheap "did anything change" test."""
+        return self.proto.SerializeToString(deterministic=True)
+
+    def enum_type_names(self) -> Iterator[str]:
+        stack = [self.proto]
+        while stack:
+            m = stack.pop()
+            stack.extend(m.nested_type)
+            for f in m.field:
+                if f.type == FDP.TYPE_ENUM:
+                    yield f.type_name.lstrip(".")
 
     @cached_property
     def fields_by_number(self) -> dict[int, FieldInfo]:
@@ -178,7 +272,9 @@ class OneofInfo:
         self.index = index
         self.path = (*message.path, MSG_ONEOF, index)
         self.features = _merge(message.features, proto.options.features, message.file.syntax)
-        self.synthetic = False  # set once fields are known (proto3 optional)
+        # proto3 `optional` makes a oneof of one field; buf does not count those as oneofs
+        self.synthetic = any(f.proto3_optional and f.HasField("oneof_index") and f.oneof_index == index
+                             for f in message.proto.field)
 
 
 class FieldInfo:
@@ -269,6 +365,10 @@ class EnumInfo:
         self.full_name = f"{file.package}.{self.nested_name}" if file.package else self.nested_name
         scope = parent.features if parent else file.features
         self.features = _merge(scope, proto.options.features, file.syntax)
+
+    @cached_property
+    def fingerprint(self) -> bytes:
+        return self.proto.SerializeToString(deterministic=True)
 
     @cached_property
     def values_by_number(self) -> dict[int, dict[str, tuple[int, pb.EnumValueDescriptorProto]]]:
@@ -371,12 +471,6 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
     msg = MessageInfo(file, proto, path, parent)
     file.messages.append(msg)
     schema.messages[msg.full_name] = msg
-    msg.oneofs = [OneofInfo(msg, o, i) for i, o in enumerate(proto.oneof_decl)]
-    for i, f in enumerate(proto.field):
-        fi = FieldInfo(file, f, (*path, MSG_FIELD, i), msg, None)
-        msg.fields.append(fi)
-        if f.proto3_optional and fi.oneof is not None:
-            fi.oneof.synthetic = True
     for i, n in enumerate(proto.nested_type):
         if n.options.map_entry:
             entry_name = f".{msg.full_name}.{n.name}"

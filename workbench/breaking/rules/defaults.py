@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
+from decimal import Decimal
 
 from workbench.breaking.schema import FDP, FieldInfo, Schema
 
@@ -93,25 +94,28 @@ def _f32(value: float) -> float:
 
 
 def _go_float(value: float, single: bool) -> str:
-    """Go's %v for floats: shortest digits, exponent form from 1e21 or below 1e-4."""
+    """Go's %v for floats (strconv 'g', shortest): exponent form from 1e6 up or below 1e-4."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
-    text = repr(value) if not single else _shortest32(value)
-    mantissa = float(text)
-    if mantissa == 0:
-        return "0"
-    exponent = math.floor(math.log10(abs(mantissa)))
-    if exponent < -4 or exponent >= 21:
-        digits = f"{mantissa:e}"
-        base, exp = digits.split("e")
-        base = base.rstrip("0").rstrip(".")
-        sign = "-" if int(exp) < 0 else "+"
-        return f"{base}e{sign}{abs(int(exp)):02d}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    text = _shortest32(value) if single else repr(value)
+    sign, digits, exp = Decimal(text).normalize().as_tuple()
+    assert isinstance(exp, int)
+    head = "-" if sign else ""
+    shown = "".join(str(d) for d in digits)
+    exponent = len(digits) - 1 + exp
+    if exponent < -4 or exponent >= 6:
+        mantissa = shown[0] + ("." + shown[1:] if len(shown) > 1 else "")
+        return f"{head}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if exp >= 0:
+        return head + shown + "0" * exp
+    point = len(shown) + exp
+    if point > 0:
+        return head + shown[:point] + "." + shown[point:]
+    return head + "0." + "0" * -point + shown
 
 
 def _shortest32(value: float) -> str:

@@ -9,8 +9,19 @@ from workbench.breaking.schema import ENUM_OPTIONS, ENUM_RANGE_MAX, JSON_FORMAT_
 
 
 def enum_pairs(p: Pair) -> list[tuple[EnumInfo, EnumInfo]]:
+    """Enum pairs by full name, minus those identical in bytes and inherited context."""
     after = {e.full_name: e for e in p.after.target_enums()}
-    return [(b, after[b.full_name]) for b in p.before.target_enums() if b.full_name in after]
+    out = []
+    for b in p.before.target_enums():
+        a = after.get(b.full_name)
+        if a is None:
+            continue
+        same_parents = (b.parent is None) == (a.parent is None) and \
+            (b.parent is None or b.parent.top.fingerprint == a.parent.top.fingerprint)  # type: ignore[union-attr]
+        if a.fingerprint == b.fingerprint and a.file.context == b.file.context and same_parents:
+            continue
+        out.append((b, a))
+    return out
 
 
 @rule("ENUM_VALUE_NO_DELETE", "ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED",

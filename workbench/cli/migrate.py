@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from workbench.migrations import Migration
 
 
+def _version(text: str) -> str:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a migration version (digits, e.g. 004)")
+    return text
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "migrate", help="apply, revert and inspect SQL migrations on one or many databases",
@@ -49,7 +55,7 @@ def register(subparsers: Any) -> None:
 
     add("status", "state of every migration in each database")
     p = add("up", "apply pending migrations")
-    p.add_argument("--to", metavar="V", help="stop after version V")
+    p.add_argument("--to", metavar="V", type=_version, help="stop after version V")
     p.add_argument("--dry-run", action="store_true",
                    help="print statements, transactions and the locks each takes; change nothing")
     p.add_argument("--out-of-order", action="store_true", help="also apply pending versions older than applied ones")
@@ -57,17 +63,17 @@ def register(subparsers: Any) -> None:
     p = add("down", "roll back applied migrations (newest first)", confirm=True)
     steps = p.add_mutually_exclusive_group()
     steps.add_argument("--steps", type=int, default=None, metavar="N", help="how many (default 1)")
-    steps.add_argument("--to", metavar="V", help="roll back everything newer than V")
+    steps.add_argument("--to", metavar="V", type=_version, help="roll back everything newer than V")
     locking(p)
     p = add("create", "write the next numbered migration file", db=False)
     p.add_argument("name", help="snake_case description, e.g. add_orders_note")
     p = add("reset", "roll back every migration, then apply all again", confirm=True)
     locking(p)
     p = add("baseline", "mark an existing database as being at version V (older files count as applied)")
-    p.add_argument("version", metavar="V")
+    p.add_argument("version", metavar="V", type=_version)
     locking(p)
     p = add("resolve", "after fixing a failed migration by hand, mark it applied or rolled back", confirm=True)
-    p.add_argument("version", metavar="V")
+    p.add_argument("version", metavar="V", type=_version)
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--applied", action="store_true")
     how.add_argument("--rolled-back", action="store_true")

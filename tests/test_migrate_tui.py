@@ -94,6 +94,14 @@ async def test_grid_apply_confirm_protected_and_details(tmp_path: Path, two_dbs:
         assert any("applied 002 index_a" in line for line in screen.query_one(Log).lines)
         assert query(local, "SELECT count(*) FROM workbench.schema_migrations")[0][0] == 3
 
+        # Roll back the newest migration of local.
+        screen.query_one(DataTable).move_cursor(row=2, column=1)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
+        await pilot.press("enter")
+        await until(pilot, lambda: grid_text(screen)[2][1] == "· pending")
+        assert any("rolled back 002 index_a" in line for line in screen.query_one(Log).lines)
+
         # prod is protected: the name must be typed back.
         screen.query_one(DataTable).move_cursor(row=1, column=2)
         await pilot.press("a")

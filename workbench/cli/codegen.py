@@ -112,7 +112,7 @@ class _Progress:
 
 
 def _print_text(report: Any) -> None:
-    from workbench.codegen.cases import LABELS
+    from workbench.codegen.options import LABELS
 
     for r in report.languages:
         name = f"{LABELS[r.language]:<11}"

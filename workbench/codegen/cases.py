@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.codegen.fixture_json import RowJson, field_for_key, json_equal, row_to_json
+from workbench.codegen.options import LABELS
 from workbench.findings import Finding, Severity
 
 PARSERS = {"python": "json_format.ParseDict", "go": "protojson.Unmarshal", "ts": "fromJson"}
-LABELS = {"python": "Python", "go": "Go", "ts": "TypeScript"}
 
 
 @dataclass(frozen=True)

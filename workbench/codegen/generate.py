@@ -13,14 +13,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from workbench.codegen.options import CodegenOptions
-from workbench.codegen.plugin import build_request, run_plugin, uses_proto3_optional
+from workbench.codegen.options import GO_PARAMETER, MYPY_PARAMETER, TS_PARAMETER, CodegenOptions
+from workbench.codegen.plugin import (
+    build_request,
+    finish_plugin,
+    run_plugin,
+    start_plugin,
+    uses_proto3_optional,
+)
 from workbench.codegen.toolchains import Toolchain
 from workbench.findings import Finding, Severity
-
-GO_PARAMETER = "paths=source_relative"
-TS_PARAMETER = "target=ts,import_extension=js"
-MYPY_PARAMETER = "quiet"
 
 
 @dataclass
@@ -68,6 +70,9 @@ def generate_python(compiled: Compiled, toolchain: Toolchain, options: CodegenOp
 
     out = Generated()
     assert compiled.descriptor_set is not None
+    plugin = toolchain.plugin.path
+    assert plugin is not None
+    started = start_plugin([plugin])  # its interpreter starts while protoc writes the _pb2.py files
     with tempfile.TemporaryDirectory(prefix="wb-python-out-") as tmp:
         result = compile_protos(compiled.proto_root, compiled.files, rel_prefix=compiled.rel_prefix,
                                 extra_args=[f"--python_out={tmp}"])
@@ -75,10 +80,8 @@ def generate_python(compiled: Compiled, toolchain: Toolchain, options: CodegenOp
         for path in sorted(Path(tmp).rglob("*")):
             if path.is_file():
                 out.files[path.relative_to(tmp).as_posix()] = path.read_bytes()
-    plugin = toolchain.plugin.path
-    assert plugin is not None
     request = build_request(compiled.descriptor_set, compiled.files, MYPY_PARAMETER)
-    res = run_plugin([plugin], request, needs_proto3_optional=True)
+    res = finish_plugin(started, [plugin], request, needs_proto3_optional=True)
     if res.error:
         out.findings.append(_plugin_finding("python", "protoc-gen-mypy", res.error, compiled))
     out.files.update(res.files)
@@ -153,13 +156,34 @@ def generate_ts(compiled: Compiled, toolchain: Toolchain, options: CodegenOption
     node, plugin = tools["node"].path, tools["protoc-gen-es"].path
     assert node is not None and plugin is not None
     request = build_request(compiled.descriptor_set, compiled.files, TS_PARAMETER)
-    # Run the plugin's script with the node we resolved: its `#!/usr/bin/env node` would search PATH.
-    res = run_plugin([node, plugin], request, env={**os.environ, "NODE_OPTIONS": ""})
+    # Run the plugin's script with the node we resolved (its `#!/usr/bin/env node` would search
+    # PATH), through a launcher that defers loading the TypeScript compiler (see ES_LAUNCHER).
+    res = run_plugin([node, "-e", ES_LAUNCHER, plugin], request, env={**os.environ, "NODE_OPTIONS": ""})
     if res.error:
         out.findings.append(_plugin_finding("ts", "protoc-gen-es", res.error, compiled))
         return out
     out.files = res.files
     return out
 
+
+# @bufbuild/protoplugin loads the TypeScript compiler (~0.2 s) at start-up for its js/dts targets;
+# with target=ts nothing uses it. The launcher hands out a proxy that loads the real module on
+# first use, so output is identical either way and only the unused load is saved.
+ES_LAUNCHER = """
+const Module = require("module");
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (request !== "typescript") return load.call(this, request, parent, isMain);
+  let real;
+  const get = () => (real ??= load.call(this, request, parent, isMain));
+  return new Proxy({}, {
+    get: (_, key) => (key === "__esModule" ? undefined : Reflect.get(get(), key)),
+    has: (_, key) => Reflect.has(get(), key),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(get(), key),
+  });
+};
+require(process.argv[1]);
+"""
 
 GENERATORS = {"python": generate_python, "go": generate_go, "ts": generate_ts}

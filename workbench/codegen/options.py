@@ -24,6 +24,13 @@ from workbench.codegen.toolchains import TS_PLUGIN_VERSION
 from workbench.errors import UsageError
 
 LANGUAGES = ("python", "go", "ts")
+LABELS = {"python": "Python", "go": "Go", "ts": "TypeScript"}
+PLUGIN_NAMES = {"python": "protoc-gen-mypy", "go": "protoc-gen-go", "ts": "protoc-gen-es"}
+# Plugin parameters; part of every input stamp.
+GO_PARAMETER = "paths=source_relative"
+TS_PARAMETER = "target=ts,import_extension=js"
+MYPY_PARAMETER = "quiet"
+PARAMETERS = {"python": MYPY_PARAMETER, "go": GO_PARAMETER, "ts": TS_PARAMETER}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,18 @@ from typing import Any
 STAMP_FORMAT = 1
 
 
+def findings_from_json(items: list[dict[str, Any]]) -> list[Any]:
+    """Findings as `Finding.to_json` wrote them (a cached verification result)."""
+    from workbench.findings import Finding, Severity
+
+    out = []
+    for item in items:
+        data = dict(item)
+        data["severity"] = Severity(str(data["severity"]))
+        out.append(Finding(**data))
+    return out
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)  # relative to the language folder
@@ -90,6 +102,7 @@ def _prune_empty(top: Path, folder: Path) -> None:
 class Stamp:
     path: Path
     data: dict[str, Any] = field(default_factory=dict)
+    dirty: bool = False  # only a run that changed something rewrites its stamp
 
     @classmethod
     def load(cls, path: Path) -> Stamp:
@@ -126,6 +139,7 @@ class Stamp:
         keep: dict[str, Any] = {k: self.data[k] for k in ("verify_key", "verify")
                                 if k in self.data and self.data.get("key") == key}
         self.data = {"format": STAMP_FORMAT, "key": key, "files": entries, **meta, **keep}
+        self.dirty = True
 
     def cached_verification(self, verify_key: str) -> dict[str, Any] | None:
         if self.data.get("verify_key") == verify_key:
@@ -136,8 +150,12 @@ class Stamp:
     def record_verification(self, verify_key: str, result: dict[str, Any]) -> None:
         self.data["verify_key"] = verify_key
         self.data["verify"] = result
+        self.dirty = True
 
     def save(self) -> None:
+        if not self.dirty:
+            return
+        self.dirty = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, sort_keys=True, indent=1), "utf-8")

@@ -7,23 +7,27 @@ compile; plugins run in parallel threads (each is a subprocess, so the GIL is no
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.codegen import generate as gen
-from workbench.codegen.options import LANGUAGES, CodegenOptions, read_options
-from workbench.codegen.outputs import Stamp, WriteReport, hash_files, hash_text, write_files
+from workbench.codegen.options import LANGUAGES, PARAMETERS, PLUGIN_NAMES, CodegenOptions, read_options
+from workbench.codegen.outputs import (
+    Stamp,
+    WriteReport,
+    findings_from_json,
+    hash_files,
+    hash_text,
+    write_files,
+)
 from workbench.codegen.toolchains import Toolchain, resolve
 from workbench.findings import Finding, Severity, has_errors
 
 FORMAT = "workbench-codegen-1"
 OnLog = Callable[[str, str], None]
-PLUGIN_NAMES = {"python": "protoc-gen-mypy", "go": "protoc-gen-go", "ts": "protoc-gen-es"}
-PARAMETERS = {"python": gen.MYPY_PARAMETER, "go": gen.GO_PARAMETER, "ts": gen.TS_PARAMETER}
 
 
 @dataclass
@@ -118,7 +122,7 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
         stamp = Stamp.load(state / f"stamp-{lang}-{hash_text(str(lang_dir.resolve()))[:10]}.json")
         stamps[lang] = stamp
         keys[lang] = hash_text(FORMAT, lang, proto_hash, options.key(), PARAMETERS[lang], str(lang_dir.resolve()),
-                               *(f"{t.name}={t.path}@{t.version}" for t in tc.generators))
+                               *_tool_keys(tc.generators))
         if not protos:
             res.status = "failed"
             res.findings.append(Finding(Severity.ERROR, "PROTO_NO_FILES", rel_prefix.rstrip("/"), 0,
@@ -132,6 +136,8 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
 
     compile_findings: list[Finding] = []
     if pending:
+        from workbench.codegen import generate as gen
+
         started = time.perf_counter()
         compiled = gen.compile_all(proto_root, rel_prefix)
         compile_findings = compiled.findings
@@ -143,6 +149,10 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
                 results[lang].seconds += elapsed
                 log(lang, "protos do not compile: nothing generated")
             pending = []
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Longest first: protoc-gen-es (node) is the long pole, so it starts before the others.
+        pending.sort(key=("ts", "go", "python").index)
         with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
             futures = {lang: pool.submit(_generate_one, lang, compiled, toolchains[lang], options,
                                          base / lang, stamps[lang], keys[lang], results[lang], log)
@@ -159,6 +169,11 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
     return CodegenReport([results[x] for x in langs], compile_findings)
 
 
+def _tool_keys(tools: tuple[Any, ...]) -> list[str]:
+    # Real paths: `.venv/bin/python` and `.venv/bin/python3` are one interpreter, one stamp.
+    return [f"{t.name}={os.path.realpath(t.path) if t.path else ''}@{t.version}" for t in tools]
+
+
 def _missing(res: LanguageResult, tools: list[Any]) -> None:
     res.status = "missing"
     res.missing = [t.name + (f" ({t.note})" if t.note else "") for t in tools]
@@ -169,11 +184,13 @@ def _missing(res: LanguageResult, tools: list[Any]) -> None:
     res.hint = " && ".join(hints)
 
 
-def _generate_one(lang: str, compiled: gen.Compiled, tc: Toolchain, options: CodegenOptions, lang_dir: Path,
+def _generate_one(lang: str, compiled: Any, tc: Toolchain, options: CodegenOptions, lang_dir: Path,
                   stamp: Stamp, key: str, res: LanguageResult, log: OnLog) -> None:
     started = time.perf_counter()
     log(lang, f"generating with {tc.plugin.name} {tc.plugin.version}")
-    generated = gen.GENERATORS[lang](compiled, tc, options)
+    from workbench.codegen.generate import GENERATORS
+
+    generated = GENERATORS[lang](compiled, tc, options)
     res.findings += generated.findings
     if has_errors(generated.findings):
         res.status = "failed"
@@ -208,12 +225,10 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
             log(lang, f"cannot verify, missing: {', '.join(res.missing)}; install with: {res.hint}")
             continue
         vkey = hash_text(keys[lang], fixture_hash, config_hash,
-                         *(f"{t.name}={t.path}@{t.version}" for t in tc.verifiers))
+                         *_tool_keys(tc.verifiers))
         cached = None if force else stamps[lang].cached_verification(vkey)
         if cached is not None:
-            from workbench.codegen.verify import loads
-
-            res.findings += loads(cached.get("findings", []))
+            res.findings += findings_from_json(cached.get("findings", []))
             res.cases = int(cached.get("rows", 0))
             res.verified = not has_errors(res.findings)
             res.status = "ok" if res.verified else "failed"
@@ -224,7 +239,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
         return
 
     from workbench.codegen.cases import build_cases, compare, read_results, write_cases
-    from workbench.codegen.verify import VERIFIERS, VerifyContext, VerifyFailed, dumps
+    from workbench.codegen.verify import VERIFIERS, VerifyContext, VerifyFailed
     from workbench.model import load_model
 
     started = time.perf_counter()
@@ -256,9 +271,11 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
         res.cases = len(cases)
         res.verified = not has_errors(found)
         res.status = "ok" if res.verified else "failed"
-        stamp.record_verification(todo[lang], {"findings": dumps(found), "rows": len(cases)})
+        stamp.record_verification(todo[lang], {"findings": [f.to_json() for f in found], "rows": len(cases)})
         res.seconds += time.perf_counter() - t0 + prep
         log(lang, "verified" if res.verified else f"verification failed: {len(found)} finding(s)")
+
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=len(todo)) as pool:
         for fut in [pool.submit(one, lang) for lang in todo]:

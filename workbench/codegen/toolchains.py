@@ -11,6 +11,7 @@ so a run with nothing to do stays fast.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -127,13 +128,28 @@ def _which(name: str, *also: Path) -> str | None:
     return str(Path(found).resolve()) if found else None
 
 
-def _dist_version(name: str) -> str:
-    from importlib import metadata
+@functools.cache
+def _dist_infos() -> dict[str, str]:
+    """Installed distributions (normalised name -> version) from the *.dist-info folder names.
 
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return ""
+    `importlib.metadata.version` costs ~5 ms a call (plus ~15 ms to import); listing the
+    site folders once keeps a run with nothing to do fast.
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                dist, version = name[: -len(".dist-info")].rsplit("-", 1)
+                found.setdefault(dist.lower().replace("-", "_").replace(".", "_"), version)
+    return found
+
+
+def _dist_version(name: str) -> str:
+    return _dist_infos().get(name.lower().replace("-", "_").replace(".", "_"), "")
 
 
 def _package_json_version(folder: Path) -> str:

@@ -9,7 +9,6 @@ data against unchanged contracts costs one run of an already-built program, not 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -294,17 +293,4 @@ VERIFIERS: dict[str, Callable[[VerifyContext], VerifyOutput]] = {
 }
 
 
-def dumps(findings: list[Finding]) -> list[dict[str, object]]:
-    return [f.to_json() for f in findings]
-
-
-def loads(items: list[dict[str, object]]) -> list[Finding]:
-    out = []
-    for item in items:
-        data = dict(item)
-        data["severity"] = Severity(str(data["severity"]))
-        out.append(Finding(**data))  # type: ignore[arg-type]
-    return out
-
-
-__all__ = ["VERIFIERS", "VerifyContext", "VerifyFailed", "VerifyOutput", "dumps", "loads", "json"]
+__all__ = ["VERIFIERS", "VerifyContext", "VerifyFailed", "VerifyOutput"]

@@ -150,7 +150,7 @@ class DatabaseStatus:
 
     @property
     def up_to_date(self) -> bool:
-        return self.reachable and all(m.state in SETTLED for m in self.migrations)
+        return self.reachable and self.error is None and all(m.state in SETTLED for m in self.migrations)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

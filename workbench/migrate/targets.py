@@ -63,7 +63,10 @@ class Target:
 
     def owns(self, mg: Migration, tracker_version: str | None) -> bool:
         # The tracker migration belongs to every database: without it nothing can be recorded.
-        return self.owned is None or mg.version == tracker_version or mg.version in self.owned
+        if self.owned is None or mg.version == tracker_version:
+            return True
+        # "2" and "002" name the same version (versions compare numerically everywhere).
+        return mg.number in {int(v) for v in self.owned if v.strip().isdigit()}
 
 
 def resolve_targets(config: Config, *, names: list[str] | None = None, url: str | None = None) -> list[Target]:

@@ -97,10 +97,15 @@ def test_create_index_concurrently_with_a_runner_waiting(tmp_path: Path, fresh_d
     assert valid == [(True,)]
 
 
-def test_advisory_lock_api_times_out_naming_the_holder(fresh_db: str) -> None:
+def test_advisory_lock_api_times_out_naming_the_holder(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    root = make_repo(tmp_path, {})
     with connect(fresh_db, application="holder-app") as a, connect(fresh_db) as b:
         seen: list[Any] = []
         with advisory_lock(a, timeout=1):
+            code, out, _ = cli(capsys, root, "status", "--url", fresh_db)
+            assert f"a runner is at work: pid {a.info.backend_pid} (holder-app" in out
+            code, _, err = cli(capsys, root, "up", "--url", fresh_db, "--lock-wait", "0.3")
+            assert code == 2 and f"held by pid {a.info.backend_pid} (holder-app" in err
             with pytest.raises(LockTimeout) as info:
                 with advisory_lock(b, timeout=0.3, on_wait=seen.append):
                     pass
@@ -156,9 +161,13 @@ def test_status_many_databases_one_unreachable_is_bounded(tmp_path: Path, pg_adm
         assert time.monotonic() - started < 1 + 1.5
         assert proc.returncode == 0  # every reachable database is up to date
         assert [d["reachable"] for d in json.loads(out)["databases"]] == [False, True]
-        # A single unreachable database is an environment error.
+        # A single unreachable database is an environment error, for status and for up.
         code, _, _ = cli(capsys, root, "status", "--db", "hole")
         assert code == 2
+        started = time.monotonic()
+        code, _, err = cli(capsys, root, "up", "--url", blackhole, "--connect-timeout", "1")
+        assert code == 2 and "cannot connect to postgresql://app:***@127.0.0.1" in err and "hunter2" not in err
+        assert time.monotonic() - started < 3  # libpq rounds a 1 s connect timeout up to 2 s
     finally:
         for name, _ in dbs:
             drop_database(pg_admin, name)

@@ -144,8 +144,9 @@ def _print(result: SeedResult) -> None:
                     print(f"      {col}: {before!r} -> {after!r}")
             if t.rows_omitted:
                 print(f"  ... and {t.rows_omitted} more changed rows")
-    for seq, value in result.sequences:
-        print(f"sequence {seq} moved to {value}")
+    if result.sequences:
+        print("sequences moved past the seeded ids: "
+              + ", ".join(f"{seq.rsplit('.', 1)[-1]} -> {value}" for seq, value in result.sequences))
     for note in result.notes:
         print(f"note: {note}")
     inserted = sum(t.inserted for t in result.tables)

@@ -341,9 +341,11 @@ class Runner:
         rows = tracker.read_rows(self.conn) or {}
         applied = sorted((r for r in rows.values() if r.kind == "migration" and r.success),
                          key=lambda r: r.number, reverse=True)
-        if any(not r.success for r in rows.values()):
-            failed = ", ".join(r.version for r in rows.values() if not r.success)
-            raise Refusal(f"{failed} failed or stopped half-way: finish it with `up` or "
+        # A migration stopped half-way (statements done, not all) leaves a schema no down part
+        # was written for; a failed one that ran nothing is harmless.
+        halfway = [r.version for r in rows.values() if not r.success and r.statements_done > 0]
+        if halfway:
+            raise Refusal(f"{', '.join(halfway)} stopped half-way: finish it with `up` or "
                           "`resolve` before rolling back")
         victims = [r for r in applied if r.number > int(to)] if to is not None else applied[:steps or 1]
         if not victims:

@@ -219,9 +219,7 @@ class Runner:
             else:
                 self._run_outside(mg, plans[mg.version], st.row)
             if self.result.failure:
-                f = self.result.failure
-                self.log(f"{self.target.name}: FAILED {f.location}: {f.message}")
-                return
+                return  # reported once, by the caller, with the statement
             ms = int((time.perf_counter() - started) * 1000)
             self.result.applied.append(Step(mg.version, mg.name, ms))
             self.log(f"{self.target.name}: applied {mg.version} {mg.name} ({ms} ms)")
@@ -359,8 +357,6 @@ class Runner:
             started = time.perf_counter()
             self._revert(mg, stmts)
             if self.result.failure:
-                f = self.result.failure
-                self.log(f"{self.target.name}: FAILED {f.location}: {f.message}")
                 return
             ms = int((time.perf_counter() - started) * 1000)
             self.result.reverted.append(Step(mg.version, mg.name, ms))

@@ -194,6 +194,7 @@ def compile_sides(*sides: Side) -> None:
             results = [first] + [f.result() for f in futures]
     else:
         results = [_compile(str(s.proto_root), s.rel_prefix) for s in todo]
+    _release_freed_memory()
     for side, (data, findings) in zip(todo, results, strict=True):
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         if data is None:
@@ -202,3 +203,14 @@ def compile_sides(*sides: Side) -> None:
         fds.ParseFromString(data)
         side.fds = fds
         side.targets = set(_proto_files(side.proto_root))  # type: ignore[arg-type]
+
+
+def _release_freed_memory() -> None:
+    """Give protoc's freed heap back to the OS (glibc keeps it otherwise): the diff that follows and a
+    long-running TUI should not carry a compile's worth of dead memory."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do

@@ -1,0 +1,40 @@
+"""The core never imports Textual or Rich: only workbench.tui may (style guide rule 2)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import workbench
+
+
+def core_modules() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(workbench.__path__, "workbench."):
+        if info.name == "workbench.tui" or info.name.startswith("workbench.tui."):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def test_core_modules_import_neither_textual_nor_rich() -> None:
+    modules = core_modules()
+    assert "workbench.model" in modules and "workbench.checks" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print('\\n'.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+    assert out.stdout.strip() == "", f"core imports: {out.stdout.strip()[:500]}"
+
+
+def test_tui_pure_helpers_import_no_textual() -> None:
+    # live.py, seedrows.py, watching.py and uistate.py are plain Python so workers and tests can use them.
+    code = ("import sys\nimport workbench.tui.live, workbench.tui.seedrows, workbench.tui.watching, "
+            "workbench.tui.uistate\nprint(any(m.startswith('textual') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+    assert out.stdout.strip() == "False"

@@ -107,11 +107,13 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
             log: Log, ask: Callable[[str], str] | None = None, to: str | None = None,
             steps: int | None = None, version: str | None = None, applied: bool = True) -> RunResult:
     """Run `action` on `target`; never raises for per-database problems (they are in the result)."""
+    import psycopg
+
     result = RunResult(target.name, target.display_url(root), action)
     url = ""
     try:
         if action in WRITES:
-            guard.refuse_read_only(target.name, target.read_only, action if action != "protect" else "protect")
+            guard.refuse_read_only(target.name, target.read_only, action)
         url = target.resolve(root)
         name = target.name if target.configured else database_name(url)
         with open_connection(url, timeout=options.connect_timeout, application=f"workbench migrate {action}") as conn:
@@ -157,7 +159,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
     except WorkbenchError as exc:
         result.error = str(exc)
         result.exit_code = exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the database went away mid-run: one line, masked
+    except (psycopg.Error, OSError) as exc:  # the database went away mid-run: one line, masked
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         result.error = scrub(text, url) if url else text
         result.exit_code = 1

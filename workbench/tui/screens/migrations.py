@@ -405,8 +405,16 @@ class MigrationsScreen(WorkbenchScreen):
         def log(line: str) -> None:
             self.app.call_from_thread(self._log_line, line)
 
-        result = execute(root, target, files, action, options=options, log=log, steps=1)
+        try:
+            result = execute(root, target, files, action, options=options, log=log, steps=1)
+        except Exception:
+            self.app.call_from_thread(self._run_aborted)
+            raise  # the app's report_error shows it
         self.post_message(MigrationRunFinished(result))
+
+    def _run_aborted(self) -> None:
+        self.running = False
+        self.query_one(ProgressBar).remove_class("-running")
 
     def _log_line(self, line: str) -> None:
         self.query_one(Log).write_line(line)

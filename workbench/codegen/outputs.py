@@ -59,18 +59,22 @@ def hash_text(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_files(out_dir: Path, files: dict[str, bytes], previous: Iterable[str] = ()) -> WriteReport:
+def write_files(out_dir: Path, files: dict[str, bytes], previous: Iterable[str] = (),
+                history: Path | None = None) -> WriteReport:
+    """Write what differs; with `history`, keep each replaced file's old content there (for diffs)."""
     report = WriteReport()
     for rel in sorted(files):
         data = files[rel]
         target = out_dir / rel
         try:
-            same = target.stat().st_size == len(data) and target.read_bytes() == data
+            old: bytes | None = target.read_bytes()
         except OSError:
-            same = False
-        if same:
+            old = None
+        if old == data:
             report.unchanged.append(rel)
             continue
+        if history is not None:
+            _keep(history / rel, old)
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside and rename: a reader (an IDE, `go build`) never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -87,6 +91,20 @@ def write_files(out_dir: Path, files: dict[str, bytes], previous: Iterable[str] 
             pass
         _prune_empty(out_dir, (out_dir / rel).parent)
     return report
+
+
+def _keep(path: Path, old: bytes | None) -> None:
+    """The previous generation of a file; absent when the file is new this run."""
+    if old is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(old)
+
+
+def history_dir(state_dir: Path, lang_dir: Path) -> Path:
+    """Where the previous content of a language folder's replaced files is kept."""
+    return state_dir / "previous" / f"{lang_dir.name}-{hash_text(str(lang_dir.resolve()))[:10]}"
 
 
 def _prune_empty(top: Path, folder: Path) -> None:

@@ -21,6 +21,7 @@ from workbench.codegen.outputs import (
     findings_from_json,
     hash_files,
     hash_text,
+    history_dir,
     write_files,
 )
 from workbench.codegen.toolchains import Toolchain, resolve
@@ -80,6 +81,10 @@ class CodegenReport:
         return {"languages": [r.to_json() for r in self.languages]}
 
 
+def stamp_path(state: Path, language: str, lang_dir: Path) -> Path:
+    return state / f"stamp-{language}-{hash_text(str(lang_dir.resolve()))[:10]}.json"
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -119,7 +124,7 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
             _missing(res, missing)
             log(lang, f"missing: {', '.join(res.missing)}; install with: {res.hint}")
             continue
-        stamp = Stamp.load(state / f"stamp-{lang}-{hash_text(str(lang_dir.resolve()))[:10]}.json")
+        stamp = Stamp.load(stamp_path(state, lang, lang_dir))
         stamps[lang] = stamp
         keys[lang] = hash_text(FORMAT, lang, proto_hash, options.key(), PARAMETERS[lang], str(lang_dir.resolve()),
                                *_tool_keys(tc.generators))
@@ -197,7 +202,8 @@ def _generate_one(lang: str, compiled: Any, tc: Toolchain, options: CodegenOptio
         res.seconds += time.perf_counter() - started
         log(lang, f"generation failed: {len(generated.findings)} finding(s)")
         return
-    report: WriteReport = write_files(lang_dir, generated.files, stamp.files)
+    history = history_dir(stamp.path.parent, lang_dir)
+    report: WriteReport = write_files(lang_dir, generated.files, stamp.files, history)
     res.files, res.written, res.removed = report.files, report.written, report.removed
     stamp.record_generation(key, lang_dir, report.files, {"go_packages": generated.go_packages})
     res.seconds += time.perf_counter() - started
@@ -280,3 +286,22 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
     with ThreadPoolExecutor(max_workers=len(todo)) as pool:
         for fut in [pool.submit(one, lang) for lang in todo]:
             fut.result()
+
+
+def current_outputs(root: Path, language: str, out: Path | str | None = None) -> tuple[Path, list[str]]:
+    """A language's output folder and the files generated there (per the last run's stamp, else
+    whatever the folder holds): what the TUI lists without running anything."""
+    from workbench.config import load_config
+
+    config, _ = load_config(root)
+    try:
+        options = read_options(config.raw.get("codegen"))
+    except Exception:  # noqa: BLE001 - a bad [codegen] section is reported by a run, not here
+        options = CodegenOptions()
+    base = Path(out) if out is not None else root / options.out
+    lang_dir = (base if base.is_absolute() else root / base) / language
+    stamp = Stamp.load(stamp_path(root / ".workbench" / "codegen", language, lang_dir))
+    files = [f for f in stamp.files if (lang_dir / f).is_file()]
+    if not files and lang_dir.is_dir():
+        files = sorted(p.relative_to(lang_dir).as_posix() for p in lang_dir.rglob("*") if p.is_file())
+    return lang_dir, files

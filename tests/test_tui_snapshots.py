@@ -14,6 +14,7 @@ from test_tui_support import make_demo_repo, settle
 from textual.pilot import Pilot
 
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens import SCREENS
 
 SMALL = (80, 24)
 LARGE = (160, 48)
@@ -48,10 +49,10 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
 def test_entities_screen(snap_compare: Callable[..., bool], demo: Path, case: str, size: tuple[int, int]) -> None:
-    app = WorkbenchApp(demo, watch=False)
+    app = WorkbenchApp(demo, watch=False, screens=SCREENS[:1])  # other screens come and go
     assert snap_compare(app, terminal_size=size, run_before=keys(*CASES[case]))
 
 
 def test_jump_palette(snap_compare: Callable[..., bool], demo: Path) -> None:
-    app = WorkbenchApp(demo, watch=False)
+    app = WorkbenchApp(demo, watch=False, screens=SCREENS[:1])  # other screens come and go
     assert snap_compare(app, terminal_size=SMALL, run_before=keys("slash", "s", "t", "a", "t"))

@@ -43,14 +43,16 @@ class WorkbenchApp(App[int]):
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the model from disk", id="reload"),
     ]
 
-    def __init__(self, root: Path, *, watch: bool = True, state: UiState | None = None) -> None:
+    def __init__(self, root: Path, *, watch: bool = True, state: UiState | None = None,
+                 screens: list[ScreenEntry] | None = None) -> None:
         self.root = root.resolve()
         self.watch = watch  # tests and screenshots run without the watcher
         self.ui_state = state or UiState(None)
         self.snapshot = None  # type: ignore[assignment]  # set by ModelReloaded
         self.snapshot_signal: Signal[object] = Signal(self, "snapshot")
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
-        self.screen_entries: list[ScreenEntry] = available_screens()
+        # `screens`: tests and screenshots pin the registry so other screens don't change them.
+        self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
         for entry in self.screen_entries:
             self.add_mode(entry.id, lambda entry=entry: entry.load()())

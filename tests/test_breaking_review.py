@@ -255,3 +255,27 @@ def test_released_migration_edited_and_destructive_new_one(repo: Path, capsys: p
     assert {("SQL_ADD_COLUMN", 6), ("SQL_CREATE_TABLE", 7)} <= {
         (c["rule"], c["line"]) for c in report["changes"] if c["kind"] == "compatible"}
     assert report["semver"] == "major"
+
+
+def test_buf_yaml_v2_at_the_root_ignores_paths_relative_to_itself(repo: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "buf.yaml").write_text("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use:\n    - FILE\n"
+                                   "  ignore:\n    - proto/shop/v1/catalog.proto\n")
+    git(repo, "add", "buf.yaml")
+    git(repo, "commit", "-qm", "buf.yaml")
+    edit(repo, PROTO, "bool is_active = 5;", "int32 is_active = 5;")
+    bump_changelog(repo, "1.0.1")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    # ignored by buf.yaml the way buf ignores it, but CONTRACTS.md still calls a type change MAJOR
+    assert code == 1 and report["semver"] == "major"
+    assert [c["rule"] for c in report["changes"]] == ["SEMVER_BUMP_TOO_SMALL"]
+    edit(repo, "CHANGELOG.md", "[1.0.1]", "[2.0.0]")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    assert (code, report["changes"]) == (0, [])
+    (repo / "buf.yaml").write_text("version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [WIRE]\n")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    assert code == 0  # bool -> int32 is wire compatible: WIRE does not mind
+    edit(repo, PROTO, "int64 brand_id = 3;", "string brand_id = 3;")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    assert code == 1 and [c["rule"] for c in report["changes"] if c["kind"] == "breaking"] == [
+        "FIELD_WIRE_COMPATIBLE_TYPE"]

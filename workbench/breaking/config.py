@@ -27,6 +27,8 @@ class BreakingConfig:
     ignore_only: dict[str, list[str]] = field(default_factory=dict)
     ignore_unstable_packages: bool = False
     source: str = ""  # the buf.yaml it came from, for messages
+    # v2 ignore paths are relative to buf.yaml's directory, which may sit above the module ("proto/")
+    module_prefix: str = ""
 
     @property
     def specs(self) -> dict[str, RuleSpec]:
@@ -57,11 +59,13 @@ class BreakingConfig:
         return cats[-1] if cats else ""
 
     def ignored(self, rule_id: str, path: str, package: str) -> bool:
-        if path and any(_under(path, p) for p in self.ignore):
+        candidates = [path, self.module_prefix + path] if path and self.module_prefix else [path]
+        if path and any(_under(c, p) for c in candidates for p in self.ignore):
             return True
+        categories = self.specs[rule_id].categories if rule_id in self.specs else ()
         for key, paths in self.ignore_only.items():
-            if (key == rule_id or key in (self.specs.get(rule_id).categories if rule_id in self.specs else ())) \
-                    and path and any(_under(path, p) for p in paths):
+            if (key == rule_id or key in categories) and path and \
+                    any(_under(c, p) for c in candidates for p in paths):
                 return True
         if self.ignore_unstable_packages and package:
             return bool(_UNSTABLE.match(package.rsplit(".", 1)[-1]))
@@ -94,16 +98,23 @@ def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> B
     if version not in BY_VERSION:
         raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     section = data.get("breaking") or {}
+    module_prefix = ""
     if version == "v2":
         # a module's own breaking section wins over the top-level one
         for module in data.get("modules") or []:
-            if isinstance(module, dict) and module.get("breaking") and \
-                    (not module_path or str(module.get("path", ".")).strip("/") == module_path.strip("/")):
+            if not isinstance(module, dict):
+                continue
+            path = str(module.get("path", ".")).strip("/")
+            if module_path and path != module_path.strip("/") and len(data.get("modules") or []) > 1:
+                continue
+            if path not in ("", "."):
+                module_prefix = path + "/"
+            if module.get("breaking"):
                 section = module["breaking"]
-                break
+            break
     if not isinstance(section, dict):
         raise ConfigError(f"{source}: 'breaking' must be a mapping")
-    config = BreakingConfig(version=version, source=source)
+    config = BreakingConfig(version=version, source=source, module_prefix=module_prefix)
     config.use = _strings(section.get("use"), source, "use") or ["FILE"]
     config.except_ = _strings(section.get("except"), source, "except")
     config.ignore = _strings(section.get("ignore"), source, "ignore")

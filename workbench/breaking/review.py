@@ -113,6 +113,11 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
 
     changes = diff_schemas(before_schema, after_schema, config, category)
     report.rules_run = len(config.rule_ids(category))
+    # The verdict follows CONTRACTS.md (a type change is MAJOR), not a lenient buf.yaml or --category:
+    # it is judged on buf's FILE rules with no ignores, whatever the report lists.
+    contract = BreakingConfig(use=["FILE"])
+    verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and not _ignores(config) \
+        else diff_schemas(before_schema, after_schema, contract)
     prefix = after.rel_prefix
     if extras:
         from workbench.breaking.additions import additions
@@ -151,12 +156,16 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
     if extras:
         from workbench.breaking.semver import judge
 
-        judge(report, before.root, after.root, proto_dir, sql_dir, fixtures_dir)
+        judge(report, before.root, after.root, proto_dir, sql_dir, fixtures_dir, verdict_basis)
     else:
         report.semver = "major" if report.breaking else ("minor" if any(
             c.kind == COMPATIBLE for c in report.changes) else "none")
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _ignores(config: BreakingConfig) -> bool:
+    return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
 
 
 def _config(after: Side) -> BreakingConfig:

@@ -90,7 +90,12 @@ def _fixture_growth(before: Path, after: Path, fixtures_dir: str) -> list[Change
 
 
 def judge(report: Report, before: Path | None, after: Path | None, proto_dir: str, sql_dir: str,
-          fixtures_dir: str) -> None:
+          fixtures_dir: str, proto_basis: list[Change] | None = None) -> None:
+    """Set report.semver (and an error when CHANGELOG.md's bump is too small).
+
+    `proto_basis`: buf's FILE-rule findings without ignores, so the verdict follows CONTRACTS.md
+    even when buf.yaml or --category report less; the report's own changes supply the rest.
+    """
     differences = False
     for sub in (proto_dir, sql_dir, fixtures_dir):
         if tree_digest(before, sub) != tree_digest(after, sub):
@@ -98,7 +103,13 @@ def judge(report: Report, before: Path | None, after: Path | None, proto_dir: st
     if before is not None and after is not None and \
             tree_digest(before, fixtures_dir) != tree_digest(after, fixtures_dir):
         report.changes += _fixture_growth(before, after, fixtures_dir)
-    report.semver = verdict(report.changes, differences)
+    basis = report.changes
+    if proto_basis is not None:
+        proto_rules = {c.rule for c in proto_basis} | {c.rule for c in report.changes if c.category in
+                                                       ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")}
+        basis = [c for c in report.changes if c.rule not in proto_rules] + \
+            [c for c in proto_basis if c.kind in (BREAKING, ACCEPTED)]
+    report.semver = verdict(basis, differences)
     old, _ = top_version(before)
     new, line = top_version(after)
     report.declared_versions = (old, new)

@@ -327,7 +327,15 @@ class MigrationsScreen(WorkbenchScreen):
             mg = m.migration
             out.append(f"{mg.rel}{'' if mg.transactional else '  (no transaction)'}  sha256 {mg.checksum[:12]}\n",
                        style="dim")
-            out.append(mg.up.strip() + "\n")
+            if str(m.state) in ("pending", "out_of_order"):
+                # What `up` would do: statements, transaction boundaries and the lock each takes.
+                from workbench.migrate.plan import build_plan
+
+                config = self.snapshot.model.config if self.snapshot else None
+                for line in build_plan([mg])[0].lines(config.lock_timeout if config else "5s")[1:]:
+                    out.append(line + "\n", style="yellow" if "<-" in line or line.lstrip().startswith("!") else "")
+            else:
+                out.append(mg.up.strip() + "\n")
 
     def _describe_findings(self, out: Text, st: DatabaseStatus) -> None:
         snapshot = self.snapshot

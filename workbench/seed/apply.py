@@ -93,6 +93,19 @@ class Shape:
         overriding = any(self.table.columns[c].identity == "a" for c in self.present)
         return sql.SQL("({}){}").format(cols, sql.SQL(" OVERRIDING SYSTEM VALUE" if overriding else ""))
 
+    def moved_pk(self) -> list[str]:
+        """Primary key columns the fixture gives when it matches rows by another (natural) key."""
+        return [c for c in self.table.primary_key if c in self.present and c not in self.key]
+
+    def pk_differs(self) -> sql.Composable:
+        pk = self.moved_pk()
+        if not pk:
+            return sql.SQL("false")
+        return sql.SQL("(") + sql.SQL(" OR ").join(
+            sql.SQL("({} AND t.{} IS DISTINCT FROM s.{})").format(
+                sql.SQL("NOT {}").format(self.absent(c)) if c in self.partial else sql.SQL("true"),
+                sql.Identifier(c), sql.Identifier(c)) for c in pk) + sql.SQL(")")
+
     def key_json(self) -> sql.Composable:
         return sql.SQL("jsonb_build_object({})").format(sql.SQL(", ").join(
             sql.SQL("{}, to_jsonb({})").format(sql.Literal(k), sql.Identifier("s", k)) for k in self.key))
@@ -136,6 +149,7 @@ class Diff:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    moved: int = 0  # rows matched by a natural key whose primary key differs (see moved_ids)
     rows: list[dict[str, Any]] = field(default_factory=list)  # (line, change, key, columns)
 
 
@@ -145,20 +159,17 @@ def diff(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, aga
     out = Diff()
     row = conn.execute(sql.SQL(
         "SELECT count(*) FILTER (WHERE t.ctid IS NULL), count(*) FILTER (WHERE t.ctid IS NOT NULL AND {c}),"
-        " count(*) FILTER (WHERE t.ctid IS NOT NULL AND NOT {c}) FROM {s} AS s LEFT JOIN {t} AS t ON {m}").format(
-        c=shape.changed(), s=stage, t=against, m=shape.match())).fetchone()
-    out.inserted, out.updated, out.unchanged = (int(v) for v in row) if row else (0, 0, 0)
+        " count(*) FILTER (WHERE t.ctid IS NOT NULL AND NOT {c}), count(*) FILTER (WHERE t.ctid IS NOT NULL AND {mv})"
+        " FROM {s} AS s LEFT JOIN {t} AS t ON {m}").format(
+        c=shape.changed(), mv=shape.pk_differs(), s=stage, t=against, m=shape.match())).fetchone()
+    out.inserted, out.updated, out.unchanged, out.moved = (int(v) for v in row) if row else (0, 0, 0, 0)
     if limit <= 0 or not (out.inserted or out.updated):
         return out
     changes = _json_object([
         (c, sql.SQL("CASE WHEN {} THEN jsonb_build_array(to_jsonb({}), to_jsonb({})) END").format(
             shape.differs(c), sql.Identifier("t", c), sql.Identifier("s", c)))
         for c in shape.updatable])
-    news = _json_object([
-        (c, sql.SQL("CASE WHEN {} THEN NULL ELSE jsonb_build_array(NULL, to_jsonb({})) END").format(
-            shape.absent(c), sql.Identifier("s", c)) if c in shape.partial
-         else sql.SQL("jsonb_build_array(NULL, to_jsonb({}))").format(sql.Identifier("s", c)))
-        for c in shape.present])
+    news = _news(shape)
     cur = conn.execute(sql.SQL(
         "SELECT s.{line}, t.ctid IS NULL, {key}, jsonb_strip_nulls(CASE WHEN t.ctid IS NULL THEN {news}"
         " ELSE {changes} END) FROM {s} AS s LEFT JOIN {t} AS t ON {m} WHERE t.ctid IS NULL OR {c}"
@@ -168,6 +179,27 @@ def diff(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, aga
     for line, new, key, columns in cur.fetchall():
         out.rows.append({"line": line, "change": "insert" if new else "update", "key": key, "columns": columns})
     return out
+
+
+def inserts_only(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, limit: int) -> Diff:
+    """The diff when the table had no rows: every staged row is an insert (no join needed)."""
+    row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(stage)).fetchone()
+    out = Diff(inserted=int(row[0]) if row else 0)
+    if limit > 0 and out.inserted:
+        cur = conn.execute(sql.SQL("SELECT s.{line}, {key}, jsonb_strip_nulls({news}) FROM {s} AS s"
+                                   " ORDER BY s.{ord} LIMIT {n}").format(
+            line=sql.Identifier(LINE), key=shape.key_json(), news=_news(shape), s=stage, ord=sql.Identifier(ORD),
+            n=sql.Literal(limit)))
+        out.rows = [{"line": line, "change": "insert", "key": key, "columns": cols} for line, key, cols in cur]
+    return out
+
+
+def _news(shape: Shape) -> sql.Composable:
+    return _json_object([
+        (c, sql.SQL("CASE WHEN {} THEN NULL ELSE jsonb_build_array(NULL, to_jsonb({})) END").format(
+            shape.absent(c), sql.Identifier("s", c)) if c in shape.partial
+         else sql.SQL("jsonb_build_array(NULL, to_jsonb({}))").format(sql.Identifier("s", c)))
+        for c in shape.present])
 
 
 def _json_object(pairs: list[tuple[str, sql.Composable]]) -> sql.Composable:
@@ -198,13 +230,10 @@ def moved_ids(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier
 
     Rewriting a primary key would break every reference to it, so such a row is a finding.
     """
-    pk = [c for c in shape.table.primary_key if c in shape.present and c not in shape.key]
+    pk = shape.moved_pk()
     if not pk:
         return []
-    differs = sql.SQL(" OR ").join(
-        sql.SQL("({} AND t.{} IS DISTINCT FROM s.{})").format(
-            sql.SQL("NOT {}").format(shape.absent(c)) if c in shape.partial else sql.SQL("true"),
-            sql.Identifier(c), sql.Identifier(c)) for c in pk)
+    differs = shape.pk_differs()
     pk_t = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("t", c) for c in pk))
     pk_s = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("s", c) for c in pk))
     return [tuple(r) for r in conn.execute(sql.SQL(

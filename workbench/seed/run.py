@@ -41,6 +41,7 @@ MODES = ("upsert", "insert", "replace")
 Progress = Callable[[str, int, float], None]  # table, rows staged so far, fraction of all bytes
 Log = Callable[[str], None]
 _MAX_PROBLEMS = 200  # per fixture; then one finding says how many more
+_ANALYZE_ROWS = 1000  # below this, statistics do not change a plan that matters
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,16 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
 
 @dataclass
 class _Chunk:
-    lines: list[str]
+    payload: str  # COPY text, each row ending in its apply order
+    rows: int
+    first_ord: int
     present: set[str]
     partial: set[str]
     consumed: int
+
+    @property
+    def last_ord(self) -> int:
+        return self.first_ord + self.rows - 1
 
 
 @dataclass
@@ -198,34 +205,43 @@ class _Run:
         deferred = {fk.name for fk in self.deferred}
         checks = [fk for fk in table.foreign_keys if fk.name not in deferred]
         problems: list[Problem] = encoder.problems
-        first_ord = 0
+        # A table without rows gets inserts only: no diff join, no MERGE (the first seed's speed).
+        fresh = conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(against)).fetchone()[0]
+        if not fresh:
+            _analyze_if_stale(conn, table)
         try:
             for chunk in _produce(item.stream, encoder, opts.chunk_rows, self_refs):
-                if not chunk.lines:
+                if not chunk.rows:
                     continue
                 present = [c for c in encoder.columns if c in chunk.present]
                 shape = apply.Shape(table, encoder.columns, item.key, present, chunk.partial & set(present))
-                load_stage(conn, stage, encoder.columns, chunk.lines, first_ord)
-                last_ord = first_ord + len(chunk.lines) - 1
-                first_ord = last_ord + 1
+                load_stage(conn, stage, encoder.columns, chunk.payload)
+                if chunk.rows >= _ANALYZE_ROWS and not fresh:
+                    # Temporary tables never get autovacuum's statistics: without them the joins
+                    # below can be planned as a nested loop over the whole target.
+                    conn.execute(sql.SQL("ANALYZE {}").format(stage))
                 if self.failed:
                     self._report(item, chunk)
                     continue
-                dropped = self._check_chunk(item, shape, stage, against, checks, problems)
-                d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
+                self._check_chunk(item, shape, stage, checks, problems, fresh)
+                if fresh:
+                    d = apply.inserts_only(conn, shape, stage, opts.row_limit - len(tres.rows))
+                else:
+                    d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
+                    if d.moved:
+                        self._moved(item, shape, stage, against, problems)
+                        d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
                 tres.inserted += d.inserted
                 tres.updated += d.updated
                 tres.unchanged += d.unchanged
                 tres.rows.extend(d.rows)
                 tres.rows_omitted = tres.inserted + tres.updated - len(tres.rows)
-                if dropped or not self.result.ok and problems:
-                    pass  # still apply the valid rows: later tables are checked against them
                 try:
                     with conn.transaction():
-                        self._apply(shape, stage, None)
+                        self._apply(shape, stage, None, inserts_only=fresh)
                 except psycopg.Error as exc:
                     self.failed = True
-                    line = self._locate(shape, stage, last_ord - len(chunk.lines) + 1, last_ord)
+                    line = self._locate(shape, stage, chunk.first_ord, chunk.last_ord, fresh)
                     self.result.findings.append(Finding(Severity.ERROR, "SEED_APPLY", item.stream.rel, line,
                                                         f"{table.name}: {pg_message(exc)}"))
                 self._report(item, chunk)
@@ -239,8 +255,8 @@ class _Run:
         self.done_bytes += item.size
         self.result.findings.extend(_findings(item.stream, problems))
 
-    def _check_chunk(self, item: Item, shape: apply.Shape, stage: sql.Identifier, against: sql.Composable,
-                     checks: list[ForeignKey], problems: list[Problem]) -> bool:
+    def _check_chunk(self, item: Item, shape: apply.Shape, stage: sql.Identifier, checks: list[ForeignKey],
+                     problems: list[Problem], fresh: bool) -> None:
         """Set-based checks that need the database; invalid rows are dropped from the stage."""
         conn, table, limit = self.conn, item.table, _MAX_PROBLEMS
         bad: list[int] = []
@@ -255,7 +271,7 @@ class _Run:
                                         f"{fk.references}.{', '.join(fk.ref_columns)} in the fixtures or the database",
                                         fk.columns[0]))
                 bad.append(line)
-        if self.options.mode == "insert":
+        if self.options.mode == "insert" and not fresh:
             count, rows = apply.existing(conn, shape, stage, limit)
             for line, key in rows:
                 problems.append(Problem(line, "SEED_EXISTS", f"{table.name} already has a row with {_key(key)}"
@@ -263,33 +279,37 @@ class _Run:
                 bad.append(line)
             if count > len(rows):
                 bad.extend(_all_lines(conn, stage))
-        elif set(shape.key) != set(table.primary_key):
-            for line, db_id, fx_id in apply.moved_ids(conn, shape, stage, against, limit):
-                pk = ", ".join(table.primary_key)
-                problems.append(Problem(line, "SEED_KEY_CONFLICT",
-                                        f"{table.name} row {_key_of(shape, line, conn, stage)} has {pk} "
-                                        f"{_one(db_id)} in the database but {_one(fx_id)} in the fixture: "
-                                        "references by id would point at another row", table.primary_key[0]))
-                bad.append(line)
         apply.drop_rows(conn, stage, bad)
-        return bool(bad)
 
-    def _apply(self, shape: apply.Shape, stage: sql.Identifier, upto: int | None) -> None:
+    def _moved(self, item: Item, shape: apply.Shape, stage: sql.Identifier, against: sql.Composable,
+               problems: list[Problem]) -> None:
+        conn, table = self.conn, item.table
+        bad = []
+        for line, db_id, fx_id in apply.moved_ids(conn, shape, stage, against, _MAX_PROBLEMS):
+            pk = ", ".join(table.primary_key)
+            problems.append(Problem(line, "SEED_KEY_CONFLICT",
+                                    f"{table.name} row {_key_of(shape, line, conn, stage)} has {pk} "
+                                    f"{_one(db_id)} in the database but {_one(fx_id)} in the fixture: "
+                                    "references by id would point at another row", table.primary_key[0]))
+            bad.append(line)
+        apply.drop_rows(conn, stage, bad)
+
+    def _apply(self, shape: apply.Shape, stage: sql.Identifier, upto: int | None, *, inserts_only: bool) -> None:
         mode = self.options.mode
-        if mode == "upsert":
+        if mode == "upsert" and not inserts_only:
             merge = self.options.merge if self.options.merge is not None else self.schema.server_version >= 150000
             apply.upsert(self.conn, shape, stage, merge=merge, upto=upto)
         else:
             apply.insert(self.conn, shape, stage, upto=upto)
 
-    def _locate(self, shape: apply.Shape, stage: sql.Identifier, lo: int, hi: int) -> int:
+    def _locate(self, shape: apply.Shape, stage: sql.Identifier, lo: int, hi: int, fresh: bool) -> int:
         """The fixture line of the first row that makes the chunk's statement fail (bisection)."""
         import psycopg
 
         def fails(upto: int) -> bool:
             try:
                 with self.conn.transaction(force_rollback=True):
-                    self._apply(shape, stage, upto)
+                    self._apply(shape, stage, upto, inserts_only=fresh)
             except psycopg.Error:
                 return True
             return False
@@ -323,7 +343,7 @@ class _Run:
 
     def _report(self, item: Item, chunk: _Chunk) -> None:
         if self.progress:
-            self.progress(item.table.name, len(chunk.lines), min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes))
+            self.progress(item.table.name, chunk.rows, min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes))
 
 
 def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
@@ -345,15 +365,19 @@ def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
             if self_refs:
                 put(_tree_chunk(stream, encoder, self_refs[0]))
             else:
-                lines: list[str] = []
+                parts: list[str] = []
+                first = 0
                 for line, row in stream.rows():
                     text = encoder.encode(line, row)
                     if text is not None:
-                        lines.append(text)
-                        if len(lines) >= chunk_rows:
-                            put(_Chunk(lines, set(encoder.present), set(encoder.partial), stream.consumed))
-                            lines = []
-                put(_Chunk(lines, set(encoder.present), set(encoder.partial), stream.consumed))
+                        parts.append(f"{text}\t{first + len(parts)}\n")
+                        if len(parts) >= chunk_rows:
+                            put(_Chunk("".join(parts), len(parts), first, set(encoder.present),
+                                       set(encoder.partial), stream.consumed))
+                            first += len(parts)
+                            parts = []
+                put(_Chunk("".join(parts), len(parts), first, set(encoder.present), set(encoder.partial),
+                           stream.consumed))
             put(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
             put(exc)
@@ -382,7 +406,17 @@ def _tree_chunk(stream: FixtureStream, encoder: RowEncoder, fk: ForeignKey) -> _
         if text is not None:
             rows.append((text, row.get(ref), row.get(col)))
     ordered = parents_first(rows, lambda r: r[1], lambda r: r[2])
-    return _Chunk([r[0] for r in ordered], set(encoder.present), set(encoder.partial), stream.consumed)
+    payload = "".join(f"{r[0]}\t{i}\n" for i, r in enumerate(ordered))
+    return _Chunk(payload, len(ordered), 0, set(encoder.present), set(encoder.partial), stream.consumed)
+
+
+def _analyze_if_stale(conn: Any, table: Any) -> None:
+    """ANALYZE a target whose statistics miss many of its rows (e.g. right after a bulk load)."""
+    row = conn.execute("SELECT s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s"
+                       " JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = %s AND s.relname = %s",
+                       [table.schema, table.relname]).fetchone()
+    if row and row[0] is not None and row[0] >= _ANALYZE_ROWS and row[0] > 0.2 * max(row[1], 0):
+        conn.execute(sql.SQL("ANALYZE {}").format(qualified(table)))
 
 
 def _findings(stream: FixtureStream, problems: list[Problem]) -> list[Finding]:

@@ -32,16 +32,12 @@ def create_stage(conn: psycopg.Connection[Any], table: LiveTable, columns: list[
     return name
 
 
-def load_stage(conn: psycopg.Connection[Any], stage: sql.Identifier, columns: list[str], lines: list[str],
-               first_ord: int) -> None:
-    """Replace the staging table's rows with `lines` (encoded rows; their order is appended here)."""
+def load_stage(conn: psycopg.Connection[Any], stage: sql.Identifier, columns: list[str], payload: str) -> None:
+    """Replace the staging table's rows with `payload` (COPY text: data, line, absent mask, order)."""
     conn.execute(sql.SQL("TRUNCATE {}").format(stage))
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in [*columns, LINE, ABSENT, ORD])
     with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)) as copy:
-        step = 5000  # a few hundred kilobytes per write: fewer calls, bounded memory
-        for i in range(0, len(lines), step):
-            part = lines[i:i + step]
-            copy.write("".join(f"{text}\t{first_ord + i + j}\n" for j, text in enumerate(part)))
+        copy.write(payload)
 
 
 def copy_old_rows(conn: psycopg.Connection[Any], table: LiveTable, n: int) -> sql.Identifier:

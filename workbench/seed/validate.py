@@ -122,6 +122,10 @@ class RowEncoder:
         self._index = {c: i for i, c in enumerate(self.columns)}
         self._encoders = {c: fast_encoder(self.table.columns[c]) for c in self.columns}
         self._required = frozenset(c.name for c in self.table.columns.values() if c.required)
+        self._prefix: dict[int, bool] = {}
+        # "\t\N" for every staging column after the first k: appended to rows that give k columns.
+        self._tails = ["\t" + "\t".join([NULL] * (len(self.columns) - k)) if k < len(self.columns) else ""
+                       for k in range(len(self.columns) + 1)]
 
     def _shape(self, shape: tuple[str, ...]) -> tuple[list[Encoder], list[int], str, bool]:
         known = self._shapes.get(shape)
@@ -150,6 +154,9 @@ class RowEncoder:
             values = [encode_any(v, self.table.columns[c].type) for c, v in row.items()]
         if self.key and not self._first_time(line, row):
             return None
+        if positions is self._prefix_positions(positions):
+            # The row gives the columns in staging order: no reshuffling needed (the usual case).
+            return "\t".join(values) + self._tails[len(values)] + f"\t{line}\t{absent}"  # type: ignore[arg-type]
         out = [NULL] * len(self.columns)
         for pos, text in zip(positions, values, strict=True):
             out[pos] = text  # type: ignore[assignment]
@@ -157,12 +164,23 @@ class RowEncoder:
         out.append(absent)
         return "\t".join(out)
 
+    def _prefix_positions(self, positions: list[int]) -> list[int] | None:
+        """`positions` itself when it is 0, 1, 2, ... (cached per shape), else None."""
+        known = self._prefix.get(id(positions))
+        if known is None:
+            known = positions == list(range(len(positions)))
+            self._prefix[id(positions)] = known
+        return positions if known else None
+
     def _first_time(self, line: int, row: dict[str, Any]) -> bool:
-        ident = tuple(_hashable(row[k]) for k in self.key)
+        if len(self.key) == 1 and type(row[self.key[0]]) in (str, int):
+            ident: Any = row[self.key[0]]
+        else:
+            ident = tuple(_hashable(row[k]) for k in self.key)
         first = self.seen_keys.setdefault(ident, line)
         if first == line:
             return True
-        shown = ident if len(ident) > 1 else ident[0]
+        shown = ident[0] if isinstance(ident, tuple) and len(ident) == 1 else ident
         self.problems.append(Problem(line, "SEED_DUPLICATE_KEY",
                                      f"duplicate key ({', '.join(self.key)}) = {shown!r}, first at line {first}",
                                      self.key[0]))

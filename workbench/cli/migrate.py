@@ -7,7 +7,6 @@ stay light so `workbench --help` and `migrate status` start fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,12 @@ if TYPE_CHECKING:
     from workbench.migrate.status import DatabaseStatus
     from workbench.migrate.targets import Target
     from workbench.migrations import Migration
+
+
+def _dumps(data: object, indent: int | None = None) -> str:
+    import json  # only --json needs it: keep `migrate status` start-up lean
+
+    return json.dumps(data, indent=indent)
 
 
 def _version(text: str) -> str:
@@ -102,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
         path = create_migration(sql_dir, args.name, files)
         rel = path.relative_to(root).as_posix()
-        print(json.dumps({"file": rel}) if args.json else f"created {rel}")
+        print(_dumps({"file": rel}) if args.json else f"created {rel}")
         return 0
 
     from workbench.findings import Severity
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         return _drift(root, targets, files, timeout, args)
     if errors:
         if args.json:
-            print(json.dumps({"databases": [], "errors": [f.to_json() for f in errors]}, indent=2))
+            print(_dumps({"databases": [], "errors": [f.to_json() for f in errors]}, indent=2))
         print("workbench: migration files have errors (above); nothing was run", file=sys.stderr)
         return 1
     if action == "up" and args.dry_run:
@@ -138,7 +143,7 @@ def _status(root: Path, targets: list[Target], files: list[Migration], timeout: 
     statuses = status_all(root, targets, files, timeout=timeout, on_done=lambda _st: progress.step())
     progress.finish()
     if as_json:
-        print(json.dumps({"databases": [st.to_json() for st in statuses]}, indent=2))
+        print(_dumps({"databases": [st.to_json() for st in statuses]}, indent=2))
     else:
         for st in statuses:
             _print_status(st)
@@ -233,7 +238,7 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             elif res.error:
                 print(f"workbench: {res.database}: {res.error}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"databases": [r.to_json() for r in results]}, indent=2))
+        print(_dumps({"databases": [r.to_json() for r in results]}, indent=2))
     elif len(results) > 1:
         print("\nsummary:")
         for r in results:
@@ -294,7 +299,7 @@ def _dry_run(root: Path, targets: list[Target], files: list[Migration], timeout:
             print("\n".join("  " + ln for ln in p.lines(args.lock_timeout or lock_timeout)))
         print()
     if args.json:
-        print(json.dumps({"databases": out}, indent=2))
+        print(_dumps({"databases": out}, indent=2))
     return code
 
 
@@ -305,7 +310,7 @@ def _drift(root: Path, targets: list[Target], files: list[Migration], timeout: f
 
     reports = [drift_report(root, t, files, timeout=timeout, scratch_admin=args.scratch_url) for t in targets]
     if args.json:
-        print(json.dumps({"databases": [r.to_json() for r in reports]}, indent=2))
+        print(_dumps({"databases": [r.to_json() for r in reports]}, indent=2))
     else:
         for r in reports:
             print(f"{r.name}  {r.url}")

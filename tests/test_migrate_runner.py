@@ -285,3 +285,17 @@ def test_create_writes_next_file(tmp_path: Path, capsys: Any) -> None:
     text = (root / "sql" / "002_add_orders_note.sql").read_text()
     assert "-- migrate:up" in text and "-- migrate:down" in text
     assert cli(capsys, root, "create", "Bad Name!")[0] == 2
+
+
+def test_protect_unprotect_and_down_to(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    root = make_repo(tmp_path, {"001_create_a.sql": CREATE_A, "002_create_b.sql": CREATE_B})
+    assert cli(capsys, root, "protect", "--url", fresh_db)[0] == 1  # no workbench schema yet
+    assert cli(capsys, root, "up", "--url", fresh_db)[0] == 0
+    assert cli(capsys, root, "protect", "--url", fresh_db)[0] == 0
+    dbname = fresh_db.split("?")[0].rsplit("/", 1)[-1]
+    code, _, err = cli(capsys, root, "unprotect", "--url", fresh_db, "--yes")
+    assert code == 2 and "protected" in err
+    assert cli(capsys, root, "unprotect", "--url", fresh_db, "--confirm", dbname)[0] == 0
+    code, out, _ = cli(capsys, root, "down", "--url", fresh_db, "--yes", "--to", "000", "--json")
+    assert code == 0 and [s["version"] for s in json.loads(out)["databases"][0]["reverted"]] == ["002", "001"]
+    assert states(capsys, root, fresh_db) == {"000": "applied", "001": "pending", "002": "pending"}

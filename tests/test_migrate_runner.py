@@ -273,6 +273,13 @@ def test_multi_database_up_isolates_failures(tmp_path: Path, pg_admin: str, monk
         assert dbs["nowhere"]["reachable"] is False and "WB_T_UNSET_VARIABLE" in dbs["nowhere"]["error"]
         assert [m["version"] for m in dbs["tracker_only"]["migrations"]] == ["000", "001"]  # 001 applied there
         assert code == 1
+        # Several databases in text: one grid, then what needs attention.
+        code, out, _ = cli(capsys, root, "status")
+        lines = out.splitlines()
+        assert lines[0].split() == ["migration", "broken", "good", "nowhere", "tracker_only"]
+        assert lines[2].split() == ["001", "create_a", "FAILED", "applied", "-", "applied"]
+        assert "  001 create_a: FAILED" in out and 'relation "a" already exists' in out
+        assert "nowhere: UNREACHABLE" in out and "good: up to date (2 applied)" in out
     finally:
         for name, _ in names:
             drop_database(pg_admin, name)

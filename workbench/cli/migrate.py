@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbench.migrate.runner import RunResult
-    from workbench.migrate.status import DatabaseStatus
+    from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
     from workbench.migrations import Migration
 
@@ -58,7 +58,9 @@ def register(subparsers: Any) -> None:
         p.add_argument("--lock-wait", type=float, default=60.0, metavar="S",
                        help="seconds to wait for another runner's lock (default 60)")
 
-    add("status", "state of every migration in each database")
+    p = add("status", "state of every migration in each database")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="with several databases: every migration of each, not the grid")
     p = add("up", "apply pending migrations")
     p.add_argument("--to", metavar="V", type=_version, help="stop after version V")
     p.add_argument("--dry-run", action="store_true",
@@ -121,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
             if f.rule.startswith("MIGRATION") and f.severity is not Severity.INFO:
                 print(f.format(), file=sys.stderr)
     if action == "status":
-        return _status(root, targets, files, timeout, args.json, explicit=bool(args.db or args.url))
+        return _status(root, targets, files, timeout, args.json, explicit=bool(args.db or args.url),
+                       grid=not args.verbose)
     if action == "drift":
         return _drift(root, targets, files, timeout, args)
     if errors:
@@ -136,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 # -- status ----------------------------------------------------------------------------------------
 def _status(root: Path, targets: list[Target], files: list[Migration], timeout: float, as_json: bool,
-            *, explicit: bool) -> int:
+            *, explicit: bool, grid: bool = True) -> int:
     from workbench.migrate.status import status_all
 
     progress = _Progress(len(targets), "checked", enabled=not as_json and len(targets) > 1)
@@ -144,6 +147,8 @@ def _status(root: Path, targets: list[Target], files: list[Migration], timeout: 
     progress.finish()
     if as_json:
         print(_dumps({"databases": [st.to_json() for st in statuses]}, indent=2))
+    elif grid and len(statuses) > 1:
+        _print_grid(statuses)
     else:
         for st in statuses:
             _print_status(st)
@@ -158,6 +163,68 @@ _STATE_WORDS = {
     "missing": "MISSING file", "future": "future (newer than files)", "out_of_order": "pending, OUT OF ORDER",
     "failed": "FAILED", "partial": "PARTIAL", "baseline": "baseline", "below_baseline": "below baseline",
 }
+
+
+_GRID_WORDS = {
+    "applied": "applied", "pending": "pending", "checksum_mismatch": "EDITED", "missing": "MISSING",
+    "future": "future", "out_of_order": "OUT-ORDER", "failed": "FAILED", "partial": "PARTIAL",
+    "baseline": "baseline", "below_baseline": "below-bl",
+}
+
+
+def _print_grid(statuses: list[DatabaseStatus]) -> None:
+    """Several databases at once: migrations x databases, then only what needs attention."""
+    names: dict[str, str] = {}
+    for st in statuses:
+        for m in st.migrations:
+            names.setdefault(m.version, m.name)
+    versions = sorted(names, key=int)
+    first = max([len(f"{v} {names[v]}") for v in versions] + [9])
+    widths = [max(len(st.name), 9) + 2 for st in statuses]
+    header = "migration".ljust(first + 2) + "".join(st.name.ljust(w) for st, w in zip(statuses, widths, strict=True))
+    print(header.rstrip())
+    for v in versions:
+        cells = []
+        for st, w in zip(statuses, widths, strict=True):
+            if not st.reachable:
+                word = "-"
+            else:
+                m = next((m for m in st.migrations if m.version == v), None)
+                word = _GRID_WORDS.get(str(m.state), str(m.state)) if m else ""
+            cells.append(word.ljust(w))
+        print((f"{v} {names[v]}".ljust(first + 2) + "".join(cells)).rstrip())
+    print()
+    for st in statuses:
+        flags = "".join(f"  [{f}]" for f, on in (("protected", st.protected), ("read-only", st.target.read_only))
+                        if on)
+        if not st.reachable:
+            print(f"{st.name}: UNREACHABLE ({st.url}): {st.error}{flags}")
+            continue
+        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items()) or "no migrations"
+        print(f"{st.name}: {'up to date' if st.up_to_date else 'NOT up to date'} ({counts}){flags}")
+        if st.lock_holder:
+            print(f"  a runner is at work: {st.lock_holder.describe()}")
+        if st.error:
+            print(f"  error: {st.error}")
+        for m in st.migrations:
+            if str(m.state) in ("failed", "partial", "checksum_mismatch"):
+                _print_problem(m)
+    print("\n(`workbench migrate status --db NAME` or -v for every migration of a database)")
+
+
+def _print_problem(m: MigrationStatus) -> None:
+    row = m.row
+    print(f"  {m.version} {m.name}: {_STATE_WORDS.get(str(m.state), str(m.state))}")
+    if row is not None and not row.success:
+        if str(m.state) == "partial":
+            print(f"      {row.statements_done} statement(s) done")
+        if row.error:
+            print(f"      error: {row.error}")
+        if row.failed_statement:
+            print(f"      statement: {' '.join(row.failed_statement.split())[:160]}")
+    diff = m.diff()
+    if diff:
+        print("      " + diff.rstrip("\n").replace("\n", "\n      "))
 
 
 def _print_status(st: DatabaseStatus) -> None:

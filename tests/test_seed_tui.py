@@ -1,0 +1,162 @@
+"""The Seeds screen driven as a user would, on a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from rich.console import Console
+from test_seed_support import count, migrate, write_fixture
+from textual.widgets import DataTable, Input, Static
+
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.migrations import ConfirmRun
+from workbench.tui.screens.seeds import SeedsScreen
+
+TOML = """
+[databases.local]
+url = "${WB_SEED_TUI_LOCAL}"
+"""
+TOML_PROTECTED = """
+[databases.shop]
+url = "${WB_SEED_TUI_LOCAL}"
+protected = true
+"""
+
+
+def plain(renderable: object) -> str:
+    text = getattr(renderable, "plain", None)
+    if isinstance(text, str):
+        return text
+    console = Console(width=300, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text().rstrip("\n")
+
+
+async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+
+@pytest.fixture
+def repo(fresh_db: str, repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    migrate(repo_copy, fresh_db)
+    monkeypatch.setenv("WB_SEED_TUI_LOCAL", fresh_db)
+    (repo_copy / "workbench.toml").write_text(TOML)
+    return repo_copy
+
+
+def diff_text(screen: SeedsScreen) -> str:
+    return plain(screen.query_one("#seeds-diff", Static).content)
+
+
+async def open_seeds(app: WorkbenchApp, pilot: Any) -> SeedsScreen:
+    app.switch_mode("seeds")
+    await until(pilot, lambda: isinstance(app.screen, SeedsScreen) and bool(app.screen.fixtures)
+                and app.screen.selected_target() is not None)
+    assert isinstance(app.screen, SeedsScreen)
+    return app.screen
+
+
+async def test_dry_run_apply_and_an_edited_price(repo: Path, fresh_db: str) -> None:
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        table = screen.query_one("#seeds-fixtures", DataTable)
+        rows = {plain(table.get_row_at(i)[0]): [plain(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
+        assert rows["products.json"][1:] == ["products", "74", "✓ valid"]
+        assert len(rows) == 14
+
+        await pilot.press("d")
+        await until(pilot, lambda: "dry-run on" in diff_text(screen))
+        text = diff_text(screen)
+        assert "+74 inserted" in text and "nothing written" not in text
+        assert count(fresh_db, "products") == 0
+
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
+        await pilot.press("enter")
+        await until(pilot, lambda: "seeded" in diff_text(screen))
+        assert count(fresh_db, "products") == 74
+
+        path = repo / "seeders" / "products.json"
+        data = json.loads(path.read_text())
+        data["rows"][0]["unit_price_minor"] = 11111
+        write_fixture(repo, "products.json", "products", data["rows"], data["key"])
+        await pilot.press("d")
+        await until(pilot, lambda: "dry-run on" in diff_text(screen) and "11111" in diff_text(screen))
+        text = diff_text(screen)
+        assert "~1 updated" in text and "unit_price_minor: 10500 → 11111" in text
+        with psycopg.connect(fresh_db) as conn:
+            assert conn.execute("SELECT unit_price_minor FROM products WHERE id = 1").fetchone() == (10500,)
+
+
+async def test_invalid_rows_are_marked_with_their_finding(repo: Path) -> None:
+    write_fixture(repo, "roles.json", "roles", [{"id": 1, "name": "admin"}, {"id": 2, "name": "clerk", "colour": 1}],
+                  ["name"])
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        table = screen.query_one("#seeds-fixtures", DataTable)
+        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles.json")
+        assert plain(table.get_row_at(index)[3]).startswith("✗")
+        table.move_cursor(row=index)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        preview = screen.query_one("#seeds-preview", DataTable)
+        assert plain(preview.get_row_at(1)[0]) == "✗" and plain(preview.get_row_at(0)[0]) == ""
+        assert "colour" in plain(screen.query_one("#seeds-row-finding", Static).content)
+        # The live validation names the row too.
+        await pilot.press("d")
+        await until(pilot, lambda: "invalid: nothing written" in diff_text(screen))
+        assert "SEED_UNKNOWN_COLUMN" in diff_text(screen)
+
+
+async def test_protected_database_needs_the_typed_name(repo: Path, fresh_db: str) -> None:
+    (repo / "workbench.toml").write_text(TOML_PROTECTED)
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
+        app.screen.query_one(Input).value = "wrong"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmRun)
+        app.screen.query_one(Input).value = "shop"
+        await pilot.press("enter")
+        await until(pilot, lambda: "seeded" in diff_text(screen))
+        assert count(fresh_db, "roles") == 9
+
+
+async def test_a_100000_row_fixture_opens_at_once(repo: Path) -> None:
+    rows = [{"id": i, "name": f"role_{i}", "description": "generated"} for i in range(1, 100_001)]
+    write_fixture(repo, "roles.json", "roles", rows, ["name"])
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        table = screen.query_one("#seeds-fixtures", DataTable)
+        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles.json")
+        big = next(f for f in screen.fixtures if f.table == "roles")
+        started = time.perf_counter()
+        table.move_cursor(row=index)
+        await pilot.pause()
+        assert screen.selected_rel == big.rel
+        assert time.perf_counter() - started < 0.5
+        assert "100,000 rows" in plain(screen.query_one("#seeds-preview-title", Static).content)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "page 2/1000" in plain(screen.query_one("#seeds-pager", Static).content)

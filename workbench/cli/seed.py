@@ -24,7 +24,8 @@ def register(subparsers: Any) -> None:
                        help="every fixture whose table exists in the database (says which it skipped)")
     p.add_argument("fixtures", nargs="*", metavar="FIXTURE", help="fixture file or table name")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="NAME", help="a database from workbench.toml")
+    where.add_argument("--db", metavar="NAME",
+                       help="a database from workbench.toml (default: the first one listed there)")
     where.add_argument("--url", help="a database URL instead of the configured ones")
     p.add_argument("--dry-run", action="store_true",
                    help="apply in a transaction that is rolled back and show the row diff")
@@ -52,9 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("which fixtures? name them (file or table) or use --all")
     config, _ = load_config(args.root)
     targets = resolve_targets(config, names=[args.db] if args.db else None, url=args.url)
-    if len(targets) > 1:
-        raise UsageError(f"several databases in workbench.toml ({', '.join(t.name for t in targets)}): "
-                         "choose one with --db NAME")
+    if len(targets) > 1 and not args.json:
+        # Seeding is for one database at a time: the first configured one (a dev database) by default.
+        print(f"seeding {targets[0].name}, the first database in workbench.toml (others: --db NAME)",
+              file=sys.stderr)
     tty = sys.stdin.isatty() and sys.stderr.isatty()
     options = Options(mode=args.mode, dry_run=args.dry_run, yes=args.yes, row_limit=max(0, args.rows),
                       lock_wait=args.lock_wait, connect_timeout=config.connect_timeout)

@@ -216,10 +216,6 @@ class _Run:
                 present = [c for c in encoder.columns if c in chunk.present]
                 shape = apply.Shape(table, encoder.columns, item.key, present, chunk.partial & set(present))
                 load_stage(conn, stage, encoder.columns, chunk.payload)
-                if chunk.rows >= _ANALYZE_ROWS and not fresh:
-                    # Temporary tables never get autovacuum's statistics: without them the joins
-                    # below can be planned as a nested loop over the whole target.
-                    conn.execute(sql.SQL("ANALYZE {}").format(stage))
                 if self.failed:
                     self._report(item, chunk)
                     continue
@@ -367,15 +363,18 @@ def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
             else:
                 parts: list[str] = []
                 first = 0
+                # Small first chunks get the database working early; later ones amortise the statements.
+                size = min(chunk_rows, 2_000)
                 for line, row in stream.rows():
                     text = encoder.encode(line, row)
                     if text is not None:
                         parts.append(f"{text}\t{first + len(parts)}\n")
-                        if len(parts) >= chunk_rows:
+                        if len(parts) >= size:
                             put(_Chunk("".join(parts), len(parts), first, set(encoder.present),
                                        set(encoder.partial), stream.consumed))
                             first += len(parts)
                             parts = []
+                            size = min(chunk_rows, size * 4)
                 put(_Chunk("".join(parts), len(parts), first, set(encoder.present), set(encoder.partial),
                            stream.consumed))
             put(None)

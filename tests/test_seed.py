@@ -220,3 +220,13 @@ def test_a_row_leaving_a_column_out_keeps_the_database_value(db: str, repo_copy:
     assert result.ok and result.table("roles").updated == 0  # type: ignore[union-attr]
     with psycopg.connect(db) as conn:
         assert conn.execute("SELECT description FROM roles WHERE id = 1").fetchone() == ("first",)
+
+
+def test_seeding_waits_for_the_migrations_lock(db: str, repo_copy: Path) -> None:
+    from workbench.migrate.lock import LockTimeout, advisory_lock
+
+    with psycopg.connect(db, autocommit=True) as holder, advisory_lock(holder, timeout=1):
+        with pytest.raises(LockTimeout, match="workbench lock"):
+            run_seed(repo_copy, db, ["roles"], lock_wait=0.3)
+    assert count(db, "roles") == 0
+    assert run_seed(repo_copy, db, ["roles"], lock_wait=0.3).ok

@@ -160,3 +160,19 @@ async def test_a_100000_row_fixture_opens_at_once(repo: Path) -> None:
         await pilot.press("n")
         await pilot.pause()
         assert "page 2/1000" in plain(screen.query_one("#seeds-pager", Static).content)
+
+
+async def test_saving_a_fixture_revalidates_and_repeats_the_dry_run(repo: Path) -> None:
+    from workbench.tui.messages import FilesChanged
+
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: "dry-run on" in diff_text(screen) and "+9 inserted" in diff_text(screen))
+        write_fixture(repo, "roles.json", "roles", [{"id": 1, "name": "admin", "colour": "red"}], ["name"])
+        app.post_message(FilesChanged(frozenset({"seeders/roles.json"})))  # what the file watcher posts
+        await until(pilot, lambda: "SEED_UNKNOWN_COLUMN" in diff_text(screen))
+        table = screen.query_one("#seeds-fixtures", DataTable)
+        states = {plain(table.get_row_at(i)[0]): plain(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert states["roles.json"].startswith("✗") and states["brands.json"] == "✓ valid"

@@ -155,6 +155,8 @@ def _print(result: SeedResult) -> None:
     updated = sum(t.updated for t in result.tables)
     if not result.ok:
         print(f"{result.database}: {plural(errors, 'error')}; nothing written")
+    elif not result.tables:
+        print(f"{result.database}: no fixture's table exists there (migrated? workbench migrate status)")
     elif result.dry_run:
         print(f"{result.database}: dry-run, {inserted} would be inserted, {updated} updated; nothing written")
     elif not inserted and not updated and not any(t.deleted for t in result.tables):

@@ -230,3 +230,14 @@ def test_seeding_waits_for_the_migrations_lock(db: str, repo_copy: Path) -> None
             run_seed(repo_copy, db, ["roles"], lock_wait=0.3)
     assert count(db, "roles") == 0
     assert run_seed(repo_copy, db, ["roles"], lock_wait=0.3).ok
+
+
+def test_check_constraint_labels_are_validated_per_row(db: str, repo_copy: Path) -> None:
+    rows = json.loads((repo_copy / "seeders" / "users.json").read_text())["rows"]
+    rows[1]["status"] = "sleeping"
+    rows[4]["status"] = "gone"
+    write_fixture(repo_copy, "users.json", "users", rows, ["email"])
+    result = run_seed(repo_copy, db)
+    bad = [(f.rule, f.line) for f in result.findings]
+    assert bad == [("SEED_TYPE", 6), ("SEED_TYPE", 9)]
+    assert "'sleeping' is not one of invited, active, suspended, disabled" in result.findings[0].message

@@ -6,7 +6,7 @@ subset of the tables, or be behind or ahead of the migration files).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from workbench.seed.types import normalise
@@ -119,6 +119,12 @@ _UNIQUE_INDEXES = f"""SELECT i.indrelid,
     WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND n.nspname NOT IN {_SYSTEM}
       AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)"""
 
+# CHECK (col IN ('a', 'b')) on one column: its labels validate values like an enum's.
+_CHECKS = f"""SELECT con.conrelid, a.attname, pg_get_expr(con.conbin, con.conrelid)
+    FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+    WHERE con.contype = 'c' AND cardinality(con.conkey) = 1 AND n.nspname NOT IN {_SYSTEM}"""
+
 _SEQUENCES = f"""SELECT d.refobjid, a.attname, quote_ident(sn.nspname) || '.' || quote_ident(s.relname)
     FROM pg_depend d
     JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
@@ -155,6 +161,13 @@ def read_schema(conn: psycopg.Connection[Any]) -> LiveSchema:
         elif kind == "f" and ref in by_oid:
             table.foreign_keys.append(ForeignKey(name, table.name, tuple(cols), by_oid[ref].name, tuple(ref_cols),
                                                  bool(deferrable), bool(deferred)))
+    for rel, col, expr in conn.execute(_CHECKS).fetchall():
+        table = by_oid.get(rel)
+        column = table.columns.get(col) if table else None
+        if table is not None and column is not None and column.labels is None and column.type in ("text", "varchar"):
+            labels = check_labels(expr)
+            if labels:
+                table.columns[col] = replace(column, labels=labels)
     for rel, cols in conn.execute(_UNIQUE_INDEXES).fetchall():
         if rel in by_oid:
             by_oid[rel].unique_keys.append(tuple(cols))
@@ -162,3 +175,17 @@ def read_schema(conn: psycopg.Connection[Any]) -> LiveSchema:
         if rel in by_oid:
             by_oid[rel].sequences[col] = seq
     return schema
+
+
+def check_labels(expr: str) -> tuple[str, ...]:
+    """Labels of a CHECK expression `col = ANY (ARRAY['a'::text, ...])` (what `IN` becomes); () otherwise."""
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+
+    from workbench.sqlschema import _check_values
+
+    try:
+        stmt = parse_sql(f"SELECT {expr}")[0].stmt
+    except ParseError:
+        return ()
+    return _check_values(stmt.targetList[0].val)

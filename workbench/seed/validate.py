@@ -89,7 +89,15 @@ def fast_encoder(col: LiveColumn) -> Encoder:
                 return "f"
             return NULL if v is None and nullable else None
         return enc_bool
-    if t in ("text", "varchar", "char") and col.labels is None:
+    if t in ("text", "varchar", "char") and col.labels is not None:
+        labels = frozenset(col.labels)
+
+        def enc_label(v: Any) -> str | None:
+            if type(v) is str and v in labels:
+                return v.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(v) else v
+            return NULL if v is None and nullable else None
+        return enc_label
+    if t in ("text", "varchar", "char"):
         m = _LENGTH.search(col.type_display) if t != "text" else None
         limit = int(m[1]) if m else None
 

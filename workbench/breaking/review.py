@@ -30,6 +30,8 @@ class Report:
     declared_versions: tuple[str, str] = ("", "")
     config_source: str = ""
     rules_run: int = 0
+    # ("before" | "after", file) -> text of each file a change points at, when review(keep_sources=True)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -55,7 +57,7 @@ class Report:
 
 def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
-           fixtures_dir: str = "seeders", extras: bool = True) -> Report:
+           fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`)."""
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -63,15 +65,17 @@ def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool
     # them repeatedly only costs time (a third of the diff on a 5,000-message tree).
     gc.disable()
     try:
-        return _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                       extras, t0)
+        report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
+                         extras, t0, keep_sources)
+        return report
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
-            proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float) -> Report:
+            proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
+            keep_sources: bool) -> Report:
     after = open_side(input_spec, root, proto_dir=proto_dir) if input_spec else \
         Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
              rel_prefix=f"{proto_dir.strip('/')}/")
@@ -84,7 +88,10 @@ def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, 
         after.cleanup()
         raise
     try:
-        return _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0)
+        report = _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0)
+        if keep_sources:
+            _keep_sources(report, before, after)
+        return report
     finally:
         before.cleanup()
         after.cleanup()
@@ -175,6 +182,30 @@ def _config(after: Side) -> BreakingConfig:
         return find_config(*dirs, module_path=module)
     except ConfigError as exc:
         raise InputError(str(exc)) from None
+
+
+def _side_text(side: Side, rel: str) -> str | None:
+    candidates = []
+    if side.root is not None:
+        candidates.append(side.root / rel)
+    if side.proto_root is not None:
+        candidates.append(side.proto_root / rel.removeprefix(side.rel_prefix))
+    for path in candidates:
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return None
+
+
+def _keep_sources(report: Report, before: Side, after: Side) -> None:
+    """The TUI shows changes side by side with context: keep the files before the temp trees go."""
+    for c in report.changes:
+        for name, side, rel in (("after", after, c.file), ("before", before, c.against_file or c.file)):
+            if rel and (name, rel) not in report.sources:
+                text = _side_text(side, rel)
+                if text is not None:
+                    report.sources[(name, rel)] = text
 
 
 def _attach_snippets(changes: list[Change], before: Side, after: Side) -> None:

@@ -20,7 +20,9 @@ Rules (warnings unless noted):
   MIGRATION_TRANSACTION_MODE      (error) a statement that cannot run in a transaction, file not
                                   marked `transaction:false`; or BEGIN/COMMIT written in the file
 
-A file silences a rule with a comment `-- lint:allow RULE_ID` (the intent stays in the file).
+A file accepts a rule with a comment `-- workbench:allow RULE_ID reason` (the same syntax as the
+breaking review's exemptions). Accepted findings are still listed, as `info` with the reason,
+never silently dropped; an exemption without a reason is itself a warning.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 from workbench.findings import Finding, Severity
 from workbench.model import Model
 
-_ALLOW = re.compile(r"--\s*lint:allow\s+([A-Z0-9_,\s]+)")
+_ALLOW = re.compile(r"--\s*workbench:allow\s+(?P<rules>[A-Z0-9_]+(?:\s*,\s*[A-Z0-9_]+)*)[ \t]*(?P<reason>[^\n]*)")
 _VOLATILE = {"random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1",
              "timeofday", "nextval"}
 
@@ -47,7 +49,15 @@ def check(model: Model) -> list[Finding]:
             stmts = analyse(mg.up, mg.up_line)
         except SqlSyntaxError:
             continue  # the syntax error is reported by the schema loader already
-        allowed = {rule.strip() for m in _ALLOW.finditer(mg.text) for rule in re.split(r"[,\s]+", m[1]) if rule}
+        allowed: dict[str, str] = {}
+        for m in _ALLOW.finditer(mg.text):
+            reason = m["reason"].strip()
+            if not reason:
+                findings.append(Finding(Severity.WARNING, "MIGRATION_ALLOW_NO_REASON", mg.rel,
+                                        mg.text.count("\n", 0, m.start()) + 1,
+                                        f"'workbench:allow {m['rules']}' needs a reason after the rule IDs"))
+            for rule in re.split(r"\s*,\s*", m["rules"]):
+                allowed[rule] = reason or "no reason given"
         created_here = {relation_name(a.node.relation) for a in stmts if a.statement.node == "CreateStmt"}
 
         def existing(rv: Any, created_here: set[str] = created_here) -> bool:
@@ -55,9 +65,9 @@ def check(model: Model) -> list[Finding]:
             return rv is not None and relation_name(rv) not in created_here
 
         def add(rule: str, line: int, message: str, table: str = "", severity: Severity = Severity.WARNING,
-                mg_rel: str = mg.rel, allowed: set[str] = allowed) -> None:
+                mg_rel: str = mg.rel, allowed: dict[str, str] = allowed) -> None:
             if rule in allowed:
-                return
+                message, severity = f"accepted ({allowed[rule]}): {message}", Severity.INFO
             entity = ""
             if table and model.protos.messages:
                 message_ = model.entity_for_table(table.rsplit(".", 1)[-1])

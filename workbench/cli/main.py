@@ -28,7 +28,27 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _invoked_command(argv: list[str]) -> str | None:
+    """The sub-command named on the command line (skipping global options), if any."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--root":
+            i += 2
+        elif arg.startswith("-"):
+            i += 1
+        else:
+            return arg
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the invoked sub-command's module is imported.
+
+    Why: `workbench migrate status` on an on-call server should cost little more than
+    Python plus psycopg; importing every command module to build the full parser cost ~20 ms.
+    `--help` or an unknown command still loads all of them.
+    """
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Schema Contracts Workbench: protobuf, SQL migrations and seeds as one model.",
@@ -39,7 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="contracts repository (default: found upwards from the current directory)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    if argv is None or any(a in ("-h", "--help") for a in argv):
+        modules = COMMAND_MODULES
+    else:
+        invoked = _invoked_command(argv)
+        # No command: the TUI starts, and needs no sub-command parsers (first paint matters).
+        modules = [m for m in COMMAND_MODULES if m.rsplit(".", 1)[-1] == invoked] if invoked else []
+        if invoked and not modules:
+            modules = COMMAND_MODULES  # unknown command: let argparse list the real ones
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -51,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         from workbench.repo import find_root

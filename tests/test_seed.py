@@ -241,3 +241,12 @@ def test_check_constraint_labels_are_validated_per_row(db: str, repo_copy: Path)
     bad = [(f.rule, f.line) for f in result.findings]
     assert bad == [("SEED_TYPE", 6), ("SEED_TYPE", 9)]
     assert "'sleeping' is not one of invited, active, suspended, disabled" in result.findings[0].message
+
+
+def test_insert_mode_takes_rows_without_ids(db: str, repo_copy: Path) -> None:
+    write_fixture(repo_copy, "brands.json", "brands", [{"name": "Adel", "slug": "adel"},
+                                                       {"name": "Hahnemann Labs", "slug": "hahnemann-labs"}])
+    assert [f.rule for f in run_seed(repo_copy, db, ["brands"]).findings] == ["SEED_MISSING_KEY"] * 2
+    result = run_seed(repo_copy, db, ["brands"], mode="insert")
+    assert result.ok, [f.format() for f in result.findings]
+    assert count(db, "brands") == 2

@@ -198,7 +198,7 @@ class _Run:
         table = item.table
         tres = TableResult(table.name, item.stream.rel)
         self.result.tables.append(tres)
-        encoder = RowEncoder(table, item.key)
+        encoder = RowEncoder(table, item.key, require_key=opts.mode == "upsert")
         stage = create_stage(conn, table, encoder.columns, n)
         against: sql.Composable = old if old is not None else qualified(table)
         self_refs = [fk for fk in table.foreign_keys if fk.references == table.name and len(fk.columns) == 1]
@@ -325,8 +325,7 @@ class _Run:
     def _check_deferred(self, by_table: dict[str, Item]) -> None:
         import psycopg
 
-        if not self.deferred:
-            return
+        # Also constraints the schema declares INITIALLY DEFERRED: surface them here, not at COMMIT.
         try:
             with self.conn.transaction():
                 self.conn.execute("SET CONSTRAINTS ALL IMMEDIATE")

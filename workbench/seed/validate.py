@@ -118,6 +118,7 @@ class RowEncoder:
 
     table: LiveTable
     key: tuple[str, ...]  # identifies a row (natural or primary key)
+    require_key: bool = True  # upsert matches rows by key; insert and replace can do without
     columns: list[str] = field(init=False)  # the staging table's data columns, in COPY order
     problems: list[Problem] = field(default_factory=list)
     seen_keys: dict[Any, int] = field(default_factory=dict)
@@ -139,7 +140,7 @@ class RowEncoder:
         known = self._shapes.get(shape)
         if known is None:
             ok = all(c in self._index for c in shape) and self._required <= set(shape) \
-                and all(k in shape for k in self.key)
+                and (not self.require_key or all(k in shape for k in self.key))
             encoders = [self._encoders.get(c, _reject) for c in shape]
             positions = [self._index.get(c, -1) for c in shape]
             absent = [str(i) for i, c in enumerate(self.columns) if c not in shape]
@@ -160,7 +161,8 @@ class RowEncoder:
                 return None
             # Only the fast path was unsure (a date, a numeric string...): the general encoding.
             values = [encode_any(v, self.table.columns[c].type) for c, v in row.items()]
-        if self.key and not self._first_time(line, row):
+        if self.key and (self.require_key or all(row.get(k) is not None for k in self.key)) \
+                and not self._first_time(line, row):
             return None
         if positions is self._prefix_positions(positions):
             # The row gives the columns in staging order: no reshuffling needed (the usual case).
@@ -219,7 +221,7 @@ class RowEncoder:
         if missing:
             self.problems.append(Problem(line, "SEED_MISSING_COLUMN",
                                          f"missing {', '.join(missing)}: NOT NULL in {table.name} without a default"))
-        absent_key = [k for k in self.key if row.get(k) is None and k in table.columns]
+        absent_key = [k for k in self.key if row.get(k) is None and k in table.columns] if self.require_key else []
         if absent_key:
             self.problems.append(Problem(line, "SEED_MISSING_KEY",
                                          f"no value for the key ({', '.join(absent_key)}) that identifies the row",

@@ -76,7 +76,7 @@ async def test_dry_run_apply_and_an_edited_price(repo: Path, fresh_db: str) -> N
         screen = await open_seeds(app, pilot)
         table = screen.query_one("#seeds-fixtures", DataTable)
         rows = {plain(table.get_row_at(i)[0]): [plain(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
-        assert rows["products.json"][1:] == ["products", "74", "✓ valid"]
+        assert rows["products"][1:] == ["74", "✓ valid"]
         assert len(rows) == 14
 
         await pilot.press("d")
@@ -110,8 +110,8 @@ async def test_invalid_rows_are_marked_with_their_finding(repo: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_seeds(app, pilot)
         table = screen.query_one("#seeds-fixtures", DataTable)
-        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles.json")
-        assert plain(table.get_row_at(index)[3]).startswith("✗")
+        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles")
+        assert plain(table.get_row_at(index)[2]).startswith("✗")
         table.move_cursor(row=index)
         await pilot.pause()
         await pilot.press("e")
@@ -149,7 +149,7 @@ async def test_a_100000_row_fixture_opens_at_once(repo: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_seeds(app, pilot)
         table = screen.query_one("#seeds-fixtures", DataTable)
-        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles.json")
+        index = next(i for i in range(table.row_count) if plain(table.get_row_at(i)[0]) == "roles")
         big = next(f for f in screen.fixtures if f.table == "roles")
         table.move_cursor(row=index)
         await pilot.pause()
@@ -176,5 +176,5 @@ async def test_saving_a_fixture_revalidates_and_repeats_the_dry_run(repo: Path) 
         app.post_message(FilesChanged(frozenset({"seeders/roles.json"})))  # what the file watcher posts
         await until(pilot, lambda: "SEED_UNKNOWN_COLUMN" in diff_text(screen))
         table = screen.query_one("#seeds-fixtures", DataTable)
-        states = {plain(table.get_row_at(i)[0]): plain(table.get_row_at(i)[3]) for i in range(table.row_count)}
-        assert states["roles.json"].startswith("✗") and states["brands.json"] == "✓ valid"
+        states = {plain(table.get_row_at(i)[0]): plain(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert states["roles"].startswith("✗") and states["brands"] == "✓ valid"

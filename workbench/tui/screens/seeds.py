@@ -127,8 +127,8 @@ class SeedsScreen(WorkbenchScreen):
     ]
     DEFAULT_CSS = """
     #seeds-top { height: 3fr; }
-    #seeds-fixtures { width: 2fr; min-width: 30; }
-    #seeds-preview-box { width: 3fr; }
+    #seeds-fixtures { width: 38; }
+    #seeds-preview-box { width: 1fr; }
     #seeds-preview { height: 1fr; }
     #seeds-preview-title, #seeds-pager { height: 1; color: $text-muted; }
     #seeds-row-finding { height: auto; max-height: 3; color: $error; }
@@ -168,7 +168,7 @@ class SeedsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#seeds-fixtures", DataTable)
-        table.add_columns("fixture", "table", "rows", "state")
+        table.add_columns("fixture", "rows", "state")
         table.focus()
 
     # -- model in -------------------------------------------------------------------------------
@@ -212,7 +212,9 @@ class SeedsScreen(WorkbenchScreen):
         for fx in self.fixtures:
             errors = [f for f in self.findings_for(fx.rel) if str(f.severity) == "error"]
             state = Text(f"✗ {len(errors)} invalid", style="bold red") if errors else Text("✓ valid", style="green")
-            table.add_row(fx.rel.rsplit("/", 1)[-1], fx.table, f"{len(fx.rows):,}", state, key=fx.rel)
+            name = fx.rel.rsplit("/", 1)[-1].removesuffix(".json")
+            label = name if name == fx.table else f"{name} → {fx.table}"
+            table.add_row(label, Text(f"{len(fx.rows):,}", justify="right"), state, key=fx.rel)
         if self.fixtures:
             index = next((i for i, f in enumerate(self.fixtures) if f.rel == self.selected_rel),
                          min(max(row_before, 0), len(self.fixtures) - 1))
@@ -265,7 +267,7 @@ class SeedsScreen(WorkbenchScreen):
         key = f" · key {', '.join(fixture.key)}" if fixture.key else ""
         invalid = len({ln for ln in bad if ln in set(fixture.row_lines)}) if bad else 0
         self.query_one("#seeds-preview-title", Static).update(
-            f"{fixture.rel} · {len(fixture.rows):,} rows{key}" + (f" · {invalid} invalid" if invalid else ""))
+            f"{fixture.rel} → {fixture.table} · {len(fixture.rows):,} rows{key}" + (f" · {invalid} invalid" if invalid else ""))
         self.query_one("#seeds-pager", Static).update(
             f"page {self.page + 1}/{pages} (n/b)" + (" · e: next invalid row" if bad else ""))
         self._show_row_finding()

@@ -250,3 +250,22 @@ def test_insert_mode_takes_rows_without_ids(db: str, repo_copy: Path) -> None:
     result = run_seed(repo_copy, db, ["brands"], mode="insert")
     assert result.ok, [f.format() for f in result.findings]
     assert count(db, "brands") == 2
+
+
+def test_replace_dry_run_changes_nothing(db: str, repo_copy: Path) -> None:
+    assert run_seed(repo_copy, db, ["roles"]).ok
+    with psycopg.connect(db) as conn:
+        conn.execute("INSERT INTO roles (name) VALUES ('extra_role')")
+    before = checksums(db)
+    result = run_seed(repo_copy, db, ["roles"], mode="replace", dry_run=True)
+    assert result.ok
+    roles = result.table("roles")
+    assert roles is not None and (roles.deleted, roles.inserted, roles.updated, roles.unchanged) == (1, 0, 0, 9)
+    assert checksums(db) == before
+
+
+def test_replace_of_a_referenced_table_reports_the_references(db: str, repo_copy: Path) -> None:
+    assert run_seed(repo_copy, db, ["roles", "users"]).ok
+    result = run_seed(repo_copy, db, ["roles"], mode="replace", yes=True)
+    assert [f.rule for f in result.findings] == ["SEED_APPLY"]
+    assert "users" in result.findings[0].message and count(db, "roles") == 9

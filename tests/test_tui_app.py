@@ -100,7 +100,10 @@ async def test_navigate_tree_and_every_tab(demo: Path) -> None:
         findings = screen.query_one(".findings-rows", DataTable)
         assert findings.row_count >= 1
 
-        await pilot.press("right_square_bracket")  # ] wraps to the first tab
+        await pilot.press("p", "left_square_bracket")  # [ wraps around to the last tab
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active != "tab-proto"
+        await pilot.press("right_square_bracket")  # ] back to the first
         await pilot.pause()
         assert screen.query_one(TabbedContent).active == "tab-proto"
 

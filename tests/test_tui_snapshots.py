@@ -21,7 +21,9 @@ LARGE = (160, 48)
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Pin the entity tabs too: other features plug tabs in (screens/entity_tabs.py).
+    monkeypatch.setattr("workbench.tui.screens.entity_tabs.ENTITY_TABS", [])
     return make_demo_repo(tmp_path / "repo")
 
 

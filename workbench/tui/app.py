@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandListItem, SimpleCommand
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -65,8 +64,11 @@ class WorkbenchApp(App[int]):
     # -- the model ----------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda theme: self.ui_state.save(theme=theme.name))
-        # After the first frame: the first paint never waits for protoc or pglast.
-        self.call_after_refresh(self.load_model)
+
+    @on(events.Ready)
+    def _first_frame_painted(self) -> None:
+        # Only now: the first paint never waits for protoc or pglast (nor for their GIL time).
+        self.load_model()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
@@ -159,6 +161,8 @@ class WorkbenchApp(App[int]):
         if self.snapshot is None:
             self.notify("the model is still loading", timeout=2)
             return
+        from textual.command import CommandListItem, SimpleCommand
+
         from workbench.tui.live import jump_targets
 
         items: list[CommandListItem] = [

@@ -1,4 +1,4 @@
-"""The entity browser: the tree on the left, five tabs about the selected entity on the right.
+"""The entity browser: the tree on the left, tabs about the selected entity on the right.
 
 The screen owns the selection (entity, field, enum value) and pushes it into the visible tab
 only; other tabs render when they are opened, so moving through the tree stays cheap."""
@@ -11,11 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.lazy import Lazy
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from workbench.tui.live import Snapshot, error_counts, findings_for_entity
 from workbench.tui.messages import EntityHighlighted, JumpRequested, SourceRequested
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.entity_tabs import EntityTab, available_tabs
 from workbench.tui.widgets.entity_tree import EntityTree
 from workbench.tui.widgets.findings_table import FindingsTable
 from workbench.tui.widgets.mapping_view import MappingView
@@ -49,6 +51,13 @@ class EntitiesScreen(WorkbenchScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        # Tabs other features plug in (screens/entity_tabs.py), each with its key.
+        self.extra_tabs: list[EntityTab] = available_tabs()
+        self._extra_by_id = {tab.id: tab for tab in self.extra_tabs}
+        for tab in self.extra_tabs:
+            binding = Binding(tab.key, f"show_tab('{tab.id}')", f"{tab.title} tab", show=False,
+                              tooltip=f"Show the {tab.title} tab", id=f"entities.tab.{tab.id}")
+            self._bindings.key_to_bindings.setdefault(tab.key, []).append(binding)
         self.entity = ""
         self.field = ""
         self.enum_value = ""
@@ -61,14 +70,18 @@ class EntitiesScreen(WorkbenchScreen):
             with TabbedContent(id="entity-tabs"):
                 with TabPane("Proto", id="tab-proto"):
                     yield ProtoView(id="proto-view")
+                # Lazy: hidden tabs mount after the first paint (DataTable styling is not free).
                 with TabPane("SQL", id="tab-sql"):
-                    yield SqlView(id="sql-view")
+                    yield Lazy(SqlView(id="sql-view"))
                 with TabPane("Mapping", id="tab-mapping"):
-                    yield MappingView(id="mapping-view")
+                    yield Lazy(MappingView(id="mapping-view"))
                 with TabPane("Seeds", id="tab-seeds"):
-                    yield SeedTable(id="seed-table")
+                    yield Lazy(SeedTable(id="seed-table"))
                 with TabPane("Findings", id="tab-findings"):
-                    yield FindingsTable(id="findings-table")
+                    yield Lazy(FindingsTable(id="findings-table"))
+                for extra in self.extra_tabs:
+                    with TabPane(extra.title, id=f"tab-{extra.id}"):
+                        yield Lazy(extra.create())
         yield Static("", id="loading-note")
 
     def on_mount(self) -> None:
@@ -126,6 +139,9 @@ class EntitiesScreen(WorkbenchScreen):
         elif tab == "findings":
             self.query_one(FindingsTable).show_findings(
                 self.entity, findings_for_entity(model, snapshot.findings, self.entity), snapshot.findings)
+        elif tab in self._extra_by_id:
+            widget = self.query_one(f"#{tab}-view")
+            widget.show_entity(model, self.entity)  # type: ignore[attr-defined]
 
     def _render_seeds(self, snapshot: Snapshot) -> None:
         model = snapshot.model
@@ -155,7 +171,7 @@ class EntitiesScreen(WorkbenchScreen):
 
     def _step_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        ids = [f"tab-{tab}" for tab, _t, _k in TABS]
+        ids = [f"tab-{tab}" for tab, _t, _k in TABS] + [f"tab-{tab.id}" for tab in self.extra_tabs]
         current = ids.index(tabs.active) if tabs.active in ids else 0
         tabs.active = ids[(current + step) % len(ids)]
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from textual.content import Content
-from textual.highlight import highlight
 from textual.widgets import Static
 
 
 @lru_cache(maxsize=16)
 def highlighted_lines(text: str, language: str) -> tuple[Content, ...]:
+    from textual.highlight import highlight  # imports Pygments (~0.1 s): not before the first paint
+
     code = highlight(text, language=language) if language != "text" else Content(text)
     lines = code.split("\n")
     if lines and not lines[-1].plain:

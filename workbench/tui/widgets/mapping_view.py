@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Group
-from rich.table import Table as RichTable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+
     from workbench.model import Model
 
 _MARK = {"error": ("✗", "bold red"), "warning": ("!", "bold yellow")}
@@ -32,6 +30,10 @@ class MappingView(Vertical):
 
     def show_entity(self, model: Model, entity: str, field: str = "") -> int:
         """Render; returns the number of mismatches."""
+        from rich import box
+        from rich.console import Group
+        from rich.table import Table as RichTable
+
         from workbench.mapping_pairs import pairs_for
 
         title = self.query_one(".view-title", Static)

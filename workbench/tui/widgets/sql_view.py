@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.table import Table as RichTable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
     from workbench.model import Model
     from workbench.sqlschema import Origin, Table
 
@@ -31,6 +31,9 @@ def _history(first: Origin, altered: list[Origin]) -> Text:
 def table_renderables(table: Table, migrations: dict[str, str], highlight: str = "") -> list[RichTable | Text]:
     """Rich tables (columns, constraints, indexes) and a legend for one SQL table; `highlight`
     is the column to mark (the selected field's)."""
+    from rich import box
+    from rich.table import Table as RichTable
+
     columns = RichTable(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left",
                         title=Text("Columns", style="bold"), header_style="bold")
     for name in ("column", "type", "null", "default", "created → altered"):

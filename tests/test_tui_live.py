@@ -83,3 +83,17 @@ def test_watched_paths_ignore_editor_files(tmp_path: Path) -> None:
                                              str(root / "workbench.toml"), "/elsewhere/x.sql",
                                              str(root / "seeders/x.json~")])
     assert got == frozenset({"proto/a.proto", "workbench.toml"})
+
+
+def test_incremental_checks_match_run_static(demo: Path) -> None:
+    from workbench.checks import run_static
+
+    first = reload(demo)
+    assert list(first.findings) == run_static(first.model)
+    proto = demo / "proto" / "demo.proto"
+    proto.write_text(proto.read_text().replace("int64 total_minor = 4;", "string total_minor = 4;"))
+    second = reload(demo, first, frozenset({"proto/demo.proto"}))
+    assert second.check_cache["workbench.checks.fixture_values"][1] is first.check_cache[
+        "workbench.checks.fixture_values"][1]  # not re-run: fixtures, schema and entity names unchanged
+    assert list(second.findings) == run_static(second.model)
+    assert any(f.rule == "LAYER_TYPE_MISMATCH" for f in second.findings)

@@ -2,22 +2,21 @@
 
 Every hand-written pair in tests/breaking_cases/<case>/{before,after} and a bounded number of
 hypothesis-generated pairs must give the same rule IDs at the same file:line:column as buf, with the
-same message text. Deliberate differences are listed in KNOWN_DIFFERENCES and documented in
-docs/breaking.md.
+same message text.
 """
 
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from workbench.breaking.bufcli import ALL_CATEGORIES_CONFIG, BufFinding, buf_executable, run_buf
 from workbench.breaking.catalog import V2
-from workbench.breaking.change import Change
 from workbench.breaking.config import BreakingConfig
 from workbench.breaking.inputs import Side, compile_sides
 from workbench.breaking.proto_diff import diff_sets
@@ -31,12 +30,10 @@ ALL = BreakingConfig(use=["FILE", "PACKAGE", "WIRE_JSON", "WIRE"])
 pytestmark = pytest.mark.skipif(buf_executable() is None, reason="buf-bin is not installed")
 
 
-def known_difference(change: Change) -> bool:
-    """Findings buf 1.75 does not report although its rule says it should (docs/breaking.md)."""
-    if change.rule == "PACKAGE_ENUM_NO_DELETE":
-        return True  # buf never reports it, even with the rule alone in `use`
-    # buf drops an extension deleted together with its file when the package lives on
-    return change.rule == "PACKAGE_EXTENSION_NO_DELETE" and not change.file
+def compiles(before: Path, after: Path) -> bool:
+    b, a = Side("before", "before", proto_root=before), Side("after", "after", proto_root=after)
+    compile_sides(b, a)
+    return not b.findings and not a.findings
 
 
 def ours(before: Path, after: Path) -> list[BufFinding]:
@@ -46,8 +43,7 @@ def ours(before: Path, after: Path) -> list[BufFinding]:
     assert b.fds is not None and a.fds is not None
     changes = diff_sets(b.fds, a.fds, ALL, b.targets, a.targets,
                         before_sources=b.sources(), after_sources=a.sources())
-    return sorted(BufFinding(c.rule, c.file, c.line, c.column, c.message) for c in changes
-                  if not known_difference(c))
+    return sorted(BufFinding(c.rule, c.file, c.line, c.column, c.message) for c in changes)
 
 
 def assert_same(before: Path, after: Path) -> list[BufFinding]:
@@ -69,20 +65,7 @@ def test_cases_cover_every_rule_buf_reports() -> None:
     for case in CASE_NAMES:
         seen |= {f.rule for f in ours(CASES / case / "before", CASES / case / "after")}
     active = {r for r, spec in V2.items() if not spec.deprecated}
-    assert active - seen == {"PACKAGE_ENUM_NO_DELETE"}  # the one buf never reports; tested below
-
-
-def test_package_enum_no_delete_reported_where_buf_misses_it() -> None:
-    case = CASES / "message_enum_delete"
-    b, a = Side("b", "b", proto_root=case / "before"), Side("a", "a", proto_root=case / "after")
-    compile_sides(b, a)
-    assert b.fds is not None and a.fds is not None
-    changes = diff_sets(b.fds, a.fds, BreakingConfig(use=["PACKAGE_ENUM_NO_DELETE"]), b.targets, a.targets)
-    assert sorted((c.rule, c.file, c.line, c.message) for c in changes) == [
-        ("PACKAGE_ENUM_NO_DELETE", "m.proto", 1, 'Previously present enum "GoneEnum" was deleted from package "m.v1".'),
-        ("PACKAGE_ENUM_NO_DELETE", "m.proto", 3,
-         'Previously present enum "Keep.InnerEnum" was deleted from package "m.v1".'),
-    ]
+    assert active - seen == set()
 
 
 # ---------------------------------------------------------------- random pairs
@@ -184,4 +167,66 @@ def test_random_edits_match_buf(tmp_path_factory: pytest.TempPathFactory, base: 
     (root / "after").mkdir()
     (root / "before" / "r.proto").write_text(render(base))
     (root / "after" / "r.proto").write_text(render(edited))
+    assert_same(root / "before", root / "after")
+
+
+# ---------------------------------------------------------------- proto2 and editions
+
+P2_SCALARS = ["int32", "int64", "uint32", "sint64", "fixed32", "sfixed64", "bool", "string", "bytes", "double",
+              "float"]
+
+
+def render_legacy(rng: random.Random, syntax: str) -> str:
+    """proto2 / edition 2023 files: required fields, defaults, presence and UTF-8 features, delimited
+    messages, closed enums, extensions and their ranges, jstype."""
+    editions = syntax.startswith("edition")
+    out = [syntax, "package q;", f"enum E {{ E_A = {rng.choice([0, 1])}; E_B = 2; E_C = 3; }}",
+           f"message Ext {{ extensions 100 to {rng.choice(['199', 'max', '150'])}; }}"]
+    for m in range(rng.randint(1, 2)):
+        out.append(f"message M{m} {{")
+        if rng.random() < 0.5:
+            out.append("  reserved " + ", ".join(str(n) for n in rng.sample(range(40, 50), 2)) + ";")
+        for i, number in enumerate(rng.sample(range(1, 12), rng.randint(1, 5))):
+            kind = rng.choice(P2_SCALARS + ["E", "M0"])
+            opts = []
+            if editions:
+                label = rng.choice(["", "repeated "])
+                if kind != "M0" and not label and rng.random() < 0.3:
+                    opts.append("features.field_presence = " + rng.choice(["IMPLICIT", "EXPLICIT", "LEGACY_REQUIRED"]))
+                if kind == "string" and rng.random() < 0.3:
+                    opts.append("features.utf8_validation = " + rng.choice(["NONE", "VERIFY"]))
+                if kind == "M0" and not label and rng.random() < 0.3:
+                    opts.append("features.message_encoding = DELIMITED")
+            else:
+                label = rng.choice(["optional ", "required ", "repeated "])
+                if label != "repeated " and kind not in ("M0", "bytes") and rng.random() < 0.3:
+                    default = {"E": "E_B", "string": f'"x{rng.randint(0, 2)}"', "bool": rng.choice(["true", "false"]),
+                               "double": rng.choice(["1.5", "2", "nan", "inf"]),
+                               "float": rng.choice(["1.5", "2"])}.get(kind, str(rng.randint(0, 3)))
+                    opts.append(f"default = {default}")
+            if kind in ("int64", "sint64", "sfixed64") and rng.random() < 0.2:
+                opts.append("jstype = " + rng.choice(["JS_STRING", "JS_NUMBER", "JS_NORMAL"]))
+            shown = f" [{', '.join(opts)}]" if opts else ""
+            out.append(f"  {label}{kind} f{i} = {number}{shown};")
+        out.append("}")
+    if editions and rng.random() < 0.3:
+        out.append(f"enum Closed {{ option features.enum_type = {rng.choice(['OPEN', 'CLOSED'])}; CLOSED_A = 0; }}")
+    if rng.random() < 0.5:
+        out.append(f"extend Ext {{ {'' if editions else 'optional '}int32 x1 = {rng.choice([100, 101])}; }}")
+    return "\n".join(out) + "\n"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rng=st.randoms(use_true_random=False), data=st.data())
+def test_random_proto2_and_editions_pairs_match_buf(tmp_path_factory: pytest.TempPathFactory, rng: random.Random,
+                                                    data: st.DataObject) -> None:
+    syntaxes = ['syntax = "proto2";', 'edition = "2023";']
+    before_syntax = data.draw(st.sampled_from(syntaxes))
+    after_syntax = data.draw(st.sampled_from([before_syntax, before_syntax, before_syntax, *syntaxes]))
+    root = tmp_path_factory.mktemp("legacy")
+    (root / "before").mkdir()
+    (root / "after").mkdir()
+    (root / "before" / "q.proto").write_text(render_legacy(rng, before_syntax))
+    (root / "after" / "q.proto").write_text(render_legacy(rng, after_syntax))
+    assume(compiles(root / "before", root / "after"))  # a random file may be invalid (e.g. a closed enum in proto3)
     assert_same(root / "before", root / "after")

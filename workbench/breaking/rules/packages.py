@@ -30,7 +30,9 @@ def _deleted(p: Pair, kind: str, before_items: dict[str, dict[str, tuple[FileInf
              after_items: dict[str, dict[str, object]], nested_by_package: bool) -> None:
     after_packages = _packages(p.after)
     for package, items in before_items.items():
-        if package not in after_packages:
+        # buf only looks at packages that still hold at least one message (enum, extension) of the
+        # kind: deleting the last one is left to the FILE rules. Services are checked either way.
+        if package not in after_packages or (kind != "service" and package not in after_items):
             continue
         current = after_items.get(package, {})
         package_nested: dict[str, MessageInfo] = {

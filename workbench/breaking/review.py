@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from workbench.breaking.inputs import InputError, Side, compile_sides, open_side
 from workbench.findings import Finding
 
 __all__ = ["InputError", "Report", "review"]
+
+
+def _quiet(_step: str) -> None:
+    return None
 
 
 @dataclass
@@ -57,8 +62,12 @@ class Report:
 
 def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
-           fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False) -> Report:
-    """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`)."""
+           fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
+           progress: Callable[[str], None] | None = None) -> Report:
+    """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
+
+    `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
+    """
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
     # The review allocates many small objects that all live until the report is done: collecting
@@ -66,7 +75,7 @@ def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool
     gc.disable()
     try:
         report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                         extras, t0, keep_sources)
+                         extras, t0, keep_sources, progress or _quiet)
         return report
     finally:
         if gc_was_enabled:
@@ -75,7 +84,7 @@ def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool
 
 def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
-            keep_sources: bool) -> Report:
+            keep_sources: bool, progress: Callable[[str], None]) -> Report:
     after = open_side(input_spec, root, proto_dir=proto_dir) if input_spec else \
         Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
              rel_prefix=f"{proto_dir.strip('/')}/")
@@ -88,7 +97,8 @@ def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, 
         after.cleanup()
         raise
     try:
-        report = _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0)
+        report = _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0,
+                               progress)
         if keep_sources:
             _keep_sources(report, before, after)
         return report
@@ -98,11 +108,12 @@ def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, 
 
 
 def _review_sides(root: Path, before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
-                  fixtures_dir: str, extras: bool, t0: float) -> Report:
+                  fixtures_dir: str, extras: bool, t0: float, progress: Callable[[str], None]) -> Report:
     report = Report(after.label, before.label)
     config = _config(after)
     report.config_source = config.source
     t1 = time.perf_counter()
+    progress(f"compiling {after.label} and {before.label}")
     compile_sides(before, after)
     report.timings["compile"] = time.perf_counter() - t1
     for side, name in ((before, "against"), (after, "input")):
@@ -112,6 +123,7 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
     if report.errors or before.fds is None or after.fds is None:
         return report
     t2 = time.perf_counter()
+    progress("comparing descriptors")
     from workbench.breaking.schema import build_schema
 
     before_schema = build_schema(before.fds, before.targets, before.sources())
@@ -146,6 +158,7 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
     report.timings["proto_diff"] = time.perf_counter() - t2
     if extras and before.root is not None and after.root is not None:
         t3 = time.perf_counter()
+        progress("checking migrations and seeds")
         from workbench.breaking.seeds import seed_changes
         from workbench.breaking.semver import tree_digest
         from workbench.breaking.sql import migration_changes

@@ -40,13 +40,23 @@ def run(args: argparse.Namespace) -> int:
     from workbench.breaking.review import review
 
     proto_dir, sql_dir, fixtures_dir = _dirs(args.root)
+    # a status line on a terminal while a big tree compiles; nothing for json or annotations
+    status = sys.stderr.isatty() and args.format == "text"
+
+    def progress(step: str) -> None:
+        if status:
+            sys.stderr.write(f"\r\033[K{step} …")
+            sys.stderr.flush()
+
     try:
         report = review(args.root, args.input, args.against, exact=args.against_exact, category=args.category,
                         proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
-                        extras=not args.protos_only)
+                        extras=not args.protos_only, progress=progress)
     except (InputError, ConfigError) as exc:
+        _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)
         return 2
+    _clear_status(status)
     from workbench.breaking import render
 
     try:
@@ -63,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code
+
+
+def _clear_status(status: bool) -> None:
+    if status:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
 
 
 def _dirs(root: Any) -> tuple[str, str, str]:

@@ -108,3 +108,30 @@ async def test_missing_toolchain_row_says_what_to_install(demo: Path, tmp_path: 
         await wait_for(pilot, lambda: "ts" in app.screen.results)
         assert "install with: npm install --prefix" in log_text(app)
         assert cell(app, "ts", "verify").startswith("missing")
+
+
+async def test_generated_tab_shows_the_entity_in_each_language(demo: Path) -> None:
+    from workbench.codegen.run import run_codegen
+
+    assert run_codegen(demo, ["python"]).exit_code == 0
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "g")  # Order, then the Generated tab
+        await settle(pilot)
+        assert app.screen.entity == "Order"
+        title = str(app.screen.query_one("#generated-title-python").render())
+        assert title.startswith("Python — gen/python/demo_pb2.pyi:")
+        python = str(app.screen.query_one("#generated-code-python").render())
+        assert "class Order(" in python and "total_minor: _builtins.int" in python
+        assert "not generated yet" in str(app.screen.query_one("#generated-title-go").render())
+        # a run elsewhere shows up when the tab is shown again, without a model reload
+        (demo / "workbench.toml").write_text((demo / "workbench.toml").read_text().replace(
+            'languages = ["python"]', 'languages = ["python", "go"]'))
+        report = run_codegen(demo, ["go"])
+        if report.languages[0].status == "missing":
+            return
+        await pilot.press("p", "g")
+        await settle(pilot)
+        go = str(app.screen.query_one("#generated-code-go").render())
+        assert "type Order struct {" in go and "TotalMinor int64" in go

@@ -94,6 +94,19 @@ def _shown(path: Path, root: Path) -> str:
 
 def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | str | None = None,
                 verify: bool = False, on_log: OnLog | None = None, force: bool = False) -> CodegenReport:
+    """Generate (and verify) `languages` (default: [codegen] languages). One run at a time per
+    repository: the TUI's generate-on-save and a CLI run share stamps and verifier folders."""
+    import fcntl
+
+    state = root / ".workbench" / "codegen"
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _run_locked(root, languages, out, verify, on_log, force)
+
+
+def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None, verify: bool,
+                on_log: OnLog | None, force: bool) -> CodegenReport:
     from workbench.config import load_config
 
     log: OnLog = on_log or (lambda lang, line: None)

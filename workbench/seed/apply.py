@@ -72,7 +72,7 @@ class Shape:
         return sql.SQL(", ").join(parts)
 
     def insert_values(self) -> sql.Composable:
-        parts = []
+        parts: list[sql.Composable] = []
         for c in self.present:
             if c in self.partial:
                 parts.append(sql.SQL("CASE WHEN {} THEN {} ELSE {} END").format(
@@ -123,7 +123,7 @@ def upsert(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, *
     target = qualified(shape.table)
     src = source(stage, upto)
     if merge:
-        matched = sql.SQL("")
+        matched: sql.Composable = sql.SQL("")
         if shape.updatable:
             matched = sql.SQL(" WHEN MATCHED AND {} THEN UPDATE SET {}").format(shape.changed(), shape.set_list())
         conn.execute(sql.SQL("MERGE INTO {t} AS t USING {src} AS s ON {m}{matched}"
@@ -259,7 +259,7 @@ def dangling(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier,
     given = sql.SQL(" AND ").join(sql.SQL("s.{} IS NOT NULL").format(sql.Identifier(c)) for c in cols)
     hit = sql.SQL(" AND ").join(sql.SQL("r.{} = s.{}").format(sql.Identifier(rc), sql.Identifier(c))
                                 for c, rc in zip(cols, fk.ref_columns, strict=True))
-    self_ref = sql.SQL("")
+    self_ref: sql.Composable = sql.SQL("")
     if fk.references == shape.table.name:
         self_ref = sql.SQL(" AND NOT EXISTS (SELECT 1 FROM {} AS r WHERE {})").format(stage, hit)
     value = sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(sql.Identifier("s", c) for c in cols))

@@ -144,30 +144,31 @@ def read_schema(conn: psycopg.Connection[Any]) -> LiveSchema:
     enums = {oid: tuple(labels) for oid, labels in conn.execute(_ENUMS).fetchall()}
     for rel, name, typname, fmt, is_array, is_enum, elem, not_null, default, identity, generated in \
             conn.execute(_COLUMNS).fetchall():
-        table = by_oid.get(rel)
-        if table is None:
+        owner = by_oid.get(rel)
+        if owner is None:
             continue
         norm, display = normalise(typname, fmt, is_array=bool(is_array), is_enum=bool(is_enum))
-        table.columns[name] = LiveColumn(name, norm, display, fmt, bool(not_null), default, identity or "",
+        owner.columns[name] = LiveColumn(name, norm, display, fmt, bool(not_null), default, identity or "",
                                          bool(generated), enums.get(elem) if is_enum and not is_array else None)
     for rel, kind, name, cols, ref, ref_cols, deferrable, deferred in conn.execute(_CONSTRAINTS).fetchall():
-        table = by_oid.get(rel)
-        if table is None:
+        holder = by_oid.get(rel)
+        if holder is None:
             continue
         if kind == "p":
-            table.primary_key = tuple(cols)
+            holder.primary_key = tuple(cols)
         elif kind == "u":
-            table.unique_keys.append(tuple(cols))
+            holder.unique_keys.append(tuple(cols))
         elif kind == "f" and ref in by_oid:
-            table.foreign_keys.append(ForeignKey(name, table.name, tuple(cols), by_oid[ref].name, tuple(ref_cols),
+            holder.foreign_keys.append(ForeignKey(name, holder.name, tuple(cols), by_oid[ref].name, tuple(ref_cols),
                                                  bool(deferrable), bool(deferred)))
     for rel, col, expr in conn.execute(_CHECKS).fetchall():
-        table = by_oid.get(rel)
-        column = table.columns.get(col) if table else None
-        if table is not None and column is not None and column.labels is None and column.type in ("text", "varchar"):
+        checked = by_oid.get(rel)
+        column = checked.columns.get(col) if checked else None
+        if checked is not None and column is not None and column.labels is None \
+                and column.type in ("text", "varchar"):
             labels = check_labels(expr)
             if labels:
-                table.columns[col] = replace(column, labels=labels)
+                checked.columns[col] = replace(column, labels=labels)
     for rel, cols in conn.execute(_UNIQUE_INDEXES).fetchall():
         if rel in by_oid:
             by_oid[rel].unique_keys.append(tuple(cols))
@@ -185,7 +186,7 @@ def check_labels(expr: str) -> tuple[str, ...]:
     from workbench.sqlschema import _check_values
 
     try:
-        stmt = parse_sql(f"SELECT {expr}")[0].stmt
+        stmt: Any = parse_sql(f"SELECT {expr}")[0].stmt
     except ParseError:
         return ()
     return _check_values(stmt.targetList[0].val)

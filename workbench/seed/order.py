@@ -103,7 +103,7 @@ def parents_first(rows: list[Any], key_of: Any, parent_of: Any) -> list[Any]:
     depth: dict[int, int] = {}
 
     def depth_of(row: Any) -> int:
-        chain = []
+        chain: list[Any] = []
         node = row
         while id(node) not in depth:
             parent = by_key.get(parent_of(node))

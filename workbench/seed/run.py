@@ -206,7 +206,8 @@ class _Run:
         checks = [fk for fk in table.foreign_keys if fk.name not in deferred]
         problems: list[Problem] = encoder.problems
         # A table without rows gets inserts only: no diff join, no MERGE (the first seed's speed).
-        fresh = conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(against)).fetchone()[0]
+        empty = conn.execute(sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(against)).fetchone()
+        fresh = bool(empty and empty[0])
         if not fresh:
             _analyze_if_stale(conn, table)
         try:

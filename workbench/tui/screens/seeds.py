@@ -261,7 +261,7 @@ class SeedsScreen(WorkbenchScreen):
         for offset, row in enumerate(window):
             line = fixture.row_lines[start + offset]
             mark = Text("✗", style="bold red") if line in bad else Text("")
-            cells = [mark, Text(str(line), style="red" if line in bad else "dim")]
+            cells: list[str | Text] = [mark, Text(str(line), style="red" if line in bad else "dim")]
             cells += [cell(row[c]) if c in row else Text("·", style="dim") for c in columns]
             table.add_row(*cells, key=str(line))
         key = f" · key {', '.join(fixture.key)}" if fixture.key else ""

@@ -150,3 +150,27 @@ def test_streaming_keeps_memory_flat(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) == 100_000
     assert int(out[1]) < 40  # MB above the starting point
+
+
+def test_identity_always_and_serial_columns(fresh_db: str, repo_copy: Path) -> None:
+    _only(repo_copy)
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("""
+            CREATE TABLE remedies (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE,
+                                   potency text NOT NULL DEFAULT '30C');
+            CREATE TABLE notes (id serial PRIMARY KEY, remedy_id int NOT NULL REFERENCES remedies (id),
+                                body text NOT NULL);
+        """)
+    write_fixture(repo_copy, "remedies.json", "remedies", [{"id": 7, "name": "Arnica montana"},
+                                                           {"id": 9, "name": "Nux vomica", "potency": "200C"}],
+                  ["name"])
+    write_fixture(repo_copy, "notes.json", "notes", [{"id": 3, "remedy_id": 9, "body": "after a late night"}])
+    result = run_seed(repo_copy, fresh_db)
+    assert result.ok, [f.format() for f in result.findings]
+    assert run_seed(repo_copy, fresh_db).table("remedies").unchanged == 2  # type: ignore[union-attr]
+    with psycopg.connect(fresh_db) as conn:
+        assert conn.execute("SELECT potency FROM remedies WHERE id = 7").fetchone() == ("30C",)
+        conn.execute("INSERT INTO remedies (name) VALUES ('Belladonna')")
+        conn.execute("INSERT INTO notes (remedy_id, body) VALUES (7, 'x')")
+        assert conn.execute("SELECT max(id) FROM remedies").fetchone() == (10,)
+        assert conn.execute("SELECT max(id) FROM notes").fetchone() == (4,)

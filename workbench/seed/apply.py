@@ -36,7 +36,8 @@ class Shape:
     def updatable(self) -> list[str]:
         # Key columns identify the row and the primary key is never rewritten (references use it).
         skip = set(self.key) | set(self.table.primary_key)
-        return [c for c in self.present if c not in skip]
+        # GENERATED ALWAYS identity columns can only be "updated" to DEFAULT.
+        return [c for c in self.present if c not in skip and self.table.columns[c].identity != "a"]
 
     def absent(self, col: str, alias: str = "s") -> sql.Composable:
         return sql.SQL("{} @> ARRAY[{}]::smallint[]").format(sql.Identifier(alias, ABSENT),

@@ -279,3 +279,22 @@ def test_buf_yaml_v2_at_the_root_ignores_paths_relative_to_itself(repo: Path,
     code, report = run_json(repo, "--against", "main", capsys=capsys)
     assert code == 1 and [c["rule"] for c in report["changes"] if c["kind"] == "breaking"] == [
         "FIELD_WIRE_COMPATIBLE_TYPE"]
+
+
+def test_sql_exemption_and_alters_of_new_tables(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "sql/003_warehouses.sql").write_text(
+        "-- Warehouses\n-- migrate:up\n"
+        "CREATE TABLE warehouses (id bigint PRIMARY KEY, code text);\n"
+        "ALTER TABLE warehouses ADD COLUMN name text NOT NULL;\n"
+        "-- workbench:allow SQL_DROP_COLUMN website_url was never filled (checked in production)\n"
+        "ALTER TABLE brands DROP COLUMN website_url;\n"
+        "\n-- migrate:down\nDROP TABLE warehouses;\n")
+    edit(repo, "seeders/brands.json", ', "website_url": "https://www.boiron.com"', "")
+    edit(repo, "seeders/brands.json", ', "website_url": "https://www.schwabe.de"', "")
+    bump_changelog(repo, "2.0.0")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    by_rule = {c["rule"]: c for c in report["changes"]}
+    assert by_rule["SQL_ALTER_NEW_TABLE"]["kind"] == "compatible"  # the table is new: nothing to break
+    assert by_rule["SQL_DROP_COLUMN"]["kind"] == "accepted"
+    assert "never filled" in by_rule["SQL_DROP_COLUMN"]["note"]
+    assert (code, report["semver"]) == (0, "major")

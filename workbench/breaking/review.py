@@ -166,10 +166,15 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
         # Fixtures validate against the migrations' schema: with neither changed, nothing can newly break.
         sql_changed = tree_digest(before.root, sql_dir) != tree_digest(after.root, sql_dir)
         seeds_changed = tree_digest(before.root, fixtures_dir) != tree_digest(after.root, fixtures_dir)
+        from workbench.breaking.exemptions import apply_text_exemptions
+
+        more: list[Change] = []
         if sql_changed:
-            changes += migration_changes(before.root, after.root, sql_dir)
+            more += migration_changes(before.root, after.root, sql_dir)
         if sql_changed or seeds_changed:
-            changes += seed_changes(before.root, after.root, fixtures_dir)
+            more += seed_changes(before.root, after.root, fixtures_dir)
+        apply_text_exemptions(more, lambda rel: _side_text(after, rel))
+        changes += more
         report.timings["sql_seeds"] = time.perf_counter() - t3
     report.changes = sorted(changes, key=lambda c: (c.kind != BREAKING, c.kind != "accepted", c.shown_file,
                                                     c.line, c.column, c.rule))

@@ -33,6 +33,7 @@ def migration_changes(before_root: Path, after_root: Path, sql_dir: str = "sql")
                               kind=BREAKING, category="SQL", against_file=rel,
                               steps=["Restore the released text; put the change in a new migration."]))
     released_max = max((m.number for m in before), default=-1)
+    existing = _tables(before)
     for rel, m in new.items():
         if rel in old:
             continue
@@ -40,8 +41,20 @@ def migration_changes(before_root: Path, after_root: Path, sql_dir: str = "sql")
             out.append(Change("MIGRATION_OUT_OF_ORDER", rel, 1, 1,
                               f"New migration {rel} is numbered below the last released one ({released_max:03d}); "
                               "databases already past it will skip it.", kind=BREAKING, category="SQL"))
-        out += _statement_changes(m.rel, m.up, m.up_line)
+        out += _statement_changes(m.rel, m.up, m.up_line, existing)
     return out
+
+
+def _tables(migrations: list[object]) -> set[str]:
+    """Tables the released migrations create: only changes to those can break existing data or readers."""
+    from workbench.sqlschema import build_schema
+
+    try:
+        schema, _ = build_schema(migrations)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - without the old schema every table counts as existing (stricter)
+        return {"*"}
+    names = set(schema.tables)
+    return names | {n.rsplit(".", 1)[-1] for n in names}
 
 
 def _first_diff_line(a: str, b: str) -> int:
@@ -51,7 +64,7 @@ def _first_diff_line(a: str, b: str) -> int:
     return min(len(a.splitlines()), len(b.splitlines())) + 1
 
 
-def _statement_changes(rel: str, up: str, up_line: int) -> list[Change]:
+def _statement_changes(rel: str, up: str, up_line: int, existing: set[str]) -> list[Change]:
     import pglast
     from pglast import ast
     from pglast.enums import AlterTableType, ConstrType, ObjectType
@@ -92,6 +105,10 @@ def _statement_changes(rel: str, up: str, up_line: int) -> list[Change]:
             at(raw, "SQL_CREATE_INDEX", f"creates index {stmt.idxname or ''} on {stmt.relation.relname}", COMPATIBLE)
         elif isinstance(stmt, ast.AlterTableStmt):
             table = stmt.relation.relname
+            if "*" not in existing and table not in existing:
+                # a table this same change creates: nothing reads or holds data in it yet
+                at(raw, "SQL_ALTER_NEW_TABLE", f"alters {table}, which this change creates", COMPATIBLE)
+                continue
             for cmd in stmt.cmds or ():
                 sub = AlterTableType(cmd.subtype)
                 if sub == AlterTableType.AT_DropColumn:

@@ -27,7 +27,8 @@ from workbench.codegen.outputs import (
 from workbench.codegen.toolchains import Toolchain, resolve
 from workbench.findings import Finding, Severity, has_errors
 
-FORMAT = "workbench-codegen-1"
+FORMAT = "workbench-codegen-1"  # bump when generation changes for the same inputs
+VERIFY_FORMAT = "workbench-verify-1"  # bump when verification or its findings change
 OnLog = Callable[[str, str], None]
 
 
@@ -243,7 +244,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
             res.verified = False
             log(lang, f"cannot verify, missing: {', '.join(res.missing)}; install with: {res.hint}")
             continue
-        vkey = hash_text(keys[lang], fixture_hash, config_hash,
+        vkey = hash_text(VERIFY_FORMAT, keys[lang], fixture_hash, config_hash,
                          *_tool_keys(tc.verifiers))
         cached = None if force else stamps[lang].cached_verification(vkey)
         if cached is not None:

@@ -298,3 +298,16 @@ def test_sql_exemption_and_alters_of_new_tables(repo: Path, capsys: pytest.Captu
     assert by_rule["SQL_DROP_COLUMN"]["kind"] == "accepted"
     assert "never filled" in by_rule["SQL_DROP_COLUMN"]["note"]
     assert (code, report["semver"]) == (0, "major")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--against", ""], "an empty ref"),
+    (["--against", "HEAD~99"], "neither a directory"),
+    ([PROTO, "--against", "main"], "a .proto file"),
+])
+def test_bad_inputs_are_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                     message: str) -> None:
+    if args[0] == PROTO:
+        args = [str(repo / PROTO), *args[1:]]
+    code, out, err = run(repo, *args, capsys=capsys)
+    assert code == 2 and message in err and "Traceback" not in err and out == ""

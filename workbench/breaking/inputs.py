@@ -119,6 +119,8 @@ def repo_root(start: Path) -> Path | None:
 
 def open_side(spec: str, repo: Path, *, proto_dir: str = "proto", base_of: str | None = None) -> Side:
     """Resolve `spec` (directory, descriptor set file or git ref). `base_of`: use merge-base(base_of, spec)."""
+    if not spec.strip():
+        raise InputError("an empty ref: give a git ref, a directory or a FileDescriptorSet file")
     path = Path(spec)
     if not path.is_absolute():
         path = Path.cwd() / spec
@@ -152,6 +154,8 @@ def _directory_side(spec: str, path: Path, proto_dir: str) -> Side:
 
 
 def _descriptor_set_side(spec: str, path: Path) -> Side:
+    if path.suffix == ".proto":
+        raise InputError(f"{spec}: a .proto file; give the directory that holds the protos (or a ref)")
     fds = pb.FileDescriptorSet()
     try:
         fds.ParseFromString(path.read_bytes())

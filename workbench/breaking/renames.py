@@ -6,6 +6,8 @@ want to know it is "the same thing under a new name / in a new place". The findi
 
 from __future__ import annotations
 
+import re
+
 from workbench.breaking.change import Change
 from workbench.breaking.schema import EnumInfo, MessageInfo, Schema
 
@@ -23,6 +25,25 @@ def _add(change: Change, note: str) -> None:
     change.note = f"{change.note} {note}".strip() if change.note else note
 
 
+_DELETED_FIELD = re.compile(r'field "(?P<number>\d+)" with name "(?P<name>[^"]+)"')
+
+
+def _renumbered(change: Change, before: Schema, after: Schema) -> str:
+    """A deleted field whose name and type came back under another number."""
+    m = _DELETED_FIELD.search(change.message)
+    old_message, new_message = before.messages.get(change.entity), after.messages.get(change.entity)
+    if m is None or old_message is None or new_message is None:
+        return ""
+    old = old_message.fields_by_number.get(int(m["number"]))
+    new = new_message.fields_by_name.get(m["name"])
+    if old is None or new is None or new.number == old.number:
+        return ""
+    if (new.proto.type, new.type_name, new.proto.label) != (old.proto.type, old.type_name, old.proto.label):
+        return ""
+    return (f'Likely renumbered: "{new.name}" is now field {new.number}. To the wire that is a new field: '
+            f"old data in field {old.number} is no longer read.")
+
+
 def explain_renames(changes: list[Change], before: Schema, after: Schema) -> None:
     new_messages = {m.full_name: m for m in after.target_messages() if m.full_name not in before.messages}
     new_enums = {e.full_name: e for e in after.target_enums() if e.full_name not in before.enums}
@@ -30,6 +51,11 @@ def explain_renames(changes: list[Change], before: Schema, after: Schema) -> Non
     for m in after.target_messages():
         after_by_nested.setdefault(m.nested_name, []).append(m)
     for c in changes:
+        if c.rule.startswith("FIELD_NO_DELETE"):
+            note = _renumbered(c, before, after)
+            if note:
+                _add(c, note)
+            continue
         if c.rule in ("FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"):
             _add(c, "Likely a rename: same number and type, new name. Wire format is unchanged; JSON and "
                     "generated code are not.")

@@ -110,21 +110,37 @@ class FileInfo:
             for n in range(len(path), 1, -1):
                 alias = self.map_entry_alias.get(path[:n])
                 if alias is not None:
-                    return self._span(alias)
-        return found
+                    found = self._span(alias)
+                    break
+        return self._retab(found) if found is not None and "\t" in self.text else found
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def _retab(self, span: Span) -> Span:
+        """protoc counts a tab up to the next multiple of 8 columns, buf's compiler of 4: use buf's."""
+        def convert(line: int, column: int) -> int:
+            if not 0 < line <= len(self._lines):
+                return column
+            text = self._lines[line - 1]
+            return visual_column(text, char_index(text, column - 1, 8), 4) + 1
+
+        return Span(span.line, convert(span.line, span.column), span.end_line,
+                    convert(span.end_line, span.end_column))
 
     def keyword_before(self, span: Span | None, keyword: str) -> Span | None:
         """Move a value's span back to the option keyword in front of it (`default = 5` -> `default`)."""
         if span is None or not self.text:
             return span
-        lines = self.text.splitlines()
+        lines = self._lines
         if span.line > len(lines):
             return span
         line = lines[span.line - 1]
-        at = line.rfind(keyword, 0, max(span.column - 1, 0))
+        at = line.rfind(keyword, 0, max(char_index(line, span.column - 1, 4), 0))
         if at < 0:
             return span
-        return Span(span.line, at + 1, span.end_line, span.end_column)
+        return Span(span.line, visual_column(line, at, 4) + 1, span.end_line, span.end_column)
 
     @property
     def options(self) -> pb.FileOptions:
@@ -194,6 +210,23 @@ def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:
             if len(values) == 4:
                 return Span(values[0] + 1, values[1] + 1, values[2] + 1, values[3] + 1)
             return None
+
+
+def char_index(line: str, column: int, tab: int) -> int:
+    """Index of the character at 0-based visual `column` when tabs advance to multiples of `tab`."""
+    visual = 0
+    for i, c in enumerate(line):
+        if visual >= column:
+            return i
+        visual = (visual // tab + 1) * tab if c == "\t" else visual + 1
+    return len(line) + (column - visual)
+
+
+def visual_column(line: str, index: int, tab: int) -> int:
+    visual = 0
+    for c in line[:index]:
+        visual = (visual // tab + 1) * tab if c == "\t" else visual + 1
+    return visual + max(0, index - len(line))
 
 
 class MessageInfo:

@@ -174,3 +174,22 @@ def test_identity_always_and_serial_columns(fresh_db: str, repo_copy: Path) -> N
         conn.execute("INSERT INTO notes (remedy_id, body) VALUES (7, 'x')")
         assert conn.execute("SELECT max(id) FROM remedies").fetchone() == (10,)
         assert conn.execute("SELECT max(id) FROM notes").fetchone() == (4,)
+
+
+def test_awkward_text_survives_copy(fresh_db: str, repo_copy: Path) -> None:
+    _only(repo_copy)
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text, tags text[], data jsonb)")
+    awkward = ["\\N", "C:\\New\\tab", "tab\there", "line\nbreak", "cr\rhere", "", "\\", "quote \" and {brace}",
+               "ünïcödé ✓", "ends with backslash\\"]
+    rows = [{"id": i, "body": text, "tags": [text, None, "x,y"], "data": {"v": text}} for i, text in enumerate(awkward)]
+    rows.append({"id": 99, "body": None, "tags": None, "data": None})
+    write_fixture(repo_copy, "notes.json", "notes", rows)
+    assert run_seed(repo_copy, fresh_db).ok
+    with psycopg.connect(fresh_db) as conn:
+        got = {r[0]: r[1:] for r in conn.execute("SELECT id, body, tags, data FROM notes").fetchall()}
+    for i, text in enumerate(awkward):
+        assert got[i] == (text, [text, None, "x,y"], {"v": text}), i
+    assert got[99] == (None, None, None)
+    again = run_seed(repo_copy, fresh_db)
+    assert again.table("notes").unchanged == len(rows)  # type: ignore[union-attr]

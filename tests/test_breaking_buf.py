@@ -207,7 +207,8 @@ def render_legacy(rng: random.Random, syntax: str) -> str:
             if kind in ("int64", "sint64", "sfixed64") and rng.random() < 0.2:
                 opts.append("jstype = " + rng.choice(["JS_STRING", "JS_NUMBER", "JS_NORMAL"]))
             shown = f" [{', '.join(opts)}]" if opts else ""
-            out.append(f"  {label}{kind} f{i} = {number}{shown};")
+            indent = rng.choice(["  ", "\t", "\t  ", "  \t"])  # protoc and buf count tabs differently
+            out.append(f"{indent}{label}{kind} f{i} = {number}{shown};")
         out.append("}")
     if editions and rng.random() < 0.3:
         out.append(f"enum Closed {{ option features.enum_type = {rng.choice(['OPEN', 'CLOSED'])}; CLOSED_A = 0; }}")

@@ -180,12 +180,19 @@ def test_awkward_text_survives_copy(fresh_db: str, repo_copy: Path) -> None:
     _only(repo_copy)
     with psycopg.connect(fresh_db) as conn:
         conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text, tags text[], data jsonb)")
+        conn.execute("CREATE TABLE plain_notes (id int PRIMARY KEY, body text, note varchar(40), n int)")
     awkward = ["\\N", "C:\\New\\tab", "tab\there", "line\nbreak", "cr\rhere", "", "\\", "quote \" and {brace}",
                "ünïcödé ✓", "ends with backslash\\"]
     rows = [{"id": i, "body": text, "tags": [text, None, "x,y"], "data": {"v": text}} for i, text in enumerate(awkward)]
     rows.append({"id": 99, "body": None, "tags": None, "data": None})
     write_fixture(repo_copy, "notes.json", "notes", rows)
+    # Text-only rows take the fast path, which checks for escapes once per row.
+    plain = [{"id": i, "body": text, "note": None if i % 2 else text, "n": None} for i, text in enumerate(awkward)]
+    write_fixture(repo_copy, "plain_notes.json", "plain_notes", plain)
     assert run_seed(repo_copy, fresh_db).ok
+    with psycopg.connect(fresh_db) as conn:
+        got_plain = {r[0]: r[1:] for r in conn.execute("SELECT id, body, note, n FROM plain_notes").fetchall()}
+    assert got_plain == {r["id"]: (r["body"], r["note"], None) for r in plain}
     with psycopg.connect(fresh_db) as conn:
         got = {r[0]: r[1:] for r in conn.execute("SELECT id, body, tags, data FROM notes").fetchall()}
     for i, text in enumerate(awkward):

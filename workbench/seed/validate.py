@@ -70,7 +70,11 @@ def _array_literal(items: list[Any], elem_type: str) -> str:
 
 
 def fast_encoder(col: LiveColumn) -> Encoder:
-    """value -> COPY text when it certainly fits `col`, else None (then `value_problem` decides)."""
+    """value -> COPY text when it certainly fits `col`, else None (then `value_problem` decides).
+
+    Strings come back unescaped: `RowEncoder.encode` looks for characters COPY must escape
+    once in the joined row instead of once per value (most rows have none).
+    """
     t = col.type
     nullable = not col.not_null
     if t in _INT_LIMITS:
@@ -94,7 +98,7 @@ def fast_encoder(col: LiveColumn) -> Encoder:
 
         def enc_label(v: Any) -> str | None:
             if type(v) is str and v in labels:
-                return v.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(v) else v
+                return v  # COPY escaping is checked once per row (RowEncoder.encode)
             return NULL if v is None and nullable else None
         return enc_label
     if t in ("text", "varchar", "char"):
@@ -103,7 +107,7 @@ def fast_encoder(col: LiveColumn) -> Encoder:
 
         def enc_text(v: Any) -> str | None:
             if type(v) is str and (limit is None or len(v) <= limit):
-                return v.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(v) else v
+                return v  # COPY escaping is checked once per row (RowEncoder.encode)
             return NULL if v is None and nullable else None
         return enc_text
 
@@ -153,8 +157,17 @@ class RowEncoder:
     def encode(self, line: int, row: dict[str, Any]) -> str | None:
         """The row's COPY text (data columns, line, absent mask; the order is appended later)."""
         encoders, positions, absent, ok = self._shape(tuple(row))
-        values = [enc(v) for enc, v in zip(encoders, row.values(), strict=True)]
-        if not ok or None in values:
+        given = list(row.values())
+        values = [enc(v) for enc, v in zip(encoders, given, strict=True)]
+        if ok and None not in values:
+            joined = "\t".join(values)  # type: ignore[arg-type]
+            # Every backslash must be a NULL marker (one per None) and tabs only separators;
+            # otherwise escape the strings (rare: paths, multi-line text).
+            if "\n" in joined or "\r" in joined or joined.count("\t") != len(values) - 1 \
+                    or joined.count("\\") != given.count(None):
+                values = [copy_text(t) if isinstance(v, str) else t  # type: ignore[arg-type]
+                          for t, v in zip(values, given, strict=True)]
+        else:
             if self._explain(line, row):
                 if self.key and all(row.get(k) is not None for k in self.key):
                     self._first_time(line, row)  # a later row with the same key is still a duplicate

@@ -25,8 +25,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--against", default="main", metavar="REF",
                         help="git ref, directory or FileDescriptorSet to compare with (default: main)")
     parser.add_argument("--against-exact", action="store_true",
-                        help="compare with the ref's tip instead of the merge base (what a PR changes)")
-    parser.add_argument("--format", choices=("text", "json", "github-actions"), default="text")
+                        help="compare with the ref's tip, not with the merge base (the default: what a PR changes)")
+    parser.add_argument("--format", choices=("text", "json", "github-actions"), default="text",
+                        help="text for people (default), the documented JSON, or GitHub Actions annotations")
     parser.add_argument("--category", choices=CATEGORIES, default=None,
                         help="run only this buf category's rules instead of buf.yaml's `use`")
     parser.add_argument("--protos-only", action="store_true",

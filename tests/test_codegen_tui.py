@@ -64,7 +64,7 @@ async def test_run_selected_language_shows_rows_log_files_and_code(demo: Path) -
         await pilot.press("g")  # the cursor starts on Python
         await wait_for(pilot, lambda: "python" in app.screen.results)
         await settle(pilot)
-        assert "✓ verified (" in cell(app, "python", "verify")
+        assert cell(app, "python", "verify").startswith("✓ ") and cell(app, "python", "verify").endswith(" rows")
         assert cell(app, "python", "files").startswith("2")
         log = log_text(app)
         assert "[python] generating with protoc-gen-mypy" in log and "[python] verified" in log

@@ -116,7 +116,7 @@ class CodegenScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         table = self.query_one("#codegen-languages", DataTable)
         for key, label in (("language", "language"), ("toolchain", "toolchain"), ("last", "last run"),
-                           ("duration", "time"), ("files", "files"), ("verify", "verification")):
+                           ("duration", "time"), ("files", "files"), ("verify", "verified")):
             table.add_column(label, key=key)
         for lang in LANGUAGES:
             table.add_row(LABELS[lang], "…", "never", "", "", "", key=lang)
@@ -156,16 +156,16 @@ class CodegenScreen(WorkbenchScreen):
                 tool = Text(f"missing {', '.join(t.name for t in missing)}", style="bold red")
             else:
                 tool = Text(f"{tc.plugin.name} {tc.plugin.version}")
-        table.update_cell(lang, "toolchain", tool)
+        table.update_cell(lang, "toolchain", tool, update_width=True)
         result = self.results.get(lang)
         if result is None:
             return
         when = time.strftime("%H:%M:%S", time.localtime(self.last_run.get(lang, time.time())))
-        table.update_cell(lang, "last", when)
-        table.update_cell(lang, "duration", f"{result.seconds:.2f} s")
+        table.update_cell(lang, "last", when, update_width=True)
+        table.update_cell(lang, "duration", f"{result.seconds:.2f} s", update_width=True)
         changed = f", {len(result.written)} new" if result.written else ""
-        table.update_cell(lang, "files", f"{len(result.files)}{changed}")
-        table.update_cell(lang, "verify", _verification(result))
+        table.update_cell(lang, "files", f"{len(result.files)}{changed}", update_width=True)
+        table.update_cell(lang, "verify", _verification(result), update_width=True)
 
     def _show_options(self) -> None:
         parts = [f"verify {'on' if self.verify else 'off'} (v)",
@@ -342,7 +342,7 @@ def _verification(result: Any) -> Text:
     if result.status == "missing":
         return Text(f"missing: {', '.join(result.missing)}", style="bold red")
     if result.verified is True:
-        return Text(f"✓ verified ({result.cases} rows)", style="green")
+        return Text(f"✓ {result.cases} rows", style="green")
     if result.verified is False or result.status == "failed":
-        return Text(f"✗ {len(result.findings)} finding(s)", style="bold red")
+        return Text(f"✗ {len(result.findings)} findings", style="bold red")
     return Text("not verified", style="dim")

@@ -203,6 +203,18 @@ def test_json_report(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert lang["language"] == "python" and lang["plugin"] == "protoc-gen-mypy" and lang["status"] == "ok"
 
 
+def test_out_is_relative_to_the_working_directory(copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    service = tmp_path / "orders-service"
+    service.mkdir()
+    monkeypatch.chdir(service)
+    assert main(["--root", str(copy), "codegen", "python", "--out", "internal/contracts", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (service / "internal/contracts/python/entities_pb2.py").is_file()
+    assert data["languages"][0]["out"] == str(service / "internal/contracts/python")
+    assert not (copy / "internal").exists()
+
+
 def test_missing_plugin_gives_hint_and_others_still_run(copy: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,7 +46,10 @@ def run(args: argparse.Namespace) -> int:
     languages = None if args.language == "all" else [args.language]
     fmt = "json" if args.json else args.format
     progress = _Progress(enabled=fmt != "json", verbose=args.verbose)
-    report = run_codegen(args.root, languages, out=args.out, verify=args.verify, on_log=progress.line,
+    # --out is relative to where the command runs (a service generating into its own tree);
+    # [codegen] out in workbench.toml is relative to the repository.
+    out = args.out.resolve() if args.out is not None else None
+    report = run_codegen(args.root, languages, out=out, verify=args.verify, on_log=progress.line,
                          force=args.force)
     progress.done()
     if fmt == "json":

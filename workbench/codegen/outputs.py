@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +74,8 @@ def write_files(out_dir: Path, files: dict[str, bytes], previous: Iterable[str] 
             continue
         if history is not None:
             _keep(history / rel, old)
+        import tempfile
+
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside and rename: a reader (an IDE, `go build`) never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")

@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +101,8 @@ class _VersionCache:
         key = f"{exe}|{st.st_size}|{st.st_mtime_ns}|{' '.join(argv)}"
         if key in self.data:
             return self.data[key]
+        import subprocess  # here: a run with nothing to do never gets this far
+
         try:
             out = subprocess.run([exe, *argv], capture_output=True, text=True, timeout=20,  # noqa: S603
                                  stdin=subprocess.DEVNULL).stdout.strip()
@@ -129,8 +129,12 @@ def _which(name: str, *also: Path) -> str | None:
         candidate = folder / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate.resolve())
-    found = shutil.which(name)
-    return str(Path(found).resolve()) if found else None
+    # shutil.which, without importing shutil (and zlib, bz2, lzma) on the fast path
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return str(Path(candidate).resolve())
+    return None
 
 
 @functools.cache

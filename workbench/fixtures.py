@@ -17,6 +17,7 @@ decode each value, so a 100,000-row file costs about what `json.loads` costs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +207,7 @@ def load_fixtures(fixtures_dir: Path, rel_prefix: str = "seeders/") -> tuple[lis
 # file and never a list of every row (a 100,000-row fixture would otherwise be held twice).
 
 _CHUNK = 1 << 20
+_BETWEEN_ROWS = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 
 
 class FixtureStreamError(Exception):
@@ -385,12 +387,24 @@ class _Reader:
             first = True
             line, mark, seen = self.line, 0, self.buf  # incremental line counting inside one buffer
             while True:
-                if self._peek() == "]":
-                    self.i += 1
-                    return
-                if not first:
-                    self._expect(",", "',' or ']' in rows")
-                first = False
+                if first:
+                    if self._peek() == "]":
+                        self.i += 1
+                        return
+                    first = False
+                else:
+                    # One regex call for the separator between rows (the scanner's hot path).
+                    m = _BETWEEN_ROWS.match(self.buf, self.i)
+                    if m is None or m.end() == len(self.buf):
+                        if self._peek() == "]":  # slow path: the buffer ends here, or bad input
+                            self.i += 1
+                            return
+                        self._expect(",", "',' or ']' in rows")
+                    elif m[1] == "]":
+                        self.i = m.end(1)
+                        return
+                    else:
+                        self.i = m.end()
                 row, start = self._value()
                 if self.buf is not seen:
                     line, mark, seen = self.line, 0, self.buf  # the buffer was compacted or refilled

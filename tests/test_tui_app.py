@@ -274,3 +274,27 @@ async def test_broken_file_is_a_finding_and_the_last_good_model_stays(demo: Path
         assert app.snapshot.stale == ()
         assert not [f for f in app.snapshot.findings if f.file == "proto/demo.proto" and f.severity == "error"
                     and f.rule.startswith("PROTO")]
+
+
+async def test_keymap_from_workbench_toml(demo: Path) -> None:
+    config = demo / "workbench.toml"
+    config.write_text(config.read_text() + '\n[keymap]\n"entities.tab.sql" = "x"\n')
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "tab-sql"
+
+
+async def test_every_registered_screen_opens_by_its_key(demo: Path) -> None:
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for entry in app.screen_entries:
+            await pilot.press(entry.key)
+            await pilot.pause()
+            assert app.current_mode == entry.id
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, EntitiesScreen)

@@ -58,3 +58,10 @@ def test_entities_screen(snap_compare: Callable[..., bool], demo: Path, case: st
 def test_jump_palette(snap_compare: Callable[..., bool], demo: Path) -> None:
     app = WorkbenchApp(demo, watch=False, screens=SCREENS[:1])  # other screens come and go
     assert snap_compare(app, terminal_size=SMALL, run_before=keys("slash", "s", "t", "a", "t"))
+
+
+def test_no_color(snap_compare: Callable[..., bool], demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = WorkbenchApp(demo, watch=False, screens=SCREENS[:1])
+    assert app.no_color
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys("down", "down", "m"))

@@ -193,8 +193,10 @@ class SeedsScreen(WorkbenchScreen):
             if targets:
                 select.value = 0
         self._render_fixtures()
-        if self.result is not None and not self.running:
-            self._start(dry_run=True)  # the files changed: validate against the database again
+        folders = tuple(d.rstrip("/") + "/" for d in (model.config.fixtures_dir, model.config.migrations_dir))
+        relevant = not snapshot.changed or any(path.startswith(folders) for path in snapshot.changed)
+        if self.result is not None and not self.running and relevant:
+            self._start(dry_run=True)  # a fixture or migration changed: validate against the database again
 
     @staticmethod
     def _target_label(target: Target) -> str:

@@ -198,9 +198,13 @@ def test_directory_and_descriptor_set_inputs(repo: Path, tmp_path: Path, capsys:
     after = tmp_path / "after"
     shutil.copytree(repo / "proto", after)
     edit(after.parent, "after/shop/v1/catalog.proto", "int64 brand_id = 3;", "string brand_id = 3;")
+    edit(after.parent, "after/shop/v1/catalog.proto", "package shop.v1;\n",
+         'package shop.v1;\n\nimport "google/protobuf/timestamp.proto";\n')
+    edit(after.parent, "after/shop/v1/catalog.proto", "  DosageForm dosage_form = 4;\n",
+         "  DosageForm dosage_form = 4;\n  // Added.\n  google.protobuf.Timestamp created_at = 5;\n")
     code, report = run_json(repo, str(after), "--against", str(repo / "proto"), "--protos-only", capsys=capsys)
     assert code == 1
-    assert rules(report) == [("FIELD_SAME_TYPE", "shop/v1/catalog.proto", 33)]
+    assert rules(report) == [("FIELD_SAME_TYPE", "shop/v1/catalog.proto", 35)]
     sets = {}
     for name, root in (("before", repo / "proto"), ("after", after)):
         result = compile_protos(root)
@@ -209,7 +213,11 @@ def test_directory_and_descriptor_set_inputs(repo: Path, tmp_path: Path, capsys:
         sets[name].write_bytes(result.descriptor_set)
     code, report = run_json(repo, str(sets["after"]), "--against", str(sets["before"]), capsys=capsys)
     assert code == 1
-    assert rules(report) == [("FIELD_SAME_TYPE", "shop/v1/catalog.proto", 33)]
+    assert rules(report) == [("FIELD_SAME_TYPE", "shop/v1/catalog.proto", 35)]
+    # a descriptor set against a directory: the set's well-known imports are not contract files
+    code, report = run_json(repo, str(sets["after"]), "--against", str(repo / "proto"), capsys=capsys)
+    assert rules(report) == [("FIELD_SAME_TYPE", "shop/v1/catalog.proto", 35)]
+    assert rules(report, "compatible") == [("FIELD_ADDED", "shop/v1/catalog.proto", 39)]
     (tmp_path / "junk.binpb").write_bytes(b"\xff\xff not a descriptor set")
     code, out, err = run(repo, str(tmp_path / "junk.binpb"), "--against", "main", capsys=capsys)
     assert code == 2 and "not a FileDescriptorSet" in err

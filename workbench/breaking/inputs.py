@@ -164,7 +164,8 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
         raise InputError(f"{spec}: not a FileDescriptorSet ({exc})") from None
     if not fds.file:
         raise InputError(f"{spec}: the FileDescriptorSet holds no files")
-    return Side(spec, spec, fds=fds, targets={f.name for f in fds.file})
+    # protoc's --include_imports puts the well-known types in the set; they are nobody's contract
+    return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
 def _proto_files(root: Path) -> list[str]:

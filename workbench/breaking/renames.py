@@ -56,9 +56,12 @@ def explain_renames(changes: list[Change], before: Schema, after: Schema) -> Non
             if note:
                 _add(c, note)
             continue
-        if c.rule in ("FIELD_SAME_NAME", "FIELD_SAME_JSON_NAME"):
-            _add(c, "Likely a rename: same number and type, new name. Wire format is unchanged; JSON and "
-                    "generated code are not.")
+        if c.rule == "FIELD_SAME_NAME":
+            _add(c, "A rename: same number, new name. The wire format is unchanged; JSON (unless json_name "
+                    "pins it) and generated code are not.")
+            continue
+        if c.rule == "FIELD_SAME_JSON_NAME":
+            _add(c, "Same field, new JSON name: binary readers are fine, JSON readers and writers break.")
             continue
         if c.rule in ("MESSAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"):
             old = before.messages.get(c.entity)

@@ -269,3 +269,11 @@ def test_replace_of_a_referenced_table_reports_the_references(db: str, repo_copy
     result = run_seed(repo_copy, db, ["roles"], mode="replace", yes=True)
     assert [f.rule for f in result.findings] == ["SEED_APPLY"]
     assert "users" in result.findings[0].message and count(db, "roles") == 9
+
+
+def test_replace_on_a_protected_database_needs_the_typed_name(db: str, repo_copy: Path) -> None:
+    target = Target("shop", db, protected=True)
+    with pytest.raises(UsageError, match="protected"):
+        run_seed(repo_copy, db, ["brands"], target=target, mode="replace", yes=True, ask=lambda _p: "y")
+    result = run_seed(repo_copy, db, ["brands"], target=target, mode="replace", ask=lambda _p: "shop")
+    assert result.ok and count(db, "brands") == 9

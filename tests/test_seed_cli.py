@@ -75,3 +75,19 @@ def test_progress_bar_draws_and_clears(capsys: pytest.CaptureFixture[str]) -> No
     bar.close()
     err = capsys.readouterr().err
     assert "[" in err and "100%" in err and "10,000 rows" in err and err.endswith("\r\033[K")
+
+
+def test_protected_and_read_only_databases_from_the_config(db: str, repo_copy: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("WB_SEED_CLI_URL", db)
+    (repo_copy / "workbench.toml").write_text(
+        '[databases.shop]\nurl = "${WB_SEED_CLI_URL}"\nprotected = true\n\n'
+        '[databases.reports]\nurl = "${WB_SEED_CLI_URL}"\nread_only = true\n')
+    # No terminal under pytest: a protected database refuses, --yes or not.
+    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "shop", "--yes"]) == 2
+    assert "protected" in capsys.readouterr().err
+    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "reports", "--dry-run"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    # The dry-run of a protected database asks nothing.
+    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "shop", "--dry-run", "--json"]) == 0

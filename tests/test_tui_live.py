@@ -97,3 +97,16 @@ def test_incremental_checks_match_run_static(demo: Path) -> None:
         "workbench.checks.fixture_values"][1]  # not re-run: fixtures, schema and entity names unchanged
     assert list(second.findings) == run_static(second.model)
     assert any(f.rule == "LAYER_TYPE_MISMATCH" for f in second.findings)
+
+
+def test_ui_state_roundtrip_and_bad_files(tmp_path: Path) -> None:
+    from workbench.tui.uistate import UiState
+
+    path = tmp_path / "state" / "tui-state.json"
+    UiState(path).save(theme="nord")
+    assert UiState(path).theme == "nord"
+    path.write_text("{not json")
+    assert UiState(path).theme is None  # corrupt: ignored, never an error
+    path.write_text('{"version": 0, "theme": "nord"}')
+    assert UiState(path).theme is None  # another version: ignored
+    UiState(None).save(theme="x")  # remembers nothing, writes nothing

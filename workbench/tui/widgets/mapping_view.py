@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
+from textual.content import Content
 from textual.widgets import Static
 
-if TYPE_CHECKING:
+from workbench.tui.widgets.text_table import text_table
 
+if TYPE_CHECKING:
     from workbench.model import Model
 
-_MARK = {"error": ("✗", "bold red"), "warning": ("!", "bold yellow")}
+_MARK = {"error": ("✗", "bold $error"), "warning": ("!", "bold $warning")}
 
 
 class MappingView(Vertical):
@@ -29,11 +30,7 @@ class MappingView(Vertical):
             yield Static("", classes="mapping-notes")
 
     def show_entity(self, model: Model, entity: str, field: str = "") -> int:
-        """Render; returns the number of mismatches."""
-        from rich import box
-        from rich.console import Group
-        from rich.table import Table as RichTable
-
+        """Render; returns the number of mismatched pairs."""
         from workbench.mapping_pairs import pairs_for
 
         title = self.query_one(".view-title", Static)
@@ -48,42 +45,39 @@ class MappingView(Vertical):
         table = model.table_of(msg)
         if table is None:
             title.update(f"{entity} ↔ {model.table_name(msg)}: no such table")
-            body.update(Text(f"No migration creates {model.table_name(msg)}: every field is unmapped.",
-                             style="bold red"))
+            body.update(Content.styled(f"No migration creates {model.table_name(msg)}: every field is unmapped.",
+                                       "bold $error"))
             return len(msg.fields)
         pairs = pairs_for(model, msg, table)
-        grid = RichTable(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, header_style="bold")
-        for name in ("", "field", "proto type", "", "column", "sql type"):
-            grid.add_column(name, no_wrap=True)
-        notes: list[Text] = []
+        rows: list[tuple[Content | str, ...]] = []
+        styles: list[str] = []
+        notes: list[Content] = []
         bad = 0
         for pair in pairs:
-            worst = next((p[0] for p in pair.problems if p[0] == "error"), pair.problems[0][0] if pair.problems else "")
-            mark, style = _MARK.get(worst, ("✓", "green"))
+            worst = "error" if any(p[0] == "error" for p in pair.problems) else (
+                pair.problems[0][0] if pair.problems else "")
+            mark, style = _MARK.get(worst, ("✓", "$success"))
             bad += bool(pair.problems)
             fld, col = pair.field, pair.column
-            selected = bool(field) and fld is not None and fld.name == field
-            row_style = "reverse" if selected else ""
-            ref = f"{len(notes) + 1}" if pair.problems else ""
-            grid.add_row(
-                Text(mark + ref, style=style),
-                fld.name if fld else Text("—", style="dim"),
+            ref = str(len(notes) + 1) if pair.problems else ""
+            rows.append((
+                Content.styled(mark + ref, style),
+                fld.name if fld else Content.styled("—", "dim"),
                 fld.display_type if fld else "",
-                Text("↔", style=style if pair.problems else "dim"),
-                col.name if col else Text("—", style="dim"),
+                Content.styled("↔", style if pair.problems else "dim"),
+                col.name if col else Content.styled("—", "dim"),
                 (col.type_display + ("" if col.not_null else " null")) if col else "",
-                style=row_style,
-            )
+            ))
+            styles.append("reverse" if field and fld is not None and fld.name == field else "")
             for severity, rule, explanation in pair.problems:
-                note = Text(f"{_MARK[severity][0]}{len(notes) + 1} ", style=_MARK[severity][1])
-                note.append(f"[{rule}] ", style="dim")
-                note.append(explanation)
-                notes.append(note)
+                sign, sign_style = _MARK.get(severity, ("i", "bold"))
+                notes.append(Content.assemble(Content.styled(f"{sign}{len(notes) + 1} ", sign_style),
+                                              Content.styled(f"[{rule}] ", "dim"), explanation))
         title.update(f"{entity} ↔ {table.name}  ·  {len(pairs) - bad} agree, {bad} mismatched")
-        body.update(grid)
+        body.update(text_table(("", "field", "proto type", "", "column", "sql type"), rows, row_styles=styles))
         if notes:
-            notes_view.update(Group(Text("Mismatches", style="bold"), *notes))
+            notes_view.update(Content("\n").join([Content.styled("Mismatches", "bold"), *notes]))
         else:
-            notes_view.update(Text("✓ every field has its column with a compatible type and nullability.",
-                                   style="green"))
+            notes_view.update(Content.styled(
+                "✓ every field has its column with a compatible type and nullability.", "$success"))
         return bad

@@ -24,8 +24,9 @@ class ScreenBar(Static):
         app = cast("WorkbenchApp", self.app)
         parts: list[Content | str] = [Content.styled(" workbench ", "bold reverse"), " "]
         for entry in app.screen_entries:
-            label = f" {entry.key} {entry.title} "
+            label = Content(f" {entry.key} {entry.title} ")
             style = "bold reverse $accent" if entry.id == app.current_mode else "dim"
-            parts += [Content.styled(label, style), " "]
+            # Clickable: the mouse works too.
+            parts += [label.stylize(f"{style} @click=app.switch_mode('{entry.id}')"), " "]
         parts.append(Content.styled(f" {app.root.name}", "italic"))
         self.update(Content.assemble(*parts))

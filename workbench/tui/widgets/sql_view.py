@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
+from textual.content import Content
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from rich.table import Table as RichTable
+from workbench.tui.widgets.text_table import text_table
 
+if TYPE_CHECKING:
     from workbench.model import Model
     from workbench.sqlschema import Origin, Table
 
@@ -21,49 +21,38 @@ def _origin(origin: Origin) -> str:
     return f"{origin.migration} :{origin.line}"
 
 
-def _history(first: Origin, altered: list[Origin]) -> Text:
-    text = Text(_origin(first))
+def _history(first: Origin, altered: list[Origin]) -> Content:
+    parts: list[Content | str] = [_origin(first)]
     for alt in altered:
-        text.append(f" → {_origin(alt)}", style="yellow")
-    return text
+        parts.append(Content.styled(f" → {_origin(alt)}", "$warning"))
+    return Content.assemble(*parts)
 
 
-def table_renderables(table: Table, migrations: dict[str, str], highlight: str = "") -> list[RichTable | Text]:
-    """Rich tables (columns, constraints, indexes) and a legend for one SQL table; `highlight`
-    is the column to mark (the selected field's)."""
-    from rich import box
-    from rich.table import Table as RichTable
-
-    columns = RichTable(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left",
-                        title=Text("Columns", style="bold"), header_style="bold")
-    for name in ("column", "type", "null", "default", "created → altered"):
-        columns.add_column(name, no_wrap=True)
-    for col in table.columns.values():
-        default = "identity" if col.identity else (col.default or "")
-        style = "reverse" if col.name == highlight else ""
-        columns.add_row(col.name, col.type_display, "" if col.not_null else "null", default,
-                        _history(col.origin, col.altered), style=style)
-    constraints = RichTable(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left",
-                            title=Text("Constraints", style="bold"), header_style="bold")
-    for name in ("name", "kind", "columns", "definition", "migration"):
-        constraints.add_column(name, no_wrap=name != "definition", max_width=60 if name == "definition" else None)
-    for con in table.constraints:
-        definition = con.definition or (f"→ {con.references}" if con.references else "")
-        constraints.add_row(con.name, con.kind, ", ".join(con.columns), definition, _origin(con.origin),
-                            style="reverse" if highlight and highlight in con.columns else "")
-    indexes = RichTable(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left",
-                        title=Text("Indexes", style="bold"), header_style="bold")
-    for name in ("name", "unique", "definition", "migration"):
-        indexes.add_column(name, no_wrap=name != "definition", max_width=60 if name == "definition" else None)
-    for idx in table.indexes:
-        indexes.add_row(idx.name, "unique" if idx.unique else "", idx.definition, _origin(idx.origin))
-    legend = Text("Migrations: ", style="dim")
+def table_contents(table: Table, migrations: dict[str, str], highlight: str = "") -> list[Content]:
+    """Columns, constraints, indexes and a legend for one SQL table; `highlight` is the column to
+    mark (the selected field's)."""
+    cols = list(table.columns.values())
+    columns = text_table(
+        ("column", "type", "null", "default", "created → altered"),
+        [(c.name, c.type_display, "" if c.not_null else "null", "identity" if c.identity else (c.default or ""),
+          _history(c.origin, c.altered)) for c in cols],
+        title="Columns", row_styles=["reverse" if c.name == highlight else "" for c in cols])
+    constraints = text_table(
+        ("name", "kind", "columns", "definition", "migration"),
+        [(c.name, c.kind, ", ".join(c.columns),
+          c.definition or (f"→ {c.references}" if c.references else ""), _origin(c.origin))
+         for c in table.constraints],
+        title="Constraints",
+        row_styles=["reverse" if highlight and highlight in c.columns else "" for c in table.constraints])
+    indexes = text_table(
+        ("name", "unique", "definition", "migration"),
+        [(i.name, "unique" if i.unique else "", i.definition, _origin(i.origin)) for i in table.indexes],
+        title="Indexes") if table.indexes else Content("")
     used = sorted({table.origin.migration, *(o.migration for o in table.altered),
-                   *(c.origin.migration for c in table.columns.values()),
-                   *(o.migration for c in table.columns.values() for o in c.altered),
+                   *(c.origin.migration for c in cols), *(o.migration for c in cols for o in c.altered),
                    *(c.origin.migration for c in table.constraints), *(i.origin.migration for i in table.indexes)})
-    legend.append("  ".join(f"{v} {migrations.get(v, '')}" for v in used), style="dim")
-    return [columns, constraints, indexes if table.indexes else Text(""), legend]
+    legend = Content.styled("Migrations: " + "  ".join(f"{v} {migrations.get(v, '')}" for v in used), "dim")
+    return [columns, constraints, indexes, legend]
 
 
 class SqlView(Vertical):
@@ -83,30 +72,27 @@ class SqlView(Vertical):
         msg = model.protos.message(entity)
         title = self.query_one(".view-title", Static)
         statics = list(self.query(".sql-tables").results(Static))
-        body = statics[0]
-        for other in statics[1:]:
-            other.update("")
         legend = self.query_one(".sql-legend", Static)
-        legend.update("")
+        for static in (*statics, legend):
+            static.update("")
         if msg is None:
             title.update(f"no message {entity}")
-            body.update("")
             return None
         name = model.table_name(msg)
         table = model.table_of(msg)
         if table is None:
             title.update(f"table {name}: not created by any migration")
-            body.update(Text(f"No migration creates a table {name} for {entity}; see the Findings tab.",
-                             style="italic"))
+            statics[0].update(Content.styled(
+                f"No migration creates a table {name} for {entity}; see the Findings tab.", "italic"))
             return None
         column = column_for(entity, field, model.config.mapping) if field else ""
         altered = "".join(f", altered {o.migration}" for o in table.altered)
         title.update(f"table {table.name}  ·  created in {table.origin}{altered}")
         titles = {m.version: m.name.replace("_", " ") for m in model.migrations}
-        *parts, legend_text = table_renderables(table, titles, column)
+        *parts, legend_content = table_contents(table, titles, column)
         for static, part in zip(statics, parts, strict=True):
             static.update(part)
-        legend.update(legend_text)
+        legend.update(legend_content)
         col = table.columns.get(column)
         origin = col.altered[-1] if col is not None and col.altered else (col.origin if col else table.origin)
         return origin.file, origin.line

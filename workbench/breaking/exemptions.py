@@ -18,9 +18,9 @@ ALLOW = re.compile(r"workbench:allow\s+(?P<rules>[A-Z0-9_,]+)(?P<reason>[^\n]*)"
 COMMENT_STARTS = ("//", "/*", "*", "--")  # proto and SQL comments
 
 
-def _allow_lines(text: str, line: int) -> list[str]:
+def _allow_lines(text: str | list[str], line: int) -> list[str]:
     """The element's first line (a trailing comment) plus the comment block right above it."""
-    lines = text.splitlines()
+    lines = text.splitlines() if isinstance(text, str) else text
     if not lines or line < 1 or line > len(lines):
         return []
     picked = [lines[line - 1]]
@@ -31,7 +31,7 @@ def _allow_lines(text: str, line: int) -> list[str]:
     return picked
 
 
-def find_allow_in_text(text: str, line: int, rule: str, category: str) -> tuple[bool, str]:
+def find_allow_in_text(text: str | list[str], line: int, rule: str, category: str) -> tuple[bool, str]:
     """(found, reason) for an allow naming `rule` (or its category) at or just above `line`."""
     for text_line in _allow_lines(text, line):
         for m in ALLOW.finditer(text_line):
@@ -44,7 +44,9 @@ def find_allow_in_text(text: str, line: int, rule: str, category: str) -> tuple[
 def find_allow(file: FileInfo | None, line: int, end_line: int, rule: str, category: str) -> tuple[bool, str]:
     if file is None or not file.text:
         return False, ""
-    return find_allow_in_text(file.text, line, rule, category)
+    if "workbench:allow" not in file.text:
+        return False, ""  # the common case, decided without splitting the file
+    return find_allow_in_text(file.lines, line, rule, category)
 
 
 def _accept(c: Change, found: bool, reason: str) -> None:

@@ -115,15 +115,15 @@ class FileInfo:
         return self._retab(found) if found is not None and "\t" in self.text else found
 
     @cached_property
-    def _lines(self) -> list[str]:
+    def lines(self) -> list[str]:
         return self.text.splitlines()
 
     def _retab(self, span: Span) -> Span:
         """protoc counts a tab up to the next multiple of 8 columns, buf's compiler of 4: use buf's."""
         def convert(line: int, column: int) -> int:
-            if not 0 < line <= len(self._lines):
+            if not 0 < line <= len(self.lines):
                 return column
-            text = self._lines[line - 1]
+            text = self.lines[line - 1]
             return visual_column(text, char_index(text, column - 1, 8), 4) + 1
 
         return Span(span.line, convert(span.line, span.column), span.end_line,
@@ -133,7 +133,7 @@ class FileInfo:
         """Move a value's span back to the option keyword in front of it (`default = 5` -> `default`)."""
         if span is None or not self.text:
             return span
-        lines = self._lines
+        lines = self.lines
         if span.line > len(lines):
             return span
         line = lines[span.line - 1]

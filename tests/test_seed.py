@@ -277,3 +277,30 @@ def test_replace_on_a_protected_database_needs_the_typed_name(db: str, repo_copy
         run_seed(repo_copy, db, ["brands"], target=target, mode="replace", yes=True, ask=lambda _p: "y")
     result = run_seed(repo_copy, db, ["brands"], target=target, mode="replace", ask=lambda _p: "shop")
     assert result.ok and count(db, "brands") == 9
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["merge-returning", "diff-then-merge"])
+def test_both_report_paths_agree(db: str, repo_copy: Path, returning: bool) -> None:
+    # PostgreSQL 18 reports from MERGE ... RETURNING; older servers diff first. Same answers.
+    assert run_seed(repo_copy, db, merge_returning=returning).ok
+    data = json.loads((repo_copy / "seeders" / "products.json").read_text())
+    old_price = data["rows"][3]["unit_price_minor"]
+    old_description = data["rows"][5].get("description")
+    data["rows"][3]["unit_price_minor"] += 1
+    data["rows"][5]["description"] = "Changed."
+    data["rows"].append({**data["rows"][0], "id": 5000, "sku": "NEW-1", "name": "New"})
+    write_fixture(repo_copy, "products.json", "products", data["rows"], data["key"])
+    before = checksums(db)
+    result = run_seed(repo_copy, db, ["products"], dry_run=True, merge_returning=returning)
+    assert checksums(db) == before
+    t = result.table("products")
+    assert t is not None and (t.inserted, t.updated, t.unchanged) == (1, 2, len(data["rows"]) - 3)
+    assert sorted(r["line"] for r in t.rows) == [8, 10, 5 + len(data["rows"]) - 1]
+    changed = {r["key"]["sku"]: r["columns"] for r in t.rows if r["change"] == "update"}
+    assert changed[data["rows"][3]["sku"]] == {"unit_price_minor": [old_price, old_price + 1]}
+    assert changed[data["rows"][5]["sku"]] == {"description": [old_description, "Changed."]}
+    with psycopg.connect(db) as conn:  # nothing references invoices: give one another id
+        conn.execute("UPDATE invoices SET id = 77 WHERE number = 'INV-2025-00002'")
+    conflict = run_seed(repo_copy, db, ["invoices"], merge_returning=returning)
+    assert [(f.rule, f.line) for f in conflict.findings] == [("SEED_KEY_CONFLICT", 7)] and not conflict.written
+    assert "id 77 in the database but 2 in the fixture" in conflict.findings[0].message

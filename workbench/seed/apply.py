@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import psycopg
 
 _PAIRS_PER_CALL = 40  # jsonb_build_object takes at most 100 arguments
+_MOVED_SHOWN = 200  # primary-key conflicts listed by merge_reporting (each is a finding)
 
 
 @dataclass
@@ -157,6 +158,7 @@ class Diff:
     unchanged: int = 0
     moved: int = 0  # rows matched by a natural key whose primary key differs (see moved_ids)
     rows: list[dict[str, Any]] = field(default_factory=list)  # (line, change, key, columns)
+    moved_rows: list[tuple[int, Any, Any]] = field(default_factory=list)  # merge_reporting: (line, db, fixture)
 
 
 def diff(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, against: sql.Composable,
@@ -274,3 +276,76 @@ def dangling(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier,
         " ORDER BY s.{o} LIMIT {n}").format(
         l=sql.Identifier(LINE), v=value, s=stage, given=given, r=qualified(referenced), hit=hit, also=self_ref,
         o=sql.Identifier(ORD), n=sql.Literal(limit))).fetchall()]
+
+
+def merge_reporting(conn: psycopg.Connection[Any], shape: Shape, stage: sql.Identifier, limit: int) -> Diff:
+    """The upsert and its report in one statement (PostgreSQL 18+: MERGE ... RETURNING old, new).
+
+    What `diff` + `upsert` do with two joins, with one: the MERGE returns what it inserted and
+    updated with the values before and after; unchanged rows return nothing (and are not
+    written). A row whose natural key matches a row with another primary key gets a no-op
+    update so it shows up, flagged `moved` (a finding: the run is rolled back).
+    """
+    target = qualified(shape.table)
+    moved_pk = shape.moved_pk()
+    clauses: list[sql.Composable] = []
+    if moved_pk:
+        k0 = sql.Identifier(shape.key[0])
+        clauses.append(sql.SQL(" WHEN MATCHED AND {} THEN UPDATE SET {} = t.{}").format(shape.pk_differs(), k0, k0))
+    if shape.updatable:
+        clauses.append(sql.SQL(" WHEN MATCHED AND {} THEN UPDATE SET {}").format(shape.changed(), shape.set_list()))
+    cols = shape.present
+    returned = [sql.SQL("merge_action() AS action"), sql.SQL("s.{} AS ord").format(sql.Identifier(ORD)),
+                sql.SQL("s.{} AS line").format(sql.Identifier(LINE)),
+                sql.SQL("s.{} AS absent").format(sql.Identifier(ABSENT)), sql.SQL("{} AS key").format(shape.key_json())]
+    if moved_pk:
+        old_pk = sql.SQL(", ").join(sql.Identifier("old", c) for c in moved_pk)
+        new_pk = sql.SQL(", ").join(sql.Identifier("s", c) for c in moved_pk)
+        returned.append(sql.SQL("(merge_action() = 'UPDATE' AND ({}) IS DISTINCT FROM ({})) AS moved").format(
+            sql.SQL("ROW({})").format(old_pk), sql.SQL("ROW({})").format(new_pk)))
+        returned.append(sql.SQL("jsonb_build_array({}) AS db_pk").format(old_pk))
+        returned.append(sql.SQL("jsonb_build_array({}) AS fx_pk").format(new_pk))
+    else:
+        returned += [sql.SQL("false AS moved"), sql.SQL("NULL::jsonb AS db_pk"), sql.SQL("NULL::jsonb AS fx_pk")]
+    for i, c in enumerate(cols):
+        returned.append(sql.SQL("old.{} AS {}").format(sql.Identifier(c), sql.Identifier(f"o{i}")))
+        returned.append(sql.SQL("new.{} AS {}").format(sql.Identifier(c), sql.Identifier(f"n{i}")))
+    updatable = set(shape.updatable)
+    changes = _json_object([
+        (c, sql.SQL("CASE WHEN m.{o} IS DISTINCT FROM m.{n} THEN jsonb_build_array(to_jsonb(m.{o}), to_jsonb(m.{n}))"
+                    " END").format(o=sql.Identifier(f"o{i}"), n=sql.Identifier(f"n{i}")) if not
+         shape.table.columns[c].comparable else
+         sql.SQL("CASE WHEN m.{o}::jsonb IS DISTINCT FROM m.{n}::jsonb THEN jsonb_build_array(to_jsonb(m.{o}),"
+                 " to_jsonb(m.{n})) END").format(o=sql.Identifier(f"o{i}"), n=sql.Identifier(f"n{i}")))
+        for i, c in enumerate(cols) if c in updatable])
+    news = _json_object([
+        (c, sql.SQL("CASE WHEN m.absent @> ARRAY[{}]::smallint[] THEN NULL ELSE jsonb_build_array(NULL,"
+                    " to_jsonb(m.{})) END").format(sql.Literal(shape.columns.index(c)), sql.Identifier(f"n{i}")))
+        for i, c in enumerate(cols)])
+    query = sql.SQL(
+        "WITH m AS (MERGE INTO {t} AS t USING {s} AS s ON {match}{clauses}"
+        " WHEN NOT MATCHED THEN INSERT {head} VALUES ({vals}) RETURNING {returned}),"
+        " c AS (SELECT count(*) FILTER (WHERE action = 'INSERT') AS ins,"
+        " count(*) FILTER (WHERE action = 'UPDATE' AND NOT moved) AS upd,"
+        " count(*) FILTER (WHERE moved) AS mv, (SELECT count(*) FROM {s}) AS staged FROM m)"
+        " SELECT c.ins, c.upd, c.mv, c.staged, r.line, r.action, r.key, r.moved, r.db_pk, r.fx_pk, r.cols"
+        " FROM c LEFT JOIN LATERAL (SELECT m.line, m.action, m.key, m.moved, m.db_pk, m.fx_pk,"
+        " jsonb_strip_nulls(CASE WHEN m.action = 'INSERT' THEN {news} ELSE {changes} END) AS cols"
+        " FROM m ORDER BY m.moved DESC, m.ord LIMIT {n}) AS r ON true").format(
+        t=target, s=stage, match=shape.match(), clauses=sql.SQL("").join(clauses), head=shape.insert_head(),
+        vals=shape.insert_values(), returned=sql.SQL(", ").join(returned), news=news, changes=changes,
+        n=sql.Literal(max(limit, 0) + _MOVED_SHOWN))
+    out = Diff()
+    shown = 0
+    for ins, upd, mv, staged, line, action, key, moved, db_pk, fx_pk, columns in conn.execute(query).fetchall():
+        out.inserted, out.updated, out.moved = int(ins), int(upd), int(mv)
+        out.unchanged = int(staged) - out.inserted - out.updated - out.moved
+        if line is None:
+            continue
+        if moved:
+            out.moved_rows.append((line, db_pk, fx_pk))
+        elif shown < limit:
+            shown += 1
+            out.rows.append({"line": line, "change": "insert" if action == "INSERT" else "update", "key": key,
+                             "columns": columns})
+    return out

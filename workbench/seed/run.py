@@ -54,6 +54,7 @@ class Options:
     connect_timeout: float = 3.0
     chunk_rows: int = 20_000
     merge: bool | None = None  # None: MERGE when the server has it (PostgreSQL 15+)
+    merge_returning: bool | None = None  # None: report from MERGE ... RETURNING when it can (18+)
 
 
 def seed(root: Path, target: Target, names: list[str] | None, options: Options, *,
@@ -221,26 +222,35 @@ class _Run:
                     self._report(item, chunk)
                     continue
                 self._check_chunk(item, shape, stage, checks, problems, fresh)
+                limit = opts.row_limit - len(tres.rows)
+                reporting = not fresh and self._merge_reports()
+                d: apply.Diff | None = None
                 if fresh:
-                    d = apply.inserts_only(conn, shape, stage, opts.row_limit - len(tres.rows))
-                else:
-                    d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
+                    d = apply.inserts_only(conn, shape, stage, limit)
+                elif not reporting:
+                    d = apply.diff(conn, shape, stage, against, limit)
                     if d.moved:
                         self._moved(item, shape, stage, against, problems)
-                        d = apply.diff(conn, shape, stage, against, opts.row_limit - len(tres.rows))
-                tres.inserted += d.inserted
-                tres.updated += d.updated
-                tres.unchanged += d.unchanged
-                tres.rows.extend(d.rows)
-                tres.rows_omitted = tres.inserted + tres.updated - len(tres.rows)
+                        d = apply.diff(conn, shape, stage, against, limit)
                 try:
                     with conn.transaction():
-                        self._apply(shape, stage, None, inserts_only=fresh)
+                        if reporting:
+                            d = apply.merge_reporting(conn, shape, stage, limit)
+                        else:
+                            self._apply(shape, stage, None, inserts_only=fresh)
                 except psycopg.Error as exc:
                     self.failed = True
                     line = self._locate(shape, stage, chunk.first_ord, chunk.last_ord, fresh)
                     self.result.findings.append(Finding(Severity.ERROR, "SEED_APPLY", item.stream.rel, line,
                                                         f"{table.name}: {pg_message(exc)}"))
+                if d is not None:
+                    for line, db_id, fx_id in d.moved_rows:
+                        problems.append(self._moved_problem(table, shape, stage, line, db_id, fx_id))
+                    tres.inserted += d.inserted
+                    tres.updated += d.updated
+                    tres.unchanged += d.unchanged
+                    tres.rows.extend(d.rows)
+                    tres.rows_omitted = tres.inserted + tres.updated - len(tres.rows)
                 self._report(item, chunk)
         except FixtureStreamError as exc:
             self.result.findings.append(exc.finding)
@@ -280,16 +290,26 @@ class _Run:
 
     def _moved(self, item: Item, shape: apply.Shape, stage: sql.Identifier, against: sql.Composable,
                problems: list[Problem]) -> None:
-        conn, table = self.conn, item.table
         bad = []
-        for line, db_id, fx_id in apply.moved_ids(conn, shape, stage, against, _MAX_PROBLEMS):
-            pk = ", ".join(table.primary_key)
-            problems.append(Problem(line, "SEED_KEY_CONFLICT",
-                                    f"{table.name} row {_key_of(shape, line, conn, stage)} has {pk} "
-                                    f"{_one(db_id)} in the database but {_one(fx_id)} in the fixture: "
-                                    "references by id would point at another row", table.primary_key[0]))
+        for line, db_id, fx_id in apply.moved_ids(self.conn, shape, stage, against, _MAX_PROBLEMS):
+            problems.append(self._moved_problem(item.table, shape, stage, line, db_id, fx_id))
             bad.append(line)
-        apply.drop_rows(conn, stage, bad)
+        apply.drop_rows(self.conn, stage, bad)
+
+    def _moved_problem(self, table: Any, shape: apply.Shape, stage: sql.Identifier, line: int, db_id: Any,
+                       fx_id: Any) -> Problem:
+        pk = ", ".join(table.primary_key)
+        return Problem(line, "SEED_KEY_CONFLICT",
+                       f"{table.name} row {_key_of(shape, line, self.conn, stage)} has {pk} {_one(db_id)} in the "
+                       f"database but {_one(fx_id)} in the fixture: references by id would point at another row",
+                       table.primary_key[0])
+
+    def _merge_reports(self) -> bool:
+        """MERGE ... RETURNING old/new (PostgreSQL 18) reports the upsert itself: no diff join."""
+        opts = self.options
+        if opts.mode != "upsert" or opts.merge is False or opts.merge_returning is False:
+            return False
+        return self.schema.server_version >= 180000
 
     def _apply(self, shape: apply.Shape, stage: sql.Identifier, upto: int | None, *, inserts_only: bool) -> None:
         mode = self.options.mode

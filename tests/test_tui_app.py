@@ -190,9 +190,9 @@ async def test_seeds_page_search_and_sort(demo: Path) -> None:
         await pilot.press("ctrl+f", *"note 12", "enter")
         await settle(pilot)
         assert table.row_count == 11  # note 12, note 120..129
-        await pilot.press("o")  # sort by the cursor's column (id), then reverse
+        await pilot.press("r")  # sort by the cursor's column (id), then reverse
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("r")
         await settle(pilot)
         assert table.get_row_at(0)[0] == "129"
 
@@ -298,3 +298,19 @@ async def test_every_registered_screen_opens_by_its_key(demo: Path) -> None:
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, EntitiesScreen)
+
+
+async def test_tab_keys_work_from_inside_a_tab(demo: Path) -> None:
+    # Hiding the pane that holds the focus must not bounce back to it (TabbedContent follows focus).
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "d")
+        await settle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen.focused, DataTable)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-findings"
+        assert app.screen.focused is app.screen.query_one(".findings-rows", DataTable)

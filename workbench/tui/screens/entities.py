@@ -167,13 +167,25 @@ class EntitiesScreen(WorkbenchScreen):
         tree.focus()
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{tab}"
+        self._activate(f"tab-{tab}")
+
+    def _activate(self, pane_id: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        focused = self.focused
+        in_body = focused is not None and tabs in focused.ancestors
+        if in_body:
+            # Park focus first: hiding the pane moves focus to its next widget, and TabbedContent
+            # then re-activates the pane that holds the focus (the old one).
+            self.query_one(EntityTree).focus()
+        tabs.active = pane_id
+        if in_body:
+            self.call_after_refresh(self.action_focus_body)
 
     def _step_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
         ids = [f"tab-{tab}" for tab, _t, _k in TABS] + [f"tab-{tab.id}" for tab in self.extra_tabs]
         current = ids.index(tabs.active) if tabs.active in ids else 0
-        tabs.active = ids[(current + step) % len(ids)]
+        self._activate(ids[(current + step) % len(ids)])
 
     def action_next_tab(self) -> None:
         self._step_tab(1)

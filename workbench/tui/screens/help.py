@@ -12,6 +12,8 @@ from textual.widgets import Static
 
 from workbench.tui.screens import ScreenEntry
 
+_SYSTEM = {"help_quit": "Tell how to quit (ctrl+q or q)"}
+KEY_WIDTH = 14
 MOUSE_NOTE = ("The mouse works too: click tree nodes, tabs, table headers (sort) and rows. "
               "Hold shift (or option on macOS) to select text in most terminals.")
 
@@ -31,9 +33,9 @@ def binding_sections(screen: Screen[object], entries: list[ScreenEntry]) -> list
     def rows(node: DOMNode) -> list[tuple[str, str]]:
         merged: dict[str, list[str]] = {}
         for binding in _bindings_of(node):
-            what = binding.tooltip or binding.description or binding.action
-            if binding.action in ("noop",) or not what:
-                continue
+            if binding.action.startswith("switch_mode") or binding.action == "noop":
+                continue  # screens have their own section
+            what = binding.tooltip or binding.description or _SYSTEM.get(binding.action, binding.action)
             merged.setdefault(what, [])
             key = binding.key_display or app.get_key_display(binding)
             if key not in merged[what]:
@@ -73,10 +75,16 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(MOUSE_NOTE, classes="dim", markup=False)
 
     def _render_sections(self) -> Content:
+        import textwrap
+
+        # The dialog is 90% wide up to 100 columns; descriptions wrap beside the key column.
+        width = max(20, min(100, int(self.app.size.width * 0.9)) - 4 - 2 - KEY_WIDTH - 5)
         parts: list[Content | str] = []
         for title, rows in self.sections:
             parts.append(Content.styled(f"{title}\n", "bold $accent"))
             for keys, what in rows:
-                parts += [Content.styled(f"  {keys:<18}", "bold"), f" {what}\n"]
+                lines = textwrap.wrap(what, width) or [""]
+                parts += [Content.styled(f"  {keys:<{KEY_WIDTH}} ", "bold"), f"{lines[0]}\n"]
+                parts += [" " * (KEY_WIDTH + 3) + line + "\n" for line in lines[1:]]
             parts.append("\n")
         return Content.assemble(*parts)

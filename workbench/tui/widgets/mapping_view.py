@@ -65,8 +65,10 @@ class MappingView(Vertical):
                 fld.name if fld else Content.styled("—", "dim"),
                 fld.display_type if fld else "",
                 Content.styled("↔", style if pair.problems else "dim"),
-                col.name if col else Content.styled("—", "dim"),
                 (col.type_display + ("" if col.not_null else " null")) if col else "",
+                # The column's name last and dim when it is the field's: what differs stays visible at 80 columns.
+                Content.styled(col.name, "dim" if fld is not None and fld.name == col.name else "") if col
+                else Content.styled("—", "dim"),
             ))
             styles.append("reverse" if field and fld is not None and fld.name == field else "")
             for severity, rule, explanation in pair.problems:
@@ -74,7 +76,7 @@ class MappingView(Vertical):
                 notes.append(Content.assemble(Content.styled(f"{sign}{len(notes) + 1} ", sign_style),
                                               Content.styled(f"[{rule}] ", "dim"), explanation))
         title.update(f"{entity} ↔ {table.name}  ·  {len(pairs) - bad} agree, {bad} mismatched")
-        body.update(text_table(("", "field", "proto type", "", "column", "sql type"), rows, row_styles=styles))
+        body.update(text_table(("", "field", "proto type", "", "sql type", "column"), rows, row_styles=styles))
         if notes:
             notes_view.update(Content("\n").join([Content.styled("Mismatches", "bold"), *notes]))
         else:

@@ -41,7 +41,7 @@ class SeedTable(Vertical):
                 id="seeds.search"),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of rows", id="seeds.next_page"),
         Binding("b", "page(-1)", "Prev page", show=False, tooltip="Previous page of rows", id="seeds.prev_page"),
-        Binding("o", "sort", "Sort", show=False, tooltip="Sort by the cursor's column (again: reverse)",
+        Binding("r", "sort", "Sort", show=False, tooltip="Sort by the cursor's column (again: reverse)",
                 id="seeds.sort"),
     ]
 
@@ -207,4 +207,4 @@ class SeedTable(Vertical):
         filtered = f" matching “{self.query_text}”" if self.query_text else ""
         pages = page_count(total)
         self.query_one(".seed-pager", Static).update(
-            f"{shown}{filtered} · page {self.page + 1}/{pages} · n/b page · o sort · enter opens the row")
+            f"{shown}{filtered} · page {self.page + 1}/{pages} · n/b page · r sort · enter opens the row")

@@ -178,3 +178,22 @@ async def test_saving_a_fixture_revalidates_and_repeats_the_dry_run(repo: Path) 
         table = screen.query_one("#seeds-fixtures", DataTable)
         states = {plain(table.get_row_at(i)[0]): plain(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert states["roles"].startswith("✗") and states["brands"] == "✓ valid"
+
+
+async def test_mode_replace_previews_deletions(repo: Path, fresh_db: str) -> None:
+    app = WorkbenchApp(repo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_seeds(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
+        await pilot.press("enter")
+        await until(pilot, lambda: "seeded" in diff_text(screen))
+        with psycopg.connect(fresh_db) as conn:
+            conn.execute("INSERT INTO payments (order_id, method, amount_minor, currency_code)"
+                         " VALUES (1, 'cash', 100, 'INR')")
+        await pilot.press("m", "m")
+        assert "replace" in plain(screen.query_one("#seeds-mode", Static).content)
+        await pilot.press("d")
+        await until(pilot, lambda: "dry-run on" in diff_text(screen) and "deleted" in diff_text(screen))
+        assert "-1 deleted" in diff_text(screen)
+        assert count(fresh_db, "payments") == 7

@@ -124,7 +124,11 @@ class SeedsScreen(WorkbenchScreen):
                 id="seeds.preview_prev"),
         Binding("e", "next_invalid", "Next invalid row", show=False,
                 tooltip="Jump to the next invalid row of the fixture", id="seeds.next_invalid"),
+        Binding("m", "cycle_mode", "Mode", show=False,
+                tooltip="Seed mode: upsert, insert (fail on existing keys), replace (delete first)",
+                id="seeds.mode"),
     ]
+    MODES = ("upsert", "insert", "replace")
     DEFAULT_CSS = """
     #seeds-top { height: 3fr; }
     #seeds-fixtures { width: 38; }
@@ -134,7 +138,8 @@ class SeedsScreen(WorkbenchScreen):
     #seeds-row-finding { height: auto; max-height: 3; color: $error; }
     #seeds-bottom { height: 2fr; border-top: solid $primary; }
     #seeds-controls { height: 1; }
-    #seeds-db { width: 40; }
+    #seeds-db { width: 36; }
+    #seeds-mode { width: auto; padding: 0 1; color: $text-muted; }
     #seeds-progress { width: 1fr; display: none; }
     #seeds-progress.-running { display: block; }
     #seeds-diff-box { height: 1fr; }
@@ -149,6 +154,7 @@ class SeedsScreen(WorkbenchScreen):
         self.result: SeedResult | None = None
         self.running = False
         self.static_findings: dict[str, list[Finding]] = {}
+        self.mode = "upsert"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="seeds-top"):
@@ -161,6 +167,7 @@ class SeedsScreen(WorkbenchScreen):
         with Vertical(id="seeds-bottom"):
             with Horizontal(id="seeds-controls"):
                 yield Select([], id="seeds-db", prompt="database", allow_blank=True, compact=True)
+                yield Static("mode upsert (m)", id="seeds-mode", markup=False)
                 yield ProgressBar(id="seeds-progress", show_eta=False)
             with VerticalScroll(id="seeds-diff-box"):
                 yield Static(Text("choose a database and press d for the dry-run diff", style="dim"),
@@ -322,6 +329,10 @@ class SeedsScreen(WorkbenchScreen):
             return self.targets[value]
         return None
 
+    def action_cycle_mode(self) -> None:
+        self.mode = self.MODES[(self.MODES.index(self.mode) + 1) % len(self.MODES)]
+        self.query_one("#seeds-mode", Static).update(f"mode {self.mode} (m)")
+
     def action_dry_run(self) -> None:
         self._start(dry_run=True)
 
@@ -342,7 +353,10 @@ class SeedsScreen(WorkbenchScreen):
             if typed is not None:
                 self._start(dry_run=False, typed=typed if protected else None)
 
-        question = f"Seed every fixture into {target.name} (upsert)?"
+        what = {"upsert": "insert missing and update changed rows",
+                "insert": "insert the rows (fails on existing keys)",
+                "replace": "DELETE the seeded tables' rows, then insert the fixtures"}[self.mode]
+        question = f"Seed every fixture into {target.name}: {what}?"
         self.app.push_screen(ConfirmRun(question, target.name, protected), answered)
 
     def _start(self, *, dry_run: bool, typed: str | None = None) -> None:
@@ -355,10 +369,10 @@ class SeedsScreen(WorkbenchScreen):
         bar = self.query_one("#seeds-progress", ProgressBar)
         bar.update(total=100, progress=0)
         bar.add_class("-running")
-        self.run_seed(snapshot.model.root, target, dry_run, typed)
+        self.run_seed(snapshot.model.root, target, dry_run, typed, self.mode)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="seeds", description="seeding")
-    def run_seed(self, root: Any, target: Target, dry_run: bool, typed: str | None) -> None:
+    def run_seed(self, root: Any, target: Target, dry_run: bool, typed: str | None, mode: str = "upsert") -> None:
         from workbench.migrate.guard import Refused
         from workbench.seed.run import Options, seed
 
@@ -371,7 +385,7 @@ class SeedsScreen(WorkbenchScreen):
         # The typed name came from the dialog; "yes" only confirms what needs no name.
         ask = (lambda _prompt: typed) if typed is not None else (lambda _prompt: "yes")  # noqa: E731
         try:
-            result = seed(root, target, None, Options(dry_run=dry_run, yes=not dry_run, row_limit=200),
+            result = seed(root, target, None, Options(mode=mode, dry_run=dry_run, yes=not dry_run, row_limit=200),
                           ask=ask, progress=progress)
         except Refused as exc:
             self.post_message(SeedFinished(None, dry_run, str(exc), needs_name="protected" in str(exc)))

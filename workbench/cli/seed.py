@@ -19,8 +19,7 @@ def register(subparsers: Any) -> None:
         "seed", help="load JSON fixtures into a database: validated, idempotent, all or nothing",
         description="Seed fixtures (named by file or table, or --all) into one database. Exit 0: done; "
                     "1: findings, nothing written; 2: usage or environment error.")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true",
+    p.add_argument("--all", action="store_true",
                        help="every fixture whose table exists in the database (says which it skipped)")
     p.add_argument("fixtures", nargs="*", metavar="FIXTURE", help="fixture file or table name")
     where = p.add_mutually_exclusive_group()

@@ -14,7 +14,8 @@ from workbench.findings import Finding, Severity
 from workbench.migrations import Migration
 from workbench.sqltext import SqlSyntaxError, line_col
 
-_TYPE_NAMES = {
+# PostgreSQL internal type names -> the normalised names the mapping and value checks use.
+TYPE_NAMES = {
     "int8": "bigint", "int4": "integer", "int2": "smallint", "int": "integer", "bool": "boolean",
     "varchar": "varchar", "bpchar": "char", "float8": "double precision", "float4": "real",
     "timestamptz": "timestamptz", "timestamp": "timestamp", "numeric": "numeric", "decimal": "numeric",
@@ -178,7 +179,7 @@ def type_of(type_name) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """(normalised type, display type) of a pglast TypeName."""
     names = [n.sval for n in type_name.names if n.sval != "pg_catalog"]
     base = names[-1] if names else "?"
-    norm = _TYPE_NAMES.get(base, base)
+    norm = TYPE_NAMES.get(base, base)
     mods = ""
     if type_name.typmods:
         vals = []
@@ -191,7 +192,7 @@ def type_of(type_name) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     return norm + array, display
 
 
-def _check_values(expr) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def check_values(expr) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
     """Labels of `col IN ('a', 'b')` or `col = ANY (ARRAY['a', 'b'])`; () for anything else."""
     from pglast import ast
 
@@ -235,7 +236,7 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
     values: tuple[str, ...] = ()
     if kind == "check":
         definition = f"CHECK ({_deparse(con.raw_expr)})"
-        values = _check_values(con.raw_expr)
+        values = check_values(con.raw_expr)
         if column is None:
             refs = _column_refs(con.raw_expr)
             cols = tuple(sorted(refs))

@@ -183,10 +183,10 @@ def check_labels(expr: str) -> tuple[str, ...]:
     from pglast import parse_sql
     from pglast.parser import ParseError
 
-    from workbench.sqlschema import _check_values
+    from workbench.sqlschema import check_values
 
     try:
         stmt: Any = parse_sql(f"SELECT {expr}")[0].stmt
     except ParseError:
         return ()
-    return _check_values(stmt.targetList[0].val)
+    return check_values(stmt.targetList[0].val)

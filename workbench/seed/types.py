@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from workbench.sqlschema import _TYPE_NAMES
+from workbench.sqlschema import TYPE_NAMES
 
 _MODS = re.compile(r"\(([^)]*)\)")
 
 
 def normalise(typname: str, format_type: str, *, is_array: bool, is_enum: bool) -> tuple[str, str]:
     """(normalised type, display type) for a column; `typname` is the element's for arrays."""
-    base = "text" if is_enum else _TYPE_NAMES.get(typname, typname)
+    base = "text" if is_enum else TYPE_NAMES.get(typname, typname)
     m = _MODS.search(format_type)
     mods = f"({m[1]})" if m and not is_enum else ""
     suffix = "[]" if is_array else ""

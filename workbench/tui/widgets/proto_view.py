@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 class ProtoView(Vertical):
     HELP_TITLE = "Proto tab"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._selection: tuple[str, str, str] = ("", "", "")
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="view-title", markup=False)
         with ScrollableContainer(classes="view-scroll"):
@@ -48,7 +52,11 @@ class ProtoView(Vertical):
         title.update(f"{place.file}:{place.line}  ·  {msg.full_name}")
         text = model.protos.sources.get(place.file, "")
         code.show_code(text, "protobuf", mark_line=place.line, mark_end=place.end_line)
-        target = max(0, top - 1 - comment_lines - (0 if fld is None else 2))
-        scroll = self.query_one(".view-scroll", ScrollableContainer)
-        self.call_after_refresh(scroll.scroll_to, None, target, animate=False)
+        selection = (entity, field, enum_value)
+        if selection != self._selection:
+            # A new selection scrolls to it; a reload of the same one keeps the user's scroll.
+            self._selection = selection
+            target = max(0, top - 1 - comment_lines - (0 if fld is None else 2))
+            scroll = self.query_one(".view-scroll", ScrollableContainer)
+            self.call_after_refresh(scroll.scroll_to, None, target, animate=False)
         return place

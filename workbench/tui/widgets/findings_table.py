@@ -51,7 +51,7 @@ class FindingsTable(Vertical):
         cursor = table.cursor_row
         same = findings == self.findings
         self.findings = findings
-        scope = "all findings" if self.show_all else f"findings touching {entity}"
+        scope = "findings in the repository" if self.show_all else f"findings touching {entity}"
         shown = f" (first {MAX_ROWS})" if total > MAX_ROWS else ""
         self.query_one(".view-title", Static).update(
             f"{total} {scope}{shown}  ·  enter opens the place · a: {'this entity' if self.show_all else 'all'}")

@@ -113,7 +113,8 @@ async def _save_to_view(root: Path, runs: int, entity: str) -> list[float]:
     app = WorkbenchApp(root, watch=True)
     times: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.snapshot is None or not any(w.group == "file-watcher" and w.is_running for w in app.workers):
+        while (app.snapshot is None or not app.snapshot.checked
+               or not any(w.group == "file-watcher" and w.is_running for w in app.workers)):
             await pilot.pause(0.05)
         app.jump_to(JumpTarget(entity, entity))
         await pilot.pause(0.2)

@@ -217,6 +217,17 @@ async def test_failed_worker_shows_an_error_not_a_crash(demo: Path, monkeypatch:
         assert app.is_running
 
 
+async def test_first_load_shows_the_model_then_its_checks(demo: Path) -> None:
+    messages: list[object] = []
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        snapshots = [m.snapshot for m in messages if isinstance(m, ModelReloaded)]
+        assert [s.checked for s in snapshots] == [False, True]
+        assert not any(f.rule == "LAYER_NULLABILITY" for f in snapshots[0].findings)
+        assert any(f.rule == "LAYER_NULLABILITY" for f in snapshots[1].findings)
+
+
 async def test_quits_cleanly(demo: Path) -> None:
     app = WorkbenchApp(demo, watch=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -238,8 +249,9 @@ async def test_editing_a_field_type_updates_the_mapping_tab(demo: Path) -> None:
         assert "total_minor" not in screen_text(app, ".mapping-notes")
         await wait_for(pilot, lambda: any(w.group == "file-watcher" and w.is_running for w in app.workers))
         proto = demo / "proto" / "demo.proto"
+        before = app.snapshot.generation
         proto.write_text(proto.read_text().replace("int64 total_minor = 4;", "string total_minor = 4;"))
-        await wait_for(pilot, lambda: app.snapshot.generation >= 2)
+        await wait_for(pilot, lambda: app.snapshot.generation > before)
         await settle(pilot)
         assert app.screen.entity == "Order"  # selection kept
         notes = screen_text(app, ".mapping-notes")
@@ -255,8 +267,9 @@ async def test_broken_file_is_a_finding_and_the_last_good_model_stays(demo: Path
         await wait_for(pilot, lambda: any(w.group == "file-watcher" and w.is_running for w in app.workers))
         proto = demo / "proto" / "demo.proto"
         good = proto.read_text()
+        before = app.snapshot.generation
         proto.write_text(good.replace("int64 customer_id = 2;", "int64 customer_id = 2\n  oops"))
-        await wait_for(pilot, lambda: app.snapshot.generation >= 2)
+        await wait_for(pilot, lambda: app.snapshot.generation > before)
         await settle(pilot)
         snapshot = app.snapshot
         assert snapshot.stale == ("proto",)
@@ -268,8 +281,9 @@ async def test_broken_file_is_a_finding_and_the_last_good_model_stays(demo: Path
         await pilot.pause()
         assert app.screen.query_one(".findings-rows", DataTable).row_count >= 1
 
+        broken_generation = app.snapshot.generation
         proto.write_text(good)
-        await wait_for(pilot, lambda: app.snapshot.generation >= 3)
+        await wait_for(pilot, lambda: app.snapshot.generation > broken_generation)
         await settle(pilot)
         assert app.snapshot.stale == ()
         assert not [f for f in app.snapshot.findings if f.file == "proto/demo.proto" and f.severity == "error"

@@ -110,3 +110,13 @@ def test_ui_state_roundtrip_and_bad_files(tmp_path: Path) -> None:
     path.write_text('{"version": 0, "theme": "nord"}')
     assert UiState(path).theme is None  # another version: ignored
     UiState(None).save(theme="x")  # remembers nothing, writes nothing
+
+
+def test_unchecked_first_load_then_checks(demo: Path) -> None:
+    from workbench.tui.live import with_checks
+
+    quick = reload(demo, checks=False)
+    assert not quick.checked and not any(f.rule.startswith("LAYER") for f in quick.findings)
+    full = with_checks(quick)
+    assert full.checked and full.generation == quick.generation + 1
+    assert full.findings == reload(demo).findings

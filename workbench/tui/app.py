@@ -72,11 +72,19 @@ class WorkbenchApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
-        from workbench.tui.live import reload
+        from workbench.tui.live import reload, with_checks
 
-        snapshot = reload(self.root, self.snapshot, changed)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ModelReloaded(snapshot))
+        # First load: show the model before its checks (seconds on a large repository), then again
+        # with them. Reloads run both at once: their checks are incremental.
+        first = self.snapshot is None
+        snapshot = reload(self.root, self.snapshot, changed, checks=not first)
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(ModelReloaded(snapshot))
+        if not snapshot.checked:
+            snapshot = with_checks(snapshot)
+            if not get_current_worker().is_cancelled:
+                self.post_message(ModelReloaded(snapshot))
 
     @on(ModelReloaded)
     def _model_reloaded(self, message: ModelReloaded) -> None:

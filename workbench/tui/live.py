@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +43,7 @@ class Snapshot:
     # check module -> (its inputs, its findings): a reload re-runs only checks whose inputs changed
     check_cache: dict[str, tuple[tuple[object, ...], list[Finding]]] = dataclass_field(
         default_factory=dict, repr=False, compare=False)
+    checked: bool = True  # False: only load-time findings so far (the checks are running)
 
     @property
     def errors(self) -> int:
@@ -79,8 +80,12 @@ def _part_of(finding: Finding, config: Config) -> str:
     return "config"
 
 
-def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str] | None = None) -> Snapshot:
-    """A new snapshot: reload the parts `changed` touches, reuse the rest of `previous`."""
+def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str] | None = None, *,
+           checks: bool = True) -> Snapshot:
+    """A new snapshot: reload the parts `changed` touches, reuse the rest of `previous`.
+
+    `checks=False`: only the load-time findings (`checked` False); `with_checks()` adds the rest.
+    The first load uses that to show a large repository before its checks have run."""
     from workbench.config import load_config
     from workbench.fixtures import load_fixtures
     from workbench.migrations import load_migrations
@@ -149,7 +154,7 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
 
     model = Model(root, config, protos, fds, migrations, schema, fixtures, findings)
     cache = dict(previous.check_cache) if previous else {}
-    all_findings = run_checks(model, cache)
+    all_findings = run_checks(model, cache) if checks else tuple(sorted(set(model.findings), key=_sort_key))
     seconds = time.perf_counter() - t0
     model.timings["reload"] = seconds
     return Snapshot(
@@ -162,7 +167,22 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
         database=database_target(root, config),
         seconds=seconds,
         check_cache=cache,
+        checked=checks,
     )
+
+
+def with_checks(snapshot: Snapshot) -> Snapshot:
+    """`snapshot` with every static check run (the next generation, so screens re-render)."""
+    cache = dict(snapshot.check_cache)
+    findings = run_checks(snapshot.model, cache)
+    return replace(snapshot, findings=findings, check_cache=cache, checked=True,
+                   generation=snapshot.generation + 1, changed=frozenset())
+
+
+def _sort_key(f: Finding) -> tuple[str, int, int, str]:
+    from workbench.findings import sort_key
+
+    return sort_key(f)
 
 
 def _entity_tables(model: Model) -> tuple[tuple[str, str], ...]:

@@ -27,8 +27,10 @@ class StatusBar(Static):
             Content.styled(f"✗ {errors} ", "bold $error" if errors else "dim"),
             Content.styled(f"⚠ {warnings} ", "bold $warning" if warnings else "dim"),
         ]
+        if not snapshot.checked:
+            parts.append(Content.styled("checking… ", "italic $accent"))
         if snapshot.stale:
             parts.append(Content.styled(f"showing last good {', '.join(snapshot.stale)} ", "reverse $warning"))
-        if snapshot.generation > 1:
+        if snapshot.changed:  # a save, not the first load
             parts.append(Content.styled(f"reloaded in {snapshot.seconds * 1000:.0f} ms", "dim italic"))
         self.update(Content.assemble(*parts))

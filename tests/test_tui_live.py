@@ -120,3 +120,14 @@ def test_unchecked_first_load_then_checks(demo: Path) -> None:
     full = with_checks(quick)
     assert full.checked and full.generation == quick.generation + 1
     assert full.findings == reload(demo).findings
+
+
+def test_jump_prefilter_keeps_subsequence_matches_shortest_first(demo: Path) -> None:
+    from workbench.tui.commands import candidates
+
+    targets = jump_targets(reload(demo).model)
+    labels = [t.label for t in candidates("ordsta", targets)]
+    assert labels[0] == "Order.status" or "Order.status" in labels
+    assert all("=" in label or label == "Order.status" for label in labels)
+    assert [t.label for t in candidates("cust", targets)][0] == "Customer"
+    assert candidates("zzz", targets) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -24,6 +24,9 @@ from workbench.tui.errors import ErrorScreen, describe_error
 from workbench.tui.messages import FilesChanged, JumpRequested, ModelReloaded, SourceRequested
 from workbench.tui.screens import ScreenEntry, available_screens
 from workbench.tui.uistate import UiState
+
+if TYPE_CHECKING:
+    from workbench.tui.live import JumpTarget
 
 CSS_DIR = Path(__file__).parent / "styles"
 
@@ -50,6 +53,7 @@ class WorkbenchApp(App[int]):
         self.snapshot = None  # type: ignore[assignment]  # set by ModelReloaded
         self.snapshot_signal: Signal[object] = Signal(self, "snapshot")
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
+        self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -171,14 +175,23 @@ class WorkbenchApp(App[int]):
         if self.snapshot is None:
             self.notify("the model is still loading", timeout=2)
             return
-        from textual.command import CommandListItem, SimpleCommand
+        from textual.command import CommandPalette
 
+        from workbench.tui.commands import JumpProvider
+
+        self.push_screen(CommandPalette(providers=[JumpProvider],
+                                        placeholder="Jump to an entity, field or enum value…"))
+
+    def jump_targets(self) -> list[JumpTarget]:
+        """Every entity, field and enum value of the current model (computed once per snapshot)."""
         from workbench.tui.live import jump_targets
 
-        items: list[CommandListItem] = [
-            SimpleCommand(t.label, lambda t=t: self.jump_to(t), t.help) for t in jump_targets(self.snapshot.model)
-        ]
-        self.search_commands(items, placeholder="Jump to an entity, field or enum value…")
+        if self.snapshot is None:
+            return []
+        model = self.snapshot.model
+        if self._jump_cache[0] is not model:
+            self._jump_cache = (model, jump_targets(model))
+        return self._jump_cache[1]
 
     def jump_to(self, target: object) -> None:
         """Show `target` (a live.JumpTarget) in the entity browser."""

@@ -328,3 +328,27 @@ async def test_tab_keys_work_from_inside_a_tab(demo: Path) -> None:
         await settle(pilot)
         assert app.screen.query_one(TabbedContent).active == "tab-findings"
         assert app.screen.focused is app.screen.query_one(".findings-rows", DataTable)
+
+
+async def test_a_folder_created_later_is_watched(demo: Path) -> None:
+    import shutil
+
+    fixtures = demo / "seeders"
+    saved = demo.parent / "saved-seeders"
+    shutil.move(fixtures, saved)
+    app = WorkbenchApp(demo, watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: any(w.group == "file-watcher" and w.is_running for w in app.workers))
+        assert app.snapshot.model.fixtures == []
+        before = app.snapshot.generation
+        shutil.move(saved, fixtures)  # the folder appears: reload, and watch it from now on
+        await wait_for(pilot, lambda: app.snapshot.generation > before and app.snapshot.model.fixtures != [])
+        await settle(pilot)
+        await wait_for(pilot, lambda: fixtures in app._watched_folders)
+        before = app.snapshot.generation
+        orders = fixtures / "orders.json"
+        orders.write_text(orders.read_text().replace('"Nux vomica 200C"', '"Nux vomica 30C"'))
+        await wait_for(pilot, lambda: app.snapshot.generation > before)
+        fixture = app.snapshot.model.fixture_for("orders")
+        assert fixture is not None and fixture.rows[2]["note"] == "Nux vomica 30C"

@@ -26,7 +26,7 @@ from workbench.tui.screens import ScreenEntry, available_screens
 from workbench.tui.uistate import UiState
 
 if TYPE_CHECKING:
-    from workbench.tui.live import JumpTarget
+    from workbench.tui.live import JumpTarget, Snapshot
 
 CSS_DIR = Path(__file__).parent / "styles"
 
@@ -54,6 +54,7 @@ class WorkbenchApp(App[int]):
         self.snapshot_signal: Signal[object] = Signal(self, "snapshot")
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
         self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
+        self._watched_folders: list[Path] = []
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -103,6 +104,7 @@ class WorkbenchApp(App[int]):
         elif snapshot.changed:
             names = ", ".join(sorted(snapshot.changed)[:3]) + ("…" if len(snapshot.changed) > 3 else "")
             self.notify(f"reloaded {names}", timeout=2, markup=False)
+            self._rewatch_if_folders_changed(snapshot)
         self.snapshot_signal.publish(snapshot)
         if isinstance(self.screen, _snapshot_screen_type()):
             self.screen.deliver(snapshot)
@@ -118,10 +120,12 @@ class WorkbenchApp(App[int]):
     async def watch_files(self) -> None:
         from watchfiles import awatch
 
-        from workbench.tui.watching import watched_folders, watched_relpaths
+        from workbench.tui.watching import root_names, watched_folders, watched_relpaths
 
         config = self.snapshot.model.config
         folders = watched_folders(self.root, config)
+        self._watched_folders = folders
+        names = root_names(config)
         stop = asyncio.Event()
         queue: asyncio.Queue[set[tuple[object, str]]] = asyncio.Queue()
 
@@ -129,11 +133,12 @@ class WorkbenchApp(App[int]):
             async for batch in changes:  # type: ignore[attr-defined]
                 await queue.put(batch)
 
-        # Two watchers: folders recursively, the root flat (only workbench.toml; never .venv or .git).
+        # Two watchers: folders recursively, the root flat (workbench.toml and the folders' own
+        # names; never .venv or .git).
         # step: yield a batch after 25 ms without new events (default 50): half the save-to-view
         # latency; an editor's multi-write save may then reload twice, which the exclusive worker absorbs.
         tasks = [asyncio.create_task(pump(awatch(self.root, recursive=False, stop_event=stop, step=25,
-                                                 watch_filter=lambda _c, p: p.endswith("workbench.toml"))))]
+                                                 watch_filter=lambda _c, p: Path(p).name in names)))]
         if folders:
             tasks.append(asyncio.create_task(pump(awatch(*folders, stop_event=stop, step=25))))
         try:
@@ -146,6 +151,12 @@ class WorkbenchApp(App[int]):
             stop.set()
             for task in tasks:
                 task.cancel()
+
+    def _rewatch_if_folders_changed(self, snapshot: Snapshot) -> None:
+        from workbench.tui.watching import watched_folders
+
+        if self.watch and watched_folders(self.root, snapshot.model.config) != self._watched_folders:
+            self.watch_files()  # exclusive: replaces the running watcher
 
     @on(FilesChanged)
     def _files_changed(self, message: FilesChanged) -> None:

@@ -60,12 +60,11 @@ def parts_for(changed: frozenset[str] | None, config: Config | None) -> set[str]
         return set(PARTS)
     parts: set[str] = set()
     for rel in changed:
-        if rel.startswith(config.proto_dir.rstrip("/") + "/"):
-            parts.add("proto")
-        elif rel.startswith(config.migrations_dir.rstrip("/") + "/"):
-            parts.add("sql")
-        elif rel.startswith(config.fixtures_dir.rstrip("/") + "/"):
-            parts.add("seeds")
+        for part, folder in (("proto", config.proto_dir), ("sql", config.migrations_dir),
+                             ("seeds", config.fixtures_dir)):
+            folder = folder.rstrip("/")
+            if rel == folder or rel.startswith(folder + "/"):
+                parts.add(part)
     return parts
 
 

@@ -17,15 +17,23 @@ def watched_folders(root: Path, config: Config) -> list[Path]:
     return [f for f in folders if f.is_dir()]
 
 
+def root_names(config: Config) -> set[str]:
+    """Names directly in the root whose changes matter: the config, and the folders themselves
+    (created or removed: the watcher then restarts on the new set of folders)."""
+    return {"workbench.toml"} | {d.strip("/").split("/")[0] for d in
+                                 (config.proto_dir, config.migrations_dir, config.fixtures_dir)}
+
+
 def watched_relpaths(root: Path, config: Config, paths: Iterable[str]) -> frozenset[str]:
     """Repository-relative paths of the changes the model depends on (editor swap files ignored)."""
     out: set[str] = set()
+    folders = {d.strip("/") for d in (config.proto_dir, config.migrations_dir, config.fixtures_dir)}
     for raw in paths:
         path = Path(raw)
         try:
             rel = path.relative_to(root).as_posix()
         except ValueError:
             continue
-        if rel == "workbench.toml" or path.suffix in _SUFFIXES:
+        if rel == "workbench.toml" or rel in folders or path.suffix in _SUFFIXES:
             out.add(rel)
     return frozenset(out)

@@ -8,7 +8,7 @@ a thread worker once the first frame is on screen, and the watcher starts after 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +23,7 @@ from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.errors import ErrorScreen, describe_error
 from workbench.tui.messages import FilesChanged, JumpRequested, ModelReloaded, SourceRequested
 from workbench.tui.screens import ScreenEntry, available_screens
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.uistate import UiState
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ class WorkbenchApp(App[int]):
     def __init__(self, root: Path, *, watch: bool = True, state: UiState | None = None,
                  screens: list[ScreenEntry] | None = None) -> None:
         self.root = root.resolve()
-        self.watch = watch  # tests and screenshots run without the watcher
+        self.watch_enabled = watch  # tests and screenshots run without the watcher
         self.ui_state = state or UiState(None)
-        self.snapshot = None  # type: ignore[assignment]  # set by ModelReloaded
+        self.snapshot: Snapshot | None = None  # the last ModelReloaded's; None until the first load
         self.snapshot_signal: Signal[object] = Signal(self, "snapshot")
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
         self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
@@ -59,12 +60,17 @@ class WorkbenchApp(App[int]):
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
         for entry in self.screen_entries:
-            self.add_mode(entry.id, lambda entry=entry: entry.load()())
+            self.add_mode(entry.id, self._screen_factory(entry))
             binding = Binding(entry.key, f"switch_mode('{entry.id}')", entry.title, show=False,
                               tooltip=entry.description, id=f"screen.{entry.id}")
             self._bindings.key_to_bindings.setdefault(entry.key, []).append(binding)
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
+
+    @staticmethod
+    def _screen_factory(entry: ScreenEntry) -> Callable[[], Screen[None]]:
+        # Imports the screen's module on first use only.
+        return lambda: entry.load()()
 
     # -- the model ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -99,14 +105,14 @@ class WorkbenchApp(App[int]):
         self.snapshot = snapshot
         if first:
             self._apply_keymap(snapshot)
-            if self.watch:
+            if self.watch_enabled:
                 self.watch_files()
         elif snapshot.changed:
             names = ", ".join(sorted(snapshot.changed)[:3]) + ("…" if len(snapshot.changed) > 3 else "")
             self.notify(f"reloaded {names}", timeout=2, markup=False)
             self._rewatch_if_folders_changed(snapshot)
         self.snapshot_signal.publish(snapshot)
-        if isinstance(self.screen, _snapshot_screen_type()):
+        if isinstance(self.screen, WorkbenchScreen):
             self.screen.deliver(snapshot)
 
     def _apply_keymap(self, snapshot: object) -> None:
@@ -122,6 +128,7 @@ class WorkbenchApp(App[int]):
 
         from workbench.tui.watching import root_names, watched_folders, watched_relpaths
 
+        assert self.snapshot is not None  # started after the first load
         config = self.snapshot.model.config
         folders = watched_folders(self.root, config)
         self._watched_folders = folders
@@ -155,7 +162,7 @@ class WorkbenchApp(App[int]):
     def _rewatch_if_folders_changed(self, snapshot: Snapshot) -> None:
         from workbench.tui.watching import watched_folders
 
-        if self.watch and watched_folders(self.root, snapshot.model.config) != self._watched_folders:
+        if self.watch_enabled and watched_folders(self.root, snapshot.model.config) != self._watched_folders:
             self.watch_files()  # exclusive: replaces the running watcher
 
     @on(FilesChanged)
@@ -231,8 +238,3 @@ class WorkbenchApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Reload", "Reload the model from disk", self.action_reload)
 
-
-def _snapshot_screen_type() -> type:
-    from workbench.tui.screens.base import WorkbenchScreen
-
-    return WorkbenchScreen

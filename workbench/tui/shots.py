@@ -40,7 +40,7 @@ ENTITY_SHOTS = [
 ]
 
 
-async def settle(pilot: Pilot[object], timeout: float = 20.0) -> None:
+async def settle(pilot: Pilot[int], timeout: float = 20.0) -> None:
     """Wait for the model and every worker except the long-lived file watcher; stop cursor blink."""
     app = pilot.app
     loop = asyncio.get_running_loop()

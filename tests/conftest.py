@@ -26,7 +26,7 @@ def repo_root() -> Path:
 
 
 @pytest.fixture
-def repo_copy(tmp_path: Path) -> Path:
+def repo_copy(tmp_path: Path) -> Iterator[Path]:
     dest = tmp_path / "repo"
     dest.mkdir()
     for name in COPIED:
@@ -35,7 +35,24 @@ def repo_copy(tmp_path: Path) -> Path:
             shutil.copytree(src, dest / name)
         elif src.is_file():
             shutil.copy2(src, dest / name)
-    return dest
+    yield dest
+    stop_embedded_servers_under(dest)
+
+
+def stop_embedded_servers_under(folder: Path) -> None:
+    """Stop every embedded server whose data lives below `folder` (a copy's `.workbench/pg`)."""
+    from workbench.embedded import EmbeddedServer
+
+    for pid_file in folder.glob("**/.workbench/*/data/postmaster.pid"):
+        EmbeddedServer(pid_file.parent.parent).stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_left_behind(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Safety net: a test that made the app start an embedded server in a temporary repository
+    (the TUI's Migrations screen does, on embedded databases) must not leave it running."""
+    yield
+    stop_embedded_servers_under(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Input, Log, Static
 
 from workbench.testing import create_database, drop_database
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.screens.migrations import ConfirmRun, MigrationsScreen
+from workbench.tui.screens.migrations import MigrationsScreen
+from workbench.tui.widgets.confirm_run import ConfirmRun
 
 TOML = """
 [databases.local]

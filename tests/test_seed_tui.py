@@ -17,8 +17,8 @@ from test_seed_support import count, migrate, write_fixture
 from textual.widgets import DataTable, Input, Static
 
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.screens.migrations import ConfirmRun
 from workbench.tui.screens.seeds import SeedsScreen
+from workbench.tui.widgets.confirm_run import ConfirmRun
 
 TOML = """
 [databases.local]

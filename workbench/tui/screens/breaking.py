@@ -75,21 +75,6 @@ class BreakingScreen(WorkbenchScreen):
         Binding("o", "open_source", "Open", show=False, tooltip="Open the selected change's file at its line",
                 id="breaking.open"),
     ]
-    DEFAULT_CSS = """
-    #breaking-top { height: 3; }
-    #breaking-ref { width: 24; }
-    #breaking-verdict { width: 1fr; padding: 1 1 0 1; }
-    #breaking-body { height: 1fr; }
-    #breaking-changes { height: 1fr; min-height: 4; }
-    #breaking-lower { height: 1fr; border-top: solid $primary; }
-    #breaking-detail { height: auto; max-height: 6; }
-    #breaking-sides { height: 1fr; }
-    .breaking-side { width: 1fr; }
-    .breaking-side-title { height: 1; color: $text-muted; }
-    BreakingScreen.-wide #breaking-body { layout: horizontal; }
-    BreakingScreen.-wide #breaking-changes { width: 2fr; }
-    BreakingScreen.-wide #breaking-lower { width: 3fr; border-top: none; border-left: solid $primary; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -74,18 +74,6 @@ class CodegenScreen(WorkbenchScreen):
         Binding("f", "focus_files", "Files", show=False, tooltip="Focus the list of generated files",
                 id="codegen.focus_files"),
     ]
-    DEFAULT_CSS = """
-    #codegen-body { height: 1fr; }
-    #codegen-languages { height: auto; max-height: 6; }
-    #codegen-options { height: 1; color: $text-muted; padding: 0 1; }
-    #codegen-lower { height: 1fr; }
-    #codegen-files { width: 34; height: 1fr; }
-    #codegen-code { width: 1fr; height: 1fr; border-left: solid $panel; }
-    #codegen-side { height: 9; }
-    #codegen-progress { height: 1; }
-    #codegen-log { height: 1fr; }
-    CodegenScreen.-narrow #codegen-files { width: 24; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

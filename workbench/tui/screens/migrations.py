@@ -16,11 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Log, ProgressBar, Static
+from textual.widgets import DataTable, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.widgets.confirm_run import ConfirmRun
 
 if TYPE_CHECKING:
     from workbench.findings import Finding
@@ -70,56 +70,6 @@ class DriftRead(Message):
         self.error = error
 
 
-class ConfirmRun(ModalScreen[str | None]):
-    """Asks before changing a database; protected ones need their name typed back."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Do nothing", id="migrations.confirm.cancel"),
-    ]
-    DEFAULT_CSS = """
-    ConfirmRun { align: center middle; }
-    #confirm-dialog { width: 70; max-width: 95%; height: auto; border: thick $warning; background: $surface;
-                      padding: 1 2; }
-    #confirm-buttons { height: auto; margin-top: 1; }
-    #confirm-buttons Button { margin-right: 2; }
-    """
-
-    def __init__(self, question: str, name: str, protected: bool) -> None:
-        super().__init__()
-        self.question = question
-        self.db_name = name
-        self.protected = protected
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
-            yield Static(Text(self.question, style="bold"), id="confirm-question")
-            if self.protected:
-                yield Static(Text(f"{self.db_name} is protected: type its name to go on.", style="bold yellow"))
-                yield Input(placeholder=self.db_name, id="confirm-name")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Run", variant="warning", id="confirm-run")
-                yield Button("Cancel", id="confirm-cancel")
-
-    def on_mount(self) -> None:
-        if self.protected:
-            self.query_one(Input).focus()
-        else:
-            self.query_one("#confirm-run", Button).focus()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#confirm-run")
-    def _run(self) -> None:
-        typed = self.query_one(Input).value.strip() if self.protected else self.db_name
-        if self.protected and typed != self.db_name:
-            self.notify(f"type {self.db_name} exactly to confirm", severity="warning", timeout=3)
-            return
-        self.dismiss(typed)
-
-    @on(Button.Pressed, "#confirm-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class MigrationsScreen(WorkbenchScreen):
     SCREEN_TITLE = "Migrations"
     HELP_TITLE = "Migrations"
@@ -136,18 +86,6 @@ class MigrationsScreen(WorkbenchScreen):
         Binding("A", "toggle_auto", "Auto-refresh", show=False,
                 tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s", id="migrations.auto_refresh"),
     ]
-    DEFAULT_CSS = """
-    #migrations-body { height: 1fr; }
-    #migrations-grid { height: 1fr; min-height: 5; }
-    #migrations-legend { height: auto; color: $text-muted; }
-    #migrations-lower { height: 10; }
-    .-wide #migrations-lower { height: 14; }
-    #migrations-detail { width: 3fr; border-top: solid $primary; }
-    #migrations-side { width: 2fr; border-top: solid $primary; }
-    #migrations-log { height: 1fr; }
-    #migrations-progress { height: 1; display: none; }
-    #migrations-progress.-running { display: block; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -129,21 +129,6 @@ class SeedsScreen(WorkbenchScreen):
                 id="seeds.mode"),
     ]
     MODES = ("upsert", "insert", "replace")
-    DEFAULT_CSS = """
-    #seeds-top { height: 3fr; }
-    #seeds-fixtures { width: 38; }
-    #seeds-preview-box { width: 1fr; }
-    #seeds-preview { height: 1fr; }
-    #seeds-preview-title, #seeds-pager { height: 1; color: $text-muted; }
-    #seeds-row-finding { height: auto; max-height: 3; color: $error; }
-    #seeds-bottom { height: 2fr; border-top: solid $primary; }
-    #seeds-controls { height: 1; }
-    #seeds-db { width: 36; }
-    #seeds-mode { width: auto; padding: 0 1; color: $text-muted; }
-    #seeds-progress { width: 1fr; display: none; }
-    #seeds-progress.-running { display: block; }
-    #seeds-diff-box { height: 1fr; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -347,7 +332,7 @@ class SeedsScreen(WorkbenchScreen):
         self._confirm(target, target.protected)
 
     def _confirm(self, target: Target, protected: bool) -> None:
-        from workbench.tui.screens.migrations import ConfirmRun
+        from workbench.tui.widgets.confirm_run import ConfirmRun
 
         def answered(typed: str | None) -> None:
             if typed is not None:

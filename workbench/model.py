@@ -46,6 +46,10 @@ class Model:
     def fixture_for(self, table: str) -> Fixture | None:
         return next((f for f in self.fixtures if f.table == table), None)
 
+    def entity_tables(self) -> tuple[tuple[str, str], ...]:
+        """(table, message) for every entity: what checks that name entities depend on."""
+        return tuple((self.table_name(m), m.name) for m in self.entities)
+
     def entity_for_table(self, table: str) -> ProtoMessage | None:
         return next((m for m in self.entities if self.table_name(m) == table), None)
 

@@ -16,6 +16,10 @@ from workbench.model import Model
 from workbench.sqlschema import Table
 
 
+def inputs(model: Model) -> tuple[object, ...]:
+    return (model.fixtures, model.schema, model.entity_tables())
+
+
 def check(model: Model) -> list[Finding]:
     findings: list[Finding] = []
     for fixture in model.fixtures:

@@ -9,6 +9,10 @@ from workbench.mapping_pairs import pairs_for
 from workbench.model import Model
 
 
+def inputs(model: Model) -> tuple[object, ...]:
+    return (model.config, model.descriptor_set, model.schema)
+
+
 def check(model: Model) -> list[Finding]:
     if model.descriptor_set is None:
         return []  # protos do not compile: that finding is already there, don't pile on

@@ -38,6 +38,10 @@ _VOLATILE = {"random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v4",
              "timeofday", "nextval"}
 
 
+def inputs(model: Model) -> tuple[object, ...]:
+    return (model.migrations, model.entity_tables())
+
+
 def check(model: Model) -> list[Finding]:
     from workbench.migrate.runner import check_transaction_mode
     from workbench.migrate.statements import analyse, relation_name

@@ -37,6 +37,10 @@ def _to_lower_snake(name: str) -> str:
     return out.lower()
 
 
+def inputs(model: Model) -> tuple[object, ...]:
+    return (model.config, model.descriptor_set)
+
+
 def check(model: Model) -> list[Finding]:
     if model.descriptor_set is None:
         return []

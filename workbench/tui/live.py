@@ -9,7 +9,6 @@ not empty the browser while the user is mid-edit; the broken file shows as a fin
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 from workbench.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from workbench.checks import CheckCache
     from workbench.config import Config
     from workbench.model import Model
 
@@ -41,7 +41,7 @@ class Snapshot:
     database: str = ""  # the database target, password masked
     seconds: float = 0.0  # how long the reload took
     # check module -> (its inputs, its findings): a reload re-runs only checks whose inputs changed
-    check_cache: dict[str, tuple[tuple[object, ...], list[Finding]]] = dataclass_field(
+    check_cache: CheckCache = dataclass_field(
         default_factory=dict, repr=False, compare=False)
     checked: bool = True  # False: only load-time findings so far (the checks are running)
 
@@ -151,9 +151,11 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
         assert prev is not None
         fixtures = prev.fixtures
 
+    from workbench.checks import run_static
+
     model = Model(root, config, protos, fds, migrations, schema, fixtures, findings)
     cache = dict(previous.check_cache) if previous else {}
-    all_findings = run_checks(model, cache) if checks else tuple(sorted(set(model.findings), key=_sort_key))
+    all_findings = tuple(run_static(model, cache)) if checks else tuple(sorted(set(model.findings), key=_sort_key))
     seconds = time.perf_counter() - t0
     model.timings["reload"] = seconds
     return Snapshot(
@@ -172,8 +174,10 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
 
 def with_checks(snapshot: Snapshot) -> Snapshot:
     """`snapshot` with every static check run (the next generation, so screens re-render)."""
+    from workbench.checks import run_static
+
     cache = dict(snapshot.check_cache)
-    findings = run_checks(snapshot.model, cache)
+    findings = tuple(run_static(snapshot.model, cache))
     return replace(snapshot, findings=findings, check_cache=cache, checked=True,
                    generation=snapshot.generation + 1, changed=frozenset())
 
@@ -182,47 +186,6 @@ def _sort_key(f: Finding) -> tuple[str, int, int, str]:
     from workbench.findings import sort_key
 
     return sort_key(f)
-
-
-def _entity_tables(model: Model) -> tuple[tuple[str, str], ...]:
-    return tuple((model.table_name(m), m.name) for m in model.entities)
-
-
-# What each static check reads. Objects compare by identity (a partial reload reuses the parts it
-# did not reload), tuples by value. A check not listed here re-runs on every reload.
-CHECK_INPUTS: dict[str, Callable[[Model], tuple[object, ...]]] = {
-    "workbench.checks.proto_lint": lambda m: (m.config, m.descriptor_set),
-    "workbench.checks.layers": lambda m: (m.config, m.descriptor_set, m.schema),
-    "workbench.checks.fixture_values": lambda m: (m.fixtures, m.schema, _entity_tables(m)),
-    "workbench.checks.migration_lint": lambda m: (m.migrations, _entity_tables(m)),
-}
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    if len(a) != len(b):
-        return False
-    return all(x is y or (isinstance(x, tuple | bytes) and x == y) for x, y in zip(a, b, strict=True))
-
-
-def run_checks(model: Model, cache: dict[str, tuple[tuple[object, ...], list[Finding]]]) -> tuple[Finding, ...]:
-    """`workbench.checks.run_static`, re-running only the checks whose inputs changed (`cache` updated)."""
-    from workbench.checks import static_checks
-    from workbench.findings import sort_key
-
-    findings = list(model.findings)
-    for check in static_checks():
-        name = check.__module__
-        inputs_of = CHECK_INPUTS.get(name)
-        inputs = inputs_of(model) if inputs_of else None
-        cached = cache.get(name)
-        if inputs is not None and cached is not None and _same(cached[0], inputs):
-            findings.extend(cached[1])
-            continue
-        result = check(model)
-        if inputs is not None:
-            cache[name] = (inputs, result)
-        findings.extend(result)
-    return tuple(sorted(set(findings), key=sort_key))
 
 
 def database_target(root: Path, config: Config) -> str:

@@ -69,7 +69,8 @@ def table_for(message: str, mapping: MappingConfig) -> str:
 
 
 def column_for(message: str, field: str, mapping: MappingConfig) -> str:
-    return mapping.columns.get(message, {}).get(field, field)
+    overrides = mapping.columns.get(message)
+    return overrides.get(field, field) if overrides else field
 
 
 def compatible(proto_type: str, kind: str, repeated: bool, sql_type: str) -> tuple[bool, str]:

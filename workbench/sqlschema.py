@@ -119,8 +119,9 @@ def _apply(schema: SqlSchema, mg: Migration, findings: list[Finding]) -> None:
 
     _LOCATE.current = (mg.up, mg.up_line)
     for raw in parse_sql(mg.up):
-        line, _ = line_col(mg.up, raw.stmt_location, mg.up_line)
-        origin = Origin(mg.rel, _first_code_line(mg.up, raw.stmt_location, line), mg.version)
+        start = raw.stmt_location or 0
+        line, _ = line_col(mg.up, start, mg.up_line)
+        origin = Origin(mg.rel, _first_code_line(mg.up, start, line), mg.version)
         stmt = raw.stmt
         if isinstance(stmt, ast.CreateStmt):
             _create_table(schema, stmt, origin)
@@ -133,7 +134,7 @@ def _apply(schema: SqlSchema, mg: Migration, findings: list[Finding]) -> None:
         elif isinstance(stmt, ast.RenameStmt):
             _rename(schema, stmt, origin)
         elif isinstance(stmt, ast.CreateEnumStmt):
-            name = ".".join(n.sval for n in stmt.typeName)
+            name = ".".join(n.sval for n in stmt.typeName or ())
             schema.enum_types[name] = tuple(v.sval for v in stmt.vals or ())
 
 
@@ -260,9 +261,9 @@ def _column_refs(node) -> set[str]:  # type: ignore[no-untyped-def]
 
     class V(Visitor):  # type: ignore[misc]
         def visit_ColumnRef(self, _ancestors, n: ast.ColumnRef) -> None:  # noqa: N802 - pglast API
-            last = n.fields[-1]
-            if hasattr(last, "sval"):
-                found.add(last.sval)
+            sval = getattr(n.fields[-1], "sval", None) if n.fields else None
+            if isinstance(sval, str):
+                found.add(sval)
 
     V()(node)
     return found
@@ -304,7 +305,7 @@ def _create_table(schema: SqlSchema, stmt, origin: Origin) -> None:  # type: ign
     name = _qualified(stmt.relation)
     table = Table(name, stmt.relation.schemaname or "public", origin)
     for elt in stmt.tableElts or ():
-        if isinstance(elt, ast.ColumnDef):
+        if isinstance(elt, ast.ColumnDef) and elt.colname:
             table.columns[elt.colname] = _column(table, elt, origin)
         elif isinstance(elt, ast.Constraint):
             c = _constraint(table, elt, _at(origin, elt.location))

@@ -42,7 +42,7 @@ def split_statements(sql: str, base_line: int = 1) -> list[Statement]:
         raise SqlSyntaxError(message, line, col) from None
     out: list[Statement] = []
     for stmt in raw:
-        start = stmt.stmt_location
+        start = stmt.stmt_location or 0
         # pglast counts a leading comment into the statement when it is the first one; skip it
         # so the reported line is the statement's own.
         text = sql[start:start + stmt.stmt_len] if stmt.stmt_len else sql[start:]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from workbench.findings import Finding, Severity
 from workbench.model import Model
@@ -109,7 +110,7 @@ def lint_file(fd, rel: str) -> list[Finding]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _messages(msg, name: str, path: tuple[int, ...]) -> Iterator[tuple]:  # type: ignore[no-untyped-def,type-arg]
+def _messages(msg, name: str, path: tuple[int, ...]) -> Iterator[tuple[Any, str, tuple[int, ...]]]:  # type: ignore[no-untyped-def]
     yield msg, name, path
     for ni, nested in enumerate(msg.nested_type):
         if nested.options.map_entry:

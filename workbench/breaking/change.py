@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -123,9 +124,9 @@ class Pair:
     def file_pairs(self) -> list[tuple[FileInfo, FileInfo]]:
         return [(b, self.after.files[p]) for p, b in self.before.files.items() if p in self.after.files]
 
-    def emit(self, message: str, after_file: FileInfo | None, after_paths: list[tuple[int, ...] | None],
-             before_file: FileInfo | None = None, before_paths: list[tuple[int, ...] | None] | None = None,
-             entity: str = "") -> None:
+    def emit(self, message: str, after_file: FileInfo | None, after_paths: Sequence[tuple[int, ...] | None],
+             before_file: FileInfo | None = None,
+             before_paths: Sequence[tuple[int, ...] | None] | None = None, entity: str = "") -> None:
         """Record a finding at the first after-path with source info (buf's withBackupLocation).
 
         With no location the finding is put on line 1 of the after file, which is where buf puts it.

@@ -91,10 +91,10 @@ def extract_tree(repo: Path, commit: str, dest: Path) -> None:
     for record in listing.split(b"\0"):
         if not record:
             continue
-        meta, _, path = record.partition(b"\t")
+        meta, _, raw_path = record.partition(b"\t")
         mode, kind, oid = meta.decode().split()
         if kind == "blob" and mode != "120000":
-            entries.append((oid, path.decode("utf-8", "surrogateescape")))
+            entries.append((oid, raw_path.decode("utf-8", "surrogateescape")))
     if not entries:
         return
     data = git(repo, "cat-file", "--batch", input="".join(f"{oid}\n" for oid, _ in entries).encode())
@@ -187,7 +187,9 @@ def compile_sides(*sides: Side) -> None:
             side.fds = pb.FileDescriptorSet()
             side.targets = set()
     todo = [s for s in todo if s.fds is None]
-    sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto")) for s in todo]  # type: ignore[union-attr]
+    # every side still to compile has a proto root: the loop above settled the ones without
+    sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto"))
+             for s in todo if s.proto_root is not None]
     results: list[tuple[bytes | None, list[Finding]]]
     if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
         from concurrent.futures import ProcessPoolExecutor

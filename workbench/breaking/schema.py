@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from google.protobuf import descriptor_pb2 as pb
 
@@ -40,7 +41,7 @@ _DEFAULTS = {
 UTF8_NAMES = {2: "VERIFY", 3: "NONE"}
 JSON_FORMAT_NAMES = {1: "ALLOW", 2: "LEGACY_BEST_EFFORT"}
 
-KIND_NAMES = {
+KIND_NAMES: dict[int, str] = {
     FDP.TYPE_DOUBLE: "double", FDP.TYPE_FLOAT: "float", FDP.TYPE_INT64: "int64", FDP.TYPE_UINT64: "uint64",
     FDP.TYPE_INT32: "int32", FDP.TYPE_FIXED64: "fixed64", FDP.TYPE_FIXED32: "fixed32", FDP.TYPE_BOOL: "bool",
     FDP.TYPE_STRING: "string", FDP.TYPE_GROUP: "group", FDP.TYPE_MESSAGE: "message", FDP.TYPE_BYTES: "bytes",
@@ -237,10 +238,10 @@ class MessageInfo:
         self.path = path
         self.parent = parent
         self.name = proto.name
-        self.nested_name = f"{parent.nested_name}.{proto.name}" if parent else proto.name
+        self.nested_name: str = f"{parent.nested_name}.{proto.name}" if parent else proto.name
         self.full_name = f"{file.package}.{self.nested_name}" if file.package else self.nested_name
         scope = parent.features if parent else file.features
-        self.features = _merge(scope, proto.options.features, file.syntax)
+        self.features: dict[str, int] = _merge(scope, proto.options.features, file.syntax)
         self.is_map_entry = proto.options.map_entry
         self.top: MessageInfo = parent.top if parent else self
 
@@ -518,14 +519,16 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
         file.extensions.append(FieldInfo(file, x, (*path, MSG_EXTENSION, i), None, msg))
 
 
-_FEATURE_NAMES = ("field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format")
+_FeatureName = Literal["field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format"]
+_FEATURE_NAMES: tuple[_FeatureName, ...] = (
+    "field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format")
 
 
 def _merge(parent: dict[str, int], features: pb.FeatureSet, syntax: str) -> dict[str, int]:
     """Feature resolution: only editions files may set features; the rest use syntax defaults."""
     if syntax != "editions":
         return parent
-    changed = {n: getattr(features, n) for n in _FEATURE_NAMES if features.HasField(n)}
+    changed: dict[str, int] = {n: getattr(features, n) for n in _FEATURE_NAMES if features.HasField(n)}
     if not changed:
         return parent
     return {**parent, **changed}

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.breaking.change import BREAKING, COMPATIBLE, Change
+
+if TYPE_CHECKING:
+    from workbench.migrations import Migration
 
 # Type widths for "narrowing" (bigint -> integer, text -> varchar(20), varchar(100) -> varchar(20)).
 _INT_RANK = {"int2": 1, "smallint": 1, "int4": 2, "integer": 2, "int": 2, "int8": 3, "bigint": 3}
@@ -45,12 +49,12 @@ def migration_changes(before_root: Path, after_root: Path, sql_dir: str = "sql")
     return out
 
 
-def _tables(migrations: list[object]) -> set[str]:
+def _tables(migrations: list[Migration]) -> set[str]:
     """Tables the released migrations create: only changes to those can break existing data or readers."""
     from workbench.sqlschema import build_schema
 
     try:
-        schema, _ = build_schema(migrations)  # type: ignore[arg-type]
+        schema, _ = build_schema(migrations)
     except Exception:  # noqa: BLE001 - without the old schema every table counts as existing (stricter)
         return {"*"}
     names = set(schema.tables)
@@ -86,6 +90,7 @@ def _statement_changes(rel: str, up: str, up_line: int, existing: set[str]) -> l
     for raw in statements:
         stmt = raw.stmt
         if isinstance(stmt, ast.DropStmt):
+            assert stmt.removeType is not None  # the parser always sets it
             kind = ObjectType(stmt.removeType).name.removeprefix("OBJECT_").lower()
             names = ", ".join(".".join(p.sval for p in obj) if isinstance(obj, tuple) else str(obj)
                               for obj in stmt.objects or ())
@@ -96,14 +101,18 @@ def _statement_changes(rel: str, up: str, up_line: int, existing: set[str]) -> l
         elif isinstance(stmt, ast.TruncateStmt | ast.DeleteStmt):
             at(raw, "SQL_DELETES_DATA", "deletes rows in a migration: the data cannot come back")
         elif isinstance(stmt, ast.RenameStmt):
+            assert stmt.renameType is not None  # the parser always sets it
             what = ObjectType(stmt.renameType).name.removeprefix("OBJECT_").lower()
             at(raw, "SQL_RENAME", f"renames {what} {stmt.subname or stmt.relation.relname if stmt.relation else ''} "
                                   f"to {stmt.newname}: readers using the old name break")
         elif isinstance(stmt, ast.CreateStmt):
+            assert stmt.relation is not None  # the parser always sets it
             at(raw, "SQL_CREATE_TABLE", f"creates table {stmt.relation.relname}", COMPATIBLE)
         elif isinstance(stmt, ast.IndexStmt):
+            assert stmt.relation is not None  # the parser always sets it
             at(raw, "SQL_CREATE_INDEX", f"creates index {stmt.idxname or ''} on {stmt.relation.relname}", COMPATIBLE)
         elif isinstance(stmt, ast.AlterTableStmt):
+            assert stmt.relation is not None  # the parser always sets it
             table = stmt.relation.relname
             if "*" not in existing and table not in existing:
                 # a table this same change creates: nothing reads or holds data in it yet
@@ -115,7 +124,7 @@ def _statement_changes(rel: str, up: str, up_line: int, existing: set[str]) -> l
                     at(raw, "SQL_DROP_COLUMN", f"drops column {table}.{cmd.name}: its data and readers break")
                 elif sub == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
                     kinds = {ConstrType(c.contype) for c in cmd.def_.constraints or ()
-                             if isinstance(c, ast.Constraint)}
+                             if isinstance(c, ast.Constraint) and c.contype is not None}
                     col = cmd.def_.colname
                     if ConstrType.CONSTR_NOTNULL in kinds and ConstrType.CONSTR_DEFAULT not in kinds \
                             and ConstrType.CONSTR_IDENTITY not in kinds:

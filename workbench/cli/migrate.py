@@ -189,8 +189,8 @@ def _print_grid(statuses: list[DatabaseStatus]) -> None:
             if not st.reachable:
                 word = "-"
             else:
-                m = next((m for m in st.migrations if m.version == v), None)
-                word = _GRID_WORDS.get(str(m.state), str(m.state)) if m else ""
+                found = next((m for m in st.migrations if m.version == v), None)
+                word = _GRID_WORDS.get(str(found.state), str(found.state)) if found else ""
             cells.append(word.ljust(w))
         print((f"{v} {names[v]}".ljust(first + 2) + "".join(cells)).rstrip())
     print()

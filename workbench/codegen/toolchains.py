@@ -131,10 +131,10 @@ def _which(name: str, *also: Path) -> str | None:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate.resolve())
     # shutil.which, without importing shutil (and zlib, bz2, lzma) on the fast path
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        candidate = os.path.join(folder or ".", name)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return str(Path(candidate).resolve())
+    for entry in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        path = os.path.join(entry or ".", name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return str(Path(path).resolve())
     return None
 
 

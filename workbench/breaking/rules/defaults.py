@@ -15,7 +15,7 @@ FLOATS = (T.TYPE_FLOAT, T.TYPE_DOUBLE)
 
 @dataclass(frozen=True)
 class Default:
-    value: object  # str for string/bytes, float/int/bool otherwise
+    value: str | float | int | bool  # str for string/bytes, float/int/bool otherwise
     printable: str
     is_float32: bool = False
 
@@ -36,7 +36,7 @@ class Default:
             return a_nan and b_nan
         if self.is_float32 != other.is_float32 and isinstance(a, float) and isinstance(b, float):
             return _f32(a) == _f32(b)  # float <-> double: compare at float precision
-        return float(a) == float(b) if isinstance(a, float) or isinstance(b, float) else int(a) == int(b)  # type: ignore[arg-type]
+        return float(a) == float(b) if isinstance(a, float) or isinstance(b, float) else int(a) == int(b)
 
 
 def field_default(field: FieldInfo, schema: Schema) -> Default:
@@ -54,8 +54,8 @@ def field_default(field: FieldInfo, schema: Schema) -> Default:
         name = ""
         if enum is not None and enum.proto.value:
             chosen = next((v for v in enum.proto.value if v.name == raw), None) if has else None
-            value = chosen or enum.proto.value[0]
-            number, name = value.number, value.name
+            enum_value = chosen or enum.proto.value[0]
+            number, name = enum_value.number, enum_value.name
             return Default(number, f"{enum.name}.{name}")
         return Default(number, f"{number}")
     if kind == T.TYPE_BOOL:

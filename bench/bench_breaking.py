@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _installed import installed_env  # noqa: E402
+
 PY = sys.executable
 BUF = str(Path(PY).parent / "buf") if (Path(PY).parent / "buf").exists() else (shutil.which("buf") or "buf")
 SCALARS = ["int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool", "string", "bytes", "double",
@@ -89,8 +92,7 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Me
 
 
 def run_pair(label: str, ours: list[str], theirs: list[str], cwd: Path, runs: int) -> dict[str, object]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # run as an installed package does: with cached bytecode
+    env = installed_env()  # run as an installed package does: with cached bytecode
     env["BUF_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "wb-bench-buf-cache")
     measure(ours, cwd, env)  # warm-up: bytecode and page cache for both tools
     measure(theirs, cwd, env)

@@ -17,12 +17,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _installed import installed_env  # noqa: E402
 
 
 def run_once() -> tuple[float, dict[str, float]]:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "workbench", "--root", str(ROOT), "check", "--timings"],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, env=installed_env())
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"workbench check failed: {proc.stderr.strip()}")

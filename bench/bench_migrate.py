@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.testing import create_database, drop_database, test_server  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _installed import installed_env  # noqa: E402
+
 CPU: dict[str, list[float]] = {}  # label -> CPU seconds (user + sys) of each run
 
 
@@ -37,7 +40,8 @@ def timed(argv: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...
     """Wall time of one run; its CPU time goes to CPU[label] (steadier on a busy machine)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)  # noqa: S603
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False,  # noqa: S603
+                          env=installed_env(env))
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if label:

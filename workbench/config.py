@@ -99,14 +99,15 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
         return Config(), []
     findings: list[Finding] = []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")  # read once: parsed here, searched for line numbers below
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         m = _TOML_POS.search(str(exc))
         line, col = (int(m[1]), int(m[2])) if m else (0, 0)
         msg = _TOML_POS.sub("", str(exc)).strip()
         return Config(), [Finding(Severity.ERROR, "CONFIG_SYNTAX", CONFIG_FILE, line, msg, col)]
 
-    text_lines = path.read_text(encoding="utf-8").splitlines()
+    text_lines = text.splitlines()
 
     def line_of(key: str) -> int:
         pattern = re.compile(rf"^\s*(\[\s*)?[\w.\"]*\b{re.escape(key)}\b")

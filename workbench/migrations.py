@@ -12,12 +12,22 @@ checkout on another OS is not an edit.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.findings import Finding, Severity
+
+# Why not `hashlib.sha256`: importing hashlib loads OpenSSL's _hashlib (~2 ms), a tenth of what
+# `migrate status` may add to Python + psycopg (issue 4). CPython's own sha256 module gives
+# the same digest and loads in ~0.2 ms; hashlib stays the fallback (3.12+ names it _sha2).
+try:
+    from _sha256 import sha256 as _sha256
+except ImportError:
+    try:
+        from _sha2 import sha256 as _sha256  # type: ignore[no-redef]
+    except ImportError:
+        from hashlib import sha256 as _sha256  # type: ignore[assignment]
 
 _NAME = re.compile(r"^(?P<version>\d+)_(?P<name>[a-z0-9_]+)\.sql$")
 _MARKER = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.MULTILINE)
@@ -29,7 +39,7 @@ def normalise(text: str) -> str:
 
 
 def checksum(text: str) -> str:
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return _sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
             if exc.name == name:  # not written yet in this checkout: skip, never crash
                 continue
             raise
-        module.register(sub)
+        if getattr(module, "REGISTER_TAKES_ARGV", False):
+            module.register(sub, argv)  # builds only the parsers this command line needs
+        else:
+            module.register(sub)
     return parser
 
 

@@ -54,13 +54,22 @@ class LockTimeout(WorkbenchError):
 
 def lock_holder(conn: psycopg.Connection[Any], key: int = MIGRATIONS) -> LockHolder | None:
     """Who holds the lock on this database now (None: nobody, or not visible to this role)."""
-    row = conn.execute(
-        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''), a.backend_start,"
-        " coalesce(host(a.client_addr), '')"
-        " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+    # Two steps: pg_locks alone first. Any query naming pg_stat_activity costs a fresh session
+    # ~1.5 ms of catalog loading, and `migrate status` asks on a fresh session where the lock is
+    # almost always free (issue 4: status within 1.2x of Python + psycopg).
+    pids = conn.execute(
+        "SELECT l.pid FROM pg_locks l"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s AND l.objsubid = 2"
         " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
         [LOCK_CLASS, key],
+    ).fetchall()
+    if not pids:
+        return None
+    row = conn.execute(
+        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.usename::text, ''), a.backend_start,"
+        " coalesce(host(a.client_addr), '')"
+        " FROM pg_stat_activity a WHERE a.pid = ANY(%s)",
+        [[p for (p,) in pids]],
     ).fetchone()
     return LockHolder(*row) if row else None
 

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import call
 from typing import Any
 
 from workbench.fixture_values import value_problem
@@ -24,6 +25,9 @@ _INT_LIMITS = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
 _LENGTH = re.compile(r"\((\d+)\)")
 
 Encoder = Callable[[Any], str | None]
+# Per row shape (the columns a row gives, in its order): encoders, staging positions, absent
+# mask, whether the shape is acceptable at all, and the column names themselves.
+_Shape = tuple[list[Encoder], list[int], str, bool, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ class RowEncoder:
     seen_keys: dict[Any, int] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # columns given in at least one row
     partial: set[str] = field(default_factory=set)  # columns missing from at least one row
-    _shapes: dict[tuple[str, ...], tuple[list[Encoder], list[int], str, bool]] = field(default_factory=dict)
+    _shapes: dict[tuple[str, ...], _Shape] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.columns = [c.name for c in self.table.columns.values() if not c.generated]
@@ -140,7 +144,7 @@ class RowEncoder:
         self._tails = ["\t" + "\t".join([NULL] * (len(self.columns) - k)) if k < len(self.columns) else ""
                        for k in range(len(self.columns) + 1)]
 
-    def _shape(self, shape: tuple[str, ...]) -> tuple[list[Encoder], list[int], str, bool]:
+    def _shape(self, shape: tuple[str, ...]) -> _Shape:
         known = self._shapes.get(shape)
         if known is None:
             ok = all(c in self._index for c in shape) and self._required <= set(shape) \
@@ -148,7 +152,7 @@ class RowEncoder:
             encoders = [self._encoders.get(c, _reject) for c in shape]
             positions = [self._index.get(c, -1) for c in shape]
             absent = [str(i) for i, c in enumerate(self.columns) if c not in shape]
-            known = (encoders, positions, "{" + ",".join(absent) + "}", ok)
+            known = (encoders, positions, "{" + ",".join(absent) + "}", ok, shape)
             self._shapes[shape] = known
             self.present.update(c for c in shape if c in self._index)
             self.partial.update(c for c in self.columns if c not in shape)
@@ -156,9 +160,16 @@ class RowEncoder:
 
     def encode(self, line: int, row: dict[str, Any]) -> str | None:
         """The row's COPY text (data columns, line, absent mask; the order is appended later)."""
-        encoders, positions, absent, ok = self._shape(tuple(row))
+        got = self.encode_parts(line, row)
+        return self.staging_text(*got) if got is not None else None
+
+    def encode_parts(self, line: int, row: dict[str, Any]) -> tuple[int, str, _Shape] | None:
+        """(line, the COPY text of the values the row gives in its own order, its shape: the same
+        object for every row giving these columns); `staging_text` makes the staging line."""
+        known = self._shape(tuple(row))
+        encoders, positions, absent, ok, _ = known
         given = list(row.values())
-        values = [enc(v) for enc, v in zip(encoders, given, strict=True)]
+        values = list(map(call, encoders, given))  # one encoder per given value (its shape)
         if ok and None not in values:
             joined = "\t".join(values)  # type: ignore[arg-type]
             # Every backslash must be a NULL marker (one per None) and tabs only separators;
@@ -167,6 +178,7 @@ class RowEncoder:
                     or joined.count("\\") != given.count(None):
                 values = [copy_text(t) if isinstance(v, str) else t  # type: ignore[arg-type]
                           for t, v in zip(values, given, strict=True)]
+                joined = "\t".join(values)  # type: ignore[arg-type]
         else:
             if self._explain(line, row):
                 if self.key and all(row.get(k) is not None for k in self.key):
@@ -174,15 +186,22 @@ class RowEncoder:
                 return None
             # Only the fast path was unsure (a date, a numeric string...): the general encoding.
             values = [encode_any(v, self.table.columns[c].type) for c, v in row.items()]
+            joined = "\t".join(values)  # type: ignore[arg-type]
         if self.key and (self.require_key or all(row.get(k) is not None for k in self.key)) \
                 and not self._first_time(line, row):
             return None
+        return line, joined, known
+
+    def staging_text(self, line: int, joined: str, known: _Shape) -> str:
+        """The staging table's COPY text of an encoded row (data columns, line, absent mask)."""
+        _, positions, absent, _, _ = known
         if positions is self._prefix_positions(positions):
             # The row gives the columns in staging order: no reshuffling needed (the usual case).
-            return "\t".join(values) + self._tails[len(values)] + f"\t{line}\t{absent}"  # type: ignore[arg-type]
+            return joined + self._tails[len(positions)] + f"\t{line}\t{absent}"
         out = [NULL] * len(self.columns)
-        for pos, text in zip(positions, values, strict=True):
-            out[pos] = text  # type: ignore[assignment]
+        # Escaped values hold no tab, so the joined text splits back into the row's values.
+        for pos, text in zip(positions, joined.split("\t") if positions else [], strict=True):
+            out[pos] = text
         out.append(str(line))
         out.append(absent)
         return "\t".join(out)

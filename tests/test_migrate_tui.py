@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_helpers import until
 from rich.console import Console
 from test_migrate_support import make_repo, mig, query
 from textual.widgets import DataTable, Input, Log, Static
@@ -55,15 +54,6 @@ def grid_text(screen: MigrationsScreen) -> list[list[str]]:
     grid = screen.query_one(DataTable)
     return [[plain(c) for c in grid.get_row_at(i)] for i in range(grid.row_count)]
 
-
-async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)
-        await pilot.pause()
 
 
 async def test_grid_apply_confirm_protected_and_details(tmp_path: Path, two_dbs: list[str]) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from pilot_helpers import until
 from rich.console import Console
 from test_seed_support import count, migrate, write_fixture
 from textual.widgets import DataTable, Input, Static
@@ -39,15 +38,6 @@ def plain(renderable: object) -> str:
     console.print(renderable)
     return console.export_text().rstrip("\n")
 
-
-async def until(pilot: Any, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)
-        await pilot.pause()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pilot_helpers import until
 from test_tui_support import make_demo_repo, settle
 from textual.widgets import DataTable, Log
 
@@ -25,15 +26,9 @@ def demo(tmp_path: Path) -> Path:
     return root
 
 
-async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-    import asyncio
 
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("timed out waiting")
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
+async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    await until(pilot, predicate, timeout)
 
 
 def log_text(app: WorkbenchApp) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pilot_helpers import until
 from rich.console import Console
 from test_tui_support import make_demo_repo, settle
 from textual.widgets import DataTable, Static, TabbedContent
@@ -39,15 +39,9 @@ def screen_text(app: WorkbenchApp, selector: str) -> str:
     return "\n".join(text_of(w) for w in app.screen.query(selector).results(Static))
 
 
+
 async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Wait for something the file watcher causes (real file-system events take real time)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)
-        await pilot.pause()  # type: ignore[attr-defined]
+    await until(pilot, predicate, timeout)
 
 
 async def test_tree_groups_entities_by_domain_down_to_enum_values(demo: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.pilot import Pilot
-from textual.widgets import Input
+from workbench.tui.shots import settle  # the same settling the screenshots use
+
+__all__ = ["make_demo_repo", "settle"]
 
 PROTO = """\
 // Demo contracts for the TUI tests.
@@ -126,20 +127,3 @@ def make_demo_repo(root: Path) -> Path:
         (root / "seeders" / name).write_text(f'{{\n  "table": "{data["table"]}",\n  "rows": [\n{rows}\n  ]\n}}\n')
     (root / "workbench.toml").write_text(CONFIG)
     return root
-
-
-async def settle(pilot: Pilot[object]) -> None:
-    """Wait until the model is loaded and every worker but the file watcher is done; no blink."""
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.group != "file-watcher" and not w.is_finished]
-        if busy:
-            await app.workers.wait_for_complete(busy)
-            continue
-        if getattr(app, "snapshot", None) is not None:
-            break
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
-    await pilot.pause()

@@ -5,6 +5,7 @@ indexes, sequences, enum types.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 _SYSTEM = "('pg_catalog', 'information_schema', 'pg_toast')"
@@ -15,18 +16,20 @@ QUERIES = {
           AND nspname <> 'public'""",
     "table": f"""SELECT n.nspname || '.' || c.relname, c.relkind::text FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname NOT IN {_SYSTEM}""",
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname NOT IN {_SYSTEM} AND n.nspname !~ '^pg_temp'""",
     "column": f"""SELECT n.nspname || '.' || c.relname || '.' || a.attname,
                format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
                || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
                || CASE WHEN a.attidentity <> '' THEN ' IDENTITY' ELSE '' END
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname NOT IN {_SYSTEM}""",
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname NOT IN {_SYSTEM}
+          AND n.nspname !~ '^pg_temp'""",
     "constraint": f"""SELECT n.nspname || '.' || c.relname || '.' || con.conname, pg_get_constraintdef(con.oid)
         FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname NOT IN {_SYSTEM} AND con.contype <> 'n'""",
-    "index": f"""SELECT schemaname || '.' || indexname, indexdef FROM pg_indexes WHERE schemaname NOT IN {_SYSTEM}""",
+        WHERE n.nspname NOT IN {_SYSTEM} AND n.nspname !~ '^pg_temp' AND con.contype <> 'n'""",
+    "index": f"""SELECT schemaname || '.' || indexname, indexdef FROM pg_indexes
+        WHERE schemaname NOT IN {_SYSTEM} AND schemaname !~ '^pg_temp'""",
     "type": f"""SELECT n.nspname || '.' || t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
         WHERE n.nspname NOT IN {_SYSTEM} GROUP BY 1""",
@@ -43,16 +46,28 @@ def snapshot(conn: Any) -> Snapshot:
     return out
 
 
-def differences(before: Snapshot, after: Snapshot) -> list[str]:
-    """Human-readable differences, e.g. 'extra table public.x', 'column public.t.a: int -> bigint'."""
-    out: list[str] = []
+@dataclass(frozen=True)
+class Change:
+    change: str  # "extra" (only in `after`), "missing" (only in `before`) or "different"
+    kind: str  # "table", "column", "constraint", ...
+    name: str
+    before: str = ""
+    after: str = ""
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[Change]:
+    """What `after` has that `before` has not, lacks, or defines otherwise; ordered by kind, name."""
+    out: list[Change] = []
     for kind in QUERIES:
         a, b = before.get(kind, {}), after.get(kind, {})
-        for name in sorted(b.keys() - a.keys()):
-            out.append(f"extra {kind} {name}")
-        for name in sorted(a.keys() - b.keys()):
-            out.append(f"missing {kind} {name}")
-        for name in sorted(a.keys() & b.keys()):
-            if a[name] != b[name]:
-                out.append(f"different {kind} {name}: {a[name]} -> {b[name]}")
+        out += [Change("extra", kind, name, after=b[name]) for name in sorted(b.keys() - a.keys())]
+        out += [Change("missing", kind, name, before=a[name]) for name in sorted(a.keys() - b.keys())]
+        out += [Change("different", kind, name, a[name], b[name])
+                for name in sorted(a.keys() & b.keys()) if a[name] != b[name]]
     return out
+
+
+def differences(before: Snapshot, after: Snapshot) -> list[str]:
+    """Human-readable differences, e.g. 'extra table public.x', 'column public.t.a: int -> bigint'."""
+    return [f"{c.change} {c.kind} {c.name}" + (f": {c.before} -> {c.after}" if c.change == "different" else "")
+            for c in changes(before, after)]

@@ -6,7 +6,6 @@ dropped afterwards, also when something fails.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +25,23 @@ def admin_url_for(root: Path, url: str | None) -> str:
 
 def check(model: Model, admin_url: str, *, timeout: float = 3.0) -> list[Finding]:
     """Findings of applying and reverting every migration; DatabaseError when unreachable."""
-    from psycopg import sql
-
     from workbench.dburl import connect
-    from workbench.testing import database_url
+    from workbench.scratch import create_database, drop_database
 
-    name = f"wb_check_{uuid.uuid4().hex[:12]}"
-    with connect(admin_url, timeout=timeout) as admin:
-        try:
-            admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-        except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
-            return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
-                            f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
     try:
-        with connect(database_url(admin_url, name), timeout=timeout, application="workbench check") as conn:
+        name, url = create_database(admin_url, "wb_check", timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
+        from workbench.errors import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise  # unreachable server: the one-line error, exit 2
+        return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
+                        f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
+    try:
+        with connect(url, timeout=timeout, application="workbench check") as conn:
             return apply_and_revert(conn, model.migrations)
     finally:
-        with connect(admin_url, timeout=timeout) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(admin_url, name, timeout=timeout)
 
 
 def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:

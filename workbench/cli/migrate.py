@@ -262,8 +262,13 @@ def _print_grid(statuses: list[DatabaseStatus]) -> None:
 
 
 def _print_problem(m: MigrationStatus) -> None:
-    row = m.row
     print(f"  {m.version} {m.name}: {_STATE_WORDS.get(str(m.state), str(m.state))}")
+    _print_details(m)
+
+
+def _print_details(m: MigrationStatus) -> None:
+    """What a person needs under a migration that is not simply applied: the failure, the edit."""
+    row = m.row
     if row is not None and not row.success:
         if str(m.state) == "partial":
             print(f"      {row.statements_done} statement(s) done")
@@ -295,16 +300,7 @@ def _print_status(st: DatabaseStatus) -> None:
             ms = f" in {row.execution_ms} ms" if row.execution_ms is not None else ""
             line += f"  {row.applied_at:%Y-%m-%d %H:%M:%S}{ms} by {row.applied_by}"
         print(line.rstrip())
-        if row is not None and not row.success:
-            if str(m.state) == "partial":
-                print(f"      {row.statements_done} statement(s) done")
-            if row.error:
-                print(f"      error: {row.error}")
-            if row.failed_statement:
-                print(f"      statement: {' '.join(row.failed_statement.split())[:160]}")
-        diff = m.diff()
-        if diff:
-            print("      " + diff.rstrip("\n").replace("\n", "\n      "))
+        _print_details(m)
     counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items())
     print(f"  => {'up to date' if st.up_to_date else 'NOT up to date'}: {counts or 'nothing'}")
     if st.error:

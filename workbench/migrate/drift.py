@@ -17,38 +17,12 @@ from workbench.errors import WorkbenchError
 from workbench.findings import Finding, Severity
 from workbench.migrate import tracker
 from workbench.migrations import Migration, parse_migration
+from workbench.pgschema import Snapshot
 
 if TYPE_CHECKING:
     import psycopg
 
     from workbench.migrate.targets import Target
-
-_SYSTEM = "('pg_catalog', 'information_schema', 'pg_toast')"
-_QUERIES = {
-    "table": f"""
-        SELECT n.nspname || '.' || c.relname, c.relkind::text
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN {_SYSTEM} AND n.nspname !~ '^pg_temp'""",
-    "column": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || a.attname,
-               format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
-               || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
-               || CASE WHEN a.attidentity <> '' THEN ' IDENTITY' ELSE '' END
-        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-          AND n.nspname NOT IN {_SYSTEM} AND n.nspname !~ '^pg_temp'""",
-    "constraint": f"""
-        SELECT n.nspname || '.' || c.relname || '.' || k.conname, pg_get_constraintdef(k.oid)
-        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname NOT IN {_SYSTEM} AND n.nspname !~ '^pg_temp' AND k.contype <> 'n'""",
-    "index": f"""
-        SELECT schemaname || '.' || indexname, indexdef FROM pg_indexes
-        WHERE schemaname NOT IN {_SYSTEM} AND schemaname !~ '^pg_temp'""",
-}
-
-Snapshot = dict[str, dict[str, str]]  # kind -> name -> definition
-
 
 @dataclass
 class DriftReport:
@@ -62,25 +36,19 @@ class DriftReport:
                 "findings": [f.to_json() for f in self.findings]}
 
 
-def snapshot(conn: psycopg.Connection[Any]) -> Snapshot:
-    return {kind: {name: definition for name, definition in conn.execute(q).fetchall()}
-            for kind, q in _QUERIES.items()}
-
-
 def compare(expected: Snapshot, live: Snapshot, database: str) -> list[Finding]:
+    """The live schema against what the migrations produce, one finding per difference."""
+    from workbench.pgschema import changes
+
     out: list[Finding] = []
-    for kind in _QUERIES:
-        want, have = expected.get(kind, {}), live.get(kind, {})
-        for name in sorted(want.keys() - have.keys()):
-            out.append(Finding(Severity.ERROR, "MIGRATION_DRIFT_MISSING", "", 0,
-                               f"{database}: {kind} {name} is missing (its migrations create it)"))
-        for name in sorted(have.keys() - want.keys()):
-            out.append(Finding(Severity.ERROR, "MIGRATION_DRIFT_EXTRA", "", 0,
-                               f"{database}: {kind} {name} exists but no applied migration creates it"))
-        for name in sorted(want.keys() & have.keys()):
-            if want[name] != have[name]:
-                out.append(Finding(Severity.ERROR, "MIGRATION_DRIFT_DIFFERENT", "", 0,
-                                   f"{database}: {kind} {name} is '{have[name]}', migrations say '{want[name]}'"))
+    for c in changes(expected, live):
+        if c.change == "missing":
+            rule, text = "MIGRATION_DRIFT_MISSING", f"{c.kind} {c.name} is missing (its migrations create it)"
+        elif c.change == "extra":
+            rule, text = "MIGRATION_DRIFT_EXTRA", f"{c.kind} {c.name} exists but no applied migration creates it"
+        else:
+            rule, text = "MIGRATION_DRIFT_DIFFERENT", f"{c.kind} {c.name} is '{c.after}', migrations say '{c.before}'"
+        out.append(Finding(Severity.ERROR, rule, "", 0, f"{database}: {text}"))
     return out
 
 
@@ -115,7 +83,8 @@ def replay(conn: psycopg.Connection[Any], migrations: list[Migration]) -> None:
 def drift_report(root: Path, target: Target, files: list[Migration], *, timeout: float,
                  scratch_admin: str | None = None) -> DriftReport:
     from workbench.migrate.targets import open_connection
-    from workbench.testing import create_database, drop_database
+    from workbench.pgschema import snapshot
+    from workbench.scratch import create_database, drop_database
 
     report = DriftReport(target.name, target.display_url(root))
     url = ""

@@ -1,0 +1,36 @@
+"""Scratch databases: throwaway databases created on a server and dropped afterwards.
+
+`workbench check` tries the migrations on one, drift replays applied migrations on one, and
+the tests give each test its own. One place creates and drops them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+from workbench.dburl import connect
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """`admin_url` pointed at database `name` (works for URL and socket-style URLs)."""
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+
+
+def create_database(admin_url: str, prefix: str = "wbtest", *, timeout: float = 3.0) -> tuple[str, str]:
+    """A fresh empty database; returns (name, url). Errors are psycopg's (callers word them)."""
+    from psycopg import sql
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with connect(admin_url, timeout=timeout) as conn:
+        # FILE_COPY (PostgreSQL 15+) copies a small template faster than the WAL_LOG default.
+        strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
+    return name, database_url(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str, *, timeout: float = 3.0) -> None:
+    from psycopg import sql
+
+    with connect(admin_url, timeout=timeout) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -5,7 +5,7 @@ Each finding names the fixture file, the row's line and the column.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,8 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else str(value) if isinstance(value, dict) else value
 
 
-@cache
+# Bounded: the TUI re-checks on every save, and each (path, mtime) would otherwise stay cached.
+@lru_cache(maxsize=32)
 def _lines(path: Path, _mtime: float) -> list[str]:
     try:
         return path.read_text(encoding="utf-8", errors="replace").splitlines()

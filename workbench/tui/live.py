@@ -14,7 +14,7 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.findings import Finding, Severity
+from workbench.findings import Finding, Severity, sort_key
 
 if TYPE_CHECKING:
     from workbench.checks import CheckCache
@@ -155,7 +155,7 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
 
     model = Model(root, config, protos, fds, migrations, schema, fixtures, findings)
     cache = dict(previous.check_cache) if previous else {}
-    all_findings = tuple(run_static(model, cache)) if checks else tuple(sorted(set(model.findings), key=_sort_key))
+    all_findings = tuple(run_static(model, cache)) if checks else tuple(sorted(set(model.findings), key=sort_key))
     seconds = time.perf_counter() - t0
     model.timings["reload"] = seconds
     return Snapshot(
@@ -180,12 +180,6 @@ def with_checks(snapshot: Snapshot) -> Snapshot:
     findings = tuple(run_static(snapshot.model, cache))
     return replace(snapshot, findings=findings, check_cache=cache, checked=True,
                    generation=snapshot.generation + 1, changed=frozenset())
-
-
-def _sort_key(f: Finding) -> tuple[str, int, int, str]:
-    from workbench.findings import sort_key
-
-    return sort_key(f)
 
 
 def database_target(root: Path, config: Config) -> str:

@@ -29,6 +29,7 @@ from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target, database_name, open_connection
 from workbench.seed import apply, sequences
+from workbench.seed.handoff import quick_handoff
 from workbench.seed.live import ForeignKey, LiveSchema, read_schema
 from workbench.seed.order import order_tables, parents_first
 from workbench.seed.plan import Item, plan, select
@@ -476,7 +477,13 @@ def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
             put(exc)
 
     thread = threading.Thread(target=work, name=f"seed-{stream.table}", daemon=True)
-    thread.start()
+    with quick_handoff():
+        thread.start()
+        yield from _consume(q, stop, thread)
+
+
+def _consume(q: queue.Queue[_Chunk | BaseException | None], stop: threading.Event,
+             thread: threading.Thread) -> Iterator[_Chunk]:
     try:
         while True:
             got = q.get()
@@ -524,7 +531,9 @@ def _direct_chunks(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int, 
             encoded, values, shape, mixed = [], [], None, False
             done = stream.consumed
             left = (total - done) * first // max(done, 1)  # rows still to come, roughly
-            want = min(chunk_rows, max(_DIRECT_LAST_ROWS, left // 2))
+            # Doubling from a small first chunk: the server starts at once and, parsing being
+            # faster than COPY's inserts, never waits for the next chunk.
+            want = min(chunk_rows, want * 2, max(_DIRECT_LAST_ROWS, left // 2))
     yield chunk()
 
 

@@ -266,8 +266,10 @@ def test_multi_database_up_isolates_failures(tmp_path: Path, pg_admin: str, monk
         assert code == 1
         assert "broken           FAILED  sql/001_create_a.sql:3" in out
         assert "good             ok      000, 001" in out
-        assert "nowhere          FAILED  environment variable WB_T_UNSET_VARIABLE is not set" in out
+        assert "nowhere          ok      skipped: WB_T_UNSET_VARIABLE is not set" in out
         assert table_exists(good, "a")
+        code, out, err = cli(capsys, root, "up", "--db", "nowhere")  # named: its missing URL is an error
+        assert code == 2 and "WB_T_UNSET_VARIABLE is not set" in err
         code, out, _ = cli(capsys, root, "status", "--json")
         dbs = {d["name"]: d for d in json.loads(out)["databases"]}
         assert dbs["nowhere"]["reachable"] is False and "WB_T_UNSET_VARIABLE" in dbs["nowhere"]["error"]

@@ -332,6 +332,15 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             results.append(RunResult(target.name, target.display_url(root), action, note="skipped: read-only"))
             log(f"{target.name}: skipped (read-only)")
             continue
+        unset = None if explicit else target.unset_variable()
+        if unset:
+            # Likewise a database whose URL comes from a variable this machine does not set
+            # (staging on a laptop): a fresh clone's `migrate up` must not fail on it. Named
+            # with --db, it fails (a deploy job that lost its secret must not pass).
+            results.append(RunResult(target.name, target.display_url(root), action,
+                                     note=f"skipped: {unset} is not set"))
+            log(f"{target.name}: skipped ({unset} is not set)")
+            continue
         results.append(execute(
             root, target, files, action, options=options, log=log, ask=ask, to=getattr(args, "to", None),
             steps=getattr(args, "steps", None), version=getattr(args, "version", None),

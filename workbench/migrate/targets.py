@@ -49,6 +49,17 @@ class Target:
         except KeyError:
             return mask_url(self.url)
 
+    def unset_variable(self) -> str | None:
+        """The environment variable the URL needs and this machine lacks (a database not
+        reachable from here, such as staging on a laptop), or None."""
+        if self.embedded:
+            return None
+        try:
+            DatabaseConfig(self.name, self.url).resolved_url()
+        except KeyError as exc:
+            return str(exc.args[0])
+        return None
+
     def resolve(self, root: Path) -> str:
         """The URL to connect to; starts the embedded server and creates the database if needed."""
         if self.embedded:

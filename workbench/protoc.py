@@ -20,9 +20,20 @@ from pathlib import Path
 
 from workbench.findings import Finding, Severity
 
-_LOCK = threading.Lock()
 _DIAG = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
 _FILE_DIAG = re.compile(r"^(?P<file>[^:\n]+?): (?P<msg>.*)$")
+_LOCK = threading.Lock()
+
+
+def _new_lock_in_child() -> None:
+    # A forked child has only the forking thread: a lock another thread held at fork time would never
+    # be released there (breaking forks compile workers while the TUI may be running a check).
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 @dataclass
@@ -54,8 +65,6 @@ def compile_protos(
     `rel_prefix` is prepended to file names in findings so they read as repository paths
     (e.g. "proto/"). `extra_args` lets callers add plugin outputs (codegen).
     """
-    from grpc_tools import protoc
-
     proto_root = proto_root.resolve()
     if files is None:
         files = sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
@@ -64,25 +73,42 @@ def compile_protos(
                                              f"no .proto files under {rel_prefix or proto_root}")])
     with tempfile.TemporaryDirectory(prefix="wb-protoc-") as tmp:
         out = os.path.join(tmp, "set.binpb")
-        args = [
-            "protoc",
-            f"-I{proto_root}",
-            f"-I{wkt_include()}",
-            "--include_imports",
-            "--include_source_info",
-            f"--descriptor_set_out={out}",
-            *extra_args,
-            *files,
-        ]
-        code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
-        findings = parse_diagnostics(diagnostics, rel_prefix, strip=f"{proto_root}/")
+        code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args)
         if code != 0:
-            if not any(f.severity is Severity.ERROR for f in findings):
-                findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
-                                         diagnostics.strip() or f"protoc exited with {code}"))
             return CompileResult(None, findings)
         with open(out, "rb") as fh:
             return CompileResult(fh.read(), findings)
+
+
+def run_protoc(
+    proto_root: Path,
+    files: Sequence[str],
+    descriptor_set_out: str,
+    *,
+    rel_prefix: str = "",
+    extra_args: Sequence[str] = (),
+) -> tuple[int, list[Finding]]:
+    """protoc's exit code and findings; the descriptor set (imports and source info included) goes to
+    `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it."""
+    from grpc_tools import protoc
+
+    proto_root = proto_root.resolve()
+    args = [
+        "protoc",
+        f"-I{proto_root}",
+        f"-I{wkt_include()}",
+        "--include_imports",
+        "--include_source_info",
+        f"--descriptor_set_out={descriptor_set_out}",
+        *extra_args,
+        *files,
+    ]
+    code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
+    findings = parse_diagnostics(diagnostics, rel_prefix, strip=f"{proto_root}/")
+    if code != 0 and not any(f.severity is Severity.ERROR for f in findings):
+        findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
+                                 diagnostics.strip() or f"protoc exited with {code}"))
+    return code, findings
 
 
 def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -191,18 +191,15 @@ def compile_sides(*sides: Side) -> None:
     sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto"))
              for s in todo if s.proto_root is not None]
     results: list[tuple[bytes | None, list[Finding]]]
-    if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+    if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork") and hasattr(os, "mkfifo"):
+        from workbench.breaking.forked_compile import Job, compile_forked
 
-        # The other side(s) compile in forked workers while this process compiles the first.
-        with ProcessPoolExecutor(max_workers=len(todo) - 1, mp_context=get_context("fork")) as pool:
-            futures = [pool.submit(_compile, str(s.proto_root), s.rel_prefix) for s in todo[1:]]
-            first = _compile(str(todo[0].proto_root), todo[0].rel_prefix)
-            results = [first] + [f.result() for f in futures]
+        # protoc runs in forked children, staggered so their memory peaks do not coincide
+        results = compile_forked([Job(s.proto_root, s.rel_prefix, size)  # type: ignore[arg-type]
+                                  for s, size in zip(todo, sizes, strict=True)])
     else:
         results = [_compile(str(s.proto_root), s.rel_prefix) for s in todo]
-    _release_freed_memory()
+        _release_freed_memory()
     for side, (data, findings) in zip(todo, results, strict=True):
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         if data is None:

@@ -77,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    # With collection off, the review's cyclic garbage (both trees' indexes) is left for the
+    # interpreter's final collection at exit, ~0.1 s on a 5,000-message tree; frozen objects are
+    # skipped by it and the process's memory goes back to the OS whole.
+    gc.freeze()
     return report.exit_code
 
 

@@ -60,3 +60,21 @@ def test_more_jobs_than_two_and_an_immediate_handoff(monkeypatch: pytest.MonkeyP
         assert data is not None and not [f for f in findings if f.severity is Severity.ERROR]
         names = {f.name for f in pb.FileDescriptorSet.FromString(data).file}
         assert {p.relative_to(root).as_posix() for p in root.rglob("*.proto")} <= names
+
+
+def test_a_truncated_descriptor_set_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compile that dies while writing its set (the parent reads a child's set as it is written)."""
+    good = CASES / "repo_base" / "proto"
+    real = inputs._compile
+
+    def truncated(root: str, prefix: str) -> tuple[bytes | None, list]:  # type: ignore[type-arg]
+        data, findings = real(root, prefix)
+        assert data is not None
+        return data[: len(data) // 2 + 3], findings
+
+    monkeypatch.setattr(inputs, "_compile", truncated)
+    b, a = _compiled(good, good, forked=False, monkeypatch=monkeypatch)
+    for side in (b, a):
+        assert side.fds is None
+        assert [(f.rule, f.severity) for f in side.findings] == [("PROTO_COMPILE", Severity.ERROR)]
+        assert "unreadable" in side.findings[0].message

@@ -205,7 +205,14 @@ def compile_sides(*sides: Side) -> None:
         if data is None:
             continue
         fds = pb.FileDescriptorSet()
-        fds.ParseFromString(data)
+        try:
+            fds.ParseFromString(data)
+        except DecodeError as exc:
+            # A compile that died while writing its set (a forked child is read as it writes):
+            # a usage error with the side's name, never a traceback.
+            side.findings.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.rel_prefix.rstrip("/") or side.label,
+                                         0, f"protoc's descriptor set for {side.label} is unreadable ({exc})"))
+            continue
         side.fds = fds
         side.targets = set(_proto_files(side.proto_root))  # type: ignore[arg-type]
 

@@ -53,6 +53,11 @@ def wkt_include() -> str:
     return str(Path(grpc_tools.__file__).parent / "_proto")
 
 
+def proto_files(proto_root: Path) -> list[str]:
+    """Every .proto below `proto_root`, as sorted paths relative to it (what protoc is given)."""
+    return sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
+
+
 def compile_protos(
     proto_root: Path,
     files: Sequence[str] | None = None,
@@ -67,7 +72,7 @@ def compile_protos(
     """
     proto_root = proto_root.resolve()
     if files is None:
-        files = sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
+        files = proto_files(proto_root)
     if not files:
         return CompileResult(None, [_finding("PROTO_NO_FILES", rel_prefix.rstrip("/"), 0, 0,
                                              f"no .proto files under {rel_prefix or proto_root}")])

@@ -100,10 +100,9 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
     """Runs in the fork: compile, leave the outcome for the parent, and never return into its stack."""
     status = 1
     try:
-        from workbench.protoc import run_protoc
+        from workbench.protoc import proto_files, run_protoc
 
-        files = sorted(p.relative_to(job.proto_root).as_posix() for p in job.proto_root.rglob("*.proto"))
-        outcome = run_protoc(job.proto_root, files, fifo_path, rel_prefix=job.rel_prefix)
+        outcome = run_protoc(job.proto_root, proto_files(job.proto_root), fifo_path, rel_prefix=job.rel_prefix)
         with open(result_path, "wb") as fh:
             pickle.dump(outcome, fh)
         status = 0

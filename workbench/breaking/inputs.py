@@ -17,6 +17,7 @@ from google.protobuf import descriptor_pb2 as pb
 from google.protobuf.message import DecodeError
 
 from workbench.findings import Finding, Severity
+from workbench.protoc import proto_files
 
 # What a side of the comparison needs from a git tree.
 TREE_PATHS = ("proto", "sql", "seeders", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", "buf.yml", "workbench.toml")
@@ -168,10 +169,6 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
     return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
-def _proto_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.proto"))
-
-
 def _compile(proto_root: str, rel_prefix: str) -> tuple[bytes | None, list[Finding]]:
     from workbench.protoc import compile_protos
 
@@ -183,7 +180,7 @@ def compile_sides(*sides: Side) -> None:
     """Compile every side that has sources; in parallel (forked workers) when they are big."""
     todo = [s for s in sides if s.fds is None]
     for side in todo:
-        if side.proto_root is None or not side.proto_root.is_dir() or not _proto_files(side.proto_root):
+        if side.proto_root is None or not side.proto_root.is_dir() or not proto_files(side.proto_root):
             side.fds = pb.FileDescriptorSet()
             side.targets = set()
     todo = [s for s in todo if s.fds is None]
@@ -214,7 +211,7 @@ def compile_sides(*sides: Side) -> None:
                                          0, f"protoc's descriptor set for {side.label} is unreadable ({exc})"))
             continue
         side.fds = fds
-        side.targets = set(_proto_files(side.proto_root))  # type: ignore[arg-type]
+        side.targets = set(proto_files(side.proto_root))  # type: ignore[arg-type]
 
 
 def _release_freed_memory() -> None:

@@ -23,6 +23,7 @@ from workbench.codegen.plugin import (
 )
 from workbench.codegen.toolchains import Toolchain
 from workbench.findings import Finding, Severity
+from workbench.protoc import proto_files
 
 
 @dataclass
@@ -39,10 +40,6 @@ class Generated:
     files: dict[str, bytes] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     go_packages: dict[str, str] = field(default_factory=dict)  # generated .go file -> import path
-
-
-def proto_files(proto_root: Path) -> list[str]:
-    return sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
 
 
 def compile_all(proto_root: Path, rel_prefix: str) -> Compiled:

@@ -30,6 +30,15 @@ def _version(text: str) -> str:
     return text
 
 
+DEFAULT_JOBS = 4  # = workbench.migrate.fleet.DEFAULT_JOBS (not imported: `--help` stays light)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of jobs (1 or more)")
+    return int(text)
+
+
 ACTIONS = ("status", "up", "down", "create", "reset", "baseline", "resolve", "drift", "protect", "unprotect")
 REGISTER_TAKES_ARGV = True  # tells `workbench.cli.main` to pass the command line to `register`
 
@@ -89,6 +98,8 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         p.add_argument("--dry-run", action="store_true",
                        help="print statements, transactions and the locks each takes; change nothing")
         p.add_argument("--out-of-order", action="store_true", help="also apply pending versions older than applied ones")
+        p.add_argument("--jobs", "-j", type=_jobs, default=DEFAULT_JOBS, metavar="N",
+                       help=f"databases migrated at once (default {DEFAULT_JOBS}); a failure stops only its own")
         locking(p)
     if wanted("down"):
         p = add("down", "roll back applied migrations (newest first)", confirm=True)
@@ -311,42 +322,37 @@ def _print_status(st: DatabaseStatus) -> None:
 # -- up / down / reset / baseline / resolve / protect ------------------------------------------
 def _execute(root: Path, targets: list[Target], files: list[Migration], action: str, args: argparse.Namespace,
              lock_timeout: str, timeout: float) -> int:
+    import threading
+
     from workbench.migrate.runner import Options, execute
 
     options = Options(lock_timeout=args.lock_timeout or lock_timeout, lock_wait=args.lock_wait,
                       connect_timeout=timeout, yes=getattr(args, "yes", False),
                       confirm=getattr(args, "confirm", None), out_of_order=getattr(args, "out_of_order", False))
     ask = _ask if sys.stdin.isatty() and not args.json else None
+    printing = threading.Lock()  # several databases at once: whole lines, never interleaved halves
 
     def log(text: str) -> None:
         if not args.json:
-            print(text, flush=True)
+            with printing:
+                print(text, flush=True)
 
-    from workbench.migrate.runner import RunResult
+    from workbench.migrate.fleet import run_many
 
     explicit = bool(args.db or args.url)
-    results: list[RunResult] = []
-    for target in targets:
-        if target.read_only and not explicit:
-            # "All databases" means all we may write to: a read-only one is skipped, not failed.
-            results.append(RunResult(target.name, target.display_url(root), action, note="skipped: read-only"))
-            log(f"{target.name}: skipped (read-only)")
-            continue
-        unset = None if explicit else target.unset_variable()
-        if unset:
-            # Likewise a database whose URL comes from a variable this machine does not set
-            # (staging on a laptop): a fresh clone's `migrate up` must not fail on it. Named
-            # with --db, it fails (a deploy job that lost its secret must not pass).
-            results.append(RunResult(target.name, target.display_url(root), action,
-                                     note=f"skipped: {unset} is not set"))
-            log(f"{target.name}: skipped ({unset} is not set)")
-            continue
-        results.append(execute(
-            root, target, files, action, options=options, log=log, ask=ask, to=getattr(args, "to", None),
-            steps=getattr(args, "steps", None), version=getattr(args, "version", None),
-            applied=bool(getattr(args, "applied", True))))
-        res = results[-1]
-        if not args.json:
+    jobs = getattr(args, "jobs", 1) if len(targets) > 1 else 1
+    finished = [0]
+
+    def run_one(target: Target) -> RunResult:
+        return execute(root, target, files, action, options=options, log=log, ask=ask if jobs == 1 else None,
+                       to=getattr(args, "to", None), steps=getattr(args, "steps", None),
+                       version=getattr(args, "version", None), applied=bool(getattr(args, "applied", True)))
+
+    def done(res: RunResult) -> None:
+        if args.json:
+            return
+        with printing:
+            finished[0] += 1
             if res.failure:
                 f = res.failure
                 print(f"{f.location}: error: {f.message}", file=sys.stderr)
@@ -358,22 +364,28 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
                       file=sys.stderr)
             elif res.error:
                 print(f"workbench: {res.database}: {res.error}", file=sys.stderr)
+            if len(targets) > 1 and not res.note.startswith("skipped"):
+                # The progress line of this database: where the fleet stands as each one ends.
+                print(f"[{finished[0]}/{len(targets)}] {res.database}: {_outcome(res)}", flush=True)
+
+    results = run_many(root, targets, action, run_one, log=log, jobs=jobs, explicit=explicit, on_done=done)
     if args.json:
         print(_dumps({"databases": [r.to_json() for r in results]}, indent=2))
     elif len(results) > 1:
         print("\nsummary:")
         for r in results:
-            if r.ok:
-                done = r.applied or r.reverted
-                what = ", ".join(s.version for s in done) if done else (r.note or "ok")
-                print(f"  {r.database:<16} ok      {what}")
-            else:
-                why = r.failure.location + ": " + r.failure.message if r.failure else r.error
-                print(f"  {r.database:<16} FAILED  {why}")
+            print(f"  {r.database:<16} {'ok    ' if r.ok else 'FAILED'}  {_outcome(r)}")
     if len(results) == 1:
         return results[0].exit_code
     # Several databases: the summary tells which failed and why; any failure is exit 1.
     return 0 if all(r.exit_code == 0 for r in results) else 1
+
+
+def _outcome(r: RunResult) -> str:
+    if r.ok:
+        done = r.applied or r.reverted
+        return ", ".join(s.version for s in done) if done else (r.note or "ok")
+    return (r.failure.location + ": " + r.failure.message if r.failure else r.error) or "failed"
 
 
 def _transactional(files: list[Migration], version: str) -> bool:

@@ -44,6 +44,8 @@ class WorkbenchApp(App[int]):
         Binding("q", "quit", "Quit", tooltip="Quit the workbench", id="quit"),
         Binding("t", "change_theme", "Theme", show=False, tooltip="Pick a colour theme", id="theme"),
         Binding("ctrl+r", "reload", "Reload", show=False, tooltip="Reload the model from disk", id="reload"),
+        Binding("escape", "leave_input", "Leave box", show=False,
+                tooltip="Leave a text box (filter, search, ref) so keys are commands again", id="leave_input"),
     ]
 
     def __init__(self, root: Path, *, watch: bool = True, state: UiState | None = None,
@@ -225,6 +227,24 @@ class WorkbenchApp(App[int]):
         from workbench.tui.screens.source import SourceScreen
 
         self.push_screen(SourceScreen(self.root, message.file, message.line, message.column, message.title))
+
+    def action_leave_input(self) -> None:
+        """Esc in any text box gives the keys back: the screen decides where focus goes
+        (`leave_input()`), else the first widget that is not a text box."""
+        from textual.widgets import Input, TextArea
+
+        screen = self.screen
+        if not isinstance(screen.focused, Input | TextArea):
+            return
+        leave = getattr(screen, "leave_input", None)
+        if callable(leave):
+            leave()
+            return
+        for widget in screen.focus_chain:
+            if not isinstance(widget, Input | TextArea):
+                widget.focus()
+                return
+        screen.set_focus(None)
 
     def action_help(self) -> None:
         from workbench.tui.screens.help import HelpScreen

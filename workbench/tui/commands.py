@@ -56,21 +56,41 @@ class JumpProvider(Provider):
 
 
 class WorkbenchCommands(Provider):
+    """Every screen, and every action of every screen (run on its screen, switching to it first),
+    so "apply", "roll back", "seed", "generate" are found from anywhere."""
+
     def _commands(self) -> Iterator[Command]:
+        from workbench.tui.screens.help import _class_bindings
+
         app = cast("WorkbenchApp", self.app)
         for entry in app.screen_entries:
             yield f"Go to {entry.title}", entry.description, partial(app.switch_mode, entry.id)
         seen: set[str] = set()
+        current = getattr(self.screen, "SCREEN_TITLE", "")
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.action in seen or binding.action.startswith("switch_mode"):
+            if not binding.id or not binding.description or binding.action.startswith("switch_mode"):
                 continue
-            if binding.action in ("command_palette", "help_quit"):
+            if binding.id in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(binding.id)
             key = binding.key_display or app.get_key_display(binding)
-            yield (binding.description, f"{binding.tooltip or binding.description} ({key})",
+            owner = current if active.node is not app and current else ""
+            title = f"{owner}: {binding.description}" if owner else binding.description
+            yield (title, f"{binding.tooltip or binding.description} ({key})",
                    partial(app.run_action, binding.action, active.node))
+        for entry in app.screen_entries:
+            if entry.title == current:
+                continue
+            kind = entry.load()
+            for binding in _class_bindings(kind):
+                if not binding.id or not binding.description or binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                key = binding.key_display or app.get_key_display(binding)
+                yield (f"{entry.title}: {binding.description}",
+                       f"{binding.tooltip or binding.description} ({key} on {entry.title})",
+                       partial(_run_on_screen, app, entry.id, binding.action))
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
@@ -91,3 +111,9 @@ class WorkbenchCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(f"Jump to {target.label}"), partial(app.jump_to, target),
                           help=target.help)
+
+
+async def _run_on_screen(app: WorkbenchApp, mode: str, action: str) -> None:
+    """Switch to the screen that owns `action`, then run it there (as its key would)."""
+    await app.switch_mode(mode)
+    await app.run_action(action, app.screen)

@@ -66,13 +66,16 @@ def group_name(change: Change) -> str:
 class BreakingScreen(WorkbenchScreen):
     SCREEN_TITLE = "Breaking"
     HELP_TITLE = "Breaking changes"
+    AUTO_FOCUS = "#breaking-changes"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "rerun", "Re-run", tooltip="Review the changes against the ref again", id="breaking.rerun"),
-        Binding("slash", "edit_ref", "Ref", tooltip="Type the git ref (or directory) to compare with",
+        Binding("r", "rerun", "Re-run review", tooltip="Review the changes against the ref again",
+                id="breaking.rerun"),
+        Binding("slash", "edit_ref", "Change ref", key_display="/",
+                tooltip="Type the git ref (or directory) to compare with; Enter reviews, Esc leaves the box",
                 id="breaking.ref"),
         Binding("x", "toggle_exact", "Exact", show=False,
                 tooltip="Compare with the ref's tip instead of the merge base", id="breaking.exact"),
-        Binding("o", "open_source", "Open", show=False, tooltip="Open the selected change's file at its line",
+        Binding("o", "open_source", "Open file", tooltip="Open the selected change's file at its line",
                 id="breaking.open"),
     ]
 
@@ -252,6 +255,16 @@ class BreakingScreen(WorkbenchScreen):
 
     def action_edit_ref(self) -> None:
         self.query_one("#breaking-ref", Input).focus()
+
+    def leave_input(self) -> None:
+        """Esc in the ref box: back to the changes; the box shows the reviewed ref again."""
+        self.query_one(Tree).focus()
+
+    @on(Input.Blurred, "#breaking-ref")
+    def _ref_left(self, event: Input.Blurred) -> None:
+        # Never show a ref other than the one reviewed: an abandoned edit is undone.
+        if event.input.value != self.ref:
+            event.input.value = self.ref
 
     @on(Input.Submitted, "#breaking-ref")
     def _ref_submitted(self, event: Input.Submitted) -> None:

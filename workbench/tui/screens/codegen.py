@@ -60,11 +60,11 @@ class ToolchainsResolved(Message):
 class CodegenScreen(WorkbenchScreen):
     SCREEN_TITLE = "Codegen"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "run_all", "Run all", tooltip="Generate every language (and verify, if on)",
+        Binding("a", "run_all", "Generate all", tooltip="Generate every language (and verify, if on)",
                 id="codegen.run_all"),
-        Binding("g", "run_selected", "Run", tooltip="Generate the selected language (and verify, if on)",
+        Binding("g", "run_selected", "Generate", tooltip="Generate the selected language (and verify, if on)",
                 id="codegen.run_selected"),
-        Binding("v", "toggle_verify", "Verify", show=False,
+        Binding("v", "toggle_verify", "Verify",
                 tooltip="Verify after generating: type-check and round-trip every seed row",
                 id="codegen.toggle_verify"),
         Binding("s", "toggle_on_save", "Generate on save", show=False,

@@ -31,6 +31,7 @@ TABS = [("proto", "Proto", "p"), ("sql", "SQL", "s"), ("mapping", "Mapping", "m"
 
 class EntitiesScreen(WorkbenchScreen):
     SCREEN_TITLE = "Entities"
+    HELP_WIDGETS = (EntityTree, SeedTable)  # their keys, listed under this screen in help
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"show_tab('{tab}')", f"{title} tab", show=False, tooltip=f"Show the {title} tab",
                   id=f"entities.tab.{tab}") for tab, title, key in TABS),
@@ -38,7 +39,7 @@ class EntitiesScreen(WorkbenchScreen):
                 id="entities.next_tab"),
         Binding("left_square_bracket", "previous_tab", "Previous tab", key_display="[", show=False,
                 tooltip="Previous tab", id="entities.previous_tab"),
-        Binding("o", "open_source", "Open", show=False,
+        Binding("o", "open_source", "Open",
                 tooltip="Open the file at the selection's place (proto, migration, fixture row, finding)",
                 id="entities.open"),
         Binding("a", "toggle_all_findings", "All findings", show=False,

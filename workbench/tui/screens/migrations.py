@@ -1,7 +1,9 @@
-"""The Migrations screen: a grid of migrations x databases with coloured states and a legend,
-details of the selected cell (SQL, checksum diff, error, timing), up / roll back on the selected
-database with confirmation (the name typed back for protected ones), progress and a live log,
-refresh and auto-refresh, and the lint and drift findings of the selected database.
+"""The Migrations screen: the fleet of databases as rows (problems first, a summary line, a
+filter; rows appear as the databases answer), the migrations of the selected database with
+coloured states, details of the selected migration (SQL, checksum diff, error, timing), up /
+roll back on the selected database and "apply to all" (concurrent, bounded: the same core path
+as `migrate up --jobs`), each with a confirmation that names the migrations and the database,
+progress and a live log, refresh and auto-refresh, and the lint and drift findings.
 
 All database work runs in thread workers whose body is one call into `workbench.migrate`.
 """
@@ -15,12 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable, Log, ProgressBar, Static
+from textual.widgets import DataTable, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.confirm_run import ConfirmRun
+from workbench.tui.widgets.confirm_run import ConfirmRun, Prompt
+from workbench.tui.widgets.fleet_table import STATE_WIDTH, FleetTable, ordered, summary
 
 if TYPE_CHECKING:
     from workbench.findings import Finding
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from workbench.tui.live import Snapshot
 
 AUTO_REFRESH_SECONDS = 15.0
+RENDER_EVERY = 0.1  # seconds: answers from 200 databases are drawn in batches, not one by one
 
 # state -> (cell text, style); the legend shows them in this order.
 STATES: dict[str, tuple[str, str]] = {
@@ -46,8 +51,16 @@ STATES: dict[str, tuple[str, str]] = {
 }
 
 
+class DatabaseStatusRead(Message):
+    """One database answered (rows appear as answers arrive)."""
+
+    def __init__(self, status: DatabaseStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
 class MigrationStatusRead(Message):
-    """A status worker finished: every database's status."""
+    """A status worker finished: every database's status (those that never answered included)."""
 
     def __init__(self, statuses: list[DatabaseStatus]) -> None:
         super().__init__()
@@ -55,11 +68,12 @@ class MigrationStatusRead(Message):
 
 
 class MigrationRunFinished(Message):
-    """An up / down worker finished on one database."""
+    """An up / down finished on one database (`last`: the run is over)."""
 
-    def __init__(self, result: RunResult) -> None:
+    def __init__(self, result: RunResult | None, last: bool = True) -> None:
         super().__init__()
         self.result = result
+        self.last = last
 
 
 class DriftRead(Message):
@@ -73,53 +87,75 @@ class DriftRead(Message):
 class MigrationsScreen(WorkbenchScreen):
     SCREEN_TITLE = "Migrations"
     HELP_TITLE = "Migrations"
+    AUTO_FOCUS = "#migrations-fleet"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "apply", "Apply", tooltip="Apply pending migrations to the selected database (asks first)",
                 id="migrations.apply"),
-        Binding("r", "refresh", "Refresh", tooltip="Read every database's status again", id="migrations.refresh"),
-        Binding("b", "rollback", "Roll back", show=False,
+        Binding("b", "rollback", "Roll back",
                 tooltip="Roll back the newest migration of the selected database (asks first)",
                 id="migrations.rollback"),
+        Binding("A", "apply_all", "Apply all", key_display="A",
+                tooltip="Apply pending migrations to every database, a few at once (asks first)",
+                id="migrations.apply_all"),
+        Binding("f", "filter", "Filter",
+                tooltip="Filter the databases: by name, by state (pending, unreachable…) or 'problems'",
+                id="migrations.filter"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Read every database's status again",
+                id="migrations.refresh"),
         Binding("d", "drift", "Drift", show=False,
                 tooltip="Compare the selected database's live schema with its applied migrations",
                 id="migrations.drift"),
-        Binding("A", "toggle_auto", "Auto-refresh", show=False,
+        Binding("R", "toggle_auto", "Auto-refresh", show=False, key_display="R",
                 tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s", id="migrations.auto_refresh"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.statuses: list[DatabaseStatus] = []
+        self.statuses: dict[str, DatabaseStatus] = {}  # by database name; absent: no answer yet
         self.targets: list[Target] = []
+        self.query_text = ""
         self.versions: list[str] = []
         self.drift: dict[str, tuple[list[Finding], str | None]] = {}
         self.running = False
         self.auto_refresh = True
         self._auto_timer: Any = None
-        self._cell = (0, 1)
+        self._render_pending = False
+        self._run_total = 0
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="migrations-body"):
-            yield DataTable(id="migrations-grid", cursor_type="cell", zebra_stripes=True)
-            yield Static(self._legend(), id="migrations-legend")
+            yield Static("", id="migrations-summary")
+            yield Input(placeholder="filter: a name, a state (pending, unreachable, edited…) or 'problems'",
+                        id="migrations-filter", compact=True)
+            with Horizontal(id="migrations-top"):
+                yield FleetTable(id="migrations-fleet")
+                yield DataTable(id="migrations-list", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="migrations-lower"):
                 with VerticalScroll(id="migrations-detail"):
                     yield Static("", id="migrations-cell")
                 with Vertical(id="migrations-side"):
                     yield ProgressBar(id="migrations-progress", show_eta=False)
-                    yield Log(id="migrations-log", max_lines=500)
+                    yield Log(id="migrations-log", max_lines=2000)
 
     def on_mount(self) -> None:
-        grid = self.query_one(DataTable)
-        grid.loading = True
-        grid.focus()
+        self.query_one(FleetTable).focus()
+        listing = self.query_one("#migrations-list", DataTable)
+        listing.add_column("ver", key="version", width=3)
+        listing.add_column("state", key="state", width=STATE_WIDTH)
+        listing.add_column("migration", key="name")
         self._auto_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._auto, pause=False)
+
+    def leave_input(self) -> None:
+        """Esc in the filter: keep the filter, go back to the databases."""
+        self.query_one(FleetTable).focus()
 
     # -- model and status in ----------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
         from workbench.migrate.targets import resolve_targets
 
         self.targets = resolve_targets(snapshot.model.config)
+        self.statuses = {name: st for name, st in self.statuses.items() if any(t.name == name for t in self.targets)}
+        self._render_fleet()
         self.refresh_status()
 
     def _auto(self) -> None:
@@ -135,6 +171,7 @@ class MigrationsScreen(WorkbenchScreen):
     def action_toggle_auto(self) -> None:
         self.auto_refresh = not self.auto_refresh
         self.notify(f"auto-refresh {'on' if self.auto_refresh else 'off'}", timeout=2)
+        self._render_summary()
 
     def refresh_status(self) -> None:
         snapshot = self.snapshot
@@ -148,51 +185,71 @@ class MigrationsScreen(WorkbenchScreen):
     def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float) -> None:
         from workbench.migrate.status import status_all
 
-        statuses = status_all(root, targets, files, timeout=timeout)
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+
+        def answered(st: DatabaseStatus) -> None:  # from each database's own thread
+            if not worker.is_cancelled:
+                self.post_message(DatabaseStatusRead(st))
+
+        statuses = status_all(root, targets, files, timeout=timeout, on_done=answered)
+        if not worker.is_cancelled:
             self.post_message(MigrationStatusRead(statuses))
+
+    @on(DatabaseStatusRead)
+    def _database_read(self, message: DatabaseStatusRead) -> None:
+        self.statuses[message.status.name] = message.status
+        if not self._render_pending:  # coalesce: one redraw per RENDER_EVERY, however many answers
+            self._render_pending = True
+            self.set_timer(RENDER_EVERY, self._render_fleet)
 
     @on(MigrationStatusRead)
     def _status_read(self, message: MigrationStatusRead) -> None:
-        self.statuses = message.statuses
-        self._render_grid()
+        self.statuses = {st.name: st for st in message.statuses}
+        self._render_fleet()
 
-    def _render_grid(self) -> None:
-        grid = self.query_one(DataTable)
-        grid.loading = False
-        cursor = grid.cursor_coordinate
+    def _render_fleet(self) -> None:
+        self._render_pending = False
+        fleet = self.query_one(FleetTable)
+        rows = ordered(self.targets, self.statuses, self.query_text)
+        urls = {name: st.url for name, st in self.statuses.items()}
+        fleet.show_fleet(rows, self.statuses, urls)
         versions: dict[str, str] = {}
-        for st in self.statuses:
+        for st in self.statuses.values():
             for m in st.migrations:
                 versions.setdefault(m.version, m.name)
         if self.snapshot is not None:
             for mg in self.snapshot.model.migrations:
                 versions.setdefault(mg.version, mg.name)
         self.versions = sorted(versions, key=int)
-        grid.clear(columns=True)
-        grid.add_column("migration", key="migration")
-        for st in self.statuses:
-            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.target.read_only)) if on)
-            grid.add_column(Text(f"{st.name}{flags}", style="bold" if st.reachable else "dim"), key=st.name)
-        for version in self.versions:
-            cells: list[Any] = [Text(f"{version} {versions[version]}")]
-            for st in self.statuses:
-                cells.append(self._cell_text(st, version))
-            grid.add_row(*cells, key=version)
-        if self.statuses and self.versions:
-            row = min(cursor.row, len(self.versions) - 1)
-            column = min(max(cursor.column, 1), len(self.statuses))
-            grid.move_cursor(row=row, column=column, animate=False)
-        self._show_cell()
+        self._render_summary()
+        self._render_list()
 
-    def _cell_text(self, st: DatabaseStatus, version: str) -> Text:
-        if not st.reachable:
-            return Text("— unreachable", style="dim red")
-        m = next((m for m in st.migrations if m.version == version), None)
-        if m is None:
-            return Text("", style="dim")  # not owned by this database
-        label, style = STATES.get(str(m.state), (str(m.state), ""))
-        return Text(label, style=style)
+    def _render_summary(self) -> None:
+        answered = sum(1 for t in self.targets if t.name in self.statuses)
+        text = Text()
+        text.append(f"{len(self.targets)} databases", style="bold")
+        text.append(" · " + summary(self.targets, self.statuses))
+        if answered < len(self.targets) and self.targets:
+            text.append(f" · {len(self.targets) - answered} checking", style="italic")
+        if self.query_text:
+            text.append(f"  filter: {self.query_text} (f)", style="bold yellow")
+        if not self.auto_refresh:
+            text.append("  auto-refresh off (R)", style="dim")
+        self.query_one("#migrations-summary", Static).update(text)
+
+    def _render_list(self) -> None:
+        """The migrations of the selected database (the grid's column of that database)."""
+        listing = self.query_one("#migrations-list", DataTable)
+        keep = listing.cursor_row
+        listing.clear()
+        st = self.selected_status()
+        if st is not None and st.reachable:
+            for m in st.migrations:
+                label, style = STATES.get(str(m.state), (str(m.state), ""))
+                listing.add_row(m.version, Text(label, style=style), Text(m.name), key=m.version)
+            if listing.row_count:
+                listing.move_cursor(row=min(max(keep, 0), listing.row_count - 1), animate=False)
+        self._show_cell()
 
     @staticmethod
     def _legend() -> Text:
@@ -202,43 +259,89 @@ class MigrationsScreen(WorkbenchScreen):
         parts.append(("⚿ protected  ro read-only", "dim"))
         return Text.assemble(*parts)
 
-    # -- the selected cell ------------------------------------------------------------------------
-    @on(DataTable.CellHighlighted)
-    def _cell_highlighted(self) -> None:
+    # -- filter ---------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#migrations-filter", Input)
+        self.add_class("-filtering")
+        box.focus()
+
+    @on(Input.Changed, "#migrations-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self._render_fleet()
+
+    @on(Input.Submitted, "#migrations-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(FleetTable).focus()
+
+    @on(Input.Blurred, "#migrations-filter")
+    def _filter_blurred(self) -> None:
+        if not self.query_text:
+            self.remove_class("-filtering")
+
+    # -- the selection ----------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#migrations-fleet")
+    def _database_highlighted(self) -> None:
+        self._render_list()
+
+    @on(DataTable.RowHighlighted, "#migrations-list")
+    def _migration_highlighted(self) -> None:
         self._show_cell()
 
+    def selected_target(self) -> Target | None:
+        name = self.query_one(FleetTable).selected_name()
+        return next((t for t in self.targets if t.name == name), None)
+
+    def selected_status(self) -> DatabaseStatus | None:
+        target = self.selected_target()
+        return self.statuses.get(target.name) if target is not None else None
+
     def selected(self) -> tuple[DatabaseStatus | None, str | None]:
-        grid = self.query_one(DataTable)
-        if not self.statuses or not self.versions:
-            return None, None
-        coord = grid.cursor_coordinate
-        column = max(coord.column, 1) - 1
-        st = self.statuses[min(column, len(self.statuses) - 1)]
-        version = self.versions[min(coord.row, len(self.versions) - 1)]
-        return st, version
+        st = self.selected_status()
+        listing = self.query_one("#migrations-list", DataTable)
+        if st is None or not listing.row_count:
+            return st, None
+        row = min(max(listing.cursor_row, 0), listing.row_count - 1)
+        key = listing.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+        return st, str(key) if key is not None else None
 
     def _show_cell(self) -> None:
         st, version = self.selected()
         self.query_one("#migrations-cell", Static).update(self._details(st, version))
 
     def _details(self, st: DatabaseStatus | None, version: str | None) -> Text:
-        if st is None or version is None:
-            return Text("reading every database's status…" if not self.statuses else "no migrations", style="dim")
+        if st is None:
+            target = self.selected_target()
+            if target is not None:
+                return Text(f"{target.name}: waiting for its answer…", style="dim")
+            return Text("reading every database's status…" if self.targets else "no databases", style="dim")
         out = Text()
-        out.append(f"{st.name}", style="bold")
-        out.append(f"  {st.url}\n", style="dim")
+        out.append(f"{st.name}\n", style="bold")
+        out.append(f"{self._fit(st.url)}\n", style="dim")
         if not st.reachable:
             out.append(f"unreachable: {st.error}\n", style="red")
             return out
+        if st.error:
+            out.append(f"error: {st.error}\n", style="red")
         if st.lock_holder:
             out.append(f"a runner is at work: {st.lock_holder.describe()}\n", style="yellow")
         m = next((m for m in st.migrations if m.version == version), None)
         if m is None:
-            out.append(f"{version} is not one of {st.name}'s migrations (workbench.toml `migrations`)\n", style="dim")
+            out.append("no migrations\n" if not st.migrations else "", style="dim")
         else:
             self._describe_migration(out, m)
         self._describe_findings(out, st)
+        out.append("\n")
+        out.append(self._legend())
         return out
+
+    def _fit(self, text: str) -> str:
+        """One line of the details pane: a URL cut in the middle rather than wrapped mid-word."""
+        width = max(20, self.query_one("#migrations-detail").size.width - 2)
+        if len(text) <= width:
+            return text
+        half = (width - 1) // 2
+        return text[:half] + "…" + text[-(width - 1 - half):]
 
     def _describe_migration(self, out: Text, m: MigrationStatus) -> None:
         label, style = STATES.get(str(m.state), (str(m.state), ""))
@@ -298,81 +401,179 @@ class MigrationsScreen(WorkbenchScreen):
 
     # -- up / roll back -----------------------------------------------------------------------------
     def action_apply(self) -> None:
-        self._ask("up")
+        st = self._runnable_selection()
+        if st is None:
+            return
+        from workbench.migrate.status import RUNNABLE
+
+        pending = [m for m in st.migrations if m.state in RUNNABLE]
+        if not pending:
+            self.notify(f"{st.name} is up to date: nothing to apply", timeout=3)
+            return
+        details = [Text(f"  {m.version} {m.name}  ({STATES.get(str(m.state), (str(m.state), ''))[0]})")
+                   for m in pending]
+        question = f"Apply {len(pending)} migration(s) to {st.name}?"
+        self._confirm(st, "up", question, details, [])
 
     def action_rollback(self) -> None:
-        self._ask("down")
-
-    def _ask(self, action: str) -> None:
-        st, _ = self.selected()
-        if st is None or self.snapshot is None:
-            self.notify("no database selected yet", timeout=2)
+        st = self._runnable_selection()
+        if st is None:
             return
+        applied = [m for m in st.migrations if m.row is not None and m.row.kind == "migration" and m.row.success]
+        if not applied:
+            self.notify(f"{st.name}: nothing to roll back", timeout=3)
+            return
+        newest = max(applied, key=lambda m: m.number)
+        details = [Text(f"  {newest.version} {newest.name}", style="bold"),
+                   Text("Its down part runs and may drop data.")]
+        prompts: list[Prompt] = []
+        if newest.migration is None:
+            # The file is gone (renamed folder, deleted file): the tracker's copy of the applied
+            # text would run, which nobody may have read in a while. Say so; make them type it.
+            details.append(Text(f"Its file is missing from {self._sql_dir()}: the down part comes from the "
+                                "text recorded when it was applied.", style="bold red"))
+            prompts.append(Prompt(f"type the migration's name ({newest.name}) to roll it back anyway.", newest.name))
+        question = f"Roll back {newest.version} {newest.name} on {st.name}?"
+        self._confirm(st, "down", question, details, prompts)
+
+    def _sql_dir(self) -> str:
+        return self.snapshot.model.config.migrations_dir if self.snapshot is not None else "sql/"
+
+    def _runnable_selection(self) -> DatabaseStatus | None:
+        st = self.selected_status()
+        if st is None or self.snapshot is None:
+            self.notify("no database selected yet" if self.selected_target() is None else
+                        "that database has not answered yet", timeout=2)
+            return None
         if self.running:
             self.notify("a run is in progress", timeout=2)
-            return
+            return None
         if st.target.read_only:
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
-            return
-        if action == "up":
-            count = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
-            question = f"Apply {count} pending migration(s) to {st.name}?"
-        else:
-            question = f"Roll back the newest migration of {st.name}? Its down part may drop data."
+            return None
+        if not st.reachable:
+            self.notify(f"{st.name} is unreachable: {st.error}", severity="warning", timeout=4, markup=False)
+            return None
+        return st
+
+    def _confirm(self, st: DatabaseStatus, action: str, question: str, details: list[Text],
+                 prompts: list[Prompt]) -> None:
         from workbench.migrate.targets import database_name
 
         name = st.name if st.target.configured else database_name(st.target.url)
 
         def confirmed(typed: str | None) -> None:
             if typed is not None:
-                self._start_run(st, action, typed)
+                self._start_run([st.target], action, typed, total=len(details) if action == "up" else 1)
 
-        self.app.push_screen(ConfirmRun(question, name, st.protected), confirmed)
+        label = "Apply" if action == "up" else "Roll back"
+        self.app.push_screen(ConfirmRun(question, name, st.protected, details=details, prompts=prompts,
+                                        run_label=label), confirmed)
 
-    def _start_run(self, st: DatabaseStatus, action: str, typed: str) -> None:
+    def action_apply_all(self) -> None:
+        """Every database with something to apply, concurrently (the core's `run_many`, like
+        `migrate up --jobs`). Protected databases are left out: each needs its own name typed."""
+        from workbench.migrate.fleet import skip_reason
+        from workbench.migrate.status import RUNNABLE
+
+        if self.snapshot is None or self.running:
+            self.notify("a run is in progress" if self.running else "the model is still loading", timeout=2)
+            return
+        chosen: list[DatabaseStatus] = []
+        left_out: list[str] = []
+        for t in self.targets:
+            st = self.statuses.get(t.name)
+            reason = skip_reason(t, explicit=False)
+            if reason is None and st is not None and st.protected:
+                reason = "protected: apply it on its own (a)"
+            if reason is None and (st is None or not st.reachable):
+                reason = "unreachable" if st is not None else "no answer yet"
+            if reason:
+                left_out.append(f"{t.name} ({reason})")
+            elif any(m.state in RUNNABLE for m in st.migrations):  # type: ignore[union-attr]
+                chosen.append(st)  # type: ignore[arg-type]
+        if not chosen:
+            self.notify("every database that can be applied is up to date", timeout=3)
+            return
+        total = sum(1 for st in chosen for m in st.migrations if m.state in RUNNABLE)
+        details = [Text(f"  {st.name}: " + ", ".join(m.version for m in st.migrations if m.state in RUNNABLE))
+                   for st in chosen]
+        if left_out:
+            details.append(Text("left out: " + ", ".join(left_out), style="dim"))
+        question = f"Apply {total} migration(s) to {len(chosen)} database(s), {self.jobs()} at a time?"
+
+        def confirmed(typed: str | None) -> None:
+            if typed is not None:
+                self._start_run([st.target for st in chosen], "up", "", total=len(chosen))
+
+        self.app.push_screen(ConfirmRun(question, "", False, details=details, run_label="Apply all"), confirmed)
+
+    @staticmethod
+    def jobs() -> int:
+        from workbench.migrate.fleet import DEFAULT_JOBS
+
+        return DEFAULT_JOBS
+
+    def _start_run(self, targets: list[Target], action: str, typed: str, total: int) -> None:
         assert self.snapshot is not None
         self.running = True
-        total = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
+        self._run_total = len(targets)
         progress = self.query_one(ProgressBar)
-        progress.update(total=max(total, 1) if action == "up" else 1, progress=0)
+        progress.update(total=max(total, 1), progress=0)
         progress.add_class("-running")
-        self.query_one(Log).write_line(f"— {action} on {st.name}")
+        where = targets[0].name if len(targets) == 1 else f"{len(targets)} databases"
+        self.query_one(Log).write_line(f"— {action} on {where}")
         model = self.snapshot.model
-        self.run_migrations(model.root, st.target, list(model.migrations), action, typed, model.config)
+        self.run_migrations(model.root, targets, list(model.migrations), action, typed, model.config)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-run", description="running migrations")
-    def run_migrations(self, root: Any, target: Target, files: list[Any], action: str, typed: str,
+    def run_migrations(self, root: Any, targets: list[Target], files: list[Any], action: str, typed: str,
                        config: Any) -> None:
+        from workbench.migrate.fleet import run_many
         from workbench.migrate.runner import Options, execute
 
         options = Options(lock_timeout=config.lock_timeout, connect_timeout=config.connect_timeout,
-                          yes=True, confirm=typed)
+                          yes=True, confirm=typed or None)
+        many = len(targets) > 1
 
         def log(line: str) -> None:
-            self.app.call_from_thread(self._log_line, line)
+            self.app.call_from_thread(self._log_line, line, many)
+
+        def done(result: RunResult) -> None:
+            self.post_message(MigrationRunFinished(result, last=False))
 
         try:
-            result = execute(root, target, files, action, options=options, log=log, steps=1)
+            results = run_many(root, targets, action,
+                               lambda t: execute(root, t, files, action, options=options, log=log, steps=1),
+                               log=log, jobs=self.jobs(), explicit=True, on_done=done)
         except Exception:
             self.app.call_from_thread(self._run_aborted)
             raise  # the app's report_error shows it
-        self.post_message(MigrationRunFinished(result))
+        self.post_message(MigrationRunFinished(results[-1] if results else None, last=True))
 
     def _run_aborted(self) -> None:
         self.running = False
         self.query_one(ProgressBar).remove_class("-running")
 
-    def _log_line(self, line: str) -> None:
+    def _log_line(self, line: str, many: bool = False) -> None:
         self.query_one(Log).write_line(line)
-        if ": applied " in line or ": rolled back " in line:
+        if not many and (": applied " in line or ": rolled back " in line):
             self.query_one(ProgressBar).advance(1)
 
     @on(MigrationRunFinished)
     def _run_finished(self, message: MigrationRunFinished) -> None:
-        self.running = False
+        if message.last:
+            self.running = False
+            self.query_one(ProgressBar).remove_class("-running")
+            if self._run_total > 1:
+                self.notify(f"apply to all: {self._run_total} database(s) done", timeout=4)
+            self.refresh_status()
+            return
         result = message.result
-        self.query_one(ProgressBar).remove_class("-running")
+        assert result is not None  # only the last message may come without one
         log = self.query_one(Log)
+        if self._run_total > 1:
+            self.query_one(ProgressBar).advance(1)
         if result.failure:
             f = result.failure
             log.write_line(f"{f.location}: {f.message}")
@@ -383,10 +584,10 @@ class MigrationsScreen(WorkbenchScreen):
             self.notify(result.error, title=result.database, severity="error", timeout=10, markup=False)
         else:
             done = result.applied or result.reverted
-            summary = ", ".join(s.version for s in done) or result.note or "ok"
-            log.write_line(f"{result.database}: done ({summary})")
-            self.notify(f"{result.database}: {summary}", timeout=4, markup=False)
-        self.refresh_status()
+            summary_text = ", ".join(s.version for s in done) or result.note or "ok"
+            log.write_line(f"{result.database}: done ({summary_text})")
+            if self._run_total == 1:
+                self.notify(f"{result.database}: {summary_text}", timeout=4, markup=False)
 
     # -- drift ---------------------------------------------------------------------------------
     def action_drift(self) -> None:

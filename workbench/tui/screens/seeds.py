@@ -117,14 +117,15 @@ class SeedsScreen(WorkbenchScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dry_run", "Dry-run", tooltip="Preview the seed on the selected database (changes nothing)",
                 id="seeds.dry_run"),
-        Binding("a", "apply", "Apply", tooltip="Seed the selected database (asks first)", id="seeds.apply"),
+        Binding("a", "apply", "Seed", tooltip="Seed the selected database: apply the fixtures (asks first)",
+                id="seeds.apply"),
         Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of the preview",
                 id="seeds.preview_next"),
         Binding("b", "page(-1)", "Prev page", show=False, tooltip="Previous page of the preview",
                 id="seeds.preview_prev"),
         Binding("e", "next_invalid", "Next invalid row", show=False,
                 tooltip="Jump to the next invalid row of the fixture", id="seeds.next_invalid"),
-        Binding("m", "cycle_mode", "Mode", show=False,
+        Binding("m", "cycle_mode", "Mode",
                 tooltip="Seed mode: upsert, insert (fail on existing keys), replace (delete first)",
                 id="seeds.mode"),
     ]

@@ -224,8 +224,9 @@ class BreakingScreen(WorkbenchScreen):
         if change.note:
             lines.append(Content.styled(change.note, "italic"))
         if change.steps and change.kind == "breaking":
-            lines.append(Content.styled("expand/contract: " + " → ".join(
-                s.split(":")[0] if ":" in s[:30] else s[:40] for s in change.steps), "$text-muted"))
+            # Every step whole, one a line (the detail wraps; a cut step is an instruction lost).
+            lines.append(Content.styled("expand/contract:", "$text-muted"))
+            lines += [Content.styled(f" {n}. {step}", "$text-muted") for n, step in enumerate(change.steps, 1)]
         detail.update(Content("\n").join(lines))
         before_file = change.against_file or change.file
         before_line = change.against_line or (change.line if change.kind != "compatible" else 0)
@@ -243,7 +244,11 @@ class BreakingScreen(WorkbenchScreen):
             view.update(Content.styled("(not there)" if side == "before" else "(deleted)", "italic $text-muted"))
             return
         title.update(Content.styled(f"{side}: {file}:{line}", "$text-muted"))
-        snippet, first = window(text, line or 1, end or line or 1)
+        # Use the height there is: at 160x48 the pane shows ~30 lines of context, not 9.
+        pane = view.parent
+        rows = pane.size.height if isinstance(pane, VerticalScroll) and pane.size.height else 0
+        context = max(CONTEXT_LINES, (rows - 1 - max(0, (end or line) - line)) // 2)
+        snippet, first = window(text, line or 1, end or line or 1, context)
         view.show_code(snippet, language_for(file), first_line=first, mark_line=line, mark_end=end)
 
     # -- actions ---------------------------------------------------------------------------------

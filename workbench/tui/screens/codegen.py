@@ -103,11 +103,13 @@ class CodegenScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#codegen-languages", DataTable)
-        for key, label in (("language", "language"), ("toolchain", "toolchain"), ("last", "last run"),
-                           ("duration", "time"), ("files", "files"), ("verify", "verified")):
+        # What a user needs first (language, verified, files) on the left; the toolchain's long
+        # text last, where 80 columns cut it rather than the state.
+        for key, label in (("language", "language"), ("verify", "verified"), ("files", "files"),
+                           ("duration", "time"), ("last", "last run"), ("toolchain", "toolchain")):
             table.add_column(label, key=key)
         for lang in LANGUAGES:
-            table.add_row(LABELS[lang], "…", "never", "", "", "", key=lang)
+            table.add_row(LABELS[lang], "", "", "", "never", "…", key=lang)
         files = self.query_one("#codegen-files", DataTable)
         files.add_column("file", key="file")
         files.add_column("", key="state")
@@ -299,8 +301,19 @@ class CodegenScreen(WorkbenchScreen):
         view = self.query_one(CodeView)
         if not self.file:
             hint = "" if self.language in self.results else " — press g (this language) or a (all) to generate"
-            view.update(Text(f"no generated {LABELS[self.language]} files yet{hint}", style="dim"))
+            note = Text(f"no generated {LABELS[self.language]} files yet{hint}", style="dim")
+            tc = self.toolchains.get(self.language)
+            missing = tc.missing(verify=self.verify) if tc is not None else []
+            if missing:
+                # The whole install command, wrapped here (the log cuts long lines at 80 columns).
+                hints = list(dict.fromkeys(t.hint for t in missing if t.hint))
+                note.append(f"\n\nmissing: {', '.join(t.name for t in missing)}\n", style="bold red")
+                if hints:
+                    note.append("install with:\n" + " && ".join(hints), style="")
+            view.add_class("-prose")  # wrap to the pane's width, unlike code
+            view.update(note)
             return
+        view.remove_class("-prose")
         lang_dir, _, _ = self._outputs()
         try:
             text = (lang_dir / self.file).read_text("utf-8")

@@ -161,7 +161,8 @@ class SeedsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#seeds-fixtures", DataTable)
-        table.add_columns("fixture", "rows", "state")
+        for column in ("fixture", "rows", "state"):
+            table.add_column(column, key=column)
         table.focus()
 
     # -- model in -------------------------------------------------------------------------------

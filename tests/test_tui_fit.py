@@ -1,0 +1,194 @@
+"""Every screen at 80x24 (SSH) and 160x48: SVG snapshots of each, and a test that fails when a
+screen's key columns are cut at 80x24 (what an on-call engineer needs: version and state per
+database, field/proto type/SQL type/column, language/state/verified, fixture/rows/state).
+
+The repository is the fixed demo one, plus: a git history (so Breaking has a change to review),
+one invalid fixture row, and two databases — `dev` on the test server (a fixed name, reached
+through PG* variables so no socket path shows on screen) and `staging`, whose URL variable is
+unset. Codegen's toolchains are pinned (CI installs Go and TypeScript, laptops may not).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pilot_helpers import until
+from test_tui_support import make_demo_repo, settle
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens import SCREENS
+
+SMALL = (80, 24)
+LARGE = (160, 48)
+FIT_DB = "wbfit_dev"
+GIT_ENV = {"GIT_AUTHOR_NAME": "Asha", "GIT_AUTHOR_EMAIL": "asha@example.in", "GIT_COMMITTER_NAME": "Asha",
+           "GIT_COMMITTER_EMAIL": "asha@example.in", "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@pytest.fixture(scope="module")
+def fit_db(pg_admin: str) -> Iterator[None]:
+    """`dev`: a database of a fixed name on the test server, reached through PG* variables."""
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    from workbench.dburl import connect
+
+    with connect(pg_admin) as conn:
+        conn.autocommit = True
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(FIT_DB)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(FIT_DB)))
+    info = conninfo_to_dict(pg_admin)
+    env = {"PGHOST": str(info.get("host", "")), "PGPORT": str(info.get("port", "")),
+           "PGUSER": str(info.get("user", "")), "PGPASSWORD": str(info.get("password", ""))}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update({k: v for k, v in env.items() if v})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        with connect(pg_admin) as conn:
+            conn.autocommit = True
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(FIT_DB)))
+
+
+@pytest.fixture
+def fit_repo(tmp_path: Path, fit_db: None, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr("workbench.tui.screens.entity_tabs.ENTITY_TABS", [])
+    monkeypatch.setattr("workbench.codegen.toolchains.resolve", pinned_toolchains)
+    monkeypatch.delenv("WB_FIT_STAGING_URL", raising=False)
+    root = make_demo_repo(tmp_path / "repo")
+    with (root / "workbench.toml").open("a") as config:
+        config.write(f'\n[databases.dev]\nurl = "postgresql:///{FIT_DB}"\n\n'
+                     '[databases.staging]\nurl = "${WB_FIT_STAGING_URL}"\nprotected = true\n')
+    git = ["git", "-C", str(root)]
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True, env=env)  # noqa: S603
+    subprocess.run([*git, "add", "-A"], check=True, env=env)  # noqa: S603
+    subprocess.run([*git, "commit", "-q", "-m", "demo"], check=True, env=env)  # noqa: S603
+    proto = root / "proto" / "demo.proto"
+    # Uncommitted edits: a field's type changes (breaking), and one fixture row goes bad.
+    proto.write_text(proto.read_text().replace("int64 total_minor = 4;", "string total_minor = 4;"))
+    orders = root / "seeders" / "orders.json"
+    data = json.loads(orders.read_text())
+    data["rows"][1]["status"] = "lost"
+    orders.write_text(json.dumps(data, indent=2) + "\n")
+    return root
+
+
+def pinned_toolchains(languages: list[str], *_args: object, **_kwargs: object) -> dict[str, object]:
+    from workbench.codegen.toolchains import APT_GO, Tool, Toolchain
+
+    found = {"python": Toolchain("python", (Tool("protoc-gen-mypy", "/opt/bin/protoc-gen-mypy", "5.1.0"),),
+                                 (Tool("mypy", "/opt/bin/mypy", "1.18"),)),
+             "go": Toolchain("go", (Tool("protoc-gen-go", None, "", APT_GO),), (Tool("go", None, "", APT_GO),)),
+             "ts": Toolchain("ts", (Tool("protoc-gen-es", None, "", "npm install @bufbuild/protoc-gen-es"),), ())}
+    return {lang: found[lang] for lang in languages}
+
+
+def go_to(mode: str, *presses: str) -> Callable[[Pilot[object]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.app.switch_mode(mode)
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+SCREEN_CASES = {
+    "entities-mapping": ("entities", ("down", "down", "m")),
+    "entities-sql": ("entities", ("down", "down", "s")),
+    "migrations": ("migrations", ()),
+    "migrations-rollback-confirm": ("migrations", ("down", "down", "a")),
+    "breaking": ("breaking", ()),
+    "seeds": ("seeds", ("down",)),
+    "codegen": ("codegen", ("down",)),
+    "help": ("migrations", ("question_mark",)),
+}
+
+
+@pytest.mark.parametrize("case", list(SCREEN_CASES))
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
+def test_every_screen(snap_compare: Callable[..., bool], fit_repo: Path, case: str, size: tuple[int, int]) -> None:
+    mode, presses = SCREEN_CASES[case]
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    assert snap_compare(app, terminal_size=size, run_before=go_to(mode, *presses))
+
+
+# -- key columns at 80x24 -------------------------------------------------------------------------
+
+def screen_lines(app: WorkbenchApp) -> list[str]:
+    """What the terminal shows, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def assert_columns_fit(table: DataTable[object], keys: list[str]) -> None:
+    """Every key column lies wholly inside the table's visible width (without scrolling)."""
+    visible = table.scrollable_content_region.width
+    right = 0
+    for column in table.ordered_columns:
+        right += column.get_render_width(table)
+        if column.key.value in keys:
+            assert right <= visible, f"{table.id}: column {column.key.value!r} ends at {right} > {visible}"
+    assert {c.key.value for c in table.ordered_columns} >= set(keys)
+
+
+async def test_key_columns_fit_at_80x24(fit_repo: Path) -> None:
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        # Entities, Mapping tab of Order: field, proto type, SQL type and column, all visible.
+        await pilot.press("down", "down", "m")
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "field / ↔ column" in text and "proto type / sql type" in text
+        for data in ("total_minor", "string", "bigint", "note", "text null"):
+            assert data in text, data
+        await pilot.press("s")
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "created in" in text and "sql/002_create_orders.sql" in text  # the migration that made it
+
+        await app.switch_mode("migrations")
+        await until(pilot, lambda: len(getattr(app.screen, "statuses", {})) == 2)
+        await settle(pilot)
+        assert_columns_fit(app.screen.query_one("#migrations-fleet", DataTable), ["database", "state", "at"])
+        assert_columns_fit(app.screen.query_one("#migrations-list", DataTable), ["version", "state"])
+        text = "\n".join(screen_lines(app))
+        assert "staging ⚿" in text and "✗ unreachable" in text and "· 3 behind" in text
+
+        await app.switch_mode("seeds")
+        await settle(pilot)
+        assert_columns_fit(app.screen.query_one("#seeds-fixtures", DataTable), ["fixture", "rows", "state"])
+        assert "✗ 1 invalid" in "\n".join(screen_lines(app))
+
+        await app.switch_mode("codegen")
+        await settle(pilot)
+        assert_columns_fit(app.screen.query_one("#codegen-languages", DataTable), ["language", "verify", "files"])
+        await pilot.press("down")  # Go: missing; the whole install command wraps in the code pane
+        await settle(pilot)
+        assert "apt-get install -y golang-go" in "\n".join(screen_lines(app))
+
+        await app.switch_mode("breaking")
+        await until(pilot, lambda: getattr(app.screen, "report", None) is not None)
+        await settle(pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        change = app.screen.selected  # type: ignore[attr-defined]
+        assert change is not None and change.rule in text
+        words = change.message.split()
+        assert " ".join(words[-3:]) in text  # the sentence ends on screen, not cut mid-way

@@ -86,9 +86,9 @@ async def test_fleet_view_names_the_unreachable_one_first_at_80x24(fleet: tuple[
     shown: list[tuple[int, int]] = []  # (rows with an answer, rows still checking) at each redraw
     original = FleetTable.show_fleet
 
-    def spy(self: FleetTable, rows: Any, statuses: Any, urls: Any) -> None:
+    def spy(self: FleetTable, rows: Any, statuses: Any) -> None:
         shown.append((sum(r.name in statuses for r in rows), sum(r.name not in statuses for r in rows)))
-        original(self, rows, statuses, urls)
+        original(self, rows, statuses)
 
     FleetTable.show_fleet = spy  # type: ignore[method-assign]
     try:

@@ -77,7 +77,7 @@ async def test_dry_run_apply_and_an_edited_price(repo: Path, fresh_db: str) -> N
 
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")  # Cancel is the default: tab to Run
         await until(pilot, lambda: "seeded" in diff_text(screen))
         assert count(fresh_db, "products") == 74
 
@@ -176,7 +176,7 @@ async def test_mode_replace_previews_deletions(repo: Path, fresh_db: str) -> Non
         screen = await open_seeds(app, pilot)
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRun))
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")  # Cancel is the default: tab to Run
         await until(pilot, lambda: "seeded" in diff_text(screen))
         with psycopg.connect(fresh_db) as conn:
             conn.execute("INSERT INTO payments (order_id, method, amount_minor, currency_code)"

@@ -114,7 +114,7 @@ SCREEN_CASES = {
     "entities-mapping": ("entities", ("down", "down", "m")),
     "entities-sql": ("entities", ("down", "down", "s")),
     "migrations": ("migrations", ()),
-    "migrations-rollback-confirm": ("migrations", ("down", "down", "a")),
+    "migrations-apply-confirm": ("migrations", ("down", "a")),
     "breaking": ("breaking", ()),
     "seeds": ("seeds", ("down",)),
     "codegen": ("codegen", ("down",)),

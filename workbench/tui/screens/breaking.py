@@ -88,14 +88,15 @@ class BreakingScreen(WorkbenchScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="breaking-top"):
-            yield Input(value=self.ref, placeholder="main", id="breaking-ref")
+            yield Input(value=self.ref, placeholder="main", id="breaking-ref", compact=True)
             yield Static("reviewing ...", id="breaking-verdict")
         with Vertical(id="breaking-body"):
             tree: Tree[int] = Tree("changes", id="breaking-changes")
             tree.show_root = False
             yield tree
             with Vertical(id="breaking-lower"):
-                yield Static("", id="breaking-detail")
+                with VerticalScroll(id="breaking-detail-scroll"):
+                    yield Static("", id="breaking-detail")
                 with Horizontal(id="breaking-sides"):
                     with Vertical(classes="breaking-side"):
                         yield Static("before", id="breaking-before-title", classes="breaking-side-title")

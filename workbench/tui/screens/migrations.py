@@ -211,8 +211,7 @@ class MigrationsScreen(WorkbenchScreen):
         self._render_pending = False
         fleet = self.query_one(FleetTable)
         rows = ordered(self.targets, self.statuses, self.query_text)
-        urls = {name: st.url for name, st in self.statuses.items()}
-        fleet.show_fleet(rows, self.statuses, urls)
+        fleet.show_fleet(rows, self.statuses)
         versions: dict[str, str] = {}
         for st in self.statuses.values():
             for m in st.migrations:

@@ -107,10 +107,9 @@ class FleetTable(DataTable[object]):
         self.zebra_stripes = True
         self.add_column("database", key="database", width=NAME_WIDTH)
         self.add_column("state", key="state", width=STATE_WIDTH)
-        self.add_column("at", key="at", width=3)
-        self.add_column("url", key="url")
+        self.add_column("at", key="at", width=3)  # the newest applied version
 
-    def show_fleet(self, rows: list[Target], statuses: dict[str, DatabaseStatus], urls: dict[str, str]) -> None:
+    def show_fleet(self, rows: list[Target], statuses: dict[str, DatabaseStatus]) -> None:
         """Replace the rows, keeping the cursor on the same database."""
         keep = self.selected_name()
         self.clear()
@@ -122,7 +121,7 @@ class FleetTable(DataTable[object]):
             if flags:
                 name.append(flags, style="dim")
             self.add_row(name, Text(state.label, style=state.style), Text(newest_applied(st), style="dim"),
-                         Text(urls.get(t.name, ""), style="dim"), key=t.name)
+                         key=t.name)
         names = [t.name for t in rows]
         if keep in names:
             self.move_cursor(row=names.index(keep), animate=False)

@@ -11,8 +11,16 @@ Figures (best and median of --runs):
   Mapping tab showing the reloaded model.
 - seeds open (large repo): selecting the entity whose fixture has 100,000 rows and opening its
   Seeds tab -> the rows on screen, and the longest the UI loop was blocked meanwhile.
-Targets (issue 3): first paint < 0.4 s; save->view < 150 ms here, < 1 s on the large repo;
-large-repo first paint < 1.5 s; 100,000-row fixture open < 0.5 s without freezing the UI.
+- first entity's proto shown: process start -> the Proto tab showing the first entity (the first
+  look: protos alone, before migrations, fixtures and checks); model checked: every check done.
+- screen switch: the screen's key -> its first frame (first visit builds it; later ones reuse it).
+- where the time goes: the first load's steps, one after another in one process.
+- `--fleet N`: N databases on the test server plus a black-holed loopback socket: the Migrations
+  screen until the unreachable one is named on screen; `migrate up` with --jobs 1 and 4.
+Targets (issues 3 and 13): first paint < 0.4 s; proto shown <= 2.5x the bare app here, <= 4x on
+the large repo; screen switch < 100 ms; save->view < 150 ms here, < 1 s on the large repo;
+large-repo first paint < 1.5 s; 100,000-row fixture open < 0.5 s without freezing the UI; fleet
+status within the connect timeout + 2 s.
 The large repo (500 messages over 5 files, 50 migrations, 50 fixtures, one of 100,000 rows) is
 generated into a temp dir at bench time; nothing is committed.
 """
@@ -50,8 +58,20 @@ class Bench(WorkbenchApp):
             self.snapshot_signal.subscribe(self, self._shown)
         return super().load_model(changed)
 
-    def _shown(self, _snapshot: object) -> None:
-        self.call_after_refresh(self._done)
+    def _shown(self, snapshot: object) -> None:
+        # The first snapshot is the first look (protos alone): the entity browser renders the first
+        # entity's proto from it; the last one has every check run.
+        if not getattr(self, "proto_shown", False):
+            self.proto_shown = True
+            self.call_after_refresh(self._proto_on_screen)
+        if getattr(snapshot, "checked", False):
+            self.call_after_refresh(self._done)
+
+    def _proto_on_screen(self) -> None:
+        from workbench.tui.widgets.proto_view import ProtoView
+
+        assert self.screen.query_one(ProtoView).region.height > 0
+        print(f"proto {time.perf_counter() - t0:.4f}", flush=True)
 
     def _done(self) -> None:
         print(f"model {time.perf_counter() - t0:.4f}", flush=True)
@@ -93,13 +113,129 @@ def run_child(code: str, *args: str) -> dict[str, float]:
     return out
 
 
-def first_paint(root: Path, runs: int) -> tuple[list[float], list[float]]:
-    ready, model = [], []
+def first_paint(root: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    ready, proto, model = [], [], []
     for _ in range(runs):
         times = run_child(CHILD, str(root))
         ready.append(times["ready"])
+        proto.append(times["proto"])
         model.append(times["model"])
-    return ready, model
+    return ready, proto, model
+
+
+IMPORTS = r"""
+import time
+t0 = time.perf_counter()
+import textual.app, textual.widgets
+t1 = time.perf_counter()
+import workbench.tui.app
+t2 = time.perf_counter()
+from pathlib import Path
+from workbench.tui.live import first_look
+t3 = time.perf_counter()
+look = first_look(Path(".").resolve())
+t4 = time.perf_counter()
+from workbench.tui.live import rest_of
+snap = rest_of(look)
+t5 = time.perf_counter()
+from workbench.tui.live import with_checks
+with_checks(snap)
+t6 = time.perf_counter()
+import workbench.tui.screens.entities
+t7 = time.perf_counter()
+for name, a, b in (("textual", t0, t1), ("workbench.tui.app", t1, t2), ("live + model imports", t2, t3),
+                   ("first look (protoc)", t3, t4), ("migrations + schema + fixtures", t4, t5),
+                   ("checks", t5, t6), ("entities screen imports", t6, t7)):
+    print(f"{name} {b - a:.4f}")
+"""
+
+
+def where_time_goes(root: Path) -> dict[str, float]:
+    """One process, the first load's steps in order (seconds each)."""
+    proc = subprocess.run([PY, "-c", IMPORTS], capture_output=True, text=True, cwd=root, check=True)  # noqa: S603
+    return {name: float(value) for name, _, value in (line.rpartition(" ") for line in proc.stdout.splitlines())}
+
+
+async def _screen_switches(root: Path, runs: int) -> dict[str, list[float]]:
+    """Key press -> the screen painted, for every screen (the first visit builds it, later ones reuse it)."""
+    from workbench.tui.app import WorkbenchApp
+
+    app = WorkbenchApp(root, watch=False)
+    times: dict[str, list[float]] = {"first visit": [], "again": []}
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.snapshot is None or not app.snapshot.checked:
+            await pilot.pause(0.05)
+        for visit in range(runs + 1):
+            for entry in app.screen_entries[1:] + app.screen_entries[:1]:
+                painted = asyncio.Event()
+                start = time.perf_counter()
+                await app.switch_mode(entry.id)
+                app.call_after_refresh(painted.set)
+                await painted.wait()
+                times["first visit" if visit == 0 else "again"].append(time.perf_counter() - start)
+                await pilot.pause(0.3)  # let its workers start, as a user would look
+    return times
+
+
+async def _fleet_status(root: Path, databases: int) -> float:
+    """Migrations screen over `databases` databases plus one black hole: switch -> the black hole
+    named as unreachable on the first screenful (every database answered)."""
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.migrations import MigrationsScreen
+
+    app = WorkbenchApp(root, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.snapshot is None:
+            await pilot.pause(0.05)
+        start = time.perf_counter()
+        app.switch_mode("migrations")
+        while not (isinstance(app.screen, MigrationsScreen) and len(app.screen.statuses) == databases + 1):
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(line.split()[:3] == ["hole", "✗", "unreachable"] for line in lines[:8]), lines
+        return time.perf_counter() - start
+
+
+def fleet(databases: int) -> tuple[float, float, float, float]:
+    """(status in the TUI, connect timeout, `migrate up` sequential, `migrate up --jobs 4`) over
+    `databases` real databases on the test server plus a black-holed loopback socket."""
+    import socket
+
+    from workbench.testing import create_database, drop_database, test_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
+    with test_server(REPO) as admin:
+        made = [create_database(admin) for _ in range(databases)]
+        hole = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(512)
+        try:
+            timeout = 3.0
+            toml = f"[workbench]\nconnect_timeout = {timeout:g}\n\n"
+            toml += "".join(f'[databases.fleet{i:03d}]\nurl = "{url}"\n\n' for i, (_, url) in enumerate(made))
+            toml += f'[databases.hole]\nurl = "postgresql://app@127.0.0.1:{hole.getsockname()[1]}/x"\n'
+            (tmp / "sql").mkdir()
+            shutil.copy2(REPO / "sql" / "000_migration_tracker.sql", tmp / "sql")
+            (tmp / "sql" / "001_a.sql").write_text("-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\n"
+                                                  "DROP TABLE a;\n")
+            (tmp / "workbench.toml").write_text(toml)
+            status = asyncio.run(_fleet_status(tmp, databases))
+            cmd = [PY, "-m", "workbench", "--root", str(tmp), "migrate"]
+            started = time.perf_counter()
+            subprocess.run([*cmd, "up", "--jobs", "1"], capture_output=True, check=False)  # noqa: S603
+            sequential = time.perf_counter() - started
+            # Back to empty databases (the tracker's own down part drops it), then concurrently.
+            subprocess.run([*cmd, "down", "--steps", "2", "--yes"], capture_output=True, check=False)  # noqa: S603
+            started = time.perf_counter()
+            subprocess.run([*cmd, "up", "--jobs", "4"], capture_output=True, check=False)  # noqa: S603
+            concurrent = time.perf_counter() - started
+            return status, timeout, sequential, concurrent
+        finally:
+            hole.close()
+            for name, _ in made:
+                drop_database(admin, name)
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def bare_paint(runs: int) -> list[float]:
@@ -257,6 +393,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="generate the large repo here and keep it")
+    parser.add_argument("--fleet", type=int, default=0, metavar="N",
+                        help="also: status and `migrate up` over N databases on the test server + a black hole")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     try:
@@ -272,17 +410,22 @@ def main() -> int:
         # Interleaved, so load from other processes hits all three alike.
         bare: list[float] = []
         ready_here: list[float] = []
+        proto_here: list[float] = []
         model_here: list[float] = []
         ready_large: list[float] = []
+        proto_large: list[float] = []
         model_large: list[float] = []
         for _ in range(args.runs):
             bare += bare_paint(1)
-            r, m = first_paint(REPO, 1)
+            r, p, m = first_paint(REPO, 1)
             ready_here += r
+            proto_here += p
             model_here += m
-            r, m = first_paint(large, 1)
+            r, p, m = first_paint(large, 1)
             ready_large += r
+            proto_large += p
             model_large += m
+        switches = asyncio.run(_screen_switches(here, max(1, args.runs // 2)))
         save_here = asyncio.run(_save_to_view(here, args.runs, here_entity))
         save_large = asyncio.run(_save_to_view(large, max(2, args.runs // 2), "Thing123"))
         opened, stall = asyncio.run(_open_big_fixture(large, big_entity))
@@ -290,10 +433,14 @@ def main() -> int:
         rows = [
             ("bare Textual app: first paint (peer)", bare, "", None),
             ("this repo: first paint", ready_here, "< 400", bare),
-            ("this repo: model shown", model_here, "", bare),
+            ("this repo: first entity's proto shown", proto_here, "<= 2.5x", bare),
+            ("this repo: model checked", model_here, "", bare),
             ("this repo: save -> view", save_here, "< 150", None),
+            ("screen switch: first visit", switches["first visit"], "< 100", None),
+            ("screen switch: again", switches["again"], "< 100", None),
             ("large repo: first paint", ready_large, "< 1500", bare),
-            ("large repo: model shown", model_large, "", bare),
+            ("large repo: first entity's proto shown", proto_large, "<= 4x", bare),
+            ("large repo: model checked", model_large, "", bare),
             ("large repo: save -> view", save_large, "< 1000", None),
             ("large repo: 100,000-row seeds open", [opened], "< 500", None),
             ("large repo: longest UI stall opening it", [stall], "", None),
@@ -302,6 +449,17 @@ def main() -> int:
         for name, values, target, peer in rows:
             ratio = f"{statistics.median(values) / statistics.median(peer):.2f}x" if peer else ""
             print(f"{name:44} {fmt(values)}  {target:>7}  {ratio}")
+        for label, root in (("this repo", REPO), ("large repo", large)):
+            steps = where_time_goes(root)
+            print(f"\nwhere the time goes, {label} (one process, ms): " +
+                  ", ".join(f"{name} {value * 1000:.0f}" for name, value in steps.items()))
+        if args.fleet:
+            status, timeout, sequential, concurrent = fleet(args.fleet)
+            print(f"\nfleet of {args.fleet} databases + 1 black hole (connect timeout {timeout:g} s):")
+            print(f"  Migrations screen: every row, the black hole named on screen  {status:6.2f} s"
+                  f"  (target <= {timeout + 2:g} s)")
+            print(f"  migrate up --jobs 1   {sequential:6.2f} s")
+            print(f"  migrate up --jobs 4   {concurrent:6.2f} s  ({sequential / concurrent:.1f}x faster)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

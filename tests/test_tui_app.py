@@ -217,9 +217,12 @@ async def test_first_load_shows_the_model_then_its_checks(demo: Path) -> None:
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await settle(pilot)
         snapshots = [m.snapshot for m in messages if isinstance(m, ModelReloaded)]
-        assert [s.checked for s in snapshots] == [False, True]
-        assert not any(f.rule == "LAYER_NULLABILITY" for f in snapshots[0].findings)
-        assert any(f.rule == "LAYER_NULLABILITY" for f in snapshots[1].findings)
+        # The first look (protos alone), then migrations and fixtures, then the checks.
+        assert [(s.loading, s.checked) for s in snapshots] == [(("sql", "seeds"), False), ((), False), ((), True)]
+        assert snapshots[0].model.entities and not snapshots[0].model.migrations
+        assert snapshots[1].model.migrations and snapshots[1].model.fixtures
+        assert not any(f.rule == "LAYER_NULLABILITY" for f in snapshots[1].findings)
+        assert any(f.rule == "LAYER_NULLABILITY" for f in snapshots[2].findings)
 
 
 async def test_quits_cleanly(demo: Path) -> None:

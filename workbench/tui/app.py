@@ -8,6 +8,7 @@ a thread worker once the first frame is on screen, and the watcher starts after 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -58,6 +59,7 @@ class WorkbenchApp(App[int]):
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
         self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
         self._watched_folders: list[Path] = []
+        self._first_look_painted = threading.Event()
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -85,12 +87,22 @@ class WorkbenchApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
-        from workbench.tui.live import reload, with_checks
+        from workbench.tui.live import first_look, reload, rest_of, with_checks
 
-        # First load: show the model before its checks (seconds on a large repository), then again
-        # with them. Reloads run both at once: their checks are incremental.
+        # First load in three steps, each posted as soon as it exists: the protos alone (the first
+        # entity's proto on screen), then migrations and fixtures, then the checks (seconds on a
+        # large repository). Reloads run all at once: their checks are incremental.
         first = self.snapshot is None
-        snapshot = reload(self.root, self.snapshot, changed, checks=not first)
+        if first:
+            look = first_look(self.root)
+            if get_current_worker().is_cancelled:
+                return
+            self.post_message(ModelReloaded(look))
+            # Let the UI paint it before pglast and the fixtures compete with it for the GIL.
+            self._first_look_painted.wait(timeout=2.0)
+            snapshot = rest_of(look)
+        else:
+            snapshot = reload(self.root, self.snapshot, changed, checks=True)
         if get_current_worker().is_cancelled:
             return
         self.post_message(ModelReloaded(snapshot))
@@ -114,7 +126,9 @@ class WorkbenchApp(App[int]):
             self.notify(f"reloaded {names}", timeout=2, markup=False)
             self._rewatch_if_folders_changed(snapshot)
         self.snapshot_signal.publish(snapshot)
-        if isinstance(self.screen, WorkbenchScreen):
+        if snapshot.loading:
+            self.call_after_refresh(self._first_look_painted.set)
+        if isinstance(self.screen, WorkbenchScreen) and (self.screen.SHOWS_PARTIAL or not snapshot.loading):
             self.screen.deliver(snapshot)
 
     def _apply_keymap(self, snapshot: object) -> None:

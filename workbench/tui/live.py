@@ -44,6 +44,7 @@ class Snapshot:
     check_cache: CheckCache = dataclass_field(
         default_factory=dict, repr=False, compare=False)
     checked: bool = True  # False: only load-time findings so far (the checks are running)
+    loading: tuple[str, ...] = ()  # parts not loaded yet (the first look shows the protos alone)
 
     @property
     def errors(self) -> int:
@@ -170,6 +171,32 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
         check_cache=cache,
         checked=checks,
     )
+
+
+def first_look(root: Path) -> Snapshot:
+    """The cheapest useful first snapshot: config and protos only (the entity browser's first
+    view), so the first entity's proto shows before pglast parses every migration and before the
+    fixtures are read. `loading` names what is missing; `rest_of()` completes it."""
+    from workbench.config import load_config
+    from workbench.model import Model, load_protos
+    from workbench.sqlschema import SqlSchema
+
+    t0 = time.perf_counter()
+    config, findings = load_config(root)
+    protos, fds, more = load_protos(root, config)
+    findings += more
+    model = Model(root, config, protos, fds, [], SqlSchema(), [], findings)
+    seconds = time.perf_counter() - t0
+    return Snapshot(root=root, model=model, findings=tuple(sorted(set(findings), key=sort_key)),
+                    database=database_target(root, config), seconds=seconds, checked=False,
+                    loading=("sql", "seeds"))
+
+
+def rest_of(look: Snapshot) -> Snapshot:
+    """`look` (from `first_look`) with migrations, schema and fixtures loaded; checks not run."""
+    config = look.model.config
+    parts = frozenset({config.migrations_dir.rstrip("/"), config.fixtures_dir.rstrip("/")})
+    return replace(reload(look.root, look, parts, checks=False), changed=frozenset(), loading=())
 
 
 def with_checks(snapshot: Snapshot) -> Snapshot:

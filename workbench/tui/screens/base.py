@@ -28,6 +28,8 @@ class WorkbenchScreen(Screen[None]):
 
     # Breakpoints add -narrow / -wide classes to the screen so the .tcss can fit 80 columns.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    # True: also show the first look (protos only, `snapshot.loading` set); others wait for the rest.
+    SHOWS_PARTIAL = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,7 +42,8 @@ class WorkbenchScreen(Screen[None]):
     @property
     def snapshot(self) -> Snapshot | None:
         """The current model snapshot (None until the first load finished)."""
-        return self.workbench.snapshot
+        snapshot = self.workbench.snapshot
+        return None if snapshot is not None and snapshot.loading and not self.SHOWS_PARTIAL else snapshot
 
     def compose(self) -> ComposeResult:
         yield ScreenBar()

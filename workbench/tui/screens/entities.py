@@ -31,6 +31,7 @@ TABS = [("proto", "Proto", "p"), ("sql", "SQL", "s"), ("mapping", "Mapping", "m"
 
 class EntitiesScreen(WorkbenchScreen):
     SCREEN_TITLE = "Entities"
+    SHOWS_PARTIAL = True  # the protos alone are enough for the tree and the Proto tab
     HELP_WIDGETS = (EntityTree, SeedTable)  # their keys, listed under this screen in help
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"show_tab('{tab}')", f"{title} tab", show=False, tooltip=f"Show the {title} tab",
@@ -120,6 +121,8 @@ class EntitiesScreen(WorkbenchScreen):
         if snapshot is None or not self.entity:
             return
         tab = self.active_tab
+        if snapshot.loading and tab not in ("proto", "findings"):
+            return  # SQL, mapping and seeds wait for the rest of the first load (status bar: loading)
         key = (snapshot.generation, self.entity, self.field, self.enum_value)
         if self._rendered.get(tab) == key:
             return

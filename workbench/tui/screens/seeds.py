@@ -204,17 +204,22 @@ class SeedsScreen(WorkbenchScreen):
     def _render_fixtures(self) -> None:
         table = self.query_one("#seeds-fixtures", DataTable)
         row_before = table.cursor_row
-        table.clear()
-        for fx in self.fixtures:
-            errors = [f for f in self.findings_for(fx.rel) if str(f.severity) == "error"]
-            state = Text(f"✗ {len(errors)} invalid", style="bold red") if errors else Text("✓ valid", style="green")
-            name = fx.rel.rsplit("/", 1)[-1].removesuffix(".json")
-            label = name if name == fx.table else f"{name} → {fx.table}"
-            table.add_row(label, Text(f"{len(fx.rows):,}", justify="right"), state, key=fx.rel)
+        # A reload redraws the rows: the cursor's passing highlights are not the user's choice
+        # (they would reset the preview to page 1).
+        with table.prevent(DataTable.RowHighlighted):
+            table.clear()
+            for fx in self.fixtures:
+                errors = [f for f in self.findings_for(fx.rel) if str(f.severity) == "error"]
+                state = (Text(f"✗ {len(errors)} invalid", style="bold red") if errors
+                         else Text("✓ valid", style="green"))
+                name = fx.rel.rsplit("/", 1)[-1].removesuffix(".json")
+                label = name if name == fx.table else f"{name} → {fx.table}"
+                table.add_row(label, Text(f"{len(fx.rows):,}", justify="right"), state, key=fx.rel)
+            if self.fixtures:
+                index = next((i for i, f in enumerate(self.fixtures) if f.rel == self.selected_rel),
+                             min(max(row_before, 0), len(self.fixtures) - 1))
+                table.move_cursor(row=index, animate=False)
         if self.fixtures:
-            index = next((i for i, f in enumerate(self.fixtures) if f.rel == self.selected_rel),
-                         min(max(row_before, 0), len(self.fixtures) - 1))
-            table.move_cursor(row=index, animate=False)
             self._show_preview(self.fixtures[index])
 
     # -- preview ----------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ class StatusBar(Static):
             Content.styled(f"✗ {errors} ", "bold $error" if errors else "dim"),
             Content.styled(f"⚠ {warnings} ", "bold $warning" if warnings else "dim"),
         ]
-        if not snapshot.checked:
+        if snapshot.loading:
+            parts.append(Content.styled(f"loading {', '.join(snapshot.loading)}… ", "italic $accent"))
+        elif not snapshot.checked:
             parts.append(Content.styled("checking… ", "italic $accent"))
         if snapshot.stale:
             parts.append(Content.styled(f"showing last good {', '.join(snapshot.stale)} ", "reverse $warning"))

@@ -192,3 +192,92 @@ async def test_key_columns_fit_at_80x24(fit_repo: Path) -> None:
         assert change is not None and change.rule in text
         words = change.message.split()
         assert " ".join(words[-3:]) in text  # the sentence ends on screen, not cut mid-way
+
+
+# -- findability ------------------------------------------------------------------------------------
+
+def all_bindings() -> dict[str, list[object]]:
+    """Binding ids of the app and of every registered screen (with the widgets it lists for help)."""
+    from workbench.tui.screens.help import _class_bindings
+
+    out: dict[str, list[object]] = {"everywhere": _class_bindings(WorkbenchApp)}
+    for entry in SCREENS:
+        kind = entry.load()
+        out[entry.id] = _class_bindings(kind) + [b for w in getattr(kind, "HELP_WIDGETS", ())
+                                                 for b in _class_bindings(w)]
+    return out
+
+
+def test_readme_key_table_names_every_binding() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| screen | key | does (binding id) |"):]
+    table = table[:table.index("\n\n")]
+    for screen, bindings in all_bindings().items():
+        for binding in bindings:
+            assert f"`{binding.id}`" in table or (  # type: ignore[attr-defined]
+                binding.id.startswith("entities.tab.")), f"{screen}: {binding.id} not in README"  # type: ignore[attr-defined]
+            assert binding.tooltip, f"{binding.id} has no tooltip"  # type: ignore[attr-defined]
+
+
+async def test_help_lists_our_keys_by_screen_without_duplicates(fit_repo: Path) -> None:
+    from workbench.tui.screens.help import HelpScreen
+
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await app.switch_mode("migrations")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        sections = app.screen.sections  # type: ignore[attr-defined]
+        titles = [title for title, _ in sections]
+        assert titles[0] == "Migrations screen"  # the current screen first
+        assert {"Everywhere", "Screens", "Entities screen", "Breaking screen", "Seeds screen",
+                "Codegen screen"} <= set(titles)
+        for title, rows in sections:
+            keys = [key for key, _ in rows]
+            assert len(keys) == len(set(keys)), f"{title}: a key listed twice: {keys}"
+            for _, what in rows:
+                assert "cursor" not in what.lower() and "ancestor" not in what.lower()  # Textual internals
+        first = dict(sections[0][1])
+        assert "b" in first and "Roll back" in first["b"] and "A" in first and "f" in first
+
+
+async def test_every_action_is_a_palette_command_from_anywhere(fit_repo: Path) -> None:
+    from workbench.tui.commands import WorkbenchCommands
+
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        provider = WorkbenchCommands(app.screen)
+        titles = [title for title, _, _ in provider._commands()]
+        for wanted in ("Migrations: Apply", "Migrations: Roll back", "Migrations: Drift", "Migrations: Apply all",
+                       "Seeds: Seed", "Seeds: Dry-run", "Codegen: Generate", "Codegen: Verify",
+                       "Breaking: Re-run review", "Breaking: Change ref"):
+            assert wanted in titles, wanted
+        assert len(titles) == len(set(titles))
+        # Run one from the Entities screen: it switches to Migrations and runs there.
+        await pilot.press("ctrl+p", *"migrations filter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_mode == "migrations"
+                    and app.screen.has_class("-filtering"))
+
+
+async def test_esc_leaves_the_breaking_ref_box_and_it_shows_the_reviewed_ref(fit_repo: Path) -> None:
+    from textual.widgets import Input
+
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await app.switch_mode("breaking")
+        await settle(pilot)
+        await pilot.press("slash", *"v9")
+        box = app.screen.query_one("#breaking-ref", Input)
+        assert box.has_focus and box.value.endswith("v9")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not box.has_focus and box.value == "main"  # the ref reviewed, not the abandoned edit
+        await pilot.press("1")  # keys are commands again
+        await pilot.pause()
+        assert app.current_mode == "entities"

@@ -40,7 +40,7 @@ class WorkbenchApp(App[int]):
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "jump", "Jump", tooltip="Fuzzy jump to any entity, field or enum value", id="jump"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Every key, on one screen",
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="The keys, by screen (this one first)",
                 id="help"),
         Binding("q", "quit", "Quit", tooltip="Quit the workbench", id="quit"),
         Binding("t", "change_theme", "Theme", show=False, tooltip="Pick a colour theme", id="theme"),

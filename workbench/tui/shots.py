@@ -96,7 +96,9 @@ def all_shots() -> list[Shot]:
     shots = list(ENTITY_SHOTS)
     for entry in available_screens():
         if entry.id != "entities":
-            shots.append(Shot(f"screen-{entry.id}", (100, 32), mode=entry.id))
+            # Each screen as it fits an SSH terminal and as it uses a big one.
+            shots.append(Shot(f"screen-{entry.id}", (80, 24), mode=entry.id))
+            shots.append(Shot(f"screen-{entry.id}-wide", (160, 48), mode=entry.id))
     return shots
 
 

@@ -51,8 +51,8 @@ async def settle(pilot: Pilot[int], timeout: float = 60.0) -> None:
     deadline = loop.time() + timeout
     while True:
         if loop.time() >= deadline:
-            busy = [w.description or w.name for w in app.workers if w.group != "file-watcher" and not w.is_finished]
-            raise TimeoutError(f"the app did not settle within {timeout:g} s (still running: {busy})")
+            names = [w.description or w.name for w in app.workers if w.group != "file-watcher" and not w.is_finished]
+            raise TimeoutError(f"the app did not settle within {timeout:g} s (still running: {names})")
         await pilot.pause()
         busy = [w for w in app.workers if w.group != "file-watcher" and not w.is_finished]
         if busy:

@@ -256,7 +256,7 @@ class WorkbenchApp(App[int]):
             return
         for widget in screen.focus_chain:
             if not isinstance(widget, Input | TextArea):
-                widget.focus()
+                screen.set_focus(widget)  # at once: the next key is already a command
                 return
         screen.set_focus(None)
 

@@ -260,11 +260,11 @@ class BreakingScreen(WorkbenchScreen):
         self.start_review()
 
     def action_edit_ref(self) -> None:
-        self.query_one("#breaking-ref", Input).focus()
+        self.set_focus(self.query_one("#breaking-ref", Input))
 
     def leave_input(self) -> None:
         """Esc in the ref box: back to the changes; the box shows the reviewed ref again."""
-        self.query_one(Tree).focus()
+        self.set_focus(self.query_one(Tree))
 
     @on(Input.Blurred, "#breaking-ref")
     def _ref_left(self, event: Input.Blurred) -> None:

@@ -146,8 +146,8 @@ class MigrationsScreen(WorkbenchScreen):
         self._auto_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._auto, pause=False)
 
     def leave_input(self) -> None:
-        """Esc in the filter: keep the filter, go back to the databases."""
-        self.query_one(FleetTable).focus()
+        """Esc in the filter: keep the filter, go back to the databases (at once: the next key is a command)."""
+        self.set_focus(self.query_one(FleetTable))
 
     # -- model and status in ----------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -261,8 +261,10 @@ class MigrationsScreen(WorkbenchScreen):
     # -- filter ---------------------------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one("#migrations-filter", Input)
-        self.add_class("-filtering")
-        box.focus()
+        # Shown and focused at once (not through a CSS class, applied on the next refresh), so
+        # keys typed right after `f` land in the box, not on the fleet as commands.
+        box.display = True
+        self.set_focus(box)  # now, not after the queued keys (Widget.focus() is deferred)
 
     @on(Input.Changed, "#migrations-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -271,12 +273,12 @@ class MigrationsScreen(WorkbenchScreen):
 
     @on(Input.Submitted, "#migrations-filter")
     def _filter_submitted(self) -> None:
-        self.query_one(FleetTable).focus()
+        self.set_focus(self.query_one(FleetTable))
 
     @on(Input.Blurred, "#migrations-filter")
     def _filter_blurred(self) -> None:
         if not self.query_text:
-            self.remove_class("-filtering")
+            self.query_one("#migrations-filter", Input).display = False
 
     # -- the selection ----------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#migrations-fleet")

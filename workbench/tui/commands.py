@@ -116,4 +116,6 @@ class WorkbenchCommands(Provider):
 async def _run_on_screen(app: WorkbenchApp, mode: str, action: str) -> None:
     """Switch to the screen that owns `action`, then run it there (as its key would)."""
     await app.switch_mode(mode)
-    await app.run_action(action, app.screen)
+    screen = app.screen
+    # After the screen's first refresh: a fresh screen's own start-up focus must not undo the action's.
+    app.call_after_refresh(app.run_action, action, screen)

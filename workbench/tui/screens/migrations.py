@@ -114,7 +114,6 @@ class MigrationsScreen(WorkbenchScreen):
         self.statuses: dict[str, DatabaseStatus] = {}  # by database name; absent: no answer yet
         self.targets: list[Target] = []
         self.query_text = ""
-        self.versions: list[str] = []
         self.drift: dict[str, tuple[list[Finding], str | None]] = {}
         self.running = False
         self.auto_refresh = True
@@ -212,14 +211,6 @@ class MigrationsScreen(WorkbenchScreen):
         fleet = self.query_one(FleetTable)
         rows = ordered(self.targets, self.statuses, self.query_text)
         fleet.show_fleet(rows, self.statuses)
-        versions: dict[str, str] = {}
-        for st in self.statuses.values():
-            for m in st.migrations:
-                versions.setdefault(m.version, m.name)
-        if self.snapshot is not None:
-            for mg in self.snapshot.model.migrations:
-                versions.setdefault(mg.version, mg.name)
-        self.versions = sorted(versions, key=int)
         self._render_summary()
         self._render_list()
 

@@ -283,6 +283,9 @@ def _print_details(m: MigrationStatus) -> None:
             print(f"      {row.statements_done} statement(s) done")
         if row.error:
             print(f"      error: {row.error}")
+        else:
+            print("      no error recorded: still running, or interrupted (the runner was killed or lost its"
+                  " connection); `up` resumes it")
         if row.failed_statement:
             print(f"      statement: {' '.join(row.failed_statement.split())[:160]}")
     diff = m.diff()

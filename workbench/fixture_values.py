@@ -12,12 +12,37 @@ _INT_RANGES = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _LENGTH = re.compile(r"\((\d+)\)")
+SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: JSON can escape them, UTF-8 cannot encode them
+
+
+def text_problem(value: Any) -> str | None:
+    """Why a string in `value` (at any depth, keys too) cannot reach PostgreSQL, or None.
+
+    JSON allows "\\u0000" and a lone "\\ud800"; PostgreSQL text holds no NUL character (jsonb
+    refuses the escape too), and a lone surrogate has no UTF-8 encoding at all.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "contains the NUL character \\u0000, which PostgreSQL text cannot hold"
+        if not value.isascii():
+            m = SURROGATE.search(value)
+            if m:
+                return f"contains a lone surrogate \\u{ord(m[0]):04x}, which is not a character (no UTF-8 encoding)"
+        return None
+    if isinstance(value, list):
+        return next((p for p in map(text_problem, value) if p), None)
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() for p in (text_problem(k), text_problem(v)) if p), None)
+    return None
 
 
 def value_problem(value: Any, sql_type: str, type_display: str = "", labels: tuple[str, ...] | None = None) -> str | None:
     """Why `value` does not convert to `sql_type` (normalised, arrays end in []), or None."""
     if value is None:
         return None  # nullability is the caller's question
+    bad_text = text_problem(value)
+    if bad_text:
+        return bad_text
     if sql_type.endswith("[]"):
         if not isinstance(value, list):
             return f"expected a JSON array for {sql_type}, got {_kind(value)}"

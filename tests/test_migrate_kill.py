@@ -110,7 +110,8 @@ def test_kill_during_create_index_concurrently(tmp_path: Path, fresh_db: str, ca
     data = status_json(capsys, root, fresh_db)
     db = data["databases"][0]
     assert data["exit"] == 1 and db["invalid_indexes"] == [{"schema": "public", "index": "big_id", "table": "big"}]
-    assert {m["version"]: m["state"] for m in db["migrations"]}["003"] == "failed"
+    # Killed in its first statement with no error recorded: it may have left something.
+    assert {m["version"]: m["state"] for m in db["migrations"]}["003"] == "partial"
     code, out, err = cli(capsys, root, "up", "--url", fresh_db)
     assert code == 0 and "dropping INVALID index public.big_id" in out, err
     assert query(fresh_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_id'::regclass") == [(True,)]

@@ -468,8 +468,9 @@ class Runner:
                 except psycopg.Error as exc:
                     failure = self._failure(mg, a, exc, part="down")
                     self.result.failure = failure
-                    if i == 0:
-                        # Nothing of the down part ran: the migration is simply still applied.
+                    if i == 0 and progress is None:
+                        # Nothing of the down part ran: the migration is simply still applied. (Not
+                        # on a retry after a kill: its first statement may have completed then.)
                         tracker.clear_rollback(self.conn, mg.version)
                     else:
                         tracker.record_rollback(self.conn, mg.version, tracker.Rollback(

@@ -118,7 +118,10 @@ def migration_states(files: list[Migration], rows: dict[int, Row] | None,
         elif row.rollback is not None:
             state = State.PARTIALLY_ROLLED_BACK
         elif not row.success:
-            state = State.PARTIAL if row.statements_done > 0 else State.FAILED
+            # Nothing remains of a transactional failure, nor of a `transaction:false` one that
+            # failed at its first statement; one with statements done, or killed (no error was
+            # recorded), may have left some.
+            state = State.FAILED if mg.transactional or (row.statements_done == 0 and row.error) else State.PARTIAL
         elif row.checksum != mg.checksum:
             state = State.CHECKSUM_MISMATCH
         else:

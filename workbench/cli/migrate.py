@@ -399,8 +399,9 @@ def _after_failure(f: Failure, files: list[Migration]) -> str:
     if f.part == "down":
         if transactional:
             return f"the rollback of {f.version} was undone: {f.version} stays applied"
-        return (f"the rollback of {f.version} stopped part-way (see `migrate status`); `down` resumes at this "
-                f"statement once it is fixed, or `resolve {f.version} --applied | --rolled-back` records what you did")
+        return (f"the rollback of {f.version} stopped part-way (see `migrate status`); fix the down part in "
+                f"{f.file} and `down` resumes at this statement, or `resolve {f.version} --applied | --rolled-back` "
+                "records what you did by hand")
     if transactional:
         return f"{f.version} was rolled back; earlier migrations stay applied"
     return f"{f.version} stopped part-way; the next `up` resumes at this statement"

@@ -373,9 +373,9 @@ class Runner:
         rows = tracker.read_rows(self.conn) or {}
         applied = sorted((r for r in rows.values() if r.kind == "migration" and r.success),
                          key=lambda r: r.number, reverse=True)
-        # A migration stopped half-way (statements done, not all) leaves a schema no down part
-        # was written for; a failed one that ran nothing is harmless.
-        halfway = [r.version for r in rows.values() if not r.success and r.statements_done > 0]
+        # A migration stopped half-way (statements done, not all, or killed inside one) leaves a
+        # schema no down part was written for; a failed one that ran nothing is harmless.
+        halfway = [r.version for r in rows.values() if not r.success and (r.statements_done > 0 or not r.error)]
         if halfway:
             raise Refusal(f"{', '.join(halfway)} stopped half-way: finish it with `up` or "
                           "`resolve` before rolling back")

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_seed_support import migrate
 
 from workbench.cli.main import main
@@ -87,3 +89,36 @@ def test_text_problem_finds_bad_text_at_any_depth(value: object) -> None:
 @pytest.mark.parametrize("value", ["plain", "Arnica montana 30C \U0001f33f", ["a", {"b": "c"}], 5, None])
 def test_text_problem_accepts_real_text(value: object) -> None:
     assert text_problem(value) is None
+
+
+def _names_table() -> object:
+    from workbench.seed.live import LiveColumn, LiveTable
+
+    cols = {
+        "id": LiveColumn("id", "bigint", "bigint", "bigint", True, None, "", False),
+        "name": LiveColumn("name", "text", "text", "text", True, None, "", False),
+        "note": LiveColumn("note", "varchar", "varchar(40)", "character varying(40)", False, None, "", False),
+        "extra": LiveColumn("extra", "jsonb", "jsonb", "jsonb", False, None, "", False),
+    }
+    return LiveTable("names", "public", "names", cols, ("id",))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=12), st.one_of(st.none(), st.text(max_size=50)),
+       st.one_of(st.none(), st.dictionaries(st.text(max_size=4), st.text(max_size=6), max_size=2)))
+def test_the_seed_fast_path_never_lets_text_postgresql_refuses_through(name: str, note: str | None,
+                                                                      extra: dict[str, str] | None) -> None:
+    """Whatever the text, a row is either encoded as UTF-8 COPY text PostgreSQL accepts, or is a
+    finding at its line (SEED_TYPE when the text is the reason)."""
+    from workbench.seed.validate import RowEncoder
+
+    enc = RowEncoder(_names_table(), ("id",))  # type: ignore[arg-type]
+    out = enc.encode(7, {"id": 1, "name": name, "note": note, "extra": extra})
+    bad = any(text_problem(v) for v in (name, note, extra))
+    if out is None:
+        assert enc.problems and all(p.line == 7 for p in enc.problems)
+        assert bad or any(p.rule != "SEED_TYPE" or "characters do not fit" in p.message for p in enc.problems)
+    else:
+        assert not bad
+        out.encode("utf-8")  # a lone surrogate would raise here, as it did in the COPY stage
+        assert "\x00" not in out

@@ -80,6 +80,30 @@ def test_lone_surrogate_and_nul_in_fixtures_from_seed(repo_copy: Path, fresh_db:
     assert f"seeders/brands.json:{lone}" in text.out + text.err
 
 
+def _break_names(root: Path) -> None:
+    """A lone surrogate in a column name (brands, row 1) and in a table name (categories)."""
+    brands = root / "seeders" / "brands.json"
+    brands.write_text(brands.read_text(encoding="utf-8").replace('"country_code": "FR"', '"coun\\ud800try": "FR"', 1),
+                      encoding="utf-8")
+    cats = root / "seeders" / "categories.json"
+    cats.write_text(cats.read_text(encoding="utf-8").replace('"table": "categories"', '"table": "c\\u0000ats"', 1),
+                    encoding="utf-8")
+
+
+def test_bad_text_in_table_and_column_names(repo_copy: Path, fresh_db: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    migrate(repo_copy, fresh_db)
+    _break_names(repo_copy)
+    # Text output too: a lone surrogate printed as is would fail to encode on the way out.
+    code = main(["--root", str(repo_copy), "check", "--no-db"])
+    out = capsys.readouterr().out
+    assert code == 1 and "seeders/brands.json:5:" in out and "seeders/categories.json:2:" in out
+    code = main(["--root", str(repo_copy), "seed", "brands", "categories", "--url", fresh_db])
+    text = capsys.readouterr()
+    assert code == 1 and "Traceback" not in text.err
+    assert "seeders/brands.json:5" in text.out + text.err and "lone surrogate" in text.out + text.err
+
+
 @pytest.mark.parametrize("value", ["x\ud800y", "a\x00b", ["ok", "\udfff"], {"k\x00": 1}, {"k": ["\ud83d"]}])
 def test_text_problem_finds_bad_text_at_any_depth(value: object) -> None:
     assert text_problem(value) is not None

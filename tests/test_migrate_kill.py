@@ -116,3 +116,23 @@ def test_kill_during_create_index_concurrently(tmp_path: Path, fresh_db: str, ca
     assert code == 0 and "dropping INVALID index public.big_id" in out, err
     assert query(fresh_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_id'::regclass") == [(True,)]
     assert _state(capsys, root, fresh_db, "003") == ("applied", 0)
+
+
+def test_kill_during_reindex_concurrently(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    reindex = mig("REINDEX INDEX CONCURRENTLY big_id;", "", tx=False)
+    root = make_repo(tmp_path, {"001_knob.sql": KNOB,
+                                "002_big.sql": mig("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 1000) g;\n"
+                                                   "CREATE INDEX big_id ON big (id);"),
+                                "003_reindex.sql": reindex})
+    assert cli(capsys, root, "up", "--url", fresh_db, "--to", "002")[0] == 0
+    with connect(fresh_db, autocommit=False) as writer:
+        writer.execute("INSERT INTO big VALUES (0)")
+        _kill_inside(root, fresh_db, "up", fragment="REINDEX INDEX CONCURRENTLY")
+        writer.rollback()
+    invalid = status_json(capsys, root, fresh_db)["databases"][0]["invalid_indexes"]
+    assert [ix["index"] for ix in invalid] == ["big_id_ccnew"]
+    code, out, err = cli(capsys, root, "up", "--url", fresh_db)
+    assert code == 0 and "dropping INVALID index public.big_id_ccnew" in out, err
+    assert query(fresh_db, "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                           " WHERE i.indrelid = 'big'::regclass") == [("big_id", True)]
+    assert status_json(capsys, root, fresh_db)["exit"] == 0

@@ -3,8 +3,9 @@
 A concurrent build commits the index's catalog entry before it builds it; when the build is
 killed or fails (duplicate rows for a UNIQUE index, a lock timeout), the index stays with
 `pg_index.indisvalid = false`: never used by queries, still maintained by every write, and
-skipped by a later `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of the same name. The runner drops
-such an index before it runs the statement that builds it (`leftover_of`, `drop`), and status
+skipped by a later `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of the same name (an interrupted
+`REINDEX CONCURRENTLY` leaves `_ccnew`/`_ccold` ones that a new REINDEX skips). The runner drops
+such indexes before it runs the statement that builds them (`leftovers_of`, `drop`), and status
 and drift report any invalid index (`invalid_indexes`).
 """
 
@@ -60,16 +61,37 @@ def built_index(node: Any) -> tuple[str | None, str, str] | None:
     return (getattr(rel, "schemaname", None) or None, node.idxname, rel.relname)
 
 
-def leftover_of(conn: psycopg.Connection[Any], node: Any) -> InvalidIndex | None:
-    """The invalid index a previous, interrupted run of this statement left, if any."""
-    target = built_index(node)
-    if target is None:
-        return None
-    schema, name, table = target
-    table_ref = ".".join(_quote(p) for p in (schema, table) if p)
-    row = conn.execute(_INVALID + " AND c.relname = %s AND i.indrelid = to_regclass(%s)",
-                       [name, table_ref]).fetchone()
-    return InvalidIndex(*row) if row else None
+def leftovers_of(conn: psycopg.Connection[Any], node: Any) -> list[InvalidIndex]:
+    """Invalid indexes a previous, interrupted run of this statement left behind.
+
+    `CREATE INDEX CONCURRENTLY name`: an invalid `name` on the same table. `REINDEX ...
+    CONCURRENTLY`: the invalid `<index>_ccnew` (the unfinished copy) and `<index>_ccold` (the
+    swapped-out original) indexes it names PostgreSQL-style, which a new REINDEX skips.
+    """
+    kind = type(node).__name__
+    if kind == "IndexStmt":
+        target = built_index(node)
+        if target is None:
+            return []
+        schema, name, table = target
+        rows = conn.execute(_INVALID + " AND c.relname = %s AND i.indrelid = to_regclass(%s)",
+                            [name, _ref(schema, table)]).fetchall()
+    elif kind == "ReindexStmt" and node.relation is not None \
+            and any(getattr(p, "defname", "") == "concurrently" for p in node.params or ()):
+        ref = _ref(getattr(node.relation, "schemaname", None), node.relation.relname)
+        if node.kind.name == "REINDEX_OBJECT_INDEX":
+            rows = conn.execute(
+                _INVALID + " AND i.indrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass(%s))"
+                " AND starts_with(c.relname, %s) AND substr(c.relname, length(%s) + 1) ~ '^_cc(new|old)[0-9]*$'",
+                [ref, node.relation.relname, node.relation.relname]).fetchall()
+        elif node.kind.name == "REINDEX_OBJECT_TABLE":
+            rows = conn.execute(_INVALID + " AND i.indrelid = to_regclass(%s) AND c.relname ~ '_cc(new|old)[0-9]*$'",
+                                [ref]).fetchall()
+        else:
+            return []
+    else:
+        return []
+    return [InvalidIndex(*r) for r in rows]
 
 
 def drop(conn: psycopg.Connection[Any], index: InvalidIndex) -> None:
@@ -79,5 +101,6 @@ def drop(conn: psycopg.Connection[Any], index: InvalidIndex) -> None:
     conn.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(sql.Identifier(index.schema, index.name)))
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+def _ref(schema: str | None, name: str) -> str:
+    """`schema.name` as to_regclass reads it, each part quoted."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name) if part)

@@ -318,11 +318,10 @@ class Runner:
 
     def _run_statement(self, a: Analysed) -> None:
         """One statement in autocommit; first drop what an interrupted run of it left behind."""
-        leftover = indexes.leftover_of(self.conn, a.node)
-        if leftover is not None:
-            # `IF NOT EXISTS` would skip it and leave the index unusable: rebuild it instead.
+        for leftover in indexes.leftovers_of(self.conn, a.node):
+            # `IF NOT EXISTS` (or REINDEX) would skip it and leave it unusable: rebuild it instead.
             self.log(f"{self.target.name}: dropping INVALID index {leftover.qualified} on {leftover.table} "
-                     "(left by an interrupted CREATE INDEX CONCURRENTLY) to build it again")
+                     "(left by an interrupted concurrent build) to build it again")
             indexes.drop(self.conn, leftover)
         self.conn.execute(a.statement.text)
 

@@ -146,3 +146,22 @@ def test_the_seed_fast_path_never_lets_text_postgresql_refuses_through(name: str
         assert not bad
         out.encode("utf-8")  # a lone surrogate would raise here, as it did in the COPY stage
         assert "\x00" not in out
+
+
+def test_non_finite_numbers_in_a_json_column(repo_copy: Path, fresh_db: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from test_migrate_support import query
+
+    migrate(repo_copy, fresh_db)
+    rows = ['{"id": 1, "action": "create", "entity_type": "product", "details": {"ratio": NaN}}',
+            '{"id": 2, "action": "create", "entity_type": "product", "details": {"big": [1e400]}}',
+            '{"id": 3, "action": "create", "entity_type": "product", "details": {"ok": 1.5}}']
+    (repo_copy / "seeders" / "audit_logs.json").write_text(
+        '{\n  "table": "audit_logs",\n  "rows": [\n    ' + ",\n    ".join(rows) + "\n  ]\n}\n", encoding="utf-8")
+    code, findings = _check(repo_copy, capsys, "--no-db")
+    located = sorted(f["line"] for f in findings if f["file"] == "seeders/audit_logs.json")
+    assert code == 1 and located == [4, 5]
+    code = main(["--root", str(repo_copy), "seed", "audit_logs", "--url", fresh_db, "--json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1 and sorted((f["rule"], f["line"]) for f in findings) == [("SEED_TYPE", 4), ("SEED_TYPE", 5)]
+    assert query(fresh_db, "SELECT count(*) FROM audit_logs") == [(0,)]

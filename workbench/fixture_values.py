@@ -68,6 +68,8 @@ def value_problem(value: Any, sql_type: str, type_display: str = "", labels: tup
     if base == "boolean":
         return None if isinstance(value, bool) else f"expected true or false for boolean, got {_kind(value)} {value!r}"
     if base in ("json", "jsonb"):
+        if _non_finite(value):
+            return "NaN and Infinity (or a number too big for a double, such as 1e400) are not JSON"
         return None
     if not isinstance(value, str):
         return f"expected a string for {type_display or base}, got {_kind(value)} {value!r}"
@@ -92,6 +94,17 @@ def value_problem(value: Any, sql_type: str, type_display: str = "", labels: tup
     if labels is not None and value not in labels:
         return f"{value!r} is not one of {', '.join(labels)}"
     return None
+
+
+def _non_finite(value: Any) -> bool:
+    """A float JSON cannot write (Python's reader takes NaN, Infinity and 1e400 as floats)."""
+    if isinstance(value, float):
+        return value != value or value in (float("inf"), float("-inf"))
+    if isinstance(value, list):
+        return any(map(_non_finite, value))
+    if isinstance(value, dict):
+        return any(map(_non_finite, value.values()))
+    return False
 
 
 def _kind(value: Any) -> str:

@@ -200,7 +200,7 @@ def _message(msg, prefix, path, locs, place, model: ProtoModel) -> None:  # type
             oneof = msg.oneof_decl[f.oneof_index].name
         fields.append(ProtoField(
             name=f.name, number=f.number, type_name=type_name, kind=kind,
-            repeated=f.label == 3, optional=bool(f.proto3_optional), json_name=f.json_name,
+            repeated=f.label == 3, optional=bool(f.proto3_optional), json_name=text_of(f.json_name),
             comment=_comment(locs.get(fpath)), place=place(fpath), oneof=oneof,
         ))
     is_map_entry = msg.options.map_entry

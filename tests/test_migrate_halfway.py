@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_migrate_support import cli, make_repo, mig, query, states, status_json, table_exists
 
 # The issue's case: the second statement of the down part has a typo.
@@ -168,3 +171,60 @@ def test_tracker_row_with_a_version_that_is_not_a_number(tmp_path: Path, fresh_d
     assert data["exit"] == 1 and data["databases"][0]["reachable"] is True
     assert "not a number" in data["databases"][0]["error"]
     assert table_exists(fresh_db, "t")  # down refused: nothing was rolled back
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(min_value=1, max_value=4), data=st.data())
+def test_any_failure_point_up_or_down_is_shown_and_recovered(tmp_path_factory: pytest.TempPathFactory,
+                                                             pg_admin: str, capsys: Any, n: int,
+                                                             data: st.DataObject) -> None:
+    """A transaction:false file of n statements failing at any point of its up part and of its down
+    part: status says how far it got (as the database shows), and fixing the file plus one plain
+    `up` / `down` finishes the job."""
+    from workbench.testing import create_database, drop_database
+
+    up_fail = data.draw(st.one_of(st.none(), st.integers(0, n)), label="up fails at")
+    down_fail = data.draw(st.one_of(st.none(), st.integers(0, n)), label="down fails at")
+    ups = [f"CREATE TABLE p_{i} (id int);" for i in range(n)]
+    downs = [f"DROP TABLE p_{i};" for i in reversed(range(n))]
+    if up_fail is not None:
+        ups.insert(up_fail, "SELECT * FROM missing_up;")
+    if down_fail is not None:
+        downs.insert(down_fail, "SELECT * FROM missing_down;")
+    text = mig("\n".join(ups), "\n".join(downs), tx=False)
+    fixed = text.replace("missing_up", "(SELECT 1) AS x").replace("missing_down", "(SELECT 1) AS x")
+    root = make_repo(tmp_path_factory.mktemp("prop"), {"001_p.sql": text})
+    name, url = create_database(pg_admin)
+
+    def tables() -> set[str]:
+        return {r[0] for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+    try:
+        code, _, _ = cli(capsys, root, "up", "--url", url)
+        if up_fail is not None:
+            assert code == 1 and tables() == {f"p_{i}" for i in range(up_fail)}
+            state, exit_code = _state_of(capsys, root, url)
+            assert state == ("partial" if up_fail else "failed") and exit_code == 1
+            # Fix the up part only (a broken down part stays broken until the down needs it).
+            (root / "sql" / "001_p.sql").write_text(text.replace("missing_up", "(SELECT 1) AS x"), encoding="utf-8")
+            code, _, _ = cli(capsys, root, "up", "--url", url)
+        assert code == 0 and tables() == {f"p_{i}" for i in range(n)}
+        code, _, _ = cli(capsys, root, "down", "--url", url, "--yes")
+        if down_fail is not None:
+            dropped = {f"p_{i}" for i in list(reversed(range(n)))[:down_fail]}  # the statements before it
+            assert code == 1 and tables() == {f"p_{i}" for i in range(n)} - dropped
+            state, exit_code = _state_of(capsys, root, url)
+            assert state == ("partially_rolled_back" if down_fail else "applied")
+            assert exit_code == (1 if down_fail else 0)
+            (root / "sql" / "001_p.sql").write_text(fixed, encoding="utf-8")
+            code, _, err = cli(capsys, root, "down", "--url", url, "--yes")
+            assert code == 0, err
+        assert code == 0 and tables() == set()
+        assert _state_of(capsys, root, url)[0] == "pending" and _rollback_records(url) == []
+    finally:
+        drop_database(pg_admin, name)
+
+
+def _state_of(capsys: Any, root: Path, url: str) -> tuple[str, int]:
+    data = status_json(capsys, root, url)
+    return {m["version"]: m["state"] for m in data["databases"][0]["migrations"]}["001"], data["exit"]

@@ -5,6 +5,13 @@ roll back on the selected database and "apply to all" (concurrent, bounded: the 
 as `migrate up --jobs`), each with a confirmation that names the migrations and the database,
 progress and a live log, refresh and auto-refresh, and the lint and drift findings.
 
+On call (issue 19): a database whose workbench lock is held shows its runner at work (`▶ running
+002`, or `⏸ stuck 002` once it has waited on another session's lock past the threshold), and its
+details show what `migrate status` prints (the statement, its elapsed time, the awaited lock, the
+blockers and the sessions queued behind). While any runner is at work, those databases alone are
+read again every LIVE_SECONDS; results carry a generation so a slow, older read never overwrites
+a newer one.
+
 All database work runs in thread workers whose body is one call into `workbench.migrate`.
 """
 
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
     from workbench.tui.live import Snapshot
 
 AUTO_REFRESH_SECONDS = 15.0
+LIVE_SECONDS = 1.0  # while a runner is at work on a database, its status is read this often
 RENDER_EVERY = 0.1  # seconds: answers from 200 databases are drawn in batches, not one by one
 
 # state -> (cell text, style); the legend shows them in this order.
@@ -53,19 +61,23 @@ STATES: dict[str, tuple[str, str]] = {
 
 
 class DatabaseStatusRead(Message):
-    """One database answered (rows appear as answers arrive)."""
+    """One database answered (rows appear as answers arrive); `generation`: the read it belongs to."""
 
-    def __init__(self, status: DatabaseStatus) -> None:
+    def __init__(self, status: DatabaseStatus, generation: int = 0) -> None:
         super().__init__()
         self.status = status
+        self.generation = generation
 
 
 class MigrationStatusRead(Message):
-    """A status worker finished: every database's status (those that never answered included)."""
+    """A status worker finished: every database's status it read (those that never answered
+    included); `live`: the per-second read of the databases with a runner at work."""
 
-    def __init__(self, statuses: list[DatabaseStatus]) -> None:
+    def __init__(self, statuses: list[DatabaseStatus], generation: int = 0, live: bool = False) -> None:
         super().__init__()
         self.statuses = statuses
+        self.generation = generation
+        self.live = live
 
 
 class MigrationRunFinished(Message):
@@ -121,6 +133,11 @@ class MigrationsScreen(WorkbenchScreen):
         self._auto_timer: Any = None
         self._render_pending = False
         self._run_total = 0
+        self.stuck_after: float | None = None  # None: the core's threshold (activity.STUCK_AFTER_SECONDS)
+        self._generation = 0  # of the newest status read started
+        self._shown: dict[str, int] = {}  # database -> generation of the status shown
+        self._live_timer: Any = None
+        self._live_busy = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="migrations-body"):
@@ -144,6 +161,7 @@ class MigrationsScreen(WorkbenchScreen):
         listing.add_column("state", key="state", width=STATE_WIDTH)
         listing.add_column("migration", key="name")
         self._auto_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._auto, pause=False)
+        self._live_timer = self.set_interval(LIVE_SECONDS, self._live_tick, pause=True)
 
     def leave_input(self) -> None:
         """Esc in the filter: keep the filter, go back to the databases (at once: the next key is a command)."""
@@ -177,35 +195,94 @@ class MigrationsScreen(WorkbenchScreen):
         snapshot = self.snapshot
         if snapshot is None or not self.targets:
             return
+        self._generation += 1
         self.read_status(snapshot.model.root, list(self.targets), list(snapshot.model.migrations),
-                         snapshot.model.config.connect_timeout)
+                         snapshot.model.config.connect_timeout, self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-status",
           description="reading migration status")
-    def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float) -> None:
+    def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
+                    generation: int) -> None:
+        self._read_statuses(root, targets, files, timeout, generation, live=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-live",
+          description="reading the status of the databases with a runner at work")
+    def read_live(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
+                  generation: int) -> None:
+        self._read_statuses(root, targets, files, timeout, generation, live=True)
+
+    def _read_statuses(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
+                       generation: int, *, live: bool) -> None:
+        """A worker's body (its own thread): one core call, each answer posted as it comes."""
         from workbench.migrate.status import status_all
 
         worker = get_current_worker()
 
         def answered(st: DatabaseStatus) -> None:  # from each database's own thread
             if not worker.is_cancelled:
-                self.post_message(DatabaseStatusRead(st))
+                self.post_message(DatabaseStatusRead(st, generation))
 
-        statuses = status_all(root, targets, files, timeout=timeout, on_done=answered)
-        if not worker.is_cancelled:
-            self.post_message(MigrationStatusRead(statuses))
+        statuses: list[DatabaseStatus] = []
+        try:
+            statuses = status_all(root, targets, files, timeout=timeout, on_done=answered)
+        finally:  # even on an error, so a live read is never left marked busy
+            if not worker.is_cancelled or live:
+                self.post_message(MigrationStatusRead(statuses, generation, live))
+
+    def _take(self, st: DatabaseStatus, generation: int) -> bool:
+        """Keep `st` unless a newer read already answered for its database."""
+        if generation < self._shown.get(st.name, 0) or not any(t.name == st.name for t in self.targets):
+            return False
+        if self.stuck_after is not None and st.activity is not None:
+            st.activity.stuck_after = self.stuck_after
+        self.statuses[st.name] = st
+        self._shown[st.name] = generation
+        return True
 
     @on(DatabaseStatusRead)
     def _database_read(self, message: DatabaseStatusRead) -> None:
-        self.statuses[message.status.name] = message.status
+        if not self._take(message.status, message.generation):
+            return
+        self._follow_runners()
         if not self._render_pending:  # coalesce: one redraw per RENDER_EVERY, however many answers
             self._render_pending = True
             self.set_timer(RENDER_EVERY, self._render_fleet)
 
     @on(MigrationStatusRead)
     def _status_read(self, message: MigrationStatusRead) -> None:
-        self.statuses = {st.name: st for st in message.statuses}
+        if message.live:
+            self._live_busy = False
+        for st in message.statuses:
+            self._take(st, message.generation)
+        self._follow_runners()
         self._render_fleet()
+
+    # -- live: a runner at work ------------------------------------------------------------------
+    def at_work(self) -> list[Target]:
+        """The databases whose workbench lock is held (as last read)."""
+        return [t for t in self.targets if (st := self.statuses.get(t.name)) is not None and st.lock_holder]
+
+    def _follow_runners(self) -> None:
+        """Read those databases every LIVE_SECONDS while any runner is at work; stop after."""
+        if self._live_timer is None:
+            return
+        if self.at_work():
+            self._live_timer.resume()
+        else:
+            self._live_timer.pause()
+
+    def _live_tick(self) -> None:
+        snapshot = self.snapshot
+        targets = self.at_work()
+        if not targets:
+            self._live_timer.pause()
+            return
+        if self._live_busy or snapshot is None or not self.is_current:
+            return  # one live read at a time; none while another screen is shown
+        self._live_busy = True
+        self._generation += 1
+        self.read_live(snapshot.model.root, targets, list(snapshot.model.migrations),
+                       snapshot.model.config.connect_timeout, self._generation)
 
     def _render_fleet(self) -> None:
         self._render_pending = False
@@ -316,8 +393,7 @@ class MigrationsScreen(WorkbenchScreen):
             return out
         if st.error:
             out.append(f"error: {st.error}\n", style="red")
-        if st.lock_holder:
-            out.append(f"a runner is at work: {st.lock_holder.describe()}\n", style="yellow")
+        self._describe_activity(out, st)
         m = next((m for m in st.migrations if m.version == version), None)
         if m is None:
             out.append("no migrations\n" if not st.migrations else "", style="dim")
@@ -327,6 +403,24 @@ class MigrationsScreen(WorkbenchScreen):
         out.append("\n")
         out.append(self._legend())
         return out
+
+    @staticmethod
+    def _describe_activity(out: Text, st: DatabaseStatus) -> None:
+        """The runner at work and its lock graph, in `migrate status`'s own words."""
+        from workbench.cli.activity_text import activity_lines
+
+        lines = activity_lines(st.lock_holder, st.activity)
+        if st.stuck and st.activity is not None:
+            lines.append(f"  STUCK: {st.activity.problem()}")
+        for line in lines:
+            text = line[2:]  # the CLI indents under the database's heading; the pane is that heading
+            word = text.lstrip().split(" ", 1)[0]
+            style = ("bold red" if word == "STUCK:" or text.endswith("-- STUCK") else
+                     "yellow" if word in ("WAITING", "blocked") else
+                     "bold cyan" if word == "RUNNING:" else "dim" if word == "a" else "")
+            out.append(text + "\n", style=style)
+        if lines:
+            out.append("\n")
 
     def _fit(self, text: str) -> str:
         """One line of the details pane: a URL cut in the middle rather than wrapped mid-word."""

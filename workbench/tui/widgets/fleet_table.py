@@ -1,5 +1,7 @@
 """The fleet of databases as rows: one line per database with its overall state, problems first,
-a summary line (`200 up to date · 1 unreachable · 0 behind`) and a filter.
+a summary line (`200 up to date · 1 unreachable · 0 behind`) and a filter. A database with a
+migration at work shows it (`▶ running 002`); one whose migration waits on another session's lock
+past the threshold is a problem (`⏸ stuck 002`, sorted first with the unreachable ones).
 
 Pure helpers (`fleet_state`, `summary`, `matches`, `ordered`) take `DatabaseStatus` objects (or
 None for a database that has not answered yet) so tests check them without a screen; the
@@ -40,6 +42,12 @@ def fleet_state(st: DatabaseStatus | None) -> FleetState:
         return CHECKING
     if not st.reachable:
         return FleetState(0, "unreachable", "✗ unreachable", "bold red")
+    if st.lock_holder is not None:  # a runner at work: what it does now matters more than the files
+        running = st.activity.running if st.activity is not None else None
+        version = f" {running.version}" if running is not None and running.version else ""
+        if st.stuck:
+            return FleetState(0, "stuck", f"⏸ stuck{version}", "bold red")
+        return FleetState(2, "running", f"▶ running{version}", "bold cyan")
     states = [str(m.state) for m in st.migrations]
     if any(s in ("failed", "partial") for s in states):
         return FleetState(1, "failed", "✗ failed", "bold red")

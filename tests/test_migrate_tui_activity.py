@@ -1,0 +1,143 @@
+"""On call in the TUI (issue 19): the Migrations screen shows a migration that waits behind an
+idle-in-transaction session of another process as running, then stuck (sorted first), with the
+blocker named in its details, and follows it live until the blocker commits. Every wait
+synchronises on the server's state (pg_locks) or on the screen's content, never on time."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pilot_helpers import until
+from test_migrate_activity import idle_in_transaction, waiting_for_lock_on
+from test_migrate_support import make_repo, mig, query, spawn, wait_for
+from test_migrate_tui import details, listing, open_migrations, plain, select_database
+from textual.coordinate import Coordinate
+
+from workbench.testing import create_database, drop_database
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.migrations import MigrationsScreen
+from workbench.tui.widgets.fleet_table import FleetTable
+
+TOML = """
+[databases.other]
+url = "${WB_ONCALL_OTHER}"
+
+[databases.local]
+url = "${WB_ONCALL_LOCAL}"
+"""
+
+
+@pytest.fixture
+def other_db(pg_admin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    name, url = create_database(pg_admin)
+    monkeypatch.setenv("WB_ONCALL_OTHER", url)
+    yield url
+    drop_database(pg_admin, name)
+
+
+def fleet_rows(screen: MigrationsScreen) -> list[tuple[str, str]]:
+    fleet = screen.query_one(FleetTable)
+    return [(str(fleet.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value), plain(fleet.get_row_at(i)[1]))
+            for i in range(fleet.row_count)]
+
+
+def state_of(screen: MigrationsScreen, name: str) -> str:
+    return dict(fleet_rows(screen)).get(name, "")
+
+
+async def test_a_blocked_migration_is_shown_running_then_stuck_then_applied(
+        tmp_path: Path, fresh_db: str, other_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WB_ONCALL_LOCAL", fresh_db)
+    root = make_repo(tmp_path, {"001_t.sql": mig("CREATE TABLE t (id int);"),
+                                "002_add_c.sql": mig("ALTER TABLE t ADD COLUMN c int;", "ALTER TABLE t DROP COLUMN c;")},
+                     TOML)
+    assert spawn(root, "up", "--url", fresh_db, "--to", "001").wait(timeout=60) == 0
+    runner: subprocess.Popen[str] | None = None
+    with idle_in_transaction(fresh_db, "SELECT * FROM t") as blocker:
+        try:
+            # Another process (a deploy) runs 002; its ALTER waits behind the forgotten session.
+            runner = spawn(root, "up", "--url", fresh_db, "--lock-timeout", "120s")
+            assert wait_for(lambda: waiting_for_lock_on(fresh_db, "t"), timeout=60), "the ALTER never waited"
+            blocker_pid = blocker.info.backend_pid
+            app = WorkbenchApp(root, watch=False)
+            async with app.run_test(size=(110, 40)) as pilot:
+                screen = await open_migrations(app, pilot, 2)
+                await until(pilot, lambda: state_of(screen, "local") == "▶ running 002")
+                # Running is not a problem yet: both databases are behind, in configuration order.
+                assert [name for name, _ in fleet_rows(screen)] == ["other", "local"]
+                select_database(screen, "local")
+                await until(pilot, lambda: f"blocked by pid {blocker_pid}" in details(screen))
+                text = details(screen)
+                assert "RUNNING: migration 002 add_c (up)" in text
+                assert "ALTER TABLE t ADD COLUMN c int" in text
+                assert "WAITING" in text and "for AccessExclusiveLock on t" in text
+                assert "idle in transaction" in text and "SELECT * FROM t" in text and "forgotten-psql" in text
+                assert "STUCK" not in text  # 30 s by default
+
+                # Live: the database with a runner at work is read again and again on its own.
+                seen = screen._shown["local"]
+                await until(pilot, lambda: screen._shown["local"] > seen + 1)
+                assert screen.at_work() == [t for t in screen.targets if t.name == "local"]
+
+                # Past the threshold it is stuck: a problem, sorted first, the reason in its details.
+                screen.stuck_after = 0.001
+                await until(pilot, lambda: state_of(screen, "local") == "⏸ stuck 002")
+                assert [name for name, _ in fleet_rows(screen)] == ["local", "other"]
+                await until(pilot, lambda: "STUCK: migration 002 add_c" in details(screen))
+                assert f"on a lock held by pid {blocker_pid} (idle in transaction: SELECT * FROM t)" in details(screen)
+                assert "stuck" in plain(screen.query_one("#migrations-summary").content)  # type: ignore[attr-defined]
+
+                # The blocker commits: the runner finishes, and the screen follows without a key.
+                blocker.commit()
+                assert runner.wait(timeout=60) == 0
+                await until(pilot, lambda: state_of(screen, "local") == "✓ up to date")
+                await until(pilot, lambda: "a runner is at work" not in details(screen))
+                assert "blocked by" not in details(screen) and "STUCK" not in details(screen)
+                assert ["002", "✓ applied"] == listing(screen)[2][:2]
+                assert screen.at_work() == []
+                assert [name for name, _ in fleet_rows(screen)] == ["other", "local"]
+        finally:
+            blocker.rollback()
+            if runner is not None:
+                runner.communicate(timeout=60)
+    # What the screen said is what the database holds.
+    assert query(fresh_db, "SELECT version FROM workbench.schema_migrations WHERE success ORDER BY version") == \
+        [("000",), ("001",), ("002",)]
+    assert query(fresh_db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't'"
+                           " AND column_name = 'c'") == [(1,)]
+
+
+def test_fleet_state_of_a_runner_at_work() -> None:
+    """The fleet's label and rank come from DatabaseStatus.activity (the core's verdict)."""
+    from workbench.tui.widgets.fleet_table import fleet_state
+
+    st = _status_with_activity(waited=5.0)
+    assert (fleet_state(st).label, fleet_state(st).rank, fleet_state(st).word) == ("▶ running 002", 2, "running")
+    st = _status_with_activity(waited=45.0)
+    assert (fleet_state(st).label, fleet_state(st).rank, fleet_state(st).word) == ("⏸ stuck 002", 0, "stuck")
+
+
+def _status_with_activity(waited: float) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    from workbench.migrate.activity import Activity, Running, Session, Waiting
+    from workbench.migrate.lock import LockHolder
+    from workbench.migrate.status import DatabaseStatus
+    from workbench.migrate.targets import Target
+
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    since = now - timedelta(seconds=waited)
+    runner = Session(4242, "deploy", "workbench migrate up 002 add_c", "10.0.0.5", "active",
+                     "ALTER TABLE t ADD COLUMN c int", since, since, since, since, "Lock", "relation", now)
+    blocker = Session(4100, "alice", "psql", "10.0.0.9", "idle in transaction", "SELECT * FROM t",
+                      since, since, since, since, "Client", "ClientRead", now)
+    activity = Activity(Running(runner, "up", "002", "add_c", Waiting("relation", "AccessExclusiveLock", "t", since)),
+                        waiting_on=[blocker])
+    target = Target(name="local", url="postgresql://localhost/x")
+    return DatabaseStatus(target, "postgresql://localhost/x", reachable=True,
+                          lock_holder=LockHolder(4242, "workbench migrate up 002 add_c", "deploy", since, "10.0.0.5"),
+                          activity=activity)

@@ -6,7 +6,7 @@ synchronises on the server's state (pg_locks) or on the screen's content, never 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from test_migrate_tui import details, listing, open_migrations, plain, select_da
 from textual.coordinate import Coordinate
 
 from workbench.testing import create_database, drop_database
+from workbench.tui.shots import settle
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.migrations import MigrationsScreen
 from workbench.tui.widgets.fleet_table import FleetTable
@@ -121,13 +122,38 @@ def test_fleet_state_of_a_runner_at_work() -> None:
     assert (fleet_state(st).label, fleet_state(st).rank, fleet_state(st).word) == ("⏸ stuck 002", 0, "stuck")
 
 
-def _status_with_activity(waited: float) -> Any:
+def test_snapshot_of_a_stuck_migration_at_80x24(snap_compare: Callable[..., bool], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The details of a stuck database at 80x24. Pids and times vary from run to run, so the
+    screen is given a fixed status (as the core returns it) newer than any read it makes itself."""
+    monkeypatch.delenv("WB_ONCALL_UNSET", raising=False)
+    root = make_repo(tmp_path, {"001_t.sql": mig("CREATE TABLE t (id int);"),
+                                "002_add_c.sql": mig("ALTER TABLE t ADD COLUMN c int;")},
+                     '[databases.local]\nurl = "${WB_ONCALL_UNSET}"\n')
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.app.switch_mode("migrations")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MigrationsScreen) and pilot.app.screen.statuses)
+        screen = pilot.app.screen
+        st = _status_with_activity(waited=95.0, files=list(pilot.app.snapshot.model.migrations))
+        screen._take(st, 10**9)  # newer than the screen's own reads of this unreachable target
+        screen._render_fleet()
+        await until(pilot, lambda: "STUCK: migration 002" in details(screen))
+        await settle(pilot)
+
+    app = WorkbenchApp(root, watch=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def _status_with_activity(waited: float, files: list[Any] | None = None) -> Any:
     from datetime import UTC, datetime, timedelta
 
     from workbench.migrate.activity import Activity, Running, Session, Waiting
     from workbench.migrate.lock import LockHolder
-    from workbench.migrate.status import DatabaseStatus
+    from workbench.migrate.status import DatabaseStatus, migration_states
     from workbench.migrate.targets import Target
+    from workbench.migrate.tracker import Row
 
     now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     since = now - timedelta(seconds=waited)
@@ -138,6 +164,9 @@ def _status_with_activity(waited: float) -> Any:
     activity = Activity(Running(runner, "up", "002", "add_c", Waiting("relation", "AccessExclusiveLock", "t", since)),
                         waiting_on=[blocker])
     target = Target(name="local", url="postgresql://localhost/x")
-    return DatabaseStatus(target, "postgresql://localhost/x", reachable=True,
+    rows = {int(mg.version): Row(mg.version, mg.name, mg.checksum, mg.text, now - timedelta(days=1), 12, "deploy",
+                                 True, None, None, 1, "migration") for mg in files or [] if mg.version < "002"}
+    return DatabaseStatus(target, "postgresql://deploy@db.example.com/shop", reachable=True,
+                          migrations=migration_states(files, rows) if files else [],
                           lock_holder=LockHolder(4242, "workbench migrate up 002 add_c", "deploy", since, "10.0.0.5"),
                           activity=activity)

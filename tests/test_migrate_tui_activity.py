@@ -18,9 +18,9 @@ from test_migrate_tui import details, listing, open_migrations, plain, select_da
 from textual.coordinate import Coordinate
 
 from workbench.testing import create_database, drop_database
-from workbench.tui.shots import settle
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.migrations import MigrationsScreen
+from workbench.tui.shots import settle
 from workbench.tui.widgets.fleet_table import FleetTable
 
 TOML = """

@@ -406,15 +406,18 @@ class MigrationsScreen(WorkbenchScreen):
 
     @staticmethod
     def _describe_activity(out: Text, st: DatabaseStatus) -> None:
-        """The runner at work and its lock graph, in `migrate status`'s own words."""
+        """The runner at work and its lock graph, in `migrate status`'s own words. The order
+        differs: at 80x24 the first lines are what is seen without scrolling, so the verdict and
+        the blockers come first and the lock holder's session (who, from where) last."""
         from workbench.cli.activity_text import activity_lines
 
-        lines = activity_lines(st.lock_holder, st.activity)
+        lines = [line.strip() for line in activity_lines(st.lock_holder, st.activity)]  # the pane is the heading
+        if lines:
+            lines = lines[1:] + lines[:1]
         if st.stuck and st.activity is not None:
-            lines.append(f"  STUCK: {st.activity.problem()}")
-        for line in lines:
-            text = line[2:]  # the CLI indents under the database's heading; the pane is that heading
-            word = text.lstrip().split(" ", 1)[0]
+            lines.insert(0, f"STUCK: {st.activity.problem()}")
+        for text in lines:
+            word = text.split(" ", 1)[0]
             style = ("bold red" if word == "STUCK:" or text.endswith("-- STUCK") else
                      "yellow" if word in ("WAITING", "blocked") else
                      "bold cyan" if word == "RUNNING:" else "dim" if word == "a" else "")

@@ -119,7 +119,8 @@ class MigrationsScreen(WorkbenchScreen):
                 tooltip="Compare the selected database's live schema with its applied migrations",
                 id="migrations.drift"),
         Binding("R", "toggle_auto", "Auto-refresh", show=False, key_display="R",
-                tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s", id="migrations.auto_refresh"),
+                tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s (every {LIVE_SECONDS:g} s while a "
+                        "migration runs)", id="migrations.auto_refresh"),
     ]
 
     def __init__(self) -> None:
@@ -277,8 +278,8 @@ class MigrationsScreen(WorkbenchScreen):
         if not targets:
             self._live_timer.pause()
             return
-        if self._live_busy or snapshot is None or not self.is_current:
-            return  # one live read at a time; none while another screen is shown
+        if self._live_busy or snapshot is None or not self.is_current or not self.auto_refresh:
+            return  # one live read at a time; none while another screen is shown or auto-refresh is off (R)
         self._live_busy = True
         self._generation += 1
         self.read_live(snapshot.model.root, targets, list(snapshot.model.migrations),

@@ -119,8 +119,7 @@ class MigrationsScreen(WorkbenchScreen):
                 tooltip="Compare the selected database's live schema with its applied migrations",
                 id="migrations.drift"),
         Binding("R", "toggle_auto", "Auto-refresh", show=False, key_display="R",
-                tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s (every {LIVE_SECONDS:g} s while a "
-                        "migration runs)", id="migrations.auto_refresh"),
+                tooltip=f"Toggle refreshing every {AUTO_REFRESH_SECONDS:g} s", id="migrations.auto_refresh"),
     ]
 
     def __init__(self) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pilot_helpers import until
 from test_migrate_activity import idle_in_transaction, waiting_for_lock_on
 from test_migrate_support import make_repo, mig, query, spawn, wait_for
@@ -134,7 +136,7 @@ def test_snapshot_of_a_stuck_migration_at_80x24(snap_compare: Callable[..., bool
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         await pilot.app.switch_mode("migrations")
-        await until(pilot, lambda: isinstance(pilot.app.screen, MigrationsScreen) and pilot.app.screen.statuses)
+        await until(pilot, lambda: isinstance(pilot.app.screen, MigrationsScreen) and bool(pilot.app.screen.statuses))
         screen = pilot.app.screen
         st = _status_with_activity(waited=95.0, files=list(pilot.app.snapshot.model.migrations))
         screen._take(st, 10**9)  # newer than the screen's own reads of this unreachable target
@@ -170,3 +172,57 @@ def _status_with_activity(waited: float, files: list[Any] | None = None) -> Any:
                           migrations=migration_states(files, rows) if files else [],
                           lock_holder=LockHolder(4242, "workbench migrate up 002 add_c", "deploy", since, "10.0.0.5"),
                           activity=activity)
+
+
+async def test_an_older_read_never_replaces_a_newer_one() -> None:
+    """Generation tags: a slow full read (started first) answering after a live read is dropped."""
+    screen = MigrationsScreen()
+    newer = _status_with_activity(waited=5.0)
+    screen.targets = [newer.target]
+    older = _status_with_activity(waited=1.0)
+    assert screen._take(newer, 7) and not screen._take(older, 6)
+    assert screen.statuses["local"] is newer and screen.at_work() == [newer.target]
+    screen.stuck_after = 2.0  # the threshold is applied to what is taken, as `status --stuck-after` does
+    assert screen._take(older, 7) and not screen.statuses["local"].stuck
+    assert screen._take(newer, 8) and screen.statuses["local"].stuck
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["unreachable", "stuck", "running", "behind", "up to date"]), min_size=1, max_size=8))
+def test_stuck_databases_sort_first_and_running_ones_before_settled(kinds: list[str]) -> None:
+    from workbench.migrate.status import DatabaseStatus
+    from workbench.migrate.targets import Target
+    from workbench.tui.widgets.fleet_table import fleet_state, ordered, summary
+
+    targets = [Target(name=f"db{i}", url="postgresql://localhost/x") for i in range(len(kinds))]
+    statuses: dict[str, DatabaseStatus] = {}
+    for t, kind in zip(targets, kinds, strict=True):
+        if kind in ("stuck", "running"):
+            s = _status_with_activity(waited=45.0 if kind == "stuck" else 5.0)
+            s.target = t
+        else:
+            s = DatabaseStatus(t, t.url, reachable=kind != "unreachable", error="down" if kind == "unreachable" else None)
+            if kind == "behind":
+                s.migrations = _status_with_activity(0.0, files=_files()).migrations
+        statuses[t.name] = s
+    rows = ordered(targets, statuses)
+    shown = [fleet_state(statuses[t.name]).word for t in rows]
+    assert sorted(shown) == sorted(kinds)
+    ranks = [fleet_state(statuses[t.name]).rank for t in rows]
+    assert ranks == sorted(ranks)
+    last_problem = max((i for i, w in enumerate(shown) if w in ("stuck", "unreachable")), default=-1)
+    assert all(w in ("stuck", "unreachable") for w in shown[:last_problem + 1])
+    assert ordered(targets, statuses, "problems") == [t for t in rows if fleet_state(statuses[t.name]).word != "up to date"]
+    for word in ("stuck", "running"):
+        if word in kinds:
+            assert f"{kinds.count(word)} {word}" in summary(targets, statuses)
+
+
+def _files() -> list[Any]:
+    from workbench.migrations import parse_migration
+
+    out = []
+    for i in (1, 2):
+        mg, _ = parse_migration(mig(f"CREATE TABLE m{i} (id int);"), f"00{i}_m{i}.sql", f"sql/00{i}_m{i}.sql")
+        out.append(mg)
+    return out

@@ -185,7 +185,7 @@ async def _fleet_status(root: Path, databases: int) -> float:
 
     app = WorkbenchApp(root, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.snapshot is None:
+        while app.snapshot is None or not app.snapshot.checked:  # started up: the model is loaded
             await pilot.pause(0.05)
         start = time.perf_counter()
         app.switch_mode("migrations")

@@ -110,6 +110,13 @@ class WorkbenchApp(App[int]):
             snapshot = with_checks(snapshot)
             if not get_current_worker().is_cancelled:
                 self.post_message(ModelReloaded(snapshot))
+        if first:
+            # Warm the other screens' modules (and their imports) here, off the UI thread, so a
+            # screen's first visit only composes it.
+            import importlib
+
+            for entry in self.screen_entries:
+                importlib.import_module(entry.module)
 
     @on(ModelReloaded)
     def _model_reloaded(self, message: ModelReloaded) -> None:

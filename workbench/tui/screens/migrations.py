@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 AUTO_REFRESH_SECONDS = 15.0
 LIVE_SECONDS = 1.0  # while a runner is at work on a database, its status is read this often
-RENDER_EVERY = 0.1  # seconds: answers from 200 databases are drawn in batches, not one by one
+RENDER_EVERY = 0.1  # seconds: the summary follows 200 answers in batches, not one by one
 
 # state -> (cell text, style); the legend shows them in this order.
 STATES: dict[str, tuple[str, str]] = {
@@ -241,12 +241,18 @@ class MigrationsScreen(WorkbenchScreen):
 
     @on(DatabaseStatusRead)
     def _database_read(self, message: DatabaseStatusRead) -> None:
-        if not self._take(message.status, message.generation):
+        st = message.status
+        if not self._take(st, message.generation):
             return
         self._follow_runners()
-        if not self._render_pending:  # coalesce: one redraw per RENDER_EVERY, however many answers
+        # Its row changes in place at once; the summary and the order (problems first) follow in
+        # one redraw per RENDER_EVERY, however many databases answer meanwhile.
+        self.query_one(FleetTable).update_row(st.target, st)
+        if st.name == self.query_one(FleetTable).selected_name():
+            self._render_list()
+        if not self._render_pending:
             self._render_pending = True
-            self.set_timer(RENDER_EVERY, self._render_fleet)
+            self.set_timer(RENDER_EVERY, self._render_summary)
 
     @on(MigrationStatusRead)
     def _status_read(self, message: MigrationStatusRead) -> None:
@@ -293,6 +299,7 @@ class MigrationsScreen(WorkbenchScreen):
         self._render_list()
 
     def _render_summary(self) -> None:
+        self._render_pending = False
         answered = sum(1 for t in self.targets if t.name in self.statuses)
         text = Text()
         text.append(f"{len(self.targets)} databases", style="bold")

@@ -134,6 +134,16 @@ class FleetTable(DataTable[object]):
         if keep in names:
             self.move_cursor(row=names.index(keep), animate=False)
 
+    def update_row(self, target: Target, st: DatabaseStatus) -> bool:
+        """One database answered: update its row in place (cheap: no re-sort while answers stream
+        in; the screen re-sorts when all have answered). False when it has no row (filtered out)."""
+        if target.name not in self.rows:
+            return False
+        state = fleet_state(st)
+        self.update_cell(target.name, "state", Text(state.label, style=state.style))
+        self.update_cell(target.name, "at", Text(newest_applied(st), style="dim"))
+        return True
+
     def selected_name(self) -> str | None:
         if not self.row_count:
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -81,26 +82,74 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# What an uncaught exception does: "1" re-raises it (a traceback, for debugging), "0" never
+# does; unset, it re-raises under pytest, so a test sees the real exception, never the line.
+DEBUG_VARIABLE = "WORKBENCH_DEBUG"
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    from workbench.cli.streams import redacting_streams
+
+    with redacting_streams(argv):
+        try:
+            return _main(argv)
+        except BrokenPipeError:
+            return _broken_pipe()
+        except SystemExit:
+            raise  # argparse's exit 0 (--help) or 2 (bad arguments), already printed
+        except (UsageError, WorkbenchError) as exc:
+            print(f"workbench: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print("workbench: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:
+            if _reraise():
+                raise
+            # The one place an unexpected exception ends: one line, never a traceback.
+            from workbench.dburl import first_line
+
+            print(f"workbench: internal error ({type(exc).__name__}: {first_line(exc)[:300]}): this is a bug "
+                  f"in workbench; please file a bug report with this line and the command "
+                  f"({DEBUG_VARIABLE}=1 shows the traceback)", file=sys.stderr)
+            return 2
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    try:
-        from workbench.repo import find_root
+    from workbench.repo import find_root
 
-        args.root = find_root(args.root)
-        if args.command is None:
-            from workbench.tui.launch import launch
+    args.root = find_root(args.root)
+    if args.command is None:
+        from workbench.cli.streams import original_streams
+        from workbench.tui.launch import launch
 
+        with original_streams():  # the TUI owns the terminal
             return launch(args.root)
-        return int(args.func(args))
-    except (UsageError, WorkbenchError) as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("workbench: interrupted", file=sys.stderr)
-        return 130
+    return int(args.func(args))
+
+
+def _reraise() -> bool:
+    flag = os.environ.get(DEBUG_VARIABLE)
+    if flag is not None:
+        return flag.strip() not in ("", "0")
+    return "PYTEST_CURRENT_TEST" in os.environ
+
+
+def _broken_pipe() -> int:
+    """The reader went away (`workbench ... --json | head`): stop quietly, as `git log | head`.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for `git log | head`
 
 
 if __name__ == "__main__":

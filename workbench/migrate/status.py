@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
 from workbench.errors import WorkbenchError
-from workbench.migrate import tracker
+from workbench.migrate import guard, tracker
 from workbench.migrate.tracker import Row
 
 if TYPE_CHECKING:
@@ -140,6 +140,8 @@ class DatabaseStatus:
     error: str | None = None
     migrations: list[MigrationStatus] = field(default_factory=list)
     protected: bool = False  # in the config or marked inside the database
+    read_only: bool = False  # likewise
+    guarded_by: tuple[str, ...] = ()  # where the guards come from ("production in workbench.toml", ...)
     server_version: str = ""
     lock_holder: LockHolder | None = None  # a runner at work right now
     seconds: float = 0.0
@@ -160,6 +162,7 @@ class DatabaseStatus:
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "url": self.url, "reachable": self.reachable, "error": self.error,
+                "protected": self.protected, "read_only": self.read_only,
                 "migrations": [m.to_json() for m in self.migrations]}
 
 
@@ -189,7 +192,8 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
     from workbench.migrate.targets import open_connection
 
     started = time.monotonic()
-    status = DatabaseStatus(target, target.display_url(root), protected=target.protected)
+    status = DatabaseStatus(target, target.display_url(root), protected=target.protected,
+                            read_only=target.read_only)
     url = ""
     try:
         url = target.resolve(root)
@@ -205,8 +209,10 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
                 " set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"]).fetchone() or (0, 0, 0)
             rows = tracker.read_rows(conn, known_to_exist=True) if has_tracker else None
             status.migrations = migration_states(files, rows, owned_versions(target, files))
-            if has_settings and not target.protected:
-                status.protected = (tracker.get_setting(conn, "protected", known_to_exist=True) or "") == "true"
+            # Every guard, from the config, the configured databases this URL reaches and the
+            # marks inside the database (the same function that enforces them).
+            guards = guard.database_guards(root, target, url, conn)
+            status.protected, status.read_only, status.guarded_by = guards.protected, guards.read_only, guards.reasons
             status.lock_holder = lock.lock_holder(conn)
             status.reachable = True
     except WorkbenchError as exc:
@@ -273,6 +279,7 @@ def status_all(root: Path, targets: list[Target], files: list[Migration], *, tim
     for target, st in zip(targets, final, strict=True):
         if st is None:
             st = DatabaseStatus(target, target.display_url(root), protected=target.protected,
+                                read_only=target.read_only,
                                 error=f"no answer within the connect timeout ({timeout:g} s)",
                                 seconds=time.monotonic() - started)
         out.append(st)

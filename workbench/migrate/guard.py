@@ -153,10 +153,11 @@ def read_marks(conn: psycopg.Connection[Any]) -> set[str]:
     """The marks stored in the database (and the legacy `workbench.settings` one)."""
     import psycopg
 
-    new, legacy = conn.execute("SELECT to_regclass(%s) IS NOT NULL, to_regclass('workbench.settings') IS NOT NULL",
-                               [MARKS_TABLE]).fetchone() or (False, False)
     marks: set[str] = set()
     try:
+        new, legacy = conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL, to_regclass('workbench.settings') IS NOT NULL",
+            [MARKS_TABLE]).fetchone() or (False, False)
         if new:
             rows = conn.execute(f"SELECT key FROM {MARKS_TABLE} WHERE value = 'true'").fetchall()
             marks |= {str(r[0]) for r in rows}

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -41,8 +42,8 @@ _KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s\"',;&]+)"
 _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://")
 
 _lock = threading.Lock()
-_known: set[str] = set()  # every secret spelling seen in this process
-_pattern: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
+_snapshot: frozenset[str] = frozenset()  # every password seen in this process (replaced, never mutated)
+_ordered: tuple[frozenset[str], list[tuple[str, re.Pattern[str] | None]]] = (frozenset(), [])
 
 
 def parse(conninfo: str) -> dict[str, str] | None:
@@ -112,9 +113,10 @@ def remember(*conninfos: str | None) -> None:
     for c in conninfos:
         if c:
             new |= passwords_of(c)
-    if new - _known:
+    global _snapshot
+    if not new <= _snapshot:
         with _lock:
-            _known.update(new)
+            _snapshot = _snapshot | new
 
 
 def _variants(secret: str) -> set[str]:
@@ -122,21 +124,22 @@ def _variants(secret: str) -> set[str]:
     return {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
 
 
-def _compiled(secrets: frozenset[str]) -> re.Pattern[str] | None:
-    global _pattern
-    cached, pattern = _pattern
-    if cached == secrets:
-        return pattern
-    spellings = {v for s in secrets for v in _variants(s) if v}
-    if not spellings:
-        pattern = None
-    else:
-        # Longest first, so a password is masked whole before any piece of it is.
-        parts = [re.escape(s) if len(s) >= _SHORT else rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])"
-                 for s in sorted(spellings, key=len, reverse=True)]
-        pattern = re.compile("|".join(parts))
-    _pattern = (secrets, pattern)
-    return pattern
+def _spellings(secrets: frozenset[str]) -> list[tuple[str, re.Pattern[str] | None]]:
+    """Every spelling to mask, longest first (a password is masked whole before any piece of
+    it); short ones carry a whole-word pattern."""
+    global _ordered
+    cached, ordered = _ordered
+    if cached is secrets or cached == secrets:
+        return ordered
+    spellings = sorted({v for s in secrets for v in _variants(s) if v}, key=lambda v: (-len(v), v))
+    ordered = [(v, None if len(v) >= _SHORT else _word(v)) for v in spellings]
+    _ordered = (secrets, ordered)
+    return ordered
+
+
+@lru_cache(maxsize=1024)
+def _word(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])")
 
 
 def redact(text: str, *conninfos: str | None) -> str:
@@ -144,13 +147,13 @@ def redact(text: str, *conninfos: str | None) -> str:
     if not isinstance(text, str):
         text = str(text)
     remember(*conninfos)
-    secrets = set(_known)
+    secrets = _snapshot
     env_password = os.environ.get("PGPASSWORD")
-    if env_password:
-        secrets.add(env_password)
-    pattern = _compiled(frozenset(secrets))
-    if pattern is not None:
-        text = pattern.sub(MASK, text)
+    if env_password and env_password not in secrets:
+        secrets = secrets | {env_password}
+    for spelling, word in _spellings(secrets):
+        if spelling in text:
+            text = word.sub(MASK, text) if word is not None else text.replace(spelling, MASK)
     if "://" in text:
         text = _URL_USERINFO.sub(rf"\g<1>{MASK}@", text)
     if "=" in text:

@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _main(argv)
         except BrokenPipeError:
             return _broken_pipe()
-        except SystemExit:
-            raise  # argparse's exit 0 (--help) or 2 (bad arguments), already printed
+        except SystemExit as exc:  # argparse: 0 after --help, 2 for bad arguments (printed already)
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         except (UsageError, WorkbenchError) as exc:
             print(f"workbench: {exc}", file=sys.stderr)
             return exc.exit_code

@@ -153,7 +153,7 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
             else:
                 bad("CONFIG_TYPE", key, f"[workbench] {key} must be a string", "workbench")
     checks: tuple[tuple[str, Callable[[object, str], object]], ...] = (
-        ("lock_timeout", bounds.lock_timeout), ("connect_timeout", bounds.connect_timeout))
+        ("lock_timeout", bounds.lock_timeout), ("connect_timeout", _number(bounds.connect_timeout)))
     for key, check in checks:
         if key in wb:
             try:
@@ -191,6 +191,16 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
     config = Config(domains=MappingProxyType(domains), mapping=mapping, databases=tuple(databases),
                     raw=MappingProxyType(data), **kwargs)
     return config, findings
+
+
+def _number(check: Callable[[object, str], float]) -> Callable[[object, str], float]:
+    """`check` for a TOML value, where "3" (a string) is not a number as it is on a command line."""
+    def checked(value: object, what: str) -> float:
+        if isinstance(value, str):
+            raise ValueError(f"{what} must be a number, not the string {value[:40]!r}")
+        return check(value, what)
+
+    return checked
 
 
 def _database(name: str, db: dict[str, Any], bad: Any, unknown: Any) -> DatabaseConfig:

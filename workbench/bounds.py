@@ -11,6 +11,7 @@ import re
 
 CONNECT_TIMEOUT = (0.0, 3600.0)  # seconds, exclusive low: libpq takes whole seconds (at least 1)
 LOCK_WAIT = (0.0, 86400.0)  # seconds to wait for another runner's advisory lock
+WATCH_SECONDS = (0.0, 86400.0)  # `migrate watch --interval`, `status --stuck-after`
 MAX_ROWS = 1_000_000  # changed rows listed per table by `seed --dry-run`
 MAX_STEPS = 1_000_000
 MAX_VERSION_DIGITS = 18  # a version number fits a bigint and a file name

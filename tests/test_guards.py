@@ -267,3 +267,20 @@ def test_core_api_is_guarded_without_the_cli(tmp_path: Path, prod: str) -> None:
 
     with pytest.raises(UsageError, match="positive"):
         execute(root, bare, files, "down", options=Options(yes=True), log=lambda _m: None, steps=0)
+
+
+def test_no_scratch_database_on_a_read_only_server(tmp_path: Path, prod: str, capsys: Any) -> None:
+    root = repo(tmp_path)
+    host, port, _ = parts(prod)
+    server = f"postgresql://postgres@/postgres?host={host}&port={port}"  # same server, another database
+    code, _, err = run_cli(capsys, root, "check", "--url", server)
+    assert code == 2 and "read-only" in err and "production" in err
+    code, out, _ = cli(capsys, root, "drift", "--db", "production", "--scratch-url", server)
+    assert code == 2 and "no scratch database is created there" in out
+
+
+def run_cli(capsys: Any, root: Path, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["--root", str(root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err

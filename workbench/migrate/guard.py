@@ -81,7 +81,7 @@ def configured_guards(root: Path, config: Config, target: Target, url: str) -> G
                                reason=f"{target.name} in workbench.toml")
     mine = identity_of(url)
     for db, ident in _configured_identities(root, config):
-        if (db.name == target.name and target.configured) or not (db.protected or db.read_only):
+        if db.name == target.name and target.configured:
             continue
         if _same(mine, ident):
             guards = guards.merged(protected=db.protected, read_only=db.read_only, name=db.name,
@@ -101,7 +101,7 @@ def connected_guards(root: Path, config: Config, before: Guards, conn: psycopg.C
     guards = before
     reached = identity_of_connection(conn)
     for db, ident in _configured_identities(root, config):
-        if (db.protected or db.read_only) and _same(reached, ident):
+        if _same(reached, ident):
             guards = guards.merged(protected=db.protected, read_only=db.read_only, name=db.name,
                                    reason=f"{db.name} in workbench.toml")
     marks = read_marks(conn)
@@ -109,6 +109,22 @@ def connected_guards(root: Path, config: Config, before: Guards, conn: psycopg.C
         guards = guards.merged(protected=PROTECTED in marks, read_only=READ_ONLY in marks,
                                reason="marked inside the database", marks=frozenset(marks))
     return guards
+
+
+def refuse_scratch_server(root: Path, url: str, option: str) -> None:
+    """A scratch database (`check --url`, `drift --scratch-url`) is created and dropped on a
+    server: never on the server of a configured read-only database, whatever its name there."""
+    from dataclasses import replace
+
+    from workbench.migrate.identity import identity_of
+
+    mine = identity_of(url)
+    if mine is None:
+        return
+    for db, ident in _configured_identities(root, _config(root)):
+        if db.read_only and _same(replace(mine, dbname=ident.dbname), ident):
+            raise Refused(f"{option} is the server of {db.name}, read-only in workbench.toml: no scratch "
+                          "database is created there (use another server, or the embedded one)")
 
 
 def _same(a: Identity | None, b: Identity | None) -> bool:
@@ -122,6 +138,8 @@ def _configured_identities(root: Path, config: Config) -> list[tuple[DatabaseCon
 
     out = []
     for db in config.databases:
+        if not (db.protected or db.read_only):
+            continue  # nothing to pass on to another name of the same database
         url = _configured_url(root, db)
         ident = identity_of(url) if url else None
         if ident is not None:

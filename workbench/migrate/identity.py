@@ -19,6 +19,7 @@ Deliberate choices, each on the side of guarding:
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,8 +37,18 @@ class Identity:
     endpoints: frozenset[tuple[str, str]]  # (host or LOCAL, port)
 
 
+_ENV = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR")
+
+
 def identity_of(conninfo: str) -> Identity | None:
     """The database a conninfo string names; None when libpq cannot parse it."""
+    # Cached by the string and the environment libpq's defaults come from: `status` over many
+    # databases compares each with every configured one.
+    return _identity_cached(conninfo, tuple(os.environ.get(k) for k in _ENV))
+
+
+@lru_cache(maxsize=512)
+def _identity_cached(conninfo: str, _env: tuple[str | None, ...]) -> Identity | None:
     from workbench.dburl import parse
 
     params = parse(conninfo)

@@ -124,3 +124,16 @@ def test_passwords_with_a_real_server(tmp_path: Path, fresh_db: str, capsys: Any
     assert not leaks(pw, st_.url) and not leaks(pw, str(st_.error))
     monkeypatch.setenv("PGPASSWORD", "Pw9-from-the-environment")
     assert "Pw9-from-the-environment" not in redact("libpq said Pw9-from-the-environment")
+
+
+def test_json_stays_json_whatever_the_passwords(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    """Masking never breaks --json: passwords that look like JSON syntax, literals or small
+    numbers are masked only where a URL or password= holds them."""
+    root = make_repo(tmp_path, {"001_a.sql": mig("CREATE TABLE a (id int);", "DROP TABLE a;")})
+    for pw in ("[]", "null", "12", "true", '":', "{}", "a/[]/null/12@x"):
+        redact("", f"postgresql://app:{quote(pw, safe='')}@h/db", f"postgresql://app:{pw}@h/db")
+    for args in (("up", "--url", fresh_db, "--json"), ("status", "--url", fresh_db, "--json"),
+                 ("down", "--yes", "--url", fresh_db, "--json")):
+        code, out, _ = cli(capsys, root, *args)
+        assert code == 0 and json.loads(out)["databases"], (args, out)
+

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import threading
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     import psycopg
 
 MASK = "***"
-_SHORT = 4  # passwords shorter than this are masked only as whole words ("a" is in every word)
+_SHORT = 4  # known passwords shorter than this are masked only inside URLs and password= pairs
 
 # Shapes of a password in text we know nothing about. Quotes end a run so compact JSON
 # ("url":"...","x":"a@b") is never swallowed past the string holding the URL.
@@ -43,7 +42,7 @@ _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://")
 
 _lock = threading.Lock()
 _snapshot: frozenset[str] = frozenset()  # every password seen in this process (replaced, never mutated)
-_ordered: tuple[frozenset[str], list[tuple[str, re.Pattern[str] | None]]] = (frozenset(), [])
+_ordered: tuple[frozenset[str], list[str]] = (frozenset(), [])
 
 
 def parse(conninfo: str) -> dict[str, str] | None:
@@ -84,7 +83,7 @@ def passwords_of(conninfo: str) -> set[str]:
                 if _misread(parsed, unquote(guess)):
                     # libpq read it differently (as host, port or dbname pieces) and may quote a
                     # piece in an error: remember the pieces too.
-                    found.update(p for p in re.split(r"[/?#@:,]", guess) if len(p) >= 2)
+                    found.update(p for p in re.split(r"[/?#@:,]", guess) if len(p) >= _SHORT)
     out: set[str] = set()
     for s in found:
         if not s:
@@ -124,22 +123,24 @@ def _variants(secret: str) -> set[str]:
     return {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
 
 
-def _spellings(secrets: frozenset[str]) -> list[tuple[str, re.Pattern[str] | None]]:
-    """Every spelling to mask, longest first (a password is masked whole before any piece of
-    it); short ones carry a whole-word pattern."""
+def _maskable(spelling: str) -> bool:
+    """Whether a known secret is masked wherever it appears. Not when masking would mangle the
+    output more than it protects: shorter than 4 characters (every "ab" in every word), a JSON
+    literal, a short number (`"inserted": 12` would stop being JSON). Such passwords are still
+    masked where a URL or `password=` holds them."""
+    return (len(spelling) >= _SHORT and spelling.lower() not in ("null", "true", "false")
+            and not (spelling.isdigit() and len(spelling) < 6))
+
+
+def _spellings(secrets: frozenset[str]) -> list[str]:
+    """Every spelling to mask, longest first (a password is masked whole before any piece of it)."""
     global _ordered
     cached, ordered = _ordered
     if cached is secrets or cached == secrets:
         return ordered
-    spellings = sorted({v for s in secrets for v in _variants(s) if v}, key=lambda v: (-len(v), v))
-    ordered = [(v, None if len(v) >= _SHORT else _word(v)) for v in spellings]
+    ordered = sorted({v for s in secrets for v in _variants(s) if _maskable(v)}, key=lambda v: (-len(v), v))
     _ordered = (secrets, ordered)
     return ordered
-
-
-@lru_cache(maxsize=1024)
-def _word(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])")
 
 
 def redact(text: str, *conninfos: str | None) -> str:
@@ -151,9 +152,9 @@ def redact(text: str, *conninfos: str | None) -> str:
     env_password = os.environ.get("PGPASSWORD")
     if env_password and env_password not in secrets:
         secrets = secrets | {env_password}
-    for spelling, word in _spellings(secrets):
+    for spelling in _spellings(secrets):
         if spelling in text:
-            text = word.sub(MASK, text) if word is not None else text.replace(spelling, MASK)
+            text = text.replace(spelling, MASK)
     if "://" in text:
         text = _URL_USERINFO.sub(rf"\g<1>{MASK}@", text)
     if "=" in text:

@@ -289,6 +289,13 @@ def enforce(guards: Guards, req: Request) -> None:
                 typed=req.typed, ask=req.ask, also=guards.names)
 
 
+def refuse_before_resolving(target: Target, req: Request) -> None:
+    """A target read-only in workbench.toml is refused before its URL is even looked up (its
+    variable may be unset here; the refusal is the news)."""
+    if target.configured and target.read_only and req.writes and not req.guard_admin:
+        refuse_read_only(target.name, True, req.action, f"{target.name} in workbench.toml")
+
+
 @contextmanager
 def guarded_connection(root: Path, target: Target, url: str, req: Request, *, timeout: float,
                        application: str) -> Iterator[tuple[psycopg.Connection[Any], Guards]]:

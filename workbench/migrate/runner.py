@@ -119,6 +119,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                             verb=_verb(action, version), guard_admin=action in ("protect", "unprotect"),
                             yes=options.yes, typed=options.confirm, ask=ask)
     try:
+        guard.refuse_before_resolving(target, request)
         url = target.resolve(root)
         with guard.guarded_connection(root, target, url, request, timeout=options.connect_timeout,
                                       application=f"workbench migrate {action}") as (conn, guards):

@@ -82,13 +82,14 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
     streams, findings = select(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/", names)
     result = SeedResult(target.name, target.display_url(root), options.dry_run, options.mode)
     result.findings.extend(findings)
-    url = target.resolve(root)
     what = "replace the seeded tables' rows" if options.mode == "replace" else "seed"
     # Seeding a protected database needs its name typed back; `replace` anywhere needs --yes.
     # The guard decides what "protected" means for this database (config, URL, marks).
     request = guard.Request("seed", writes=True, confirm=not options.dry_run and options.mode == "replace",
                             confirm_protected=not options.dry_run, verb=what, yes=options.yes,
                             typed=options.confirm, ask=ask)
+    guard.refuse_before_resolving(target, request)
+    url = target.resolve(root)
     try:
         with guard.guarded_connection(root, target, url, request, timeout=options.connect_timeout,
                                       application="workbench seed") as (conn, guards):

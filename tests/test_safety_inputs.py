@@ -160,9 +160,9 @@ def test_json_into_a_closed_pipe_exits_quietly(tmp_path: Path, fresh_db: str) ->
         proc.wait(timeout=60)
         proc.stderr.close()
         assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
-        # 141 (128 + SIGPIPE) when a write failed, as `git log | head` reports; 0 when what was
-        # written fitted the pipe's buffer before the reader left.
-        assert proc.returncode in (0, 141), (args, proc.returncode, err)
+        # 141 (128 + SIGPIPE) when a write failed mid-command, as `git log | head` reports; the
+        # command's own code when only the last flush found the reader gone.
+        assert proc.returncode in (0, 1, 141), (args, proc.returncode, err)
 
 
 def test_status_exits_2_when_no_database_is_reachable(tmp_path: Path, capsys: Any) -> None:

@@ -137,3 +137,18 @@ def test_json_stays_json_whatever_the_passwords(tmp_path: Path, fresh_db: str, c
         code, out, _ = cli(capsys, root, *args)
         assert code == 0 and json.loads(out)["databases"], (args, out)
 
+
+
+def test_the_streams_mask_a_password_split_across_writes() -> None:
+    import io
+
+    from workbench.cli.streams import RedactingStream
+
+    redact("", "postgresql://u:Pw9-split-across@h/db")
+    for by_line in (False, True):
+        inner = io.StringIO()
+        stream = RedactingStream(inner, by_line=by_line)  # type: ignore[arg-type]
+        for piece in ("error: Pw9-spl", "it-acr", "oss was refused\n", '{"x": "Pw9-split-', 'across"}'):
+            stream.write(piece)
+        stream.flush()
+        assert "Pw9" not in inner.getvalue() and inner.getvalue().count("***") == 2, inner.getvalue()

@@ -147,15 +147,10 @@ def _reraise() -> bool:
 
 
 def _broken_pipe() -> int:
-    """The reader went away (`workbench ... --json | head`): stop quietly, as `git log | head`.
+    """The reader went away (`workbench ... --json | head`): stop quietly, as `git log | head`."""
+    from workbench.cli.streams import silence_stdout
 
-    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    silence_stdout()
     return 141  # 128 + SIGPIPE, what a shell reports for `git log | head`
 
 

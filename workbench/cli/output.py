@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    # One write, not json.dump's one per token: stdout redacts what it is given (cli/streams.py).
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def print_findings(findings: Iterable[Finding]) -> tuple[int, int]:

@@ -15,24 +15,53 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from workbench.dburl import redact
+
 _saved: list[tuple[TextIO, TextIO]] = []
 
 
 class RedactingStream:
-    """A text stream that redacts each write, delegating everything else to the real one."""
+    """A text stream that redacts what is written, delegating everything else to the real one.
 
-    def __init__(self, inner: TextIO) -> None:
+    Writes are held until a line is complete (on a terminal, and always on stderr) or 8 KiB
+    have gathered (stdout into a pipe or a file), and always on `flush`; what is redacted ends at a line end, so a password is
+    never split between two pieces, and `json.dump`'s thousands of tiny writes cost one
+    redaction per block.
+    """
+
+    _BLOCK = 8192
+
+    def __init__(self, inner: TextIO, *, by_line: bool = False) -> None:
         self._inner = inner
+        self._parts: list[str] = []
+        self._size = 0
+        try:
+            self._by_line = by_line or bool(inner.isatty())
+        except (AttributeError, ValueError):
+            self._by_line = by_line
 
     def write(self, text: str) -> int:
-        from workbench.dburl import redact
-
-        self._inner.write(redact(text))
+        self._parts.append(text)
+        self._size += len(text)
+        if (self._by_line and "\n" in text) or self._size >= self._BLOCK:
+            self._drain(everything=False)
         return len(text)
 
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
+
+    def flush(self) -> None:
+        self._drain(everything=True)
+        self._inner.flush()
+
+    def _drain(self, *, everything: bool) -> None:
+        pending = "".join(self._parts)
+        cut = len(pending) if everything else (pending.rfind("\n") + 1 or len(pending))
+        done, rest = pending[:cut], pending[cut:]
+        self._parts, self._size = ([rest], len(rest)) if rest else ([], 0)
+        if done:
+            self._inner.write(redact(done))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -63,11 +92,19 @@ def redacting_streams(argv: list[str]) -> Iterator[None]:
     out, err = sys.stdout, sys.stderr
     _saved.append((out, err))
     sys.stdout = RedactingStream(out)  # type: ignore[assignment]
-    sys.stderr = RedactingStream(err)  # type: ignore[assignment]
+    sys.stderr = RedactingStream(err, by_line=True)  # type: ignore[assignment]  # errors show at once
     try:
         yield
     finally:
         _saved.pop()
+        for wrapped in (sys.stdout, sys.stderr):
+            if isinstance(wrapped, RedactingStream):
+                try:
+                    wrapped.flush()
+                except BrokenPipeError:
+                    silence_stdout()  # the reader left: nothing more to say, and no complaint at exit
+                except ValueError:
+                    pass  # the stream was closed
         sys.stdout, sys.stderr = out, err
 
 
@@ -83,3 +120,14 @@ def original_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = wrapped
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again (a reader
+    that went away: `workbench ... --json | head`)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

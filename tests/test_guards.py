@@ -284,3 +284,11 @@ def run_cli(capsys: Any, root: Path, *args: str) -> tuple[int, str, str]:
     code = main(["--root", str(root), *args])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def test_the_marks_are_not_drift(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
+    root = repo(tmp_path, "# nothing configured\n")
+    assert cli(capsys, root, "up", "--url", fresh_db)[0] == 0
+    assert cli(capsys, root, "protect", "--url", fresh_db, "--read-only")[0] == 0
+    code, out, _ = cli(capsys, root, "drift", "--url", fresh_db)
+    assert code == 0 and "no drift" in out, out

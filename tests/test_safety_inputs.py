@@ -235,9 +235,7 @@ def test_fuzz_each_loader(tiny: Path, rel: str, capsys: Any) -> None:
     @given(text=mutate(TINY[rel]), raw=st.none() | st.integers(0, 400))
     def one(text: str, raw: int | None) -> None:
         data = text.encode("utf-8", "surrogatepass")
-        # A non-UTF-8 byte in a proto is issue 11's point 8, fixed on the safety-runner branch:
-        # drop this `rel` condition once both are merged.
-        if raw is not None and data and not rel.endswith(".proto"):
+        if raw is not None and data:
             at = raw % len(data)
             data = data[:at] + b"\xff" + data[at + 1:]  # not UTF-8 at all
         path.write_bytes(data)

@@ -151,7 +151,7 @@ async def test_fleet_apply_confirm_protected_and_details(tmp_path: Path, two_dbs
         select_database(screen, "gone")
         await pilot.pause()
         assert "WB_TUI_UNSET_VARIABLE" in details(screen)
-        assert query(prod, "SELECT value FROM workbench.settings WHERE key = 'protected'") == [("true",)]
+        assert query(prod, "SELECT value FROM workbench_guard.marks WHERE key = 'protected'") == [("true",)]
 
 
 async def test_rollback_of_a_missing_file_says_so_and_needs_its_name(tmp_path: Path, two_dbs: list[str]) -> None:

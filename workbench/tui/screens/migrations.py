@@ -552,7 +552,7 @@ class MigrationsScreen(WorkbenchScreen):
         if self.running:
             self.notify("a run is in progress", timeout=2)
             return None
-        if st.target.read_only:
+        if st.read_only:  # config, another name of the same database, or the mark inside it
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
             return None
         if not st.reachable:
@@ -588,6 +588,8 @@ class MigrationsScreen(WorkbenchScreen):
         for t in self.targets:
             st = self.statuses.get(t.name)
             reason = skip_reason(t, explicit=False)
+            if reason is None and st is not None and st.read_only:  # marked inside the database
+                reason = "read-only"
             if reason is None and st is not None and st.protected:
                 reason = "protected: apply it on its own (a)"
             if reason is None and (st is None or not st.reachable):

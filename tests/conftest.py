@@ -17,7 +17,7 @@ import pytest
 from workbench.testing import create_database, drop_database, test_server
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml")
+COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", ".squawk.toml")
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,16 @@ def admin_url_for(root: Path, url: str | None) -> str:
     return server_for(root).ensure_running()
 
 
+def server_version(admin_url: str, *, timeout: float = 3.0) -> str:
+    """The server's PostgreSQL version as squawk's --pg-version wants it ("17.2"); DatabaseError when
+    unreachable."""
+    from workbench.dburl import connect
+
+    with connect(admin_url, timeout=timeout, application="workbench check") as conn:
+        num = conn.info.server_version
+    return f"{num // 10000}.{num % 10000}" if num >= 100000 else f"{num // 10000}.{num // 100 % 100}"
+
+
 def check(model: Model, admin_url: str, *, timeout: float = 3.0) -> list[Finding]:
     """Findings of applying and reverting every migration; DatabaseError when unreachable."""
     from workbench.dburl import connect

@@ -13,6 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--url", help="PostgreSQL server for the scratch database (default: the embedded server)")
     p.add_argument("--no-db", action="store_true", help="skip the checks that need PostgreSQL")
     p.add_argument("--timings", action="store_true", help="print where the time went (stderr)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also list the lint findings the workbench dropped, with why (a table created in the same file, ...)")
     p.set_defaults(func=run)
 
 
@@ -26,26 +28,42 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     model = load_model(args.root)
     timings = dict(model.timings)
-    t1 = time.perf_counter()
-    findings = run_static(model)
-    timings["checks"] = time.perf_counter() - t1
+    admin = ""
     if not args.no_db:
         from workbench.checks import database
 
         t2 = time.perf_counter()
         admin = database.admin_url_for(args.root, args.url)
-        findings += database.check(model, admin, timeout=model.config.connect_timeout)
+        # squawk lints for the server the migrations are tried on
+        model.pg_version = database.server_version(admin, timeout=model.config.connect_timeout)
         timings["database"] = time.perf_counter() - t2
+    t1 = time.perf_counter()
+    findings = run_static(model)
+    timings["checks"] = time.perf_counter() - t1
+    if admin:
+        t2 = time.perf_counter()
+        findings += database.check(model, admin, timeout=model.config.connect_timeout)
+        timings["database"] += time.perf_counter() - t2
     findings.sort(key=sort_key)
     timings["total"] = time.perf_counter() - t0
+    dropped = []
+    if args.verbose:
+        from workbench.checks.migration_lint import lint
+
+        dropped = lint(model).dropped  # the run above's result, not a second squawk run
     if args.json:
         from workbench.cli.output import print_json
 
-        print_json({"entities": len(model.entities), "findings": [f.to_json() for f in findings]})
+        report: dict[str, object] = {"entities": len(model.entities), "findings": [f.to_json() for f in findings]}
+        if args.verbose:
+            report["dropped"] = [{**f.to_json(), "reason": why} for f, why in dropped]
+        print_json(report)
     else:
         from workbench.cli.output import plural, print_findings
 
         errors, warnings = print_findings(findings)
+        for f, why in dropped:
+            print(f"{f.location}: dropped: {f.message} [{f.rule}]\n    why: {why}")
         print(f"{plural(len(model.entities), 'entity').replace('entitys', 'entities')}, "
               f"{plural(len(model.migrations), 'migration')}, {plural(len(model.fixtures), 'fixture')}: "
               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")

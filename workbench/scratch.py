@@ -17,15 +17,18 @@ def database_url(admin_url: str, name: str) -> str:
     return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
-def create_database(admin_url: str, prefix: str = "wbtest", *, timeout: float = 3.0) -> tuple[str, str]:
-    """A fresh empty database; returns (name, url). Errors are psycopg's (callers word them)."""
+def create_database(admin_url: str, prefix: str = "wbtest", *, timeout: float = 3.0,
+                    template: str = "template0", name: str = "") -> tuple[str, str]:
+    """A fresh database, a copy of `template` (empty by default); returns (name, url).
+    Errors are psycopg's (callers word them)."""
     from psycopg import sql
 
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = name or f"{prefix}_{uuid.uuid4().hex[:10]}"
     with connect(admin_url, timeout=timeout) as conn:
         # FILE_COPY (PostgreSQL 15+) copies a small template faster than the WAL_LOG default.
         strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
+            sql.Identifier(name), sql.Identifier(template)))
     return name, database_url(admin_url, name)
 
 

@@ -33,34 +33,93 @@ def server_version(admin_url: str, *, timeout: float = 3.0) -> str:
     return f"{num // 10000}.{num % 10000}" if num >= 100000 else f"{num // 10000}.{num // 100 % 100}"
 
 
-def check(model: Model, admin_url: str, *, timeout: float = 3.0) -> list[Finding]:
-    """Findings of applying and reverting every migration; DatabaseError when unreachable."""
+def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = True) -> list[Finding]:
+    """Findings of applying and reverting the migrations; DatabaseError when unreachable.
+
+    With `cache`, only what changed since the last verified run on this server is tried
+    (`workbench.checks.db_cache`): nothing at all when no migration changed.
+    """
+    from workbench.checks import db_cache
+    from workbench.dburl import connect
+
+    migrations = model.migrations
+    current = db_cache.chain(migrations)
+    with connect(admin_url, timeout=timeout, application="workbench check") as admin:
+        version = admin.info.server_version
+        record = db_cache.load(model.root, admin_url) if cache else None
+        if record is not None and not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                                    [record.template]).fetchone():
+            record = None  # dropped behind our back: prove everything again
+    proven = db_cache.verified_prefix(record, current, version)
+    if record is not None and proven == len(current) == len(record.chain):
+        return []  # every migration's round trip is proven on this server, as the files are now
+    # The template holds the state after exactly its chain: usable when that chain is a prefix.
+    template = record.template if record is not None and proven == len(record.chain) else "template0"
+    replay = [] if template != "template0" else migrations[:proven]
+    return _try(model, admin_url, timeout, template, replay, migrations[proven:], record, current, version,
+                cache)
+
+
+def _try(model: Model, admin_url: str, timeout: float, template: str, replay: list[Migration],
+         to_check: list[Migration], record: Any, current: list[str], version: int, cache: bool) -> list[Finding]:
+    from workbench.checks import db_cache
     from workbench.dburl import connect
     from workbench.scratch import create_database, drop_database
 
     try:
-        name, url = create_database(admin_url, "wb_check", timeout=timeout)
+        name, url = create_database(admin_url, "wb_check", timeout=timeout, template=template)
     except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
         from workbench.errors import DatabaseError
 
         if isinstance(exc, DatabaseError):
             raise  # unreachable server: the one-line error, exit 2
+        if template != "template0":  # the template is busy or gone: start from nothing
+            proven = len(model.migrations) - len(to_check)
+            return _try(model, admin_url, timeout, "template0", model.migrations[:proven], to_check, None,
+                        current, version, cache)
         return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
                         f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
+    new_template = ""
     try:
         with connect(url, timeout=timeout, application="workbench check") as conn:
-            return apply_and_revert(conn, model.migrations)
+            findings, applied, before = apply_ups(conn, replay, to_check)
+        if not findings and cache and current:
+            # the state after every up, kept for the next run (the scratch database has no session now)
+            new_template = db_cache.template_name(current[-1], version, model.root)
+            drop_database(admin_url, new_template, timeout=timeout)  # a killed run's leftover
+            create_database(admin_url, timeout=timeout, template=name, name=new_template)
+        with connect(url, timeout=timeout, application="workbench check") as conn:
+            findings += revert(conn, applied, before)
     finally:
         drop_database(admin_url, name, timeout=timeout)
+    if new_template and not findings:
+        db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), new_template))
+        if record is not None and record.template != new_template:
+            drop_database(admin_url, record.template, timeout=timeout)
+    elif new_template:
+        drop_database(admin_url, new_template, timeout=timeout)
+    return findings
 
 
 def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:
-    from workbench.pgschema import differences, snapshot
+    findings, applied, before = apply_ups(conn, [], migrations)
+    return findings + revert(conn, applied, before)
 
+
+def apply_ups(conn: Any, replay: list[Migration], to_check: list[Migration]
+              ) -> tuple[list[Finding], list[Migration], list[dict[str, dict[str, str]]]]:
+    """Apply `replay` (proven already: no snapshots), then `to_check` in order, remembering the
+    schema before each; stops at the first failure."""
+    from workbench.pgschema import snapshot
+
+    for mg in replay:
+        failure = run_part(conn, mg, mg.up, mg.up_line)
+        if failure:
+            return [failure], [], []
     findings: list[Finding] = []
     before: list[dict[str, dict[str, str]]] = []
     applied: list[Migration] = []
-    for mg in migrations:
+    for mg in to_check:
         state = snapshot(conn)
         failure = run_part(conn, mg, mg.up, mg.up_line)
         if failure:
@@ -68,6 +127,14 @@ def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:
             break  # later migrations build on this one
         before.append(state)
         applied.append(mg)
+    return findings, applied, before
+
+
+def revert(conn: Any, applied: list[Migration], before: list[dict[str, dict[str, str]]]) -> list[Finding]:
+    """Each down part, newest first, must bring the schema back to what it was before its up."""
+    from workbench.pgschema import differences, snapshot
+
+    findings: list[Finding] = []
     for mg, state in zip(reversed(applied), reversed(before), strict=True):
         if not mg.down.strip():
             continue  # reported by the loader (MIGRATION_NO_DOWN)

@@ -80,7 +80,15 @@ _last: tuple[tuple[object, ...], Lint] | None = None
 
 
 def inputs(model: Model) -> tuple[object, ...]:
-    return (model.migrations, model.entity_tables(), model.pg_version)
+    return (model.migrations, model.entity_tables(), model.pg_version, _squawk_config(model))
+
+
+def _squawk_config(model: Model) -> bytes:
+    """squawk's own config (`.squawk.toml`) decides which rules run: part of what the lint reads."""
+    try:
+        return (model.root / ".squawk.toml").read_bytes()
+    except OSError:
+        return b""
 
 
 def check(model: Model) -> list[Finding]:
@@ -91,7 +99,7 @@ def lint(model: Model) -> Lint:
     """Findings and dropped findings; the last result is reused for the same inputs (one squawk run)."""
     global _last
     key = (tuple((mg.rel, mg.checksum) for mg in model.migrations), model.entity_tables(), model.pg_version,
-           str(model.root))
+           str(model.root), _squawk_config(model))
     if _last is not None and _last[0] == key:
         return _last[1]
     result = _lint(model)

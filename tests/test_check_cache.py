@@ -59,11 +59,17 @@ def test_template_reused_and_an_edit_rechecks_only_from_there(repo: Path, pg_adm
     (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN b text;", "SELECT 1;"))
     assert run(repo, pg_admin) == [("MIGRATION_DOWN_MISMATCH", "sql/002_add.sql")]
     assert templates(pg_admin, repo) == first  # a failed run proves nothing: the old template stays
-    # fixed differently: verified, and a new template replaces the old one
+    # fixed differently: verified from the same template (the state before the newest migration)
     (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN c text;", "ALTER TABLE t DROP COLUMN c;"))
+    assert run(repo, pg_admin) == [] and templates(pg_admin, repo) == first
+    # a migration appended: the proven newest is replayed, only the new one is tried
+    (repo / "sql" / "003_more.sql").write_text(mig("ALTER TABLE t ADD COLUMN d text;", "SELECT 1;"))
+    assert run(repo, pg_admin) == [("MIGRATION_DOWN_MISMATCH", "sql/003_more.sql")]
+    (repo / "sql" / "003_more.sql").write_text(mig("ALTER TABLE t ADD COLUMN d text;", "ALTER TABLE t DROP COLUMN d;"))
     assert run(repo, pg_admin) == []
     second = templates(pg_admin, repo)
-    assert len(second) == 1 and second.keys() != first.keys()
+    assert len(second) == 1 and second.keys() != first.keys()  # moved on: before 003 now, the old one dropped
+    (repo / "sql" / "003_more.sql").unlink()
     # an earlier migration edited: the later one, unchanged, is tried again on the new state
     (repo / "sql" / "001_create.sql").write_text(mig("CREATE TABLE t (id bigint PRIMARY KEY, c text);",
                                                      "DROP TABLE t;"))

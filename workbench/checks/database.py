@@ -47,25 +47,26 @@ def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = T
     with connect(admin_url, timeout=timeout, application="workbench check") as admin:
         version = admin.info.server_version
         record = db_cache.load(model.root, admin_url) if cache else None
-        if record is not None and not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                                    [record.template]).fetchone():
-            record = None  # dropped behind our back: prove everything again
-    proven = db_cache.verified_prefix(record, current, version)
-    if record is not None and proven == len(current) == len(record.chain):
-        return []  # every migration's round trip is proven on this server, as the files are now
-    # The template holds the state after exactly its chain: usable when that chain is a prefix.
-    template = record.template if record is not None and proven == len(record.chain) else "template0"
-    replay = [] if template != "template0" else migrations[:proven]
-    return _try(model, admin_url, timeout, template, replay, migrations[proven:], record, current, version,
-                cache)
+        proven = db_cache.verified_prefix(record, current, version)
+        if record is not None and proven == len(current) == len(record.chain):
+            return []  # every migration's round trip is proven on this server, as the files are now
+        template = "template0"
+        start = 0
+        if record is not None and record.template_prefix and proven >= record.template_prefix and \
+                admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [record.template]).fetchone():
+            template, start = record.template, record.template_prefix
+    return _try(model, admin_url, timeout, template, start, proven, record, current, version, cache)
 
 
-def _try(model: Model, admin_url: str, timeout: float, template: str, replay: list[Migration],
-         to_check: list[Migration], record: Any, current: list[str], version: int, cache: bool) -> list[Finding]:
+def _try(model: Model, admin_url: str, timeout: float, template: str, start: int, proven: int, record: Any,
+         current: list[str], version: int, cache: bool) -> list[Finding]:
+    """From `template` (the state after `start` migrations): replay the proven ones up to `proven`,
+    try the rest; keep the state before the newest migration as the next run's template."""
     from workbench.checks import db_cache
     from workbench.dburl import connect
     from workbench.scratch import create_database, drop_database
 
+    migrations = model.migrations
     try:
         name, url = create_database(admin_url, "wb_check", timeout=timeout, template=template)
     except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
@@ -74,31 +75,56 @@ def _try(model: Model, admin_url: str, timeout: float, template: str, replay: li
         if isinstance(exc, DatabaseError):
             raise  # unreachable server: the one-line error, exit 2
         if template != "template0":  # the template is busy or gone: start from nothing
-            proven = len(model.migrations) - len(to_check)
-            return _try(model, admin_url, timeout, "template0", model.migrations[:proven], to_check, None,
-                        current, version, cache)
+            return _try(model, admin_url, timeout, "template0", 0, proven, None, current, version, cache)
         return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
                         f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
-    new_template = ""
+    keep = len(migrations) - 1  # the template to keep: the state before the newest migration
+    new_template = template if start == keep and template != "template0" else ""
+    findings: list[Finding] = []
+    applied: list[Migration] = []
+    before: list[dict[str, dict[str, str]]] = []
     try:
-        with connect(url, timeout=timeout, application="workbench check") as conn:
-            findings, applied, before = apply_ups(conn, replay, to_check)
-        if not findings and cache and current:
-            # the state after every up, kept for the next run (the scratch database has no session now)
-            new_template = db_cache.template_name(current[-1], version, model.root)
-            drop_database(admin_url, new_template, timeout=timeout)  # a killed run's leftover
-            create_database(admin_url, timeout=timeout, template=name, name=new_template)
+        # up to the template point, then on (a template is copied from a database nobody is connected to)
+        for lo, hi in ((start, max(start, keep)), (max(start, keep), len(migrations))):
+            if findings or lo >= hi:
+                continue
+            with connect(url, timeout=timeout, application="workbench check") as conn:
+                more, done, states = apply_ups(conn, migrations[lo:min(hi, proven)] if lo < proven else [],
+                                               migrations[max(lo, proven):hi])
+            findings += more
+            applied += done
+            before += states
+            if not findings and hi == keep and cache and keep > 0 and not new_template:
+                new_template = _keep_template(admin_url, name, db_cache.template_name(current[keep - 1], version,
+                                                                                      model.root), timeout)
         with connect(url, timeout=timeout, application="workbench check") as conn:
             findings += revert(conn, applied, before)
     finally:
         drop_database(admin_url, name, timeout=timeout)
-    if new_template and not findings:
-        db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), new_template))
-        if record is not None and record.template != new_template:
-            drop_database(admin_url, record.template, timeout=timeout)
-    elif new_template:
+    old = record.template if record is not None else ""
+    if not findings and cache:
+        db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), new_template,
+                                                             keep if new_template else 0))
+        if old and old != new_template:
+            drop_database(admin_url, old, timeout=timeout)
+    elif new_template and new_template != old:
         drop_database(admin_url, new_template, timeout=timeout)
     return findings
+
+
+def _keep_template(admin_url: str, scratch: str, name: str, timeout: float) -> str:
+    """Copy the scratch database (nobody connected) to `name`; "" when the server refuses (the next
+    run is then just not faster)."""
+    import psycopg
+
+    from workbench.scratch import create_database, drop_database
+
+    try:
+        drop_database(admin_url, name, timeout=timeout)  # a killed run's leftover
+        create_database(admin_url, timeout=timeout, template=scratch, name=name)
+    except psycopg.Error:
+        return ""
+    return name
 
 
 def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:

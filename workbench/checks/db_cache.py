@@ -3,12 +3,14 @@
 A migration's round trip (up applies, down reverts it) depends on its text and on the state it
 starts from, i.e. on every earlier migration. So verification is recorded per *chain*: entry i is
 a digest of migrations 1..i (their checksums and transaction mode). After a run that found
-nothing, the state after all ups is kept on the server as a template database, named from the
-chain's digest and the PostgreSQL version; the next run clones it (`CREATE DATABASE ... TEMPLATE`)
-and re-checks only the migrations after the longest unchanged prefix. A different PostgreSQL
-version, or another server, never reuses a record.
+nothing, the state after every up but the newest is kept on the server as a template database
+(named from its chain digest, the PostgreSQL version and the repository): the migration being
+written is the newest one, so the next run clones the template (`CREATE DATABASE ... TEMPLATE`),
+replays the proven migrations after it (none, or the one a new file was appended to) and tries
+only the migrations after the longest unchanged prefix. With nothing changed, no database work is
+done at all. A different PostgreSQL version, or another server, never reuses a record.
 
-The record lives in `.workbench/check/databases.json`, keyed by the server (host, port, user,
+The record lives in `.workbench/check/databases.json`, keyed by the server (user, host, port;
 never the password).
 """
 
@@ -37,7 +39,8 @@ except ImportError:
 class Record:
     server_version: int
     chain: tuple[str, ...]  # digests of the verified migrations, in order
-    template: str  # database holding the state after all their ups
+    template: str  # database holding the state after the ups of the first `template_prefix` of them
+    template_prefix: int = 0
 
 
 def chain(migrations: list[Migration]) -> list[str]:
@@ -71,7 +74,10 @@ def _path(root: Path) -> Path:
 def load(root: Path, admin_url: str) -> Record | None:
     try:
         data = json.loads(_path(root).read_text("utf-8")).get(server_key(admin_url))
-        return Record(int(data["server_version"]), tuple(data["chain"]), str(data["template"])) if data else None
+        if not data:
+            return None
+        return Record(int(data["server_version"]), tuple(data["chain"]), str(data["template"]),
+                      int(data["template_prefix"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -89,7 +95,7 @@ def save(root: Path, admin_url: str, record: Record | None) -> None:
         data.pop(key, None)
     else:
         data[key] = {"server_version": record.server_version, "chain": list(record.chain),
-                     "template": record.template}
+                     "template": record.template, "template_prefix": record.template_prefix}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -136,3 +136,42 @@ def test_result_cache_key_follows_server_version(repo: Path) -> None:
     a = result_cache.key(repo, ["sql"], "no_db=False|pg=17.2|server=x")
     assert a == result_cache.key(repo, ["sql"], "no_db=False|pg=17.2|server=x")
     assert a != result_cache.key(repo, ["sql"], "no_db=False|pg=18.1|server=x")
+
+
+def test_schema_and_lint_caches_agree_with_a_fresh_load(tmp_path: Path) -> None:
+    """Whatever was edited (the newest, an earlier one, a new file, a removed one), a load that
+    reuses the kept state finds exactly what a load from nothing finds."""
+    import shutil
+
+    from workbench.checks import migration_lint
+    from workbench.sqlschema import build_schema
+
+    root = make_repo(tmp_path, {
+        "001_create.sql": mig("CREATE TABLE t (id bigint PRIMARY KEY, a text);", "DROP TABLE t;"),
+        "002_add.sql": mig("ALTER TABLE t ADD COLUMN b text NOT NULL;", "ALTER TABLE t DROP COLUMN b;"),
+    })
+    sql = root / "sql"
+    steps = [
+        lambda: None,
+        lambda: (sql / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN c bigint;\nALTER TABLE t DROP COLUMN a;")),
+        lambda: (sql / "003_more.sql").write_text(mig("CREATE INDEX t_c ON t (c);\nALTER TABLE t RENAME TO u;")),
+        lambda: (sql / "001_create.sql").write_text(mig("CREATE TABLE t (id bigint PRIMARY KEY, a text, z int);")),
+        lambda: (sql / "003_more.sql").unlink(),
+        lambda: (sql / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN (")),  # a syntax error
+    ]
+    for step in steps:
+        step()
+        cached = load_model(root)
+        migration_lint._last = None
+        linted = sorted(migration_lint.lint(cached).findings, key=repr)
+        fresh_schema, fresh_findings = build_schema(cached.migrations)
+        assert cached.schema == fresh_schema
+        assert set(fresh_findings) <= set(cached.findings)
+        shutil.rmtree(root / ".workbench" / "check")
+        migration_lint._last = None
+        uncached = load_model(root)
+        assert uncached.schema == cached.schema and sorted(uncached.findings, key=repr) == \
+            sorted(cached.findings, key=repr)
+        assert sorted(migration_lint.lint(uncached).findings, key=repr) == linted
+        load_model(root)  # fill the caches again for the next step
+        migration_lint.lint(load_model(root))

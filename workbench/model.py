@@ -85,7 +85,7 @@ def load_model(root: Path) -> Model:
     t1 = time.perf_counter()
     migrations, more = load_migrations(root / config.migrations_dir, config.migrations_dir.rstrip("/") + "/")
     findings += more
-    schema, more = build_schema(migrations)
+    schema, more = build_schema(migrations, root / ".workbench" / "check")
     findings += more
     fixtures, more = load_fixtures(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/")
     findings += more

@@ -55,76 +55,139 @@ def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = T
         if record is not None and record.template_prefix and proven >= record.template_prefix and \
                 admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [record.template]).fetchone():
             template, start = record.template, record.template_prefix
-    return _try(model, admin_url, timeout, template, start, proven, record, current, version, cache)
+        if template != "template0" and start == proven == len(migrations) - 1 and migrations[-1].transactional:
+            # Editing the newest migration: try it inside the template itself, in a transaction that
+            # is always rolled back (no database to copy or drop). A failure is confirmed the
+            # ordinary way below, so a quirk of the single transaction is never reported.
+            from workbench.scratch import database_url
+
+            try:
+                tried = _try_rolled_back(database_url(admin_url, template), migrations[-1], timeout)
+            except Exception:  # noqa: BLE001 - busy, gone, refused: the ordinary way decides
+                tried = None
+            if tried == []:
+                db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), template, start))
+                return []
+        run = _Run(model, admin, admin_url, timeout, record, current, version, cache)
+        return run.start(template, start, proven)
 
 
-def _try(model: Model, admin_url: str, timeout: float, template: str, start: int, proven: int, record: Any,
-         current: list[str], version: int, cache: bool) -> list[Finding]:
-    """From `template` (the state after `start` migrations): replay the proven ones up to `proven`,
-    try the rest; keep the state before the newest migration as the next run's template."""
-    from workbench.checks import db_cache
+def _try_rolled_back(url: str, mg: Migration, timeout: float) -> list[Finding] | None:
+    """The up and down of `mg` inside one transaction that is rolled back whatever happens."""
+    import psycopg
+
     from workbench.dburl import connect
-    from workbench.scratch import create_database, drop_database
 
-    migrations = model.migrations
-    try:
-        name, url = create_database(admin_url, "wb_check", timeout=timeout, template=template)
-    except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
-        from workbench.errors import DatabaseError
-
-        if isinstance(exc, DatabaseError):
-            raise  # unreachable server: the one-line error, exit 2
-        if template != "template0":  # the template is busy or gone: start from nothing
-            return _try(model, admin_url, timeout, "template0", 0, proven, None, current, version, cache)
-        return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
-                        f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
-    keep = len(migrations) - 1  # the template to keep: the state before the newest migration
-    new_template = template if start == keep and template != "template0" else ""
-    findings: list[Finding] = []
-    applied: list[Migration] = []
-    before: list[dict[str, dict[str, str]]] = []
-    try:
-        # up to the template point, then on (a template is copied from a database nobody is connected to)
-        for lo, hi in ((start, max(start, keep)), (max(start, keep), len(migrations))):
-            if findings or lo >= hi:
-                continue
-            with connect(url, timeout=timeout, application="workbench check") as conn:
-                more, done, states = apply_ups(conn, migrations[lo:min(hi, proven)] if lo < proven else [],
-                                               migrations[max(lo, proven):hi])
-            findings += more
-            applied += done
-            before += states
-            if not findings and hi == keep and cache and keep > 0 and not new_template:
-                new_template = _keep_template(admin_url, name, db_cache.template_name(current[keep - 1], version,
-                                                                                      model.root), timeout)
-        with connect(url, timeout=timeout, application="workbench check") as conn:
-            findings += revert(conn, applied, before)
-    finally:
-        drop_database(admin_url, name, timeout=timeout)
-    old = record.template if record is not None else ""
-    if not findings and cache:
-        db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), new_template,
-                                                             keep if new_template else 0))
-        if old and old != new_template:
-            drop_database(admin_url, old, timeout=timeout)
-    elif new_template and new_template != old:
-        drop_database(admin_url, new_template, timeout=timeout)
+    with connect(url, timeout=timeout, application="workbench check") as conn, \
+            conn.transaction(force_rollback=True):
+        findings, applied, before = apply_ups(conn, [], [mg])
+        if not findings:
+            try:  # what COMMIT would check after the up: deferred constraints
+                conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            except psycopg.Error:
+                return None
+        findings += revert(conn, applied, before)
     return findings
 
 
-def _keep_template(admin_url: str, scratch: str, name: str, timeout: float) -> str:
-    """Copy the scratch database (nobody connected) to `name`; "" when the server refuses (the next
-    run is then just not faster)."""
-    import psycopg
+class _Run:
+    """One database check over an open admin connection (creating and dropping databases on it)."""
 
-    from workbench.scratch import create_database, drop_database
+    def __init__(self, model: Model, admin: Any, admin_url: str, timeout: float, record: Any, current: list[str],
+                 version: int, cache: bool) -> None:
+        self.model, self.admin, self.admin_url, self.timeout = model, admin, admin_url, timeout
+        self.record, self.current, self.version, self.cache = record, current, version, cache
 
-    try:
-        drop_database(admin_url, name, timeout=timeout)  # a killed run's leftover
-        create_database(admin_url, timeout=timeout, template=scratch, name=name)
-    except psycopg.Error:
-        return ""
-    return name
+    def start(self, template: str, start: int, proven: int) -> list[Finding]:
+        """From `template` (the state after `start` migrations): replay the proven ones up to
+        `proven`, try the rest; keep the state before the newest migration as the next template."""
+        import uuid
+
+        from workbench.scratch import create_on
+
+        name = f"wb_check_{uuid.uuid4().hex[:10]}"
+        try:
+            create_on(self.admin, name, template, wal_log=True)
+        except Exception as exc:  # noqa: BLE001 - any refusal becomes one clear finding
+            if template != "template0":  # the template is busy or gone: start from nothing
+                return self.start("template0", 0, proven)
+            return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
+                            f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
+        try:
+            findings, new_template = self._apply(name, template, start, proven)
+        finally:
+            self._drop(name)
+        self._remember(findings, new_template)
+        return findings
+
+    def _apply(self, name: str, template: str, start: int, proven: int) -> tuple[list[Finding], str]:
+        from workbench.checks import db_cache
+        from workbench.dburl import connect
+        from workbench.scratch import database_url
+
+        migrations = self.model.migrations
+        url = database_url(self.admin_url, name)
+        keep = len(migrations) - 1  # the template to keep: the state before the newest migration
+        new_template = template if start == keep and template != "template0" else ""
+        cut = keep if self.cache and keep > start and keep > 0 else len(migrations)
+        findings: list[Finding] = []
+        applied: list[Migration] = []
+        before: list[dict[str, dict[str, str]]] = []
+        conn = connect(url, timeout=self.timeout, application="workbench check")
+        try:
+            # up to the template point, then on (a database is copied while nobody is connected to it)
+            for lo, hi in ((start, cut), (cut, len(migrations))):
+                if findings or lo >= hi:
+                    continue
+                if conn.closed:
+                    conn = connect(url, timeout=self.timeout, application="workbench check")
+                more, done, states = apply_ups(conn, migrations[lo:min(hi, proven)] if lo < proven else [],
+                                               migrations[max(lo, proven):hi])
+                findings += more
+                applied += done
+                before += states
+                if not findings and hi == keep and not new_template:
+                    conn.close()
+                    new_template = self._copy(name, db_cache.template_name(self.current[keep - 1], self.version,
+                                                                           self.model.root))
+            if conn.closed:
+                conn = connect(url, timeout=self.timeout, application="workbench check")
+            findings += revert(conn, applied, before)
+        finally:
+            conn.close()
+        return findings, new_template
+
+    def _copy(self, scratch: str, name: str) -> str:
+        """The scratch database (nobody connected) copied to `name`; "" when the server refuses
+        (the next run is then just not faster)."""
+        import psycopg
+
+        from workbench.scratch import create_on
+
+        try:
+            self._drop(name)  # a killed run's leftover
+            create_on(self.admin, name, scratch, wal_log=True)
+        except psycopg.Error:
+            return ""
+        return name
+
+    def _drop(self, name: str) -> None:
+        from workbench.scratch import drop_on
+
+        drop_on(self.admin, name)
+
+    def _remember(self, findings: list[Finding], new_template: str) -> None:
+        from workbench.checks import db_cache
+
+        old = self.record.template if self.record is not None else ""
+        if not findings and self.cache:
+            keep = len(self.model.migrations) - 1
+            db_cache.save(self.model.root, self.admin_url,
+                          db_cache.Record(self.version, tuple(self.current), new_template, keep if new_template else 0))
+            if old and old != new_template:
+                self._drop(old)
+        elif new_template and new_template != old:
+            self._drop(new_template)
 
 
 def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:

@@ -44,12 +44,9 @@ class Record:
 
 
 def chain(migrations: list[Migration]) -> list[str]:
-    out: list[str] = []
-    previous = ""
-    for mg in migrations:
-        previous = _sha256(f"{previous}|{mg.version}|{mg.checksum}|{mg.transactional}".encode()).hexdigest()
-        out.append(previous)
-    return out
+    from workbench.migrations import chain as digests
+
+    return digests(migrations)
 
 
 def template_name(digest: str, server_version: int, root: Path) -> str:

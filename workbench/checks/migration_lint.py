@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.findings import Finding, Severity
+from workbench.migrations import Migration
 from workbench.model import Model
 
 # Old MIGRATION_* IDs (before squawk was the engine) -> the rule names that replace them.
@@ -74,6 +75,7 @@ DEFAULT_PG_VERSION = "17.0"
 class Lint:
     findings: list[Finding] = field(default_factory=list)
     dropped: list[tuple[Finding, str]] = field(default_factory=list)  # with why (for --verbose)
+    tables: list[str] = field(default_factory=list)  # per finding: the table it is about ("" unknown)
 
 
 _last: tuple[tuple[object, ...], Lint] | None = None
@@ -102,9 +104,45 @@ def lint(model: Model) -> Lint:
            str(model.root), _squawk_config(model))
     if _last is not None and _last[0] == key:
         return _last[1]
-    result = _lint(model)
+    from workbench.checks.lint_cache import LintCache
+
+    cache = LintCache(model.root, _stamp(model))
+    todo = [mg for mg in model.migrations if not cache.has(mg)]
+    fresh = _lint(model, todo) if todo else Lint()
+    if not any(f.rule == "workbench-lint-engine" for f in fresh.findings):
+        cache.store(todo, fresh.findings, fresh.tables, fresh.dropped)
+    findings, tables, dropped = cache.results(model.migrations)
+    findings += [f for f in fresh.findings if not f.file]
+    tables += ["" for f in fresh.findings if not f.file]
+    result = Lint([_entity(model, f, table) for f, table in zip(findings, tables, strict=True)], dropped)
     _last = (key, result)
     return result
+
+
+def _stamp(model: Model) -> str:
+    """What a file's lint depends on besides its text: the PostgreSQL version, squawk (binary and
+    config) and this code."""
+    import os
+
+    from workbench.checks import squawk
+
+    parts = [pg_version(model), _squawk_config(model).decode("utf-8", "replace")]
+    for path in (squawk.binary(), __file__, squawk.__file__):
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}" if st else f"{path}|missing")
+    return "\n".join(parts)
+
+
+def _entity(model: Model, finding: Finding, table: str) -> Finding:
+    if table and model.protos.messages:
+        message = model.entity_for_table(table.rsplit(".", 1)[-1])
+        if message is not None:
+            return Finding(finding.severity, finding.rule, finding.file, finding.line, finding.message,
+                           finding.column, message.name)
+    return finding
 
 
 def pg_version(model: Model) -> str:
@@ -117,7 +155,7 @@ def pg_version(model: Model) -> str:
     return f"{m[1]}.{m[2]}" if m else DEFAULT_PG_VERSION
 
 
-def _lint(model: Model) -> Lint:
+def _lint(model: Model, migrations: list[Migration]) -> Lint:
     from workbench.checks import squawk
     from workbench.migrate.runner import check_transaction_mode
     from workbench.migrate.statements import Analysed, analyse
@@ -125,14 +163,14 @@ def _lint(model: Model) -> Lint:
 
     out = Lint()
     parsed: dict[str, list[Analysed]] = {}
-    for mg in model.migrations:
+    for mg in migrations:
         try:
             parsed[mg.rel] = analyse(mg.up, mg.up_line)
         except SqlSyntaxError:
             continue  # the syntax error is reported by the schema loader already
-    allowed = {mg.rel: _allowed(mg.rel, mg.text, out) for mg in model.migrations}
+    allowed = {mg.rel: _allowed(mg.rel, mg.text, out) for mg in migrations}
     transaction_lines: dict[str, set[int]] = {}
-    for mg in model.migrations:
+    for mg in migrations:
         if mg.rel not in parsed:
             continue
         for problem in check_transaction_mode(mg, parsed[mg.rel]):
@@ -150,12 +188,13 @@ def _lint(model: Model) -> Lint:
                     out.dropped.append((finding, why))
                 else:
                     _add(out, model, allowed[mg.rel], finding, table)
-    linted = [mg for mg in model.migrations if mg.rel in parsed]
+    linted = [mg for mg in migrations if mg.rel in parsed]
     try:
         violations = squawk.run(linted, model.root, pg_version(model))
     except squawk.SquawkUnavailable as exc:
         out.findings.append(Finding(Severity.WARNING, "workbench-lint-engine", "", 0,
                                     f"migration safety lint skipped: {exc}"))
+        out.tables.append("")
         return out
     for v in violations:
         stmts = parsed[v.migration.rel]
@@ -186,6 +225,7 @@ def _allowed(rel: str, text: str, out: Lint) -> dict[str, str]:
             out.findings.append(Finding(Severity.WARNING, "workbench-allow-no-reason", rel,
                                         text.count("\n", 0, m.start()) + 1,
                                         f"'workbench:allow {m['rules']}' needs a reason after the rule IDs"))
+            out.tables.append("")
         for rule in re.split(r"\s*,\s*", m["rules"]):
             for name in OLD_IDS.get(rule, (rule,)):
                 allowed[name] = reason or "no reason given"
@@ -196,12 +236,8 @@ def _add(out: Lint, model: Model, allowed: dict[str, str], finding: Finding, tab
     if finding.rule in allowed:
         finding = Finding(Severity.INFO, finding.rule, finding.file, finding.line,
                           f"accepted ({allowed[finding.rule]}): {finding.message}", finding.column)
-    if table and model.protos.messages:
-        message = model.entity_for_table(table.rsplit(".", 1)[-1])
-        if message is not None:
-            finding = Finding(finding.severity, finding.rule, finding.file, finding.line, finding.message,
-                              finding.column, message.name)
     out.findings.append(finding)
+    out.tables.append(table)
 
 
 def _statement_at(stmts: list[Any], line: int) -> int | None:

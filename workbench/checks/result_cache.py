@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from workbench.findings import Finding, Severity
+from workbench.findings import Finding, from_json
 
 try:  # CPython's own sha256 loads faster than hashlib's OpenSSL (see migrations.py)
     from _sha256 import sha256 as _sha256
@@ -91,8 +91,8 @@ def load(root: Path, cache_key: str) -> tuple[list[Finding], list[tuple[Finding,
         data = json.loads(_path(root).read_text("utf-8"))
         if data.get("key") != cache_key:
             return None
-        findings = [_finding(f) for f in data["findings"]]
-        dropped = [(_finding(d), str(d["reason"])) for d in data["dropped"]]
+        findings = [from_json(f) for f in data["findings"]]
+        dropped = [(from_json(d), str(d["reason"])) for d in data["dropped"]]
         return findings, dropped, [int(n) for n in data["counts"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -113,7 +113,3 @@ def save(root: Path, cache_key: str, findings: list[Finding], dropped: list[tupl
     except OSError:
         pass  # a read-only checkout: the next run is just not faster
 
-
-def _finding(data: dict[str, object]) -> Finding:
-    return Finding(Severity(str(data["severity"])), str(data["rule"]), str(data["file"]), int(str(data["line"])),
-                   str(data["message"]), int(str(data.get("column", 0))), str(data.get("entity", "")))

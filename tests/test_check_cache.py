@@ -58,9 +58,18 @@ def test_template_reused_and_an_edit_rechecks_only_from_there(repo: Path, pg_adm
     # the newest migration edited with a down that no longer reverts: found, so it was tried again
     (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN b text;", "SELECT 1;"))
     assert run(repo, pg_admin) == [("MIGRATION_DOWN_MISMATCH", "sql/002_add.sql")]
-    assert templates(pg_admin, repo) == first  # a failed run proves nothing: the old template stays
-    # fixed differently: verified from the same template (the state before the newest migration)
+    # tried in the template, which no longer holds the state before 002: dropped, found from nothing
+    assert templates(pg_admin, repo) == {}
+    # fixed differently: verified from nothing, and the state before the newest kept again
     (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN c text;", "ALTER TABLE t DROP COLUMN c;"))
+    assert run(repo, pg_admin) == []
+    first = templates(pg_admin, repo)
+    assert len(first) == 1
+    # edited again and still right: tried in the template, which comes back unchanged
+    (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN e text;", "ALTER TABLE t DROP COLUMN e;"))
+    assert run(repo, pg_admin) == [] and templates(pg_admin, repo) == first
+    (repo / "sql" / "002_add.sql").write_text(mig("CREATE INDEX CONCURRENTLY t_a ON t (a);",
+                                                  "DROP INDEX CONCURRENTLY t_a;", tx=False))
     assert run(repo, pg_admin) == [] and templates(pg_admin, repo) == first
     # a migration appended: the proven newest is replayed, only the new one is tried
     (repo / "sql" / "003_more.sql").write_text(mig("ALTER TABLE t ADD COLUMN d text;", "SELECT 1;"))
@@ -175,3 +184,25 @@ def test_schema_and_lint_caches_agree_with_a_fresh_load(tmp_path: Path) -> None:
         assert sorted(migration_lint.lint(uncached).findings, key=repr) == linted
         load_model(root)  # fill the caches again for the next step
         migration_lint.lint(load_model(root))
+
+
+def test_down_that_leaves_something_behind_is_found_when_applied_again(tmp_path: Path, pg_admin: str) -> None:
+    """Each migration is applied, reverted and applied again: a down that forgets an object the
+    schema comparison does not look at (a function) fails the second up, as a redeploy would."""
+    root = make_repo(tmp_path, {
+        "001_fn.sql": mig("CREATE TABLE t (id bigint);\n"
+                          "CREATE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM t';",
+                          "DROP FUNCTION t_count();\nDROP TABLE t;"),
+        "002_next.sql": mig("ALTER TABLE t ADD COLUMN a text;", "ALTER TABLE t DROP COLUMN a;"),
+    })
+    assert run(root, pg_admin) == []
+    (root / "sql" / "001_fn.sql").write_text(mig(
+        "CREATE TABLE t (id bigint);\nCREATE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM t';",
+        "DROP TABLE t CASCADE;"))
+    found = database.check(load_model(root), pg_admin)
+    assert [(f.rule, f.file) for f in found] == [("MIGRATION_APPLY", "sql/001_fn.sql")]
+    assert "applied again after its down" in found[0].message and "t_count" in found[0].message
+    from workbench.scratch import drop_database
+
+    for name in templates(pg_admin, root):
+        drop_database(pg_admin, name)

@@ -37,7 +37,9 @@ def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = T
     """Findings of applying and reverting the migrations; DatabaseError when unreachable.
 
     With `cache`, only what changed since the last verified run on this server is tried
-    (`workbench.checks.db_cache`): nothing at all when no migration changed.
+    (`workbench.checks.db_cache`): nothing at all when no migration changed, only the newest
+    when only it changed. A finding is only ever reported from a run that started from an
+    empty database, never from a kept template.
     """
     from workbench.checks import db_cache
     from workbench.dburl import connect
@@ -50,44 +52,21 @@ def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = T
         proven = db_cache.verified_prefix(record, current, version)
         if record is not None and proven == len(current) == len(record.chain):
             return []  # every migration's round trip is proven on this server, as the files are now
-        template = "template0"
-        start = 0
+        run = _Run(model, admin, admin_url, timeout, record, current, version, cache)
+        template, start = "template0", 0
         if record is not None and record.template_prefix and proven >= record.template_prefix and \
                 admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [record.template]).fetchone():
             template, start = record.template, record.template_prefix
-        if template != "template0" and start == proven == len(migrations) - 1 and migrations[-1].transactional:
-            # Editing the newest migration: try it inside the template itself, in a transaction that
-            # is always rolled back (no database to copy or drop). A failure is confirmed the
-            # ordinary way below, so a quirk of the single transaction is never reported.
-            from workbench.scratch import database_url
-
-            try:
-                tried = _try_rolled_back(database_url(admin_url, template), migrations[-1], timeout)
-            except Exception:  # noqa: BLE001 - busy, gone, refused: the ordinary way decides
-                tried = None
-            if tried == []:
-                db_cache.save(model.root, admin_url, db_cache.Record(version, tuple(current), template, start))
+        if template != "template0" and start == proven == len(migrations) - 1:
+            # Only the newest migration changed (the one being written): try it in the template
+            # itself; it comes back to the same schema, or the template is dropped.
+            if run.in_place(template, migrations[-1]):
                 return []
-        run = _Run(model, admin, admin_url, timeout, record, current, version, cache)
-        return run.start(template, start, proven)
-
-
-def _try_rolled_back(url: str, mg: Migration, timeout: float) -> list[Finding] | None:
-    """The up and down of `mg` inside one transaction that is rolled back whatever happens."""
-    import psycopg
-
-    from workbench.dburl import connect
-
-    with connect(url, timeout=timeout, application="workbench check") as conn, \
-            conn.transaction(force_rollback=True):
-        findings, applied, before = apply_ups(conn, [], [mg])
-        if not findings:
-            try:  # what COMMIT would check after the up: deferred constraints
-                conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            except psycopg.Error:
-                return None
-        findings += revert(conn, applied, before)
-    return findings
+            template, start = "template0", 0
+        findings = run.start(template, start, proven)
+        if findings and template != "template0":  # confirmed from nothing before it is reported
+            findings = run.start("template0", 0, proven)
+        return findings
 
 
 class _Run:
@@ -98,9 +77,34 @@ class _Run:
         self.model, self.admin, self.admin_url, self.timeout = model, admin, admin_url, timeout
         self.record, self.current, self.version, self.cache = record, current, version, cache
 
+    def _connect(self, name: str) -> Any:
+        from workbench.dburl import connect
+        from workbench.scratch import database_url
+
+        return connect(database_url(self.admin_url, name), timeout=self.timeout, application="workbench check")
+
+    def in_place(self, template: str, mg: Migration) -> bool:
+        """`mg`'s round trip inside the template (the state before it); True when it held. Else the
+        template is dropped: nothing is reported from here."""
+        from workbench.checks import db_cache
+
+        try:
+            with self._connect(template) as conn:
+                ok = _round_trip(conn, mg) == []
+        except Exception:  # noqa: BLE001 - busy, gone, refused: the ordinary way decides
+            ok = False
+        if ok:
+            db_cache.save(self.model.root, self.admin_url, db_cache.Record(
+                self.version, tuple(self.current), template, len(self.current) - 1))
+        else:
+            self._drop(template)
+            db_cache.save(self.model.root, self.admin_url, None)
+        return ok
+
     def start(self, template: str, start: int, proven: int) -> list[Finding]:
         """From `template` (the state after `start` migrations): replay the proven ones up to
-        `proven`, try the rest; keep the state before the newest migration as the next template."""
+        `proven`, try the rest, each up then down then up again; keep the database, which then
+        holds the state before the newest migration, as the next run's template."""
         import uuid
 
         from workbench.scratch import create_on
@@ -113,60 +117,35 @@ class _Run:
                 return self.start("template0", 0, proven)
             return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
                             f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
+        kept = ""
         try:
-            findings, new_template = self._apply(name, template, start, proven)
+            migrations = self.model.migrations
+            with self._connect(name) as conn:
+                findings, _, _ = apply_ups(conn, migrations[start:proven], [])
+                for i in range(proven, len(migrations)):
+                    if findings:
+                        break
+                    findings += _round_trip(conn, migrations[i], again=i < len(migrations) - 1)
+            if not findings and self.cache and len(migrations) > 1:
+                kept = self._keep(name)
         finally:
-            self._drop(name)
-        self._remember(findings, new_template)
+            if not kept:
+                self._drop(name)
+        self._remember(findings, kept)
         return findings
 
-    def _apply(self, name: str, template: str, start: int, proven: int) -> tuple[list[Finding], str]:
-        from workbench.checks import db_cache
-        from workbench.dburl import connect
-        from workbench.scratch import database_url
-
-        migrations = self.model.migrations
-        url = database_url(self.admin_url, name)
-        keep = len(migrations) - 1  # the template to keep: the state before the newest migration
-        new_template = template if start == keep and template != "template0" else ""
-        cut = keep if self.cache and keep > start and keep > 0 else len(migrations)
-        findings: list[Finding] = []
-        applied: list[Migration] = []
-        before: list[dict[str, dict[str, str]]] = []
-        conn = connect(url, timeout=self.timeout, application="workbench check")
-        try:
-            # up to the template point, then on (a database is copied while nobody is connected to it)
-            for lo, hi in ((start, cut), (cut, len(migrations))):
-                if findings or lo >= hi:
-                    continue
-                if conn.closed:
-                    conn = connect(url, timeout=self.timeout, application="workbench check")
-                more, done, states = apply_ups(conn, migrations[lo:min(hi, proven)] if lo < proven else [],
-                                               migrations[max(lo, proven):hi])
-                findings += more
-                applied += done
-                before += states
-                if not findings and hi == keep and not new_template:
-                    conn.close()
-                    new_template = self._copy(name, db_cache.template_name(self.current[keep - 1], self.version,
-                                                                           self.model.root))
-            if conn.closed:
-                conn = connect(url, timeout=self.timeout, application="workbench check")
-            findings += revert(conn, applied, before)
-        finally:
-            conn.close()
-        return findings, new_template
-
-    def _copy(self, scratch: str, name: str) -> str:
-        """The scratch database (nobody connected) copied to `name`; "" when the server refuses
-        (the next run is then just not faster)."""
+    def _keep(self, scratch: str) -> str:
+        """The scratch database renamed into the template (no copy); "" when the server refuses."""
         import psycopg
+        from psycopg import sql
 
-        from workbench.scratch import create_on
+        from workbench.checks import db_cache
 
+        name = db_cache.template_name(self.current[-2], self.version, self.model.root)
         try:
-            self._drop(name)  # a killed run's leftover
-            create_on(self.admin, name, scratch, wal_log=True)
+            self._drop(name)  # the previous template of the same state, or a killed run's leftover
+            self.admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                sql.Identifier(scratch), sql.Identifier(name)))
         except psycopg.Error:
             return ""
         return name
@@ -176,18 +155,47 @@ class _Run:
 
         drop_on(self.admin, name)
 
-    def _remember(self, findings: list[Finding], new_template: str) -> None:
+    def _remember(self, findings: list[Finding], kept: str) -> None:
         from workbench.checks import db_cache
 
+        if findings or not self.cache:
+            return
         old = self.record.template if self.record is not None else ""
-        if not findings and self.cache:
-            keep = len(self.model.migrations) - 1
-            db_cache.save(self.model.root, self.admin_url,
-                          db_cache.Record(self.version, tuple(self.current), new_template, keep if new_template else 0))
-            if old and old != new_template:
-                self._drop(old)
-        elif new_template and new_template != old:
-            self._drop(new_template)
+        db_cache.save(self.model.root, self.admin_url, db_cache.Record(
+            self.version, tuple(self.current), kept, len(self.current) - 1 if kept else 0))
+        if old and old != kept:
+            self._drop(old)
+
+
+def _round_trip(conn: Any, mg: Migration, *, again: bool = False) -> list[Finding]:
+    """Up, then down back to the schema before, then (`again`) up once more to go on from there.
+
+    A transactional migration that is not applied again is tried in a transaction rolled back
+    whatever happens; only a failure there is tried again for real, so the message is the one
+    the runner would give."""
+    if mg.transactional and not again:
+        import psycopg
+
+        try:
+            with conn.transaction(force_rollback=True):
+                findings, applied, before = apply_ups(conn, [], [mg])
+                if not findings:
+                    conn.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what COMMIT would check
+                    findings += revert(conn, applied, before)
+        except psycopg.Error:
+            findings = [Finding(Severity.ERROR, "MIGRATION_APPLY", mg.rel, mg.up_line, "deferred check failed")]
+        if not findings:
+            return []
+    findings, applied, before = apply_ups(conn, [], [mg])
+    findings += revert(conn, applied, before)
+    if findings or not again:
+        return findings
+    failure = run_part(conn, mg, mg.up, mg.up_line)
+    if failure:
+        return [Finding(failure.severity, failure.rule, failure.file, failure.line,
+                        failure.message.replace("up failed", "up failed when applied again after its down", 1),
+                        failure.column)]
+    return []
 
 
 def apply_and_revert(conn: Any, migrations: list[Migration]) -> list[Finding]:

@@ -7,7 +7,8 @@ median of the per-pair ratios, so a machine shared with other work moves both al
 
 - warm, nothing changed       server running, the last run's result reusable   target <= 1.5x
 - warm, one migration changed the newest migration edited before each run     target <= 2.5x
-- cold                        embedded server stopped, no caches (the first run ever)
+- cold, first run             embedded server stopped, no caches, no template database (as a first run)
+- cold, server stopped        embedded server stopped, caches kept (after a reboot)
 
 Targets: issue 16. The copy keeps this checkout's embedded server out of it; its server is
 stopped at the end.
@@ -64,9 +65,21 @@ def main() -> None:
         original = newest.read_text("utf-8")
         edits = iter(range(10**6))
 
-        def cold() -> None:
+        def first_run() -> None:
+            # as on a first run: no caches, and none of the check's template databases on the server
+            from workbench.dburl import connect
+            from workbench.scratch import drop_database
+
+            admin = server.ensure_running()
+            with connect(admin) as conn:
+                names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'wbtpl_%'")]
+            for name in names:
+                drop_database(admin, name)
             server.stop()
             shutil.rmtree(repo / ".workbench" / "check", ignore_errors=True)
+
+        def restart() -> None:
+            server.stop()
 
         def edit_newest() -> None:
             newest.write_text(original + f"-- edit {next(edits)}\n", "utf-8")
@@ -75,7 +88,8 @@ def main() -> None:
             return None
 
         cases: list[tuple[str, Callable[[], None], float | None]] = [
-            ("cold (server stopped, no caches)", cold, None),
+            ("cold, first run (server stopped)", first_run, None),
+            ("cold, server stopped, nothing new", restart, None),
             ("warm, one migration changed", edit_newest, 2.5),
             ("warm, nothing changed", nothing, 1.5),
         ]
@@ -86,7 +100,7 @@ def main() -> None:
             print(f"{'case':34}{'check s':>9}{'floor s':>9}{'ratio':>8}  target   timings of the median run")
             for label, prepare, target in cases:
                 ratios, walls, floors, details = [], [], [], []
-                runs = max(3, args.runs // 2) if prepare is cold else args.runs
+                runs = max(3, args.runs // 2) if prepare in (first_run, restart) else args.runs
                 for _ in range(runs):
                     f, _ = timed(floor, env)
                     prepare()

@@ -15,6 +15,7 @@ from workbench.checks import database, db_cache
 from workbench.cli.main import main
 from workbench.dburl import connect
 from workbench.model import load_model
+from workbench.scratch import database_url
 
 
 @pytest.fixture
@@ -206,3 +207,21 @@ def test_down_that_leaves_something_behind_is_found_when_applied_again(tmp_path:
 
     for name in templates(pg_admin, root):
         drop_database(pg_admin, name)
+
+
+def test_newest_file_removed_then_edits(repo: Path, pg_admin: str) -> None:
+    """The template always holds the state its record says, whatever the files did."""
+    (repo / "sql" / "003_more.sql").write_text(mig("ALTER TABLE t ADD COLUMN d text;", "ALTER TABLE t DROP COLUMN d;"))
+    assert run(repo, pg_admin) == []
+    (repo / "sql" / "003_more.sql").unlink()  # the newest goes: nothing to try
+    assert run(repo, pg_admin) == []
+    record = db_cache.load(repo, pg_admin)
+    assert record is not None and record.template_prefix == 3 and len(record.chain) == 3
+    with connect(database_url(pg_admin, record.template)) as conn:  # the state after 000, 001, 002
+        columns = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 't'").fetchall()}
+    assert columns == {"id", "a", "b"}
+    (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN b text;", "SELECT 1;"))
+    assert run(repo, pg_admin) == [("MIGRATION_DOWN_MISMATCH", "sql/002_add.sql")]
+    (repo / "sql" / "002_add.sql").write_text(mig("ALTER TABLE t ADD COLUMN b2 text;", "ALTER TABLE t DROP COLUMN b2;"))
+    assert run(repo, pg_admin) == []

@@ -118,30 +118,34 @@ class _Run:
             return [Finding(Severity.ERROR, "DB_SCRATCH", "", 0,
                             f"cannot create a scratch database to try the migrations: {_pg_message(exc)}")]
         kept = ""
+        migrations = self.model.migrations
+        prefix = 0
         try:
-            migrations = self.model.migrations
             with self._connect(name) as conn:
                 findings, _, _ = apply_ups(conn, migrations[start:proven], [])
                 for i in range(proven, len(migrations)):
                     if findings:
                         break
                     findings += _round_trip(conn, migrations[i], again=i < len(migrations) - 1)
-            if not findings and self.cache and len(migrations) > 1:
-                kept = self._keep(name)
+            # the newest migration tried ends reverted: the state before it; else all were replayed
+            prefix = len(migrations) - 1 if proven < len(migrations) else len(migrations)
+            if not findings and self.cache and prefix > 0:
+                kept = self._keep(name, prefix)
         finally:
             if not kept:
                 self._drop(name)
-        self._remember(findings, kept)
+        self._remember(findings, kept, prefix)
         return findings
 
-    def _keep(self, scratch: str) -> str:
-        """The scratch database renamed into the template (no copy); "" when the server refuses."""
+    def _keep(self, scratch: str, prefix: int) -> str:
+        """The scratch database (the state after `prefix` migrations) renamed into the template (no
+        copy); "" when the server refuses."""
         import psycopg
         from psycopg import sql
 
         from workbench.checks import db_cache
 
-        name = db_cache.template_name(self.current[-2], self.version, self.model.root)
+        name = db_cache.template_name(self.current[prefix - 1], self.version, self.model.root)
         try:
             self._drop(name)  # the previous template of the same state, or a killed run's leftover
             self.admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
@@ -155,14 +159,14 @@ class _Run:
 
         drop_on(self.admin, name)
 
-    def _remember(self, findings: list[Finding], kept: str) -> None:
+    def _remember(self, findings: list[Finding], kept: str, prefix: int) -> None:
         from workbench.checks import db_cache
 
         if findings or not self.cache:
             return
         old = self.record.template if self.record is not None else ""
         db_cache.save(self.model.root, self.admin_url, db_cache.Record(
-            self.version, tuple(self.current), kept, len(self.current) - 1 if kept else 0))
+            self.version, tuple(self.current), kept, prefix if kept else 0))
         if old and old != kept:
             self._drop(old)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_migrate_support import make_repo, mig
 
 from workbench.checks import run_static
@@ -181,3 +183,30 @@ def test_squawk_located_from_the_installed_distribution() -> None:
 
     exe = binary()
     assert exe is not None and Path(exe).is_file()
+
+
+_LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                max_size=30).filter(lambda s: "migrate:" not in s)
+
+
+@given(st.lists(_LINE, max_size=6), st.lists(_LINE, min_size=1, max_size=6), st.lists(_LINE, max_size=6),
+       st.booleans(), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_squawk_sees_the_up_part_where_it_is(header: list[str], up: list[str], down: list[str], tx: bool,
+                                             has_down: bool) -> None:
+    """What squawk is given keeps every line of the header and the up part at its line and column,
+    and nothing of the down part (so its line:column is the file's, and a down never counts)."""
+    from workbench.checks.squawk import up_only
+    from workbench.migrations import parse_migration
+
+    marker = "-- migrate:up" if tx else "-- migrate:up transaction:false"
+    text = "\n".join([*header, marker, *up] + (["-- migrate:down", *down] if has_down else [])) + "\n"
+    mg, _ = parse_migration(text, "001_x.sql", "sql/001_x.sql")
+    assert mg is not None
+    given_lines = up_only(mg).split("\n")
+    lines = mg.text.split("\n")
+    kept = len(header) + 1 + len(up)
+    assert given_lines[:kept] == lines[:kept]
+    if has_down:
+        assert all(line == "" for line in given_lines[kept:len(lines)])
+    assert ("squawk-disable-assume-in-transaction" in up_only(mg)) is (not tx)

@@ -14,6 +14,11 @@ down part is destructive by design.
 Rules squawk does not have, under IDs that say they are the workbench's:
   workbench-transaction-mode   (error) a statement that cannot run in a transaction in a file not
                                marked `transaction:false`; or BEGIN/COMMIT written in the file
+  workbench-client-copy        (error) COPY ... FROM STDIN / TO STDOUT, in the up or the down part:
+                               a migration has no client to send or read the data
+  workbench-concurrent-index-unnamed
+                               CREATE INDEX CONCURRENTLY without a name (a resumed run finds an
+                               interrupted build's INVALID index only by its name)
   workbench-table-rewrite      TRUNCATE, VACUUM FULL, CLUSTER
   workbench-allow-no-reason    a `-- workbench:allow` comment without a reason
   workbench-lint-engine        squawk is missing or failed (the lint did not run)
@@ -47,8 +52,13 @@ OLD_IDS: dict[str, tuple[str, ...]] = {
     "MIGRATION_RENAME": ("renaming-column", "renaming-table"),
     "MIGRATION_TABLE_REWRITE": ("workbench-table-rewrite",),
     "MIGRATION_TRANSACTION_MODE": ("workbench-transaction-mode",),
+    "MIGRATION_CLIENT_COPY": ("workbench-client-copy",),
+    "MIGRATION_CONCURRENT_INDEX_UNNAMED": ("workbench-concurrent-index-unnamed",),
     "MIGRATION_ALLOW_NO_REASON": ("workbench-allow-no-reason",),
 }
+# The runner's reasons for refusing a file (`workbench.migrate.runner.unrunnable`), as lint IDs.
+RUNNER_RULES = {"MIGRATION_TRANSACTION_MODE": "workbench-transaction-mode",
+                "MIGRATION_CLIENT_COPY": "workbench-client-copy"}
 
 # squawk rules about locking, rewriting or losing the rows of the table a statement touches:
 # harmless on a table created earlier in the same file.
@@ -157,7 +167,8 @@ def pg_version(model: Model) -> str:
 
 def _lint(model: Model, migrations: list[Migration]) -> Lint:
     from workbench.checks import squawk
-    from workbench.migrate.runner import check_transaction_mode
+    from workbench.migrate import indexes
+    from workbench.migrate.runner import unrunnable
     from workbench.migrate.statements import Analysed, analyse
     from workbench.sqltext import SqlSyntaxError
 
@@ -173,11 +184,21 @@ def _lint(model: Model, migrations: list[Migration]) -> Lint:
     for mg in migrations:
         if mg.rel not in parsed:
             continue
-        for problem in check_transaction_mode(mg, parsed[mg.rel]):
-            line = int(problem.split(":", 2)[1]) if problem.count(":") >= 2 else mg.up_line
-            transaction_lines.setdefault(mg.rel, set()).add(line)
-            _add(out, model, allowed[mg.rel], Finding(Severity.ERROR, "workbench-transaction-mode", mg.rel, line,
-                                                      problem.split(": ", 1)[-1]))
+        try:
+            down = analyse(mg.down, mg.down_line) if mg.down.strip() else []
+        except SqlSyntaxError:
+            down = []  # reported by the schema loader too
+        for problem in unrunnable(mg, parsed[mg.rel]) + unrunnable(mg, down, "down"):
+            rule = RUNNER_RULES.get(problem.rule, problem.rule)
+            if rule == "workbench-transaction-mode":
+                transaction_lines.setdefault(mg.rel, set()).add(problem.line)
+            _add(out, model, allowed[mg.rel], Finding(Severity.ERROR, rule, mg.rel, problem.line, problem.message))
+        for a in parsed[mg.rel] + down:
+            if indexes.built_index(a.node) is None and type(a.node).__name__ == "IndexStmt" and a.node.concurrent:
+                _add(out, model, allowed[mg.rel], Finding(
+                    Severity.WARNING, "workbench-concurrent-index-unnamed", mg.rel, a.statement.line,
+                    "name the index: an interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that the "
+                    "runner finds, drops and rebuilds on resume only by its name"))
         for i, a in enumerate(parsed[mg.rel]):
             rewrite = _rewrite(a)
             if rewrite:

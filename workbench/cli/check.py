@@ -92,7 +92,9 @@ def _run(args: argparse.Namespace, admin: str, pg_version: str, timings: dict[st
         from workbench.checks import database
 
         t2 = time.perf_counter()
-        findings += database.check(model, admin, timeout=model.config.connect_timeout, cache=not args.no_cache)
+        # A set: a file the runner would refuse is reported by the lint and the database check alike.
+        findings = list(set(findings + database.check(model, admin, timeout=model.config.connect_timeout,
+                                                      cache=not args.no_cache)))
         timings["database"] = time.perf_counter() - t2
     from workbench.checks.migration_lint import lint
 

@@ -47,6 +47,8 @@ def test_squawk_rules_on_existing_tables(tmp_path: Path) -> None:
                             "CREATE TABLE v (id bigint);\nCREATE INDEX v_id ON v (id);"),
         "004_concurrently.sql": mig("CREATE INDEX CONCURRENTLY IF NOT EXISTS t_e ON t (e);", tx=False),
         "005_unmarked.sql": mig("CREATE INDEX CONCURRENTLY t_f ON t (f);"),
+        "006_unnamed.sql": mig("CREATE INDEX CONCURRENTLY ON t (f);", tx=False),
+        "007_copy.sql": mig("COPY t (id) FROM STDIN;", "COPY t TO STDOUT;"),
     })
     found = rules_by_file(root)
     assert "001_create.sql" not in found  # new tables: harmless
@@ -61,6 +63,9 @@ def test_squawk_rules_on_existing_tables(tmp_path: Path) -> None:
     # the workbench's own rule, once, as the error; squawk's overlapping rule is dropped
     assert found["005_unmarked.sql"] - {"require-statement-timeout", "prefer-robust-stmts"} == \
         {"workbench-transaction-mode"}
+    assert "workbench-concurrent-index-unnamed" in found["006_unnamed.sql"]
+    copies = [(f.line, str(f.severity)) for f in check(load_model(root)) if f.rule == "workbench-client-copy"]
+    assert copies == [(3, "error"), (5, "error")]  # up and down parts alike
     findings = check(load_model(root))
     drop = next(f for f in findings if f.rule == "ban-drop-column")
     assert drop.file == "sql/002_risky.sql" and drop.line == 10 and drop.column > 0

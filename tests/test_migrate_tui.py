@@ -105,7 +105,7 @@ async def test_fleet_apply_confirm_protected_and_details(tmp_path: Path, two_dbs
         screen.query_one("#migrations-list", DataTable).move_cursor(row=2)
         await pilot.pause()
         text = details(screen)
-        assert "CREATE INDEX a_id ON a (id)" in text and "MIGRATION_INDEX_NOT_CONCURRENT" in text
+        assert "CREATE INDEX a_id ON a (id)" in text and "require-concurrent-index-creation" in text
         assert "lock: SHARE on a  <- blocks writes" in text and "BEGIN" in text
 
         # Apply on local: the dialog names every migration and the database; Enter alone cancels.

@@ -78,7 +78,7 @@ def test_jobs_must_be_a_positive_number(fleet: tuple[Path, list[str]], capsys: A
     with pytest.raises(SystemExit) as exc:
         cli(capsys, root, "up", "--jobs", "0")
     assert exc.value.code == 2
-    assert "--jobs/-j: must be 1 or more: '0'" in capsys.readouterr().err
+    assert "--jobs must be between 1 and 256, not 0" in capsys.readouterr().err
 
 
 async def test_fleet_view_names_the_unreachable_one_first_at_80x24(fleet: tuple[Path, list[str]]) -> None:

@@ -105,7 +105,7 @@ async def test_fleet_apply_confirm_protected_and_details(tmp_path: Path, two_dbs
         screen.query_one("#migrations-list", DataTable).move_cursor(row=2)
         await pilot.pause()
         text = details(screen)
-        assert "CREATE INDEX a_id ON a (id)" in text and "MIGRATION_INDEX_NOT_CONCURRENT" in text
+        assert "CREATE INDEX a_id ON a (id)" in text and "require-concurrent-index-creation" in text
         assert "lock: SHARE on a  <- blocks writes" in text and "BEGIN" in text
 
         # Apply on local: the dialog names every migration and the database; Enter alone cancels.
@@ -151,7 +151,7 @@ async def test_fleet_apply_confirm_protected_and_details(tmp_path: Path, two_dbs
         select_database(screen, "gone")
         await pilot.pause()
         assert "WB_TUI_UNSET_VARIABLE" in details(screen)
-        assert query(prod, "SELECT value FROM workbench.settings WHERE key = 'protected'") == [("true",)]
+        assert query(prod, "SELECT value FROM workbench_guard.marks WHERE key = 'protected'") == [("true",)]
 
 
 async def test_rollback_of_a_missing_file_says_so_and_needs_its_name(tmp_path: Path, two_dbs: list[str]) -> None:

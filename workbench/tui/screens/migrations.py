@@ -389,7 +389,8 @@ class MigrationsScreen(WorkbenchScreen):
         snapshot = self.snapshot
         if snapshot is not None:
             owned = {m.migration.rel for m in st.migrations if m.migration is not None}
-            lint = [f for f in snapshot.findings if f.rule.startswith("MIGRATION") and f.file in owned]
+            # every finding on this database's files: squawk's rule names, workbench-*, MIGRATION_* alike
+            lint = [f for f in snapshot.findings if f.file in owned]
             if lint:
                 out.append(f"\nlint ({len(lint)})\n", style="bold")
                 for f in lint:
@@ -455,7 +456,7 @@ class MigrationsScreen(WorkbenchScreen):
         if self.running:
             self.notify("a run is in progress", timeout=2)
             return None
-        if st.target.read_only:
+        if st.read_only:  # config, another name of the same database, or the mark inside it
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
             return None
         if not st.reachable:

@@ -116,7 +116,7 @@ class FleetTable(DataTable[object]):
         for t in rows:
             st = statuses.get(t.name)
             state = fleet_state(st)
-            flags = "".join(f for f, on in ((" ⚿", st.protected if st else t.protected), (" ro", t.read_only)) if on)
+            flags = "".join(f for f, on in ((" ⚿", st.protected if st else t.protected), (" ro", st.read_only if st else t.read_only)) if on)
             name = Text(t.name, style="bold" if st is None or st.reachable else "dim")
             if flags:
                 name.append(flags, style="dim")

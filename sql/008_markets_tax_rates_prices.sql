@@ -66,9 +66,9 @@ CREATE INDEX product_markets_country_code_idx ON product_markets (country_code, 
 -- (4, 6 or 8 digits; 30049014 = homoeopathic medicaments) printed on GST invoices.
 ALTER TABLE products ADD COLUMN tax_category text NOT NULL DEFAULT 'homeopathic_medicine';
 ALTER TABLE products ADD COLUMN hsn_code varchar(8);
--- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID both columns are added just above: every row holds the default or NULL, so the scan cannot fail
+-- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID,SQL_ADD_CONSTRAINT both columns are added just above: every row holds the default or NULL, so the scan cannot fail
 ALTER TABLE products ADD CONSTRAINT products_tax_category_check CHECK (tax_category IN ('homeopathic_medicine', 'cosmetic'));
--- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID both columns are added just above: every row holds the default or NULL, so the scan cannot fail
+-- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID,SQL_ADD_CONSTRAINT both columns are added just above: every row holds the default or NULL, so the scan cannot fail
 ALTER TABLE products ADD CONSTRAINT products_hsn_code_check CHECK (hsn_code ~ '^[0-9]{4}([0-9]{2}){0,2}$');
 
 -- migrate:down

@@ -4,11 +4,12 @@
 -- 'expired' is set by the stock job once expiry_date has passed; an order line also refuses a
 -- lot whose expiry_date is before the order's date, whatever its status says.
 ALTER TABLE inventory_items ADD COLUMN status text NOT NULL DEFAULT 'released';
--- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID the column is added just above with a default the check accepts, so the scan cannot fail
+-- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID,SQL_ADD_CONSTRAINT the column is added just above with a default the check accepts, so the scan cannot fail
 ALTER TABLE inventory_items ADD CONSTRAINT inventory_items_status_check CHECK (status IN ('released', 'quarantined', 'recalled', 'expired'));
 
 -- Indian labels carry the manufacturing date. Lots recorded by 1.x may lack it: the check holds for
 -- every new or changed row now and is validated once those lots are completed (contract step).
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE inventory_items ADD CONSTRAINT inventory_items_manufactured_on_check CHECK (manufactured_on IS NOT NULL) NOT VALID;
 
 -- A lot's cost is in the currency of the market its warehouse is in (EUR stock in Frankfurt,

@@ -9,7 +9,9 @@
 -- The warehouse (or dispensary) the order is dispatched from: its country is the order's market,
 -- whose currency the order is in, whose tax rates and MRPs apply, and whose lots it draws.
 ALTER TABLE orders ADD COLUMN warehouse_id bigint;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE orders ADD CONSTRAINT orders_warehouse_id_fkey FOREIGN KEY (warehouse_id) REFERENCES warehouses (id) ON DELETE RESTRICT NOT VALID;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE orders ADD CONSTRAINT orders_warehouse_id_check CHECK (warehouse_id IS NOT NULL) NOT VALID;
 -- (its index is built concurrently by 013)
 
@@ -17,13 +19,16 @@ ALTER TABLE orders ADD CONSTRAINT orders_warehouse_id_check CHECK (warehouse_id 
 -- order total no longer adds tax on top: tax_minor is the tax contained in the total.
 -- subtotal_minor is the sum of the lines' line_total_minor (tax-inclusive, after line discounts);
 -- discount_minor is a discount on the whole order only.
--- workbench:allow SQL_DROP replaced by orders_total_minor_tax_inclusive_check below: totals no longer add tax on top of tax-inclusive prices
+-- Replaced by orders_total_minor_tax_inclusive_check below: totals no longer add tax on top of tax-inclusive prices
 ALTER TABLE orders DROP CONSTRAINT orders_total_minor_check;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE orders ADD CONSTRAINT orders_total_minor_tax_inclusive_check CHECK (total_minor = subtotal_minor - discount_minor + shipping_minor) NOT VALID;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE orders ADD CONSTRAINT orders_tax_minor_check CHECK (tax_minor <= total_minor) NOT VALID;
 
 -- A line is in its order's currency: a composite foreign key on (order_id, currency_code)
 -- (the unique index is built concurrently by 010).
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_order_id_currency_code_fkey FOREIGN KEY (order_id, currency_code) REFERENCES orders (id, currency_code) ON DELETE CASCADE NOT VALID;
 
 -- The MRP in force for the product in the order's market on the order's date, and the tax rate
@@ -31,18 +36,23 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_order_id_currency_code_fkey F
 -- keeps them when prices and rates change).
 ALTER TABLE order_items ADD COLUMN mrp_minor bigint;
 ALTER TABLE order_items ADD COLUMN tax_rate_basis_points integer;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_mrp_minor_check CHECK (mrp_minor IS NOT NULL AND unit_price_minor <= mrp_minor) NOT VALID;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_tax_rate_basis_points_check CHECK (tax_rate_basis_points IS NOT NULL AND tax_rate_basis_points BETWEEN 0 AND 10000) NOT VALID;
 -- unit_price_minor is the tax-inclusive selling price of one pack: the line total is what the
 -- customer pays for the line, and the tax is worked out of it, rounded half up to the minor unit.
--- workbench:allow SQL_DROP replaced by order_items_line_total_minor_tax_inclusive_check below: tax is contained in the price, not added on top
+-- Replaced by order_items_line_total_minor_tax_inclusive_check below: tax is contained in the price, not added on top
 ALTER TABLE order_items DROP CONSTRAINT order_items_line_total_minor_check;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_line_total_minor_tax_inclusive_check CHECK (line_total_minor = quantity * unit_price_minor - discount_minor) NOT VALID;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_tax_minor_check CHECK (tax_minor = round(line_total_minor * tax_rate_basis_points / (10000.0 + tax_rate_basis_points))) NOT VALID;
 
 -- Deleting a lot would lose the batch a recall needs: RESTRICT instead of SET NULL.
--- workbench:allow SQL_DROP replaced by the same foreign key with ON DELETE RESTRICT just below
+-- Replaced by the same foreign key with ON DELETE RESTRICT just below
 ALTER TABLE order_items DROP CONSTRAINT order_items_inventory_item_id_fkey;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE order_items ADD CONSTRAINT order_items_inventory_item_id_fkey FOREIGN KEY (inventory_item_id) REFERENCES inventory_items (id) ON DELETE RESTRICT NOT VALID;
 
 -- The rules that read the order, the lot, the market's MRP and the tax rate. Checked for a line

@@ -5,21 +5,26 @@
 -- prescription is never verified by the user who wrote it.
 ALTER TABLE prescriptions ADD COLUMN prescriber_user_id bigint;
 ALTER TABLE prescriptions ADD COLUMN verified_by_user_id bigint;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE prescriptions ADD CONSTRAINT prescriptions_verified_by_user_id_check CHECK (verified_by_user_id IS NOT NULL OR status NOT IN ('verified', 'dispensed')) NOT VALID;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE prescriptions ADD CONSTRAINT prescriptions_self_verification_check CHECK (verified_by_user_id <> prescriber_user_id) NOT VALID;
 
 -- A prescribed ointment, cream or combination has no potency: potency is nullable, as on products.
 ALTER TABLE prescription_items ALTER COLUMN potency DROP NOT NULL;
 -- Deleting a product or prescription must not erase what was dispensed against it: RESTRICT.
--- workbench:allow SQL_DROP replaced by the same foreign key with ON DELETE RESTRICT just below
+-- Replaced by the same foreign key with ON DELETE RESTRICT just below
 ALTER TABLE prescription_items DROP CONSTRAINT prescription_items_product_id_fkey;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE prescription_items ADD CONSTRAINT prescription_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE RESTRICT NOT VALID;
--- workbench:allow SQL_DROP replaced by the same foreign key with ON DELETE RESTRICT just below
+-- Replaced by the same foreign key with ON DELETE RESTRICT just below
 ALTER TABLE orders DROP CONSTRAINT orders_prescription_id_fkey;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE orders ADD CONSTRAINT orders_prescription_id_fkey FOREIGN KEY (prescription_id) REFERENCES prescriptions (id) ON DELETE RESTRICT NOT VALID;
 
 -- Each dispensed line names the prescription item it fills, so repetitions can be counted.
 ALTER TABLE order_items ADD COLUMN prescription_item_id bigint;
+-- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_prescription_item_id_fkey FOREIGN KEY (prescription_item_id) REFERENCES prescription_items (id) ON DELETE RESTRICT NOT VALID;
 -- (its index is built concurrently by 013)
 

@@ -31,10 +31,12 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_prescription_item_id_fkey FOR
 -- An order that is confirmed or further along (confirmed, paid, packed, shipped, delivered,
 -- refunded) has, for each line whose product needs a prescription in the order's market on the
 -- order's date (product_markets.requires_prescription), a prescription item of the same product,
--- on a prescription of the order's customer that is verified (or dispensed), verified by someone,
--- and in date on the order's date; an item is dispensed at most 1 + repetitions times over all
--- orders that are not cancelled. Any line that names a prescription item names one of its own
--- customer's. Checked at commit whenever an order, a line or a prescription changes.
+-- on a prescription of the order's customer that is verified (or dispensed), names its verifier,
+-- and has a valid_until on or after the order's date (a prescription may be written after the
+-- order was placed: that is what awaiting_prescription waits for). Any line that names a
+-- prescription item names one of its own customer's, and an item is named by at most
+-- 1 + repetitions lines of orders that are not cancelled. Checked at commit whenever an order, a
+-- line, a prescription or a prescription item changes.
 CREATE FUNCTION orders_check_prescriptions(order_id bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -67,6 +69,13 @@ BEGIN
                 ord.order_number, line.id, line.rx_id
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'order_items_prescription_item_id_check';
         END IF;
+        IF line.prescription_item_id IS NOT NULL AND ord.status <> 'cancelled'
+           AND (SELECT count(*) FROM order_items oi JOIN orders o ON o.id = oi.order_id
+                 WHERE oi.prescription_item_id = line.prescription_item_id AND o.status <> 'cancelled') > 1 + line.repetitions THEN
+            RAISE EXCEPTION 'order %: prescription item % is dispensed more than 1 + % repetitions times',
+                ord.order_number, line.prescription_item_id, line.repetitions
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'order_items_prescription_item_id_check';
+        END IF;
         IF ord.status IN ('pending', 'awaiting_prescription', 'cancelled') OR NOT line.needs_rx THEN
             CONTINUE;
         END IF;
@@ -85,15 +94,9 @@ BEGIN
                 ord.order_number, line.id, line.rx_id, line.rx_status
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'order_items_prescription_item_id_check';
         END IF;
-        IF sale_date < line.issued_on OR line.valid_until IS NULL OR sale_date > line.valid_until THEN
-            RAISE EXCEPTION 'order %: line % on % is outside prescription %''s validity (% to %)',
-                ord.order_number, line.id, sale_date, line.rx_id, line.issued_on, coalesce(line.valid_until::text, 'unset')
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'order_items_prescription_item_id_check';
-        END IF;
-        IF (SELECT count(*) FROM order_items oi JOIN orders o ON o.id = oi.order_id
-             WHERE oi.prescription_item_id = line.prescription_item_id AND o.status <> 'cancelled') > 1 + line.repetitions THEN
-            RAISE EXCEPTION 'order %: prescription item % is dispensed more than 1 + % repetitions times',
-                ord.order_number, line.prescription_item_id, line.repetitions
+        IF line.valid_until IS NULL OR sale_date > line.valid_until THEN
+            RAISE EXCEPTION 'order %: line % of % is past prescription %''s validity (until %)',
+                ord.order_number, line.id, sale_date, line.rx_id, coalesce(line.valid_until::text, 'unset')
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'order_items_prescription_item_id_check';
         END IF;
     END LOOP;

@@ -1,0 +1,373 @@
+"""Contracts 2.0 (issue 17): each rule, broken in SQL against a database migrated and seeded with
+the repository's fixtures, is refused by PostgreSQL; the same write within the rule commits.
+
+Fixture rows used (seeders/): warehouses 1 DEL-01, 2 MUM-01, 4 KOL-01, 6 HYD-SHOP-01 (India, INR),
+8 FRA-01 (Germany, EUR); product 1 SBL Arnica 30C (MRP 10500 in IN, lots 1 and 71 in DEL-01, 46 in
+HYD, 70 expired), product 3 SBL Nux vomica 30C (MRP 10500, 11000 from 2025-10-01; lot 72 recalled),
+product 32 (lot 73 quarantined), product 66 Heel Traumeel (DE only, lot 52 in FRA-01), product 29
+Calcarea carbonica LM3 (prescription only in IN; order 9 awaits a prescription, prescription 5 was
+rejected), prescription 2 of customer 4 (item 3: product 15, no repetition, dispensed by order 3;
+item 4: product 14, one repetition).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from contract_rules_support import accepted, copy_of, line_sql, one, order_sql, refused, seeded_template, tax_in
+
+
+@pytest.fixture(scope="module")
+def template(pg_admin: str, repo_root: Path) -> Iterator[str]:
+    with seeded_template(pg_admin, repo_root) as name:
+        yield name
+
+
+@pytest.fixture
+def db(pg_admin: str, template: str) -> Iterator[str]:
+    with copy_of(pg_admin, template) as url:
+        yield url
+
+
+def constraint(exc: psycopg.Error) -> str | None:
+    return exc.diag.constraint_name
+
+
+IN_ORDER = {"customer": 2, "warehouse": 1, "currency": "INR", "order_id": 100, "number": "HP-TEST-000100"}
+
+
+def in_order(**kw: object) -> tuple[str, dict]:
+    return order_sql(**{**IN_ORDER, **kw})  # type: ignore[arg-type]
+
+
+def in_line(**kw: object) -> tuple[str, dict]:
+    base: dict[str, object] = {"order_id": 100, "product": 1, "price": 10500, "mrp": 10500, "rate": 500,
+                               "currency": "INR", "lot": 1}
+    return line_sql(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def lines_of(url: str, order_id: int) -> int:
+    return one(url, "SELECT count(*) FROM order_items WHERE order_id = %s", (order_id,))
+
+
+# 1. Tax-inclusive MRP per market; never sell above it -------------------------------------------
+
+def test_selling_above_the_mrp_is_refused(db: str) -> None:
+    exc = refused(db, in_order(), in_line(price=10501))
+    assert constraint(exc) == "order_items_mrp_minor_check"
+    assert lines_of(db, 100) == 0
+    accepted(db, in_order(), in_line(price=10500))   # at the MRP
+    assert lines_of(db, 100) == 1
+
+
+def test_selling_below_the_mrp_is_fine(db: str) -> None:
+    accepted(db, in_order(), in_line(price=9900, quantity=3, discount=700))
+    assert one(db, "SELECT tax_minor FROM order_items WHERE order_id = 100") == tax_in(3 * 9900 - 700, 500)
+
+
+def test_the_line_records_the_mrp_in_force_on_the_order_date(db: str) -> None:
+    # product 3's MRP went from 10500 to 11000 on 2025-10-01
+    after = {"product": 3, "lot": 3, "price": 10500}
+    exc = refused(db, in_order(), in_line(**after, mrp=10500))
+    assert constraint(exc) == "order_items_mrp_minor_market_check"
+    accepted(db, in_order(), in_line(**after, mrp=11000))
+    before = order_sql(**{**IN_ORDER, "order_id": 101, "number": "HP-TEST-000101"},
+                       placed_at="2025-09-30T10:00:00+05:30")
+    exc = refused(db, before, in_line(**after, order_id=101, mrp=11000))
+    assert constraint(exc) == "order_items_mrp_minor_market_check"
+    accepted(db, before, in_line(**after, order_id=101, mrp=10500))
+
+
+def test_tax_is_worked_out_of_the_price_never_added_on_top(db: str) -> None:
+    # the 1.x fixture: Rs 105 + 5 % = Rs 110.25
+    exc = refused(db, in_order(), in_line(tax=525, line_total=11025))
+    assert constraint(exc) == "order_items_line_total_minor_tax_inclusive_check"
+    exc = refused(db, in_order(), in_line(tax=525))   # 5 % of the price, not the 5/105 it contains
+    assert constraint(exc) == "order_items_tax_minor_check"
+    assert lines_of(db, 100) == 0
+    accepted(db, in_order(), in_line(tax=500))
+    assert one(db, "SELECT tax_minor FROM order_items WHERE order_id = 100") == 500
+
+
+def test_a_line_without_mrp_or_rate_is_refused(db: str) -> None:
+    assert constraint(refused(db, in_order(), in_line(mrp=None))) == "order_items_mrp_minor_check"
+    assert constraint(refused(db, in_order(), in_line(rate=None))) == "order_items_tax_rate_basis_points_check"
+
+
+def test_order_totals_add_no_tax_on_top(db: str) -> None:
+    # order 2: subtotal 68200, tax 3248 contained, no shipping
+    exc = refused(db, ("UPDATE orders SET total_minor = subtotal_minor + tax_minor WHERE id = 2", None))
+    assert constraint(exc) == "orders_total_minor_tax_inclusive_check"
+    assert one(db, "SELECT total_minor FROM orders WHERE id = 2") == 68200
+    exc = refused(db, ("UPDATE orders SET tax_minor = total_minor + 1 WHERE id = 2", None))
+    assert constraint(exc) == "orders_tax_minor_check"
+
+
+def test_product_market_terms_never_overlap_and_the_mrp_is_positive(db: str) -> None:
+    exc = refused(db, ("INSERT INTO product_markets (product_id, country_code, currency_code, mrp_minor, valid_from)"
+                       " VALUES (1, 'IN', 'INR', 11500, '2025-06-01')", None))
+    assert constraint(exc) == "product_markets_period_excl"
+    exc = refused(db, ("INSERT INTO product_markets (product_id, country_code, currency_code, mrp_minor, valid_from)"
+                       " VALUES (66, 'FR', 'EUR', 0, '2025-06-01')", None))
+    assert constraint(exc) == "product_markets_mrp_minor_check"
+    # a revision closes the old period the day the new one starts
+    accepted(db, ("UPDATE product_markets SET valid_until = '2026-01-01' WHERE product_id = 1 AND country_code = 'IN'", None),
+             ("INSERT INTO product_markets (product_id, country_code, currency_code, mrp_minor, valid_from)"
+              " VALUES (1, 'IN', 'INR', 11500, '2026-01-01')", None))
+    assert one(db, "SELECT count(*) FROM product_markets WHERE product_id = 1") == 2
+
+
+# 2. One currency per market, per order and its lines ---------------------------------------------
+
+def test_a_line_is_in_its_orders_currency(db: str) -> None:
+    exc = refused(db, in_order(), in_line(currency="EUR"))
+    assert constraint(exc) == "order_items_order_id_currency_code_fkey"
+    exc = refused(db, ("UPDATE orders SET currency_code = 'EUR' WHERE id = 2", None))
+    assert constraint(exc) == "order_items_order_id_currency_code_fkey"
+    assert one(db, "SELECT currency_code FROM orders WHERE id = 2") == "INR"
+
+
+def test_an_order_is_in_its_warehouse_markets_currency(db: str) -> None:
+    fra = {"warehouse": 8, "customer": 10}
+    exc = refused(db, in_order(**fra), in_line(product=66, price=1149, mrp=1149, rate=1900, lot=52))
+    assert constraint(exc) == "order_items_market_check"
+    accepted(db, in_order(**fra, currency="EUR"),
+             in_line(product=66, price=1149, mrp=1149, rate=1900, lot=52, currency="EUR"))
+
+
+def test_a_product_without_terms_in_the_market_cannot_be_sold_there(db: str) -> None:
+    # SBL Arnica has an Indian MRP only: not sold from Frankfurt, whatever the price
+    exc = refused(db, in_order(warehouse=8, customer=10, currency="EUR"),
+                  in_line(product=1, price=269, mrp=269, rate=1900, lot=None, currency="EUR"))
+    assert constraint(exc) == "order_items_mrp_minor_market_check"
+
+
+def test_a_price_is_in_its_markets_currency(db: str) -> None:
+    exc = refused(db, ("INSERT INTO product_markets (product_id, country_code, currency_code, mrp_minor, valid_from)"
+                       " VALUES (36, 'IN', 'EUR', 269, '2025-01-01')", None))
+    assert constraint(exc) == "product_markets_country_code_currency_code_fkey"
+
+
+def test_a_lot_costs_in_its_warehouse_markets_currency(db: str) -> None:
+    new_lot = ("INSERT INTO inventory_items (product_id, warehouse_id, batch_number, manufactured_on, expiry_date,"
+               " quantity_on_hand, unit_cost_minor, currency_code) VALUES (66, 8, 'HEEL-TEST-1', '2025-01-01',"
+               " '2028-01-01', 10, %s, %s)")
+    exc = refused(db, (new_lot, (66000, "INR")))
+    assert constraint(exc) == "inventory_items_currency_code_market_check"
+    exc = refused(db, ("UPDATE inventory_items SET currency_code = 'EUR' WHERE id = 1", None))
+    assert constraint(exc) == "inventory_items_currency_code_market_check"
+    accepted(db, (new_lot, (666, "EUR")))
+
+
+# 7. Traceable lots ----------------------------------------------------------------------------------
+
+def test_a_line_draws_a_lot_of_its_own_product(db: str) -> None:
+    exc = refused(db, in_order(), in_line(lot=3))   # lot 3 is Nux vomica
+    assert constraint(exc) == "order_items_inventory_item_id_lot_check"
+
+
+def test_a_line_draws_a_lot_of_the_dispatching_warehouse(db: str) -> None:
+    # the 1.x fixture: a Hyderabad counter sale drawing a Delhi lot
+    hyd = in_order(warehouse=6, customer=9)
+    exc = refused(db, hyd, in_line(lot=1))
+    assert constraint(exc) == "order_items_inventory_item_id_lot_check"
+    accepted(db, hyd, in_line(lot=46))
+
+
+def test_an_expired_recalled_or_quarantined_lot_is_not_sold(db: str) -> None:
+    for lot in (70, 72, 73):   # expired, recalled, quarantined
+        product = one(db, "SELECT product_id FROM inventory_items WHERE id = %s", (lot,))
+        warehouse = one(db, "SELECT warehouse_id FROM inventory_items WHERE id = %s", (lot,))
+        mrp = 11000 if product == 3 else one(db, "SELECT mrp_minor FROM product_markets WHERE product_id = %s", (product,))
+        exc = refused(db, in_order(warehouse=warehouse), in_line(product=product, lot=lot, price=mrp, mrp=mrp))
+        assert constraint(exc) == "order_items_inventory_item_id_lot_check", lot
+    assert lines_of(db, 100) == 0
+
+
+def test_a_lot_past_its_expiry_date_is_not_sold_whatever_its_status(db: str) -> None:
+    # lot 5 (Sulphur 1M, Delhi) is released but expires 2026-01-31
+    later = in_order(placed_at="2026-02-15T10:00:00+05:30", status="pending")
+    exc = refused(db, later, in_line(product=9, lot=5, price=16000, mrp=16000))
+    assert constraint(exc) == "order_items_inventory_item_id_lot_check"
+    accepted(db, in_order(placed_at="2026-01-31T10:00:00+05:30"), in_line(product=9, lot=5, price=16000, mrp=16000))
+
+
+def test_a_sold_lot_is_neither_deleted_nor_moved(db: str) -> None:
+    exc = refused(db, ("DELETE FROM inventory_items WHERE id = 1", None))   # drawn by order 8
+    assert constraint(exc) == "order_items_inventory_item_id_fkey"
+    exc = refused(db, ("UPDATE inventory_items SET warehouse_id = 2 WHERE id = 1", None))
+    assert constraint(exc) == "inventory_items_sold_lot_check"
+    assert one(db, "SELECT warehouse_id FROM inventory_items WHERE id = 1") == 1
+    accepted(db, ("DELETE FROM inventory_items WHERE id = 71", None))   # never sold
+
+
+def test_an_order_moved_to_another_warehouse_keeps_its_lots_consistent(db: str) -> None:
+    exc = refused(db, ("UPDATE orders SET warehouse_id = 4 WHERE id = 8", None))
+    assert constraint(exc) == "order_items_inventory_item_id_lot_check"
+
+
+def test_an_order_has_a_dispatching_warehouse(db: str) -> None:
+    exc = refused(db, in_order(warehouse=None))
+    assert constraint(exc) == "orders_warehouse_id_check"
+
+
+def test_a_new_lot_has_a_manufacturing_date_and_a_known_status(db: str) -> None:
+    lot = ("INSERT INTO inventory_items (product_id, warehouse_id, batch_number, manufactured_on, expiry_date,"
+           " unit_cost_minor, currency_code, status) VALUES (1, 1, 'SBL-TEST-1', %s, '2030-01-01', 5775, 'INR', %s)")
+    assert constraint(refused(db, (lot, (None, "released")))) == "inventory_items_manufactured_on_check"
+    assert constraint(refused(db, (lot, ("2025-01-01", "on_hold")))) == "inventory_items_status_check"
+    accepted(db, (lot, ("2025-01-01", "quarantined")))
+
+
+def test_one_reorder_point_per_product_and_warehouse(db: str) -> None:
+    exc = refused(db, ("INSERT INTO reorder_points (product_id, warehouse_id, reorder_level, reorder_quantity)"
+                       " VALUES (1, 1, 10, 20)", None))
+    assert constraint(exc) == "reorder_points_product_id_warehouse_id_key"
+    exc = refused(db, ("INSERT INTO reorder_points (product_id, warehouse_id, reorder_level, reorder_quantity)"
+                       " VALUES (2, 8, 10, 0)", None))
+    assert constraint(exc) == "reorder_points_reorder_quantity_check"
+
+
+# 4. Prescriptions enforced ------------------------------------------------------------------------
+
+CONFIRM_9 = ("UPDATE orders SET status = 'confirmed' WHERE id = 9", None)
+NEW_RX = ("INSERT INTO prescriptions (id, customer_id, practitioner_name, issued_on, valid_until, status,"
+          " verified_at, verified_by_user_id, prescriber_user_id) VALUES (50, %s, 'Dr. S. Banerjee, DHMS',"
+          " '2025-11-20', %s, 'verified', '2025-11-25T10:00:00Z', 3, NULL)")
+NEW_RX_ITEM = ("INSERT INTO prescription_items (id, prescription_id, product_id, remedy_name, potency, dosage_form,"
+               " dose) VALUES (50, 50, 29, 'Calcarea carbonica', 'LM3', 'dilution', '10 drops once a day')", None)
+
+
+def link_9(item: int) -> tuple[str, tuple[int]]:
+    return ("UPDATE order_items SET prescription_item_id = %s WHERE order_id = 9", (item,))
+
+
+def test_an_order_needing_a_prescription_does_not_leave_awaiting_without_one(db: str) -> None:
+    exc = refused(db, CONFIRM_9)
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    assert one(db, "SELECT status FROM orders WHERE id = 9") == "awaiting_prescription"
+
+
+def test_a_rejected_prescription_does_not_dispense(db: str) -> None:
+    exc = refused(db, link_9(7), CONFIRM_9)   # item 7 is on rejected prescription 5
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+
+
+def test_a_verified_in_date_prescription_of_the_customer_dispenses(db: str) -> None:
+    accepted(db, (NEW_RX, (3, "2026-02-25")), NEW_RX_ITEM, link_9(50), CONFIRM_9)
+    assert one(db, "SELECT status FROM orders WHERE id = 9") == "confirmed"
+
+
+def test_the_prescription_has_not_expired_on_the_order_date(db: str) -> None:
+    # order 9 was placed on 2025-11-24; a prescription valid until 2025-11-23 does not cover it
+    exc = refused(db, (NEW_RX, (3, "2025-11-23")), NEW_RX_ITEM, link_9(50), CONFIRM_9)
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    exc = refused(db, (NEW_RX, (3, None)), NEW_RX_ITEM, link_9(50), CONFIRM_9)   # no validity date at all
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    assert one(db, "SELECT status FROM orders WHERE id = 9") == "awaiting_prescription"
+
+
+def test_another_customers_prescription_does_not_dispense(db: str) -> None:
+    # item 4 belongs to customer 4's prescription; order 9 is customer 3's (refused even while awaiting)
+    exc = refused(db, link_9(4))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+
+
+def test_a_prescription_item_is_dispensed_at_most_one_plus_repetitions_times(db: str) -> None:
+    mum = {"warehouse": 2, "customer": 4, "status": "confirmed"}
+    # item 3 (product 15, no repetition) was dispensed by order 3
+    exc = refused(db, in_order(**mum), in_line(product=15, price=16500, mrp=16500, lot=18, rx_item=3))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    # item 4 (product 14, one repetition) was dispensed once
+    accepted(db, in_order(**mum), in_line(product=14, price=13000, mrp=13000, lot=75, rx_item=4))
+    second = order_sql(**{**IN_ORDER, **mum, "order_id": 101, "number": "HP-TEST-000101"})
+    exc = refused(db, second, in_line(order_id=101, product=14, price=13000, mrp=13000, lot=75, rx_item=4))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+
+
+def test_a_cancelled_order_gives_its_dispensing_back(db: str) -> None:
+    mum = {"warehouse": 2, "customer": 4, "status": "confirmed"}
+    accepted(db, ("UPDATE orders SET status = 'cancelled' WHERE id = 3", None),
+             in_order(**mum), in_line(product=15, price=16500, mrp=16500, lot=18, rx_item=3))
+    # and the cancelled order cannot come back while the item is used up
+    exc = refused(db, ("UPDATE orders SET status = 'paid' WHERE id = 3", None))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+
+
+def test_a_prescription_in_use_cannot_be_unverified(db: str) -> None:
+    exc = refused(db, ("UPDATE prescriptions SET status = 'pending_review' WHERE id = 2", None))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    assert one(db, "SELECT status FROM prescriptions WHERE id = 2") == "verified"
+
+
+def test_prescription_rules_are_per_jurisdiction_and_date(db: str) -> None:
+    # Heel Engystol becomes prescription-only in Germany from 2025-11-26 (data, not code)
+    accepted(db, ("UPDATE product_markets SET valid_until = '2025-11-26' WHERE product_id = 67 AND country_code = 'DE'", None),
+             ("INSERT INTO product_markets (product_id, country_code, currency_code, mrp_minor, requires_prescription,"
+              " valid_from) VALUES (67, 'DE', 'EUR', 1095, true, '2025-11-26')", None))
+    fra = {"warehouse": 8, "customer": 10, "currency": "EUR", "status": "paid"}
+    line = {"product": 67, "price": 1095, "mrp": 1095, "rate": 1900, "lot": 53, "currency": "EUR"}
+    exc = refused(db, in_order(**fra, placed_at="2025-11-26T09:00:00+01:00"), in_line(**line))
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    accepted(db, in_order(**fra, placed_at="2025-11-25T09:00:00+01:00"), in_line(**line))
+
+
+def test_a_verified_prescription_names_its_verifier_who_is_not_its_prescriber(db: str) -> None:
+    exc = refused(db, ("UPDATE prescriptions SET verified_by_user_id = NULL WHERE id = 2", None))
+    assert constraint(exc) == "prescriptions_verified_by_user_id_check"
+    exc = refused(db, ("UPDATE prescriptions SET verified_by_user_id = prescriber_user_id WHERE id = 2", None))
+    assert constraint(exc) == "prescriptions_self_verification_check"
+    assert one(db, "SELECT verified_by_user_id FROM prescriptions WHERE id = 2") == 2
+
+
+def test_dispensing_records_are_not_deleted(db: str) -> None:
+    exc = refused(db, ("DELETE FROM prescriptions WHERE id = 2", None))   # items cascade; lines restrict
+    assert constraint(exc) == "order_items_prescription_item_id_fkey"
+    exc = refused(db, ("DELETE FROM product_markets WHERE product_id = 19", None),
+                  ("DELETE FROM products WHERE id = 19", None))   # prescribed by item 6
+    assert constraint(exc) == "prescription_items_product_id_fkey"
+    assert one(db, "SELECT count(*) FROM prescription_items WHERE product_id = 19") == 1
+
+
+def test_a_prescribed_ointment_has_no_potency(db: str) -> None:
+    assert one(db, "SELECT potency FROM prescription_items WHERE id = 2") is None
+
+
+# 6. Tax rate per jurisdiction and date, recorded on the line ---------------------------------------
+
+def test_the_rate_is_the_one_in_force_on_the_order_date(db: str) -> None:
+    before = in_order(placed_at="2025-09-21T12:00:00+05:30")
+    exc = refused(db, before, in_line(rate=500))
+    assert constraint(exc) == "order_items_tax_rate_market_check"
+    accepted(db, before, in_line(rate=1200))
+    assert one(db, "SELECT tax_minor FROM order_items WHERE order_id = 100") == 1125
+    on_the_day = order_sql(**{**IN_ORDER, "order_id": 101, "number": "HP-TEST-000101"},
+                           placed_at="2025-09-22T12:00:00+05:30")
+    exc = refused(db, on_the_day, in_line(order_id=101, rate=1200))
+    assert constraint(exc) == "order_items_tax_rate_market_check"
+
+
+def test_a_german_order_is_charged_german_vat(db: str) -> None:
+    fra = in_order(warehouse=8, customer=10, currency="EUR")
+    line = {"product": 66, "price": 1149, "mrp": 1149, "lot": 52, "currency": "EUR"}
+    exc = refused(db, fra, in_line(**line, rate=500))
+    assert constraint(exc) == "order_items_tax_rate_market_check"
+    accepted(db, fra, in_line(**line, rate=1900))
+    assert one(db, "SELECT tax_minor FROM order_items WHERE order_id = 100") == 183
+
+
+def test_tax_rate_periods_never_overlap(db: str) -> None:
+    exc = refused(db, ("INSERT INTO tax_rates (country_code, tax_category, rate_basis_points, valid_from)"
+                       " VALUES ('IN', 'homeopathic_medicine', 1800, '2025-01-01')", None))
+    assert constraint(exc) == "tax_rates_period_excl"
+    exc = refused(db, ("INSERT INTO tax_rates (country_code, tax_category, rate_basis_points, valid_from)"
+                       " VALUES ('US', 'homeopathic_medicine', 0, '2025-01-01')", None))
+    assert constraint(exc) == "tax_rates_country_code_fkey"
+
+
+def test_without_a_rate_in_force_nothing_is_sold(db: str) -> None:
+    exc = refused(db, ("DELETE FROM tax_rates WHERE id = 2", None), in_order(), in_line())
+    assert constraint(exc) == "order_items_tax_rate_market_check"

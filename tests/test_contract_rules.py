@@ -17,7 +17,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from contract_rules_support import accepted, copy_of, line_sql, one, order_sql, refused, seeded_template, tax_in
+from contract_rules_support import (
+    accepted,
+    copy_of,
+    line_sql,
+    one,
+    order_sql,
+    refused,
+    seeded_template,
+    tax_in,
+)
 
 
 @pytest.fixture(scope="module")

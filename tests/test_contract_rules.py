@@ -380,3 +380,105 @@ def test_tax_rate_periods_never_overlap(db: str) -> None:
 def test_without_a_rate_in_force_nothing_is_sold(db: str) -> None:
     exc = refused(db, ("DELETE FROM tax_rates WHERE id = 2", None), in_order(), in_line())
     assert constraint(exc) == "order_items_tax_rate_market_check"
+
+
+# 5. GST invoices, credit notes, refunds -----------------------------------------------------------
+# invoices: 1 MH/25-26/0001 (Mumbai to Gujarat: IGST), 2 KA/25-26/0001 (Bengaluru, intra-state:
+# CGST + SGST; partly credited by 10), 5 DE-2025-000017 (EUR, no GST), 7 KA/25-26/0002 (credited in
+# full by credit note 9), 8 DL/25-26/0002 (B2B, the clinic's GSTIN)
+
+def test_a_gst_invoice_number_has_at_most_16_characters(db: str) -> None:
+    exc = refused(db, ("UPDATE invoices SET number = 'INV/2025-26/000042' WHERE id = 2", None))   # 18
+    assert constraint(exc) == "invoices_number_gst_check"
+    exc = refused(db, ("UPDATE invoices SET number = 'KA 25-26 0001' WHERE id = 2", None))   # spaces
+    assert constraint(exc) == "invoices_number_gst_check"
+    accepted(db, ("UPDATE invoices SET number = 'KA/25-26/000042' WHERE id = 2", None))
+    accepted(db, ("UPDATE invoices SET number = 'RE-2025-11-25-000017-FRA' WHERE id = 5", None))   # not GST
+
+
+def test_a_gst_invoice_bills_a_business_by_its_gstin(db: str) -> None:
+    exc = refused(db, ("UPDATE invoices SET tax_id = 'DE811234567' WHERE id = 8", None))
+    assert constraint(exc) == "invoices_tax_id_check"
+    accepted(db, ("UPDATE invoices SET tax_id = 'DE811234567' WHERE id = 5", None))   # a German VAT id on a German invoice
+
+
+def test_the_supplier_gstin_is_the_dispatching_warehouses(db: str) -> None:
+    delhi = one(db, "SELECT gstin FROM warehouses WHERE id = 1")
+    exc = refused(db, ("UPDATE invoices SET supplier_gstin = %s WHERE id = 1", (delhi,)))
+    assert constraint(exc) == "invoices_supplier_gstin_warehouse_check"
+    exc = refused(db, ("UPDATE invoices SET supplier_gstin = NULL, place_of_supply = NULL WHERE id = 1", None))
+    assert constraint(exc) == "invoices_supplier_gstin_warehouse_check"
+
+
+def test_intra_state_supply_is_cgst_and_sgst_inter_state_igst(db: str) -> None:
+    # Bengaluru to a Gujarat address would be inter-state: invoice 2's CGST + SGST lines are wrong then
+    exc = refused(db, ("UPDATE invoices SET place_of_supply = '24' WHERE id = 2", None))
+    assert constraint(exc) == "invoice_lines_gst_supply_check"
+    exc = refused(db, ("UPDATE invoice_lines SET cgst_minor = cgst_minor + 1, sgst_minor = sgst_minor - 1"
+                       " WHERE invoice_id = 2 AND line_number = 1", None))
+    assert constraint(exc) == "invoice_lines_gst_split_check"
+    exc = refused(db, ("UPDATE invoice_lines SET igst_minor = tax_minor, cgst_minor = 0, sgst_minor = 0"
+                       " WHERE invoice_id = 2 AND line_number = 1", None))
+    assert constraint(exc) == "invoice_lines_gst_supply_check"
+    # a German invoice has VAT, no GST split
+    exc = refused(db, ("UPDATE invoice_lines SET igst_minor = tax_minor WHERE invoice_id = 5 AND line_number = 1", None))
+    assert constraint(exc) == "invoice_lines_gst_supply_check"
+
+
+def test_invoice_amounts_are_the_sums_of_its_lines_shipping_included(db: str) -> None:
+    # the 1.x fixture: Rs 315.00 invoiced (no shipping) for Rs 365.00 paid
+    exc = refused(db, ("DELETE FROM invoice_lines WHERE invoice_id = 1 AND order_item_id IS NULL", None))
+    assert constraint(exc) == "invoices_lines_sum_check"
+    exc = refused(db, ("UPDATE invoices SET subtotal_minor = subtotal_minor - 100, total_minor = total_minor - 100"
+                       " WHERE id = 1", None))
+    assert constraint(exc) == "invoices_lines_sum_check"
+    exc = refused(db, ("UPDATE invoice_lines SET total_minor = total_minor + 1 WHERE invoice_id = 1 AND line_number = 1", None))
+    assert constraint(exc) == "invoice_lines_total_minor_check"
+    assert one(db, "SELECT sum(total_minor) FROM invoice_lines WHERE invoice_id = 1") == \
+        one(db, "SELECT total_minor FROM orders WHERE id = 1")
+
+
+def test_an_issued_invoice_is_corrected_by_a_credit_note_not_voided(db: str) -> None:
+    exc = refused(db, ("UPDATE invoices SET status = 'void' WHERE id = 3", None))
+    assert constraint(exc) == "invoices_void_check"
+    exc = refused(db, ("UPDATE invoices SET original_invoice_id = NULL WHERE id = 9", None))
+    assert constraint(exc) == "invoices_original_invoice_id_check"
+    exc = refused(db, ("UPDATE invoices SET original_invoice_id = 3 WHERE id = 9", None))   # another order's
+    assert constraint(exc) == "invoices_credit_note_check"
+
+
+def test_credit_notes_never_credit_more_than_the_invoice(db: str) -> None:
+    # invoice 7 is already credited in full by credit note 9
+    note = ("INSERT INTO invoices (id, number, order_id, kind, original_invoice_id, status, issued_on, billing_name,"
+            " subtotal_minor, tax_minor, total_minor, currency_code, supplier_gstin, place_of_supply)"
+            " SELECT 20, 'KA/CN2526/0099', order_id, 'credit_note', 7, 'issued', '2025-11-30', billing_name,"
+            " 9524, 476, 10000, currency_code, supplier_gstin, place_of_supply FROM invoices WHERE id = 7")
+    line = ("INSERT INTO invoice_lines (invoice_id, line_number, description, quantity, taxable_value_minor,"
+            " tax_rate_basis_points, igst_minor, tax_minor, total_minor) VALUES (20, 1, 'Goodwill', 1, 9524, 500, 476,"
+            " 476, 10000)")
+    exc = refused(db, (note, None), (line, None))
+    assert constraint(exc) == "invoices_credit_note_check"
+    # invoice 2 (Rs 682.00) is credited Rs 114.00 so far: Rs 100.00 more fits
+    accepted(db, (note.replace("'credit_note', 7", "'credit_note', 2").replace("WHERE id = 7", "WHERE id = 2"), None),
+             (line.replace("9524, 500, 476, 476", "9524, 500, 0, 476").replace("igst_minor", "cgst_minor"), None),
+             ("UPDATE invoice_lines SET cgst_minor = 238, sgst_minor = 238 WHERE invoice_id = 20", None))
+    assert one(db, "SELECT count(*) FROM invoices WHERE original_invoice_id = 2") == 2
+
+
+def test_refunds_are_recorded_on_the_payment(db: str) -> None:
+    exc = refused(db, ("UPDATE payments SET status = 'refunded' WHERE id = 1", None))   # nothing refunded
+    assert constraint(exc) == "payments_refunded_minor_check"
+    exc = refused(db, ("UPDATE payments SET refunded_minor = amount_minor WHERE id = 2", None))   # still 'partially'
+    assert constraint(exc) == "payments_refunded_minor_check"
+    exc = refused(db, ("UPDATE payments SET refunded_minor = amount_minor + 1, status = 'refunded' WHERE id = 2", None))
+    assert constraint(exc) == "payments_refunded_minor_check"
+    accepted(db, ("UPDATE payments SET refunded_minor = amount_minor, status = 'refunded' WHERE id = 2", None))
+
+
+def test_an_indian_warehouse_carries_a_valid_gstin(db: str) -> None:
+    assert constraint(refused(db, ("UPDATE warehouses SET gstin = '27AAHCH7409R1Z' WHERE id = 2", None))) == \
+        "warehouses_gstin_check"
+    assert constraint(refused(db, ("UPDATE warehouses SET gstin = '27AAHCH7409R1ZS' WHERE id = 8", None))) == \
+        "warehouses_gstin_check"   # Frankfurt has no GSTIN
+    assert constraint(refused(db, ("UPDATE warehouses SET gstin = NULL WHERE id = 2", None))) == \
+        "warehouses_gstin_required_check"

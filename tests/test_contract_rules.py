@@ -482,3 +482,60 @@ def test_an_indian_warehouse_carries_a_valid_gstin(db: str) -> None:
         "warehouses_gstin_check"   # Frankfurt has no GSTIN
     assert constraint(refused(db, ("UPDATE warehouses SET gstin = NULL WHERE id = 2", None))) == \
         "warehouses_gstin_required_check"
+
+
+# 3. Potency rules -----------------------------------------------------------------------------------
+
+NEW_PRODUCT = ("INSERT INTO products (sku, name, remedy_name, brand_id, category_id, potency, potency_scale,"
+               " potency_label, dosage_form, pack_size, is_combination, unit_price_minor, currency_code)"
+               " VALUES ('TEST-SKU', 'Test remedy', 'Arnica montana', 3, 5, %s, %s, %s, %s, '30 ml', %s, 10500, 'INR')")
+
+
+def product(potency: str | None, scale: str | None, form: str, label: str | None = "x",
+            combination: bool = False) -> tuple[str, tuple]:
+    return (NEW_PRODUCT, (potency, scale, label, form, combination))
+
+
+@pytest.mark.parametrize(("potency", "scale"), [
+    ("30", "c"), ("30CH", "c"), ("6D", "x"), ("0X", "x"), ("1000M", "c"), ("Q", "lm"), ("0/1", "lm"),
+    ("LM0", "lm"), ("30C", "x"), ("Q", "mother_tincture"), ("6X", None),
+])
+def test_a_potency_must_be_canonical_for_its_scale(db: str, potency: str, scale: str | None) -> None:
+    form = "mother_tincture" if scale == "mother_tincture" else "dilution"
+    assert constraint(refused(db, product(potency, scale, form))) == "products_potency_check"
+
+
+@pytest.mark.parametrize(("potency", "scale", "form"), [
+    ("6X", "x", "biochemic_tablets"), ("12X", "x", "dilution"), ("30C", "c", "globules"), ("1M", "c", "dilution"),
+    ("10M", "c", "dilution"), ("50M", "c", "dilution"), ("CM", "c", "dilution"), ("9C", "c", "granules"),
+    ("LM1", "lm", "dilution"), ("LM18", "lm", "globules"), (None, "mother_tincture", "mother_tincture"),
+])
+def test_canonical_potencies_are_accepted(db: str, potency: str | None, scale: str, form: str) -> None:
+    accepted(db, product(potency, scale, form))
+
+
+def test_mother_tincture_scale_if_and_only_if_mother_tincture_form(db: str) -> None:
+    assert constraint(refused(db, product(None, "mother_tincture", "dilution"))) == \
+        "products_potency_scale_mother_tincture_check"
+    assert constraint(refused(db, product(None, None, "mother_tincture"))) == \
+        "products_potency_scale_mother_tincture_check"
+
+
+def test_lm_only_as_dilution_or_globules(db: str) -> None:
+    assert constraint(refused(db, product("LM1", "lm", "biochemic_tablets"))) == "products_potency_scale_lm_check"
+    assert constraint(refused(db, product("LM1", "lm", "ointment"))) == "products_potency_scale_lm_check"
+
+
+def test_a_single_remedy_in_a_potentized_form_has_a_potency(db: str) -> None:
+    for form in ("dilution", "globules", "granules", "biochemic_tablets", "tablets"):
+        assert constraint(refused(db, product(None, None, form, label=None))) == \
+            "products_potency_single_remedy_check", form
+    accepted(db, product(None, None, "drops", label=None, combination=True))   # an R-series combination
+    accepted(db, ("UPDATE products SET sku = 'TEST-OINT' WHERE sku = 'TEST-SKU'", None),
+             product(None, None, "ointment", label=None))
+
+
+def test_the_printed_label_is_kept_apart_and_required(db: str) -> None:
+    assert constraint(refused(db, product("9C", "c", "granules", label=None))) == "products_potency_label_check"
+    assert one(db, "SELECT potency || ' / ' || potency_label FROM products WHERE id = 36") == "9C / 9 CH"
+    assert one(db, "SELECT coalesce(potency, 'none') || ' / ' || potency_label FROM products WHERE id = 54") == "none / Q"

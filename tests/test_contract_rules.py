@@ -539,3 +539,62 @@ def test_the_printed_label_is_kept_apart_and_required(db: str) -> None:
     assert constraint(refused(db, product("9C", "c", "granules", label=None))) == "products_potency_label_check"
     assert one(db, "SELECT potency || ' / ' || potency_label FROM products WHERE id = 36") == "9C / 9 CH"
     assert one(db, "SELECT coalesce(potency, 'none') || ' / ' || potency_label FROM products WHERE id = 54") == "none / Q"
+
+
+# 8. Licences with validity; minors order through their guardian ------------------------------------
+
+def licence(warehouse: int, kind: str, valid_from: str = "2025-01-01", valid_until: str | None = None) -> tuple[str, tuple]:
+    return ("INSERT INTO licences (warehouse_id, kind, number, valid_from, valid_until) VALUES (%s, %s, %s, %s, %s)",
+            (warehouse, kind, f"TEST-{warehouse}-{kind}", valid_from, valid_until))
+
+
+def test_indian_retail_and_wholesale_licences_are_a_pair(db: str) -> None:
+    # Lyon (FR) holds none; Pune (IN) holds a pair until 2028-04-01: renew only the retail one
+    renew = licence(7, "retail_drug_licence", "2028-04-01", "2033-04-01")
+    assert constraint(refused(db, renew)) == "licences_pair_check"
+    accepted(db, renew, licence(7, "wholesale_drug_licence", "2028-04-01", "2033-04-01"))
+    accepted(db, licence(9, "pharmacy_licence"))   # France pairs nothing
+
+
+def test_licence_periods_of_one_kind_never_overlap(db: str) -> None:
+    exc = refused(db, licence(8, "mail_order_licence", "2024-01-01"))
+    assert constraint(exc) == "licences_period_excl"
+
+
+def test_no_dispatch_without_a_licence_in_force(db: str) -> None:
+    # Delhi's licences lapse on 2028-04-01
+    later = in_order(placed_at="2028-06-01T10:00:00+05:30", status="paid")
+    exc = refused(db, later, in_line(lot=71))
+    assert constraint(exc) == "orders_warehouse_id_licence_check"
+    accepted(db, in_order(placed_at="2028-03-31T10:00:00+05:30", status="paid"), in_line(lot=71))
+
+
+def test_shipping_medicines_in_germany_needs_a_mail_order_licence(db: str) -> None:
+    fra = {"warehouse": 8, "customer": 10, "currency": "EUR", "status": "paid"}
+    line = in_line(product=66, price=1149, mrp=1149, rate=1900, lot=52, currency="EUR")
+    shipped = ("UPDATE orders SET shipping_address = 'Bergerstraße 118, 60316 Frankfurt am Main' WHERE id = 100", None)
+    exc = refused(db, ("DELETE FROM licences WHERE kind = 'mail_order_licence'", None), in_order(**fra), line, shipped)
+    assert constraint(exc) == "orders_warehouse_id_licence_check"
+    # a counter sale needs no mail-order licence
+    accepted(db, ("DELETE FROM licences WHERE kind = 'mail_order_licence'", None), in_order(**fra), line)
+
+
+def test_a_minor_does_not_hold_the_ordering_account(db: str) -> None:
+    # Karthik (customer 5) was born in 2017; his mother Lakshmi (14) is his guardian
+    exc = refused(db, in_order(customer=5, status="paid"), in_line(lot=71))
+    assert constraint(exc) == "orders_customer_id_adult_check"
+    accepted(db, in_order(customer=14, status="paid"), in_line(lot=71))
+    exc = refused(db, ("UPDATE customers SET guardian_customer_id = 5 WHERE id = 5", None))
+    assert constraint(exc) == "customers_guardian_customer_id_check"
+
+
+def test_a_guardian_orders_against_the_wards_prescription(db: str) -> None:
+    rx = ("INSERT INTO prescriptions (id, customer_id, practitioner_name, issued_on, valid_until, status, verified_at,"
+          " verified_by_user_id) VALUES (60, 5, 'Dr. K. Raman, BHMS', '2025-11-20', '2026-02-20', 'verified',"
+          " '2025-11-20T10:00:00Z', 2)", None)
+    item = ("INSERT INTO prescription_items (id, prescription_id, product_id, remedy_name, potency, dosage_form, dose)"
+            " VALUES (60, 60, 9, 'Sulphur', '1M', 'dilution', '2 drops once')", None)
+    sulphur = {"product": 9, "lot": 5, "price": 16000, "mrp": 16000, "rx_item": 60}
+    exc = refused(db, rx, item, in_order(customer=15, status="paid"), in_line(**sulphur))   # not Karthik's guardian
+    assert constraint(exc) == "order_items_prescription_item_id_check"
+    accepted(db, rx, item, in_order(customer=14, status="paid"), in_line(**sulphur))

@@ -94,10 +94,15 @@ def line_sql(*, order_id: int, product: int, price: int, mrp: int | None, rate: 
     """An order line; line total and tax follow the 2.0 rules unless given."""
     total = quantity * price - discount if line_total is None else line_total
     line_tax = (tax_in(total, rate) if rate is not None else 0) if tax is None else tax
-    return ("INSERT INTO order_items (order_id, product_id, quantity, unit_price_minor, mrp_minor, discount_minor,"
-            " tax_rate_basis_points, tax_minor, line_total_minor, currency_code, inventory_item_id,"
-            " prescription_item_id)"
+    # the order's amounts follow the line (its subtotal is the sum of the line totals: a 2.0 rule)
+    return ("WITH line AS (INSERT INTO order_items (order_id, product_id, quantity, unit_price_minor, mrp_minor,"
+            " discount_minor, tax_rate_basis_points, tax_minor, line_total_minor, currency_code, inventory_item_id,"
+            " prescription_item_id, line_number)"
             " VALUES (%(o)s, %(p)s, %(q)s, %(price)s, %(mrp)s, %(d)s, %(rate)s, %(tax)s, %(tot)s, %(cur)s, %(lot)s,"
-            " %(rx)s)",
+            " %(rx)s, (SELECT coalesce(max(line_number), 0) + 1 FROM order_items WHERE order_id = %(o)s))"
+            " RETURNING order_id, line_total_minor, tax_minor)"
+            " UPDATE orders o SET subtotal_minor = o.subtotal_minor + line.line_total_minor,"
+            " total_minor = o.total_minor + line.line_total_minor, tax_minor = o.tax_minor + line.tax_minor"
+            " FROM line WHERE o.id = line.order_id",
             {"o": order_id, "p": product, "q": quantity, "price": price, "mrp": mrp, "d": discount, "rate": rate,
              "tax": line_tax, "tot": total, "cur": currency, "lot": lot, "rx": rx_item})

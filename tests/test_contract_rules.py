@@ -243,11 +243,12 @@ def test_one_reorder_point_per_product_and_warehouse(db: str) -> None:
 # 4. Prescriptions enforced ------------------------------------------------------------------------
 
 CONFIRM_9 = ("UPDATE orders SET status = 'confirmed' WHERE id = 9", None)
-NEW_RX = ("INSERT INTO prescriptions (id, customer_id, practitioner_name, issued_on, valid_until, status,"
-          " verified_at, verified_by_user_id, prescriber_user_id) VALUES (50, %s, 'Dr. S. Banerjee, DHMS',"
+NEW_RX = ("INSERT INTO prescriptions (id, reference, customer_id, practitioner_name, issued_on, valid_until, status,"
+          " verified_at, verified_by_user_id, prescriber_user_id) VALUES (50, 'RX-2025-000050', %s, 'Dr. S. Banerjee, DHMS',"
           " '2025-11-20', %s, 'verified', '2025-11-25T10:00:00Z', 3, NULL)")
-NEW_RX_ITEM = ("INSERT INTO prescription_items (id, prescription_id, product_id, remedy_name, potency, dosage_form,"
-               " dose) VALUES (50, 50, 29, 'Calcarea carbonica', 'LM3', 'dilution', '10 drops once a day')", None)
+NEW_RX_ITEM = ("INSERT INTO prescription_items (id, prescription_id, line_number, product_id, remedy_name, potency,"
+               " dosage_form, dose) VALUES (50, 50, 1, 29, 'Calcarea carbonica', 'LM3', 'dilution', '10 drops once a day')",
+               None)
 
 
 def link_9(item: int) -> tuple[str, tuple[int]]:
@@ -589,12 +590,36 @@ def test_a_minor_does_not_hold_the_ordering_account(db: str) -> None:
 
 
 def test_a_guardian_orders_against_the_wards_prescription(db: str) -> None:
-    rx = ("INSERT INTO prescriptions (id, customer_id, practitioner_name, issued_on, valid_until, status, verified_at,"
-          " verified_by_user_id) VALUES (60, 5, 'Dr. K. Raman, BHMS', '2025-11-20', '2026-02-20', 'verified',"
-          " '2025-11-20T10:00:00Z', 2)", None)
-    item = ("INSERT INTO prescription_items (id, prescription_id, product_id, remedy_name, potency, dosage_form, dose)"
-            " VALUES (60, 60, 9, 'Sulphur', '1M', 'dilution', '2 drops once')", None)
+    rx = ("INSERT INTO prescriptions (id, reference, customer_id, practitioner_name, issued_on, valid_until, status,"
+          " verified_at, verified_by_user_id) VALUES (60, 'RX-2025-000060', 5, 'Dr. K. Raman, BHMS', '2025-11-20',"
+          " '2026-02-20', 'verified', '2025-11-20T10:00:00Z', 2)", None)
+    item = ("INSERT INTO prescription_items (id, prescription_id, line_number, product_id, remedy_name, potency,"
+            " dosage_form, dose) VALUES (60, 60, 1, 9, 'Sulphur', '1M', 'dilution', '2 drops once')", None)
     sulphur = {"product": 9, "lot": 5, "price": 16000, "mrp": 16000, "rx_item": 60}
     exc = refused(db, rx, item, in_order(customer=15, status="paid"), in_line(**sulphur))   # not Karthik's guardian
     assert constraint(exc) == "order_items_prescription_item_id_check"
     accepted(db, rx, item, in_order(customer=14, status="paid"), in_line(**sulphur))
+
+
+# 9. One meaning per amount; natural keys -------------------------------------------------------------
+
+def test_an_orders_subtotal_is_the_sum_of_its_line_totals(db: str) -> None:
+    # the 1.x fixtures used subtotal for quantity x price before tax
+    exc = refused(db, ("UPDATE orders SET subtotal_minor = subtotal_minor + 100, total_minor = total_minor + 100"
+                       " WHERE id = 2", None))
+    assert constraint(exc) == "orders_subtotal_minor_lines_check"
+    exc = refused(db, ("DELETE FROM order_items WHERE order_id = 4 AND line_number = 2", None))   # not invoiced
+    assert constraint(exc) == "orders_subtotal_minor_lines_check"
+
+
+def test_rows_carry_their_natural_keys(db: str) -> None:
+    assert constraint(refused(db, ("UPDATE order_items SET line_number = 1 WHERE order_id = 2 AND line_number = 2",
+                                   None))) == "order_items_order_id_line_number_key"
+    assert constraint(refused(db, ("UPDATE order_items SET line_number = NULL WHERE id = 1", None))) == \
+        "order_items_line_number_check"
+    assert constraint(refused(db, ("UPDATE payments SET attempt_number = 1 WHERE order_id = 7 AND attempt_number = 2",
+                                   None))) == "payments_order_id_attempt_number_key"
+    assert constraint(refused(db, ("UPDATE prescriptions SET reference = 'RX-42' WHERE id = 1", None))) == \
+        "prescriptions_reference_check"
+    assert constraint(refused(db, ("UPDATE prescription_items SET line_number = NULL WHERE id = 1", None))) == \
+        "prescription_items_line_number_check"

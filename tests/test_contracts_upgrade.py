@@ -95,6 +95,7 @@ def test_a_1_0_0_database_with_its_data_migrates_up(db_at_1_0_0: str, repo_root:
     # ...and new writes obey them: a 1.x style line (tax on top) is refused on the upgraded database
     exc = refused(db_at_1_0_0, ("UPDATE order_items SET quantity = quantity WHERE id = 1", None))
     assert exc.diag.constraint_name in {"order_items_mrp_minor_check", "order_items_tax_rate_basis_points_check",
+                                        "order_items_line_number_check",
                                         "order_items_line_total_minor_tax_inclusive_check", "order_items_tax_minor_check"}
 
 

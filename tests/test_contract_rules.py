@@ -623,3 +623,15 @@ def test_rows_carry_their_natural_keys(db: str) -> None:
         "prescriptions_reference_check"
     assert constraint(refused(db, ("UPDATE prescription_items SET line_number = NULL WHERE id = 1", None))) == \
         "prescription_items_line_number_check"
+
+
+def test_a_prescription_is_dispensed_only_when_used_up(db: str) -> None:
+    # prescription 1: item 1 (one repetition) was dispensed once by order 1, item 2 (none) once
+    exc = refused(db, ("UPDATE prescriptions SET status = 'dispensed' WHERE id = 1", None))
+    assert constraint(exc) == "prescriptions_status_dispensed_check"
+    # prescription 2's items: 3 (no repetition) and 4 (one) were dispensed by order 3; a second
+    # dispensing of item 4 uses it up
+    mum = {"warehouse": 2, "customer": 4, "status": "paid"}
+    accepted(db, in_order(**mum), in_line(product=14, price=13000, mrp=13000, lot=75, rx_item=4),
+             ("UPDATE prescriptions SET status = 'dispensed' WHERE id = 2", None))
+    assert one(db, "SELECT status FROM prescriptions WHERE id = 2") == "dispensed"

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,11 @@ from workbench.findings import Finding, Severity
 
 _DIAG = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
 _FILE_DIAG = re.compile(r"^(?P<file>[^:\n]+?): (?P<msg>.*)$")
+# protoc logs through absl: `W0000 00:00:1796604106.944707   10893 parser.cc:659] message`, preceded
+# once per process by absl's own "WARNING: All log messages before absl::InitializeLog() ..." line.
+_ABSL_LOG = re.compile(r"^(?P<level>[IWEF])\d{4} [\d:.]+\s+\d+\s+[^\]\s]+:\d+\] (?P<msg>.*)$")
+_ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
+_LOG_FILE = re.compile(r"proto file: (?P<file>[^\s]+?\.proto)\b")
 _LOCK = threading.Lock()
 
 
@@ -64,6 +69,8 @@ def compile_protos(
     *,
     rel_prefix: str = "",
     extra_args: Sequence[str] = (),
+    includes: Sequence[Path] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> CompileResult:
     """Compile `files` (paths relative to `proto_root`; default: every .proto below it).
 
@@ -78,7 +85,8 @@ def compile_protos(
                                              f"no .proto files under {rel_prefix or proto_root}")])
     with tempfile.TemporaryDirectory(prefix="wb-protoc-") as tmp:
         out = os.path.join(tmp, "set.binpb")
-        code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args)
+        code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args,
+                                    includes=includes, prefixes=prefixes)
         if code != 0:
             return CompileResult(None, findings)
         with open(out, "rb") as fh:
@@ -92,15 +100,22 @@ def run_protoc(
     *,
     rel_prefix: str = "",
     extra_args: Sequence[str] = (),
+    includes: Sequence[Path] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> tuple[int, list[Finding]]:
     """protoc's exit code and findings; the descriptor set (imports and source info included) goes to
-    `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it."""
+    `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it.
+
+    `includes`: more roots after `proto_root` (a buf workspace's other modules, v1beta1 roots);
+    `prefixes`: file -> its root's prefix in findings, when the roots have different ones.
+    """
     from grpc_tools import protoc
 
     proto_root = proto_root.resolve()
+    roots = [proto_root, *(r.resolve() for r in includes)]
     args = [
         "protoc",
-        f"-I{proto_root}",
+        *(f"-I{r}" for r in roots),
         f"-I{wkt_include()}",
         "--include_imports",
         "--include_source_info",
@@ -109,7 +124,15 @@ def run_protoc(
         *files,
     ]
     code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
-    findings = parse_diagnostics(diagnostics, rel_prefix, strip=f"{proto_root}/")
+    findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
+    if prefixes:
+        from dataclasses import replace
+
+        def named(f: Finding) -> Finding:
+            name = f.file.removeprefix(rel_prefix) if rel_prefix else f.file
+            return replace(f, file=prefixes[name] + name) if name in prefixes else f
+
+        findings = [named(f) for f in findings]
     if code != 0 and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
                                  diagnostics.strip() or f"protoc exited with {code}"))
@@ -129,16 +152,34 @@ def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]
         return code, sink.read().decode("utf-8", "replace")
 
 
-def parse_diagnostics(text: str, rel_prefix: str = "", strip: str = "") -> list[Finding]:
-    """Turn protoc's `file:line:col: message` lines into findings (protoc counts from 1)."""
+def parse_diagnostics(text: str, rel_prefix: str = "", strip: str | tuple[str, ...] = "") -> list[Finding]:
+    """Turn protoc's `file:line:col: message` lines into findings (protoc counts from 1).
+
+    protoc's warnings (`warning:` diagnostics, absl `W` log lines such as "No edition or syntax
+    specified", a file with no syntax line being valid proto2) are WARNING findings, never errors;
+    absl's preamble line is not a diagnostic at all.
+    """
     findings: list[Finding] = []
+    strips = (strip,) if isinstance(strip, str) else strip
 
     def rel(name: str) -> str:
-        return _rel(name.removeprefix(strip) if strip else name, rel_prefix)
+        for prefix in strips:
+            if prefix and name.startswith(prefix):
+                name = name[len(prefix):]
+                break
+        return _rel(name, rel_prefix)
 
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith(_ABSL_PREAMBLE):
+            continue
+        log = _ABSL_LOG.match(line)
+        if log:
+            named = _LOG_FILE.search(log["msg"])
+            severity = Severity.ERROR if log["level"] in "EF" else \
+                Severity.WARNING if log["level"] == "W" else Severity.INFO
+            findings.append(Finding(severity, "PROTO_COMPILE", rel(named["file"]) if named else rel_prefix.rstrip("/"),
+                                    0, log["msg"], 0))
             continue
         m = _DIAG.match(line)
         if m:

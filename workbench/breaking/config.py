@@ -112,8 +112,16 @@ def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> B
             if module.get("breaking"):
                 section = module["breaking"]
             break
+    return from_section(section, version, source, module_prefix)
+
+
+def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
+                 module_prefix: str = "") -> BreakingConfig:
+    """A `breaking` section (already parsed) of a `buf.yaml` of `version`."""
     if not isinstance(section, dict):
         raise ConfigError(f"{source}: 'breaking' must be a mapping")
+    if version not in BY_VERSION:
+        raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     config = BreakingConfig(version=version, source=source, module_prefix=module_prefix)
     config.use = _strings(section.get("use"), source, "use") or ["FILE"]
     config.except_ = _strings(section.get("except"), source, "except")

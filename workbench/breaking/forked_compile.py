@@ -43,6 +43,9 @@ class Job:
     proto_root: Path
     rel_prefix: str
     source_bytes: int  # size of its .proto files: how much a child reads before its output phase
+    files: tuple[str, ...] = ()  # what to compile (default: every .proto below proto_root)
+    includes: tuple[Path, ...] = ()  # more roots (a buf workspace's other modules)
+    prefixes: dict[str, str] | None = None  # file -> its root's prefix in findings
 
 
 @dataclass
@@ -102,7 +105,8 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
     try:
         from workbench.protoc import proto_files, run_protoc
 
-        outcome = run_protoc(job.proto_root, proto_files(job.proto_root), fifo_path, rel_prefix=job.rel_prefix)
+        outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
+                             rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes)
         with open(result_path, "wb") as fh:
             pickle.dump(outcome, fh)
         status = 0

@@ -25,6 +25,27 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
     return _dedupe(kept)
 
 
+def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[str]],
+                 after_modules: dict[str, set[str]], configs: dict[str, BreakingConfig],
+                 category: str | None = None) -> list[Change]:
+    """Each module of the input against the module of the same path in the base, with its own config.
+
+    A vendored well-known type (`google/protobuf/*.proto` in the module) that the input no longer
+    holds but still imports is the same file from protoc's own copy: buf reports no deletion for it.
+    """
+    out: list[Change] = []
+    single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
+    for module, config in configs.items():
+        b_names = before_modules.get(module, set()) if not single else set(before.files)
+        a_names = after_modules.get(module, set()) if not single else set(after.files)
+        kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
+        if single and not kept:
+            return diff_schemas(before, after, config, category)
+        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category)
+    out.sort(key=Change.sort_key)
+    return out
+
+
 def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config: BreakingConfig,
               before_targets: set[str] | None = None, after_targets: set[str] | None = None,
               category: str | None = None, before_sources: dict[str, str] | None = None,

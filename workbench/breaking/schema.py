@@ -450,6 +450,11 @@ class Schema:
     enums: dict[str, EnumInfo] = field(default_factory=dict)
     services: dict[str, ServiceInfo] = field(default_factory=dict)
 
+    def restricted(self, names: set[str]) -> Schema:
+        """The same index comparing only `names` (one module of a workspace)."""
+        return Schema({p: f for p, f in self.all_files.items() if p in names}, self.all_files, self.messages,
+                      self.enums, self.services)
+
     def target_messages(self) -> Iterator[MessageInfo]:
         for f in self.files.values():
             yield from f.messages

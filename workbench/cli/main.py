@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "workbench.cli.check",
     "workbench.cli.db",
     "workbench.cli.breaking",
+    "workbench.cli.lint",
     "workbench.cli.migrate",
     "workbench.cli.seed",
     "workbench.cli.codegen",
@@ -89,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from workbench.repo import find_root
 
-        args.root = find_root(args.root)
+        try:
+            args.root = find_root(args.root)
+        except UsageError:
+            if args.root is not None or not getattr(args, "root_optional", False):
+                raise
+            args.root = None  # breaking, lint: a plain buf module or workspace needs no contracts repository
         if args.command is None:
             from workbench.tui.launch import launch
 

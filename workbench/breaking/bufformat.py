@@ -1,0 +1,55 @@
+"""buf's own output formats (`--error-format text|json|msvs|github-actions`), for a drop-in in CI.
+
+One line per finding, byte for byte what `buf breaking`/`buf lint` print: `path:line:col:message`
+(`<input>` when buf names no file), buf's JSON lines, MSVS, and GitHub workflow commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+FORMATS = ("text", "json", "msvs", "github-actions")
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    path: str  # "" when buf names no file (a deleted file or package)
+    line: int
+    column: int
+    rule: str
+    message: str
+    end_line: int = 0
+    end_column: int = 0
+
+
+def write(violations: Iterable[Violation], fmt: str, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    for v in sorted(violations):
+        out.write(_line(v, fmt) + "\n")
+
+
+def _line(v: Violation, fmt: str) -> str:
+    path = v.path or "<input>"
+    if fmt == "json":
+        data: dict[str, object] = {}
+        if v.path:
+            data["path"] = v.path
+        data.update({"start_line": v.line, "start_column": v.column, "end_line": v.end_line or v.line,
+                     "end_column": v.end_column or v.column, "type": v.rule, "message": v.message})
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if fmt == "msvs":
+        return f"{path}({v.line},{v.column}) : error {v.rule} : {v.message}"
+    if fmt == "github-actions":
+        if not v.path:
+            return f"::error file=<input>::{_escape(v.message)}"
+        return (f"::error file={v.path},line={v.line},col={v.column},endLine={v.end_line or v.line},"
+                f"endColumn={v.end_column or v.column}::{_escape(v.message)}")
+    return f"{path}:{v.line}:{v.column}:{v.message}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -58,7 +58,9 @@ class BreakingConfig:
         cats = [c for c in ("FILE", "PACKAGE", "WIRE_JSON", "WIRE") if spec and c in spec.categories]
         return cats[-1] if cats else ""
 
-    def ignored(self, rule_id: str, path: str, package: str) -> bool:
+    def ignored(self, rule_id: str, path: str, package: str | tuple[str, ...]) -> bool:
+        """buf's ignores. `package`: the packages the finding's file has on either side (buf drops a
+        file from both sides when it is in an unstable package on either), or a deleted package."""
         candidates = [path, self.module_prefix + path] if path and self.module_prefix else [path]
         if path and any(_under(c, p) for c in candidates for p in self.ignore):
             return True
@@ -67,8 +69,9 @@ class BreakingConfig:
             if (key == rule_id or key in categories) and path and \
                     any(_under(c, p) for c in candidates for p in paths):
                 return True
-        if self.ignore_unstable_packages and package:
-            return bool(_UNSTABLE.match(package.rsplit(".", 1)[-1]))
+        packages = (package,) if isinstance(package, str) else package
+        if self.ignore_unstable_packages:
+            return any(pkg and _UNSTABLE.match(pkg.rsplit(".", 1)[-1]) for pkg in packages)
         return False
 
 

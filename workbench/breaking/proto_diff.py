@@ -54,12 +54,16 @@ def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config:
                         build_schema(after, after_targets, after_sources), config, category)
 
 
-def _package_of(before: Schema, after: Schema, change: Change) -> str:
-    for schema, path in ((after, change.file), (before, change.against_file)):
+def _package_of(before: Schema, after: Schema, change: Change) -> tuple[str, ...]:
+    """The packages of the finding's file on both sides; a deleted package's name when it has no file."""
+    out = []
+    for schema, path in ((after, change.file), (before, change.file), (before, change.against_file)):
         f = schema.files.get(path) if path else None
         if f is not None:
-            return f.package
-    return ""
+            out.append(f.package)
+    if not out and change.rule == "PACKAGE_NO_DELETE":
+        out.append(change.entity)
+    return tuple(out)
 
 
 def _dedupe(changes: list[Change]) -> list[Change]:

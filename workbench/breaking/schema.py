@@ -524,6 +524,66 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
         file.extensions.append(FieldInfo(file, x, (*path, MSG_EXTENSION, i), None, msg))
 
 
+# Language features are FeatureSet extensions (google/protobuf/cpp_features.proto, java_features.proto):
+# (pb.cpp) = 1000 with string_type = 2 (VIEW 1, CORD 2, STRING 3); (pb.java) = 1001 with
+# utf8_validation = 2 (DEFAULT 1, VERIFY 2). They stay unknown fields of the parsed FeatureSet.
+CPP_FEATURES, CPP_STRING_TYPE = 1000, 2
+JAVA_FEATURES, JAVA_UTF8_VALIDATION, JAVA_VERIFY = 1001, 2, 2
+
+
+def custom_feature(field: FieldInfo, extension: int, number: int) -> int | None:
+    """A language feature's value resolved as protoc does: the field, its oneof, its messages
+    (innermost first; an extension's scope), then the file. None when nothing sets it."""
+    if field.file.syntax != "editions":
+        return None
+    scopes: list[pb.FeatureSet] = [field.proto.options.features]
+    if field.oneof is not None:
+        scopes.append(field.oneof.proto.options.features)
+    message = field.message or field.scope
+    while message is not None:
+        scopes.append(message.proto.options.features)
+        message = message.parent
+    scopes.append(field.file.proto.options.features)
+    for features in scopes:
+        value = _extension_varint(features.SerializeToString(), extension, number)
+        if value is not None:
+            return value
+    return None
+
+
+def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
+    """(number, wire type, value) of a serialized message's fields."""
+    i = 0
+    while i < len(data):
+        key, i = _read_varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _read_varint(data, i)
+            yield number, wire, value
+        elif wire == 2:
+            size, i = _read_varint(data, i)
+            yield number, wire, data[i:i + size]
+            i += size
+        elif wire == 1:
+            i += 8
+        elif wire == 5:
+            i += 4
+        else:
+            return  # groups never occur in a FeatureSet
+
+
+def _extension_varint(features: bytes, extension: int, number: int) -> int | None:
+    found = None
+    if not features:
+        return None
+    for n, wire, value in _fields(features):
+        if n == extension and wire == 2 and isinstance(value, bytes):
+            for m, w, v in _fields(value):
+                if m == number and w == 0 and isinstance(v, int):
+                    found = v  # the last occurrence wins, as protobuf merges
+    return found
+
+
 _FeatureName = Literal["field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format"]
 _FEATURE_NAMES: tuple[_FeatureName, ...] = (
     "field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format")

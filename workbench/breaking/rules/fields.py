@@ -10,7 +10,18 @@ from collections.abc import Iterator
 from workbench.breaking.change import Pair, q
 from workbench.breaking.rules import rule
 from workbench.breaking.rules.defaults import field_default
-from workbench.breaking.schema import FDP, UTF8_NAMES, FieldInfo, Schema
+from workbench.breaking.schema import (
+    CPP_FEATURES,
+    CPP_STRING_TYPE,
+    FDP,
+    JAVA_FEATURES,
+    JAVA_UTF8_VALIDATION,
+    JAVA_VERIFY,
+    UTF8_NAMES,
+    FieldInfo,
+    Schema,
+    custom_feature,
+)
 
 T = FDP
 # https://protobuf.dev/programming-guides/proto3/#updating, as buf groups kinds.
@@ -34,6 +45,7 @@ COMPOSITE = {T.TYPE_MESSAGE, T.TYPE_ENUM, T.TYPE_GROUP}
 FIELD_OPTIONS = 8
 JSTYPE_NAMES = {0: "JS_NORMAL", 1: "JS_STRING", 2: "JS_NUMBER"}
 CTYPE_NAMES = {0: "STRING", 1: "CORD", 2: "STRING_PIECE"}
+CPP_STRING_TYPES = {0: "STRING_TYPE_UNKNOWN", 1: "VIEW", 2: "CORD", 3: "STRING"}  # pb.CppFeatures.StringType
 
 
 def field_pairs(p: Pair) -> Iterator[tuple[FieldInfo, FieldInfo]]:
@@ -239,10 +251,12 @@ def field_same_utf8_validation(p: Pair) -> None:
 
 
 def _java_utf8(field: FieldInfo) -> int:
+    """buf's fieldJavaUTF8Validation: java_string_check_utf8 outside editions (or when the file sets it),
+    else `(pb.java).utf8_validation = VERIFY` resolved field -> oneof -> messages -> file."""
     default = _utf8(field)
     if field.file.syntax != "editions" or field.file.options.HasField("java_string_check_utf8"):
         return 2 if field.file.options.java_string_check_utf8 else default
-    return default  # (pb.java).utf8_validation is not resolved; see docs/breaking.md
+    return 2 if custom_feature(field, JAVA_FEATURES, JAVA_UTF8_VALIDATION) == JAVA_VERIFY else default
 
 
 @rule("FIELD_SAME_JAVA_UTF8_VALIDATION")
@@ -260,6 +274,8 @@ def field_same_java_utf8_validation(p: Pair) -> None:
 
 
 def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
+    """buf's fieldCppStringType: the ctype option when set (editions 2023 may use either), else the
+    `(pb.cpp).string_type` feature resolved field -> oneof -> messages -> file (default STRING)."""
     opts = field.proto.options
     if opts.HasField("ctype"):
         ctype = opts.ctype
@@ -267,8 +283,10 @@ def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
             return "CORD", False
         if ctype == 2:
             return "STRING", True
-        return "STRING", False
-    return "STRING", False  # (pb.cpp).string_type is not resolved; see docs/breaking.md
+        if ctype == 0 or field.file.syntax != "editions":
+            return "STRING", False
+    value = custom_feature(field, CPP_FEATURES, CPP_STRING_TYPE)
+    return CPP_STRING_TYPES.get(value if value is not None else 3, str(value)), False
 
 
 @rule("FIELD_SAME_CPP_STRING_TYPE")

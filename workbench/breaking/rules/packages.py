@@ -20,10 +20,10 @@ def _packages(schema: Schema) -> dict[str, list[FileInfo]]:
 @rule("PACKAGE_NO_DELETE")
 def package_no_delete(p: Pair) -> None:
     after = _packages(p.after)
-    for package, files in _packages(p.before).items():
+    for package in _packages(p.before):
         if package not in after:
-            first = min(files, key=lambda f: f.path)
-            p.emit(f"Previously present package {q(package)} was deleted.", None, [], first, [])
+            # buf names no file: a package is not in one
+            p.emit(f"Previously present package {q(package)} was deleted.", None, [], entity=package)
 
 
 def _deleted(p: Pair, kind: str, before_items: dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]],

@@ -19,6 +19,11 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
         package = _package_of(before, after, change)
         if config.ignored(change.rule, path, package):
             continue
+        if not path and change.rule == "PACKAGE_NO_DELETE":
+            # a deleted package has no file: buf ignores it when every file it had is ignored
+            paths = [f.path for f in before.files.values() if f.package == change.entity]
+            if paths and all(config.ignored(change.rule, p, ()) for p in paths):
+                continue
         change.category = config.primary_category(change.rule)
         kept.append(change)
     kept.sort(key=Change.sort_key)
@@ -36,13 +41,29 @@ def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[st
     out: list[Change] = []
     single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
     for module, config in configs.items():
-        b_names = before_modules.get(module, set()) if not single else set(before.files)
-        a_names = after_modules.get(module, set()) if not single else set(after.files)
+        # buf checks a module's image, imports included: files of other modules it imports are
+        # checked with this module's rules too
+        b_names = _with_imports(before, before_modules.get(module, set())) if not single else set(before.files)
+        a_names = _with_imports(after, after_modules.get(module, set())) if not single else set(after.files)
         kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
         if single and not kept:
             return diff_schemas(before, after, config, category)
         out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category)
     out.sort(key=Change.sort_key)
+    return _dedupe(out)
+
+
+def _with_imports(schema: Schema, names: set[str]) -> set[str]:
+    out = set(names)
+    todo = list(names)
+    while todo:
+        f = schema.all_files.get(todo.pop())
+        if f is None:
+            continue
+        for dep in f.proto.dependency:
+            if dep not in out and dep in schema.files:
+                out.add(dep)
+                todo.append(dep)
     return out
 
 

@@ -38,6 +38,7 @@ class Report:
     # ("before" | "after", file) -> text of each file a change points at, when review(keep_sources=True)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    contracts: bool = True  # a contracts repository on both sides: SQL, seeds and semver apply
 
     @property
     def breaking(self) -> list[Change]:
@@ -150,6 +151,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
+    report.contracts = contracts
     verdict_basis: list[Change] = []
     if extras and contracts:
         # The verdict follows CONTRACTS.md (a type change is MAJOR), not a lenient buf.yaml or

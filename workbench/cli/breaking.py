@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.breaking.inputs import InputError
     from workbench.breaking.review import review
 
-    proto_dir, sql_dir, fixtures_dir = _dirs(args.root)
+    root = _contracts_root(args.root)
+    proto_dir, sql_dir, fixtures_dir = _dirs(root)
     # a status line on a terminal while a big tree compiles; nothing for json or annotations
     status = sys.stderr.isatty() and args.format == "text" and args.error_format is None
 
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        report = review(args.root, args.input, args.against, exact=args.against_exact, category=args.category,
+        report = review(root, args.input, args.against, exact=args.against_exact, category=args.category,
                         proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
                         extras=not args.protos_only and args.error_format is None, progress=progress)
     except (InputError, ConfigError) as exc:
@@ -108,6 +109,19 @@ def _clear_status(status: bool) -> None:
     if status:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+
+
+def _contracts_root(root: Any) -> Any:
+    """The contracts repository to review, or None for the buf module or workspace in the current
+    directory (a buf config here, below the repository found upwards, is what buf would use)."""
+    if root is None:
+        return None
+    from pathlib import Path
+
+    from workbench.breaking.layout import has_config
+
+    cwd = Path.cwd().resolve()
+    return None if cwd != Path(root).resolve() and has_config(cwd) else root
 
 
 def _dirs(root: Any) -> tuple[str, str, str]:

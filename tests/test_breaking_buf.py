@@ -7,7 +7,7 @@ same message text.
 
 from __future__ import annotations
 
-import json
+import json as jsonlib
 import os
 import random
 from pathlib import Path
@@ -61,7 +61,7 @@ def expectation(case: str) -> list[BufFinding]:
     the cases still mean something where buf-bin is not installed)."""
     out = []
     for line in (CASES / case / "expected.jsonl").read_text().splitlines():
-        d = json.loads(line)
+        d = jsonlib.loads(line)
         out.append(BufFinding(d["type"], d.get("path", ""), d["start_line"], d["start_column"], d["message"]))
     return sorted(out)
 

@@ -12,7 +12,6 @@ import subprocess  # noqa: S404 - git is called with argument lists, never a she
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from workbench.breaking.layout import Layout, Root, has_config, read_layout

@@ -155,7 +155,13 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
     breaking = _section(data, "breaking", where)
     lint = _section(data, "lint", where)
     build = _section(data, "build", where)
-    join = (lambda p: f"{path}/{p}" if path and p not in ("", ".") else (path or ("" if p == "." else p)))
+
+    def join(rel: str) -> str:
+        """`rel` (relative to the buf.yaml) relative to the input directory."""
+        if rel in ("", "."):
+            return path
+        return f"{path}/{rel}" if path else rel
+
     if version == "v2":
         modules = data.get("modules") or [{"path": "."}]
         if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
@@ -178,9 +184,9 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
         return [Root(path, directory, tuple(excludes), version, str(config), breaking, lint, "", path)]
     # v1beta1: several roots; excludes are relative to the buf.yaml and fall inside one root
     roots = []
-    for r in _strings(build, "roots", where) or ["."]:
-        r = r.strip("/") or "."
-        inner = [e.removeprefix(r + "/") for e in excludes if r == "." or e.startswith(r + "/")]
-        roots.append(Root(join(r), directory if r == "." else directory / r, tuple(inner), version,
+    for root in _strings(build, "roots", where) or ["."]:
+        r = root.strip("/") or "."
+        kept = [e.removeprefix(r + "/") for e in excludes if r == "." or e.startswith(r + "/")]
+        roots.append(Root(join(r), directory if r == "." else directory / r, tuple(kept), version,
                           str(config), breaking, lint, "", path))
     return roots

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 FORMATS = ("text", "json", "msvs", "github-actions")
+_GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                             "\u2029": "\\u2029"})
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +42,9 @@ def _line(v: Violation, fmt: str) -> str:
             data["path"] = v.path
         data.update({"start_line": v.line, "start_column": v.column, "end_line": v.end_line or v.line,
                      "end_column": v.end_column or v.column, "type": v.rule, "message": v.message})
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # Go's encoding/json escapes <, > and & (and U+2028/9) for HTML safety; buf's lines have them so
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return text.translate(_GO_ESCAPES)
     if fmt == "msvs":
         return f"{path}({v.line},{v.column}) : error {v.rule} : {v.message}"
     if fmt == "github-actions":

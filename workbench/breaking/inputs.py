@@ -44,7 +44,8 @@ class Side:
     fds: pb.FileDescriptorSet | None = None
     targets: set[str] | None = None
     commit: str = ""
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # compile errors
+    warnings: list[Finding] = field(default_factory=list)  # protoc's warnings (unused imports, no syntax)
     layout: Layout | None = None  # a buf module or workspace: its roots
     _tmp: tempfile.TemporaryDirectory[str] | None = None
     _files: dict[str, Root] | None = None
@@ -311,6 +312,7 @@ def compile_sides(*sides: Side) -> None:
         _release_freed_memory()
     for side, (data, findings) in zip(todo, results, strict=True):
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
+        side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:
             continue
         fds = pb.FileDescriptorSet()

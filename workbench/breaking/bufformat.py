@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 FORMATS = ("text", "json", "msvs", "github-actions")
@@ -26,6 +26,7 @@ class Violation:
     message: str
     end_line: int = 0
     end_column: int = 0
+    entity: str = field(default="", compare=False)  # the top-level message a finding is in, for the TUI
 
 
 def write(violations: Iterable[Violation], fmt: str, out: TextIO | None = None) -> None:

@@ -43,7 +43,9 @@ def to_snake(s: str) -> str:
         if i == 0:
             out += c
         elif c.isupper() and out[-1] != "_" and (
-                (i < len(s) - 1 and not s[i + 1].isupper() and not _is_delimiter(s[i + 1])) or s[i - 1].islower()):
+                # buf looks ahead with digits counting as a new word too
+                (i < len(s) - 1 and not (s[i + 1].isupper() or s[i + 1].isdigit()) and not _is_delimiter(s[i + 1]))
+                or s[i - 1].islower()):
             out += "_" + c
         elif not (_is_delimiter(c) and out[-1] == "_"):
             out += c
@@ -162,7 +164,8 @@ class Lint:
         if self.config.ignored(rule, file.shown) or self.config.ignored(rule, file.name):
             return
         line, col, end_line, end_col = file.span(path)
-        self.out.append(Violation(file.shown, line, col, rule, message, end_line, end_col))
+        entity = file.proto.message_type[path[1]].name if path and len(path) > 1 and path[0] == MESSAGE else ""
+        self.out.append(Violation(file.shown, line, col, rule, message, end_line, end_col, entity))
 
     # ------------------------------------------------------------ element iteration (buf's Lint*RuleHandler)
 

@@ -78,3 +78,19 @@ def test_ranges() -> None:
 ])
 def test_go_float_formatting(value: float, single: bool, text: str) -> None:
     assert _go_float(value, single) == text
+
+
+def test_embedded_descriptor_proto_is_the_runtimes() -> None:
+    """workbench.breaking.descriptors parses sets with this copy of descriptor.proto instead of
+    importing descriptor_pb2; a protobuf upgrade that changes descriptor.proto must refresh it."""
+    from google.protobuf import descriptor_pb2
+
+    from workbench.breaking._descriptor_proto import DESCRIPTOR_PROTO
+    from workbench.breaking.descriptors import parse_set
+
+    assert DESCRIPTOR_PROTO == descriptor_pb2.DESCRIPTOR.serialized_pb
+    original = descriptor_pb2.FileDescriptorSet(file=[descriptor_pb2.FileDescriptorProto(
+        name="a.proto", package="p", options=descriptor_pb2.FileOptions(go_package="x"))])
+    parsed = parse_set(original.SerializeToString())
+    assert parsed.file[0].name == "a.proto" and parsed.file[0].options.HasField("go_package")
+    assert parsed.SerializeToString(deterministic=True) == original.SerializeToString(deterministic=True)

@@ -8,8 +8,6 @@ Both sides compile in parallel when they are big enough for a forked worker to p
 from __future__ import annotations
 
 import os
-import subprocess  # noqa: S404 - git is called with argument lists, never a shell
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +16,8 @@ from workbench.breaking.layout import Layout, Root, has_config, read_layout
 from workbench.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from tempfile import TemporaryDirectory
+
     from google.protobuf import descriptor_pb2 as pb
 
 # What a side of the comparison needs from a git tree: a contracts repository's parts, and every
@@ -47,7 +47,7 @@ class Side:
     findings: list[Finding] = field(default_factory=list)  # compile errors
     warnings: list[Finding] = field(default_factory=list)  # protoc's warnings (unused imports, no syntax)
     layout: Layout | None = None  # a buf module or workspace: its roots
-    _tmp: tempfile.TemporaryDirectory[str] | None = None
+    _tmp: TemporaryDirectory[str] | None = None
     _files: dict[str, Root] | None = None
 
     @property
@@ -95,6 +95,8 @@ class Side:
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    import subprocess  # noqa: S404 - git is called with argument lists, never a shell; imported when needed
+
     try:
         done = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=False)  # noqa: S603, S607
     except OSError as exc:
@@ -193,6 +195,8 @@ def open_side(spec: str, repo: Path | None, *, proto_dir: str = "proto", base_of
 
 
 def git_side(spec: str, label: str, repo: Path, commit: str, subdir: str, proto_dir: str = "proto") -> Side:
+    import tempfile
+
     tmp = tempfile.TemporaryDirectory(prefix="wb-breaking-")
     root = Path(tmp.name)
     try:
@@ -252,12 +256,12 @@ def directory_side(spec: str, path: Path, proto_dir: str = "proto", label: str =
 def _descriptor_set_side(spec: str, path: Path) -> Side:
     if path.suffix == ".proto":
         raise InputError(f"{spec}: a .proto file; give the directory that holds the protos (or a ref)")
-    from google.protobuf import descriptor_pb2 as pb
     from google.protobuf.message import DecodeError
 
-    fds = pb.FileDescriptorSet()
+    from workbench.breaking.descriptors import parse_set
+
     try:
-        fds.ParseFromString(path.read_bytes())
+        fds = parse_set(path.read_bytes())
     except (DecodeError, OSError, RuntimeError) as exc:
         raise InputError(f"{spec}: not a FileDescriptorSet ({exc})") from None
     if not fds.file:
@@ -286,13 +290,14 @@ def _include_dirs(side: Side) -> list[Path]:
 
 def compile_sides(*sides: Side) -> None:
     """Compile every side that has sources; in parallel (forked workers) when they are big."""
-    from google.protobuf import descriptor_pb2 as pb
     from google.protobuf.message import DecodeError
+
+    from workbench.breaking.descriptors import new_set, parse_set
 
     todo = [s for s in sides if s.fds is None]
     for side in todo:
         if not side.files:
-            side.fds = pb.FileDescriptorSet()
+            side.fds = new_set()
             side.targets = set()
     todo = [s for s in todo if s.fds is None]
     sizes = [sum((root.dir / name).stat().st_size for name, root in s.files.items()) for s in todo]
@@ -315,9 +320,8 @@ def compile_sides(*sides: Side) -> None:
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:
             continue
-        fds = pb.FileDescriptorSet()
         try:
-            fds.ParseFromString(data)
+            fds = parse_set(data)
         except DecodeError as exc:
             # A compile that died while writing its set (a forked child is read as it writes):
             # a usage error with the side's name, never a traceback.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from google.protobuf import descriptor_pb2 as pb
+from typing import TYPE_CHECKING
 
 from workbench.breaking.change import Change, Pair
 from workbench.breaking.config import BreakingConfig
 from workbench.breaking.rules import run_rules
 from workbench.breaking.schema import Schema, build_schema
+
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
 
 
 def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category: str | None = None) -> list[Change]:

@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from google.protobuf import descriptor_pb2 as pb
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
 
-FDP = pb.FieldDescriptorProto
+
+class FDP:
+    """FieldDescriptorProto's Type and Label numbers (descriptor.proto), without importing descriptor_pb2."""
+
+    TYPE_DOUBLE, TYPE_FLOAT, TYPE_INT64, TYPE_UINT64, TYPE_INT32, TYPE_FIXED64, TYPE_FIXED32 = 1, 2, 3, 4, 5, 6, 7
+    TYPE_BOOL, TYPE_STRING, TYPE_GROUP, TYPE_MESSAGE, TYPE_BYTES, TYPE_UINT32, TYPE_ENUM = 8, 9, 10, 11, 12, 13, 14
+    TYPE_SFIXED32, TYPE_SFIXED64, TYPE_SINT32, TYPE_SINT64 = 15, 16, 17, 18
+    LABEL_OPTIONAL, LABEL_REQUIRED, LABEL_REPEATED = 1, 2, 3
+
 
 # Source-path field numbers (descriptor.proto), named so paths read as what they point at.
 FILE_MESSAGE, FILE_ENUM, FILE_SERVICE, FILE_EXTENSION, FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX = 4, 5, 6, 7, 8, 2, 12

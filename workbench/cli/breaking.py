@@ -69,17 +69,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"workbench breaking: {exc}", file=sys.stderr)
         return 2
     _clear_status(status)
-    from workbench.breaking import render
-
     try:
         if args.error_format is not None:
             _buf_output(report, args.error_format)
-        elif args.format == "json":
-            render.json_out(report)
-        elif args.format == "github-actions":
-            render.github(report)
         else:
-            render.text(report)
+            from workbench.breaking import render
+
+            if args.format == "json":
+                render.json_out(report)
+            elif args.format == "github-actions":
+                render.github(report)
+            else:
+                render.text(report)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (`| head`): not an error of ours, and no traceback

@@ -365,7 +365,7 @@ def package_same_option(option: str, number: int, as_bool: bool = False) -> Hand
     """PACKAGE_SAME_<OPTION>: every file of a package has the same value of file option `option`."""
     def value(f: LintFile) -> str:
         opts = f.proto.options
-        if not opts.HasField(option):
+        if not opts.HasField(option):  # type: ignore[arg-type]
             return ""
         v = getattr(opts, option)
         return ("true" if v else "false") if as_bool else str(v)

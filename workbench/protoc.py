@@ -143,8 +143,6 @@ def run_protoc(
     `includes`: more roots after `proto_root` (a buf workspace's other modules, v1beta1 roots);
     `prefixes`: file -> its root's prefix in findings, when the roots have different ones.
     """
-    from grpc_tools import protoc
-
     proto_root = proto_root.resolve()
     roots = [proto_root, *(r.resolve() for r in includes)]
     args = [
@@ -157,7 +155,7 @@ def run_protoc(
         *extra_args,
         *files,
     ]
-    code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
+    code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args))
     findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
     if prefixes:
         from dataclasses import replace
@@ -171,6 +169,18 @@ def run_protoc(
         findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
                                  diagnostics.strip() or f"protoc exited with {code}"))
     return code, findings
+
+
+def _protoc_main(args: list[str]) -> int:
+    """grpc_tools.protoc.main without importing grpc_tools.protoc, whose import-time set-up of
+    `importlib.resources` for its dynamic stubs costs a small review's start-up and is not used here."""
+    try:
+        from grpc_tools import _protoc_compiler
+    except ImportError:  # a grpcio-tools laid out differently: its public entry point
+        from grpc_tools import protoc
+
+        return int(protoc.main(args))
+    return int(_protoc_compiler.run_main([a.encode() for a in args]))
 
 
 def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -314,7 +314,8 @@ def compile_sides(*sides: Side) -> None:
         results = compile_forked(jobs)
     else:
         results = [_compile(s) for s in todo]
-        _release_freed_memory()
+        if sum(sizes) >= PARALLEL_MIN_BYTES:
+            _release_freed_memory()  # a small compile leaves little to give back (and ctypes costs a start)
     for side, (data, findings) in zip(todo, results, strict=True):
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]

@@ -96,7 +96,8 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
         repo: Path | None = root
     else:
         after = open_side(input_spec or ".", root, proto_dir=proto_dir)
-        repo = root or repo_root(Path.cwd())
+        # git only when a ref is to be read: `--against ../previous` starts no process
+        repo = root or (repo_root(Path.cwd()) if _may_be_ref(against_spec) or _may_be_ref(input_spec) else None)
     subdir = ""
     if after.commit == "" and after.layout is not None and repo is not None:
         # a module folder inside a repository: `--against main` reads the same folder of main
@@ -210,6 +211,10 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
             c.kind == COMPATIBLE for c in report.changes) else "none")
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _may_be_ref(spec: str | None) -> bool:
+    return bool(spec) and "#" not in spec and not Path(spec).exists()  # type: ignore[arg-type]
 
 
 def _ignores(config: BreakingConfig) -> bool:

@@ -214,7 +214,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
 
 
 def _may_be_ref(spec: str | None) -> bool:
-    return bool(spec) and "#" not in spec and not Path(spec).exists()  # type: ignore[arg-type]
+    return spec is not None and spec != "" and "#" not in spec and not Path(spec).exists()
 
 
 def _ignores(config: BreakingConfig) -> bool:

@@ -396,25 +396,45 @@ def package_no_import_cycle(lint: Lint, rule: str) -> None:
             if target is not None and target.package != f.package:
                 graph[f.package][target.package].append((f, i))
     linted = {f.name for f in lint.files}
+    importers: dict[str, set[str]] = defaultdict(set)
+    for pkg, imported_by_pkg in graph.items():
+        for other in imported_by_pkg:
+            importers[other].add(pkg)
     for pkg in sorted(graph):
         if not pkg:
             continue
+        # only packages that import `pkg` back, directly or not, can be on a cycle through it: the search
+        # stays linear in an acyclic tree (buf's searches every path; the first cycle found is the same)
+        back = _reaching(pkg, importers)
         for imported, imports in sorted(graph[pkg].items()):
-            if not imported:
+            if not imported or imported not in back:
                 continue
-            cycle = _cycle(imported, graph, {pkg}, [pkg])
+            cycle = _cycle(imported, graph, {pkg}, [pkg], back)
             if cycle:
                 for f, i in imports:
                     if f.name in linted:
                         lint.add(rule, f, (DEPENDENCY, i), f"Package import cycle: {' -> '.join(cycle)}")
 
 
+def _reaching(pkg: str, importers: dict[str, set[str]]) -> set[str]:
+    out = {pkg}
+    todo = [pkg]
+    while todo:
+        for other in importers.get(todo.pop(), ()):
+            if other not in out:
+                out.add(other)
+                todo.append(other)
+    return out
+
+
 def _cycle(pkg: str, graph: dict[str, dict[str, list[tuple[LintFile, int]]]], seen: set[str],
-           path: list[str]) -> list[str]:
+           path: list[str], back: set[str]) -> list[str]:
     if pkg in seen:
         return [*path, pkg] if pkg == path[0] else []
     for nxt in sorted(graph.get(pkg, {})):
-        found = _cycle(nxt, graph, seen | {pkg}, [*path, pkg])
+        if nxt not in back:
+            continue
+        found = _cycle(nxt, graph, seen | {pkg}, [*path, pkg], back)
         if found:
             return found
     return []

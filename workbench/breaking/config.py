@@ -11,7 +11,7 @@ from workbench.breaking.catalog import BY_VERSION, RuleSpec
 
 ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
 # buf: a package is unstable when its last component is vN + alpha/beta/test (e.g. foo.v1beta1, foo.v2test)
-_UNSTABLE = re.compile(r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$")
+_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
 
 
 class ConfigError(ValueError):
@@ -71,7 +71,7 @@ class BreakingConfig:
                 return True
         packages = (package,) if isinstance(package, str) else package
         if self.ignore_unstable_packages:
-            return any(pkg and _UNSTABLE.match(pkg.rsplit(".", 1)[-1]) for pkg in packages)
+            return any(pkg and re.match(_UNSTABLE, pkg.rsplit(".", 1)[-1]) for pkg in packages)
         return False
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
 
 # a package is unstable when its last component is vN + alpha/beta/test (foo.v1beta1, foo.v2test)
-_UNSTABLE = re.compile(r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$")
+_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
 COMMENT_IGNORE_PREFIX = "buf:lint:ignore"
 
 
@@ -70,7 +70,7 @@ class LintConfig:
 
     def unstable(self, package: str) -> bool:
         return self.ignore_unstable_packages and bool(package) and \
-            bool(_UNSTABLE.match(package.rsplit(".", 1)[-1]))
+            bool(re.match(_UNSTABLE, package.rsplit(".", 1)[-1]))
 
 
 def _under(path: str, prefix: str) -> bool:

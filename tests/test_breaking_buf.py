@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from skips import need_tool
 
 from workbench.breaking.bufcli import ALL_CATEGORIES_CONFIG, BufFinding, buf_executable, run_buf
 from workbench.breaking.catalog import V2
@@ -28,7 +29,13 @@ EXAMPLES = int(os.environ.get("WB_BREAKING_EXAMPLES", "25"))
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "before").is_dir())
 ALL = BreakingConfig(use=["FILE", "PACKAGE", "WIRE_JSON", "WIRE"])
 
-needs_buf = pytest.mark.skipif(buf_executable() is None, reason="buf-bin is not installed")
+@pytest.fixture
+def _buf() -> None:
+    """Tests that run buf itself; the expectation tests run everywhere."""
+    need_tool(buf_executable(), "buf-bin is not installed: pip install -e '.[test]'")
+
+
+needs_buf = pytest.mark.usefixtures("_buf")
 
 
 def compiles(before: Path, after: Path) -> bool:

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from skips import need_tool
 
 from workbench.breaking.bufcli import buf_executable
 from workbench.cli.main import main
@@ -58,9 +59,9 @@ def test_case_matches_the_expectation(case: str, tmp_path: Path, monkeypatch: py
     assert code == (1 if want else 0)
 
 
-@pytest.mark.skipif(buf_executable() is None, reason="buf-bin is not installed")
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_buf_still_prints_the_expectation(case: str, tmp_path: Path) -> None:
+    need_tool(buf_executable(), "buf-bin is not installed: pip install -e '.[test]'")
     root = copy_case(case, tmp_path)
     done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before", "--error-format", "json"],
                           cwd=root / "after", capture_output=True, text=True, check=False, timeout=300)

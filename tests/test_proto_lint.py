@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from skips import need_tool
 
 from workbench.checks.proto_lint import lint_file
 from workbench.cli.main import main
@@ -35,7 +36,12 @@ def buf_binary() -> str | None:
     return str(venv_buf) if venv_buf.exists() else shutil.which("buf")
 
 
-needs_buf = pytest.mark.skipif(buf_binary() is None, reason="buf-bin is not installed")
+@pytest.fixture
+def _buf() -> None:
+    need_tool(buf_binary(), "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
+
+
+needs_buf = pytest.mark.usefixtures("_buf")
 
 
 def lines(text: str) -> list[dict[str, object]]:
@@ -98,8 +104,7 @@ def test_clean_module_exits_0_and_bad_config_exits_2(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.proto")))
 def test_house_rules_match_buf(case: str, tmp_path: Path) -> None:
-    if buf_binary() is None:
-        pytest.skip("buf-bin is not installed")
+    need_tool(buf_binary(), "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
     shutil.copy(CASES / case, tmp_path / case)
     (tmp_path / "buf.yaml").write_text(HOUSE_YAML)
     theirs = {(d["type"], d["start_line"], d["start_column"], d["message"]) for d in run_buf(tmp_path)}

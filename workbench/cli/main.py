@@ -20,7 +20,6 @@ COMMAND_MODULES = [
     "workbench.cli.check",
     "workbench.cli.db",
     "workbench.cli.breaking",
-    "workbench.cli.lint",
     "workbench.cli.migrate",
     "workbench.cli.seed",
     "workbench.cli.codegen",
@@ -93,9 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             args.root = find_root(args.root)
         except UsageError:
-            if args.root is not None or not getattr(args, "root_optional", False):
+            # A command that can work outside a checkout (e.g. `migrate status --url` on an
+            # on-call host) says so with root_optional and gets root None; any other fails here.
+            if not getattr(args, "root_optional", False) or args.root is not None:
                 raise
-            args.root = None  # breaking, lint: a plain buf module or workspace needs no contracts repository
+            args.root = None
         if args.command is None:
             from workbench.tui.launch import launch
 

@@ -295,27 +295,38 @@ def run_pair(label: str, ours: list[str], theirs: list[str], cwd: Path, runs: in
     return row
 
 
+HEAD = (f"{'input':<44} {'found':>6} {'workbench s':>11} {'buf s':>7} {'time':>7} {'cpu':>7} "
+        f"{'workbench MiB':>13} {'buf MiB':>8} {'memory':>7}")
+
+
+def print_row(row: Row) -> None:
+    """One line per input as soon as it is measured (a long run still shows what it has)."""
+    if not row.same:
+        print(f"{row.label:<44} DIFFERENT FINDINGS (no ratio): only workbench {row.only_ours}, only buf "
+              f"{row.only_buf}", flush=True)
+        return
+    pairs = list(zip(row.ours, row.theirs, strict=True))
+    ours_t = statistics.median(m.seconds for m in row.ours)
+    buf_t = statistics.median(m.seconds for m in row.theirs)
+    ratio_t = statistics.median(o.seconds / t.seconds for o, t in pairs)
+    cpu_pairs = [o.cpu / t.cpu for o, t in pairs if t.cpu > 0]
+    ratio_c = statistics.median(cpu_pairs) if cpu_pairs else float("nan")
+    ours_m = statistics.median(m.peak_kib for m in row.ours) / 1024
+    buf_m = statistics.median(m.peak_kib for m in row.theirs) / 1024
+    ratio_m = statistics.median(o.peak_kib / t.peak_kib for o, t in pairs)
+    print(f"{row.label:<44} {row.count:>6} {ours_t:>11.3f} {buf_t:>7.3f} {ratio_t:>6.2f}x {ratio_c:>6.2f}x "
+          f"{ours_m:>13.1f} {buf_m:>8.1f} {ratio_m:>6.2f}x   (load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def report(rows: list[Row]) -> None:
-    head = (f"{'input':<44} {'found':>6} {'workbench s':>11} {'buf s':>7} {'time':>7} {'cpu':>7} "
-            f"{'workbench MiB':>13} {'buf MiB':>8} {'memory':>7}")
-    print(head)
-    print("-" * len(head))
+    print(HEAD)
+    print("-" * len(HEAD))
     for row in rows:
-        if not row.same:
-            print(f"{row.label:<44} DIFFERENT FINDINGS (no ratio): only workbench {row.only_ours}, only buf "
-                  f"{row.only_buf}")
-            continue
-        pairs = list(zip(row.ours, row.theirs, strict=True))
-        ours_t = statistics.median(m.seconds for m in row.ours)
-        buf_t = statistics.median(m.seconds for m in row.theirs)
-        ratio_t = statistics.median(o.seconds / t.seconds for o, t in pairs)
-        ratio_c = statistics.median(o.cpu / t.cpu for o, t in pairs if t.cpu > 0) if any(t.cpu for _, t in pairs) \
-            else float("nan")
-        ours_m = statistics.median(m.peak_kib for m in row.ours) / 1024
-        buf_m = statistics.median(m.peak_kib for m in row.theirs) / 1024
-        ratio_m = statistics.median(o.peak_kib / t.peak_kib for o, t in pairs)
-        print(f"{row.label:<44} {row.count:>6} {ours_t:>11.3f} {buf_t:>7.3f} {ratio_t:>6.2f}x {ratio_c:>6.2f}x "
-              f"{ours_m:>13.1f} {buf_m:>8.1f} {ratio_m:>6.2f}x")
+        print_row(row)
+    print_notes()
+
+
+def print_notes() -> None:
     print("\n(seconds and MiB: medians over the runs; time, cpu (user+system) and memory: medians of the "
           "per-pair ratios workbench / buf. On a busy machine wall time favours buf, whose Go runtime runs "
           "several threads and so gets a bigger share of the cores than a one-threaded Python process.)")
@@ -353,19 +364,24 @@ def main() -> None:
                   f"{', '.join(f'{v} {k}' for k, v in counts.items())}")
             inputs.append((label, tmp / key))
         print()
+        print(HEAD)
+        print("-" * len(HEAD), flush=True)
         for label, root in inputs:
             after = root / "after"
             rows.append(run_pair(f"breaking {label}",
                                  [*WORKBENCH, "breaking", "--against", "../before", "--error-format", "json"],
                                  [BUF, "breaking", "--against", "../before", "--error-format", "json"],
                                  after, args.runs))
+            print_row(rows[-1])
         for label, root in inputs:
             rows.append(run_pair(f"lint {label}", [*WORKBENCH, "lint", "--error-format", "json"],
                                  [BUF, "lint", "--error-format", "json"], root / "after", args.runs))
+            print_row(rows[-1])
         if args.with_repo and "r" in args.only:
             clone, ours, theirs = repo_pair(tmp)
             rows.append(run_pair("breaking (r) this repository", ours, theirs, clone, args.runs))
-        report(rows)
+            print_row(rows[-1])
+        print_notes()
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)

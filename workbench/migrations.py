@@ -42,6 +42,17 @@ def checksum(text: str) -> str:
     return _sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+def chain(migrations: list[Migration]) -> list[str]:
+    """Entry i digests migrations 1..i (paths, checksums, transaction mode): what the state after
+    them depends on. The check caches (scratch schema, template databases) are keyed by it."""
+    out: list[str] = []
+    previous = ""
+    for mg in migrations:
+        previous = _sha256(f"{previous}|{mg.rel}|{mg.checksum}|{mg.transactional}".encode()).hexdigest()
+        out.append(previous)
+    return out
+
+
 @dataclass(frozen=True)
 class Migration:
     version: str  # "003", as in the file name (compared numerically)
@@ -122,8 +133,15 @@ def load_migrations(sql_dir: Path, rel_prefix: str = "sql/") -> tuple[list[Migra
     if not sql_dir.is_dir():
         return [], [Finding(Severity.ERROR, "MIGRATION_DIR", rel_prefix.rstrip("/"), 0,
                             f"no migrations folder {rel_prefix.rstrip('/')}/")]
-    for path in sorted(sql_dir.glob("*.sql")):
+    for path in sorted(sql_dir.iterdir()):
         rel = rel_prefix + path.name
+        if path.suffix.lower() != ".sql":
+            continue
+        if path.suffix != ".sql":
+            # `001_x.SQL` would be skipped silently by a case-sensitive glob and never run.
+            findings.append(Finding(Severity.ERROR, "MIGRATION_NAME", rel, 0,
+                                    f"migration file '{path.name}' must end in lower-case .sql to be run"))
+            continue
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:

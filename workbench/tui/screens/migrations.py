@@ -173,7 +173,7 @@ class MigrationsScreen(WorkbenchScreen):
         grid.clear(columns=True)
         grid.add_column("migration", key="migration")
         for st in self.statuses:
-            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.target.read_only)) if on)
+            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.read_only)) if on)
             grid.add_column(Text(f"{st.name}{flags}", style="bold" if st.reachable else "dim"), key=st.name)
         for version in self.versions:
             cells: list[Any] = [Text(f"{version} {versions[version]}")]
@@ -287,7 +287,8 @@ class MigrationsScreen(WorkbenchScreen):
         snapshot = self.snapshot
         if snapshot is not None:
             owned = {m.migration.rel for m in st.migrations if m.migration is not None}
-            lint = [f for f in snapshot.findings if f.rule.startswith("MIGRATION") and f.file in owned]
+            # every finding on this database's files: squawk's rule names, workbench-*, MIGRATION_* alike
+            lint = [f for f in snapshot.findings if f.file in owned]
             if lint:
                 out.append(f"\nlint ({len(lint)})\n", style="bold")
                 for f in lint:
@@ -319,7 +320,7 @@ class MigrationsScreen(WorkbenchScreen):
         if self.running:
             self.notify("a run is in progress", timeout=2)
             return
-        if st.target.read_only:
+        if st.read_only:  # config, another name of the same database, or the mark inside it
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
             return
         if action == "up":

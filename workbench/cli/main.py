@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "workbench.cli.check",
     "workbench.cli.db",
     "workbench.cli.breaking",
+    "workbench.cli.lint",
     "workbench.cli.migrate",
     "workbench.cli.seed",
     "workbench.cli.codegen",

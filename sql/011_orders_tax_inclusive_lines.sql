@@ -20,6 +20,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_warehouse_id_check CHECK (warehouse_id 
 -- subtotal_minor is the sum of the lines' line_total_minor (tax-inclusive, after line discounts);
 -- discount_minor is a discount on the whole order only.
 -- Replaced by orders_total_minor_tax_inclusive_check below: totals no longer add tax on top of tax-inclusive prices
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE orders DROP CONSTRAINT orders_total_minor_check;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE orders ADD CONSTRAINT orders_total_minor_tax_inclusive_check CHECK (total_minor = subtotal_minor - discount_minor + shipping_minor) NOT VALID;
@@ -43,6 +44,7 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_tax_rate_basis_points_check C
 -- unit_price_minor is the tax-inclusive selling price of one pack: the line total is what the
 -- customer pays for the line, and the tax is worked out of it, rounded half up to the minor unit.
 -- Replaced by order_items_line_total_minor_tax_inclusive_check below: tax is contained in the price, not added on top
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE order_items DROP CONSTRAINT order_items_line_total_minor_check;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable; every new or changed row obeys it; validated once 1.x rows are corrected
 ALTER TABLE order_items ADD CONSTRAINT order_items_line_total_minor_tax_inclusive_check CHECK (line_total_minor = quantity * unit_price_minor - discount_minor) NOT VALID;
@@ -51,6 +53,7 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_tax_minor_check CHECK (tax_mi
 
 -- Deleting a lot would lose the batch a recall needs: RESTRICT instead of SET NULL.
 -- Replaced by the same foreign key with ON DELETE RESTRICT just below
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE order_items DROP CONSTRAINT order_items_inventory_item_id_fkey;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE order_items ADD CONSTRAINT order_items_inventory_item_id_fkey FOREIGN KEY (inventory_item_id) REFERENCES inventory_items (id) ON DELETE RESTRICT NOT VALID;

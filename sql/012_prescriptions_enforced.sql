@@ -11,13 +11,16 @@ ALTER TABLE prescriptions ADD CONSTRAINT prescriptions_verified_by_user_id_check
 ALTER TABLE prescriptions ADD CONSTRAINT prescriptions_self_verification_check CHECK (verified_by_user_id <> prescriber_user_id) NOT VALID;
 
 -- A prescribed ointment, cream or combination has no potency: potency is nullable, as on products.
+-- squawk-ignore ban-drop-not-null -- 2.0: a prescribed ointment or combination has no potency (nullable, as on products)
 ALTER TABLE prescription_items ALTER COLUMN potency DROP NOT NULL;
 -- Deleting a product or prescription must not erase what was dispensed against it: RESTRICT.
 -- Replaced by the same foreign key with ON DELETE RESTRICT just below
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE prescription_items DROP CONSTRAINT prescription_items_product_id_fkey;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE prescription_items ADD CONSTRAINT prescription_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE RESTRICT NOT VALID;
 -- Replaced by the same foreign key with ON DELETE RESTRICT just below
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE orders DROP CONSTRAINT orders_prescription_id_fkey;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): the same foreign key with ON DELETE RESTRICT (the dispensing record must stay), NOT VALID as its rows already satisfy it
 ALTER TABLE orders ADD CONSTRAINT orders_prescription_id_fkey FOREIGN KEY (prescription_id) REFERENCES prescriptions (id) ON DELETE RESTRICT NOT VALID;

@@ -9,12 +9,14 @@ ALTER TABLE products ADD COLUMN potency_label varchar(16);
 
 -- Boiron's tubes hold granules (small), not globules.
 -- workbench:allow MIGRATION_CONSTRAINT_NOT_VALID,SQL_ADD_CONSTRAINT 2.0: the 1.x labels plus 'granules' (a new enum value), which every row satisfies
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE products DROP CONSTRAINT products_dosage_form_check,
     ADD CONSTRAINT products_dosage_form_check CHECK (dosage_form IN ('globules', 'dilution', 'mother_tincture', 'biochemic_tablets', 'tablets', 'ointment', 'cream', 'drops', 'syrup', 'granules'));
 -- (prescription_items accepts 'granules' too: 017, in the customers' migrations)
 
 -- 1.x said only "potency and scale are both set or both unset"; a mother tincture has a scale and
 -- no potency, so that rule is replaced by the ones below.
+-- squawk-ignore ban-drop-constraint -- replaced in this migration by the 2.0 constraint (expand/contract, see CHANGELOG 2.0.0)
 ALTER TABLE products DROP CONSTRAINT products_potency_check;
 -- workbench:allow SQL_ADD_CONSTRAINT 2.0 (major): NOT VALID, so 1.x rows stay readable (1.x mother tinctures carry potency 'Q'); every new or changed product obeys it
 ALTER TABLE products ADD CONSTRAINT products_potency_check CHECK (CASE potency_scale

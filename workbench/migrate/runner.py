@@ -26,6 +26,7 @@ from workbench.migrate import guard, lock, tracker
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target, database_name, open_connection
 from workbench.migrations import Migration, parse_migration
+from workbench.readonly import refuse_writes
 from workbench.sqltext import SqlSyntaxError, line_col
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
     url = ""
     try:
         if action in WRITES:
+            refuse_writes(f"migrate {action}")
             guard.refuse_read_only(target.name, target.read_only, action)
         url = target.resolve(root)
         name = target.name if target.configured else database_name(url)

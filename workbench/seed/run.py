@@ -28,6 +28,7 @@ from workbench.findings import Finding, Severity
 from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target, database_name, open_connection
+from workbench.readonly import refuse_writes
 from workbench.seed import apply, sequences
 from workbench.seed.handoff import quick_handoff
 from workbench.seed.live import ForeignKey, LiveSchema, read_schema
@@ -82,6 +83,8 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
     result = SeedResult(target.name, target.display_url(root), options.dry_run, options.mode)
     result.findings.extend(findings)
     guard.refuse_read_only(target.name, target.read_only, "seed")
+    if not options.dry_run:  # a dry run rolls back: a read-only reviewer may preview
+        refuse_writes("seed")
     url = target.resolve(root)
     name = target.name if target.configured else database_name(url)
     result.database = name

@@ -115,8 +115,9 @@ def stop(process: subprocess.Popen[str]) -> int:
 
 
 @contextmanager
-def served(root: Path, *args: str, stderr: IO[str] | int = subprocess.DEVNULL) -> Iterator[Served]:
-    process, url = start(root, *args, stderr=stderr)
+def served(root: Path, *args: str, stderr: IO[str] | int = subprocess.DEVNULL,
+           env: dict[str, str] | None = None) -> Iterator[Served]:
+    process, url = start(root, *args, stderr=stderr, env=env)
     try:
         yield Served(url, process, root)
     finally:

@@ -163,11 +163,15 @@ def test_the_workbench_in_chromium(repo_copy: Path, browser: Any, tmp_path: Path
 
 
 def test_read_only_in_chromium(repo_copy: Path, browser: Any) -> None:
-    with served(repo_copy, "--read-only") as srv:
+    password = "s3cret-Pa55"  # a test value, to prove it is never drawn
+    env = {"STAGING_DATABASE_URL": f"postgresql://wb:{password}@127.0.0.1:9/staging"}
+    with served(repo_copy, "--read-only", env=env) as srv:
         page, terminal, _ = _open(browser, srv)
         terminal.wait_for("read-only")
         since = terminal.press("2")
         terminal.wait_for("Refresh", since)
+        terminal.wait_for("staging", since)  # the database with the password in its URL is on screen
+        assert password not in terminal.text()
         # The server is stopped (Ctrl+C) with the tab still open: no app is left (checked by `served`).
 
 

@@ -31,6 +31,9 @@ class Model:
     fixtures: list[Fixture]
     findings: list[Finding] = field(default_factory=list)  # load-time findings
     timings: dict[str, float] = field(default_factory=dict)
+    # The PostgreSQL version migrations are linted for ("17.2"); "" = the embedded server's.
+    # `workbench check` sets it from the server it tries the migrations on.
+    pg_version: str = ""
 
     @property
     def entities(self) -> list[ProtoMessage]:
@@ -88,7 +91,7 @@ def load_model(root: Path) -> Model:
     t1 = time.perf_counter()
     migrations, more = load_migrations(root / config.migrations_dir, config.migrations_dir.rstrip("/") + "/")
     findings += more
-    schema, more = build_schema(migrations)
+    schema, more = build_schema(migrations, root / ".workbench" / "check")
     findings += more
     fixtures, more = load_fixtures(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/")
     findings += more

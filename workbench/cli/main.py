@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "workbench.cli.codegen",
     "workbench.cli.doctor",
     "workbench.cli.screenshots",
+    "workbench.cli.serve",
 ]
 
 

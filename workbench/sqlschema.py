@@ -60,6 +60,7 @@ class Constraint:
     origin: Origin
     references: str = ""  # table for foreign keys
     check_values: tuple[str, ...] = ()  # for `col IN ('a', 'b')` checks: the labels
+    ref_columns: tuple[str, ...] = ()  # for foreign keys naming the referenced columns (else the primary key)
 
 
 @dataclass
@@ -291,6 +292,7 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
     references = _qualified(con.pktable) if con.pktable is not None else ""
     definition = ""
     values: tuple[str, ...] = ()
+    ref_columns: tuple[str, ...] = ()
     if kind == "check":
         definition = f"CHECK ({_deparse(con.raw_expr)})"
         values = check_values(con.raw_expr)
@@ -298,7 +300,8 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
             refs = _column_refs(con.raw_expr)
             cols = tuple(sorted(refs))
     elif kind == "foreign key":
-        pk = ", ".join(a.sval for a in con.pk_attrs or ())
+        ref_columns = tuple(a.sval for a in con.pk_attrs or ())
+        pk = ", ".join(ref_columns)
         definition = f"FOREIGN KEY ({', '.join(cols)}) REFERENCES {references}" + (f" ({pk})" if pk else "")
         actions = {"c": "CASCADE", "n": "SET NULL", "r": "RESTRICT", "d": "SET DEFAULT"}
         if con.fk_del_action in actions:
@@ -306,7 +309,7 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
     else:
         definition = f"{kind.upper()} ({', '.join(cols)})"
     name = con.conname or _default_name(table.name, cols, kind)
-    return Constraint(name, kind, cols, definition, origin, references, values)
+    return Constraint(name, kind, cols, definition, origin, references, values, ref_columns)
 
 
 def _column_refs(node) -> set[str]:  # type: ignore[no-untyped-def]

@@ -90,7 +90,8 @@ def _check_references(model: Model) -> list[Finding]:
             target_table = model.schema.table(con.references)
             if target_table is None:
                 continue
-            pk = target_table.primary_key
+            # the referenced column: named in the constraint (a unique key such as markets.country_code), else the primary key
+            pk = con.ref_columns or target_table.primary_key
             if target is None or len(pk) != 1:
                 continue  # nothing seeded there: the database may hold the rows (the seeder checks live)
             known = {_hashable(r.get(pk[0])) for r in target.rows}

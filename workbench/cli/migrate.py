@@ -28,16 +28,6 @@ def _dumps(data: object, indent: int | None = None) -> str:
     return json.dumps(data, indent=indent)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
-    return value
-
-
 DEFAULT_JOBS = 4  # = workbench.migrate.fleet.DEFAULT_JOBS (not imported: `--help` stays light)
 ACTIONS = ("status", "watch", "up", "down", "create", "reset", "baseline", "resolve", "drift", "protect", "unprotect")
 REGISTER_TAKES_ARGV = True  # tells `workbench.cli.main` to pass the command line to `register`
@@ -112,7 +102,7 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         p.add_argument("--dry-run", action="store_true",
                        help="print statements, transactions and the locks each takes; change nothing")
         p.add_argument("--out-of-order", action="store_true", help="also apply pending versions older than applied ones")
-        p.add_argument("--jobs", "-j", type=_positive_int, default=DEFAULT_JOBS, metavar="N",
+        p.add_argument("--jobs", "-j", type=argtypes.jobs, default=DEFAULT_JOBS, metavar="N",
                        help=f"databases migrated at once (default {DEFAULT_JOBS}); a failure stops only its own")
         locking(p)
     if wanted("down"):

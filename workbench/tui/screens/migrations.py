@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 AUTO_REFRESH_SECONDS = 15.0
 LIVE_SECONDS = 1.0  # while a runner is at work on a database, its status is read this often
 RENDER_EVERY = 0.1  # seconds: the summary follows 200 answers in batches, not one by one
+SORT_WHILE_LOADING = 50  # up to this many databases, rows re-sort as answers arrive
 
 # state -> (cell text, style); the legend shows them in this order.
 STATES: dict[str, tuple[str, str]] = {
@@ -252,7 +253,9 @@ class MigrationsScreen(WorkbenchScreen):
             self._render_list()
         if not self._render_pending:
             self._render_pending = True
-            self.set_timer(RENDER_EVERY, self._render_summary)
+            # A small fleet re-sorts at once (problems first); a large one only when all answered.
+            self.set_timer(RENDER_EVERY, self._render_fleet if len(self.targets) <= SORT_WHILE_LOADING
+                           else self._render_summary)
 
     @on(MigrationStatusRead)
     def _status_read(self, message: MigrationStatusRead) -> None:

@@ -186,6 +186,10 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
     roots = []
     for root in _strings(build, "roots", where) or ["."]:
         r = root.strip("/") or "."
+        if r != "." and not (directory / r).is_dir():
+            # A root whose files were all deleted is absent from a checkout (git keeps no empty
+            # folders): it holds no files, so it is left out rather than made a protoc -I error.
+            continue
         kept = [e.removeprefix(r + "/") for e in excludes if r == "." or e.startswith(r + "/")]
         roots.append(Root(join(r), directory if r == "." else directory / r, tuple(kept), version,
                           str(config), breaking, lint, "", path))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.schema import find_location
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
+from workbench.protomodel import text_of
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
@@ -112,7 +113,8 @@ class LintFile:
 
     @cached_property
     def _comments(self) -> dict[tuple[int, ...], str]:
-        return {tuple(loc.path): loc.leading_comments for loc in self.proto.source_code_info.location
+        # text_of: protobuf hands back bytes for a comment that is not valid UTF-8
+        return {tuple(loc.path): text_of(loc.leading_comments) for loc in self.proto.source_code_info.location
                 if loc.leading_comments}
 
     def span(self, path: tuple[int, ...] | None) -> tuple[int, int, int, int]:

@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from workbench.readonly import is_read_only
 
 WRITE_BINDING_IDS = frozenset({
-    "migrations.apply", "migrations.rollback", "migrations.reset", "migrations.resolve",
+    "migrations.apply", "migrations.apply_all", "migrations.rollback", "migrations.reset", "migrations.resolve",
     "migrations.baseline", "migrations.protect", "migrations.unprotect", "migrations.create",
     "seeds.apply",
     "codegen.run_all", "codegen.run_selected", "codegen.toggle_on_save",
@@ -32,3 +32,9 @@ def drop_write_bindings(node: DOMNode) -> None:
             by_key[key] = kept
         else:
             del by_key[key]
+
+
+def offered(binding_id: str | None) -> bool:
+    """Whether the app offers this binding: not a write when read-only. For what lists other
+    screens' bindings from their classes (help, the palette), which drop_write_bindings never sees."""
+    return not (is_read_only() and binding_id in WRITE_BINDING_IDS)

@@ -30,10 +30,13 @@ def _node_bindings(node: DOMNode) -> list[Binding]:
 
 
 def _class_bindings(kind: type) -> list[Binding]:
+    """A screen's bindings from its class (a screen not created yet), less writes when read-only."""
+    from workbench.tui.readonly import offered
+
     out: list[Binding] = []
     for item in getattr(kind, "BINDINGS", []):
         if isinstance(item, Binding):
-            out.extend(Binding.make_bindings([item]))
+            out.extend(b for b in Binding.make_bindings([item]) if offered(b.id))
     return out
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.bufyaml import YamlError, parse
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
+from workbench.buf_packages import is_unstable
 
 ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
-# buf: a package is unstable when its last component is vN + alpha/beta/test (e.g. foo.v1beta1, foo.v2test)
-_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
 
 
 class ConfigError(ValueError):
@@ -71,7 +69,7 @@ class BreakingConfig:
                 return True
         packages = (package,) if isinstance(package, str) else package
         if self.ignore_unstable_packages:
-            return any(pkg and re.match(_UNSTABLE, pkg.rsplit(".", 1)[-1]) for pkg in packages)
+            return any(is_unstable(pkg) for pkg in packages)
         return False
 
 

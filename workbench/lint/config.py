@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.buf_packages import is_unstable
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
 
-# a package is unstable when its last component is vN + alpha/beta/test (foo.v1beta1, foo.v2test)
-_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
 COMMENT_IGNORE_PREFIX = "buf:lint:ignore"
 
 
@@ -69,8 +67,7 @@ class LintConfig:
         return False
 
     def unstable(self, package: str) -> bool:
-        return self.ignore_unstable_packages and bool(package) and \
-            bool(re.match(_UNSTABLE, package.rsplit(".", 1)[-1]))
+        return self.ignore_unstable_packages and is_unstable(package)
 
 
 def _under(path: str, prefix: str) -> bool:

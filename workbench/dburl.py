@@ -18,10 +18,9 @@ the core's error strings) goes through it. It removes
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import threading
+from _thread import allocate_lock  # threading's Lock, without importing threading (every CLI start)
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -40,7 +39,7 @@ _QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#\s\"']*", re.IGNORECASE)
 _KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s\"',;&]+)", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://")
 
-_lock = threading.Lock()
+_lock = allocate_lock()
 _snapshot: frozenset[str] = frozenset()  # every password seen in this process (replaced, never mutated)
 _ordered: tuple[frozenset[str], list[str]] = (frozenset(), [])
 
@@ -120,6 +119,8 @@ def remember(*conninfos: str | None) -> None:
 
 def _variants(secret: str) -> set[str]:
     """The secret as it can appear in output: as is, and JSON-escaped (ASCII-only or not)."""
+    import json
+
     return {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
 
 

@@ -15,6 +15,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A problem at a place: severity, stable rule ID, file, line, column, message."""
+
     severity: Severity
     rule: str
     file: str  # repository-relative path, "" when the finding is about no file (a database, say)

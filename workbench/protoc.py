@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-import threading
+from _thread import allocate_lock  # threading.Lock without importing threading (a small review's start-up)
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +28,14 @@ _FILE_DIAG = r"^(?P<file>[^:\n]+?): (?P<msg>.*)$"
 _ABSL_LOG = r"^(?P<level>[IWEF])\d{4} [\d:.]+\s+\d+\s+[^\]\s]+:\d+\] (?P<msg>.*)$"
 _ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
 _LOG_FILE = r"proto file: (?P<file>[^\s]+?\.proto)\b"
-_LOCK = threading.Lock()
+_LOCK = allocate_lock()
 
 
 def _new_lock_in_child() -> None:
     # A forked child has only the forking thread: a lock another thread held at fork time would never
     # be released there (breaking forks compile workers while the TUI may be running a check).
     global _LOCK
-    _LOCK = threading.Lock()
+    _LOCK = allocate_lock()
 
 
 if hasattr(os, "register_at_fork"):
@@ -44,6 +44,8 @@ if hasattr(os, "register_at_fork"):
 
 @dataclass
 class CompileResult:
+    """What protoc produced: the descriptor set, or none and the errors why."""
+
     descriptor_set: bytes | None  # serialized FileDescriptorSet (imports and source info included)
     findings: list[Finding] = field(default_factory=list)
 

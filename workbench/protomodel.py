@@ -27,6 +27,8 @@ TYPE_MESSAGE, TYPE_ENUM, TYPE_GROUP = 11, 14, 10
 
 @dataclass(frozen=True)
 class Place:
+    """Where an element is declared: file, line, column."""
+
     file: str  # repository-relative
     line: int  # 1-based
     column: int  # 1-based
@@ -35,6 +37,8 @@ class Place:
 
 @dataclass(frozen=True)
 class ProtoField:
+    """A message field as the workbench's model keeps it."""
+
     name: str
     number: int
     type_name: str  # "int64", "string", or a full name without the leading dot
@@ -62,6 +66,8 @@ class ProtoField:
 
 @dataclass(frozen=True)
 class EnumValue:
+    """One value of an enum."""
+
     name: str
     number: int
     comment: str
@@ -70,6 +76,8 @@ class EnumValue:
 
 @dataclass(frozen=True)
 class ProtoEnum:
+    """An enum as the workbench's model keeps it."""
+
     name: str
     full_name: str
     comment: str
@@ -83,6 +91,8 @@ class ProtoEnum:
 
 @dataclass(frozen=True)
 class ProtoMessage:
+    """A message as the workbench's model keeps it."""
+
     name: str
     full_name: str
     comment: str
@@ -95,6 +105,8 @@ class ProtoMessage:
 
 @dataclass
 class ProtoModel:
+    """Every message and enum of the compiled protos, by name."""
+
     messages: list[ProtoMessage] = field(default_factory=list)
     enums: list[ProtoEnum] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # rel path -> package

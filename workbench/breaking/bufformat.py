@@ -19,6 +19,8 @@ _GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u
 
 @dataclass(frozen=True, order=True)
 class Violation:
+    """One line of `buf breaking`/`buf lint` output."""
+
     path: str  # "" when buf names no file (a deleted file or package)
     line: int
     column: int

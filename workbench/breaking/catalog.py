@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
+    """A buf breaking rule as buf lists it: ID, categories, purpose."""
+
     id: str
     categories: tuple[str, ...]
     default: bool

@@ -16,6 +16,8 @@ ACCEPTED = "accepted"  # breaking, but exempted in the source with a reason
 
 @dataclass
 class Change:
+    """One difference the review reports (a buf rule's breaking change, a rename, an addition ...)."""
+
     rule: str
     file: str  # where buf puts it: the changed (after) file, "" when it has none (a deleted file)
     line: int

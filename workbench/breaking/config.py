@@ -18,6 +18,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class BreakingConfig:
+    """The `breaking` section of a buf.yaml: rules used and excepted, ignores."""
+
     version: str = "v2"
     use: list[str] = field(default_factory=lambda: ["FILE"])
     except_: list[str] = field(default_factory=list)

@@ -8,12 +8,30 @@ on first use. Elsewhere (the pure-Python or C++ runtimes) `descriptor_pb2` is us
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
 _SET_CLASS: Any = None
+_LEAN = False
+_WELL_KNOWN_TYPES = "google.protobuf.internal.well_known_types"
+
+
+def lean_process() -> None:
+    """This process ends with the command and makes no other protobuf message classes: the first
+    class upb makes need not import the well-known types' mixins (Timestamp.ToDatetime ...).
+
+    Why: upb imports `google.protobuf.internal.well_known_types` (with datetime, calendar and
+    field_mask) when it makes its first message class, to give Timestamp, Duration ... their extra
+    methods; descriptor.proto's messages have none. ~9 ms of a ~0.09 s review of a 1-file module. upb
+    keeps the mapping it read for the life of the process, so a well-known type made later in the
+    same process would lack its methods: only the CLI's own process (`workbench breaking`, `workbench
+    lint`) says this, never the TUI nor a test calling main().
+    """
+    global _LEAN
+    _LEAN = True
 
 
 def _set_class() -> Any:
@@ -28,8 +46,19 @@ def _set_class() -> Any:
             pool = _message.DescriptorPool()
             pool.AddSerializedFile(DESCRIPTOR_PROTO)
             descriptor = pool.FindMessageTypeByName("google.protobuf.FileDescriptorSet")
-            _SET_CLASS = _message.MessageMeta("FileDescriptorSet", (message.Message,),
-                                              {"DESCRIPTOR": descriptor, "__module__": __name__})
+            stub = None
+            if _LEAN and _WELL_KNOWN_TYPES not in sys.modules:
+                import types
+
+                stub = types.ModuleType(_WELL_KNOWN_TYPES)
+                stub.WKTBASES = {}  # type: ignore[attr-defined]
+                sys.modules[_WELL_KNOWN_TYPES] = stub
+            try:
+                _SET_CLASS = _message.MessageMeta("FileDescriptorSet", (message.Message,),
+                                                  {"DESCRIPTOR": descriptor, "__module__": __name__})
+            finally:
+                if stub is not None and sys.modules.get(_WELL_KNOWN_TYPES) is stub:
+                    del sys.modules[_WELL_KNOWN_TYPES]  # an import of it from now on gets the real one
         except (ImportError, AttributeError, TypeError):
             from google.protobuf import descriptor_pb2
 

@@ -36,6 +36,8 @@ class InputError(Exception):
 
 @dataclass
 class Side:
+    """One side of the comparison: where its protos are and, once compiled, its descriptors."""
+
     spec: str  # what the user typed
     label: str  # what the report calls it (ref + commit, directory, file)
     root: Path | None = None  # contracts repository (sql/, seeders/, CHANGELOG.md ...) when there is one

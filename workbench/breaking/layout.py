@@ -63,6 +63,8 @@ class Root:
 
 @dataclass
 class Layout:
+    """A buf module or workspace: its roots and its modules' configs."""
+
     dir: Path
     roots: list[Root]
     source: str = ""  # the config file the layout came from ("" when there is none)

@@ -26,6 +26,8 @@ def _quiet(_step: str) -> None:
 
 @dataclass
 class Report:
+    """What a review found, with the exit code it means."""
+
     input_label: str
     against_label: str
     changes: list[Change] = field(default_factory=list)

@@ -61,6 +61,8 @@ KIND_NAMES: dict[int, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """Where an element is in its file, as buf counts lines and columns."""
+
     line: int  # 1-based, as buf prints
     column: int
     end_line: int

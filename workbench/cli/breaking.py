@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")
 FORMATS = ("text", "json", "msvs", "github-actions")  # buf's, as workbench.breaking.bufformat prints them
+REPORT_FORMATS = ("text", "json", "github-actions")
+
+# register()'s options for workbench.cli.fastargs, which reads a plain command line without argparse
+FAST_ARGS: dict[str, Any] = {
+    "positional": "input",
+    "options": {"--against": ("against", None), "--format": ("format", REPORT_FORMATS),
+                "--category": ("category", CATEGORIES), "--error-format": ("error_format", FORMATS)},
+    "flags": {"--against-exact": "against_exact", "--protos-only": "protos_only"},
+    "defaults": {"input": None, "against": "main", "against_exact": False, "format": "text", "category": None,
+                 "protos_only": False, "error_format": None, "root_optional": True},
+}
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -29,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="git ref, directory or FileDescriptorSet to compare with (default: main)")
     parser.add_argument("--against-exact", action="store_true",
                         help="compare with the ref's tip, not with the merge base (the default: what a PR changes)")
-    parser.add_argument("--format", choices=("text", "json", "github-actions"), default="text",
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text",
                         help="text for people (default), the documented JSON, or GitHub Actions annotations")
     parser.add_argument("--category", choices=CATEGORIES, default=None,
                         help="run only this buf category's rules instead of buf.yaml's `use`")
@@ -42,6 +55,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "own_process", False):
+        from workbench.breaking.descriptors import lean_process
+
+        lean_process()
     import gc
 
     # A short-lived process whose objects all live until it prints: collecting is wasted time.

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 FORMATS = ("text", "json", "msvs", "github-actions")
+
+# register()'s options for workbench.cli.fastargs, which reads a plain command line without argparse
+FAST_ARGS: dict[str, Any] = {
+    "positional": "input",
+    "options": {"--error-format": ("error_format", FORMATS)},
+    "flags": {},
+    "defaults": {"input": ".", "error_format": "text", "root_optional": True},
+}
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -29,10 +39,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "own_process", False):
+        from workbench.breaking.descriptors import lean_process
+
+        lean_process()
     from workbench.lint.run import LintError, lint_input
 
     try:
-        report = lint_input(args.input, _repo(args.root))
+        report = lint_input(args.input, _repo(args.root, args.input))
     except LintError as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2
@@ -52,11 +66,15 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _repo(root: Any) -> Any:
+def _repo(root: Any, spec: str) -> Any:
+    """The repository a git ref is read from; none is looked for (no git process) when INPUT is a
+    directory or a file, as it mostly is."""
     if root is not None:
         return root
     from pathlib import Path
 
+    if "#" not in spec and Path(spec).exists():
+        return None
     from workbench.breaking.inputs import repo_root
 
     return repo_root(Path.cwd())

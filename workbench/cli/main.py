@@ -7,14 +7,17 @@ Modules keep their top-level imports light so `workbench --help` and the TUI sta
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
 from workbench.errors import UsageError, WorkbenchError
+
+if TYPE_CHECKING:
+    import argparse
 
 # One line per sub-command module; adding a command never touches the others.
 COMMAND_MODULES = [
@@ -52,6 +55,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     Python plus psycopg; importing every command module to build the full parser cost ~20 ms.
     `--help` or an unknown command still loads all of them.
     """
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Schema Contracts Workbench: protobuf, SQL migrations and seeds as one model.",
@@ -90,13 +95,17 @@ DEBUG_VARIABLE = "WORKBENCH_DEBUG"
 
 
 def main(argv: list[str] | None = None) -> int:
+    # argv None: a process of its own (the console script, `python -m workbench`) that ends with the
+    # command, so a command may skip set-up whose effects would outlive it in a caller's process
+    # (`args.own_process`; see workbench.breaking.descriptors.lean_process).
+    own_process = argv is None
     if argv is None:
         argv = sys.argv[1:]
     from workbench.cli.streams import redacting_streams
 
     with redacting_streams(argv):
         try:
-            return _main(argv)
+            return _main(argv, own_process)
         except BrokenPipeError:
             return _broken_pipe()
         except SystemExit as exc:  # argparse: 0 after --help, 2 for bad arguments (printed already)
@@ -119,9 +128,19 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
 
-def _main(argv: list[str]) -> int:
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+def _main(argv: list[str], own_process: bool = False) -> int:
+    from workbench.cli.fastargs import parse_fast
+
+    fast = parse_fast(argv)  # `breaking` and `lint` parse without argparse (a small module's CI run)
+    args: Any
+    if fast is not None:
+        from workbench.cli.lean import import_dataclasses
+
+        import_dataclasses()
+        args = fast
+    else:
+        args = build_parser(argv).parse_args(argv)
+    args.own_process = own_process
     from workbench.repo import find_root
 
     try:

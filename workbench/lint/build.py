@@ -10,6 +10,8 @@ from workbench.lint.catalog import V1BETA1, V2
 
 @dataclass(frozen=True, slots=True)
 class LintRule:
+    """A lint rule: its spec and the function that checks it."""
+
     id: str
     purpose: str
     handler: r.Handler

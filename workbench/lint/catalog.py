@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class LintRuleSpec:
+    """A buf lint rule as buf lists it: ID, categories, purpose."""
+
     id: str
     categories: tuple[str, ...]
     default: bool

@@ -17,6 +17,8 @@ class LintConfigError(ValueError):
 
 @dataclass
 class LintConfig:
+    """The `lint` section of a buf.yaml: rules, ignores and the rules' options."""
+
     version: str = "v2"
     use: list[str] = field(default_factory=lambda: ["STANDARD"])
     except_: list[str] = field(default_factory=list)

@@ -145,6 +145,8 @@ class LintFile:
 
 @dataclass
 class Element:
+    """A named element of a file (message, field, enum ...) that a lint rule looks at."""
+
     file: LintFile
     proto: Any
     path: tuple[int, ...]

@@ -30,6 +30,8 @@ class LintError(Exception):
 
 @dataclass
 class LintReport:
+    """What a lint run found, with the exit code it means."""
+
     violations: list[Violation] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)  # compile errors: exit 2
 

@@ -41,6 +41,8 @@ Handler = Callable[[Pair, Emit], None]
 
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
+    """A breaking rule: its ID, purpose and handler."""
+
     id: str
     purpose: str
     handler: Handler

@@ -14,6 +14,8 @@ FLOATS = (T.TYPE_FLOAT, T.TYPE_DOUBLE)
 
 @dataclass(frozen=True)
 class Default:
+    """A field's default value as buf compares it."""
+
     value: str | float | int | bool  # str for string/bytes, float/int/bool otherwise
     printable: str
     is_float32: bool = False

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from workbench.breaking.descriptors import text_of
+
 if TYPE_CHECKING:
     from workbench.findings import Finding
 
@@ -137,15 +139,6 @@ def _comment(loc: object | None) -> str:
         return ""
     text = text_of(getattr(loc, "leading_comments", "")) or text_of(getattr(loc, "trailing_comments", ""))
     return "\n".join(line.strip() for line in text.strip().splitlines())
-
-
-def text_of(value: str | bytes | None) -> str:
-    """A descriptor string as text. protobuf hands back `bytes` for a string field that is not
-    valid UTF-8 (a Latin-1 byte in a comment: protoc copies it as is); decode it the way the
-    sources are read, with U+FFFD for the bad bytes (`encoding_finding` says where they are)."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value or ""
 
 
 def encoding_finding(rel: str, data: bytes) -> Finding | None:

@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from workbench.breaking.bufformat import Violation
+from workbench.breaking.descriptors import text_of
 from workbench.breaking.schema import find_location
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
-from workbench.protomodel import text_of
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb

@@ -148,3 +148,19 @@ def test_bad_buf_yaml_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "before").mkdir()
     code, _, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before")
     assert code == 2 and "buf.yaml" in err and "v3" in err and "Traceback" not in err
+
+
+def test_v1_build_roots_are_refused_as_buf_refuses_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """`build.roots` is v1beta1's: buf 1.75 fails on it in a v1 buf.yaml, so a review there is a usage error."""
+    for side in ("before", "after"):
+        (tmp_path / side / "r1").mkdir(parents=True)
+        (tmp_path / side / "buf.yaml").write_text("version: v1\nbuild:\n  roots: [r1]\n")
+        (tmp_path / side / "r1" / "a.proto").write_text('syntax = "proto3";\npackage a.v1;\nmessage A {}\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before")
+    assert (code, out) == (2, "")
+    assert "build.roots cannot be set on version v1: [r1]" in err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before"], cwd=tmp_path / "after",
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert done.returncode == 1 and "build.roots cannot be set on version v1: [r1]" in done.stderr

@@ -183,6 +183,10 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
         return roots
     excludes = _strings(build, "excludes", where)
     if version == "v1":
+        roots_v1 = _strings(build, "roots", where)
+        if roots_v1:  # buf: "decode buf.yaml: build.roots cannot be set on version v1: [a b]"
+            raise LayoutError(f"{where}: build.roots cannot be set on version v1: [{' '.join(roots_v1)}] "
+                              "(roots are a v1beta1 setting; v1 has one root per module)")
         return [Root(path, directory, tuple(excludes), version, str(config), breaking, lint, "", path)]
     # v1beta1: several roots; excludes are relative to the buf.yaml and fall inside one root
     roots = []

@@ -60,7 +60,7 @@ try:
     runpy.run_module("workbench", run_name="__main__")
 except SystemExit:
     pass
-print(" ".join(sorted(m for m in ("argparse", "inspect", "google.protobuf.internal.well_known_types",
+print(" ".join(sorted(m for m in ("argparse", "inspect", "typing", "google.protobuf.internal.well_known_types",
                                   "threading", "shutil", "tempfile") if m in sys.modules)), file=sys.stderr)
 """
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 import os
 import re
 from _thread import allocate_lock  # threading's Lock, without importing threading (every CLI start)
-from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from workbench.errors import DatabaseError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from typing import Any
+
     import psycopg
 
 MASK = "***"

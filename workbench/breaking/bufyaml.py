@@ -5,7 +5,9 @@ The project ships no YAML library and buf.yaml files only use this subset.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class YamlError(ValueError):

@@ -9,9 +9,11 @@ on first use. Elsewhere (the pure-Python or C++ runtimes) `descriptor_pb2` is us
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from typing import Any
+
     from google.protobuf import descriptor_pb2 as pb
 
 _SET_CLASS: Any = None

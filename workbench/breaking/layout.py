@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from workbench.breaking.bufyaml import YamlError, parse
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAMES = ("buf.yaml", "buf.yml")
 WORK_NAMES = ("buf.work.yaml", "buf.work.yml")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
 
 from workbench.breaking.change import ACCEPTED, BREAKING, COMPATIBLE, Change
 from workbench.breaking.review import Report
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _where(c: Change) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from typing import Literal
+
     from google.protobuf import descriptor_pb2 as pb
 
 
@@ -595,7 +597,8 @@ def _extension_varint(features: bytes, extension: int, number: int) -> int | Non
     return found
 
 
-_FeatureName = Literal["field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format"]
+if TYPE_CHECKING:
+    _FeatureName = Literal["field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format"]
 _FEATURE_NAMES: tuple[_FeatureName, ...] = (
     "field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format")
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 FAST_COMMANDS = {"breaking": "workbench.cli.breaking", "lint": "workbench.cli.lint"}
 

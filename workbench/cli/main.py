@@ -11,13 +11,14 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
 from workbench.errors import UsageError, WorkbenchError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 # One line per sub-command module; adding a command never touches the others.
 COMMAND_MODULES = [

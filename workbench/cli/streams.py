@@ -13,9 +13,12 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
 
 from workbench.dburl import redact
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 _saved: list[tuple[TextIO, TextIO]] = []
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from workbench.buf_packages import is_unstable
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 COMMENT_IGNORE_PREFIX = "buf:lint:ignore"
 

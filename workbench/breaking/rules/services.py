@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from workbench.breaking.change import Pair, q
 from workbench.breaking.rules import Emit, Handler
 from workbench.breaking.schema import ServiceInfo
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 

@@ -14,10 +14,10 @@ import os
 import re
 from _thread import allocate_lock  # threading.Lock without importing threading (a small review's start-up)
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.findings import Finding, Severity
+from workbench.record import Record
 
 # Patterns compiled on first use (a clean compile prints nothing): regex compilation is a visible
 # share of a small review's start-up.
@@ -42,12 +42,14 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
-@dataclass
-class CompileResult:
+class CompileResult(Record):
     """What protoc produced: the descriptor set, or none and the errors why."""
 
-    descriptor_set: bytes | None  # serialized FileDescriptorSet (imports and source info included)
-    findings: list[Finding] = field(default_factory=list)
+    _fields = ("descriptor_set", "findings")
+
+    def __init__(self, descriptor_set: bytes | None, findings: list[Finding] | None = None) -> None:
+        self.descriptor_set = descriptor_set  # serialized FileDescriptorSet (imports and source info included)
+        self.findings = [] if findings is None else findings
 
     @property
     def ok(self) -> bool:

@@ -6,19 +6,7 @@ The CSR category is buf's too; categories are listed in buf's order, loosest fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
-    """A buf breaking rule as buf lists it: ID, categories, purpose."""
-
-    id: str
-    categories: tuple[str, ...]
-    default: bool
-    purpose: str
-    deprecated: bool = False
-    replacements: tuple[str, ...] = ()
+from workbench.rule_spec import RuleSpec
 
 
 def _spec(id: str, categories: str, default: bool, purpose: str, replacements: str | None = None) -> RuleSpec:

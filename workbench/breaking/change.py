@@ -3,39 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from workbench.breaking.schema import FileInfo, MessageInfo, Schema, Span
 from workbench.findings import Finding, Severity
+from workbench.record import Record
 
 BREAKING = "breaking"
 COMPATIBLE = "compatible"
 ACCEPTED = "accepted"  # breaking, but exempted in the source with a reason
 
 
-@dataclass
-class Change:
+class Change(Record):
     """One difference the review reports (a buf rule's breaking change, a rename, an addition ...)."""
 
-    rule: str
-    file: str  # where buf puts it: the changed (after) file, "" when it has none (a deleted file)
-    line: int
-    column: int
-    message: str
-    kind: str = BREAKING
-    category: str = ""
-    end_line: int = 0
-    end_column: int = 0
-    against_file: str = ""  # where the element was before
-    against_line: int = 0
-    against_column: int = 0
-    against_end_line: int = 0
-    entity: str = ""  # full name of the message/enum/service the change touches
-    note: str = ""  # rename/move explanation, exemption reason, ...
-    steps: list[str] = field(default_factory=list)  # expand/contract plan for breaking changes
-    before: str = ""  # source snippets, filled in by the report
-    after: str = ""
+    _fields = (
+        "rule", "file", "line", "column", "message", "kind", "category", "end_line", "end_column",
+        "against_file", "against_line", "against_column", "against_end_line", "entity", "note", "steps",
+        "before", "after",
+    )
+
+    def __init__(self, rule: str, file: str, line: int, column: int, message: str, kind: str = BREAKING,
+                 category: str = "", end_line: int = 0, end_column: int = 0, against_file: str = "",
+                 against_line: int = 0, against_column: int = 0, against_end_line: int = 0, entity: str = "",
+                 note: str = "", steps: list[str] | None = None, before: str = "", after: str = "") -> None:
+        self.rule = rule
+        self.file = file  # where buf puts it: the changed (after) file, "" when it has none (a deleted file)
+        self.line = line
+        self.column = column
+        self.message = message
+        self.kind = kind
+        self.category = category
+        self.end_line = end_line
+        self.end_column = end_column
+        self.against_file = against_file  # where the element was before
+        self.against_line = against_line
+        self.against_column = against_column
+        self.against_end_line = against_end_line
+        self.entity = entity  # full name of the message/enum/service the change touches
+        self.note = note  # rename/move explanation, exemption reason, ...
+        self.steps = [] if steps is None else steps  # expand/contract plan for breaking changes
+        self.before = before  # source snippets, filled in by the report
+        self.after = after
 
     @property
     def shown_file(self) -> str:
@@ -61,7 +70,8 @@ class Change:
                        self.entity.rsplit(".", 1)[-1] if self.entity else "")
 
     def asdict(self) -> dict[str, object]:
-        return asdict(self)
+        return {name: list(v) if isinstance(v, list) else v for name in self._fields
+                for v in (getattr(self, name),)}
 
 
 def q(text: str) -> str:

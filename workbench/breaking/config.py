@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.bufyaml import YamlError, parse
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
 from workbench.buf_packages import is_unstable
+from workbench.record import Record
 
 ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
 
@@ -16,19 +16,26 @@ class ConfigError(ValueError):
     pass
 
 
-@dataclass
-class BreakingConfig:
+class BreakingConfig(Record):
     """The `breaking` section of a buf.yaml: rules used and excepted, ignores."""
 
-    version: str = "v2"
-    use: list[str] = field(default_factory=lambda: ["FILE"])
-    except_: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    ignore_only: dict[str, list[str]] = field(default_factory=dict)
-    ignore_unstable_packages: bool = False
-    source: str = ""  # the buf.yaml it came from, for messages
-    # v2 ignore paths are relative to buf.yaml's directory, which may sit above the module ("proto/")
-    module_prefix: str = ""
+    _fields = (
+        "version", "use", "except_", "ignore", "ignore_only", "ignore_unstable_packages", "source",
+        "module_prefix",
+    )
+
+    def __init__(self, version: str = "v2", use: list[str] | None = None, except_: list[str] | None = None,
+                 ignore: list[str] | None = None, ignore_only: dict[str, list[str]] | None = None,
+                 ignore_unstable_packages: bool = False, source: str = "", module_prefix: str = "") -> None:
+        self.version = version
+        self.use = ["FILE"] if use is None else use
+        self.except_ = [] if except_ is None else except_
+        self.ignore = [] if ignore is None else ignore
+        self.ignore_only = {} if ignore_only is None else ignore_only
+        self.ignore_unstable_packages = ignore_unstable_packages
+        self.source = source  # the buf.yaml it came from, for messages
+        # v2 ignore paths are relative to buf.yaml's directory, which may sit above the module ("proto/")
+        self.module_prefix = module_prefix
 
     @property
     def specs(self) -> dict[str, RuleSpec]:

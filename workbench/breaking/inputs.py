@@ -8,11 +8,11 @@ Both sides compile in parallel when they are big enough for a forked worker to p
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.layout import Layout, Root, has_config, read_layout
 from workbench.findings import Finding, Severity
+from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -34,23 +34,32 @@ class InputError(Exception):
     """Usage or environment problem (unknown ref, unreadable file): exit 2."""
 
 
-@dataclass
-class Side:
+class Side(Record):
     """One side of the comparison: where its protos are and, once compiled, its descriptors."""
 
-    spec: str  # what the user typed
-    label: str  # what the report calls it (ref + commit, directory, file)
-    root: Path | None = None  # contracts repository (sql/, seeders/, CHANGELOG.md ...) when there is one
-    proto_root: Path | None = None  # the one proto root when there is no buf layout
-    rel_prefix: str = ""  # proto root relative to the repository root, for file names in findings
-    fds: pb.FileDescriptorSet | None = None
-    targets: set[str] | None = None
-    commit: str = ""
-    findings: list[Finding] = field(default_factory=list)  # compile errors
-    warnings: list[Finding] = field(default_factory=list)  # protoc's warnings (unused imports, no syntax)
-    layout: Layout | None = None  # a buf module or workspace: its roots
-    _tmp: TemporaryDirectory[str] | None = None
-    _files: dict[str, Root] | None = None
+    _fields = (
+        "spec", "label", "root", "proto_root", "rel_prefix", "fds", "targets", "commit", "findings",
+        "warnings", "layout", "_tmp", "_files",
+    )
+
+    def __init__(self, spec: str, label: str, root: Path | None = None, proto_root: Path | None = None,
+                 rel_prefix: str = "", fds: pb.FileDescriptorSet | None = None,
+                 targets: set[str] | None = None, commit: str = "", findings: list[Finding] | None = None,
+                 warnings: list[Finding] | None = None, layout: Layout | None = None,
+                 _tmp: TemporaryDirectory[str] | None = None, _files: dict[str, Root] | None = None) -> None:
+        self.spec = spec  # what the user typed
+        self.label = label  # what the report calls it (ref + commit, directory, file)
+        self.root = root  # contracts repository (sql/, seeders/, CHANGELOG.md ...) when there is one
+        self.proto_root = proto_root  # the one proto root when there is no buf layout
+        self.rel_prefix = rel_prefix  # proto root relative to the repository root, for file names in findings
+        self.fds = fds
+        self.targets = targets
+        self.commit = commit
+        self.findings = [] if findings is None else findings  # compile errors
+        self.warnings = [] if warnings is None else warnings  # protoc's warnings (unused imports, no syntax)
+        self.layout = layout  # a buf module or workspace: its roots
+        self._tmp = _tmp
+        self._files = _files
 
     @property
     def roots(self) -> list[Root]:

@@ -16,10 +16,10 @@ other); findings name files as buf prints them, the module's path joined with th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.bufyaml import YamlError, parse
+from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -33,20 +33,26 @@ class LayoutError(ValueError):
     """A buf config that cannot be read: a usage error naming the file."""
 
 
-@dataclass
-class Root:
+class Root(Record):
     """One include root: a module (v1, v2) or one of a v1beta1 module's roots."""
 
-    path: str  # relative to the input directory, "" for the directory itself; buf's path prefix
-    dir: Path
-    excludes: tuple[str, ...] = ()  # relative to `dir`
-    version: str = "v2"
-    config_file: str = ""  # the buf.yaml that configures it ("" for none)
-    breaking: dict[str, Any] = field(default_factory=dict)  # the effective `breaking` section
-    lint: dict[str, Any] = field(default_factory=dict)  # the effective `lint` section
-    # v2 ignore paths are relative to the buf.yaml's directory, which sits above the module
-    ignore_prefix: str = ""
-    module: str = ""  # which module it belongs to (a v1beta1 module has several roots): rules run per module
+    _fields = (
+        "path", "dir", "excludes", "version", "config_file", "breaking", "lint", "ignore_prefix", "module",
+    )
+
+    def __init__(self, path: str, dir: Path, excludes: tuple[str, ...] = (), version: str = "v2",
+                 config_file: str = "", breaking: dict[str, Any] | None = None,
+                 lint: dict[str, Any] | None = None, ignore_prefix: str = "", module: str = "") -> None:
+        self.path = path  # relative to the input directory, "" for the directory itself; buf's path prefix
+        self.dir = dir
+        self.excludes = excludes  # relative to `dir`
+        self.version = version
+        self.config_file = config_file  # the buf.yaml that configures it ("" for none)
+        self.breaking = {} if breaking is None else breaking  # the effective `breaking` section
+        self.lint = {} if lint is None else lint  # the effective `lint` section
+        # v2 ignore paths are relative to the buf.yaml's directory, which sits above the module
+        self.ignore_prefix = ignore_prefix
+        self.module = module  # which module it belongs to (a v1beta1 module has several roots): rules run per module
 
     @property
     def prefix(self) -> str:
@@ -64,13 +70,15 @@ class Root:
         return sorted(out)
 
 
-@dataclass
-class Layout:
+class Layout(Record):
     """A buf module or workspace: its roots and its modules' configs."""
 
-    dir: Path
-    roots: list[Root]
-    source: str = ""  # the config file the layout came from ("" when there is none)
+    _fields = ("dir", "roots", "source")
+
+    def __init__(self, dir: Path, roots: list[Root], source: str = "") -> None:
+        self.dir = dir
+        self.roots = roots
+        self.source = source  # the config file the layout came from ("" when there is none)
 
     def files(self) -> dict[str, Root]:
         """file name (as protoc knows it) -> its root; the first root wins, as on protoc's path."""

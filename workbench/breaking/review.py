@@ -9,13 +9,13 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.change import BREAKING, COMPATIBLE, Change
 from workbench.breaking.config import BreakingConfig, ConfigError, find_config
 from workbench.breaking.inputs import InputError, Side, compile_sides, open_side
 from workbench.findings import Finding
+from workbench.record import Record
 
 __all__ = ["InputError", "Report", "review"]
 
@@ -24,23 +24,32 @@ def _quiet(_step: str) -> None:
     return None
 
 
-@dataclass
-class Report:
+class Report(Record):
     """What a review found, with the exit code it means."""
 
-    input_label: str
-    against_label: str
-    changes: list[Change] = field(default_factory=list)
-    errors: list[Finding] = field(default_factory=list)  # compile errors: a usage error, not a change
-    semver: str = "none"  # what the change needs: major | minor | patch | none
-    declared: str | None = None  # what CHANGELOG.md declares, when both sides have one
-    declared_versions: tuple[str, str] = ("", "")
-    config_source: str = ""
-    rules_run: int = 0
-    # ("before" | "after", file) -> text of each file a change points at, when review(keep_sources=True)
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    contracts: bool = True  # a contracts repository on both sides: SQL, seeds and semver apply
+    _fields = (
+        "input_label", "against_label", "changes", "errors", "semver", "declared", "declared_versions",
+        "config_source", "rules_run", "sources", "timings", "contracts",
+    )
+
+    def __init__(self, input_label: str, against_label: str, changes: list[Change] | None = None,
+                 errors: list[Finding] | None = None, semver: str = "none", declared: str | None = None,
+                 declared_versions: tuple[str, str] = ("", ""), config_source: str = "", rules_run: int = 0,
+                 sources: dict[tuple[str, str], str] | None = None, timings: dict[str, float] | None = None,
+                 contracts: bool = True) -> None:
+        self.input_label = input_label
+        self.against_label = against_label
+        self.changes = [] if changes is None else changes
+        self.errors = [] if errors is None else errors  # compile errors: a usage error, not a change
+        self.semver = semver  # what the change needs: major | minor | patch | none
+        self.declared = declared  # what CHANGELOG.md declares, when both sides have one
+        self.declared_versions = declared_versions
+        self.config_source = config_source
+        self.rules_run = rules_run
+        # ("before" | "after", file) -> text of each file a change points at, when review(keep_sources=True)
+        self.sources = {} if sources is None else sources
+        self.timings = {} if timings is None else timings
+        self.contracts = contracts  # a contracts repository on both sides: SQL, seeds and semver apply
 
     @property
     def breaking(self) -> list[Change]:

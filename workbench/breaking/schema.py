@@ -10,8 +10,9 @@ trees that define the same names).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from workbench.record import FrozenRecord, Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -61,14 +62,17 @@ KIND_NAMES: dict[int, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(FrozenRecord):
     """Where an element is in its file, as buf counts lines and columns."""
 
-    line: int  # 1-based, as buf prints
-    column: int
-    end_line: int
-    end_column: int
+    _fields = ("line", "column", "end_line", "end_column")
+    __slots__ = _fields
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        self.line = line  # 1-based, as buf prints
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
 
 class FileInfo:
@@ -453,15 +457,20 @@ class ServiceInfo:
         return (*self.path, SERVICE_METHOD, index)
 
 
-@dataclass
-class Schema:
+class Schema(Record):
     """Every element of one side, by the keys buf pairs them on."""
 
-    files: dict[str, FileInfo] = field(default_factory=dict)  # target files only, by path
-    all_files: dict[str, FileInfo] = field(default_factory=dict)
-    messages: dict[str, MessageInfo] = field(default_factory=dict)  # by full name, imports included
-    enums: dict[str, EnumInfo] = field(default_factory=dict)
-    services: dict[str, ServiceInfo] = field(default_factory=dict)
+    _fields = ("files", "all_files", "messages", "enums", "services")
+
+    def __init__(self, files: dict[str, FileInfo] | None = None,
+                 all_files: dict[str, FileInfo] | None = None,
+                 messages: dict[str, MessageInfo] | None = None, enums: dict[str, EnumInfo] | None = None,
+                 services: dict[str, ServiceInfo] | None = None) -> None:
+        self.files = {} if files is None else files  # target files only, by path
+        self.all_files = {} if all_files is None else all_files
+        self.messages = {} if messages is None else messages  # by full name, imports included
+        self.enums = {} if enums is None else enums
+        self.services = {} if services is None else services
 
     def restricted(self, names: set[str]) -> Schema:
         """The same index comparing only `names` (one module of a workspace)."""

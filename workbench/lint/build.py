@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from workbench.lint import rules as r
 from workbench.lint.catalog import V1BETA1, V2
+from workbench.record import FrozenRecord
 
 
-@dataclass(frozen=True, slots=True)
-class LintRule:
+class LintRule(FrozenRecord):
     """A lint rule: its spec and the function that checks it."""
 
-    id: str
-    purpose: str
-    handler: r.Handler
+    _fields = ("id", "purpose", "handler")
+    __slots__ = _fields
+
+    def __init__(self, id: str, purpose: str, handler: r.Handler) -> None:
+        self.id = id
+        self.purpose = purpose
+        self.handler = handler
 
 
 _HANDLERS: dict[str, r.Handler] = {

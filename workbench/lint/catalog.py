@@ -5,19 +5,7 @@ Taken from `buf config ls-lint-rules --version V --include-deprecated --format j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class LintRuleSpec:
-    """A buf lint rule as buf lists it: ID, categories, purpose."""
-
-    id: str
-    categories: tuple[str, ...]
-    default: bool
-    purpose: str
-    deprecated: bool = False
-    replacements: tuple[str, ...] = ()
+from workbench.rule_spec import RuleSpec as LintRuleSpec
 
 
 def _spec(id: str, categories: str, default: bool, purpose: str, deprecated: bool = False,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from workbench.buf_packages import is_unstable
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
+from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -18,24 +17,37 @@ class LintConfigError(ValueError):
     pass
 
 
-@dataclass
-class LintConfig:
+class LintConfig(Record):
     """The `lint` section of a buf.yaml: rules, ignores and the rules' options."""
 
-    version: str = "v2"
-    use: list[str] = field(default_factory=lambda: ["STANDARD"])
-    except_: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    ignore_only: dict[str, list[str]] = field(default_factory=dict)
-    enum_zero_value_suffix: str = "_UNSPECIFIED"
-    rpc_allow_same_request_response: bool = False
-    rpc_allow_google_protobuf_empty_requests: bool = False
-    rpc_allow_google_protobuf_empty_responses: bool = False
-    service_suffix: str = "Service"
-    comment_ignores: bool = True  # v2: unless disallow_comment_ignores; v1/v1beta1: allow_comment_ignores
-    ignore_unstable_packages: bool = False  # lint: drop files in unstable packages
-    source: str = ""
-    ignore_prefix: str = ""  # v2: ignore paths are relative to the buf.yaml, above the module
+    _fields = (
+        "version", "use", "except_", "ignore", "ignore_only", "enum_zero_value_suffix",
+        "rpc_allow_same_request_response", "rpc_allow_google_protobuf_empty_requests",
+        "rpc_allow_google_protobuf_empty_responses", "service_suffix", "comment_ignores",
+        "ignore_unstable_packages", "source", "ignore_prefix",
+    )
+
+    def __init__(self, version: str = "v2", use: list[str] | None = None, except_: list[str] | None = None,
+                 ignore: list[str] | None = None, ignore_only: dict[str, list[str]] | None = None,
+                 enum_zero_value_suffix: str = "_UNSPECIFIED", rpc_allow_same_request_response: bool = False,
+                 rpc_allow_google_protobuf_empty_requests: bool = False,
+                 rpc_allow_google_protobuf_empty_responses: bool = False, service_suffix: str = "Service",
+                 comment_ignores: bool = True, ignore_unstable_packages: bool = False, source: str = "",
+                 ignore_prefix: str = "") -> None:
+        self.version = version
+        self.use = ["STANDARD"] if use is None else use
+        self.except_ = [] if except_ is None else except_
+        self.ignore = [] if ignore is None else ignore
+        self.ignore_only = {} if ignore_only is None else ignore_only
+        self.enum_zero_value_suffix = enum_zero_value_suffix
+        self.rpc_allow_same_request_response = rpc_allow_same_request_response
+        self.rpc_allow_google_protobuf_empty_requests = rpc_allow_google_protobuf_empty_requests
+        self.rpc_allow_google_protobuf_empty_responses = rpc_allow_google_protobuf_empty_responses
+        self.service_suffix = service_suffix
+        self.comment_ignores = comment_ignores  # v2: unless disallow_comment_ignores; v1/v1beta1: allow_comment_ignores
+        self.ignore_unstable_packages = ignore_unstable_packages  # lint: drop files in unstable packages
+        self.source = source
+        self.ignore_prefix = ignore_prefix  # v2: ignore paths are relative to the buf.yaml, above the module
 
     @property
     def specs(self) -> dict[str, LintRuleSpec]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.descriptors import text_of
 from workbench.breaking.schema import find_location
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
+from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -145,14 +145,17 @@ class LintFile:
         return False
 
 
-@dataclass
-class Element:
+class Element(Record):
     """A named element of a file (message, field, enum ...) that a lint rule looks at."""
 
-    file: LintFile
-    proto: Any
-    path: tuple[int, ...]
-    parent: Element | None = None
+    _fields = ("file", "proto", "path", "parent")
+
+    def __init__(self, file: LintFile, proto: Any, path: tuple[int, ...],
+                 parent: Element | None = None) -> None:
+        self.file = file
+        self.proto = proto
+        self.path = path
+        self.parent = parent
 
 
 class Lint:

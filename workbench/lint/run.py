@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.breaking.bufformat import Violation
 from workbench.findings import Finding
 from workbench.lint.config import LintConfig, LintConfigError, from_section
+from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -28,12 +28,15 @@ class LintError(Exception):
     """Usage problem (unreadable input, bad buf.yaml): exit 2."""
 
 
-@dataclass
-class LintReport:
+class LintReport(Record):
     """What a lint run found, with the exit code it means."""
 
-    violations: list[Violation] = field(default_factory=list)
-    errors: list[Finding] = field(default_factory=list)  # compile errors: exit 2
+    _fields = ("violations", "errors")
+
+    def __init__(self, violations: list[Violation] | None = None,
+                 errors: list[Finding] | None = None) -> None:
+        self.violations = [] if violations is None else violations
+        self.errors = [] if errors is None else errors  # compile errors: exit 2
 
     @property
     def exit_code(self) -> int:

@@ -12,9 +12,9 @@ behaviour of their own (buf keeps them only to expand them) have no handler.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from workbench.breaking.change import Change, Pair
+from workbench.record import FrozenRecord
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -39,13 +39,16 @@ class Emit:
 Handler = Callable[[Pair, Emit], None]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
+class RuleSpec(FrozenRecord):
     """A breaking rule: its ID, purpose and handler."""
 
-    id: str
-    purpose: str
-    handler: Handler
+    _fields = ("id", "purpose", "handler")
+    __slots__ = _fields
+
+    def __init__(self, id: str, purpose: str, handler: Handler) -> None:
+        self.id = id
+        self.purpose = purpose
+        self.handler = handler
 
 
 def for_field_pairs(check: Callable[[Pair, Emit, FieldInfo, FieldInfo], None]) -> Handler:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
 
 from workbench.breaking.schema import FDP, FieldInfo, Schema
+from workbench.record import FrozenRecord
 
 T = FDP
 FLOATS = (T.TYPE_FLOAT, T.TYPE_DOUBLE)
 
 
-@dataclass(frozen=True)
-class Default:
+class Default(FrozenRecord):
     """A field's default value as buf compares it."""
 
-    value: str | float | int | bool  # str for string/bytes, float/int/bool otherwise
-    printable: str
-    is_float32: bool = False
+    _fields = ("value", "printable", "is_float32")
+
+    def __init__(self, value: str | float | int | bool, printable: str, is_float32: bool = False) -> None:
+        self.value = value  # str for string/bytes, float/int/bool otherwise
+        self.printable = printable
+        self.is_float32 = is_float32
 
     @property
     def is_zero(self) -> bool:

@@ -103,15 +103,19 @@ def _positive(s: str) -> bool:
 # ---------------------------------------------------------------- the model a run walks
 
 class LintFile:
-    def __init__(self, proto: pb.FileDescriptorProto, shown: str) -> None:
+    def __init__(self, proto: pb.FileDescriptorProto, shown: str, source: Callable[[str], str] | None = None) -> None:
         self.proto = proto
         self.name = proto.name
         self.shown = shown  # as buf prints it (module path joined with the name)
         self.package = proto.package
+        self._source = source  # the file's text by name, when the caller can read it
 
     @cached_property
-    def _source_info(self) -> bytes:
+    def source_info(self) -> bytes:
         return self.proto.source_code_info.SerializeToString()
+
+    def text(self) -> str:
+        return self._source(self.name) if self._source is not None else ""
 
     @cached_property
     def _comments(self) -> dict[tuple[int, ...], str]:
@@ -122,13 +126,13 @@ class LintFile:
     def span(self, path: tuple[int, ...] | None) -> tuple[int, int, int, int]:
         if path is None:
             return 1, 1, 1, 1
-        found = find_location(self._source_info, path)
+        found = find_location(self.source_info, path)
         if found is None:
             return 1, 1, 1, 1
         return found.line, found.column, found.end_line, found.end_column
 
     def has_location(self, path: tuple[int, ...]) -> bool:
-        return find_location(self._source_info, path) is not None
+        return find_location(self.source_info, path) is not None
 
     def leading(self, path: tuple[int, ...]) -> str:
         return self._comments.get(path, "")
@@ -172,7 +176,20 @@ class Lint:
             return
         if self.config.ignored(rule, file.shown) or self.config.ignored(rule, file.name):
             return
-        line, col, end_line, end_col = file.span(path)
+        self._append(rule, file, path, file.span(path), message)
+
+    def add_at(self, rule: str, file: LintFile, path: tuple[int, ...], span: tuple[int, int, int, int],
+               message: str) -> None:
+        """As `add`, at `span` (a place inside the element's options, where protoc may record none)."""
+        if self.config.comment_ignores and file.ignores(rule, path):
+            return
+        if self.config.ignored(rule, file.shown) or self.config.ignored(rule, file.name):
+            return
+        self._append(rule, file, path, span, message)
+
+    def _append(self, rule: str, file: LintFile, path: tuple[int, ...] | None, span: tuple[int, int, int, int],
+                message: str) -> None:
+        line, col, end_line, end_col = span
         entity = file.proto.message_type[path[1]].name if path and len(path) > 1 and path[0] == MESSAGE else ""
         self.out.append(Violation(file.shown, line, col, rule, message, end_line, end_col, entity))
 
@@ -661,6 +678,10 @@ def stable_package_no_import_unstable(lint: Lint, rule: str) -> None:
 
 
 def protovalidate(lint: Lint, rule: str) -> None:
-    """buf checks protovalidate rules (`buf.validate` options) with a CEL compiler; not implemented:
-    files that use them are linted by every other rule, this one reports nothing (docs/breaking.md)."""
-    return None
+    """The `(buf.validate.field)` rules must fit their field (workbench/lint/protovalidate.py); CEL
+    expressions and regular expressions are not compiled (docs/breaking.md)."""
+    if not any("buf/validate/validate.proto" in f.proto.dependency for f in lint.files):
+        return  # no file uses protovalidate: nothing to load
+    from workbench.lint.protovalidate import check
+
+    check(lint, rule)

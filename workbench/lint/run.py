@@ -7,7 +7,7 @@ files compile with the in-process protoc; every module's files are linted with i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.breaking.bufformat import Violation
@@ -64,7 +64,8 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         for name, root in side.files.items():
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
-            report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused)
+            report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused,
+                                          source=side.source)
         report.violations.sort()
         return report
     finally:
@@ -114,15 +115,16 @@ def _unused_imports(side: Side) -> set[tuple[str, str]]:
 
 
 def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig,
-             shown: object = None, unused: set[tuple[str, str]] | None = None) -> list[Violation]:
+             shown: object = None, unused: set[tuple[str, str]] | None = None,
+             source: Callable[[str], str] | None = None) -> list[Violation]:
     """Lint the files `names` of a descriptor set (with source info) under `config`.
 
-    `shown(name)` names a file in findings (default: the name itself)."""
+    `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text."""
     from workbench.lint.build import RULES
     from workbench.lint.rules import Lint, LintFile
 
     show = shown if callable(shown) else (lambda n: n)
-    all_files = {f.name: LintFile(f, show(f.name)) for f in fds.file}
+    all_files = {f.name: LintFile(f, show(f.name), source) for f in fds.file}
     wanted = set(names)
     files = [all_files[n] for n in sorted(wanted) if n in all_files]
     if config.ignore_unstable_packages:

@@ -37,7 +37,17 @@ def _is_delimiter(c: str) -> bool:
     return c in ".-_ \t\n\r"
 
 
+_SNAKE: dict[str, str] = {}  # names repeat across a tree (id, name, field_1 ...): each is converted once
+
+
 def to_snake(s: str) -> str:
+    done = _SNAKE.get(s)
+    if done is None:
+        done = _SNAKE[s] = _to_snake(s)
+    return done
+
+
+def _to_snake(s: str) -> str:
     out = ""
     s = s.strip(".-_ \t\n\r")
     for i, c in enumerate(s):
@@ -170,6 +180,7 @@ class Lint:
         self.config = config
         self.unused_imports = unused_imports or set()  # (file, import) protoc called unused
         self.out: list[Violation] = []
+        self._walked: dict[str, list[Element]] = {}
 
     def add(self, rule: str, file: LintFile, path: tuple[int, ...] | None, message: str) -> None:
         if self.config.comment_ignores and file.ignores(rule, path):
@@ -195,7 +206,17 @@ class Lint:
 
     # ------------------------------------------------------------ element iteration (buf's Lint*RuleHandler)
 
+    def _listed(self, kind: str, walk: Callable[[], Iterator[Element]]) -> list[Element]:
+        """Each kind of element is walked once per run: 30-odd rules go over the same fields."""
+        listed = self._walked.get(kind)
+        if listed is None:
+            listed = self._walked[kind] = list(walk())
+        return listed
+
     def messages(self) -> Iterator[Element]:
+        return iter(self._listed("messages", self._messages))
+
+    def _messages(self) -> Iterator[Element]:
         for f in self.files:
             stack = [Element(f, m, (MESSAGE, i)) for i, m in enumerate(f.proto.message_type)]
             stack.reverse()
@@ -206,6 +227,9 @@ class Lint:
                 stack.extend(reversed(nested))
 
     def fields(self) -> Iterator[Element]:
+        return iter(self._listed("fields", self._fields))
+
+    def _fields(self) -> Iterator[Element]:
         for m in self.messages():
             for i, fd in enumerate(m.proto.field):
                 yield Element(m.file, fd, (*m.path, M_FIELD, i), m)
@@ -222,6 +246,9 @@ class Lint:
                 yield Element(m.file, o, (*m.path, M_ONEOF, i), m)
 
     def enums(self) -> Iterator[Element]:
+        return iter(self._listed("enums", self._enums))
+
+    def _enums(self) -> Iterator[Element]:
         for f in self.files:
             for i, e in enumerate(f.proto.enum_type):
                 yield Element(f, e, (ENUM, i))
@@ -230,6 +257,9 @@ class Lint:
                 yield Element(m.file, e, (*m.path, M_ENUM, i), m)
 
     def enum_values(self) -> Iterator[Element]:
+        return iter(self._listed("enum_values", self._enum_values))
+
+    def _enum_values(self) -> Iterator[Element]:
         for e in self.enums():
             for i, v in enumerate(e.proto.value):
                 yield Element(e.file, v, (*e.path, E_VALUE, i), e)

@@ -3,9 +3,10 @@
 `dataclasses` imports `inspect` (with ast, dis, tokenize, linecache: ~8 ms, a tenth of a 1-file
 module's review) for one use: `inspect.signature` when a dataclass has no docstring. The module is
 imported here with a stand-in for `inspect` that imports the real one on first use of any of its
-names, then leaves: every later `import inspect` gets the real module. The dataclasses a breaking
-review or a lint run makes all have docstrings, so none of them loads it
-(tests/test_cli_fastargs.py checks that such a run imports neither inspect nor argparse).
+names, then leaves: every later `import inspect` gets the real module. The one dataclass a breaking
+review or a lint run makes (`Finding`; the others are `workbench.record` classes) has a docstring, so
+it does not load it (tests/test_cli_fastargs.py checks that such a run imports neither inspect nor
+argparse).
 """
 
 from __future__ import annotations

@@ -65,8 +65,14 @@ def _to_snake(s: str) -> str:
     return out
 
 
+_LOWER_SNAKE: dict[str, str] = {}
+
+
 def to_lower_snake(s: str) -> str:
-    return to_snake(s).lower()
+    done = _LOWER_SNAKE.get(s)
+    if done is None:
+        done = _LOWER_SNAKE[s] = to_snake(s).lower()
+    return done
 
 
 def to_upper_snake(s: str) -> str:

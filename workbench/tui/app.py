@@ -83,7 +83,7 @@ class WorkbenchApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
-        from workbench.tui.live import reload, with_checks
+        from workbench.workspace import reload, with_checks
 
         # First load: show the model before its checks (seconds on a large repository), then again
         # with them. Reloads run both at once: their checks are incremental.

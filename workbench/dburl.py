@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from workbench.errors import DatabaseError
+from workbench.errors import DatabaseError, first_line
 
 if TYPE_CHECKING:
     import psycopg
@@ -50,7 +50,7 @@ def connect(url: str, *, timeout: float = 3.0, autocommit: bool = True, applicat
         return psycopg.connect(url, connect_timeout=max(1, int(round(timeout))), autocommit=autocommit,
                                application_name=application, **kwargs)
     except psycopg.Error as exc:
-        reason = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+        reason = scrub(first_line(exc), url)
         raise DatabaseError(f"cannot connect to {mask_url(url)}: {reason}") from None
     except (ValueError, TypeError) as exc:  # malformed conninfo
         raise DatabaseError(f"invalid database URL {mask_url(url)}: {scrub(str(exc), url)}") from None

@@ -23,11 +23,12 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbench.findings import Finding, Severity, sort_key
 
 if TYPE_CHECKING:
+    from workbench.breaking.review import Report
     from workbench.checks import CheckCache
     from workbench.config import Config
     from workbench.fixtures import Fixture
@@ -386,3 +387,42 @@ def migration_files(root: Path) -> tuple[Config, list[Migration], list[Finding]]
     folder = folder_of("sql", config)
     files, findings = load_migrations(root / folder, folder + "/")
     return config, files, findings
+
+
+def runnable_migration_files(root: Path) -> tuple[Config, list[Migration]]:
+    """`migration_files`, refusing (WorkbenchError) when a file has errors: `migrate up` runs nothing then."""
+    from workbench.errors import WorkbenchError
+
+    config, files, findings = migration_files(root)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise WorkbenchError(f"migration files have errors; nothing was run: {errors[0].format()}{more}")
+    return config, files
+
+
+def review_folders(root: Path) -> tuple[str, str, str]:
+    """proto, migrations and fixtures folders from workbench.toml as on disk (defaults if it is broken)."""
+    from workbench.config import load_config
+
+    try:
+        config, _ = load_config(root)
+    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
+        return "proto", "sql", "seeders"
+    return config.proto_dir, config.migrations_dir, config.fixtures_dir
+
+
+def breaking_review(root: Path, input_spec: str | None, against: str, **options: Any) -> Report:
+    """`workbench breaking`, for the CLI and the TUI alike: the working tree (`input_spec` None) as
+    it is on disk, read again if a file was caught half-written (see `settled`)."""
+    from workbench.breaking.review import review
+
+    proto_dir, sql_dir, fixtures_dir = review_folders(root)
+
+    def run() -> Report:
+        return review(root, input_spec, against, proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
+                      **options)
+
+    if input_spec is not None:
+        return run()
+    return settled(run, lambda report: bool(report.errors), root, [proto_dir, sql_dir, fixtures_dir, "CHANGELOG.md"])

@@ -42,9 +42,7 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     from workbench.breaking.config import ConfigError
     from workbench.breaking.inputs import InputError
-    from workbench.breaking.review import review
-
-    proto_dir, sql_dir, fixtures_dir = _dirs(args.root)
+    from workbench.workspace import breaking_review
     # a status line on a terminal while a big tree compiles; nothing for json or annotations
     status = sys.stderr.isatty() and args.format == "text"
 
@@ -54,9 +52,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        report = review(args.root, args.input, args.against, exact=args.against_exact, category=args.category,
-                        proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
-                        extras=not args.protos_only, progress=progress)
+        report = breaking_review(args.root, args.input, args.against, exact=args.against_exact,
+                                 category=args.category, extras=not args.protos_only, progress=progress)
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)
@@ -88,13 +85,3 @@ def _clear_status(status: bool) -> None:
     if status:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
-
-
-def _dirs(root: Any) -> tuple[str, str, str]:
-    try:
-        from workbench.config import load_config
-
-        config, _ = load_config(root)
-        return config.proto_dir, config.migrations_dir, config.fixtures_dir
-    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
-        return "proto", "sql", "seeders"

@@ -145,13 +145,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbench.config import load_config
-    from workbench.migrations import load_migrations
+    from workbench.workspace import migration_files
 
     root: Path = args.root
-    config, _ = load_config(root)
+    config, files, findings = migration_files(root)  # the TUI's Migrations screen reads them the same way
     sql_dir = root / config.migrations_dir
-    files, findings = load_migrations(sql_dir, config.migrations_dir.rstrip("/") + "/")
     action = args.migrate_command
     if action == "create":
         from workbench.migrate.create import create_migration

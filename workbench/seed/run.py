@@ -24,6 +24,7 @@ from psycopg import sql
 
 from workbench.config import load_config
 from workbench.dburl import scrub
+from workbench.errors import first_line
 from workbench.findings import Finding, Severity
 from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
@@ -103,7 +104,7 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
         import psycopg
 
         if isinstance(exc, psycopg.Error):  # the connection broke mid-run: one line, masked
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            text = first_line(exc)
             result.findings.append(Finding(Severity.ERROR, "SEED_DATABASE", "", 0, scrub(text, url)))
         else:
             raise
@@ -589,7 +590,7 @@ def pg_message(exc: BaseException) -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag else None
     detail = getattr(diag, "message_detail", None) if diag else None
-    text = primary or (str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    text = primary or first_line(exc)
     return f"{text} ({detail})" if detail else text
 
 

@@ -101,6 +101,8 @@ class WorkbenchApp(App[int]):
     def _model_reloaded(self, message: ModelReloaded) -> None:
         first = self.snapshot is None
         snapshot = message.snapshot
+        if self.snapshot is not None and snapshot.generation < self.snapshot.generation:
+            return  # an older load than the one shown (its worker was superseded as it posted)
         self._pending -= snapshot.changed
         self.snapshot = snapshot
         if first:

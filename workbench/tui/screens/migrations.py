@@ -8,6 +8,7 @@ All database work runs in thread workers whose body is one call into `workbench.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -19,6 +20,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from workbench.findings import Severity
+from workbench.migrate.status import RUNNABLE, State
+from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.confirm_run import ConfirmRun
 
@@ -27,31 +31,34 @@ if TYPE_CHECKING:
     from workbench.migrate.runner import RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
+    from workbench.migrations import Migration
     from workbench.tui.live import Snapshot
 
 AUTO_REFRESH_SECONDS = 15.0
 
 # state -> (cell text, style); the legend shows them in this order.
-STATES: dict[str, tuple[str, str]] = {
-    "applied": ("✓ applied", "green"),
-    "pending": ("· pending", "yellow"),
-    "out_of_order": ("↯ out of order", "bold yellow"),
-    "checksum_mismatch": ("≠ edited", "bold red"),
-    "failed": ("✗ failed", "bold red"),
-    "partial": ("◐ partial", "bold red"),
-    "missing": ("? missing", "red"),
-    "future": ("» future", "magenta"),
-    "baseline": ("⊢ baseline", "cyan"),
-    "below_baseline": ("⊥ below", "dim cyan"),
+STATES: dict[State, tuple[str, str]] = {
+    State.APPLIED: ("✓ applied", "green"),
+    State.PENDING: ("· pending", "yellow"),
+    State.OUT_OF_ORDER: ("↯ out of order", "bold yellow"),
+    State.CHECKSUM_MISMATCH: ("≠ edited", "bold red"),
+    State.FAILED: ("✗ failed", "bold red"),
+    State.PARTIAL: ("◐ partial", "bold red"),
+    State.MISSING: ("? missing", "red"),
+    State.FUTURE: ("» future", "magenta"),
+    State.BASELINE: ("⊢ baseline", "cyan"),
+    State.BELOW_BASELINE: ("⊥ below", "dim cyan"),
 }
 
 
 class MigrationStatusRead(Message):
-    """A status worker finished: every database's status."""
+    """A status worker finished: every database's status, from the migration files it read."""
 
-    def __init__(self, statuses: list[DatabaseStatus]) -> None:
+    def __init__(self, statuses: list[DatabaseStatus], files: list[Migration], generation: int) -> None:
         super().__init__()
         self.statuses = statuses
+        self.files = files
+        self.generation = generation  # of the request: an older result than the one shown is dropped
 
 
 class MigrationRunFinished(Message):
@@ -90,7 +97,8 @@ class MigrationsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.statuses: list[DatabaseStatus] = []
-        self.targets: list[Target] = []
+        self.files: list[Migration] = []  # as on disk when the shown status was read
+        self.generations = Generations()
         self.versions: list[str] = []
         self.drift: dict[str, tuple[list[Finding], str | None]] = {}
         self.running = False
@@ -117,9 +125,6 @@ class MigrationsScreen(WorkbenchScreen):
 
     # -- model and status in ----------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        from workbench.migrate.targets import resolve_targets
-
-        self.targets = resolve_targets(snapshot.model.config)
         self.refresh_status()
 
     def _auto(self) -> None:
@@ -137,24 +142,30 @@ class MigrationsScreen(WorkbenchScreen):
         self.notify(f"auto-refresh {'on' if self.auto_refresh else 'off'}", timeout=2)
 
     def refresh_status(self) -> None:
-        snapshot = self.snapshot
-        if snapshot is None or not self.targets:
+        if self.snapshot is None:
             return
-        self.read_status(snapshot.model.root, list(self.targets), list(snapshot.model.migrations),
-                         snapshot.model.config.connect_timeout)
+        self.read_status(self.workbench.root, self.generations.start("status"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-status",
           description="reading migration status")
-    def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float) -> None:
+    def read_status(self, root: Path, generation: int) -> None:
         from workbench.migrate.status import status_all
+        from workbench.migrate.targets import resolve_targets
+        from workbench.workspace import migration_files
 
-        statuses = status_all(root, targets, files, timeout=timeout)
+        # The files as on disk now, as `migrate status` reads them: never the browser's last good
+        # load (an applied migration edited into SQL that does not parse is still an edit).
+        config, files, _ = migration_files(root)
+        statuses = status_all(root, resolve_targets(config), files, timeout=config.connect_timeout)
         if not get_current_worker().is_cancelled:
-            self.post_message(MigrationStatusRead(statuses))
+            self.post_message(MigrationStatusRead(statuses, files, generation))
 
     @on(MigrationStatusRead)
     def _status_read(self, message: MigrationStatusRead) -> None:
+        if not self.generations.accept("status", message.generation):
+            return
         self.statuses = message.statuses
+        self.files = message.files
         self._render_grid()
 
     def _render_grid(self) -> None:
@@ -165,9 +176,8 @@ class MigrationsScreen(WorkbenchScreen):
         for st in self.statuses:
             for m in st.migrations:
                 versions.setdefault(m.version, m.name)
-        if self.snapshot is not None:
-            for mg in self.snapshot.model.migrations:
-                versions.setdefault(mg.version, mg.name)
+        for mg in self.files:
+            versions.setdefault(mg.version, mg.name)
         self.versions = sorted(versions, key=int)
         grid.clear(columns=True)
         grid.add_column("migration", key="migration")
@@ -191,7 +201,7 @@ class MigrationsScreen(WorkbenchScreen):
         m = next((m for m in st.migrations if m.version == version), None)
         if m is None:
             return Text("", style="dim")  # not owned by this database
-        label, style = STATES.get(str(m.state), (str(m.state), ""))
+        label, style = STATES[m.state]
         return Text(label, style=style)
 
     @staticmethod
@@ -241,7 +251,7 @@ class MigrationsScreen(WorkbenchScreen):
         return out
 
     def _describe_migration(self, out: Text, m: MigrationStatus) -> None:
-        label, style = STATES.get(str(m.state), (str(m.state), ""))
+        label, style = STATES[m.state]
         out.append(f"{m.version} {m.name}  ", style="bold")
         out.append(f"{label}\n", style=style)
         row = m.row
@@ -265,7 +275,7 @@ class MigrationsScreen(WorkbenchScreen):
             mg = m.migration
             out.append(f"{mg.rel}{'' if mg.transactional else '  (no transaction)'}  sha256 {mg.checksum[:12]}\n",
                        style="dim")
-            if str(m.state) in ("pending", "out_of_order"):
+            if m.state in (State.PENDING, State.OUT_OF_ORDER):
                 # What `up` would do: statements, transaction boundaries and the lock each takes.
                 from workbench.migrate.plan import build_plan
 
@@ -284,7 +294,7 @@ class MigrationsScreen(WorkbenchScreen):
                 out.append(f"\nlint ({len(lint)})\n", style="bold")
                 for f in lint:
                     out.append(f"{f.location} ", style="bold")
-                    out.append(f"{f.message} [{f.rule}]\n", style="yellow" if str(f.severity) != "error" else "red")
+                    out.append(f"{f.message} [{f.rule}]\n", style="red" if f.severity is Severity.ERROR else "yellow")
         drift = self.drift.get(st.name)
         if drift is not None:
             findings, error = drift
@@ -315,7 +325,7 @@ class MigrationsScreen(WorkbenchScreen):
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
             return
         if action == "up":
-            count = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
+            count = sum(1 for m in st.migrations if m.state in RUNNABLE)
             question = f"Apply {count} pending migration(s) to {st.name}?"
         else:
             question = f"Roll back the newest migration of {st.name}? Its down part may drop data."
@@ -332,19 +342,23 @@ class MigrationsScreen(WorkbenchScreen):
     def _start_run(self, st: DatabaseStatus, action: str, typed: str) -> None:
         assert self.snapshot is not None
         self.running = True
-        total = sum(1 for m in st.migrations if str(m.state) in ("pending", "out_of_order", "failed", "partial"))
+        total = sum(1 for m in st.migrations if m.state in RUNNABLE)
         progress = self.query_one(ProgressBar)
         progress.update(total=max(total, 1) if action == "up" else 1, progress=0)
         progress.add_class("-running")
         self.query_one(Log).write_line(f"— {action} on {st.name}")
-        model = self.snapshot.model
-        self.run_migrations(model.root, st.target, list(model.migrations), action, typed, model.config)
+        self.run_migrations(self.workbench.root, st.target, action, typed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-run", description="running migrations")
-    def run_migrations(self, root: Any, target: Target, files: list[Any], action: str, typed: str,
-                       config: Any) -> None:
+    def run_migrations(self, root: Path, target: Target, action: str, typed: str) -> None:
         from workbench.migrate.runner import Options, execute
+        from workbench.workspace import runnable_migration_files
 
+        try:
+            config, files = runnable_migration_files(root)  # from disk now; refuses broken files like the CLI
+        except Exception:
+            self.app.call_from_thread(self._run_aborted)
+            raise
         options = Options(lock_timeout=config.lock_timeout, connect_timeout=config.connect_timeout,
                           yes=True, confirm=typed)
 
@@ -394,14 +408,15 @@ class MigrationsScreen(WorkbenchScreen):
         if st is None or self.snapshot is None:
             return
         self.query_one(Log).write_line(f"— drift of {st.name} (scratch database on the embedded server)")
-        model = self.snapshot.model
-        self.read_drift(model.root, st.target, list(model.migrations), model.config.connect_timeout)
+        self.read_drift(self.workbench.root, st.target)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-drift", description="comparing schemas")
-    def read_drift(self, root: Any, target: Target, files: list[Any], timeout: float) -> None:
+    def read_drift(self, root: Path, target: Target) -> None:
         from workbench.migrate.drift import drift_report
+        from workbench.workspace import migration_files
 
-        report = drift_report(root, target, files, timeout=timeout)
+        config, files, _ = migration_files(root)
+        report = drift_report(root, target, files, timeout=config.connect_timeout)
         self.post_message(DriftRead(report.name, report.findings, report.error))
 
     @on(DriftRead)

@@ -20,7 +20,12 @@ class Generations:
         return self._started[kind]
 
     def latest(self, kind: str) -> int:
+        """The newest computation of `kind` started."""
         return self._started.get(kind, 0)
+
+    def shown(self, kind: str) -> int:
+        """The generation of the result of `kind` on screen (0: none yet)."""
+        return self._shown.get(kind, 0)
 
     def accept(self, kind: str, generation: int) -> bool:
         """Whether a result of `generation` may be shown (and, if so, it is now the one shown)."""

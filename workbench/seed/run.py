@@ -30,6 +30,7 @@ from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target, database_name, open_connection
 from workbench.seed import apply, sequences
+from workbench.seed.events import LockWaiting, OnSeedEvent, TableProgress
 from workbench.seed.handoff import quick_handoff
 from workbench.seed.live import ForeignKey, LiveSchema, read_schema
 from workbench.seed.order import order_tables, parents_first
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     import psycopg
 
 MODES = ("upsert", "insert", "replace")
-Progress = Callable[[str, int, float], None]  # table, rows staged so far, fraction of all bytes
-Log = Callable[[str], None]
 _MAX_PROBLEMS = 200  # per fixture; then one finding says how many more
 _ANALYZE_ROWS = 1000  # below this, statistics do not change a plan that matters
 # The first seed into an EMPTY table COPYs straight into it: staging + INSERT ... SELECT cost
@@ -68,9 +67,9 @@ class Options:
 
 
 def seed(root: Path, target: Target, names: list[str] | None, options: Options, *,
-         ask: Callable[[str], str] | None = None, progress: Progress | None = None,
-         log: Log | None = None) -> SeedResult:
-    """Seed `names` (None: every fixture whose table exists) into `target`.
+         ask: Callable[[str], str] | None = None, on_event: OnSeedEvent | None = None) -> SeedResult:
+    """Seed `names` (None: every fixture whose table exists) into `target`; `on_event` is told what
+    happens as it happens (typed events: workbench.seed.events).
 
     Raises WorkbenchError (Refused, LockTimeout, DatabaseError) for usage and environment
     problems; everything about the fixtures is a finding in the result.
@@ -95,11 +94,11 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
                               typed=None, ask=ask)
 
             def waiting(holder: lock.LockHolder | None) -> None:
-                if log:
-                    log(f"{name}: waiting for the workbench lock held by {holder.describe() if holder else 'another session'}")
+                if on_event:
+                    on_event(LockWaiting(name, holder.describe() if holder else "another session"))
 
             with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
-                _Run(conn, result, options, progress, names is None).execute(streams)
+                _Run(conn, result, options, on_event, names is None).execute(streams)
     except Exception as exc:
         import psycopg
 
@@ -142,7 +141,7 @@ class _Run:
     conn: psycopg.Connection[Any]
     result: SeedResult
     options: Options
-    progress: Progress | None
+    on_event: OnSeedEvent | None
     all_: bool
     schema: LiveSchema = field(default_factory=LiveSchema)
     total_bytes: int = 1
@@ -431,8 +430,9 @@ class _Run:
                                                 f"{table}: {pg_message(exc)}"))
 
     def _report(self, item: Item, chunk: _Chunk) -> None:
-        if self.progress:
-            self.progress(item.table.name, chunk.rows, min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes))
+        if self.on_event:
+            fraction = min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes)
+            self.on_event(TableProgress(item.table.name, chunk.rows, fraction))
 
 
 def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,

@@ -366,19 +366,24 @@ class SeedsScreen(WorkbenchScreen):
         # `seed` reads the fixtures and migrations from disk itself, as `workbench seed` does
         from workbench.errors import first_line
         from workbench.migrate.guard import Refused
+        from workbench.seed.events import SeedEvent, TableProgress
         from workbench.seed.run import Options, seed
 
         worker = get_current_worker()
 
-        def progress(table: str, _rows: int, fraction: float) -> None:
-            if not worker.is_cancelled:
-                self.post_message(SeedProgressed(table, fraction))
+        def on_event(event: SeedEvent) -> None:
+            if worker.is_cancelled:
+                return
+            if isinstance(event, TableProgress):
+                self.post_message(SeedProgressed(event.table, event.fraction))
+            else:
+                self.app.call_from_thread(self.notify, event.text(), timeout=4, markup=False)
 
         # The typed name came from the dialog; "yes" only confirms what needs no name.
         ask = (lambda _prompt: typed) if typed is not None else (lambda _prompt: "yes")  # noqa: E731
         try:
             result = seed(root, target, None, Options(mode=mode, dry_run=dry_run, yes=not dry_run, row_limit=200),
-                          ask=ask, progress=progress)
+                          ask=ask, on_event=on_event)
         except Refused as exc:
             finished = SeedFinished(None, dry_run, str(exc), needs_name="protected" in str(exc), generation=generation)
         except Exception as exc:  # noqa: BLE001 - shown in the diff pane, never a traceback

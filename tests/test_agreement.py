@@ -34,7 +34,7 @@ PROTO = "proto/shop/v1/catalog.proto"
 @dataclass(frozen=True)
 class Scenario:
     id: str
-    view: str  # "migrations" | "breaking" | "check"
+    view: str  # "migrations" | "breaking" | "check" | "seeds"
     edit: Callable[[Path], set[str]]  # changes files while the TUI is open; the paths it touched
     files: dict[str, str] | None = None  # migrations: the repository's migration files
     banner: str = ""  # the TUI's top line must say this part is unreadable
@@ -119,6 +119,16 @@ CHECK_SCENARIOS = [
 ]
 
 
+# -- seeds (dry-run against a seeded database) -------------------------------------------------
+SEED_SCENARIOS = [
+    Scenario("seed-fixture-deleted", "seeds", delete("seeders/warehouses.json")),
+    Scenario("seed-bad-row", "seeds", replace_in("seeders/brands.json", '{"id": 2, "name": "Schwabe"',
+                                                 '{"id": 2, "name": null')),
+    Scenario("seed-edited-value", "seeds", replace_in("seeders/brands.json", '"name": "Schwabe"',
+                                                      '"name": "Schwabe India"')),
+]
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
                    capture_output=True, check=True)
@@ -146,6 +156,12 @@ def prepare(scenario: Scenario, tmp_path: Path, capsys: Any, monkeypatch: pytest
     for name in ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    if scenario.view == "seeds":
+        monkeypatch.setenv("WB_AGREE_URL", db_url)
+        (root / "workbench.toml").write_text('[databases.local]\nurl = "${WB_AGREE_URL}"\n')
+        assert main(["--root", str(root), "migrate", "up", "--db", "local"]) == 0
+        assert main(["--root", str(root), "seed", "--all", "--db", "local", "--yes"]) == 0
+        capsys.readouterr()
     return root
 
 
@@ -158,6 +174,10 @@ def cli_facts(scenario: Scenario, root: Path, capsys: Any) -> dict[str, Any]:
         code, data = cli_json(capsys, "--root", str(root), "breaking", "--format", "json")
         return {"changes": sorted((c["kind"], c["rule"]) for c in data["changes"]),
                 "errors": sorted(f["rule"] for f in data["errors"]), "semver": data["semver"]}
+    if scenario.view == "seeds":
+        code, data = cli_json(capsys, "--root", str(root), "seed", "--all", "--dry-run", "--db", "local", "--json")
+        return {"tables": sorted((t["table"], t["inserted"], t["updated"], t["deleted"]) for t in data["tables"]),
+                "findings": sorted((f["rule"], f["file"]) for f in data["findings"]), "ok": data["ok"]}
     code, data = cli_json(capsys, "--root", str(root), "check", "--no-db", "--json")
     return {"findings": sorted((f["severity"], f["rule"], f["file"], f["line"]) for f in data["findings"]),
             "entities": data["entities"], "exit": code}
@@ -170,8 +190,12 @@ async def tui_facts(scenario: Scenario, root: Path) -> tuple[dict[str, Any], str
         await until(pilot, lambda: app.snapshot is not None and app.snapshot.checked)
         if scenario.view != "check":
             app.switch_mode(scenario.view)
+            await until(pilot, lambda: app.screen.id != "_default" and hasattr(app.screen, "generations"))
         screen = app.screen
-        kind = {"migrations": "status", "breaking": "review"}.get(scenario.view, "")
+        kind = {"migrations": "status", "breaking": "review", "seeds": "seed"}.get(scenario.view, "")
+        if kind == "seed":
+            await until(pilot, lambda: bool(screen.fixtures) and screen.selected_target() is not None)  # type: ignore[attr-defined]
+            await pilot.press("d")  # the dry-run; a later save repeats it by itself
         if kind:
             await until(pilot, lambda: screen.generations.shown(kind) > 0)  # type: ignore[attr-defined]
         before = app.snapshot
@@ -183,7 +207,7 @@ async def tui_facts(scenario: Scenario, root: Path) -> tuple[dict[str, Any], str
         if kind == "status":
             await pilot.press("r")  # as the user does
         if kind:
-            group = {"status": "migrations-status", "review": "breaking"}[kind]
+            group = {"status": "migrations-status", "review": "breaking", "seed": "seeds"}[kind]
             await until(pilot, lambda: screen.generations.shown(kind) == screen.generations.latest(kind)  # type: ignore[attr-defined]
                         and not any(w.group == group and w.is_running for w in app.workers))
         await pilot.pause()
@@ -193,6 +217,11 @@ async def tui_facts(scenario: Scenario, root: Path) -> tuple[dict[str, Any], str
             st = next(s for s in screen.statuses if s.name == "local")  # type: ignore[attr-defined]
             return {"states": [(m.version, str(m.state)) for m in st.migrations],
                     "exit": 0 if st.up_to_date else 1}, banner
+        if scenario.view == "seeds":
+            result = screen.result  # type: ignore[attr-defined]
+            assert result is not None
+            return {"tables": sorted((t.table, t.inserted, t.updated, t.deleted) for t in result.tables),
+                    "findings": sorted((f.rule, f.file) for f in result.findings), "ok": result.ok}, banner
         if scenario.view == "breaking":
             report = screen.report  # type: ignore[attr-defined]
             assert report is not None, str(screen.query_one("#breaking-verdict", Static).render())
@@ -205,7 +234,7 @@ async def tui_facts(scenario: Scenario, root: Path) -> tuple[dict[str, Any], str
                 "exit": 1 if snapshot.errors else 0}, banner
 
 
-@pytest.mark.parametrize("scenario", MIGRATION_SCENARIOS + PROTO_SCENARIOS + CHECK_SCENARIOS, ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", MIGRATION_SCENARIOS + PROTO_SCENARIOS + CHECK_SCENARIOS + SEED_SCENARIOS, ids=lambda s: s.id)
 async def test_tui_agrees_with_the_cli(scenario: Scenario, tmp_path: Path, capsys: Any,
                                        monkeypatch: pytest.MonkeyPatch, fresh_db: str) -> None:
     root = prepare(scenario, tmp_path, capsys, monkeypatch, fresh_db)

@@ -243,7 +243,9 @@ class CodegenScreen(WorkbenchScreen):
 
     # -- generate on save --------------------------------------------------------------------------
     def _snapshot_published(self, snapshot: object) -> None:
-        model = getattr(snapshot, "model", None)
+        # the files as on disk now, not the browser's last good load: a save that breaks the
+        # protos is a change too (codegen then reports the compile error, as the CLI does)
+        model = getattr(snapshot, "current", None)
         sources = getattr(getattr(model, "protos", None), "sources", None)
         if sources is None:
             return

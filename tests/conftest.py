@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +20,22 @@ import pytest
 from workbench.testing import create_database, drop_database, test_server
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders of this checkout's own, not the one all sessions share.
+
+    Why: pytest keeps every user's sessions under one /tmp/pytest-of-USER and re-applies mode
+    0700 to it at each session start, while the embedded server (run as an unprivileged user when
+    the tests run as root) needs to traverse it. Two test sessions on one machine (two checkouts,
+    or CI beside a developer) would then lock each other's servers out of their data folders.
+    Outside the checkout on purpose: a test's folder must not be inside a contracts repository.
+    """
+    if not os.environ.get("PYTEST_DEBUG_TEMPROOT") and config.option.basetemp is None:
+        checkout = hashlib.sha256(str(REPO).encode()).hexdigest()[:12]
+        temproot = Path(tempfile.gettempdir()) / f"workbench-tests-{checkout}"
+        temproot.mkdir(parents=True, exist_ok=True)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(temproot)
 COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml")
 
 

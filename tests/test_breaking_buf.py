@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from skips import need_tool
 
 from workbench.breaking.bufcli import ALL_CATEGORIES_CONFIG, BufFinding, buf_executable, run_buf
 from workbench.breaking.catalog import V2
@@ -27,7 +28,9 @@ EXAMPLES = int(os.environ.get("WB_BREAKING_EXAMPLES", "25"))
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "before").is_dir())
 ALL = BreakingConfig(use=["FILE", "PACKAGE", "WIRE_JSON", "WIRE"])
 
-pytestmark = pytest.mark.skipif(buf_executable() is None, reason="buf-bin is not installed")
+@pytest.fixture(scope="module", autouse=True)
+def _needs_buf() -> None:
+    need_tool(buf_executable(), "buf-bin is not installed: pip install -e '.[test]'")
 
 
 def compiles(before: Path, after: Path) -> bool:

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from skips import need_tool
 
 from workbench.breaking.bufcli import buf_executable, run_buf
 from workbench.breaking.bufyaml import YamlError, parse
@@ -16,7 +17,12 @@ from workbench.breaking.inputs import Side, compile_sides
 from workbench.breaking.proto_diff import diff_sets
 
 CASES = Path(__file__).parent / "breaking_cases"
-needs_buf = pytest.mark.skipif(buf_executable() is None, reason="buf-bin is not installed")
+needs_buf = pytest.mark.usefixtures("_buf_installed")
+
+
+@pytest.fixture(scope="module")
+def _buf_installed() -> None:
+    need_tool(buf_executable(), "buf-bin is not installed: pip install -e '.[test]'")
 
 
 def to_yaml(config: dict[str, object]) -> str:

@@ -11,11 +11,11 @@ import json
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from skips import skip_or_fail
 from test_codegen_support import need
 
 from workbench.cli.main import main
@@ -91,15 +91,13 @@ def test_python_types_are_strict_and_importable(generated: tuple[Path, CodegenRe
 def test_second_run_writes_nothing(generated: tuple[Path, CodegenReport]) -> None:
     root, _ = generated
     before = {p: p.stat().st_mtime_ns for p in (root / "gen").rglob("*") if p.is_file()}
-    started = time.perf_counter()
     again = run_codegen(root, verify=True)
-    elapsed = time.perf_counter() - started
     for r in again.languages:
         if r.status == "missing":
-            continue
+            skip_or_fail(f"{r.language} toolchain missing: {r.hint}")
         assert r.unchanged and r.written == [] and r.removed == [], r.to_json()
     assert {p: p.stat().st_mtime_ns for p in (root / "gen").rglob("*") if p.is_file()} == before
-    assert elapsed < 1.0  # the stamp answers; the target for the CLI is 150 ms (see bench/)
+    # How fast the stamp answers is measured in bench/bench_codegen.py ("nothing changed").
 
 
 def test_cli_says_nothing_changed(generated: tuple[Path, CodegenReport], capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +239,7 @@ def test_missing_verifier_still_generates(copy: Path, monkeypatch: pytest.Monkey
     report = run_codegen(copy, ["go"], verify=True, force=True)
     go = report.languages[0]
     if go.missing == ["protoc-gen-go"]:
-        pytest.skip("protoc-gen-go is not installed")
+        skip_or_fail(f"protoc-gen-go is not installed: {go.hint}")
     assert go.status == "missing" and go.missing == ["google.golang.org/protobuf"]
     assert "golang-google-protobuf-dev" in go.hint
     assert go.files == ["entities.pb.go"] and report.exit_code == 2

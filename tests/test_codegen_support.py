@@ -1,28 +1,13 @@
 """Shared helpers of the codegen tests: toolchain skips that CI turns into failures.
 
-`WORKBENCH_REQUIRE_TOOLCHAINS=1` (set by .ci/run after .ci/toolchains.sh) makes a missing
-toolchain a test failure, so CI cannot pass by skipping.
+The skip-or-fail decision itself is in skips.py (one place for every tool).
 """
 
 from __future__ import annotations
 
-import os
-
-import pytest
+from skips import skip_or_fail
 
 from workbench.codegen.toolchains import resolve
-
-REQUIRE_ENV = "WORKBENCH_REQUIRE_TOOLCHAINS"
-
-
-def required() -> bool:
-    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
-
-
-def skip_or_fail(reason: str) -> None:
-    if required():
-        pytest.fail(f"{reason} ({REQUIRE_ENV} is set: a missing toolchain fails)")
-    pytest.skip(reason)
 
 
 def need(language: str) -> None:

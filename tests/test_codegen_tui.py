@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import until
+from skips import skip_or_fail
 from test_tui_support import make_demo_repo, settle
 from textual.widgets import DataTable, Log
 
@@ -125,8 +126,27 @@ async def test_generated_tab_shows_the_entity_in_each_language(demo: Path) -> No
             'languages = ["python"]', 'languages = ["python", "go"]'))
         report = run_codegen(demo, ["go"])
         if report.languages[0].status == "missing":
-            return
+            skip_or_fail(f"go toolchain missing: {report.languages[0].hint}")
         await pilot.press("p", "g")
         await settle(pilot)
         go = str(app.screen.query_one("#generated-code-go").render())
         assert "type Order struct {" in go and "TotalMinor int64" in go
+
+
+async def test_a_reload_keeps_the_selected_file(demo: Path) -> None:
+    """A model reload (any save) re-renders the file list; the file the user chose stays chosen."""
+    from workbench.tui.messages import FilesChanged
+
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_codegen(pilot, app)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "python" in app.screen.results)
+        await settle(pilot)
+        await pilot.press("f", "down")
+        await wait_for(pilot, lambda: "class Order(" in code_text(app))
+        before = app.snapshot
+        app.post_message(FilesChanged(frozenset({"seeders/orders.json"})))
+        await wait_for(pilot, lambda: app.snapshot is not before and not app._pending)
+        await settle(pilot)
+        assert app.screen.file == "demo_pb2.pyi" and "class Order(" in code_text(app)

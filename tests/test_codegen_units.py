@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from skips import skip_or_fail
 
 from workbench.codegen.cases import Case, compare
 from workbench.codegen.fixture_json import json_equal, normalize_timestamp, row_to_json
@@ -135,7 +136,7 @@ def test_go_import_path_required(tmp_path: Path) -> None:
     report = run_codegen(root, ["go"])
     go = report.languages[0]
     if go.status == "missing":
-        pytest.skip(f"protoc-gen-go missing: {go.hint}")
+        skip_or_fail(f"protoc-gen-go missing: {go.hint}")
     assert go.status == "failed" and go.findings[0].rule == "CODEGEN_GO_PACKAGE"
     assert go.findings[0].file == "proto/shop.proto" and "go_package" in go.findings[0].message
 
@@ -146,7 +147,7 @@ def test_go_import_path_from_workbench_toml(tmp_path: Path) -> None:
     report = run_codegen(root, ["go"])
     go = report.languages[0]
     if go.status == "missing":
-        pytest.skip(f"protoc-gen-go missing: {go.hint}")
+        skip_or_fail(f"protoc-gen-go missing: {go.hint}")
     assert go.status == "ok", [f.format() for f in go.findings]
     assert "package shopv1" in (root / "gen/go/shop.pb.go").read_text()
 

@@ -101,11 +101,11 @@ def test_rules_agree_with_squawk(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    import pytest
+    from skips import need_tool
 
-    squawk = shutil.which("squawk", path=str(Path(sys.executable).parent))
-    if squawk is None:
-        pytest.skip("squawk-cli is not installed (pip install -e '.[test]')")
+    squawk = shutil.which("squawk", path=str(Path(sys.executable).parent)) or shutil.which("squawk")
+    need_tool(squawk, "squawk-cli is not installed (pip install -e '.[test]')")
+    assert squawk
     risky = ["ALTER TABLE t ADD COLUMN c int NOT NULL;", "CREATE INDEX t_b ON t (b);",
              "ALTER TABLE t ALTER COLUMN b TYPE bigint;", "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
              "ALTER TABLE t ADD CONSTRAINT t_u FOREIGN KEY (b) REFERENCES u (id);",

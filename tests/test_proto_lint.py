@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from skips import need_tool
 
 from workbench.checks.proto_lint import lint_file
 from workbench.protoc import compile_protos
@@ -29,8 +30,8 @@ BUF_YAML = "version: v2\nlint:\n  use:\n    - STANDARD\n    - COMMENTS\n  except
 def buf_binary() -> str:
     venv_buf = Path(__import__("sys").executable).parent / "buf"
     found = str(venv_buf) if venv_buf.exists() else shutil.which("buf")
-    if not found:
-        pytest.skip("buf (PyPI buf-bin) is not installed: pip install buf-bin")
+    need_tool(found, "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
+    assert found
     return found
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -120,7 +119,6 @@ def test_a_100000_row_fixture(fresh_db: str, repo_copy: Path) -> None:
     write_fixture(repo_copy, "categories.json", "categories", [{"id": 1, "name": "Single", "slug": "single"}],
                   ["slug"])
     _big_products(repo_copy, 100_000)
-    started = time.monotonic()
     result = run_seed(repo_copy, fresh_db, row_limit=5)
     assert result.ok, [f.format() for f in result.findings][:5]
     assert result.table("products").inserted == 100_000  # type: ignore[union-attr]
@@ -128,7 +126,6 @@ def test_a_100000_row_fixture(fresh_db: str, repo_copy: Path) -> None:
     assert count(fresh_db, "products") == 100_000
     again = run_seed(repo_copy, fresh_db, dry_run=True)
     assert again.table("products").unchanged == 100_000  # type: ignore[union-attr]
-    assert time.monotonic() - started < 60
 
 
 def test_streaming_keeps_memory_flat(tmp_path: Path) -> None:

@@ -153,12 +153,12 @@ async def test_help_lists_every_key_and_palette_runs_actions(demo: Path) -> None
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+p", *"mapping tab")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_offers(app, "Mapping tab"))
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(TabbedContent).active == "tab-mapping"
         await pilot.press("ctrl+p", *"jump to Customer.email")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_offers(app, "Customer.email"))
         await pilot.press("enter")
         await settle(pilot)
         assert (app.screen.entity, app.screen.field) == ("Customer", "email")
@@ -200,11 +200,9 @@ async def test_failed_worker_shows_an_error_not_a_crash(demo: Path, monkeypatch:
     monkeypatch.setattr(live, "reload", broken)
     app = WorkbenchApp(demo, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(20):
-            await pilot.pause()
         from workbench.tui.errors import ErrorScreen
 
-        assert isinstance(app.screen, ErrorScreen)
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen))
         assert "disk on fire" in text_of(app.screen.query_one("#error-message", Static))
         await pilot.press("escape")
         await pilot.pause()
@@ -346,3 +344,31 @@ async def test_a_folder_created_later_is_watched(demo: Path) -> None:
         await wait_for(pilot, lambda: app.snapshot.generation > before)
         fixture = app.snapshot.model.fixture_for("orders")
         assert fixture is not None and fixture.rows[2]["note"] == "Nux vomica 30C"
+
+
+def palette_offers(app: WorkbenchApp, text: str) -> bool:
+    """The command palette is open and its highlighted (first) option mentions `text`."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    options = app.screen.query_one(CommandList)
+    return options.option_count > 0 and options.highlighted == 0 and text.lower() in str(
+        options.get_option_at_index(0).prompt).lower()
+
+
+async def test_the_model_shows_before_its_checks_then_with_them(demo: Path) -> None:
+    """The first load posts the model unchecked (shown at once), then the same model checked."""
+    from workbench.tui.messages import ModelReloaded
+
+    posted: list[tuple[int, bool]] = []
+
+    def record(message: object) -> None:
+        if isinstance(message, ModelReloaded):
+            posted.append((message.snapshot.generation, message.snapshot.checked))
+
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24), message_hook=record) as pilot:
+        await until(pilot, lambda: app.snapshot is not None and app.snapshot.checked)
+    assert posted[0][1] is False and posted[-1][1] is True
+    assert [g for g, _ in posted] == sorted(g for g, _ in posted)  # never an older one after a newer

@@ -85,7 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from workbench.repo import find_root
 
-        args.root = find_root(args.root)
+        try:
+            args.root = find_root(args.root)
+        except UsageError:
+            # A command that can work outside a checkout (e.g. `migrate status --url` on an
+            # on-call host) says so with root_optional and gets root None; any other fails here.
+            if not getattr(args, "root_optional", False) or args.root is not None:
+                raise
+            args.root = None
         if args.command is None:
             from workbench.tui.launch import launch
 

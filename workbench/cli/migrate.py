@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from workbench.migrate.activity import Activity
+    from workbench.migrate.lock import LockHolder
     from workbench.migrate.runner import RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
@@ -24,13 +26,35 @@ def _dumps(data: object, indent: int | None = None) -> str:
     return json.dumps(data, indent=indent)
 
 
+def _positive_seconds(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > 86_400:
+        raise argparse.ArgumentTypeError(f"seconds must be above 0 and at most 86400: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
 def _version(text: str) -> str:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a migration version (digits, e.g. 004)")
     return text
 
 
-ACTIONS = ("status", "up", "down", "create", "reset", "baseline", "resolve", "drift", "protect", "unprotect")
+ACTIONS = ("status", "watch", "up", "down", "create", "reset", "baseline", "resolve", "drift", "protect", "unprotect")
 REGISTER_TAKES_ARGV = True  # tells `workbench.cli.main` to pass the command line to `register`
 
 
@@ -79,10 +103,24 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         p.add_argument("--lock-wait", type=float, default=60.0, metavar="S",
                        help="seconds to wait for another runner's lock (default 60)")
 
+    def live(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--stuck-after", type=_positive_seconds, default=None, metavar="S",
+                       help="a migration waiting on a lock this long is stuck: exit 1 (default 30)")
+        # Works outside a checkout too: with --url, the tracker alone (docs/migrations.md).
+        p.set_defaults(root_optional=True)
+
     if wanted("status"):
-        p = add("status", "state of every migration in each database")
+        p = add("status", "state of every migration in each database, and the migration running now")
         p.add_argument("-v", "--verbose", action="store_true",
                        help="with several databases: every migration of each, not the grid")
+        live(p)
+    if wanted("watch"):
+        p = add("watch", "refresh status, the running statement and its lock graph every second until Ctrl+C")
+        p.add_argument("--interval", type=_positive_seconds, default=1.0, metavar="S",
+                       help="seconds between refreshes (default 1)")
+        p.add_argument("--count", type=_positive_int, default=None, metavar="N",
+                       help="stop after N refreshes (default: until Ctrl+C)")
+        live(p)
     if wanted("up"):
         p = add("up", "apply pending migrations")
         p.add_argument("--to", metavar="V", type=_version, help="stop after version V")
@@ -147,10 +185,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from workbench.workspace import migration_files
 
+    action = args.migrate_command
+    if args.root is None:  # status or watch outside a checkout: the tracker alone
+        return _without_repository(args)
     root: Path = args.root
     config, files, findings = migration_files(root)  # the TUI's Migrations screen reads them the same way
     sql_dir = root / config.migrations_dir
-    action = args.migrate_command
     if action == "create":
         from workbench.migrate.create import create_migration
 
@@ -171,7 +211,9 @@ def _run(args: argparse.Namespace) -> int:
                 print(f.format(), file=sys.stderr)
     if action == "status":
         return _status(root, targets, files, timeout, args.json, explicit=bool(args.db or args.url),
-                       grid=not args.verbose)
+                       grid=not args.verbose, stuck_after=args.stuck_after)
+    if action == "watch":
+        return _watch(root, targets, files, timeout, args)
     if action == "drift":
         return _drift(root, targets, files, timeout, args)
     if errors:
@@ -185,24 +227,114 @@ def _run(args: argparse.Namespace) -> int:
 
 
 # -- status ----------------------------------------------------------------------------------------
-def _status(root: Path, targets: list[Target], files: list[Migration], timeout: float, as_json: bool,
-            *, explicit: bool, grid: bool = True) -> int:
+NO_REPOSITORY = ("no contracts repository here: the tracker alone is shown; what is pending or edited "
+                 "needs the migration files (run inside a checkout, or --root DIR)")
+
+
+def _without_repository(args: argparse.Namespace) -> int:
+    """status/watch on an on-call host with no checkout: a URL, and the tracker's own history."""
+    from workbench.config import Config
+    from workbench.errors import UsageError
+    from workbench.migrate.targets import resolve_targets
+
+    if not args.url:
+        raise UsageError(f"{Path.cwd()}: not inside a contracts repository; give the database as --url URL "
+                         "(or run inside a checkout, or --root DIR)")
+    config = Config()
+    targets = resolve_targets(config, url=args.url)
+    timeout = args.connect_timeout or config.connect_timeout
+    root = Path.cwd()  # unused for a URL target (no embedded server without a repository)
+    if args.migrate_command == "watch":
+        return _watch(root, targets, None, timeout, args)
+    if not args.json:
+        print(f"({NO_REPOSITORY})")
+    return _status(root, targets, None, timeout, args.json, explicit=True, grid=False,
+                   stuck_after=args.stuck_after)
+
+
+def _status(root: Path, targets: list[Target], files: list[Migration] | None, timeout: float, as_json: bool,
+            *, explicit: bool, grid: bool = True, stuck_after: float | None = None) -> int:
     from workbench.migrate.status import status_all
 
     progress = _Progress(len(targets), "checked", enabled=not as_json and len(targets) > 1)
     statuses = status_all(root, targets, files, timeout=timeout, on_done=lambda _st: progress.step())
     progress.finish()
+    _apply_threshold(statuses, stuck_after)
     if as_json:
-        print(_dumps({"databases": [st.to_json() for st in statuses]}, indent=2))
+        print(_dumps(_status_json(statuses, files), indent=2))
     elif grid and len(statuses) > 1:
         _print_grid(statuses)
     else:
         for st in statuses:
             _print_status(st)
+    return _status_exit(statuses, explicit=explicit)
+
+
+def _apply_threshold(statuses: list[DatabaseStatus], stuck_after: float | None) -> None:
+    if stuck_after is None:
+        return
+    for st in statuses:
+        if st.activity is not None:
+            st.activity.stuck_after = stuck_after
+
+
+def _status_json(statuses: list[DatabaseStatus], files: list[Migration] | None) -> dict[str, object]:
+    out: dict[str, object] = {"databases": [st.to_json() for st in statuses]}
+    if files is None:
+        out["repository"] = None
+        out["note"] = NO_REPOSITORY
+    return out
+
+
+def _status_exit(statuses: list[DatabaseStatus], *, explicit: bool) -> int:
     reachable = [st for st in statuses if st.reachable]
     if explicit and not reachable:
         return 2
+    if any(st.stuck for st in reachable):
+        return 1
     return 0 if all(st.up_to_date for st in reachable) else 1
+
+
+def _watch(root: Path, targets: list[Target], files: list[Migration] | None, timeout: float,
+           args: argparse.Namespace) -> int:
+    """Status every --interval seconds until Ctrl+C (or --count refreshes).
+
+    Each refresh opens short autocommit sessions (status_all: statement_timeout = the connect
+    timeout), so watching never holds a lock or a transaction open on the database.
+    """
+    import time
+    from datetime import datetime
+
+    from workbench.migrate.status import status_all
+
+    tty = sys.stdout.isatty() and not args.json
+    done = 0
+    code = 0
+    try:
+        while True:
+            started = time.monotonic()
+            statuses = status_all(root, targets, files, timeout=timeout)
+            _apply_threshold(statuses, args.stuck_after)
+            code = _status_exit(statuses, explicit=True)
+            now = datetime.now().astimezone()
+            if args.json:
+                print(_dumps({"time": now.isoformat(timespec="seconds"), **_status_json(statuses, files)}),
+                      flush=True)
+            else:
+                if tty:
+                    print("\x1b[H\x1b[2J", end="")  # redraw in place, like top
+                print(f"-- {now:%Y-%m-%d %H:%M:%S %Z}  (every {args.interval:g} s; Ctrl+C to stop)")
+                if files is None:
+                    print(f"({NO_REPOSITORY})")
+                for st in statuses:
+                    _print_status(st)
+                sys.stdout.flush()
+            done += 1
+            if args.count is not None and done >= args.count:
+                return code
+            time.sleep(max(0.0, args.interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        return code
 
 
 _STATE_WORDS = {
@@ -217,6 +349,12 @@ _GRID_WORDS = {
     "future": "future", "out_of_order": "OUT-ORDER", "failed": "FAILED", "partial": "PARTIAL",
     "baseline": "baseline", "below_baseline": "below-bl",
 }
+
+
+def activity_lines(holder: LockHolder | None, activity: Activity | None) -> list[str]:
+    from workbench.cli.activity_text import activity_lines as lines
+
+    return lines(holder, activity)
 
 
 def _print_grid(statuses: list[DatabaseStatus]) -> None:
@@ -249,8 +387,8 @@ def _print_grid(statuses: list[DatabaseStatus]) -> None:
             continue
         counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items()) or "no migrations"
         print(f"{st.name}: {'up to date' if st.up_to_date else 'NOT up to date'} ({counts}){flags}")
-        if st.lock_holder:
-            print(f"  a runner is at work: {st.lock_holder.describe()}")
+        for line in activity_lines(st.lock_holder, st.activity):
+            print(line)
         if st.error:
             print(f"  error: {st.error}")
         for m in st.migrations:
@@ -287,8 +425,8 @@ def _print_status(st: DatabaseStatus) -> None:
         return
     info = ", ".join([f"PostgreSQL {st.server_version}", *flags])
     print(f"{head}  ({info})")
-    if st.lock_holder:
-        print(f"  a runner is at work: {st.lock_holder.describe()}")
+    for line in activity_lines(st.lock_holder, st.activity):
+        print(line)
     if not st.migrations:
         print("  no migrations")
     for m in st.migrations:
@@ -301,6 +439,8 @@ def _print_status(st: DatabaseStatus) -> None:
         _print_details(m)
     counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items())
     print(f"  => {'up to date' if st.up_to_date else 'NOT up to date'}: {counts or 'nothing'}")
+    if st.stuck and st.activity is not None:
+        print(f"  STUCK: {st.activity.problem()}")
     if st.error:
         print(f"  error: {st.error}")
     print()

@@ -215,6 +215,7 @@ class Runner:
             assert mg is not None
             self.log(f"{self.target.name}: applying {mg.version} {mg.name}"
                      + ("" if mg.transactional else " (no transaction)"))
+            self._announce("up", mg)
             started = time.perf_counter()
             if mg.transactional:
                 self._run_in_transaction(mg, plans[mg.version], st.row)
@@ -225,6 +226,15 @@ class Runner:
             ms = int((time.perf_counter() - started) * 1000)
             self.result.applied.append(Step(mg.version, mg.name, ms))
             self.log(f"{self.target.name}: applied {mg.version} {mg.name} ({ms} ms)")
+
+    def _announce(self, action: str, mg: Migration) -> None:
+        """Name the migration at work in the session's application_name (outside any transaction,
+        so a rollback does not undo it): another session's `migrate status` reads it from
+        pg_stat_activity to say which version is running (workbench/migrate/activity.py)."""
+        from workbench.migrate.activity import APPLICATION_PREFIX
+
+        label = f"{APPLICATION_PREFIX} {action} {mg.version} {mg.name}"[:63]  # NAMEDATALEN - 1
+        self.conn.execute("SELECT set_config('application_name', %s, false)", [label])
 
     def _plan(self, mg: Migration, part: str) -> list[Analysed]:
         from workbench.migrate.statements import analyse
@@ -356,6 +366,7 @@ class Runner:
         plans = [self._plan(mg, "down") for mg in sources]
         for mg, stmts in zip(sources, plans, strict=True):
             self.log(f"{self.target.name}: rolling back {mg.version} {mg.name}")
+            self._announce("down", mg)
             started = time.perf_counter()
             self._revert(mg, stmts)
             if self.result.failure:

@@ -20,6 +20,7 @@ from workbench.migrate import tracker
 from workbench.migrate.tracker import Row
 
 if TYPE_CHECKING:
+    from workbench.migrate.activity import Activity
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.targets import Target
     from workbench.migrations import Migration
@@ -85,14 +86,17 @@ class MigrationStatus:
                 "checksum_ok": self.checksum_ok}
 
 
-def migration_states(files: list[Migration], rows: dict[int, Row] | None,
+def migration_states(files: list[Migration] | None, rows: dict[int, Row] | None,
                      owned: set[str] | None = None) -> list[MigrationStatus]:
     """One status per file and per tracker row, ordered by version.
 
     `owned`: the versions this database owns (None: all); a file it does not own shows only
-    when the database has a row for it anyway.
+    when the database has a row for it anyway. `files` None: no repository at hand (an on-call
+    host): the tracker's rows alone, which cannot say what is pending or edited.
     """
     rows = rows or {}
+    if files is None:
+        return _tracker_states(rows)
     baseline = max((n for n, r in rows.items() if r.kind == "baseline"), default=None)
     applied = [n for n, r in rows.items() if r.kind == "migration" and r.success]
     newest_applied = max(applied, default=None)
@@ -132,6 +136,25 @@ def migration_states(files: list[Migration], rows: dict[int, Row] | None,
     return out
 
 
+def _tracker_states(rows: dict[int, Row]) -> list[MigrationStatus]:
+    """States from the tracker alone: it keeps each migration's text, so a failed one can still
+    be told apart as failed (rolled back) or partial (no transaction, stopped half-way)."""
+    from workbench.migrations import parse_migration
+
+    out: list[MigrationStatus] = []
+    for number in sorted(rows):
+        row = rows[number]
+        if row.kind == "baseline":
+            state = State.BASELINE
+        elif row.success:
+            state = State.APPLIED
+        else:
+            applied, _ = parse_migration(row.script, f"{row.version}_{row.name}.sql", f"{row.version}_{row.name}.sql")
+            state = State.PARTIAL if applied is not None and not applied.transactional else State.FAILED
+        out.append(MigrationStatus(row.version, row.name, state, None, row))
+    return out
+
+
 @dataclass
 class DatabaseStatus:
     target: Target
@@ -142,6 +165,7 @@ class DatabaseStatus:
     protected: bool = False  # in the config or marked inside the database
     server_version: str = ""
     lock_holder: LockHolder | None = None  # a runner at work right now
+    activity: Activity | None = None  # what that runner is doing, and its lock graph
     seconds: float = 0.0
 
     @property
@@ -152,6 +176,11 @@ class DatabaseStatus:
     def up_to_date(self) -> bool:
         return self.reachable and self.error is None and all(m.state in SETTLED for m in self.migrations)
 
+    @property
+    def stuck(self) -> bool:
+        """A migration is running and has waited on another session's lock past the threshold."""
+        return self.activity is not None and self.activity.stuck
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for m in self.migrations:
@@ -159,8 +188,11 @@ class DatabaseStatus:
         return out
 
     def to_json(self) -> dict[str, object]:
+        from workbench.migrate.activity import Activity
+
         return {"name": self.name, "url": self.url, "reachable": self.reachable, "error": self.error,
-                "migrations": [m.to_json() for m in self.migrations]}
+                "migrations": [m.to_json() for m in self.migrations],
+                "activity": (self.activity or Activity()).to_json()}
 
 
 def tracker_version(files: list[Migration]) -> str | None:
@@ -176,13 +208,13 @@ def owned_files(target: Target, files: list[Migration]) -> list[Migration]:
     return [mg for mg in files if target.owns(mg, tv)]
 
 
-def owned_versions(target: Target, files: list[Migration]) -> set[str] | None:
-    if target.owned is None:
+def owned_versions(target: Target, files: list[Migration] | None) -> set[str] | None:
+    if target.owned is None or files is None:
         return None
     return {mg.version for mg in owned_files(target, files)}
 
 
-def database_status(root: Path, target: Target, files: list[Migration], *, timeout: float,
+def database_status(root: Path, target: Target, files: list[Migration] | None, *, timeout: float,
                     on_connected: Any = None) -> DatabaseStatus:
     """Status of one database; never raises for database problems (they become `error`)."""
     from workbench.migrate import lock
@@ -208,6 +240,10 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
             if has_settings and not target.protected:
                 status.protected = (tracker.get_setting(conn, "protected", known_to_exist=True) or "") == "true"
             status.lock_holder = lock.lock_holder(conn)
+            if status.lock_holder is not None:  # only then: pg_stat_activity costs a fresh session ~1.5 ms
+                from workbench.migrate.activity import read_activity
+
+                status.activity = read_activity(conn, status.lock_holder.pid)
             status.reachable = True
     except WorkbenchError as exc:
         status.error = str(exc)
@@ -218,7 +254,7 @@ def database_status(root: Path, target: Target, files: list[Migration], *, timeo
     return status
 
 
-def status_all(root: Path, targets: list[Target], files: list[Migration], *, timeout: float,
+def status_all(root: Path, targets: list[Target], files: list[Migration] | None, *, timeout: float,
                on_done: Any = None) -> list[DatabaseStatus]:
     """Every target's status, read concurrently, answered within `timeout` (+ GRACE for queries).
 

@@ -40,19 +40,26 @@ ENTITY_SHOTS = [
 ]
 
 
-async def settle(pilot: Pilot[int], timeout: float = 20.0) -> None:
-    """Wait for the model and every worker except the long-lived file watcher; stop cursor blink."""
+async def settle(pilot: Pilot[int], timeout: float = 60.0) -> None:
+    """Wait for the model and every worker except the long-lived file watcher; stop cursor blink.
+
+    Raises TimeoutError rather than returning mid-load: a screenshot or a test that went on
+    would show (or assert on) a half-loaded screen.
+    """
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline:
+    while True:
+        if loop.time() >= deadline:
+            names = [w.description or w.name for w in app.workers if w.group != "file-watcher" and not w.is_finished]
+            raise TimeoutError(f"the app did not settle within {timeout:g} s (still running: {names})")
         await pilot.pause()
         busy = [w for w in app.workers if w.group != "file-watcher" and not w.is_finished]
         if busy:
             try:
                 await asyncio.wait_for(app.workers.wait_for_complete(busy), max(0.1, deadline - loop.time()))
             except TimeoutError:
-                break
+                pass
             continue
         if getattr(app, "snapshot", None) is not None:
             break

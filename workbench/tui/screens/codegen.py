@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Log, ProgressBar, Static
 
 from workbench.codegen.options import LABELS, LANGUAGES
+from workbench.tui.highlights import is_current
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_view import CodeView
 
@@ -263,14 +264,14 @@ class CodegenScreen(WorkbenchScreen):
     # -- files and code ------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#codegen-languages")
     def _language_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value and event.row_key.value != self.language:
+        if is_current(event) and event.row_key.value and event.row_key.value != self.language:
             self.language = str(event.row_key.value)
             self.file = ""
             self._show_files()
 
     @on(DataTable.RowHighlighted, "#codegen-files")
     def _file_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value and event.row_key.value != self.file:
+        if is_current(event) and event.row_key.value and event.row_key.value != self.file:
             self.file = str(event.row_key.value)
             self._show_file()
 

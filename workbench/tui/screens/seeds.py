@@ -23,6 +23,7 @@ from textual.widgets import DataTable, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from workbench.tui.generations import Generations
+from workbench.tui.highlights import is_current
 from workbench.tui.screens.base import WorkbenchScreen
 
 if TYPE_CHECKING:
@@ -222,6 +223,8 @@ class SeedsScreen(WorkbenchScreen):
     # -- preview ----------------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#seeds-fixtures")
     def _fixture_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not is_current(event):  # a reload's re-render, not the user: keep the page
+            return
         rel = str(event.row_key.value) if event.row_key is not None else ""
         fixture = next((f for f in self.fixtures if f.rel == rel), None)
         if fixture is not None and fixture.rel != self.selected_rel:

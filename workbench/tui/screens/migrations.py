@@ -51,6 +51,11 @@ STATES: dict[State, tuple[str, str]] = {
 }
 
 
+def state_label(state: State) -> tuple[str, str]:
+    """(cell text, style) of a state; a state added to the runner shows by its name until it has one."""
+    return STATES.get(state) or (state.value, "bold")
+
+
 class MigrationStatusRead(Message):
     """A status worker finished: every database's status, from the migration files it read."""
 
@@ -201,7 +206,7 @@ class MigrationsScreen(WorkbenchScreen):
         m = next((m for m in st.migrations if m.version == version), None)
         if m is None:
             return Text("", style="dim")  # not owned by this database
-        label, style = STATES[m.state]
+        label, style = state_label(m.state)
         return Text(label, style=style)
 
     @staticmethod
@@ -251,7 +256,7 @@ class MigrationsScreen(WorkbenchScreen):
         return out
 
     def _describe_migration(self, out: Text, m: MigrationStatus) -> None:
-        label, style = STATES[m.state]
+        label, style = state_label(m.state)
         out.append(f"{m.version} {m.name}  ", style="bold")
         out.append(f"{label}\n", style=style)
         row = m.row

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
+from workbench.findings import Severity
 from workbench.tui.generations import Generations
 from workbench.tui.highlights import is_current
 from workbench.tui.screens.base import WorkbenchScreen
@@ -78,7 +79,7 @@ def render_diff(result: SeedResult) -> Text:
                    style="dim")
     for f in result.findings[:30]:
         out.append(f"{f.location}: ", style="bold")
-        out.append(f"{f.message} [{f.rule}]\n", style="red" if str(f.severity) == "error" else "yellow")
+        out.append(f"{f.message} [{f.rule}]\n", style="red" if f.severity is Severity.ERROR else "yellow")
     for t in result.tables:
         out.append(f"{t.table:<20}", style="bold")
         out.append(f" +{t.inserted} inserted", style="green" if t.inserted else "dim")
@@ -209,7 +210,7 @@ class SeedsScreen(WorkbenchScreen):
         row_before = table.cursor_row
         table.clear()
         for fx in self.fixtures:
-            errors = [f for f in self.findings_for(fx.rel) if str(f.severity) == "error"]
+            errors = [f for f in self.findings_for(fx.rel) if f.severity is Severity.ERROR]
             state = Text(f"✗ {len(errors)} invalid", style="bold red") if errors else Text("✓ valid", style="green")
             name = fx.rel.rsplit("/", 1)[-1].removesuffix(".json")
             label = name if name == fx.table else f"{name} → {fx.table}"

@@ -87,3 +87,32 @@ async def test_two_saves_while_a_review_runs(tmp_path: Path, capsys: Any) -> Non
     assert not shown.errors and not cli["errors"]  # no false compile error from a half-written file
     assert sorted((c.kind, c.rule) for c in shown.changes) == sorted((c["kind"], c["rule"]) for c in cli["changes"])
     assert {"FIELD_NO_DELETE", "FIELD_SAME_TYPE"} <= {c.rule for c in shown.changes}
+
+
+async def test_a_save_during_the_first_load_is_not_missed(tmp_path: Path, monkeypatch: Any) -> None:
+    """The watcher starts after the first load: a save made while that load ran must still show."""
+    from test_tui_support import make_demo_repo
+
+    import workbench.workspace as workspace
+
+    root = make_demo_repo(tmp_path / "repo")
+    fixture = root / "seeders" / "customers.json"
+    real = workspace.reload
+    calls: list[int] = []
+
+    def reload_with_a_save_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        snapshot = real(*args, **kwargs)
+        if not calls:  # the user saves just after the first load read the files
+            fixture.write_text(fixture.read_text().replace('"Asha Verma"', '"Asha Verma-Iyer"'))
+        calls.append(1)
+        return snapshot
+
+    monkeypatch.setattr(workspace, "reload", reload_with_a_save_meanwhile)
+    app = WorkbenchApp(root, watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        def shows_the_save() -> bool:
+            snap = app.snapshot
+            fx = snap.current.fixture_for("customers") if snap is not None else None
+            return fx is not None and any(r.get("name") == "Asha Verma-Iyer" for r in fx.rows)
+
+        await until(pilot, shows_the_save)

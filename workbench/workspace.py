@@ -168,6 +168,22 @@ def fingerprint(root: Path, folders: Iterable[str]) -> tuple[tuple[str, int, int
     return tuple(out)
 
 
+def changed_since(root: Path, names: Iterable[str], since_ns: int) -> bool:
+    """Whether a file or folder among `names` (recursively) was modified, created or deleted (its
+    folder's mtime) at or after `since_ns`."""
+    for name in names:
+        base = root / name
+        try:
+            if base.stat().st_mtime_ns >= since_ns:
+                return True
+            inner = base.rglob("*") if base.is_dir() else ()
+            if any(p.stat().st_mtime_ns >= since_ns for p in inner):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 T = TypeVar("T")
 
 

@@ -8,6 +8,7 @@ a thread worker once the first frame is on screen, and the watcher starts after 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -56,6 +57,7 @@ class WorkbenchApp(App[int]):
         self._pending: set[str] = set()  # changed paths not yet in a posted snapshot
         self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
         self._watched_folders: list[Path] = []
+        self._first_load_ns = 0
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -88,6 +90,8 @@ class WorkbenchApp(App[int]):
         # First load: show the model before its checks (seconds on a large repository), then again
         # with them. Reloads run both at once: their checks are incremental.
         first = self.snapshot is None
+        if first:
+            self._first_load_ns = time.time_ns()  # the watcher starts after it: see watch_files
         snapshot = reload(self.root, self.snapshot, changed, checks=not first)
         if get_current_worker().is_cancelled:
             return
@@ -150,6 +154,12 @@ class WorkbenchApp(App[int]):
                                                  watch_filter=lambda _c, p: Path(p).name in names)))]
         if folders:
             tasks.append(asyncio.create_task(pump(awatch(*folders, stop_event=stop, step=25))))
+        await asyncio.sleep(0)  # let the watchers start
+        from workbench.workspace import changed_since
+
+        if changed_since(self.root, [*names, *(f.relative_to(self.root).as_posix() for f in folders)],
+                         self._first_load_ns):
+            self.load_model(None)  # saved while the first load ran, before anything watched: not missed
         try:
             while True:
                 batch = await queue.get()

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, first_line
 from workbench.migrate import guard, lock, tracker
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target, database_name, open_connection
@@ -160,7 +160,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
         result.error = str(exc)
         result.exit_code = exc.exit_code
     except (psycopg.Error, OSError) as exc:  # the database went away mid-run: one line, masked
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = first_line(exc)
         result.error = scrub(text, url) if url else text
         result.exit_code = 1
     if result.failure is not None and result.exit_code == 0:

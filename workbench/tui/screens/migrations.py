@@ -422,7 +422,8 @@ class MigrationsScreen(WorkbenchScreen):
 
         config, files, _ = migration_files(root)
         report = drift_report(root, target, files, timeout=config.connect_timeout)
-        self.post_message(DriftRead(report.name, report.findings, report.error))
+        if not get_current_worker().is_cancelled:
+            self.post_message(DriftRead(report.name, report.findings, report.error))
 
     @on(DriftRead)
     def _drift_read(self, message: DriftRead) -> None:

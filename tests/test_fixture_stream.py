@@ -43,6 +43,18 @@ def same(a: Any, b: Any) -> bool:
 
 
 def assert_same_rows(path: Path) -> None:
+    fixture, findings = parse_fixture(path.read_text(encoding="utf-8"), "seeders/t.json")
+    if fixture is None:  # refused (a column name PostgreSQL cannot take): the stream refuses it alike
+        stream, _ = open_fixture_stream(path, "seeders/t.json")
+        assert stream is not None
+        try:
+            list(stream.rows())
+        except FixtureStreamError as exc:
+            assert (exc.finding.rule, exc.finding.line, exc.finding.message) == \
+                (findings[0].rule, findings[0].line, findings[0].message)
+        else:
+            raise AssertionError(f"the stream accepted what the whole parse refused: {findings}")
+        return
     got, want = stream_rows(path), whole_rows(path)
     assert [line for line, _ in got] == [line for line, _ in want]
     for (line, a), (_, b) in zip(got, want, strict=True):

@@ -24,7 +24,7 @@ def test_up_status_down_and_json_shape(tmp_path: Path, fresh_db: str, capsys: An
     data = status_json(capsys, root, fresh_db)
     assert data["exit"] == 0
     db = data["databases"][0]
-    assert set(db) == {"name", "url", "reachable", "error", "migrations"}
+    assert set(db) == {"name", "url", "reachable", "error", "migrations", "activity", "invalid_indexes"}
     assert db["reachable"] is True and db["error"] is None
     assert set(db["migrations"][0]) == {"version", "name", "state", "applied_at", "checksum_ok"}
     assert all(m["state"] == "applied" and m["checksum_ok"] is True for m in db["migrations"])

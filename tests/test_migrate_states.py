@@ -58,3 +58,30 @@ def test_confirmation_rules() -> None:
         confirm("prod", action="reset", protected=True, yes=False, typed=None, ask=lambda _p: "y")
     with pytest.raises(Refused, match="read-only"):
         refuse_read_only("prod", True, "up")
+
+
+def test_states_of_stopped_nontransactional_runs() -> None:
+    from dataclasses import replace
+
+    from workbench.migrate.tracker import Rollback
+
+    files = [mg("001", tx=False), mg("002", tx=False), mg("003", tx=False), mg("004")]
+    rows = {
+        1: row("001", files[0].checksum, success=False),  # its first statement failed: nothing remains
+        2: replace(row("002", files[1].checksum, success=False), error=None),  # killed: no error recorded
+        3: replace(row("003", files[2].checksum), rollback=Rollback(1, "boom", "DROP TABLE x")),
+        4: replace(row("004", files[3].checksum), rollback=Rollback(0)),
+    }
+    got = {s.version: s.state for s in migration_states(files, rows)}
+    assert got == {"001": State.FAILED, "002": State.PARTIAL, "003": State.PARTIALLY_ROLLED_BACK,
+                   "004": State.PARTIALLY_ROLLED_BACK}
+
+
+@pytest.mark.parametrize("value", ["", "{", "[]", "null", '{"statements_done": -1}', '{"statements_done": true}',
+                                   '{"statements_done": "2"}', '{"statements_done": 2, "error": 5, "down": []}'])
+def test_a_rollback_record_edited_by_hand_still_reads_as_a_stopped_rollback(value: str) -> None:
+    from workbench.migrate.tracker import Rollback
+
+    got = Rollback.from_setting(value)
+    assert got.statements_done >= 0 and isinstance(got.down, str)
+    assert got.error is None or isinstance(got.error, str)

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from workbench.findings import Finding, Severity
+from workbench.fixture_values import SURROGATE, text_problem
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
@@ -139,15 +140,18 @@ def _parse(text: str, rel: str, lines: _Lines) -> Fixture:
         if name == "table":
             if not isinstance(value, str) or not value:
                 raise _ShapeError('"table" must be a non-empty string', key_pos)
+            _check_name(value, '"table"', key_pos)
             table = value
         elif name == "key":
             if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
                 raise _ShapeError('"key" must be a non-empty list of column names', key_pos)
+            for v in value:
+                _check_name(v, '"key"', key_pos)
             key = tuple(value)
         elif name == "description":
-            description = str(value)
+            description = SURROGATE.sub("\ufffd", str(value))
         else:
-            raise _ShapeError(f"unknown key \"{name}\" (expected one of: {', '.join(KNOWN_KEYS)})", key_pos)
+            raise _ShapeError(f"unknown key {json.dumps(name)} (expected one of: {', '.join(KNOWN_KEYS)})", key_pos)
     if _skip(text, i) != len(text):
         raise _ShapeError("unexpected content after the fixture object", _skip(text, i))
     if table is None:
@@ -157,8 +161,30 @@ def _parse(text: str, rel: str, lines: _Lines) -> Fixture:
     return Fixture(table=table, rel=rel, rows=rows, row_lines=row_lines, key=key, description=description)
 
 
+def _check_name(name: str, what: str, pos: int) -> None:
+    """A table or column name must be text PostgreSQL (and a terminal) can take."""
+    problem = text_problem(name)
+    if problem:
+        raise _ShapeError(f"{what} {name!r} {problem}", pos)
+
+
+def _check_columns(row: dict[str, Any], shapes: set[tuple[str, ...]], pos: int) -> None:
+    """Column names of a row, looked at once per distinct set of columns (rows mostly share one).
+
+    Only called where the text has a `\\u` escape: a UTF-8 file holds no lone surrogate and JSON
+    no raw NUL, so only an escape can bring one in (and the scan for it costs ~nothing per row).
+    """
+    shape = tuple(row)
+    if shape not in shapes:
+        for col in shape:
+            _check_name(col, "column name", pos)
+        shapes.add(shape)
+
+
 def _rows(text: str, i: int, rows: list[dict[str, Any]], row_lines: list[int], lines: _Lines) -> int:
     first = True
+    shapes: set[tuple[str, ...]] = set()
+    escaped = "\\u" in text
     while True:
         i = _skip(text, i)
         if i < len(text) and text[i] == "]":
@@ -171,6 +197,8 @@ def _rows(text: str, i: int, rows: list[dict[str, Any]], row_lines: list[int], l
         row, i = _DECODER.raw_decode(text, i)
         if not isinstance(row, dict):
             raise _ShapeError(f"row {len(rows) + 1} is not a JSON object", start)
+        if escaped:
+            _check_columns(row, shapes, start)
         rows.append(row)
         row_lines.append(lines.at(start))
 
@@ -382,19 +410,26 @@ class _Reader:
                 head["after_rows"] = head.get("table") is None
                 return head
             value, _ = self._value()
-            if name == "table":
-                if not isinstance(value, str) or not value:
-                    raise self._fail("FIXTURE_SHAPE", '"table" must be a non-empty string', key_pos)
-                head["table"] = value
-            elif name == "key":
-                if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-                    raise self._fail("FIXTURE_SHAPE", '"key" must be a non-empty list of column names', key_pos)
-                head["key"] = tuple(value)
-            elif name == "description":
-                head["description"] = str(value)
-            else:
-                raise self._fail("FIXTURE_SHAPE",
-                                 f"unknown key \"{name}\" (expected one of: {', '.join(KNOWN_KEYS)})", key_pos)
+            try:
+                if name == "table":
+                    if not isinstance(value, str) or not value:
+                        raise self._fail("FIXTURE_SHAPE", '"table" must be a non-empty string', key_pos)
+                    _check_name(value, '"table"', key_pos)
+                    head["table"] = value
+                elif name == "key":
+                    if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+                        raise self._fail("FIXTURE_SHAPE", '"key" must be a non-empty list of column names', key_pos)
+                    for v in value:
+                        _check_name(v, '"key"', key_pos)
+                    head["key"] = tuple(value)
+                elif name == "description":
+                    head["description"] = SURROGATE.sub("\ufffd", str(value))
+                else:
+                    raise self._fail("FIXTURE_SHAPE",
+                                     f"unknown key {json.dumps(name)} (expected one of: {', '.join(KNOWN_KEYS)})",
+                                     key_pos)
+            except _ShapeError as exc:
+                raise self._fail("FIXTURE_SHAPE", exc.message, exc.pos) from None
 
     def _line_row(self) -> tuple[Any, int]:
         """The row at the reader's position, read with orjson when it fills the rest of its line.
@@ -427,6 +462,8 @@ class _Reader:
         try:
             first = True
             line, mark, seen = self.line, 0, self.buf  # incremental line counting inside one buffer
+            shapes: set[tuple[str, ...]] = set()
+            escaped = "\\u" in seen  # see _check_columns
             while True:
                 if first:
                     if self._peek() == "]":
@@ -449,10 +486,16 @@ class _Reader:
                 row, start = self._line_row()
                 if self.buf is not seen:
                     line, mark, seen = self.line, 0, self.buf  # the buffer was compacted or refilled
+                    escaped = "\\u" in seen
                 line += self.buf.count("\n", mark, start)
                 mark = start
                 if not isinstance(row, dict):
                     raise self._fail("FIXTURE_SHAPE", f"row {self.count + 1} is not a JSON object", start)
+                if escaped:
+                    try:
+                        _check_columns(row, shapes, start)
+                    except _ShapeError as exc:
+                        raise self._fail("FIXTURE_SHAPE", exc.message, exc.pos) from None
                 self.count += 1
                 yield line, row
         finally:

@@ -55,7 +55,7 @@ class Model:
 
 def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, list[Finding]]:
     from workbench.protoc import compile_protos
-    from workbench.protomodel import build_model
+    from workbench.protomodel import build_model, encoding_finding
 
     proto_root = root / config.proto_dir
     prefix = config.proto_dir.rstrip("/") + "/"
@@ -63,12 +63,18 @@ def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, l
         return ProtoModel(), None, []
     result = compile_protos(proto_root, rel_prefix=prefix)
     model = build_model(result.descriptor_set, prefix) if result.descriptor_set else ProtoModel()
+    findings = list(result.findings)
     for path in sorted(proto_root.rglob("*.proto")):
+        rel = prefix + path.relative_to(proto_root).as_posix()
         try:
-            model.sources[prefix + path.relative_to(proto_root).as_posix()] = path.read_text("utf-8", "replace")
+            data = path.read_bytes()
         except OSError:
-            pass
-    return model, result.descriptor_set, result.findings
+            continue
+        model.sources[rel] = data.decode("utf-8", "replace")
+        bad = encoding_finding(rel, data)
+        if bad is not None:
+            findings.append(bad)
+    return model, result.descriptor_set, findings
 
 
 def load_model(root: Path) -> Model:

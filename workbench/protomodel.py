@@ -7,6 +7,10 @@ comments come from `source_code_info` (paths follow descriptor.proto field numbe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.findings import Finding
 
 # descriptor.proto field numbers used in SourceCodeInfo paths
 _FILE_MESSAGE, _FILE_ENUM = 4, 5
@@ -119,8 +123,31 @@ def _upper_snake(name: str) -> str:
 def _comment(loc: object | None) -> str:
     if loc is None:
         return ""
-    text = (getattr(loc, "leading_comments", "") or getattr(loc, "trailing_comments", "") or "")
+    text = text_of(getattr(loc, "leading_comments", "")) or text_of(getattr(loc, "trailing_comments", ""))
     return "\n".join(line.strip() for line in text.strip().splitlines())
+
+
+def text_of(value: str | bytes | None) -> str:
+    """A descriptor string as text. protobuf hands back `bytes` for a string field that is not
+    valid UTF-8 (a Latin-1 byte in a comment: protoc copies it as is); decode it the way the
+    sources are read, with U+FFFD for the bad bytes (`encoding_finding` says where they are)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value or ""
+
+
+def encoding_finding(rel: str, data: bytes) -> Finding | None:
+    """A PROTO_ENCODING error at the first byte of `data` that is not UTF-8, else None."""
+    from workbench.findings import Finding, Severity
+
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Finding(Severity.ERROR, "PROTO_ENCODING", rel, line, f"byte 0x{data[exc.start]:02x} is not UTF-8 "
+                       "(protobuf sources are UTF-8; it shows as \ufffd): save the file as UTF-8", column)
+    return None
 
 
 def build_model(descriptor_set: bytes, rel_prefix: str = "", include_imports: bool = False) -> ProtoModel:
@@ -173,7 +200,7 @@ def _message(msg, prefix, path, locs, place, model: ProtoModel) -> None:  # type
             oneof = msg.oneof_decl[f.oneof_index].name
         fields.append(ProtoField(
             name=f.name, number=f.number, type_name=type_name, kind=kind,
-            repeated=f.label == 3, optional=bool(f.proto3_optional), json_name=f.json_name,
+            repeated=f.label == 3, optional=bool(f.proto3_optional), json_name=text_of(f.json_name),
             comment=_comment(locs.get(fpath)), place=place(fpath), oneof=oneof,
         ))
     is_map_entry = msg.options.map_entry

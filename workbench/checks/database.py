@@ -13,7 +13,7 @@ from workbench.errors import first_line
 from workbench.findings import Finding, Severity
 from workbench.migrations import Migration
 from workbench.model import Model
-from workbench.sqltext import SqlSyntaxError, split_statements
+from workbench.sqltext import SqlSyntaxError
 
 
 def admin_url_for(root: Path, url: str | None) -> str:
@@ -79,11 +79,21 @@ def run_part(conn: Any, mg: Migration, text: str, base_line: int, part: str = "u
     """Run one part statement by statement (so an error has its line); None when it succeeded."""
     import psycopg
 
+    from workbench.migrate.runner import unrunnable
+    from workbench.migrate.statements import analyse
+
     rule = "SQL_SYNTAX"
     try:
-        statements = split_statements(text, base_line)
+        analysed = analyse(text, base_line)
     except SqlSyntaxError as exc:
         return Finding(Severity.ERROR, rule, mg.rel, exc.line, exc.message, exc.column)
+    problems = unrunnable(mg, analysed, part)
+    if problems:
+        # The runner would refuse it (the lint reports the same finding): never send it, a
+        # COPY ... FROM STDIN would leave the connection waiting for data.
+        p = problems[0]
+        return Finding(Severity.ERROR, p.rule, p.file, p.line, p.message)
+    statements = [a.statement for a in analysed]
     rule = "MIGRATION_APPLY" if part == "up" else "MIGRATION_DOWN_FAILED"
     current = None
     try:

@@ -43,7 +43,8 @@ def inputs(model: Model) -> tuple[object, ...]:
 
 
 def check(model: Model) -> list[Finding]:
-    from workbench.migrate.runner import check_transaction_mode
+    from workbench.migrate import indexes
+    from workbench.migrate.runner import unrunnable
     from workbench.migrate.statements import analyse, relation_name
     from workbench.sqltext import SqlSyntaxError
 
@@ -78,9 +79,17 @@ def check(model: Model) -> list[Finding]:
                 entity = message_.name if message_ else ""
             findings.append(Finding(severity, rule, mg_rel, line, message, 0, entity))
 
-        for problem in check_transaction_mode(mg, stmts):
-            line = int(problem.split(":", 2)[1]) if problem.count(":") >= 2 else mg.up_line
-            add("MIGRATION_TRANSACTION_MODE", line, problem.split(": ", 1)[-1], severity=Severity.ERROR)
+        try:
+            down = analyse(mg.down, mg.down_line) if mg.down.strip() else []
+        except SqlSyntaxError:
+            down = []  # reported by the schema loader too
+        for problem in unrunnable(mg, stmts) + unrunnable(mg, down, "down"):
+            add(problem.rule, problem.line, problem.message, severity=Severity.ERROR)
+        for a in stmts + down:
+            if indexes.built_index(a.node) is None and type(a.node).__name__ == "IndexStmt" and a.node.concurrent:
+                add("MIGRATION_CONCURRENT_INDEX_UNNAMED", a.statement.line,
+                    "name the index: an interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that the "
+                    "runner finds, drops and rebuilds on resume only by its name")
         for a in stmts:
             _lint_statement(a.node, a.statement.line, existing, add)
     return findings

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from workbench.migrate.activity import Activity
     from workbench.migrate.lock import LockHolder
-    from workbench.migrate.runner import RunResult
+    from workbench.migrate.runner import Failure, RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
     from workbench.migrations import Migration
@@ -340,14 +340,15 @@ def _watch(root: Path, targets: list[Target], files: list[Migration] | None, tim
 _STATE_WORDS = {
     "applied": "applied", "pending": "pending", "checksum_mismatch": "EDITED after apply",
     "missing": "MISSING file", "future": "future (newer than files)", "out_of_order": "pending, OUT OF ORDER",
-    "failed": "FAILED", "partial": "PARTIAL", "baseline": "baseline", "below_baseline": "below baseline",
+    "failed": "FAILED", "partial": "PARTIAL", "partially_rolled_back": "PARTIALLY ROLLED BACK",
+    "baseline": "baseline", "below_baseline": "below baseline",
 }
 
 
 _GRID_WORDS = {
     "applied": "applied", "pending": "pending", "checksum_mismatch": "EDITED", "missing": "MISSING",
     "future": "future", "out_of_order": "OUT-ORDER", "failed": "FAILED", "partial": "PARTIAL",
-    "baseline": "baseline", "below_baseline": "below-bl",
+    "partially_rolled_back": "HALF-DOWN", "baseline": "baseline", "below_baseline": "below-bl",
 }
 
 
@@ -392,8 +393,9 @@ def _print_grid(statuses: list[DatabaseStatus]) -> None:
         if st.error:
             print(f"  error: {st.error}")
         for m in st.migrations:
-            if str(m.state) in ("failed", "partial", "checksum_mismatch"):
+            if str(m.state) in ("failed", "partial", "partially_rolled_back", "checksum_mismatch"):
                 _print_problem(m)
+        _print_invalid_indexes(st)
     print("\n(`workbench migrate status --db NAME` or -v for every migration of a database)")
 
 
@@ -405,16 +407,33 @@ def _print_problem(m: MigrationStatus) -> None:
 def _print_details(m: MigrationStatus) -> None:
     """What a person needs under a migration that is not simply applied: the failure, the edit."""
     row = m.row
-    if row is not None and not row.success:
+    if row is not None and row.rollback is not None:
+        rb = row.rollback
+        print(f"      rollback stopped after {rb.statements_done} statement(s) of the down part; `down` resumes it")
+        if rb.error:
+            print(f"      error: {rb.error}")
+        if rb.failed_statement:
+            print(f"      statement: {' '.join(rb.failed_statement.split())[:160]}")
+    elif row is not None and not row.success:
         if str(m.state) == "partial":
             print(f"      {row.statements_done} statement(s) done")
         if row.error:
             print(f"      error: {row.error}")
+        else:
+            print("      no error recorded: still running, or interrupted (the runner was killed or lost its"
+                  " connection); `up` resumes it")
         if row.failed_statement:
             print(f"      statement: {' '.join(row.failed_statement.split())[:160]}")
     diff = m.diff()
     if diff:
         print("      " + diff.rstrip("\n").replace("\n", "\n      "))
+
+
+def _print_invalid_indexes(st: DatabaseStatus) -> None:
+    for ix in st.invalid_indexes:
+        why = "being built right now?" if st.lock_holder else "left by an interrupted or failed CREATE INDEX CONCURRENTLY"
+        print(f"  INVALID index {ix.qualified} on {ix.table} ({why}): unused by queries; `up` rebuilds it when "
+              "its migration resumes, otherwise DROP INDEX CONCURRENTLY it and build it again")
 
 
 def _print_status(st: DatabaseStatus) -> None:
@@ -437,6 +456,7 @@ def _print_status(st: DatabaseStatus) -> None:
             line += f"  {row.applied_at:%Y-%m-%d %H:%M:%S}{ms} by {row.applied_by}"
         print(line.rstrip())
         _print_details(m)
+    _print_invalid_indexes(st)
     counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in st.counts().items())
     print(f"  => {'up to date' if st.up_to_date else 'NOT up to date'}: {counts or 'nothing'}")
     if st.stuck and st.activity is not None:
@@ -490,10 +510,7 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
                 print(f"{f.location}: error: {f.message}", file=sys.stderr)
                 if f.statement:
                     print("    " + f.statement.replace("\n", "\n    "), file=sys.stderr)
-                print(f"{res.database}: {f.version} was rolled back; earlier migrations stay applied"
-                      if _transactional(files, f.version) else
-                      f"{res.database}: {f.version} stopped part-way; the next `up` resumes at this statement",
-                      file=sys.stderr)
+                print(f"{res.database}: {_after_failure(f, files)}", file=sys.stderr)
             elif res.error:
                 print(f"workbench: {res.database}: {res.error}", file=sys.stderr)
     if args.json:
@@ -514,8 +531,18 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
     return 0 if all(r.exit_code == 0 for r in results) else 1
 
 
-def _transactional(files: list[Migration], version: str) -> bool:
-    return next((mg.transactional for mg in files if mg.version == version), True)
+def _after_failure(f: Failure, files: list[Migration]) -> str:
+    """Where a failed statement left its migration, and which command goes on from there."""
+    transactional = next((mg.transactional for mg in files if mg.version == f.version), True)
+    if f.part == "down":
+        if transactional:
+            return f"the rollback of {f.version} was undone: {f.version} stays applied"
+        return (f"the rollback of {f.version} stopped part-way (see `migrate status`); fix the down part in "
+                f"{f.file} and `down` resumes at this statement, or `resolve {f.version} --applied | --rolled-back` "
+                "records what you did by hand")
+    if transactional:
+        return f"{f.version} was rolled back; earlier migrations stay applied"
+    return f"{f.version} stopped part-way; the next `up` resumes at this statement"
 
 
 def _ask(prompt: str) -> str:

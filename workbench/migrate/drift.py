@@ -82,6 +82,7 @@ def replay(conn: psycopg.Connection[Any], migrations: list[Migration]) -> None:
 
 def drift_report(root: Path, target: Target, files: list[Migration], *, timeout: float,
                  scratch_admin: str | None = None) -> DriftReport:
+    from workbench.migrate.indexes import invalid_indexes
     from workbench.migrate.targets import open_connection
     from workbench.pgschema import snapshot
     from workbench.scratch import create_database, drop_database
@@ -96,6 +97,7 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
                 report.error = "no workbench.schema_migrations here: nothing applied to compare with"
                 return report
             live = snapshot(conn)
+            invalid = invalid_indexes(conn)
         if scratch_admin is None:
             from workbench.embedded import server_for
 
@@ -107,7 +109,12 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
                 expected = snapshot(sc)
         finally:
             drop_database(scratch_admin, name)
-        report.findings = compare(expected, live, target.name)
+        report.findings = compare(expected, live, target.name) + [
+            # Same definition as the migration's, so the catalogs compare equal: say it anyway.
+            Finding(Severity.ERROR, "MIGRATION_DRIFT_INVALID_INDEX", "", 0,
+                    f"{target.name}: index {ix.qualified} on {ix.table} is INVALID (an interrupted or failed "
+                    "CREATE INDEX CONCURRENTLY): queries do not use it")
+            for ix in invalid]
     except WorkbenchError as exc:
         report.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - replay or catalog errors: one line, masked

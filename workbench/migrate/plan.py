@@ -70,7 +70,7 @@ def _warning(mode: int, note: str) -> str:
 
 
 def build_plan(migrations: list[Migration]) -> list[MigrationPlan]:
-    from workbench.migrate.runner import check_transaction_mode
+    from workbench.migrate.runner import unrunnable
 
     plans = []
     for mg in migrations:
@@ -79,6 +79,6 @@ def build_plan(migrations: list[Migration]) -> list[MigrationPlan]:
             plan.statements = analyse(mg.up, mg.up_line)
         except SqlSyntaxError as exc:
             plan.problems.append(f"{mg.rel}:{exc.line}:{exc.column}: {exc.message}")
-        plan.problems += check_transaction_mode(mg, plan.statements)
+        plan.problems += [str(p) for p in unrunnable(mg, plan.statements)]
         plans.append(plan)
     return plans

@@ -7,8 +7,12 @@ one finds the work done.
 
 Transactions: each transactional migration runs in its own transaction with `lock_timeout`
 and records itself in the tracker inside it, so a failure or a kill leaves nothing behind. A
-file marked `-- migrate:up transaction:false` runs statement by statement and records each
-one as it completes; after a failure the next `up` resumes at the failed statement.
+file marked `-- migrate:up transaction:false` runs statement by statement, in both directions,
+and records each one as it completes (the up part in its tracker row, the down part in a
+rollback record); after a failure the next `up` (or `down`) resumes at the failed statement,
+first dropping an INVALID index an interrupted `CREATE INDEX CONCURRENTLY` left behind.
+Nothing is recorded before the first statement can run: the options are checked with the
+server first.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
-from workbench.errors import WorkbenchError, first_line
-from workbench.migrate import guard, lock, tracker
+from workbench.errors import UsageError, WorkbenchError, first_line
+from workbench.migrate import guard, indexes, lock, tracker
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target, database_name, open_connection
 from workbench.migrations import Migration, parse_migration
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 Log = Callable[[str], None]
 WRITES = ("up", "down", "reset", "baseline", "resolve", "protect", "unprotect")
 DESTRUCTIVE = ("down", "reset", "resolve", "unprotect")
+MIGRATES = ("up", "down", "reset", "baseline")  # run migrations' statements under lock_timeout
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Failure:
     column: int
     message: str
     statement: str = ""
+    part: str = "up"  # "up" or "down": which part of the migration failed
 
     @property
     def location(self) -> str:
@@ -63,7 +69,7 @@ class Failure:
 
     def to_json(self) -> dict[str, object]:
         return {"version": self.version, "file": self.file, "line": self.line, "column": self.column,
-                "message": self.message, "statement": self.statement}
+                "message": self.message, "statement": self.statement, "part": self.part}
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,8 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                 who = holder.describe() if holder else "another session"
                 log(f"{target.name}: waiting for the workbench lock held by {who}")
 
+            if action in MIGRATES:
+                check_lock_timeout(conn, options.lock_timeout)
             with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
                 runner = Runner(conn, files, target=target, options=options, log=log, result=result)
                 if action == "up":
@@ -168,6 +176,19 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
     return result
 
 
+def check_lock_timeout(conn: psycopg.Connection[Any], value: str) -> None:
+    """Refuse a lock_timeout the server rejects, before anything is run or recorded (exit 2)."""
+    import psycopg
+
+    try:
+        with conn.transaction():
+            conn.execute("SELECT set_config('lock_timeout', %s, true)", [value])
+    except psycopg.Error as exc:
+        diag = getattr(exc, "diag", None)
+        why = (diag.message_primary if diag and diag.message_primary else str(exc).strip()) or type(exc).__name__
+        raise UsageError(f"--lock-timeout {value!r} refused by the server: {why}") from None
+
+
 def _verb(action: str, version: str | None) -> str:
     return {"down": "roll back migrations", "reset": "reset (revert every migration, then apply all)",
             "resolve": f"resolve migration {version}", "unprotect": "remove the protection"}.get(action, action)
@@ -189,6 +210,7 @@ class Runner:
     # -- up -------------------------------------------------------------------------------------
     def up(self, to: str | None) -> None:
         rows = tracker.read_rows(self.conn)
+        self._refuse_half_rolled_back(rows or {})
         states = migration_states(self.files, rows, self.owned)
         edited = [s for s in states if s.state is State.CHECKSUM_MISMATCH]
         if edited:
@@ -244,9 +266,9 @@ class Runner:
             stmts = analyse(sql, base, server_version=self.server_version)
         except SqlSyntaxError as exc:
             raise Refusal(f"{mg.rel}:{exc.line}:{exc.column}: {exc.message}") from None
-        problems = check_transaction_mode(mg, stmts)
+        problems = unrunnable(mg, stmts, part)
         if problems:
-            raise Refusal(problems[0])
+            raise Refusal(str(problems[0]))
         return stmts
 
     def _run_in_transaction(self, mg: Migration, stmts: list[Analysed], row: tracker.Row | None) -> None:
@@ -284,13 +306,13 @@ class Runner:
                 return
             self.log(f"{self.target.name}: resuming {mg.version} at statement {start + 1} of {len(stmts)}")
         started = time.perf_counter()
-        tracker.record_started(self.conn, mg)
         self.conn.execute("SELECT set_config('lock_timeout', %s, false)", [self.options.lock_timeout])
         try:
+            tracker.record_started(self.conn, mg)  # a kill from here on leaves a row that says so
             for i in range(start, len(stmts)):
                 a = stmts[i]
                 try:
-                    self.conn.execute(a.statement.text)
+                    self._run_statement(a)
                 except psycopg.Error as exc:
                     failure = self._failure(mg, a, exc)
                     self.result.failure = failure
@@ -304,7 +326,16 @@ class Runner:
             if not self.conn.broken:
                 self.conn.execute("SELECT set_config('lock_timeout', '0', false)")
 
-    def _failure(self, mg: Migration, a: Analysed | None, exc: Exception) -> Failure:
+    def _run_statement(self, a: Analysed) -> None:
+        """One statement in autocommit; first drop what an interrupted run of it left behind."""
+        for leftover in indexes.leftovers_of(self.conn, a.node):
+            # `IF NOT EXISTS` (or REINDEX) would skip it and leave it unusable: rebuild it instead.
+            self.log(f"{self.target.name}: dropping INVALID index {leftover.qualified} on {leftover.table} "
+                     "(left by an interrupted concurrent build) to build it again")
+            indexes.drop(self.conn, leftover)
+        self.conn.execute(a.statement.text)
+
+    def _failure(self, mg: Migration, a: Analysed | None, exc: Exception, part: str = "up") -> Failure:
         diag = getattr(exc, "diag", None)
         message = (diag.message_primary if diag and diag.message_primary else str(exc).strip()) or type(exc).__name__
         if diag and diag.message_detail:
@@ -313,7 +344,7 @@ class Runner:
         if sqlstate:
             message += f" [SQLSTATE {sqlstate}]"
         if a is None:
-            return Failure(mg.version, mg.rel, mg.up_line, 0, message)
+            return Failure(mg.version, mg.rel, mg.up_line if part == "up" else mg.down_line, 0, message, part=part)
         line, column = a.statement.line, a.statement.column
         pos = diag.statement_position if diag else None
         if pos and pos.isdigit():
@@ -322,7 +353,7 @@ class Runner:
             column = col_in + (a.statement.column - 1 if line == a.statement.line else 0)
         if sqlstate == "55P03":  # lock_not_available: say who held what, not just "timeout"
             message = self._lock_timeout_message(a) or message
-        return Failure(mg.version, mg.rel, line, column, message, a.statement.text)
+        return Failure(mg.version, mg.rel, line, column, message, a.statement.text, part)
 
     def _lock_timeout_message(self, a: Analysed) -> str:
         from workbench.migrate.statements import relations_in
@@ -351,12 +382,18 @@ class Runner:
         rows = tracker.read_rows(self.conn) or {}
         applied = sorted((r for r in rows.values() if r.kind == "migration" and r.success),
                          key=lambda r: r.number, reverse=True)
-        # A migration stopped half-way (statements done, not all) leaves a schema no down part
-        # was written for; a failed one that ran nothing is harmless.
-        halfway = [r.version for r in rows.values() if not r.success and r.statements_done > 0]
+        # A migration stopped half-way (statements done, not all, or killed inside one) leaves a
+        # schema no down part was written for; a failed one that ran nothing is harmless.
+        halfway = [r.version for r in rows.values() if not r.success and (r.statements_done > 0 or not r.error)]
         if halfway:
             raise Refusal(f"{', '.join(halfway)} stopped half-way: finish it with `up` or "
                           "`resolve` before rolling back")
+        # A down part stopped half-way is always the newest applied one (down goes newest
+        # first and stops at a failure): it is the first victim, resumed where it stopped.
+        half_down = [r for r in applied if r.rollback is not None]
+        if half_down and half_down[0] is not applied[0]:
+            raise Refusal(f"{half_down[0].version} is partially rolled back but newer migrations are applied: "
+                          f"run `resolve {half_down[0].version} --applied` or `--rolled-back` first")
         victims = [r for r in applied if r.number > int(to)] if to is not None else applied[:steps or 1]
         if not victims:
             self.result.note = "nothing to roll back"
@@ -364,49 +401,97 @@ class Runner:
             return
         sources = [self._applied_source(r) for r in victims]
         plans = [self._plan(mg, "down") for mg in sources]
-        for mg, stmts in zip(sources, plans, strict=True):
-            self.log(f"{self.target.name}: rolling back {mg.version} {mg.name}")
+        for row, mg, stmts in zip(victims, sources, plans, strict=True):
+            self.log(f"{self.target.name}: rolling back {mg.version} {mg.name}"
+                     + ("" if mg.transactional else " (no transaction)"))
             self._announce("down", mg)
             started = time.perf_counter()
-            self._revert(mg, stmts)
+            if mg.transactional:
+                self._revert_in_transaction(mg, stmts)
+            else:
+                self._revert_outside(mg, stmts, row.rollback)
             if self.result.failure:
                 return
             ms = int((time.perf_counter() - started) * 1000)
             self.result.reverted.append(Step(mg.version, mg.name, ms))
             self.log(f"{self.target.name}: rolled back {mg.version} {mg.name} ({ms} ms)")
 
+    def _refuse_half_rolled_back(self, rows: dict[int, tracker.Row]) -> None:
+        half = sorted(r.version for r in rows.values() if r.rollback is not None)
+        if half:
+            raise Refusal(f"{', '.join(half)} partially rolled back: finish with `down` (resumes at the failed "
+                          f"statement) or `resolve {half[0]} --applied` / `--rolled-back` before `up`")
+
     def _applied_source(self, row: tracker.Row) -> Migration:
-        """The migration as it was applied (the tracker keeps its text): its down part undoes that."""
+        """The migration whose down part undoes what was applied.
+
+        The tracker keeps the applied text. The file's down part is used instead when only the
+        down part was edited since (a broken down part fixed in the file), never when the up
+        part changed: that down would undo something else.
+        """
         rel = self.by_number[row.number].rel if row.number in self.by_number else f"sql/{row.version}_{row.name}.sql"
         mg, _ = parse_migration(row.script, PurePosixPath(rel).name, rel)
         if mg is None:
             raise Refusal(f"the applied text of {row.version} in the tracker cannot be parsed")
+        now = self.by_number.get(row.number)
+        if now is not None and now.down != mg.down and _same_sql(now.up, mg.up) and now.down.strip():
+            self.log(f"{self.target.name}: {row.version}: using the down part of {rel} (edited since it was applied)")
+            mg = now
         if not mg.down.strip():
             raise Refusal(f"{rel} has no '-- migrate:down' part: it cannot be rolled back")
         return mg
 
-    def _revert(self, mg: Migration, stmts: list[Analysed]) -> None:
+    def _revert_in_transaction(self, mg: Migration, stmts: list[Analysed]) -> None:
         import psycopg
 
         current: Analysed | None = None
         try:
-            if mg.transactional:
-                with self.conn.transaction():
-                    self.conn.execute("SELECT set_config('lock_timeout', %s, true)", [self.options.lock_timeout])
-                    # Delete the row first: the tracker migration's own down drops the tracker.
-                    tracker.delete_row(self.conn, mg.version)
-                    for a in stmts:
-                        current = a
-                        self.conn.execute(a.statement.text)
-            else:
+            with self.conn.transaction():
+                self.conn.execute("SELECT set_config('lock_timeout', %s, true)", [self.options.lock_timeout])
+                # Delete the row first: the tracker migration's own down drops the tracker.
+                tracker.delete_row(self.conn, mg.version)
                 for a in stmts:
                     current = a
                     self.conn.execute(a.statement.text)
-                current = None
-                if tracker.exists(self.conn):
-                    tracker.delete_row(self.conn, mg.version)
         except psycopg.Error as exc:
-            self.result.failure = self._failure(mg, current, exc)
+            self.result.failure = self._failure(mg, current, exc, part="down")
+
+    def _revert_outside(self, mg: Migration, stmts: list[Analysed], progress: tracker.Rollback | None) -> None:
+        """Statement by statement, recording progress exactly as `_run_outside` does for an up."""
+        import psycopg
+
+        start = progress.statements_done if progress else 0
+        if progress is not None and start:
+            edited = down_ran_edited(mg, progress, stmts)
+            if edited:
+                self.result.failure = Failure(mg.version, mg.rel, mg.down_line, 0, edited, part="down")
+                return
+            self.log(f"{self.target.name}: resuming the rollback of {mg.version} at statement "
+                     f"{min(start + 1, len(stmts))} of {len(stmts)}")
+        self.conn.execute("SELECT set_config('lock_timeout', %s, false)", [self.options.lock_timeout])
+        try:
+            tracker.record_rollback(self.conn, mg.version, tracker.Rollback(start, down=mg.down))
+            for i in range(start, len(stmts)):
+                a = stmts[i]
+                try:
+                    self._run_statement(a)
+                except psycopg.Error as exc:
+                    failure = self._failure(mg, a, exc, part="down")
+                    self.result.failure = failure
+                    if i == 0 and progress is None:
+                        # Nothing of the down part ran: the migration is simply still applied. (Not
+                        # on a retry after a kill: its first statement may have completed then.)
+                        tracker.clear_rollback(self.conn, mg.version)
+                    else:
+                        tracker.record_rollback(self.conn, mg.version, tracker.Rollback(
+                            i, failure.message, failure.statement, mg.down))
+                    return
+                tracker.record_rollback(self.conn, mg.version, tracker.Rollback(i + 1, down=mg.down))
+            if tracker.exists(self.conn):
+                tracker.finish_rollback(self.conn, mg.version)
+        finally:
+            if not self.conn.broken:
+                self.conn.execute("SELECT set_config('lock_timeout', '0', false)")
 
     # -- baseline, resolve, protect ------------------------------------------------------------
     def baseline(self, version: str) -> None:
@@ -436,6 +521,15 @@ class Runner:
     def resolve(self, version: str, *, applied: bool) -> None:
         rows = tracker.read_rows(self.conn) or {}
         row = rows.get(int(version)) if version.isdigit() else None
+        if row is not None and row.rollback is not None:
+            if applied:  # what the rollback undid was restored by hand
+                tracker.clear_rollback(self.conn, row.version)
+                self.result.note = f"{version} marked applied (its stopped rollback is forgotten)"
+            else:  # the rest of the down part was done by hand
+                tracker.finish_rollback(self.conn, row.version)
+                self.result.note = f"{version} marked rolled back (pending again)"
+            self.log(f"{self.target.name}: {self.result.note}")
+            return
         if row is None or row.success:
             raise Refusal(f"{version} has not failed here: nothing to resolve")
         if applied:
@@ -460,17 +554,37 @@ class Runner:
         self.log(f"{self.target.name}: {self.result.note}")
 
 
-def check_transaction_mode(mg: Migration, stmts: list[Analysed]) -> list[str]:
-    """Why this file cannot run as marked ([] when it can)."""
+@dataclass(frozen=True)
+class Problem:
+    """Why a file cannot run as written: a rule ID and a location (the lint shows it as a finding)."""
+
+    rule: str
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def unrunnable(mg: Migration, stmts: list[Analysed], part: str = "up") -> list[Problem]:
+    """Why this part of the file cannot run as marked ([] when it can)."""
     out = []
     for a in stmts:
-        where = f"{mg.rel}:{a.statement.line}"
+        line = a.statement.line
         if a.transaction_control:
-            out.append(f"{where}: transaction control ({a.statement.text.split()[0].upper()}) in a migration; "
-                       "the runner manages transactions (use `-- migrate:up transaction:false` instead)")
+            out.append(Problem("MIGRATION_TRANSACTION_MODE", mg.rel, line,
+                               f"transaction control ({a.statement.text.split()[0].upper()}) in a migration; "
+                               "the runner manages transactions (use `-- migrate:up transaction:false` instead)"))
         elif a.no_transaction and mg.transactional:
-            out.append(f"{where}: {a.no_transaction} cannot run inside a transaction; mark the file "
-                       "`-- migrate:up transaction:false` (and keep such statements in a file of their own)")
+            out.append(Problem("MIGRATION_TRANSACTION_MODE", mg.rel, line,
+                               f"{a.no_transaction} cannot run inside a transaction; mark the file "
+                               "`-- migrate:up transaction:false` (and keep such statements in a file of their own)"))
+        elif a.client_copy:
+            out.append(Problem("MIGRATION_CLIENT_COPY", mg.rel, line,
+                               f"{a.client_copy} in the {part} part needs a client to send or receive the data, "
+                               "and a migration has none; load data with INSERT ... SELECT, COPY from a server "
+                               "file, or a seed fixture (`workbench seed`)"))
     return out
 
 
@@ -489,6 +603,31 @@ def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -
         return ""
     return (f"statements 1-{done} of {mg.version} already ran but were edited since; restore them, or "
             f"finish by hand and run `workbench migrate resolve {mg.version} --applied` (or --rolled-back)")
+
+
+def down_ran_edited(mg: Migration, progress: tracker.Rollback, stmts: list[Analysed]) -> str:
+    """"" when the down statements a stopped rollback completed are unchanged, else why not."""
+    from workbench.sqltext import split_statements
+
+    done = progress.statements_done
+    try:
+        before = [s.text for s in split_statements(progress.down)[:done]] if progress.down else None
+    except SqlSyntaxError:
+        before = None
+    if before == [a.statement.text for a in stmts[:done]]:
+        return ""
+    return (f"statements 1-{done} of the down part of {mg.version} already ran but were edited since; restore "
+            f"them, or finish by hand and run `workbench migrate resolve {mg.version} --rolled-back` (or --applied)")
+
+
+def _same_sql(a: str, b: str) -> bool:
+    """Two parts with the same statements (comments and layout aside)."""
+    from workbench.sqltext import split_statements
+
+    try:
+        return [s.text for s in split_statements(a)] == [s.text for s in split_statements(b)]
+    except SqlSyntaxError:
+        return a.strip() == b.strip()
 
 
 def _seconds(lock_timeout: str) -> str:

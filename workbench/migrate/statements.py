@@ -53,6 +53,7 @@ class Analysed:
     locks: tuple[Lock, ...]
     no_transaction: str  # why it cannot run in a transaction block; "" when it can
     transaction_control: bool  # BEGIN/COMMIT/ROLLBACK written in the file
+    client_copy: str = ""  # "COPY ... FROM STDIN" / "COPY ... TO STDOUT": needs a client feeding it data
 
     @property
     def strongest(self) -> int:
@@ -67,9 +68,20 @@ def analyse(sql: str, base_line: int = 1, *, server_version: int | None = None) 
     nodes = [raw.stmt for raw in parse_sql(sql)] if statements else []
     return [
         Analysed(st, node, tuple(locks_of(node)), no_transaction_reason(node, server_version),
-                 type(node).__name__ == "TransactionStmt")
+                 type(node).__name__ == "TransactionStmt", client_copy(node))
         for st, node in zip(statements, nodes, strict=True)
     ]
+
+
+def client_copy(node: Any) -> str:
+    """Why `node` needs the client's side of the COPY protocol, or "" when it does not.
+
+    A migration is SQL sent to the server with nobody at the other end to feed or drain the
+    data: such a COPY would leave the connection waiting in the COPY protocol.
+    """
+    if type(node).__name__ != "CopyStmt" or node.filename is not None or node.is_program:
+        return ""
+    return "COPY ... FROM STDIN" if node.is_from else "COPY ... TO STDOUT"
 
 
 def no_transaction_reason(node: Any, server_version: int | None = None) -> str:

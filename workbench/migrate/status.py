@@ -21,6 +21,7 @@ from workbench.migrate.tracker import Row
 
 if TYPE_CHECKING:
     from workbench.migrate.activity import Activity
+    from workbench.migrate.indexes import InvalidIndex
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.targets import Target
     from workbench.migrations import Migration
@@ -33,8 +34,9 @@ class State(StrEnum):
     MISSING = "missing"  # applied, file gone
     FUTURE = "future"  # applied, newer than any file
     OUT_OF_ORDER = "out_of_order"  # pending, older than an applied version
-    FAILED = "failed"  # transactional, rolled back; the error is recorded
+    FAILED = "failed"  # failed, nothing it did remains (rolled back, or stopped at its first statement)
     PARTIAL = "partial"  # non-transactional, stopped after some statements
+    PARTIALLY_ROLLED_BACK = "partially_rolled_back"  # its transaction:false down part stopped half-way
     BASELINE = "baseline"
     BELOW_BASELINE = "below_baseline"
 
@@ -117,8 +119,10 @@ def migration_states(files: list[Migration] | None, rows: dict[int, Row] | None,
                 state = State.PENDING
         elif row.kind == "baseline":
             state = State.BASELINE
+        elif row.rollback is not None:
+            state = State.PARTIALLY_ROLLED_BACK
         elif not row.success:
-            state = State.FAILED if mg.transactional else State.PARTIAL
+            state = _failed_state(row, transactional=mg.transactional)
         elif row.checksum != mg.checksum:
             state = State.CHECKSUM_MISMATCH
         else:
@@ -129,6 +133,8 @@ def migration_states(files: list[Migration] | None, rows: dict[int, Row] | None,
             continue
         if row.kind == "baseline":
             state = State.BASELINE
+        elif row.rollback is not None:
+            state = State.PARTIALLY_ROLLED_BACK
         else:
             state = State.FUTURE if number > newest_file else State.MISSING
         out.append(MigrationStatus(row.version, row.name, state, None, row))
@@ -146,13 +152,22 @@ def _tracker_states(rows: dict[int, Row]) -> list[MigrationStatus]:
         row = rows[number]
         if row.kind == "baseline":
             state = State.BASELINE
+        elif row.rollback is not None:
+            state = State.PARTIALLY_ROLLED_BACK
         elif row.success:
             state = State.APPLIED
         else:
             applied, _ = parse_migration(row.script, f"{row.version}_{row.name}.sql", f"{row.version}_{row.name}.sql")
-            state = State.PARTIAL if applied is not None and not applied.transactional else State.FAILED
+            state = _failed_state(row, transactional=applied is None or applied.transactional)
         out.append(MigrationStatus(row.version, row.name, state, None, row))
     return out
+
+
+def _failed_state(row: Row, *, transactional: bool) -> State:
+    """Nothing remains of a transactional failure, nor of a `transaction:false` one that failed
+    at its first statement; one with statements done, or killed (no error was recorded), may
+    have left some."""
+    return State.FAILED if transactional or (row.statements_done == 0 and row.error) else State.PARTIAL
 
 
 @dataclass
@@ -166,6 +181,7 @@ class DatabaseStatus:
     server_version: str = ""
     lock_holder: LockHolder | None = None  # a runner at work right now
     activity: Activity | None = None  # what that runner is doing, and its lock graph
+    invalid_indexes: list[InvalidIndex] = field(default_factory=list)  # left by an interrupted CONCURRENTLY
     seconds: float = 0.0
 
     @property
@@ -174,7 +190,8 @@ class DatabaseStatus:
 
     @property
     def up_to_date(self) -> bool:
-        return self.reachable and self.error is None and all(m.state in SETTLED for m in self.migrations)
+        return (self.reachable and self.error is None and not self.invalid_indexes
+                and all(m.state in SETTLED for m in self.migrations))
 
     @property
     def stuck(self) -> bool:
@@ -192,7 +209,8 @@ class DatabaseStatus:
 
         return {"name": self.name, "url": self.url, "reachable": self.reachable, "error": self.error,
                 "migrations": [m.to_json() for m in self.migrations],
-                "activity": (self.activity or Activity()).to_json()}
+                "activity": (self.activity or Activity()).to_json(),
+                "invalid_indexes": [ix.to_json() for ix in self.invalid_indexes]}
 
 
 def tracker_version(files: list[Migration]) -> str | None:
@@ -218,6 +236,7 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
                     on_connected: Any = None) -> DatabaseStatus:
     """Status of one database; never raises for database problems (they become `error`)."""
     from workbench.migrate import lock
+    from workbench.migrate.indexes import invalid_indexes
     from workbench.migrate.targets import open_connection
 
     started = time.monotonic()
@@ -235,7 +254,8 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
                 "SELECT to_regclass('workbench.schema_migrations') IS NOT NULL,"
                 " to_regclass('workbench.settings') IS NOT NULL,"
                 " set_config('statement_timeout', %s, false)", [f"{int(timeout * 1000)}"]).fetchone() or (0, 0, 0)
-            rows = tracker.read_rows(conn, known_to_exist=True) if has_tracker else None
+            status.reachable = True  # from here on, an error is about what the database holds
+            rows = tracker.read_rows(conn, known_to_exist=True, settings=bool(has_settings)) if has_tracker else None
             status.migrations = migration_states(files, rows, owned_versions(target, files))
             if has_settings and not target.protected:
                 status.protected = (tracker.get_setting(conn, "protected", known_to_exist=True) or "") == "true"
@@ -244,7 +264,7 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
                 from workbench.migrate.activity import read_activity
 
                 status.activity = read_activity(conn, status.lock_holder.pid)
-            status.reachable = True
+            status.invalid_indexes = invalid_indexes(conn)
     except WorkbenchError as exc:
         status.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - psycopg errors after connecting: shown, never a crash

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import call
 from typing import Any
 
-from workbench.fixture_values import value_problem
+from workbench.fixture_values import SURROGATE, value_problem
 from workbench.seed.live import LiveColumn, LiveTable
 
 NULL = "\\N"
@@ -170,8 +170,12 @@ class RowEncoder:
         encoders, positions, absent, ok, _ = known
         given = list(row.values())
         values = list(map(call, encoders, given))  # one encoder per given value (its shape)
-        if ok and None not in values:
+        fast = ok and None not in values
+        if fast:
             joined = "\t".join(values)  # type: ignore[arg-type]
+            # Text PostgreSQL cannot take (NUL, a lone surrogate; rare): `_explain` words it.
+            fast = "\x00" not in joined and (joined.isascii() or not SURROGATE.search(joined))
+        if fast:
             # Every backslash must be a NULL marker (one per None) and tabs only separators;
             # otherwise escape the strings (rare: paths, multi-line text).
             if "\n" in joined or "\r" in joined or joined.count("\t") != len(values) - 1 \

@@ -44,6 +44,7 @@ STATES: dict[State, tuple[str, str]] = {
     State.CHECKSUM_MISMATCH: ("≠ edited", "bold red"),
     State.FAILED: ("✗ failed", "bold red"),
     State.PARTIAL: ("◐ partial", "bold red"),
+    State.PARTIALLY_ROLLED_BACK: ("◑ half rolled back", "bold red"),
     State.MISSING: ("? missing", "red"),
     State.FUTURE: ("» future", "magenta"),
     State.BASELINE: ("⊢ baseline", "cyan"),
@@ -264,7 +265,14 @@ class MigrationsScreen(WorkbenchScreen):
             ms = f" in {row.execution_ms} ms" if row.execution_ms is not None else ""
             out.append(f"{'applied' if row.success else 'tried'} {row.applied_at:%Y-%m-%d %H:%M:%S}{ms} "
                        f"by {row.applied_by}\n", style="dim")
-        if row is not None and not row.success:
+        if row is not None and row.rollback is not None:
+            out.append(f"its down part stopped after {row.rollback.statements_done} statement(s): "
+                       "`b` (roll back) resumes it\n")
+            if row.rollback.error:
+                out.append(f"error: {row.rollback.error}\n", style="red")
+            if row.rollback.failed_statement:
+                out.append(f"statement: {' '.join(row.rollback.failed_statement.split())[:200]}\n", style="red")
+        elif row is not None and not row.success:
             out.append(f"{row.statements_done} statement(s) done\n")
             if row.error:
                 out.append(f"error: {row.error}\n", style="red")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbench.migrate.activity import Activity
+    from workbench.migrate.events import MigrateEvent
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.runner import Failure, RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
@@ -480,6 +481,9 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
         if not args.json:
             print(text, flush=True)
 
+    def on_event(event: MigrateEvent) -> None:  # the runner's typed events, printed as they happen
+        log(event.text())
+
     from workbench.migrate.runner import RunResult
 
     explicit = bool(args.db or args.url)
@@ -500,7 +504,7 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             log(f"{target.name}: skipped ({unset} is not set)")
             continue
         results.append(execute(
-            root, target, files, action, options=options, log=log, ask=ask, to=getattr(args, "to", None),
+            root, target, files, action, options=options, on_event=on_event, ask=ask, to=getattr(args, "to", None),
             steps=getattr(args, "steps", None), version=getattr(args, "version", None),
             applied=bool(getattr(args, "applied", True))))
         res = results[-1]

@@ -52,15 +52,42 @@ class MigrationStarted:
 
 @dataclass(frozen=True)
 class MigrationResumed:
-    """A partly applied (non-transactional) migration continues where it stopped."""
+    """A transaction:false migration stopped part-way continues where it stopped (up or down)."""
 
     database: str
+    action: str  # "up" | "down"
     version: str
     statement: int  # 1-based, the first one run now
     total: int
 
     def text(self) -> str:
-        return f"{self.database}: resuming {self.version} at statement {self.statement} of {self.total}"
+        what = f"the rollback of {self.version}" if self.action == "down" else self.version
+        return f"{self.database}: resuming {what} at statement {self.statement} of {self.total}"
+
+
+@dataclass(frozen=True)
+class InvalidIndexDropped:
+    """An interrupted CREATE INDEX CONCURRENTLY left an INVALID index: dropped to build it again."""
+
+    database: str
+    index: str
+    table: str
+
+    def text(self) -> str:
+        return (f"{self.database}: dropping INVALID index {self.index} on {self.table} "
+                "(left by an interrupted concurrent build) to build it again")
+
+
+@dataclass(frozen=True)
+class EditedDownUsed:
+    """Rolling back with the file's down part, edited since the migration was applied (its up is the same)."""
+
+    database: str
+    version: str
+    file: str
+
+    def text(self) -> str:
+        return f"{self.database}: {self.version}: using the down part of {self.file} (edited since it was applied)"
 
 
 @dataclass(frozen=True)
@@ -89,5 +116,6 @@ class TrackerChanged:
         return f"{self.database}: {self.note}"
 
 
-MigrateEvent = LockWaiting | NothingToDo | MigrationStarted | MigrationResumed | MigrationDone | TrackerChanged
+MigrateEvent = LockWaiting | NothingToDo | MigrationStarted | MigrationResumed | MigrationDone | TrackerChanged | \
+    InvalidIndexDropped | EditedDownUsed
 OnMigrateEvent = Callable[[MigrateEvent], None]

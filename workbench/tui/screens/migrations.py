@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from workbench.findings import Severity
+from workbench.migrate.events import MigrationDone
 from workbench.migrate.status import RUNNABLE, State
 from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
@@ -28,6 +29,7 @@ from workbench.tui.widgets.confirm_run import ConfirmRun
 
 if TYPE_CHECKING:
     from workbench.findings import Finding
+    from workbench.migrate.events import MigrateEvent
     from workbench.migrate.runner import RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
@@ -65,6 +67,14 @@ class MigrationStatusRead(Message):
         self.statuses = statuses
         self.files = files
         self.generation = generation  # of the request: an older result than the one shown is dropped
+
+
+class MigrationStepped(Message):
+    """The running up / down reported a step (a typed event from workbench.migrate.events)."""
+
+    def __init__(self, event: MigrateEvent) -> None:
+        super().__init__()
+        self.event = event
 
 
 class MigrationRunFinished(Message):
@@ -375,11 +385,11 @@ class MigrationsScreen(WorkbenchScreen):
         options = Options(lock_timeout=config.lock_timeout, connect_timeout=config.connect_timeout,
                           yes=True, confirm=typed)
 
-        def log(line: str) -> None:
-            self.app.call_from_thread(self._log_line, line)
+        def on_event(event: MigrateEvent) -> None:
+            self.post_message(MigrationStepped(event))  # thread-safe
 
         try:
-            result = execute(root, target, files, action, options=options, log=log, steps=1)
+            result = execute(root, target, files, action, options=options, on_event=on_event, steps=1)
         except Exception:
             self.app.call_from_thread(self._run_aborted)
             raise  # the app's report_error shows it
@@ -389,9 +399,11 @@ class MigrationsScreen(WorkbenchScreen):
         self.running = False
         self.query_one(ProgressBar).remove_class("-running")
 
-    def _log_line(self, line: str) -> None:
-        self.query_one(Log).write_line(line)
-        if ": applied " in line or ": rolled back " in line:
+    @on(MigrationStepped)
+    def _stepped(self, message: MigrationStepped) -> None:
+        event = message.event
+        self.query_one(Log).write_line(event.text())
+        if isinstance(event, MigrationDone):  # one migration applied or rolled back
             self.query_one(ProgressBar).advance(1)
 
     @on(MigrationRunFinished)

@@ -24,7 +24,8 @@ def test_up_status_down_and_json_shape(tmp_path: Path, fresh_db: str, capsys: An
     data = status_json(capsys, root, fresh_db)
     assert data["exit"] == 0
     db = data["databases"][0]
-    assert set(db) == {"name", "url", "reachable", "error", "migrations", "activity", "invalid_indexes"}
+    assert set(db) == {"name", "url", "reachable", "error", "protected", "read_only", "migrations", "activity",
+                       "invalid_indexes"}
     assert db["reachable"] is True and db["error"] is None
     assert set(db["migrations"][0]) == {"version", "name", "state", "applied_at", "checksum_ok"}
     assert all(m["state"] == "applied" and m["checksum_ok"] is True for m in db["migrations"])
@@ -217,14 +218,18 @@ def test_protected_and_read_only_guards(tmp_path: Path, fresh_db: str, monkeypat
     code, _, err = cli(capsys, root, "up", "--db", "oncall")
     assert code == 2 and "read-only" in err and not table_exists(fresh_db, "workbench.schema_migrations")
     assert cli(capsys, root, "status", "--db", "oncall")[0] == 1  # status is allowed (pending)
+    # prod is the same database as oncall: the guard belongs to the database, not to the name.
+    code, _, err = cli(capsys, root, "up", "--db", "prod")
+    assert code == 2 and "read-only" in err and not table_exists(fresh_db, "workbench.schema_migrations")
+    (root / "workbench.toml").write_text('[databases.prod]\nurl = "${WB_TEST_PROD_URL}"\nprotected = true\n')
     assert cli(capsys, root, "up", "--db", "prod")[0] == 0  # up is not destructive; it stores the mark
-    assert query(fresh_db, "SELECT value FROM workbench.settings WHERE key = 'protected'") == [("true",)]
+    assert query(fresh_db, "SELECT value FROM workbench_guard.marks WHERE key = 'protected'") == [("true",)]
     dbname = fresh_db.split("?")[0].rsplit("/", 1)[-1]
     for where in (["--db", "prod"], ["--url", fresh_db]):
         code, _, err = cli(capsys, root, "reset", "--yes", *where)
         assert code == 2 and "protected" in err and "--yes alone is not enough" in err, where
         assert table_exists(fresh_db, "a")
-    code, _, err = cli(capsys, root, "down", "--url", fresh_db, "--confirm", "prod")
+    code, _, err = cli(capsys, root, "down", "--url", fresh_db, "--confirm", "staging")
     assert code == 2 and "does not match" in err
     code, out, _ = cli(capsys, root, "reset", "--url", fresh_db, "--confirm", dbname)
     assert code == 0 and "rolled back 000" in out and "applied 001" in out
@@ -298,7 +303,6 @@ def test_create_writes_next_file(tmp_path: Path, capsys: Any) -> None:
 
 def test_protect_unprotect_and_down_to(tmp_path: Path, fresh_db: str, capsys: Any) -> None:
     root = make_repo(tmp_path, {"001_create_a.sql": CREATE_A, "002_create_b.sql": CREATE_B})
-    assert cli(capsys, root, "protect", "--url", fresh_db)[0] == 1  # no workbench schema yet
     assert cli(capsys, root, "up", "--url", fresh_db)[0] == 0
     assert cli(capsys, root, "protect", "--url", fresh_db)[0] == 0
     dbname = fresh_db.split("?")[0].rsplit("/", 1)[-1]

@@ -111,4 +111,4 @@ async def test_grid_apply_confirm_protected_and_details(tmp_path: Path, two_dbs:
         screen.query_one(DataTable).move_cursor(row=0, column=3)
         await pilot.pause()
         assert "WB_TUI_UNSET_VARIABLE" in plain(screen.query_one("#migrations-cell", Static).content)
-        assert query(prod, "SELECT value FROM workbench.settings WHERE key = 'protected'") == [("true",)]
+        assert query(prod, "SELECT value FROM workbench_guard.marks WHERE key = 'protected'") == [("true",)]

@@ -82,13 +82,17 @@ def test_protected_and_read_only_databases_from_the_config(db: str, repo_copy: P
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("WB_SEED_CLI_URL", db)
-    (repo_copy / "workbench.toml").write_text(
-        '[databases.shop]\nurl = "${WB_SEED_CLI_URL}"\nprotected = true\n\n'
-        '[databases.reports]\nurl = "${WB_SEED_CLI_URL}"\nread_only = true\n')
+    shop = '[databases.shop]\nurl = "${WB_SEED_CLI_URL}"\nprotected = true\n'
+    (repo_copy / "workbench.toml").write_text(shop)
     # No terminal under pytest: a protected database refuses, --yes or not.
     assert main(["--root", str(repo_copy), "seed", "--all", "--db", "shop", "--yes"]) == 2
     assert "protected" in capsys.readouterr().err
-    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "reports", "--dry-run"]) == 2
-    assert "read-only" in capsys.readouterr().err
     # The dry-run of a protected database asks nothing.
     assert main(["--root", str(repo_copy), "seed", "--all", "--db", "shop", "--dry-run", "--json"]) == 0
+    # Another name for the same database, read-only: the guard follows the database.
+    (repo_copy / "workbench.toml").write_text(shop + '\n[databases.reports]\nurl = "${WB_SEED_CLI_URL}"\n'
+                                              'read_only = true\n')
+    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "reports", "--dry-run"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert main(["--root", str(repo_copy), "seed", "--all", "--db", "shop", "--confirm", "shop"]) == 2
+    assert "read-only" in capsys.readouterr().err

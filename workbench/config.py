@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from workbench import bounds
 from workbench.findings import Finding, Severity
 
 CONFIG_FILE = "workbench.toml"
@@ -101,6 +103,10 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
     try:
         text = path.read_text(encoding="utf-8")  # read once: parsed here, searched for line numbers below
         data = tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses once per nesting level: ~1,000 nested arrays exhaust the stack.
+        return Config(), [Finding(Severity.ERROR, "CONFIG_SYNTAX", CONFIG_FILE, 0,
+                                  "nested too deeply to read (arrays or tables inside each other)")]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         m = _TOML_POS.search(str(exc))
         line, col = (int(m[1]), int(m[2])) if m else (0, 0)
@@ -109,12 +115,22 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
 
     text_lines = text.splitlines()
 
-    def line_of(key: str) -> int:
+    def line_of(key: str, section: str | None = None) -> int:
         pattern = re.compile(rf"^\s*(\[\s*)?[\w.\"]*\b{re.escape(key)}\b")
+        if section is not None:
+            # The key inside its own [section] first (every [databases.*] has a `url`).
+            header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
+            start = next((i for i, ln in enumerate(text_lines) if header.match(ln)), None)
+            if start is not None:
+                for i in range(start + 1, len(text_lines)):
+                    if text_lines[i].lstrip().startswith("["):
+                        break
+                    if pattern.match(text_lines[i]):
+                        return i + 1
         return next((i for i, ln in enumerate(text_lines, 1) if pattern.match(ln)), 0)
 
-    def bad(rule: str, key: str, msg: str) -> None:
-        findings.append(Finding(Severity.ERROR, rule, CONFIG_FILE, line_of(key), msg))
+    def bad(rule: str, key: str, msg: str, section: str | None = None) -> None:
+        findings.append(Finding(Severity.ERROR, rule, CONFIG_FILE, line_of(key, section), msg))
 
     def unknown(section: str, table: dict[str, Any], known: set[str]) -> None:
         for key in table:
@@ -130,18 +146,20 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
     wb = _table(data.get("workbench"), "workbench", bad)
     unknown("workbench", wb, _KNOWN["workbench"])
     kwargs: dict[str, Any] = {}
-    for key, attr in (("proto", "proto_dir"), ("migrations", "migrations_dir"), ("fixtures", "fixtures_dir"),
-                      ("lock_timeout", "lock_timeout")):
+    for key, attr in (("proto", "proto_dir"), ("migrations", "migrations_dir"), ("fixtures", "fixtures_dir")):
         if key in wb:
             if isinstance(wb[key], str):
                 kwargs[attr] = wb[key]
             else:
-                bad("CONFIG_TYPE", key, f"[workbench] {key} must be a string")
-    if "connect_timeout" in wb:
-        if isinstance(wb["connect_timeout"], int | float) and wb["connect_timeout"] > 0:
-            kwargs["connect_timeout"] = float(wb["connect_timeout"])
-        else:
-            bad("CONFIG_TYPE", "connect_timeout", "[workbench] connect_timeout must be a positive number")
+                bad("CONFIG_TYPE", key, f"[workbench] {key} must be a string", "workbench")
+    checks: tuple[tuple[str, Callable[[object, str], object]], ...] = (
+        ("lock_timeout", bounds.lock_timeout), ("connect_timeout", _number(bounds.connect_timeout)))
+    for key, check in checks:
+        if key in wb:
+            try:
+                kwargs[key] = check(wb[key], f"[workbench] {key}")
+            except ValueError as exc:
+                bad("CONFIG_TYPE", key, str(exc), "workbench")
 
     for key in ("proto", "migrations", "fixtures"):
         folder = kwargs.get(f"{key}_dir")
@@ -177,15 +195,7 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
         if not isinstance(db, dict):
             bad("CONFIG_TYPE", name, f"[databases.{name}] must be a table")
             continue
-        unknown(f"databases.{name}", db, _KNOWN["database"])
-        migrations = db.get("migrations")
-        databases.append(DatabaseConfig(
-            name=name,
-            url=db.get("url", "") if isinstance(db.get("url", ""), str) else "",
-            protected=bool(db.get("protected", False)),
-            read_only=bool(db.get("read_only", False)),
-            migrations=tuple(_str_list(migrations, "migrations", bad)) if migrations is not None else None,
-        ))
+        databases.append(_database(name, db, bad, unknown))
 
     config = Config(domains=MappingProxyType(domains), mapping=mapping, databases=tuple(databases),
                     raw=MappingProxyType(data), **kwargs)
@@ -204,6 +214,51 @@ def _line_in_section(lines: list[str], section: str, key: str) -> int:
         elif inside and assignment.match(ln):
             return i
     return 0
+
+
+def _number(check: Callable[[object, str], float]) -> Callable[[object, str], float]:
+    """`check` for a TOML value, where "3" (a string) is not a number as it is on a command line."""
+    def checked(value: object, what: str) -> float:
+        if isinstance(value, str):
+            raise ValueError(f"{what} must be a number, not the string {value[:40]!r}")
+        return check(value, what)
+
+    return checked
+
+
+def _database(name: str, db: dict[str, Any], bad: Any, unknown: Any) -> DatabaseConfig:
+    """One [databases.NAME] table. A wrong type is a finding, and the guard errs on the safe
+    side: `protected = "yes"` is not silently "unprotected", it counts as protected."""
+    section = f"databases.{name}"
+    unknown(section, db, _KNOWN["database"])
+    url = db.get("url", "")
+    if not isinstance(url, str):
+        bad("CONFIG_TYPE", "url", f"[{section}] url must be a string (a URL or \"${{VARIABLE}}\")", section)
+        # Not the embedded database in its place: a URL that cannot be read reaches nothing.
+        url = "${WORKBENCH_TOML_URL_OF_" + re.sub(r"\W", "_", name).upper() + "_IS_NOT_A_STRING}"
+    flags = {}
+    for key in ("protected", "read_only"):
+        value = db.get(key, False)
+        if not isinstance(value, bool):
+            bad("CONFIG_TYPE", key, f"[{section}] {key} must be true or false, not {value!r:.40}", section)
+            value = True
+        flags[key] = value
+    migrations: tuple[str, ...] | None = None
+    if "migrations" in db:
+        raw = db["migrations"]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            bad("CONFIG_TYPE", "migrations", f"[{section}] migrations must be a list of version strings "
+                                             "such as [\"001\", \"004\"]", section)
+        else:
+            good = []
+            for v in raw:
+                try:
+                    good.append(bounds.version(v.strip(), "version"))
+                except ValueError as exc:
+                    bad("CONFIG_TYPE", "migrations", f"[{section}] migrations: {exc}", section)
+            migrations = tuple(good)
+    return DatabaseConfig(name=name, url=url, protected=flags["protected"], read_only=flags["read_only"],
+                          migrations=migrations)
 
 
 def _table(value: Any, name: str, bad: Any) -> dict[str, Any]:

@@ -300,9 +300,10 @@ def open_fixture_stream(path: Path, rel: str) -> tuple[FixtureStream | None, lis
 
 
 def _exact(value: Any) -> bool:
-    """False when orjson may have turned an integer literal into a float (2**64 and above)."""
+    """False when orjson may have turned an integer literal into a float: it reads integers in
+    [-2**63, 2**64) only; -2**63 - 1 becomes the float -2**63 itself, so that float is suspect too."""
     if type(value) is float:
-        return abs(value) < 2.0**64
+        return -(2.0**63) < value < 2.0**64
     if type(value) is dict:
         return all(_exact(v) for v in value.values())
     if type(value) is list:

@@ -122,8 +122,15 @@ def load_migrations(sql_dir: Path, rel_prefix: str = "sql/") -> tuple[list[Migra
     if not sql_dir.is_dir():
         return [], [Finding(Severity.ERROR, "MIGRATION_DIR", rel_prefix.rstrip("/"), 0,
                             f"no migrations folder {rel_prefix.rstrip('/')}/")]
-    for path in sorted(sql_dir.glob("*.sql")):
+    for path in sorted(sql_dir.iterdir()):
         rel = rel_prefix + path.name
+        if path.suffix.lower() != ".sql":
+            continue
+        if path.suffix != ".sql":
+            # `001_x.SQL` would be skipped silently by a case-sensitive glob and never run.
+            findings.append(Finding(Severity.ERROR, "MIGRATION_NAME", rel, 0,
+                                    f"migration file '{path.name}' must end in lower-case .sql to be run"))
+            continue
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-_SYSTEM = "('pg_catalog', 'information_schema', 'pg_toast')"
+# workbench_guard holds the protection marks (migrate/guard.py): created by `protect`, never by a
+# migration, so drift and the down-part checks must not see it.
+_SYSTEM = "('pg_catalog', 'information_schema', 'pg_toast', 'workbench_guard')"
 
 QUERIES = {
     "schema": f"""SELECT nspname FROM pg_namespace

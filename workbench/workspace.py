@@ -394,12 +394,14 @@ def database_target(root: Path, config: Config) -> str:
 
 
 # -- operational inputs: always from the disk, the same for the CLI and the TUI --------------------
-def migration_files(root: Path) -> tuple[Config, list[Migration], list[Finding]]:
-    """The config and the migration files as they are on disk now (what `migrate` runs on)."""
+def migration_files(root: Path, config: Config | None = None) -> tuple[Config, list[Migration], list[Finding]]:
+    """The config (read now unless given) and the migration files as they are on disk now (what
+    `migrate` runs on)."""
     from workbench.config import load_config
     from workbench.migrations import load_migrations
 
-    config, _ = load_config(root)
+    if config is None:
+        config, _ = load_config(root)
     folder = folder_of("sql", config)
     files, findings = load_migrations(root / folder, folder + "/")
     return config, files, findings

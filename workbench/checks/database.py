@@ -18,6 +18,9 @@ from workbench.sqltext import SqlSyntaxError
 
 def admin_url_for(root: Path, url: str | None) -> str:
     if url:
+        from workbench.migrate.guard import refuse_scratch_server
+
+        refuse_scratch_server(root, url, "--url")
         return url
     from workbench.embedded import server_for
 

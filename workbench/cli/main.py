@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -77,33 +78,76 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# What an uncaught exception does: "1" re-raises it (a traceback, for debugging), "0" never
+# does; unset, it re-raises under pytest, so a test sees the real exception, never the line.
+DEBUG_VARIABLE = "WORKBENCH_DEBUG"
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    from workbench.cli.streams import redacting_streams
+
+    with redacting_streams(argv):
+        try:
+            return _main(argv)
+        except BrokenPipeError:
+            return _broken_pipe()
+        except SystemExit as exc:  # argparse: 0 after --help, 2 for bad arguments (printed already)
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        except (UsageError, WorkbenchError) as exc:
+            print(f"workbench: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            print("workbench: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:
+            if _reraise():
+                raise
+            # The one place an unexpected exception ends: one line, never a traceback.
+            from workbench.dburl import first_line
+
+            print(f"workbench: internal error ({type(exc).__name__}: {first_line(exc)[:300]}): this is a bug "
+                  f"in workbench; please file a bug report with this line and the command "
+                  f"({DEBUG_VARIABLE}=1 shows the traceback)", file=sys.stderr)
+            return 2
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from workbench.repo import find_root
+
     try:
-        from workbench.repo import find_root
+        args.root = find_root(args.root)
+    except UsageError:
+        # A command that can work outside a checkout (e.g. `migrate status --url` on an
+        # on-call host) says so with root_optional and gets root None; any other fails here.
+        if not getattr(args, "root_optional", False) or args.root is not None:
+            raise
+        args.root = None
+    if args.command is None:
+        from workbench.cli.streams import original_streams
+        from workbench.tui.launch import launch
 
-        try:
-            args.root = find_root(args.root)
-        except UsageError:
-            # A command that can work outside a checkout (e.g. `migrate status --url` on an
-            # on-call host) says so with root_optional and gets root None; any other fails here.
-            if not getattr(args, "root_optional", False) or args.root is not None:
-                raise
-            args.root = None
-        if args.command is None:
-            from workbench.tui.launch import launch
-
+        with original_streams():  # the TUI owns the terminal
             return launch(args.root)
-        return int(args.func(args))
-    except (UsageError, WorkbenchError) as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("workbench: interrupted", file=sys.stderr)
-        return 130
+    return int(args.func(args))
+
+
+def _reraise() -> bool:
+    flag = os.environ.get(DEBUG_VARIABLE)
+    if flag is not None:
+        return flag.strip() not in ("", "0")
+    return "PYTEST_CURRENT_TEST" in os.environ
+
+
+def _broken_pipe() -> int:
+    """The reader went away (`workbench ... --json | head`): stop quietly, as `git log | head`."""
+    from workbench.cli.streams import silence_stdout
+
+    silence_stdout()
+    return 141  # 128 + SIGPIPE, what a shell reports for `git log | head`
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli import argtypes
+
 if TYPE_CHECKING:
     from workbench.migrate.activity import Activity
     from workbench.migrate.events import MigrateEvent
@@ -25,34 +27,6 @@ def _dumps(data: object, indent: int | None = None) -> str:
     import json  # only --json needs it: keep `migrate status` start-up lean
 
     return json.dumps(data, indent=indent)
-
-
-def _positive_seconds(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0 or value > 86_400:
-        raise argparse.ArgumentTypeError(f"seconds must be above 0 and at most 86400: {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
-    return value
-
-
-def _version(text: str) -> str:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a migration version (digits, e.g. 004)")
-    return text
 
 
 ACTIONS = ("status", "watch", "up", "down", "create", "reset", "baseline", "resolve", "drift", "protect", "unprotect")
@@ -90,7 +64,7 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
             where.add_argument("--db", action="append", metavar="NAME",
                                help="a database from workbench.toml (repeatable; default: all)")
             where.add_argument("--url", help="a database URL instead of the configured ones")
-            p.add_argument("--connect-timeout", type=float, default=None, metavar="S",
+            p.add_argument("--connect-timeout", type=argtypes.connect_timeout, default=None, metavar="S",
                            help="seconds to wait for each connection (default: workbench.toml, 3)")
         p.add_argument("--json", action="store_true", help="machine-readable output (see README)")
         if confirm:
@@ -99,13 +73,13 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         return p
 
     def locking(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--lock-timeout", default=None, metavar="T",
+        p.add_argument("--lock-timeout", type=argtypes.lock_timeout, default=None, metavar="T",
                        help="PostgreSQL lock_timeout per migration, e.g. 5s (default: workbench.toml)")
-        p.add_argument("--lock-wait", type=float, default=60.0, metavar="S",
+        p.add_argument("--lock-wait", type=argtypes.lock_wait, default=60.0, metavar="S",
                        help="seconds to wait for another runner's lock (default 60)")
 
     def live(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--stuck-after", type=_positive_seconds, default=None, metavar="S",
+        p.add_argument("--stuck-after", type=argtypes.stuck_after, default=None, metavar="S",
                        help="a migration waiting on a lock this long is stuck: exit 1 (default 30)")
         # Works outside a checkout too: with --url, the tracker alone (docs/migrations.md).
         p.set_defaults(root_optional=True)
@@ -117,14 +91,14 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         live(p)
     if wanted("watch"):
         p = add("watch", "refresh status, the running statement and its lock graph every second until Ctrl+C")
-        p.add_argument("--interval", type=_positive_seconds, default=1.0, metavar="S",
+        p.add_argument("--interval", type=argtypes.interval, default=1.0, metavar="S",
                        help="seconds between refreshes (default 1)")
-        p.add_argument("--count", type=_positive_int, default=None, metavar="N",
+        p.add_argument("--count", type=argtypes.count, default=None, metavar="N",
                        help="stop after N refreshes (default: until Ctrl+C)")
         live(p)
     if wanted("up"):
         p = add("up", "apply pending migrations")
-        p.add_argument("--to", metavar="V", type=_version, help="stop after version V")
+        p.add_argument("--to", metavar="V", type=argtypes.version, help="stop after version V")
         p.add_argument("--dry-run", action="store_true",
                        help="print statements, transactions and the locks each takes; change nothing")
         p.add_argument("--out-of-order", action="store_true", help="also apply pending versions older than applied ones")
@@ -132,8 +106,10 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
     if wanted("down"):
         p = add("down", "roll back applied migrations (newest first)", confirm=True)
         steps = p.add_mutually_exclusive_group()
-        steps.add_argument("--steps", type=int, default=None, metavar="N", help="how many (default 1)")
-        steps.add_argument("--to", metavar="V", type=_version, help="roll back everything newer than V")
+        steps.add_argument("--steps", type=argtypes.steps, default=None, metavar="N",
+                           help="how many, a positive number (default 1)")
+        steps.add_argument("--to", metavar="V", type=argtypes.version,
+                           help="roll back everything newer than V (an applied version)")
         locking(p)
     if wanted("create"):
         p = add("create", "write the next numbered migration file", db=False)
@@ -143,11 +119,11 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         locking(p)
     if wanted("baseline"):
         p = add("baseline", "mark an existing database as being at version V (older files count as applied)")
-        p.add_argument("version", metavar="V", type=_version)
+        p.add_argument("version", metavar="V", type=argtypes.version)
         locking(p)
     if wanted("resolve"):
         p = add("resolve", "after fixing a failed migration by hand, mark it applied or rolled back", confirm=True)
-        p.add_argument("version", metavar="V", type=_version)
+        p.add_argument("version", metavar="V", type=argtypes.version)
         how = p.add_mutually_exclusive_group(required=True)
         how.add_argument("--applied", action="store_true")
         how.add_argument("--rolled-back", action="store_true")
@@ -157,7 +133,10 @@ def register(subparsers: Any, argv: list[str] | None = None) -> None:
         p.add_argument("--scratch-url", metavar="URL",
                        help="server for the scratch database (default: the embedded server)")
     if wanted("protect"):
-        p = add("protect", "store the protection mark inside the database (guards --url too)")
+        p = add("protect", "store the protection mark inside the database (guards every URL that reaches it)")
+        p.add_argument("--read-only", dest="read_only_mark", action="store_true",
+                       help="mark it read-only as well (a read-only database in workbench.toml always is)")
+        p.add_argument("--confirm", metavar="NAME", help="the database's name typed back (read-only ones)")
         locking(p)
     if wanted("unprotect"):
         p = add("unprotect", "remove the protection mark from the database", confirm=True)
@@ -184,13 +163,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from workbench.cli.output import checked_config
     from workbench.workspace import migration_files
 
     action = args.migrate_command
     if args.root is None:  # status or watch outside a checkout: the tracker alone
         return _without_repository(args)
     root: Path = args.root
-    config, files, findings = migration_files(root)  # the TUI's Migrations screen reads them the same way
+    config = checked_config(root)
+    # the files as the TUI's Migrations screen reads them (workspace.migration_files)
+    config, files, findings = migration_files(root, config)
     sql_dir = root / config.migrations_dir
     if action == "create":
         from workbench.migrate.create import create_migration
@@ -203,7 +185,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.findings import Severity
     from workbench.migrate.targets import resolve_targets
 
-    targets = resolve_targets(config, names=args.db, url=args.url)
+    targets = resolve_targets(config, names=args.db, url=args.url, root=root)
     timeout = args.connect_timeout or config.connect_timeout
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not args.json:
@@ -289,8 +271,8 @@ def _status_json(statuses: list[DatabaseStatus], files: list[Migration] | None) 
 
 def _status_exit(statuses: list[DatabaseStatus], *, explicit: bool) -> int:
     reachable = [st for st in statuses if st.reachable]
-    if explicit and not reachable:
-        return 2
+    if statuses and not reachable:
+        return 2  # nothing could be read: an environment problem, not "up to date"
     if any(st.stuck for st in reachable):
         return 1
     return 0 if all(st.up_to_date for st in reachable) else 1
@@ -382,7 +364,7 @@ def _print_grid(statuses: list[DatabaseStatus]) -> None:
         print((f"{v} {names[v]}".ljust(first + 2) + "".join(cells)).rstrip())
     print()
     for st in statuses:
-        flags = "".join(f"  [{f}]" for f, on in (("protected", st.protected), ("read-only", st.target.read_only))
+        flags = "".join(f"  [{f}]" for f, on in (("protected", st.protected), ("read-only", st.read_only))
                         if on)
         if not st.reachable:
             print(f"{st.name}: UNREACHABLE ({st.url}): {st.error}{flags}")
@@ -438,13 +420,15 @@ def _print_invalid_indexes(st: DatabaseStatus) -> None:
 
 
 def _print_status(st: DatabaseStatus) -> None:
-    flags = [f for f, on in (("protected", st.protected), ("read-only", st.target.read_only)) if on]
+    flags = [f for f, on in (("protected", st.protected), ("read-only", st.read_only)) if on]
     head = f"{st.name}  {st.url}"
     if not st.reachable:
         print(f"{head}\n  UNREACHABLE: {st.error}\n")
         return
     info = ", ".join([f"PostgreSQL {st.server_version}", *flags])
     print(f"{head}  ({info})")
+    if st.guarded_by:
+        print(f"  guarded: {'; '.join(st.guarded_by)}")
     for line in activity_lines(st.lock_holder, st.activity):
         print(line)
     if not st.migrations:
@@ -474,7 +458,8 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
 
     options = Options(lock_timeout=args.lock_timeout or lock_timeout, lock_wait=args.lock_wait,
                       connect_timeout=timeout, yes=getattr(args, "yes", False),
-                      confirm=getattr(args, "confirm", None), out_of_order=getattr(args, "out_of_order", False))
+                      confirm=getattr(args, "confirm", None), out_of_order=getattr(args, "out_of_order", False),
+                      read_only=getattr(args, "read_only_mark", False))
     ask = _ask if sys.stdin.isatty() and not args.json else None
 
     def log(text: str) -> None:

@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli import argtypes
+
 if TYPE_CHECKING:
     from workbench.seed.events import TableProgress
     from workbench.seed.result import SeedResult
@@ -34,15 +36,18 @@ def register(subparsers: Any) -> None:
                         "replace: delete the tables' rows first")
     p.add_argument("--json", action="store_true", help="machine-readable output (docs/seeds.md)")
     p.add_argument("--yes", action="store_true",
-                   help="confirm --mode replace (a protected database needs its name typed on a terminal)")
-    p.add_argument("--rows", type=int, default=50, metavar="N", help="changed rows listed per table (default 50)")
-    p.add_argument("--lock-wait", type=float, default=60.0, metavar="S",
+                   help="confirm --mode replace (not enough for a protected database: --confirm NAME)")
+    p.add_argument("--confirm", metavar="NAME",
+                   help="the database's name typed back (needed to seed a protected database)")
+    p.add_argument("--rows", type=argtypes.rows, default=50, metavar="N",
+                   help="changed rows listed per table (default 50)")
+    p.add_argument("--lock-wait", type=argtypes.lock_wait, default=60.0, metavar="S",
                    help="seconds to wait for another runner's lock (default 60)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.config import load_config
+    from workbench.cli.output import checked_config
     from workbench.errors import UsageError
     from workbench.migrate.targets import resolve_targets
     from workbench.seed.events import SeedEvent, TableProgress
@@ -52,14 +57,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name fixtures or use --all, not both")
     if not args.all and not args.fixtures:
         raise UsageError("which fixtures? name them (file or table) or use --all")
-    config, _ = load_config(args.root)
-    targets = resolve_targets(config, names=[args.db] if args.db else None, url=args.url)
+    config = checked_config(args.root)
+    targets = resolve_targets(config, names=[args.db] if args.db else None, url=args.url, root=args.root)
     if len(targets) > 1 and not args.json:
         # Seeding is for one database at a time: the first configured one (a dev database) by default.
         print(f"seeding {targets[0].name}, the first database in workbench.toml (others: --db NAME)",
               file=sys.stderr)
     tty = sys.stdin.isatty() and sys.stderr.isatty()
-    options = Options(mode=args.mode, dry_run=args.dry_run, yes=args.yes, row_limit=max(0, args.rows),
+    options = Options(mode=args.mode, dry_run=args.dry_run, yes=args.yes, confirm=args.confirm, row_limit=args.rows,
                       lock_wait=args.lock_wait, connect_timeout=config.connect_timeout)
     bar = _Bar() if tty and not args.json else None
 

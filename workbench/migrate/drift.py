@@ -90,6 +90,10 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
     report = DriftReport(target.name, target.display_url(root))
     url = ""
     try:
+        if scratch_admin is not None:
+            from workbench.migrate.guard import refuse_scratch_server
+
+            refuse_scratch_server(root, scratch_admin, "--scratch-url")
         url = target.resolve(root)
         with open_connection(url, timeout=timeout, application="workbench migrate drift") as conn:
             rows = tracker.read_rows(conn)

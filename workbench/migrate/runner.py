@@ -29,7 +29,7 @@ from workbench.errors import UsageError, WorkbenchError, first_line
 from workbench.migrate import events, guard, indexes, lock, tracker
 from workbench.migrate.events import OnMigrateEvent
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
-from workbench.migrate.targets import Target, database_name, open_connection
+from workbench.migrate.targets import Target
 from workbench.migrations import Migration, parse_migration
 from workbench.sqltext import SqlSyntaxError, line_col
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 WRITES = ("up", "down", "reset", "baseline", "resolve", "protect", "unprotect")
 DESTRUCTIVE = ("down", "reset", "resolve", "unprotect")
+EVERYTHING = "-1"  # `down(to=EVERYTHING)`: what reset rolls back (no version is applied as -1)
 MIGRATES = ("up", "down", "reset", "baseline")  # run migrations' statements under lock_timeout
 
 
@@ -51,6 +52,7 @@ class Options:
     yes: bool = False
     confirm: str | None = None  # the database name typed back (`--confirm NAME`)
     out_of_order: bool = False
+    read_only: bool = False  # `protect --read-only`: store the read-only mark as well
 
 
 @dataclass(frozen=True)
@@ -117,20 +119,20 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
 
     result = RunResult(target.name, target.display_url(root), action)
     url = ""
+    if steps is not None and steps < 1:
+        raise UsageError(f"steps must be a positive number, not {steps}")  # the CLI refuses it first
+    request = guard.Request(action, writes=action in WRITES, confirm=action in DESTRUCTIVE,
+                            verb=_verb(action, version), guard_admin=action in ("protect", "unprotect"),
+                            yes=options.yes, typed=options.confirm, ask=ask)
     try:
-        if action in WRITES:
-            guard.refuse_read_only(target.name, target.read_only, action)
+        guard.refuse_before_resolving(target, request)
         url = target.resolve(root)
-        name = target.name if target.configured else database_name(url)
-        with open_connection(url, timeout=options.connect_timeout, application=f"workbench migrate {action}") as conn:
+        with guard.guarded_connection(root, target, url, request, timeout=options.connect_timeout,
+                                      application=f"workbench migrate {action}") as (conn, guards):
             if conn.info.server_version >= 140000:
                 # A killed runner's backend would otherwise finish its statement (and keep the
                 # lock) before noticing; with this it aborts within a second.
                 conn.execute("SELECT set_config('client_connection_check_interval', '1000', false)")
-            protected = target.protected or guard.marked_protected(conn)
-            if action in DESTRUCTIVE:
-                guard.confirm(name, action=_verb(action, version), protected=protected, yes=options.yes,
-                              typed=options.confirm, ask=ask)
 
             def waiting(holder: lock.LockHolder | None) -> None:
                 who = holder.describe() if holder else "another session"
@@ -145,7 +147,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                 elif action == "down":
                     runner.down(steps=steps, to=to)
                 elif action == "reset":
-                    runner.down(to="-1")
+                    runner.down(to=EVERYTHING)
                     if result.ok:
                         runner.up(None)
                 elif action == "baseline":
@@ -153,14 +155,12 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                 elif action == "resolve":
                     runner.resolve(version or "", applied=applied)
                 elif action in ("protect", "unprotect"):
-                    runner.protect(action == "protect")
+                    runner.protect(action == "protect", guards)
                 else:
                     raise ValueError(action)
-                if result.ok and ((action in ("up", "baseline", "reset") and target.protected)
-                                  or (action == "reset" and protected)):
-                    # Carry the protection into the database so a bare --url is guarded too
-                    # (a reset dropped the settings table with the tracker: restore the mark).
-                    guard.set_protected_mark(conn, True)
+                if result.ok and action in ("up", "baseline", "reset"):
+                    # Carry the protection into the database so a bare --url is guarded too.
+                    guard.keep_marks(conn, guards)
     except Refusal as exc:
         result.error = str(exc)
         result.exit_code = 1
@@ -176,6 +176,11 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
     return result
 
 
+def _is_applied(rows: dict[int, tracker.Row], number: int) -> bool:
+    """An applied migration, or one a baseline counts as applied."""
+    baseline = max((n for n, r in rows.items() if r.kind == "baseline"), default=None)
+    row = rows.get(number)
+    return (row is not None and row.success) or (baseline is not None and number <= baseline)
 def check_lock_timeout(conn: psycopg.Connection[Any], value: str) -> None:
     """Refuse a lock_timeout the server rejects, before anything is run or recorded (exit 2)."""
     import psycopg
@@ -386,6 +391,10 @@ class Runner:
         if halfway:
             raise Refusal(f"{', '.join(halfway)} stopped half-way: finish it with `up` or "
                           "`resolve` before rolling back")
+        if steps is not None and steps < 1:
+            raise UsageError(f"steps must be a positive number, not {steps}")
+        if to is not None and to != EVERYTHING and not _is_applied(rows, int(to)):
+            raise UsageError(f"--to {to}: that version is not applied here (`workbench migrate status` lists them)")
         # A down part stopped half-way is always the newest applied one (down goes newest
         # first and stops at a failure): it is the first victim, resumed where it stopped.
         half_down = [r for r in applied if r.rollback is not None]
@@ -544,10 +553,14 @@ class Runner:
             self.result.note = f"{version} marked rolled back (pending again)"
         self.log(events.TrackerChanged(self.target.name, self.result.note))
 
-    def protect(self, on: bool) -> None:
-        if not guard.set_protected_mark(self.conn, on):
-            raise Refusal("no workbench schema here yet: run `workbench migrate up` first")
-        self.result.note = "marked protected" if on else "protection mark removed"
+    def protect(self, on: bool, guards: guard.Guards) -> None:
+        if on:
+            marks = {guard.PROTECTED} | ({guard.READ_ONLY} if guards.read_only or self.options.read_only else set())
+            guard.write_marks(self.conn, marks)
+            self.result.note = "marked " + " and ".join(m.replace("_", "-") for m in sorted(marks))
+        else:
+            guard.clear_marks(self.conn)
+            self.result.note = "protection marks removed"
         self.log(events.TrackerChanged(self.target.name, self.result.note))
 
 

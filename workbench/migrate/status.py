@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
 from workbench.errors import WorkbenchError, first_line
-from workbench.migrate import tracker
+from workbench.migrate import guard, tracker
 from workbench.migrate.tracker import Row
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ class DatabaseStatus:
     error: str | None = None
     migrations: list[MigrationStatus] = field(default_factory=list)
     protected: bool = False  # in the config or marked inside the database
+    read_only: bool = False  # likewise
+    guarded_by: tuple[str, ...] = ()  # where the guards come from ("production in workbench.toml", ...)
     server_version: str = ""
     lock_holder: LockHolder | None = None  # a runner at work right now
     activity: Activity | None = None  # what that runner is doing, and its lock graph
@@ -208,6 +210,7 @@ class DatabaseStatus:
         from workbench.migrate.activity import Activity
 
         return {"name": self.name, "url": self.url, "reachable": self.reachable, "error": self.error,
+                "protected": self.protected, "read_only": self.read_only,
                 "migrations": [m.to_json() for m in self.migrations],
                 "activity": (self.activity or Activity()).to_json(),
                 "invalid_indexes": [ix.to_json() for ix in self.invalid_indexes]}
@@ -240,7 +243,8 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
     from workbench.migrate.targets import open_connection
 
     started = time.monotonic()
-    status = DatabaseStatus(target, target.display_url(root), protected=target.protected)
+    status = DatabaseStatus(target, target.display_url(root), protected=target.protected,
+                            read_only=target.read_only)
     url = ""
     try:
         url = target.resolve(root)
@@ -257,8 +261,10 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
             status.reachable = True  # from here on, an error is about what the database holds
             rows = tracker.read_rows(conn, known_to_exist=True, settings=bool(has_settings)) if has_tracker else None
             status.migrations = migration_states(files, rows, owned_versions(target, files))
-            if has_settings and not target.protected:
-                status.protected = (tracker.get_setting(conn, "protected", known_to_exist=True) or "") == "true"
+            # Every guard, from the config, the configured databases this URL reaches and the
+            # marks inside the database (the same function that enforces them).
+            guards = guard.database_guards(root, target, url, conn)
+            status.protected, status.read_only, status.guarded_by = guards.protected, guards.read_only, guards.reasons
             status.lock_holder = lock.lock_holder(conn)
             if status.lock_holder is not None:  # only then: pg_stat_activity costs a fresh session ~1.5 ms
                 from workbench.migrate.activity import read_activity
@@ -329,6 +335,7 @@ def status_all(root: Path, targets: list[Target], files: list[Migration] | None,
     for target, st in zip(targets, final, strict=True):
         if st is None:
             st = DatabaseStatus(target, target.display_url(root), protected=target.protected,
+                                read_only=target.read_only,
                                 error=f"no answer within the connect timeout ({timeout:g} s)",
                                 seconds=time.monotonic() - started)
         out.append(st)

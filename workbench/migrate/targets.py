@@ -11,10 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
 from workbench.config import Config, DatabaseConfig
-from workbench.dburl import mask_url
+from workbench.dburl import mask_url, remember
 from workbench.errors import DatabaseError, UsageError
 
 if TYPE_CHECKING:
@@ -70,6 +69,7 @@ class Target:
             raise DatabaseError(f"environment variable {exc.args[0]} is not set (url of {self.name})") from None
         if not url.strip():
             raise DatabaseError(f"url of {self.name} is empty")
+        remember(url)
         return url
 
     def owns(self, mg: Migration, tracker_version: str | None) -> bool:
@@ -80,9 +80,13 @@ class Target:
         return mg.number in {int(v) for v in self.owned if v.strip().isdigit()}
 
 
-def resolve_targets(config: Config, *, names: list[str] | None = None, url: str | None = None) -> list[Target]:
+def resolve_targets(config: Config, *, names: list[str] | None = None, url: str | None = None,
+                    root: Path | None = None) -> list[Target]:
+    """The databases a command works on. A `--url` that reaches a configured database (see
+    `workbench.migrate.identity`) is shown under that database's name with its guards; the
+    guards are enforced again, from every source, where the connection is opened."""
     if url:
-        return [Target(name=database_name(url), url=url, configured=False)]
+        return [url_target(config, url, root)]
     if names:
         targets = []
         for name in names:
@@ -96,8 +100,21 @@ def resolve_targets(config: Config, *, names: list[str] | None = None, url: str 
         return [from_config(db) for db in config.databases]
     env = os.environ.get("DATABASE_URL")
     if env:
-        return [Target(name=database_name(env), url=env, configured=False)]
+        return [url_target(config, env, root)]
     return [Target(name=DEFAULT_EMBEDDED)]
+
+
+def url_target(config: Config, url: str, root: Path | None) -> Target:
+    from workbench.dburl import remember
+    from workbench.migrate.guard import configured_guards
+
+    remember(url)
+    plain = Target(name=database_name(url), url=url, configured=False)
+    if root is None:
+        return plain
+    guards = configured_guards(root, config, plain, url)
+    return Target(name=guards.name, url=url, protected=guards.protected, read_only=guards.read_only,
+                  configured=False)
 
 
 def from_config(db: DatabaseConfig) -> Target:
@@ -105,17 +122,11 @@ def from_config(db: DatabaseConfig) -> Target:
 
 
 def database_name(url: str) -> str:
-    """The database a URL points at (what a protected database's confirmation asks for)."""
-    if "://" in url:
-        try:
-            path = unquote(urlsplit(url).path.lstrip("/"))
-        except ValueError:
-            path = ""
-        return path or "postgres"
-    for part in url.split():
-        if part.startswith("dbname="):
-            return part.split("=", 1)[1].strip("'")
-    return "postgres"
+    """The database a URL points at, as libpq reads it (default: the user's name)."""
+    from workbench.migrate.identity import identity_of
+
+    ident = identity_of(url)
+    return ident.dbname if ident is not None and ident.dbname else "postgres"
 
 
 def embedded_database(root: Path, name: str) -> str:

@@ -28,7 +28,7 @@ from workbench.errors import first_line
 from workbench.findings import Finding, Severity
 from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
-from workbench.migrate.targets import Target, database_name, open_connection
+from workbench.migrate.targets import Target
 from workbench.seed import apply, sequences
 from workbench.seed.events import LockWaiting, OnSeedEvent, TableProgress
 from workbench.seed.handoff import quick_handoff
@@ -58,6 +58,7 @@ class Options:
     mode: str = "upsert"
     dry_run: bool = False
     yes: bool = False  # enough for `replace` on an unprotected database, never for a protected one
+    confirm: str | None = None  # the database's name typed back (`--confirm NAME`): protected ones
     row_limit: int = 50  # changed rows listed per table
     lock_wait: float = 60.0
     connect_timeout: float = 3.0
@@ -81,17 +82,19 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
     streams, findings = select(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/", names)
     result = SeedResult(target.name, target.display_url(root), options.dry_run, options.mode)
     result.findings.extend(findings)
-    guard.refuse_read_only(target.name, target.read_only, "seed")
+    what = "replace the seeded tables' rows" if options.mode == "replace" else "seed"
+    # Seeding a protected database needs its name typed back; `replace` anywhere needs --yes.
+    # The guard decides what "protected" means for this database (config, URL, marks).
+    request = guard.Request("seed", writes=True, confirm=not options.dry_run and options.mode == "replace",
+                            confirm_protected=not options.dry_run, verb=what, yes=options.yes,
+                            typed=options.confirm, ask=ask)
+    guard.refuse_before_resolving(target, request)
     url = target.resolve(root)
-    name = target.name if target.configured else database_name(url)
-    result.database = name
     try:
-        with open_connection(url, timeout=options.connect_timeout, application="workbench seed") as conn:
-            protected = target.protected or guard.marked_protected(conn)
-            if not options.dry_run and (protected or options.mode == "replace"):
-                what = "replace the seeded tables' rows" if options.mode == "replace" else "seed"
-                guard.confirm(name, action=what, protected=protected, yes=options.yes and not protected,
-                              typed=None, ask=ask)
+        with guard.guarded_connection(root, target, url, request, timeout=options.connect_timeout,
+                                      application="workbench seed") as (conn, guards):
+            name = guards.name
+            result.database = name
 
             def waiting(holder: lock.LockHolder | None) -> None:
                 if on_event:

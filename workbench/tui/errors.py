@@ -13,13 +13,15 @@ from workbench.errors import WorkbenchError
 
 def describe_error(error: BaseException, context: str = "") -> tuple[str, str, bool]:
     """(title, message, expected?) — expected errors are the core's WorkbenchErrors and OS errors."""
+    from workbench.dburl import redact  # the one function that keeps passwords off every screen
+
     title = f"{context} failed" if context else "Something failed"
     if isinstance(error, WorkbenchError):
-        return title, str(error), True
+        return title, redact(str(error)), True
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
-        return title, f"{where}{error.strerror or error}", True
-    return title, f"{type(error).__name__}: {error}", False
+        return title, redact(f"{where}{error.strerror or error}"), True
+    return title, redact(f"{type(error).__name__}: {error}"), False
 
 
 class ErrorScreen(ModalScreen[None]):

@@ -198,7 +198,7 @@ class MigrationsScreen(WorkbenchScreen):
         grid.clear(columns=True)
         grid.add_column("migration", key="migration")
         for st in self.statuses:
-            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.target.read_only)) if on)
+            flags = "".join(f for f, on in ((" ⚿", st.protected), (" ro", st.read_only)) if on)
             grid.add_column(Text(f"{st.name}{flags}", style="bold" if st.reachable else "dim"), key=st.name)
         for version in self.versions:
             cells: list[Any] = [Text(f"{version} {versions[version]}")]
@@ -344,7 +344,7 @@ class MigrationsScreen(WorkbenchScreen):
         if self.running:
             self.notify("a run is in progress", timeout=2)
             return
-        if st.target.read_only:
+        if st.read_only:  # config, another name of the same database, or the mark inside it
             self.notify(f"{st.name} is read-only: status only", severity="warning", timeout=4)
             return
         if action == "up":

@@ -1,21 +1,31 @@
-"""Benchmark: `workbench breaking` against `buf breaking` on the same pair, side by side in one run.
+"""Benchmark: `workbench breaking` / `workbench lint` against `buf breaking` / `buf lint`, side by side.
 
-    .venv/bin/python bench/bench_breaking.py [--runs 3] [--messages 5000] [--files 500] [--keep DIR]
+    .venv/bin/python bench/bench_breaking.py [--runs 5] [--messages 5000] [--files 500]
+                                             [--many-files 2000] [--with-repo] [--keep DIR]
 
-(a) this repository: its committed contracts against a branch that deletes a field, renames a
-    JSON name, changes a type and adds an entity (both tools read the base from git);
-(b) a generated proto set (default 5,000 messages over 500 files with imports between them) and a
-    mutated copy with deletions, type changes, renames, reserved-range removals and additions.
-    Generated into a temp dir at bench time; nothing is committed.
+Inputs, generated into a temp dir at bench time (nothing is committed), each a plain buf module (a
+`buf.yaml` v2 at its root) with a `before/` and an `after/` copy; both tools run in `after/` with
+`--against ../before`, as a reviewer would:
 
-Prints wall time (best and median of --runs) and peak memory (the whole process tree's PSS sampled
-from /proc every 5 ms, at least the kernel's max RSS of its biggest process) for each tool, and the
-ratios workbench/buf. Both tools run with warm caches (bytecode, buf's cache, page cache).
+(a) a 1-file module (the common case in CI): a field deleted, one retyped;
+(b) 5,000 messages over 500 files with imports between them, and a mutated copy (deleted, retyped
+    and renamed fields, renamed messages, removed reserved ranges, deleted enum values, additions);
+(c) ~2,000 files (3 messages each) with imports between them, mutated the same way;
+(r) with --with-repo: this repository against a branch (both tools read the base from git).
+
+`workbench lint` and `buf lint` run on each `after/` tree too.
+
+Before any ratio is reported, the two tools' findings are compared (rule, file, line): a ratio is
+only printed when they found the same changes, otherwise the differences are. Runs alternate
+(workbench, buf, workbench, buf, ...) and the ratios are medians of the per-pair ratios, so a load
+spike from other work on the machine hits both sides of a pair. Memory is the whole process tree's
+peak PSS (sampled every 5 ms, at least the kernel's max RSS of its biggest process).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -34,8 +44,12 @@ from _installed import installed_env  # noqa: E402
 
 PY = sys.executable
 BUF = str(Path(PY).parent / "buf") if (Path(PY).parent / "buf").exists() else (shutil.which("buf") or "buf")
+# the console script a user runs; `python -m` as a fallback (an uninstalled checkout)
+WORKBENCH = [str(Path(PY).parent / "workbench")] if (Path(PY).parent / "workbench").exists() else \
+    [PY, "-m", "workbench.cli.main"]
 SCALARS = ["int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool", "string", "bytes", "double",
            "float", "fixed32", "fixed64"]
+BUF_YAML = "version: v2\nbreaking:\n  use: [FILE]\nlint:\n  use: [STANDARD]\n"
 
 
 @dataclass
@@ -43,6 +57,7 @@ class Measure:
     seconds: float
     peak_kib: int
     code: int
+    cpu: float = 0.0  # user + system seconds of the process (and the children it waited for)
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -88,41 +103,10 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Me
     if proc.returncode not in (0, 1, 100):
         raise SystemExit(f"{args[0]} failed ({proc.returncode}): {err[-2000:]}")
     # the kernel's max RSS of the biggest single process is a floor for the sampled tree peak
-    return Measure(elapsed, max(peak, usage.ru_maxrss), proc.returncode)
+    return Measure(elapsed, max(peak, usage.ru_maxrss), proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
-def run_pair(label: str, ours: list[str], theirs: list[str], cwd: Path, runs: int) -> dict[str, object]:
-    env = installed_env()  # run as an installed package does: with cached bytecode
-    env["BUF_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "wb-bench-buf-cache")
-    measure(ours, cwd, env)  # warm-up: bytecode and page cache for both tools
-    measure(theirs, cwd, env)
-    mine, bufs = [], []
-    for _ in range(runs):
-        mine.append(measure(ours, cwd, env))
-        bufs.append(measure(theirs, cwd, env))
-    return {"label": label, "ours": mine, "buf": bufs}
-
-
-def report(rows: list[dict[str, object]]) -> None:
-    head = f"{'input':<34} {'tool':<10} {'best s':>8} {'median s':>9} {'peak MiB':>9} {'exit':>5}"
-    print(head)
-    print("-" * len(head))
-    for row in rows:
-        for tool in ("ours", "buf"):
-            ms: list[Measure] = row[tool]  # type: ignore[assignment]
-            name = "workbench" if tool == "ours" else "buf"
-            print(f"{row['label']:<34} {name:<10} {min(m.seconds for m in ms):>8.3f} "
-                  f"{statistics.median(m.seconds for m in ms):>9.3f} {max(m.peak_kib for m in ms) / 1024:>9.1f} "
-                  f"{ms[-1].code:>5}")
-        ours: list[Measure] = row["ours"]  # type: ignore[assignment]
-        theirs: list[Measure] = row["buf"]  # type: ignore[assignment]
-        t = statistics.median(m.seconds for m in ours) / statistics.median(m.seconds for m in theirs)
-        mem = max(m.peak_kib for m in ours) / max(m.peak_kib for m in theirs)
-        print(f"{row['label']:<34} {'ratio':<10} {'':>8} {t:>8.2f}x {mem:>8.2f}x   (workbench / buf)")
-    print()
-
-
-# --------------------------------------------------------------------- (a) this repository
+# --------------------------------------------------------------------- (r) this repository
 
 
 def repo_pair(tmp: Path) -> tuple[Path, list[str], list[str]]:
@@ -151,13 +135,12 @@ def repo_pair(tmp: Path) -> tuple[Path, list[str], list[str]]:
                 done.append("json")
     path.write_text("".join(lines) + "\n// Added by the benchmark.\nmessage BenchAdded {\n  int64 id = 1;\n}\n")
     subprocess.run(["git", "-C", str(clone), "commit", "-qam", "bench change"], check=True)  # noqa: S603, S607
-    ours = [PY, "-m", "workbench.cli.main", "--root", str(clone), "breaking", "--against", "main",
-            "--format", "json"]
+    ours = [*WORKBENCH, "--root", str(clone), "breaking", "--against", "main", "--error-format", "json"]
     theirs = [BUF, "breaking", "proto", "--against", ".git#branch=main,subdir=proto", "--error-format", "json"]
     return clone, ours, theirs
 
 
-# --------------------------------------------------------------------- (b) generated set
+# --------------------------------------------------------------------- generated inputs
 
 
 def generate(root: Path, messages: int, files: int, seed: int = 7) -> None:
@@ -250,36 +233,155 @@ def mutate(src: Path, dst: Path, seed: int = 11) -> dict[str, int]:
     return counts
 
 
+
+
+def one_file_module(root: Path) -> None:
+    """(a): one file, as most modules a CI job checks are small."""
+    text = ('syntax = "proto3";\n\npackage shop.v1;\n\n// An order.\nmessage Order {\n  // id\n  string id = 1;\n'
+            '  // total\n  int64 total_minor = 2;\n  // note\n  string note = 3;\n}\n')
+    for side in ("before", "after"):
+        (root / side / "shop" / "v1").mkdir(parents=True, exist_ok=True)
+        (root / side / "buf.yaml").write_text(BUF_YAML)
+    (root / "before" / "shop" / "v1" / "order.proto").write_text(text)
+    (root / "after" / "shop" / "v1" / "order.proto").write_text(
+        text.replace("  // note\n  string note = 3;\n", "").replace("int64 total_minor", "int32 total_minor"))
+
+
+def generated_module(root: Path, messages: int, files: int) -> dict[str, int]:
+    generate(root / "before", messages, files)
+    counts = mutate(root / "before", root / "after")
+    for side in ("before", "after"):
+        (root / side / "buf.yaml").write_text(BUF_YAML)
+    return counts
+
+
+# --------------------------------------------------------------------- running and comparing
+
+
+def findings(args: list[str], cwd: Path, env: dict[str, str]) -> set[tuple[str, str, int]]:
+    """(rule, file, line) of one run's JSON lines (buf's --error-format json, which both print)."""
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode not in (0, 1, 100):
+        raise SystemExit(f"{args[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    out = set()
+    for line in done.stdout.splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out.add((d["type"], d.get("path", ""), int(d.get("start_line", 0))))
+    return out
+
+
+@dataclass
+class Row:
+    label: str
+    ours: list[Measure]
+    theirs: list[Measure]
+    same: bool
+    only_ours: list[tuple[str, str, int]]
+    only_buf: list[tuple[str, str, int]]
+    count: int
+
+
+def run_pair(label: str, ours: list[str], theirs: list[str], cwd: Path, runs: int) -> Row:
+    env = installed_env()  # run as an installed package does: with cached bytecode
+    env["BUF_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "wb-bench-buf-cache")
+    a, b = findings(ours, cwd, env), findings(theirs, cwd, env)  # also the warm-up of both tools
+    row = Row(label, [], [], a == b, sorted(a - b)[:5], sorted(b - a)[:5], len(b))
+    if not row.same:
+        return row  # a ratio between tools that disagree means nothing
+    for _ in range(runs):
+        row.ours.append(measure(ours, cwd, env))
+        row.theirs.append(measure(theirs, cwd, env))
+    return row
+
+
+HEAD = (f"{'input':<44} {'found':>6} {'workbench s':>11} {'buf s':>7} {'time':>7} {'cpu':>7} "
+        f"{'workbench MiB':>13} {'buf MiB':>8} {'memory':>7}")
+
+
+def print_row(row: Row) -> None:
+    """One line per input as soon as it is measured (a long run still shows what it has)."""
+    if not row.same:
+        print(f"{row.label:<44} DIFFERENT FINDINGS (no ratio): only workbench {row.only_ours}, only buf "
+              f"{row.only_buf}", flush=True)
+        return
+    pairs = list(zip(row.ours, row.theirs, strict=True))
+    ours_t = statistics.median(m.seconds for m in row.ours)
+    buf_t = statistics.median(m.seconds for m in row.theirs)
+    ratio_t = statistics.median(o.seconds / t.seconds for o, t in pairs)
+    cpu_pairs = [o.cpu / t.cpu for o, t in pairs if t.cpu > 0]
+    ratio_c = statistics.median(cpu_pairs) if cpu_pairs else float("nan")
+    ours_m = statistics.median(m.peak_kib for m in row.ours) / 1024
+    buf_m = statistics.median(m.peak_kib for m in row.theirs) / 1024
+    ratio_m = statistics.median(o.peak_kib / t.peak_kib for o, t in pairs)
+    print(f"{row.label:<44} {row.count:>6} {ours_t:>11.3f} {buf_t:>7.3f} {ratio_t:>6.2f}x {ratio_c:>6.2f}x "
+          f"{ours_m:>13.1f} {buf_m:>8.1f} {ratio_m:>6.2f}x   (load {os.getloadavg()[0]:.1f})", flush=True)
+
+
+def report(rows: list[Row]) -> None:
+    print(HEAD)
+    print("-" * len(HEAD))
+    for row in rows:
+        print_row(row)
+    print_notes()
+
+
+def print_notes() -> None:
+    print("\n(seconds and MiB: medians over the runs; time, cpu (user+system) and memory: medians of the "
+          "per-pair ratios workbench / buf. On a busy machine wall time favours buf, whose Go runtime runs "
+          "several threads and so gets a bigger share of the cores than a one-threaded Python process.)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--many-files", type=int, default=2000, help="files of input (c), 3 messages each")
+    parser.add_argument("--with-repo", action="store_true", help="also this repository against a branch")
+    parser.add_argument("--only", default="abcr", help="which inputs to run (letters of a, b, c, r)")
     parser.add_argument("--keep", type=Path, default=None, help="generate into DIR and keep it")
-    parser.add_argument("--skip-repo", action="store_true")
     args = parser.parse_args()
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="wb-bench-breaking-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[Row] = []
     try:
         print(f"buf: {subprocess.run([BUF, '--version'], capture_output=True, text=True).stdout.strip()}  "  # noqa: S603
-              f"python: {sys.version.split()[0]}  cpus: {os.cpu_count()}\n")
-        if not args.skip_repo:
+              f"python: {sys.version.split()[0]}  cpus: {os.cpu_count()}  load: {os.getloadavg()[0]:.1f}\n")
+        inputs: list[tuple[str, Path]] = []
+        if "a" in args.only:
+            one_file_module(tmp / "a")
+            inputs.append(("(a) 1-file module", tmp / "a"))
+        for key, label, messages, files in (("b", f"(b) generated {args.messages} msgs/{args.files} files",
+                                             args.messages, args.files),
+                                            ("c", f"(c) generated {args.many_files} files",
+                                             args.many_files * 3, args.many_files)):
+            if key not in args.only:
+                continue
+            t = time.perf_counter()
+            counts = generated_module(tmp / key, messages, files)
+            print(f"{label}: generated in {time.perf_counter() - t:.1f}s; changes: "
+                  f"{', '.join(f'{v} {k}' for k, v in counts.items())}")
+            inputs.append((label, tmp / key))
+        print()
+        print(HEAD)
+        print("-" * len(HEAD), flush=True)
+        for label, root in inputs:
+            after = root / "after"
+            rows.append(run_pair(f"breaking {label}",
+                                 [*WORKBENCH, "breaking", "--against", "../before", "--error-format", "json"],
+                                 [BUF, "breaking", "--against", "../before", "--error-format", "json"],
+                                 after, args.runs))
+            print_row(rows[-1])
+        for label, root in inputs:
+            rows.append(run_pair(f"lint {label}", [*WORKBENCH, "lint", "--error-format", "json"],
+                                 [BUF, "lint", "--error-format", "json"], root / "after", args.runs))
+            print_row(rows[-1])
+        if args.with_repo and "r" in args.only:
             clone, ours, theirs = repo_pair(tmp)
-            rows.append(run_pair("(a) this repository", ours, theirs, clone, args.runs))
-        before, after = tmp / "gen" / "before", tmp / "gen" / "after"
-        t = time.perf_counter()
-        generate(before, args.messages, args.files)
-        counts = mutate(before, after)
-        n_files = len(list(before.rglob("*.proto")))
-        print(f"generated {args.messages} messages in {n_files} files in {time.perf_counter() - t:.1f}s; "
-              f"changes: {', '.join(f'{v} {k}' for k, v in counts.items())}\n")
-        ours = [PY, "-m", "workbench.cli.main", "--root", str(REPO), "breaking", str(after), "--against",
-                str(before), "--format", "json"]
-        theirs = [BUF, "breaking", str(after), "--against", str(before), "--error-format", "json"]
-        label = f"(b) generated {args.messages}/{n_files}"
-        rows.append(run_pair(label, ours, theirs, REPO, args.runs))
-        report(rows)
+            rows.append(run_pair("breaking (r) this repository", ours, theirs, clone, args.runs))
+            print_row(rows[-1])
+        print_notes()
     finally:
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)

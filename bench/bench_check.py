@@ -1,68 +1,123 @@
-"""Benchmark `workbench check` on this repository: cold (embedded server stopped) and warm,
-split into compile / load / checks / database, plus the whole command as a user runs it.
+"""Benchmark `workbench check` on a copy of this repository against the `python -c "import psycopg"` floor.
 
     .venv/bin/python bench/bench_check.py [--runs N]
 
-Target (issue 2): warm under 1 s on this repository.
+Each case runs side by side with the floor (floor, case, floor, case, ...) and the figure is the
+median of the per-pair ratios, so a machine shared with other work moves both alike:
+
+- warm, nothing changed       server running, the last run's result reusable   target <= 1.5x
+- warm, one migration changed the newest migration edited before each run     target <= 2.5x
+- cold, first run             embedded server stopped, no caches, no template database (as a first run)
+- cold, server stopped        embedded server stopped, caches kept (after a reboot)
+
+Targets: issue 16. The copy keeps this checkout's embedded server out of it; its server is
+stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _installed import installed_env  # noqa: E402
 
+COPIED = ("proto", "sql", "seeders", "workbench.toml", ".squawk.toml")
 
-def run_once() -> tuple[float, dict[str, float]]:
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "workbench", "--root", str(ROOT), "check", "--timings"],
-                          capture_output=True, text=True, check=False, env=installed_env())
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)  # noqa: S603
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"workbench check failed: {proc.stderr.strip()}")
-    m = re.search(r"timings: (.*)", proc.stderr)
-    parts = {k: float(v) / 1000 for k, v in re.findall(r"(\w+) (\d+) ms", m[1])} if m else {}
-    return wall, parts
+        raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.strip()}")
+    return wall, proc.stderr
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    env = installed_env()
     from workbench.embedded import server_for
 
-    server = server_for(ROOT)
-    rows = []
-    colds = []
-    for _ in range(max(1, args.runs // 2)):
-        server.stop()
-        colds.append(run_once())
-    rows.append(("cold (server stopped)", colds))
-    warms = [run_once() for _ in range(args.runs)]
-    rows.append(("warm (server running)", warms))
-    floor = [0.0] * args.runs
-    for i in range(args.runs):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import psycopg"], check=True)
-        floor[i] = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="wb-bench-check-") as tmp:
+        repo = Path(tmp) / "repo"
+        for name in COPIED:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, repo / name)
+            elif src.is_file():
+                shutil.copy2(src, repo / name)
+        server = server_for(repo)
+        check = [sys.executable, "-m", "workbench", "--root", str(repo), "check", "--timings"]
+        floor = [sys.executable, "-c", "import psycopg"]
+        newest = sorted((repo / "sql").glob("*.sql"))[-1]
+        original = newest.read_text("utf-8")
+        edits = iter(range(10**6))
 
-    print(f"workbench check on {ROOT.name}: median of runs (seconds)")
-    print(f"{'':24}{'wall':>8}{'compile':>9}{'load':>8}{'checks':>8}{'database':>10}")
-    for label, results in rows:
-        wall = statistics.median(r[0] for r in results)
-        med = {k: statistics.median(r[1].get(k, 0.0) for r in results) for k in ("compile", "load", "checks", "database")}
-        print(f"{label:24}{wall:8.3f}{med['compile']:9.3f}{med['load']:8.3f}{med['checks']:8.3f}{med['database']:10.3f}")
-    warm = statistics.median(r[0] for r in warms)
-    print(f"floor: python + import psycopg {statistics.median(floor):.3f} s; warm / floor = "
-          f"{warm / statistics.median(floor):.2f}x; target warm < 1 s: {'met' if warm < 1 else 'NOT met'}")
+        def first_run() -> None:
+            # as on a first run: no caches, and none of the check's template databases on the server
+            from workbench.dburl import connect
+            from workbench.scratch import drop_database
+
+            admin = server.ensure_running()
+            with connect(admin) as conn:
+                names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'wbtpl_%'")]
+            for name in names:
+                drop_database(admin, name)
+            server.stop()
+            shutil.rmtree(repo / ".workbench" / "check", ignore_errors=True)
+
+        def restart() -> None:
+            server.stop()
+
+        def edit_newest() -> None:
+            newest.write_text(original + f"-- edit {next(edits)}\n", "utf-8")
+
+        def nothing() -> None:
+            return None
+
+        cases: list[tuple[str, Callable[[], None], float | None]] = [
+            ("cold, first run (server stopped)", first_run, None),
+            ("cold, server stopped, nothing new", restart, None),
+            ("warm, one migration changed", edit_newest, 2.5),
+            ("warm, nothing changed", nothing, 1.5),
+        ]
+        try:
+            subprocess.run(check, capture_output=True, check=False, env=env)  # server up, caches filled
+            print(f"workbench check on a copy of {ROOT.name}: {args.runs} runs per case, each beside the floor "
+                  "(python -c 'import psycopg')")
+            print(f"{'case':34}{'check s':>9}{'floor s':>9}{'ratio':>8}  target   timings of the median run")
+            for label, prepare, target in cases:
+                ratios, walls, floors, details = [], [], [], []
+                runs = max(3, args.runs // 2) if prepare in (first_run, restart) else args.runs
+                for _ in range(runs):
+                    f, _ = timed(floor, env)
+                    prepare()
+                    w, err = timed(check, env)
+                    m = re.search(r"timings: (.*)", err)
+                    ratios.append(w / f)
+                    walls.append(w)
+                    floors.append(f)
+                    details.append(m[1] if m else "")
+                ratio = statistics.median(ratios)
+                shown = details[sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]]
+                verdict = "" if target is None else f"<= {target}x {'met' if ratio <= target else 'NOT met'}"
+                print(f"{label:34}{statistics.median(walls):9.3f}{statistics.median(floors):9.3f}"
+                      f"{ratio:7.2f}x  {verdict:14} {shown}")
+        finally:
+            newest.write_text(original, "utf-8")
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
         temproot = Path(tempfile.gettempdir()) / f"workbench-tests-{checkout}"
         temproot.mkdir(parents=True, exist_ok=True)
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(temproot)
-COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml")
+
+
+COPIED = ("proto", "sql", "seeders", "workbench.toml", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", ".squawk.toml")
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +80,20 @@ def no_server_left_behind(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def pg_admin() -> Iterator[str]:
     with test_server(REPO) as url:
         yield url
+        drop_check_templates(url)
+
+
+def drop_check_templates(admin: str) -> None:
+    """`workbench check` keeps a template database per repository it verified (the test copies'
+    are gone after the session): drop them, so the test server does not collect them."""
+    from workbench.checks.db_cache import TEMPLATE_PREFIX
+    from workbench.dburl import connect
+
+    with connect(admin) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                            [TEMPLATE_PREFIX + "%"]).fetchall()]
+    for name in names:
+        drop_database(admin, name)
 
 
 @pytest.fixture

@@ -67,8 +67,8 @@ def test_a_truncated_descriptor_set_is_a_finding(monkeypatch: pytest.MonkeyPatch
     good = CASES / "repo_base" / "proto"
     real = inputs._compile
 
-    def truncated(root: str, prefix: str) -> tuple[bytes | None, list]:  # type: ignore[type-arg]
-        data, findings = real(root, prefix)
+    def truncated(side: inputs.Side) -> tuple[bytes | None, list]:  # type: ignore[type-arg]
+        data, findings = real(side)
         assert data is not None
         return data[: len(data) // 2 + 3], findings
 

@@ -9,7 +9,7 @@ import pytest
 from google.protobuf import descriptor_pb2 as pb
 
 from workbench.breaking.catalog import BY_VERSION, V2
-from workbench.breaking.rules import RULES, _load
+from workbench.breaking.rules.build import RULES
 from workbench.breaking.rules.defaults import _go_float
 from workbench.breaking.rules.ranges import collapse, missing, removed_ranges
 from workbench.breaking.schema import find_location
@@ -41,12 +41,25 @@ def test_find_location_agrees_with_a_full_index(root: Path) -> None:
     assert checked > 20
 
 
-def test_every_rule_id_has_a_function_or_is_a_deprecated_alias() -> None:
-    _load()
+def test_every_rule_id_has_one_spec_or_is_a_deprecated_alias() -> None:
     for specs in BY_VERSION.values():
         for rule_id, spec in specs.items():
             assert rule_id in RULES or spec.deprecated, rule_id
-    assert len([r for r in V2.values() if not r.deprecated]) == 64
+    assert len([r for r in V2.values() if not r.deprecated]) == 64 == len(RULES)
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id and rule.purpose == V2[rule_id].purpose
+
+
+def test_no_rule_reads_hidden_state() -> None:
+    """Handlers are told their rule by the `emit` they get: no body reads `p.rule` or patches `p.out`."""
+    import inspect
+
+    import workbench.breaking.rules as rules_pkg
+
+    folder = Path(inspect.getfile(rules_pkg)).parent
+    for source in folder.glob("*.py"):
+        text = source.read_text()
+        assert "p.rule" not in text and "pair.rule" not in text and "p.out" not in text, source
 
 
 def test_ranges() -> None:
@@ -65,3 +78,19 @@ def test_ranges() -> None:
 ])
 def test_go_float_formatting(value: float, single: bool, text: str) -> None:
     assert _go_float(value, single) == text
+
+
+def test_embedded_descriptor_proto_is_the_runtimes() -> None:
+    """workbench.breaking.descriptors parses sets with this copy of descriptor.proto instead of
+    importing descriptor_pb2; a protobuf upgrade that changes descriptor.proto must refresh it."""
+    from google.protobuf import descriptor_pb2
+
+    from workbench.breaking._descriptor_proto import DESCRIPTOR_PROTO
+    from workbench.breaking.descriptors import parse_set
+
+    assert DESCRIPTOR_PROTO == descriptor_pb2.DESCRIPTOR.serialized_pb
+    original = descriptor_pb2.FileDescriptorSet(file=[descriptor_pb2.FileDescriptorProto(
+        name="a.proto", package="p", options=descriptor_pb2.FileOptions(go_package="x"))])
+    parsed = parse_set(original.SerializeToString())
+    assert parsed.file[0].name == "a.proto" and parsed.file[0].options.HasField("go_package")
+    assert parsed.SerializeToString(deterministic=True) == original.SerializeToString(deterministic=True)

@@ -231,6 +231,7 @@ def test_missing_plugin_gives_hint_and_others_still_run(copy: Path, tmp_path: Pa
     main(["--root", str(copy), "codegen", "ts"])
     captured = capsys.readouterr()
     assert "install:  npm install --prefix" in captured.out
+    assert "nothing changed since the last run" not in captured.out  # there was no run to speak of
     assert "ts toolchain missing (protoc-gen-es" in captured.err
 
 

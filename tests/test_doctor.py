@@ -60,3 +60,23 @@ def test_version_mismatch_is_not_found(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("WORKBENCH_TS_TOOLCHAIN", str(tmp_path))
     es = resolve(["ts"])["ts"].plugin
     assert not es.found and "must be the same exact version" in es.note
+
+
+def test_columns_stay_aligned_with_long_versions(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long version (types-protobuf 7.35.1.20261122) or tool name never pushes a path out of line."""
+    from workbench.codegen import doctor as doctor_rows
+
+    rows = [doctor_rows.Row("Python", "python", True, "3.11.7", "/usr/bin/python3", ""),
+            doctor_rows.Row("Python", "types-protobuf", True, "7.35.1.20261122", "/venv/bin/python3", ""),
+            doctor_rows.Row("Go", "google.golang.org/protobuf-with-a-long-name", True, "1.36.10-0+deb13u1",
+                            "/usr/share/gocode", ""),
+            doctor_rows.Row("Go", "go", False, "", "", "apt-get install -y golang-go")]
+    monkeypatch.setattr(doctor_rows, "collect", lambda _root: rows)
+    code, out = doctor(capsys)
+    ok = [line for line in out.splitlines() if line.startswith("  ok ")]
+    assert code == 2 and len(ok) == 3
+    assert len({line.index(" /") for line in ok}) == 1, out  # every path starts in the same column
+    versions = [line.split()[2] for line in ok]
+    assert len({line.index(v) for line, v in zip(ok, versions, strict=True)}) == 1, out
+    assert not [line for line in out.splitlines() if line != line.rstrip()], "no trailing blanks"

@@ -20,7 +20,7 @@ GARBAGE = settings(max_examples=60, deadline=None, suppress_health_check=[Health
 def test_repository_model(repo_root: Path) -> None:
     model = load_model(repo_root)
     assert model.findings == []
-    assert len(model.entities) == 16
+    assert len(model.entities) == 22
     assert [m.version for m in model.migrations][:4] == ["000", "001", "002", "003"]
     products = model.fixture_for("products")
     assert products is not None and len(products.rows) >= 60 and products.key == ("sku",)

@@ -32,6 +32,9 @@ def test_type_table(proto: str, kind: str, repeated: bool, sql: str, ok: bool) -
 
 
 def _rename_table(root: Path, old: str, new: str) -> None:
+    fixture = root / "seeders" / f"{old}.json"
+    if fixture.exists():
+        fixture.write_text(fixture.read_text().replace(f'"table": "{old}"', f'"table": "{new}"'))
     for path in (root / "sql").glob("*.sql"):
         text = path.read_text()
         path.write_text(text.replace(f"TABLE {old} ", f"TABLE {new} ").replace(f"TABLE {old}\n", f"TABLE {new}\n")
@@ -52,14 +55,15 @@ def test_table_and_column_overrides(repo_copy: Path, capsys: pytest.CaptureFixtu
 
 
 def test_exclusions(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sql = repo_copy / "sql/008_create_feature_flags.sql"
+    version = max(int(p.name[:3]) for p in (repo_copy / "sql").glob("[0-9][0-9][0-9]_*.sql")) + 1
+    sql = repo_copy / f"sql/{version:03d}_create_feature_flags.sql"
     sql.write_text("-- Flags.\n-- migrate:up\nCREATE TABLE feature_flags (name text PRIMARY KEY);\n"
                    "-- migrate:down\nDROP TABLE feature_flags;\n")
     args = ["--root", str(repo_copy), "check", "--json", "--no-db"]
     assert main(args) == 1
     report = json.loads(capsys.readouterr().out)
     assert [(f["rule"], f["file"], f["line"]) for f in report["findings"] if f["severity"] != "info"] == [
-        ("LAYER_TABLE_NO_ENTITY", "sql/008_create_feature_flags.sql", 3)]
+        ("LAYER_TABLE_NO_ENTITY", f"sql/{version:03d}_create_feature_flags.sql", 3)]
     with (repo_copy / "workbench.toml").open("a") as fh:
         fh.write('\n[mapping]\nexclude_tables = ["feature_flags"]\n')
     assert main(args) == 0

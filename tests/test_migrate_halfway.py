@@ -153,7 +153,7 @@ def test_client_copy_in_check(repo_copy: Path, pg_admin: str, capsys: Any) -> No
         encoding="utf-8")
     code = main(["--root", str(repo_copy), "check", "--json", "--url", pg_admin])
     report = json.loads(capsys.readouterr().out)
-    copies = sorted((f["file"], f["line"]) for f in report["findings"] if f["rule"] == "MIGRATION_CLIENT_COPY")
+    copies = sorted((f["file"], f["line"]) for f in report["findings"] if f["rule"] == "workbench-client-copy")
     assert code == 1 and copies == [("sql/008_load.sql", 4), ("sql/008_load.sql", 6)]
     assert not any("another command" in f["message"] for f in report["findings"])
 

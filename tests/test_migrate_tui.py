@@ -75,7 +75,7 @@ async def test_grid_apply_confirm_protected_and_details(tmp_path: Path, two_dbs:
         screen.query_one(DataTable).move_cursor(row=2, column=1)
         await pilot.pause()
         details = plain(screen.query_one("#migrations-cell", Static).content)
-        assert "CREATE INDEX a_id ON a (id)" in details and "MIGRATION_INDEX_NOT_CONCURRENT" in details
+        assert "CREATE INDEX a_id ON a (id)" in details and "require-concurrent-index-creation" in details
         assert "lock: SHARE on a  <- blocks writes" in details and "BEGIN" in details  # the lock plan
 
         # Apply on local: a plain confirmation.

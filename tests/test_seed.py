@@ -119,11 +119,11 @@ def test_unknown_column_and_bad_type_have_file_line_and_column(db: str, repo_cop
 
 def test_reference_to_a_row_nowhere_is_a_finding(db: str, repo_copy: Path) -> None:
     rows = json.loads((repo_copy / "seeders" / "users.json").read_text())["rows"]
-    rows[2]["role_id"] = 777
+    rows[3]["role_id"] = 777  # a user no other fixture references (audit_logs reference some)
     write_fixture(repo_copy, "users.json", "users", rows, ["email"])
     result = run_seed(repo_copy, db)
     refs = [f for f in result.findings if f.rule == "SEED_REFERENCE"]
-    assert [(f.file, f.line) for f in refs] == [("seeders/users.json", 7)]
+    assert [(f.file, f.line) for f in refs] == [("seeders/users.json", 8)]
     assert "777" in refs[0].message and count(db, "users") == 0
 
 
@@ -234,12 +234,12 @@ def test_seeding_waits_for_the_migrations_lock(db: str, repo_copy: Path) -> None
 
 def test_check_constraint_labels_are_validated_per_row(db: str, repo_copy: Path) -> None:
     rows = json.loads((repo_copy / "seeders" / "users.json").read_text())["rows"]
-    rows[1]["status"] = "sleeping"
+    rows[3]["status"] = "sleeping"  # users no other fixture references (audit_logs reference some)
     rows[4]["status"] = "gone"
     write_fixture(repo_copy, "users.json", "users", rows, ["email"])
     result = run_seed(repo_copy, db)
     bad = [(f.rule, f.line) for f in result.findings]
-    assert bad == [("SEED_TYPE", 6), ("SEED_TYPE", 9)]
+    assert bad == [("SEED_TYPE", 8), ("SEED_TYPE", 9)]
     assert "'sleeping' is not one of invited, active, suspended, disabled" in result.findings[0].message
 
 
@@ -299,8 +299,8 @@ def test_both_report_paths_agree(db: str, repo_copy: Path, returning: bool) -> N
     changed = {r["key"]["sku"]: r["columns"] for r in t.rows if r["change"] == "update"}
     assert changed[data["rows"][3]["sku"]] == {"unit_price_minor": [old_price, old_price + 1]}
     assert changed[data["rows"][5]["sku"]] == {"description": [old_description, "Changed."]}
-    with psycopg.connect(db) as conn:  # nothing references invoices: give one another id
-        conn.execute("UPDATE invoices SET id = 77 WHERE number = 'INV-2025-00002'")
-    conflict = run_seed(repo_copy, db, ["invoices"], merge_returning=returning)
+    with psycopg.connect(db) as conn:  # nothing references markets.id (tax rates name the country): another id
+        conn.execute("UPDATE markets SET id = 77 WHERE country_code = 'DE'")
+    conflict = run_seed(repo_copy, db, ["markets"], merge_returning=returning)
     assert [(f.rule, f.line) for f in conflict.findings] == [("SEED_KEY_CONFLICT", 7)] and not conflict.written
     assert "id 77 in the database but 2 in the fixture" in conflict.findings[0].message

@@ -105,7 +105,7 @@ def _big_products(repo: Path, n: int) -> Path:
         for i in range(1, n + 1):
             row = {"id": i, "sku": f"GEN-{i:06d}", "name": f"Arnica montana 30C globules #{i}",
                    "remedy_name": "Arnica montana", "brand_id": 1, "category_id": 1, "potency": "30C",
-                   "potency_scale": "c", "dosage_form": "globules", "pack_size": "10 g",
+                   "potency_scale": "c", "potency_label": "30 CH", "dosage_form": "globules", "pack_size": "10 g",
                    "unit_price_minor": 10000 + i % 500, "currency_code": "INR"}
             fh.write("    " + json.dumps(row) + (",\n" if i < n else "\n"))
         fh.write("  ]\n}\n")

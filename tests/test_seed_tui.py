@@ -67,7 +67,7 @@ async def test_dry_run_apply_and_an_edited_price(repo: Path, fresh_db: str) -> N
         table = screen.query_one("#seeds-fixtures", DataTable)
         rows = {plain(table.get_row_at(i)[0]): [plain(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
         assert rows["products"][1:] == ["74", "✓ valid"]
-        assert len(rows) == 14
+        assert len(rows) == 22
 
         await pilot.press("d")
         await until(pilot, lambda: "dry-run on" in diff_text(screen))
@@ -181,14 +181,14 @@ async def test_mode_replace_previews_deletions(repo: Path, fresh_db: str) -> Non
         await pilot.press("enter")
         await until(pilot, lambda: "seeded" in diff_text(screen))
         with psycopg.connect(fresh_db) as conn:
-            conn.execute("INSERT INTO payments (order_id, method, amount_minor, currency_code)"
-                         " VALUES (1, 'cash', 100, 'INR')")
+            conn.execute("INSERT INTO payments (order_id, attempt_number, method, amount_minor, currency_code)"
+                         " VALUES (1, 2, 'cash', 100, 'INR')")
         await pilot.press("m", "m")
         assert "replace" in plain(screen.query_one("#seeds-mode", Static).content)
         await pilot.press("d")
         await until(pilot, lambda: "dry-run on" in diff_text(screen) and "deleted" in diff_text(screen))
         assert "-1 deleted" in diff_text(screen)
-        assert count(fresh_db, "payments") == 7
+        assert count(fresh_db, "payments") == 12  # the 11 fixture payments and the extra one: a dry-run deletes nothing
 
 
 async def test_a_reload_keeps_the_preview_page(repo: Path) -> None:

@@ -58,3 +58,9 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 def sort_key(f: Finding) -> tuple[str, int, int, str]:
     return (f.file, f.line, f.column, f.rule)
+
+
+def from_json(data: dict[str, object]) -> Finding:
+    """The inverse of Finding.to_json (caches keep findings as JSON)."""
+    return Finding(Severity(str(data["severity"])), str(data["rule"]), str(data["file"]), int(str(data["line"])),
+                   str(data["message"]), int(str(data.get("column", 0))), str(data.get("entity", "")))

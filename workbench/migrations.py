@@ -42,6 +42,17 @@ def checksum(text: str) -> str:
     return _sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+def chain(migrations: list[Migration]) -> list[str]:
+    """Entry i digests migrations 1..i (paths, checksums, transaction mode): what the state after
+    them depends on. The check caches (scratch schema, template databases) are keyed by it."""
+    out: list[str] = []
+    previous = ""
+    for mg in migrations:
+        previous = _sha256(f"{previous}|{mg.rel}|{mg.checksum}|{mg.transactional}".encode()).hexdigest()
+        out.append(previous)
+    return out
+
+
 @dataclass(frozen=True)
 class Migration:
     version: str  # "003", as in the file name (compared numerically)

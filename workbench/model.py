@@ -30,6 +30,9 @@ class Model:
     fixtures: list[Fixture]
     findings: list[Finding] = field(default_factory=list)  # load-time findings
     timings: dict[str, float] = field(default_factory=dict)
+    # The PostgreSQL version migrations are linted for ("17.2"); "" = the embedded server's.
+    # `workbench check` sets it from the server it tries the migrations on.
+    pg_version: str = ""
 
     @property
     def entities(self) -> list[ProtoMessage]:

@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.findings import Finding, Severity
 
-_DIAG = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
-_FILE_DIAG = re.compile(r"^(?P<file>[^:\n]+?): (?P<msg>.*)$")
+# Patterns compiled on first use (a clean compile prints nothing): regex compilation is a visible
+# share of a small review's start-up.
+_DIAG = r"^(?P<file>[^:\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$"
+_FILE_DIAG = r"^(?P<file>[^:\n]+?): (?P<msg>.*)$"
+# protoc logs through absl: `W0000 00:00:1796604106.944707   10893 parser.cc:659] message`, preceded
+# once per process by absl's own "WARNING: All log messages before absl::InitializeLog() ..." line.
+_ABSL_LOG = r"^(?P<level>[IWEF])\d{4} [\d:.]+\s+\d+\s+[^\]\s]+:\d+\] (?P<msg>.*)$"
+_ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
+_LOG_FILE = r"proto file: (?P<file>[^\s]+?\.proto)\b"
 _LOCK = threading.Lock()
 
 
@@ -64,6 +70,8 @@ def compile_protos(
     *,
     rel_prefix: str = "",
     extra_args: Sequence[str] = (),
+    includes: Sequence[Path] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> CompileResult:
     """Compile `files` (paths relative to `proto_root`; default: every .proto below it).
 
@@ -76,13 +84,49 @@ def compile_protos(
     if not files:
         return CompileResult(None, [_finding("PROTO_NO_FILES", rel_prefix.rstrip("/"), 0, 0,
                                              f"no .proto files under {rel_prefix or proto_root}")])
-    with tempfile.TemporaryDirectory(prefix="wb-protoc-") as tmp:
-        out = os.path.join(tmp, "set.binpb")
-        code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args)
+    with _scratch_file() as (out, fd):
+        code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args,
+                                    includes=includes, prefixes=prefixes)
         if code != 0:
             return CompileResult(None, findings)
-        with open(out, "rb") as fh:
-            return CompileResult(fh.read(), findings)
+        return CompileResult(_read_all(fd, out), findings)
+
+
+class _scratch_file:
+    """A file protoc can write by path: an anonymous in-memory file on Linux (`/proc/self/fd/N`),
+    else one in a temporary directory. Why: importing `tempfile` (and the `shutil`, `random` ...
+    it pulls in) is a noticeable share of a small review's start-up."""
+
+    def __enter__(self) -> tuple[str, int]:
+        self._tmp = None
+        if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+            self.fd = os.memfd_create("wb-protoc-set")
+            return f"/proc/self/fd/{self.fd}", self.fd
+        import tempfile
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="wb-protoc-")
+        self.fd = -1
+        return os.path.join(self._tmp.name, "set.binpb"), -1
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _read_all(fd: int, path: str) -> bytes:
+    """Everything written to `fd` (or, without one, to the file at `path`)."""
+    if fd < 0:
+        with open(path, "rb") as fh:
+            return fh.read()
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def run_protoc(
@@ -92,15 +136,20 @@ def run_protoc(
     *,
     rel_prefix: str = "",
     extra_args: Sequence[str] = (),
+    includes: Sequence[Path] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> tuple[int, list[Finding]]:
     """protoc's exit code and findings; the descriptor set (imports and source info included) goes to
-    `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it."""
-    from grpc_tools import protoc
+    `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it.
 
+    `includes`: more roots after `proto_root` (a buf workspace's other modules, v1beta1 roots);
+    `prefixes`: file -> its root's prefix in findings, when the roots have different ones.
+    """
     proto_root = proto_root.resolve()
+    roots = [proto_root, *(r.resolve() for r in includes)]
     args = [
         "protoc",
-        f"-I{proto_root}",
+        *(f"-I{r}" for r in roots),
         f"-I{wkt_include()}",
         "--include_imports",
         "--include_source_info",
@@ -108,39 +157,80 @@ def run_protoc(
         *extra_args,
         *files,
     ]
-    code, diagnostics = _run_capturing_fd2(lambda: protoc.main(args))
-    findings = parse_diagnostics(diagnostics, rel_prefix, strip=f"{proto_root}/")
+    code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args))
+    findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
+    if prefixes:
+        from dataclasses import replace
+
+        def named(f: Finding) -> Finding:
+            name = f.file.removeprefix(rel_prefix) if rel_prefix else f.file
+            return replace(f, file=prefixes[name] + name) if name in prefixes else f
+
+        findings = [named(f) for f in findings]
     if code != 0 and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
                                  diagnostics.strip() or f"protoc exited with {code}"))
     return code, findings
 
 
+def _protoc_main(args: list[str]) -> int:
+    """grpc_tools.protoc.main without importing grpc_tools.protoc, whose import-time set-up of
+    `importlib.resources` for its dynamic stubs costs a small review's start-up and is not used here."""
+    try:
+        from grpc_tools import _protoc_compiler
+    except ImportError:  # a grpcio-tools laid out differently: its public entry point
+        from grpc_tools import protoc
+
+        return int(protoc.main(args))
+    return int(_protoc_compiler.run_main([a.encode() for a in args]))
+
+
 def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    with _LOCK, tempfile.TemporaryFile(mode="w+b") as sink:
+    with _LOCK, _scratch_file() as (path, fd):
+        sink = fd if fd >= 0 else os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         saved = os.dup(2)
         try:
-            os.dup2(sink.fileno(), 2)
+            os.dup2(sink, 2)
             code = int(call())
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-        sink.seek(0)
-        return code, sink.read().decode("utf-8", "replace")
+        text = _read_all(sink, path).decode("utf-8", "replace")
+        if sink != fd:
+            os.close(sink)
+        return code, text
 
 
-def parse_diagnostics(text: str, rel_prefix: str = "", strip: str = "") -> list[Finding]:
-    """Turn protoc's `file:line:col: message` lines into findings (protoc counts from 1)."""
+def parse_diagnostics(text: str, rel_prefix: str = "", strip: str | tuple[str, ...] = "") -> list[Finding]:
+    """Turn protoc's `file:line:col: message` lines into findings (protoc counts from 1).
+
+    protoc's warnings (`warning:` diagnostics, absl `W` log lines such as "No edition or syntax
+    specified", a file with no syntax line being valid proto2) are WARNING findings, never errors;
+    absl's preamble line is not a diagnostic at all.
+    """
     findings: list[Finding] = []
+    strips = (strip,) if isinstance(strip, str) else strip
 
     def rel(name: str) -> str:
-        return _rel(name.removeprefix(strip) if strip else name, rel_prefix)
+        for prefix in strips:
+            if prefix and name.startswith(prefix):
+                name = name[len(prefix):]
+                break
+        return _rel(name, rel_prefix)
 
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith(_ABSL_PREAMBLE):
             continue
-        m = _DIAG.match(line)
+        log = re.match(_ABSL_LOG, line)
+        if log:
+            named = re.search(_LOG_FILE, log["msg"])
+            severity = Severity.ERROR if log["level"] in "EF" else \
+                Severity.WARNING if log["level"] == "W" else Severity.INFO
+            findings.append(Finding(severity, "PROTO_COMPILE", rel(named["file"]) if named else rel_prefix.rstrip("/"),
+                                    0, log["msg"], 0))
+            continue
+        m = re.match(_DIAG, line)
         if m:
             msg = m["msg"]
             is_warning = msg.startswith("warning:")
@@ -156,7 +246,7 @@ def parse_diagnostics(text: str, rel_prefix: str = "", strip: str = "") -> list[
                 )
             )
             continue
-        m = _FILE_DIAG.match(line)
+        m = re.match(_FILE_DIAG, line)
         if m and not m["file"].startswith("--"):
             findings.append(_finding("PROTO_COMPILE", rel(m["file"]), 0, 0, m["msg"]))
         else:

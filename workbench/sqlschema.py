@@ -7,8 +7,10 @@ The database checks (`workbench.checks.database`) confirm the real thing on Post
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from workbench.findings import Finding, Severity
 from workbench.migrations import Migration
@@ -58,6 +60,7 @@ class Constraint:
     origin: Origin
     references: str = ""  # table for foreign keys
     check_values: tuple[str, ...] = ()  # for `col IN ('a', 'b')` checks: the labels
+    ref_columns: tuple[str, ...] = ()  # for foreign keys naming the referenced columns (else the primary key)
 
 
 @dataclass
@@ -99,12 +102,30 @@ class SqlSchema:
         return self.tables.get(name)
 
 
-def build_schema(migrations: list[Migration]) -> tuple[SqlSchema, list[Finding]]:
+def build_schema(migrations: list[Migration], cache_dir: Path | None = None) -> tuple[SqlSchema, list[Finding]]:
+    """The schema the migrations build, and what is wrong with them.
+
+    With `cache_dir`, the state before the newest migration is kept (keyed by the migrations'
+    chain digest) so the next load, when only the newest changed or one was appended, parses
+    just those: the migration being written is nearly always the newest.
+    """
     from workbench.sqltext import split_statements
 
     schema = SqlSchema()
     findings: list[Finding] = []
-    for mg in migrations:
+    keep = len(migrations) - 1
+    digests: list[str] = []
+    start = 0
+    if cache_dir is not None:
+        from workbench.migrations import chain
+
+        digests = chain(migrations)
+        saved = _saved_state(cache_dir, digests)
+        if saved is not None:
+            start, schema, findings = saved
+    for i, mg in enumerate(migrations[start:], start):
+        if cache_dir is not None and i == keep and i > start:
+            _save_state(cache_dir, digests[i - 1], i, schema, findings)
         try:
             split_statements(mg.up, mg.up_line)  # syntax check with a line:column
         except SqlSyntaxError as exc:
@@ -112,6 +133,42 @@ def build_schema(migrations: list[Migration]) -> tuple[SqlSchema, list[Finding]]
             continue
         _apply(schema, mg, findings)
     return schema, findings
+
+
+def _state_stamp() -> str:
+    """What a saved state depends on besides the migrations: this module and the parser."""
+    import sys
+
+    from pglast import __version__ as pglast_version
+
+    st = os.stat(__file__)
+    return f"{st.st_size}|{st.st_mtime_ns}|{pglast_version}|{sys.version_info[:2]}"
+
+
+def _saved_state(cache_dir: Path, digests: list[str]) -> tuple[int, SqlSchema, list[Finding]] | None:
+    import pickle  # noqa: S403 - our own cache file, written below
+
+    try:
+        with open(cache_dir / "schema.pickle", "rb") as fh:
+            stamp, digest, prefix, schema, findings = pickle.load(fh)  # noqa: S301
+    except Exception:  # noqa: BLE001 - missing, torn, from another version: build from scratch
+        return None
+    if stamp != _state_stamp() or not 0 < prefix <= len(digests) or digests[prefix - 1] != digest:
+        return None
+    return prefix, schema, findings
+
+
+def _save_state(cache_dir: Path, digest: str, prefix: int, schema: SqlSchema, findings: list[Finding]) -> None:
+    import pickle  # noqa: S403
+
+    try:
+        data = pickle.dumps((_state_stamp(), digest, prefix, schema, findings))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f"schema.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, cache_dir / "schema.pickle")
+    except (OSError, pickle.PicklingError):
+        pass  # the next load is just not faster
 
 
 def _apply(schema: SqlSchema, mg: Migration, findings: list[Finding]) -> None:
@@ -235,6 +292,7 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
     references = _qualified(con.pktable) if con.pktable is not None else ""
     definition = ""
     values: tuple[str, ...] = ()
+    ref_columns: tuple[str, ...] = ()
     if kind == "check":
         definition = f"CHECK ({_deparse(con.raw_expr)})"
         values = check_values(con.raw_expr)
@@ -242,7 +300,8 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
             refs = _column_refs(con.raw_expr)
             cols = tuple(sorted(refs))
     elif kind == "foreign key":
-        pk = ", ".join(a.sval for a in con.pk_attrs or ())
+        ref_columns = tuple(a.sval for a in con.pk_attrs or ())
+        pk = ", ".join(ref_columns)
         definition = f"FOREIGN KEY ({', '.join(cols)}) REFERENCES {references}" + (f" ({pk})" if pk else "")
         actions = {"c": "CASCADE", "n": "SET NULL", "r": "RESTRICT", "d": "SET DEFAULT"}
         if con.fk_del_action in actions:
@@ -250,7 +309,7 @@ def _constraint(table: Table, con, origin: Origin, column: str | None = None) ->
     else:
         definition = f"{kind.upper()} ({', '.join(cols)})"
     name = con.conname or _default_name(table.name, cols, kind)
-    return Constraint(name, kind, cols, definition, origin, references, values)
+    return Constraint(name, kind, cols, definition, origin, references, values, ref_columns)
 
 
 def _column_refs(node) -> set[str]:  # type: ignore[no-untyped-def]

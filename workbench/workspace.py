@@ -139,7 +139,7 @@ def _load_sql(root: Path, config: Config) -> tuple[tuple[list[Migration], SqlSch
 
     folder = folder_of("sql", config)
     migrations, findings = load_migrations(root / folder, folder + "/")
-    schema, more = build_schema(migrations)
+    schema, more = build_schema(migrations, root / ".workbench" / "check")
     return (migrations, schema), findings + more
 
 

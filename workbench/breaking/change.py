@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from workbench.breaking.schema import FileInfo, MessageInfo, Schema
+from workbench.breaking.schema import FileInfo, MessageInfo, Schema, Span
 from workbench.findings import Finding, Severity
 
 BREAKING = "breaking"
@@ -73,7 +73,6 @@ class Pair:
     def __init__(self, before: Schema, after: Schema) -> None:
         self.before = before
         self.after = after
-        self.rule = ""
         self.out: list[Change] = []
 
     # Pairing maps over the compared (target) files only, as buf does.
@@ -124,10 +123,12 @@ class Pair:
     def file_pairs(self) -> list[tuple[FileInfo, FileInfo]]:
         return [(b, self.after.files[p]) for p, b in self.before.files.items() if p in self.after.files]
 
-    def emit(self, message: str, after_file: FileInfo | None, after_paths: Sequence[tuple[int, ...] | None],
-             before_file: FileInfo | None = None,
-             before_paths: Sequence[tuple[int, ...] | None] | None = None, entity: str = "") -> None:
-        """Record a finding at the first after-path with source info (buf's withBackupLocation).
+    def emit(self, rule: str, message: str, after_file: FileInfo | None,
+             after_paths: Sequence[tuple[int, ...] | None], before_file: FileInfo | None = None,
+             before_paths: Sequence[tuple[int, ...] | None] | None = None, entity: str = "",
+             at: Span | None = None) -> None:
+        """Record `rule`'s finding at the first after-path with source info (buf's withBackupLocation),
+        or at `at` when the rule knows better (a default's keyword rather than its value).
 
         With no location the finding is put on line 1 of the after file, which is where buf puts it.
         """
@@ -140,8 +141,9 @@ class Pair:
                 if span is not None:
                     line, col, end_line, end_col = span.line, span.column, span.end_line, span.end_column
                     break
-        change = Change(self.rule, file, line, col, message, end_line=end_line, end_column=end_col,
-                        entity=entity)
+        if at is not None:
+            line, col = at.line, at.column
+        change = Change(rule, file, line, col, message, end_line=end_line, end_column=end_col, entity=entity)
         if before_file is not None:
             change.against_file = before_file.path
             for path in before_paths or []:

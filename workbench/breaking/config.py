@@ -11,7 +11,7 @@ from workbench.breaking.catalog import BY_VERSION, RuleSpec
 
 ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
 # buf: a package is unstable when its last component is vN + alpha/beta/test (e.g. foo.v1beta1, foo.v2test)
-_UNSTABLE = re.compile(r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$")
+_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
 
 
 class ConfigError(ValueError):
@@ -58,7 +58,9 @@ class BreakingConfig:
         cats = [c for c in ("FILE", "PACKAGE", "WIRE_JSON", "WIRE") if spec and c in spec.categories]
         return cats[-1] if cats else ""
 
-    def ignored(self, rule_id: str, path: str, package: str) -> bool:
+    def ignored(self, rule_id: str, path: str, package: str | tuple[str, ...]) -> bool:
+        """buf's ignores. `package`: the packages the finding's file has on either side (buf drops a
+        file from both sides when it is in an unstable package on either), or a deleted package."""
         candidates = [path, self.module_prefix + path] if path and self.module_prefix else [path]
         if path and any(_under(c, p) for c in candidates for p in self.ignore):
             return True
@@ -67,8 +69,9 @@ class BreakingConfig:
             if (key == rule_id or key in categories) and path and \
                     any(_under(c, p) for c in candidates for p in paths):
                 return True
-        if self.ignore_unstable_packages and package:
-            return bool(_UNSTABLE.match(package.rsplit(".", 1)[-1]))
+        packages = (package,) if isinstance(package, str) else package
+        if self.ignore_unstable_packages:
+            return any(pkg and re.match(_UNSTABLE, pkg.rsplit(".", 1)[-1]) for pkg in packages)
         return False
 
 
@@ -112,8 +115,16 @@ def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> B
             if module.get("breaking"):
                 section = module["breaking"]
             break
+    return from_section(section, version, source, module_prefix)
+
+
+def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
+                 module_prefix: str = "") -> BreakingConfig:
+    """A `breaking` section (already parsed) of a `buf.yaml` of `version`."""
     if not isinstance(section, dict):
         raise ConfigError(f"{source}: 'breaking' must be a mapping")
+    if version not in BY_VERSION:
+        raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     config = BreakingConfig(version=version, source=source, module_prefix=module_prefix)
     config.use = _strings(section.get("use"), source, "use") or ["FILE"]
     config.except_ = _strings(section.get("except"), source, "except")

@@ -30,8 +30,9 @@ from workbench.findings import Finding, Severity
 # a steady rate while it parses, then spends ~0.3-0.5x of that parse time on its output copy. Measured
 # on the 5,000-message benchmark (2 cores; peak PSS of the process tree / median compile time of both
 # sides; the pool-based parallel compile: 280-360 MiB / 1.07 s): 0.3 -> 300-327 MiB / 0.98 s,
-# 0.5 -> 295-312 MiB / 0.94 s, 0.7 -> 276-280 MiB / 1.08 s, 0.9-1.0 -> 266-270 MiB / 1.16 s.
-HANDOFF_SHARE = 0.7
+# 0.5 -> 295-312 MiB / 0.94 s, 0.7 -> 276-280 MiB / 1.08 s, 0.9-1.0 -> 266-270 MiB / 1.16 s. 0.9: the
+# bench measured 0.19x buf's memory with it (0.21x at 0.7), for ~7% more compile time.
+HANDOFF_SHARE = 0.9
 POLL_SECONDS = 0.005
 PIPE_BYTES = 1 << 20  # fewer wake-ups than the default 64 KiB while a 7 MB set streams through
 
@@ -43,6 +44,9 @@ class Job:
     proto_root: Path
     rel_prefix: str
     source_bytes: int  # size of its .proto files: how much a child reads before its output phase
+    files: tuple[str, ...] = ()  # what to compile (default: every .proto below proto_root)
+    includes: tuple[Path, ...] = ()  # more roots (a buf workspace's other modules)
+    prefixes: dict[str, str] | None = None  # file -> its root's prefix in findings
 
 
 @dataclass
@@ -102,7 +106,8 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
     try:
         from workbench.protoc import proto_files, run_protoc
 
-        outcome = run_protoc(job.proto_root, proto_files(job.proto_root), fifo_path, rel_prefix=job.rel_prefix)
+        outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
+                             rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes)
         with open(result_path, "wb") as fh:
             pickle.dump(outcome, fh)
         status = 0

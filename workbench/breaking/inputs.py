@@ -8,19 +8,22 @@ Both sides compile in parallel when they are big enough for a forked worker to p
 from __future__ import annotations
 
 import os
-import subprocess  # noqa: S404 - git is called with argument lists, never a shell
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from google.protobuf import descriptor_pb2 as pb
-from google.protobuf.message import DecodeError
-
+from workbench.breaking.layout import Layout, Root, has_config, read_layout
 from workbench.findings import Finding, Severity
-from workbench.protoc import proto_files
 
-# What a side of the comparison needs from a git tree.
+if TYPE_CHECKING:
+    from tempfile import TemporaryDirectory
+
+    from google.protobuf import descriptor_pb2 as pb
+
+# What a side of the comparison needs from a git tree: a contracts repository's parts, and every
+# .proto and buf config anywhere (a buf module or workspace may sit in any folder).
 TREE_PATHS = ("proto", "sql", "seeders", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", "buf.yml", "workbench.toml")
+BUF_FILES = ("buf.yaml", "buf.yml", "buf.work.yaml", "buf.work.yml")
 # Below this many bytes of .proto source per side, forking a worker costs more than it saves. Measured
 # on the 2-core dev machine (median of 5, both sides compiled): this repository's 30 KB of protos take
 # 33 ms one after the other and 55 ms with a forked worker; a generated 4.4 MB tree 2.6 s vs 1.9 s.
@@ -35,20 +38,50 @@ class InputError(Exception):
 class Side:
     spec: str  # what the user typed
     label: str  # what the report calls it (ref + commit, directory, file)
-    root: Path | None = None  # repository-like tree (proto/, sql/, seeders/ ...) when there is one
-    proto_root: Path | None = None
+    root: Path | None = None  # contracts repository (sql/, seeders/, CHANGELOG.md ...) when there is one
+    proto_root: Path | None = None  # the one proto root when there is no buf layout
     rel_prefix: str = ""  # proto root relative to the repository root, for file names in findings
     fds: pb.FileDescriptorSet | None = None
     targets: set[str] | None = None
     commit: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    _tmp: tempfile.TemporaryDirectory[str] | None = None
+    findings: list[Finding] = field(default_factory=list)  # compile errors
+    warnings: list[Finding] = field(default_factory=list)  # protoc's warnings (unused imports, no syntax)
+    layout: Layout | None = None  # a buf module or workspace: its roots
+    _tmp: TemporaryDirectory[str] | None = None
+    _files: dict[str, Root] | None = None
+
+    @property
+    def roots(self) -> list[Root]:
+        if self.layout is not None:
+            return self.layout.roots
+        if self.proto_root is None:
+            return []
+        return [Root(self.rel_prefix.strip("/"), self.proto_root)]
+
+    @property
+    def files(self) -> dict[str, Root]:
+        """Compiled file name -> its root (targets only: excluded files are not listed)."""
+        if self._files is None:
+            self._files = {}
+            for root in self.roots:
+                for name in root.files():
+                    self._files.setdefault(name, root)
+        return self._files
+
+    def prefix(self, name: str) -> str:
+        """How findings name `name`: its root's path joined with it, as buf prints it."""
+        root = self.files.get(name)
+        if root is None:
+            return name if self.layout is not None or not self.rel_prefix else self.rel_prefix + name
+        return root.prefix + name
 
     def source(self, path: str) -> str:
-        if self.proto_root is None:
+        root = self.files.get(path)
+        base = root.dir if root is not None else self.proto_root
+        if base is None:
             return ""
         try:
-            return (self.proto_root / path).read_text(encoding="utf-8", errors="replace")
+            return (base / path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
 
@@ -62,6 +95,8 @@ class Side:
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    import subprocess  # noqa: S404 - git is called with argument lists, never a shell; imported when needed
+
     try:
         done = subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=False)  # noqa: S603, S607
     except OSError as exc:
@@ -85,17 +120,24 @@ def merge_base(repo: Path, a: str, b: str) -> str:
         return b  # unrelated histories: fall back to the ref itself
 
 
-def extract_tree(repo: Path, commit: str, dest: Path) -> None:
-    """Write the blobs of TREE_PATHS at `commit` into `dest` with one `git cat-file --batch`."""
-    listing = git(repo, "ls-tree", "-r", "-z", commit, "--", *TREE_PATHS)
+def _wanted(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return path.endswith(".proto") or name in BUF_FILES or \
+        any(path == p or path.startswith(p + "/") for p in TREE_PATHS)
+
+
+def extract_tree(repo: Path, commit: str, dest: Path, subdir: str = "") -> None:
+    """Write the blobs a review reads at `commit` into `dest` with one `git cat-file --batch`."""
+    listing = git(repo, "ls-tree", "-r", "-z", commit, *(["--", subdir] if subdir else []))
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
         mode, kind, oid = meta.decode().split()
-        if kind == "blob" and mode != "120000":
-            entries.append((oid, raw_path.decode("utf-8", "surrogateescape")))
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if kind == "blob" and mode != "120000" and _wanted(path):
+            entries.append((oid, path))
     if not entries:
         return
     data = git(repo, "cat-file", "--batch", input="".join(f"{oid}\n" for oid, _ in entries).encode())
@@ -119,17 +161,27 @@ def repo_root(start: Path) -> Path | None:
         return None
 
 
-def open_side(spec: str, repo: Path, *, proto_dir: str = "proto", base_of: str | None = None) -> Side:
-    """Resolve `spec` (directory, descriptor set file or git ref). `base_of`: use merge-base(base_of, spec)."""
+def open_side(spec: str, repo: Path | None, *, proto_dir: str = "proto", base_of: str | None = None,
+              subdir: str = "") -> Side:
+    """Resolve `spec`: a directory, a descriptor set file, a git ref, or buf's `PATH.git#branch=B,subdir=D`.
+
+    `base_of`: use merge-base(base_of, spec); `subdir`: the folder of the git tree to read (the input
+    directory's place in its repository, so `--against main` in a module folder compares that folder).
+    """
     if not spec.strip():
         raise InputError("an empty ref: give a git ref, a directory or a FileDescriptorSet file")
+    if "#" in spec:
+        return _buf_git_side(spec)
     path = Path(spec)
     if not path.is_absolute():
         path = Path.cwd() / spec
     if path.is_dir():
-        return _directory_side(spec, path, proto_dir)
+        return directory_side(spec, path, proto_dir)
     if path.is_file():
         return _descriptor_set_side(spec, path)
+    if repo is None:
+        raise InputError(f"{spec!r} is neither a directory nor a FileDescriptorSet file (and {Path.cwd()} is "
+                         "not in a git repository, so it cannot be a git ref)")
     commit = resolve_commit(repo, spec)
     if commit is None:
         raise InputError(f"{spec!r} is neither a directory, a FileDescriptorSet file nor a git ref in {repo}")
@@ -139,28 +191,77 @@ def open_side(spec: str, repo: Path, *, proto_dir: str = "proto", base_of: str |
         if base != commit:
             label = f"merge-base of {base_of} and {spec} ({base[:12]})"
         commit = base
+    return git_side(spec, label, repo, commit, subdir, proto_dir)
+
+
+def git_side(spec: str, label: str, repo: Path, commit: str, subdir: str, proto_dir: str = "proto") -> Side:
+    import tempfile
+
     tmp = tempfile.TemporaryDirectory(prefix="wb-breaking-")
     root = Path(tmp.name)
-    extract_tree(repo, commit, root)
-    side = Side(spec, label, root=root, commit=commit, _tmp=tmp)
-    side.proto_root = root / proto_dir
-    side.rel_prefix = f"{proto_dir.strip('/')}/"
+    try:
+        extract_tree(repo, commit, root, subdir.strip("/"))
+    except InputError:
+        tmp.cleanup()
+        raise
+    side = directory_side(spec, root / subdir.strip("/") if subdir.strip("/") else root, proto_dir, label)
+    side.commit = commit
+    side._tmp = tmp
     return side
 
 
-def _directory_side(spec: str, path: Path, proto_dir: str) -> Side:
+def _buf_git_side(spec: str) -> Side:
+    """buf's git input: `.git#branch=main`, `../repo/.git#tag=v1.0.0,subdir=proto`, `#ref=HEAD~1`."""
+    location, _, options = spec.partition("#")
+    opts: dict[str, str] = {}
+    for part in options.split(","):
+        key, eq, value = part.partition("=")
+        if not eq or not value:
+            raise InputError(f"{spec}: expected KEY=VALUE options after '#' (branch, tag, ref, commit, subdir)")
+        opts[key.strip()] = value.strip()
+    unknown = set(opts) - {"branch", "tag", "ref", "commit", "subdir", "depth", "recurse_submodules"}
+    if unknown:
+        raise InputError(f"{spec}: unknown option {sorted(unknown)[0]!r}")
+    path = Path(location or ".")
+    repo = path.parent if path.name == ".git" else path
+    if not (repo / ".git").exists():
+        raise InputError(f"{spec}: {repo} is not a git repository")
+    ref = opts.get("commit") or opts.get("ref") or opts.get("tag") or opts.get("branch") or "HEAD"
+    commit = resolve_commit(repo, ref)
+    if commit is None:
+        raise InputError(f"{spec}: no {ref!r} in {repo}")
+    return git_side(spec, f"{spec} ({commit[:12]})", repo, commit, opts.get("subdir", ""))
+
+
+def is_contracts_repo(path: Path) -> bool:
+    return (path / "workbench.toml").is_file() or ((path / "proto").is_dir() and (path / "sql").is_dir())
+
+
+def directory_side(spec: str, path: Path, proto_dir: str = "proto", label: str = "") -> Side:
+    """A contracts repository (its proto folder), a buf module or workspace (its config's layout), or
+    a folder of protos (the folder itself is the only root, as buf does without a config)."""
+    label = label or str(path)
     nested = path / proto_dir
-    if nested.is_dir() and any(nested.rglob("*.proto")):
-        return Side(spec, str(path), root=path, proto_root=nested, rel_prefix=f"{proto_dir.strip('/')}/")
-    return Side(spec, str(path), root=path, proto_root=path)
+    if is_contracts_repo(path) or (not has_config(path) and nested.is_dir() and any(nested.rglob("*.proto"))):
+        return Side(path.as_posix(), label, root=path, proto_root=nested, rel_prefix=f"{proto_dir.strip('/')}/")
+    from workbench.breaking.layout import LayoutError
+
+    try:
+        layout = read_layout(path, label="" if label == str(path) else label)
+    except LayoutError as exc:
+        raise InputError(str(exc)) from None
+    return Side(spec, label, root=None, proto_root=path, layout=layout)
 
 
 def _descriptor_set_side(spec: str, path: Path) -> Side:
     if path.suffix == ".proto":
         raise InputError(f"{spec}: a .proto file; give the directory that holds the protos (or a ref)")
-    fds = pb.FileDescriptorSet()
+    from google.protobuf.message import DecodeError
+
+    from workbench.breaking.descriptors import parse_set
+
     try:
-        fds.ParseFromString(path.read_bytes())
+        fds = parse_set(path.read_bytes())
     except (DecodeError, OSError, RuntimeError) as exc:
         raise InputError(f"{spec}: not a FileDescriptorSet ({exc})") from None
     if not fds.file:
@@ -169,41 +270,59 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
     return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
-def _compile(proto_root: str, rel_prefix: str) -> tuple[bytes | None, list[Finding]]:
+def _compile(side: Side) -> tuple[bytes | None, list[Finding]]:
     from workbench.protoc import compile_protos
 
-    result = compile_protos(Path(proto_root), rel_prefix=rel_prefix)
+    roots = _include_dirs(side)
+    files = sorted(side.files)
+    result = compile_protos(roots[0], files, includes=roots[1:],
+                            prefixes={name: root.prefix for name, root in side.files.items()})
     return result.descriptor_set, result.findings
+
+
+def _include_dirs(side: Side) -> list[Path]:
+    out: list[Path] = []
+    for root in side.roots:
+        if root.dir not in out:
+            out.append(root.dir)
+    return out
 
 
 def compile_sides(*sides: Side) -> None:
     """Compile every side that has sources; in parallel (forked workers) when they are big."""
+    from google.protobuf.message import DecodeError
+
+    from workbench.breaking.descriptors import new_set, parse_set
+
     todo = [s for s in sides if s.fds is None]
     for side in todo:
-        if side.proto_root is None or not side.proto_root.is_dir() or not proto_files(side.proto_root):
-            side.fds = pb.FileDescriptorSet()
+        if not side.files:
+            side.fds = new_set()
             side.targets = set()
     todo = [s for s in todo if s.fds is None]
-    # every side still to compile has a proto root: the loop above settled the ones without
-    sizes = [sum(f.stat().st_size for f in s.proto_root.rglob("*.proto"))
-             for s in todo if s.proto_root is not None]
+    sizes = [sum((root.dir / name).stat().st_size for name, root in s.files.items()) for s in todo]
     results: list[tuple[bytes | None, list[Finding]]]
     if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork") and hasattr(os, "mkfifo"):
         from workbench.breaking.forked_compile import Job, compile_forked
 
         # protoc runs in forked children, staggered so their memory peaks do not coincide
-        results = compile_forked([Job(s.proto_root, s.rel_prefix, size)  # type: ignore[arg-type]
-                                  for s, size in zip(todo, sizes, strict=True)])
+        jobs = []
+        for s, size in zip(todo, sizes, strict=True):
+            dirs = _include_dirs(s)
+            jobs.append(Job(dirs[0], s.rel_prefix, size, tuple(sorted(s.files)), tuple(dirs[1:]),
+                            {name: root.prefix for name, root in s.files.items()}))
+        results = compile_forked(jobs)
     else:
-        results = [_compile(str(s.proto_root), s.rel_prefix) for s in todo]
-        _release_freed_memory()
+        results = [_compile(s) for s in todo]
+        if sum(sizes) >= PARALLEL_MIN_BYTES:
+            _release_freed_memory()  # a small compile leaves little to give back (and ctypes costs a start)
     for side, (data, findings) in zip(todo, results, strict=True):
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
+        side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:
             continue
-        fds = pb.FileDescriptorSet()
         try:
-            fds.ParseFromString(data)
+            fds = parse_set(data)
         except DecodeError as exc:
             # A compile that died while writing its set (a forked child is read as it writes):
             # a usage error with the side's name, never a traceback.
@@ -211,7 +330,7 @@ def compile_sides(*sides: Side) -> None:
                                          0, f"protoc's descriptor set for {side.label} is unreadable ({exc})"))
             continue
         side.fds = fds
-        side.targets = set(proto_files(side.proto_root))  # type: ignore[arg-type]
+        side.targets = set(side.files)
 
 
 def _release_freed_memory() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from google.protobuf import descriptor_pb2 as pb
+from typing import TYPE_CHECKING
 
 from workbench.breaking.change import Change, Pair
 from workbench.breaking.config import BreakingConfig
 from workbench.breaking.rules import run_rules
 from workbench.breaking.schema import Schema, build_schema
+
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
 
 
 def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category: str | None = None) -> list[Change]:
@@ -19,10 +22,52 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
         package = _package_of(before, after, change)
         if config.ignored(change.rule, path, package):
             continue
+        if not path and change.rule == "PACKAGE_NO_DELETE":
+            # a deleted package has no file: buf ignores it when every file it had is ignored
+            paths = [f.path for f in before.files.values() if f.package == change.entity]
+            if paths and all(config.ignored(change.rule, p, ()) for p in paths):
+                continue
         change.category = config.primary_category(change.rule)
         kept.append(change)
     kept.sort(key=Change.sort_key)
     return _dedupe(kept)
+
+
+def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[str]],
+                 after_modules: dict[str, set[str]], configs: dict[str, BreakingConfig],
+                 category: str | None = None) -> list[Change]:
+    """Each module of the input against the module of the same path in the base, with its own config.
+
+    A vendored well-known type (`google/protobuf/*.proto` in the module) that the input no longer
+    holds but still imports is the same file from protoc's own copy: buf reports no deletion for it.
+    """
+    out: list[Change] = []
+    single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
+    for module, config in configs.items():
+        # buf checks a module's image, imports included: files of other modules it imports are
+        # checked with this module's rules too
+        b_names = _with_imports(before, before_modules.get(module, set())) if not single else set(before.files)
+        a_names = _with_imports(after, after_modules.get(module, set())) if not single else set(after.files)
+        kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
+        if single and not kept:
+            return diff_schemas(before, after, config, category)
+        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category)
+    out.sort(key=Change.sort_key)
+    return _dedupe(out)
+
+
+def _with_imports(schema: Schema, names: set[str]) -> set[str]:
+    out = set(names)
+    todo = list(names)
+    while todo:
+        f = schema.all_files.get(todo.pop())
+        if f is None:
+            continue
+        for dep in f.proto.dependency:
+            if dep not in out and dep in schema.files:
+                out.add(dep)
+                todo.append(dep)
+    return out
 
 
 def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config: BreakingConfig,
@@ -33,12 +78,16 @@ def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config:
                         build_schema(after, after_targets, after_sources), config, category)
 
 
-def _package_of(before: Schema, after: Schema, change: Change) -> str:
-    for schema, path in ((after, change.file), (before, change.against_file)):
+def _package_of(before: Schema, after: Schema, change: Change) -> tuple[str, ...]:
+    """The packages of the finding's file on both sides; a deleted package's name when it has no file."""
+    out = []
+    for schema, path in ((after, change.file), (before, change.file), (before, change.against_file)):
         f = schema.files.get(path) if path else None
         if f is not None:
-            return f.package
-    return ""
+            out.append(f.package)
+    if not out and change.rule == "PACKAGE_NO_DELETE":
+        out.append(change.entity)
+    return tuple(out)
 
 
 def _dedupe(changes: list[Change]) -> list[Change]:

@@ -50,7 +50,10 @@ def text(report: Report, out: TextIO | None = None) -> None:
         old, new = report.declared_versions
         declared = f"; CHANGELOG.md declares {report.declared} ({old} -> {new})"
     counts = {k: sum(c.kind == k for c in report.changes) for k in (BREAKING, ACCEPTED, COMPATIBLE)}
-    w(f"\nsemver: {report.semver}{declared}\n")
+    if report.contracts:
+        w(f"\nsemver: {report.semver}{declared}\n")
+    else:
+        w("\n")
     w(f"{counts[BREAKING]} breaking, {counts[ACCEPTED]} accepted, {counts[COMPATIBLE]} compatible "
       f"({report.rules_run} buf rules run)\n")
 
@@ -97,5 +100,7 @@ def github(report: Report, out: TextIO | None = None) -> None:
                 f"title={_escape(c.rule, True)}"
         message = c.message + (f" ({c.note})" if c.note else "")
         out.write(f"::{level.get(c.kind, 'notice')} {props}::{_escape(message)}\n")
+    if not report.contracts:
+        return
     out.write(f"::notice title=semver::{report.semver}"
               f"{'' if report.declared is None else f' (CHANGELOG.md declares {report.declared})'}\n")

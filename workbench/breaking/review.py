@@ -38,6 +38,7 @@ class Report:
     # ("before" | "after", file) -> text of each file a change points at, when review(keep_sources=True)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    contracts: bool = True  # a contracts repository on both sides: SQL, seeds and semver apply
 
     @property
     def breaking(self) -> list[Change]:
@@ -60,12 +61,14 @@ class Report:
         }
 
 
-def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool = False,
+def review(root: Path | None, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
            fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
            progress: Callable[[str], None] | None = None) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
 
+    `root` is the contracts repository, or None in a plain buf module or workspace: INPUT then
+    defaults to the current directory and git refs are read from its repository.
     `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
     """
     t0 = time.perf_counter()
@@ -82,22 +85,37 @@ def review(root: Path, input_spec: str | None, against_spec: str, *, exact: bool
             gc.enable()
 
 
-def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
+def _review(root: Path | None, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
             keep_sources: bool, progress: Callable[[str], None]) -> Report:
-    after = open_side(input_spec, root, proto_dir=proto_dir) if input_spec else \
-        Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
-             rel_prefix=f"{proto_dir.strip('/')}/")
+    from workbench.breaking.inputs import repo_root
+
+    if input_spec is None and root is not None:
+        after = Side("working tree", f"working tree ({root})", root=root, proto_root=root / proto_dir,
+                     rel_prefix=f"{proto_dir.strip('/')}/")
+        repo: Path | None = root
+    else:
+        after = open_side(input_spec or ".", root, proto_dir=proto_dir)
+        # git only when a ref is to be read: `--against ../previous` starts no process
+        repo = root or (repo_root(Path.cwd()) if _may_be_ref(against_spec) or _may_be_ref(input_spec) else None)
+    subdir = ""
+    if after.commit == "" and after.layout is not None and repo is not None:
+        # a module folder inside a repository: `--against main` reads the same folder of main
+        try:
+            subdir = after.layout.dir.resolve().relative_to(repo.resolve()).as_posix()
+        except ValueError:
+            subdir = ""
+        subdir = "" if subdir == "." else subdir
     base_of = None
     if not exact:
         base_of = after.commit or "HEAD"
     try:
-        before = open_side(against_spec, root, proto_dir=proto_dir, base_of=base_of)
+        before = open_side(against_spec, repo, proto_dir=proto_dir, base_of=base_of, subdir=subdir)
     except InputError:
         after.cleanup()
         raise
     try:
-        report = _review_sides(root, before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0,
+        report = _review_sides(before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0,
                                progress)
         if keep_sources:
             _keep_sources(report, before, after)
@@ -107,10 +125,11 @@ def _review(root: Path, input_spec: str | None, against_spec: str, exact: bool, 
         after.cleanup()
 
 
-def _review_sides(root: Path, before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
+def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
                   fixtures_dir: str, extras: bool, t0: float, progress: Callable[[str], None]) -> Report:
     report = Report(after.label, before.label)
-    config = _config(after)
+    configs = _configs(after)
+    config = next(iter(configs.values()))
     report.config_source = config.source
     t1 = time.perf_counter()
     progress(f"compiling {after.label} and {before.label}")
@@ -128,16 +147,21 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
 
     before_schema = build_schema(before.fds, before.targets, before.sources())
     after_schema = build_schema(after.fds, after.targets, after.sources())
-    from workbench.breaking.proto_diff import diff_schemas
+    from workbench.breaking.proto_diff import diff_modules
 
-    changes = diff_schemas(before_schema, after_schema, config, category)
+    changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category)
     report.rules_run = len(config.rule_ids(category))
-    # The verdict follows CONTRACTS.md (a type change is MAJOR), not a lenient buf.yaml or --category:
-    # it is judged on buf's FILE rules with no ignores, whatever the report lists.
-    contract = BreakingConfig(use=["FILE"])
-    verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and not _ignores(config) \
-        else diff_schemas(before_schema, after_schema, contract)
-    prefix = after.rel_prefix
+    contracts = before.root is not None and after.root is not None
+    report.contracts = contracts
+    verdict_basis: list[Change] = []
+    if extras and contracts:
+        # The verdict follows CONTRACTS.md (a type change is MAJOR), not a lenient buf.yaml or
+        # --category: it is judged on buf's FILE rules with no ignores, whatever the report lists.
+        contract = BreakingConfig(use=["FILE"])
+        verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and \
+            not _ignores(config) else \
+            diff_modules(before_schema, after_schema, _modules(before), _modules(after),
+                         dict.fromkeys(configs, contract))
     if extras:
         from workbench.breaking.additions import additions
         from workbench.breaking.exemptions import apply_exemptions
@@ -150,13 +174,13 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
         changes += additions(before_schema, after_schema)
     _attach_snippets(changes, before, after)
     for c in changes:
-        # file names relative to the repository, like every other workbench finding
+        # file names as buf prints them: the module's path joined with the file's name
         if c.file:
-            c.file = prefix + c.file
+            c.file = after.prefix(c.file)
         if c.against_file:
-            c.against_file = before.rel_prefix + c.against_file
+            c.against_file = before.prefix(c.against_file)
     report.timings["proto_diff"] = time.perf_counter() - t2
-    if extras and before.root is not None and after.root is not None:
+    if extras and contracts and before.root is not None and after.root is not None:
         t3 = time.perf_counter()
         progress("checking migrations and seeds")
         from workbench.breaking.seeds import seed_changes
@@ -178,7 +202,7 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
         report.timings["sql_seeds"] = time.perf_counter() - t3
     report.changes = sorted(changes, key=lambda c: (c.kind != BREAKING, c.kind != "accepted", c.shown_file,
                                                     c.line, c.column, c.rule))
-    if extras:
+    if extras and contracts:
         from workbench.breaking.semver import judge
 
         judge(report, before.root, after.root, proto_dir, sql_dir, fixtures_dir, verdict_basis)
@@ -189,15 +213,36 @@ def _review_sides(root: Path, before: Side, after: Side, category: str | None, p
     return report
 
 
+def _may_be_ref(spec: str | None) -> bool:
+    return spec is not None and spec != "" and "#" not in spec and not Path(spec).exists()
+
+
 def _ignores(config: BreakingConfig) -> bool:
     return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
 
 
-def _config(after: Side) -> BreakingConfig:
-    dirs = [d for d in (after.proto_root, after.root) if d is not None]
-    module = after.rel_prefix.strip("/")
+def _modules(side: Side) -> dict[str, set[str]]:
+    """module -> the files (as compiled) that belong to it."""
+    out: dict[str, set[str]] = {}
+    for name, root in side.files.items():
+        out.setdefault(root.module, set()).add(name)
+    return out
+
+
+def _configs(after: Side) -> dict[str, BreakingConfig]:
+    """module -> its breaking config: buf.yaml's, or buf's defaults (v2, use FILE) without one."""
+    from workbench.breaking.config import from_section
+
     try:
-        return find_config(*dirs, module_path=module)
+        if after.layout is None:
+            dirs = [d for d in (after.proto_root, after.root) if d is not None]
+            return {"": find_config(*dirs, module_path=after.rel_prefix.strip("/"))}
+        out: dict[str, BreakingConfig] = {}
+        for root in after.layout.roots:
+            if root.module not in out:
+                out[root.module] = from_section(root.breaking, root.version, root.config_file,
+                                                root.ignore_prefix) if root.config_file else BreakingConfig()
+        return out or {"": BreakingConfig()}
     except ConfigError as exc:
         raise InputError(str(exc)) from None
 
@@ -206,8 +251,9 @@ def _side_text(side: Side, rel: str) -> str | None:
     candidates = []
     if side.root is not None:
         candidates.append(side.root / rel)
-    if side.proto_root is not None:
-        candidates.append(side.proto_root / rel.removeprefix(side.rel_prefix))
+    for root in side.roots:
+        if rel.startswith(root.prefix):
+            candidates.append(root.dir / rel.removeprefix(root.prefix))
     for path in candidates:
         try:
             return path.read_text(encoding="utf-8", errors="replace")

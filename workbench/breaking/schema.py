@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from google.protobuf import descriptor_pb2 as pb
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
 
-FDP = pb.FieldDescriptorProto
+
+class FDP:
+    """FieldDescriptorProto's Type and Label numbers (descriptor.proto), without importing descriptor_pb2."""
+
+    TYPE_DOUBLE, TYPE_FLOAT, TYPE_INT64, TYPE_UINT64, TYPE_INT32, TYPE_FIXED64, TYPE_FIXED32 = 1, 2, 3, 4, 5, 6, 7
+    TYPE_BOOL, TYPE_STRING, TYPE_GROUP, TYPE_MESSAGE, TYPE_BYTES, TYPE_UINT32, TYPE_ENUM = 8, 9, 10, 11, 12, 13, 14
+    TYPE_SFIXED32, TYPE_SFIXED64, TYPE_SINT32, TYPE_SINT64 = 15, 16, 17, 18
+    LABEL_OPTIONAL, LABEL_REQUIRED, LABEL_REPEATED = 1, 2, 3
+
 
 # Source-path field numbers (descriptor.proto), named so paths read as what they point at.
 FILE_MESSAGE, FILE_ENUM, FILE_SERVICE, FILE_EXTENSION, FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX = 4, 5, 6, 7, 8, 2, 12
@@ -450,6 +459,11 @@ class Schema:
     enums: dict[str, EnumInfo] = field(default_factory=dict)
     services: dict[str, ServiceInfo] = field(default_factory=dict)
 
+    def restricted(self, names: set[str]) -> Schema:
+        """The same index comparing only `names` (one module of a workspace)."""
+        return Schema({p: f for p, f in self.all_files.items() if p in names}, self.all_files, self.messages,
+                      self.enums, self.services)
+
     def target_messages(self) -> Iterator[MessageInfo]:
         for f in self.files.values():
             yield from f.messages
@@ -517,6 +531,66 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
         _add_enum(schema, EnumInfo(file, e, (*path, MSG_ENUM, i), msg))
     for i, x in enumerate(proto.extension):
         file.extensions.append(FieldInfo(file, x, (*path, MSG_EXTENSION, i), None, msg))
+
+
+# Language features are FeatureSet extensions (google/protobuf/cpp_features.proto, java_features.proto):
+# (pb.cpp) = 1000 with string_type = 2 (VIEW 1, CORD 2, STRING 3); (pb.java) = 1001 with
+# utf8_validation = 2 (DEFAULT 1, VERIFY 2). They stay unknown fields of the parsed FeatureSet.
+CPP_FEATURES, CPP_STRING_TYPE = 1000, 2
+JAVA_FEATURES, JAVA_UTF8_VALIDATION, JAVA_VERIFY = 1001, 2, 2
+
+
+def custom_feature(field: FieldInfo, extension: int, number: int) -> int | None:
+    """A language feature's value resolved as protoc does: the field, its oneof, its messages
+    (innermost first; an extension's scope), then the file. None when nothing sets it."""
+    if field.file.syntax != "editions":
+        return None
+    scopes: list[pb.FeatureSet] = [field.proto.options.features]
+    if field.oneof is not None:
+        scopes.append(field.oneof.proto.options.features)
+    message = field.message or field.scope
+    while message is not None:
+        scopes.append(message.proto.options.features)
+        message = message.parent
+    scopes.append(field.file.proto.options.features)
+    for features in scopes:
+        value = _extension_varint(features.SerializeToString(), extension, number)
+        if value is not None:
+            return value
+    return None
+
+
+def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
+    """(number, wire type, value) of a serialized message's fields."""
+    i = 0
+    while i < len(data):
+        key, i = _read_varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _read_varint(data, i)
+            yield number, wire, value
+        elif wire == 2:
+            size, i = _read_varint(data, i)
+            yield number, wire, data[i:i + size]
+            i += size
+        elif wire == 1:
+            i += 8
+        elif wire == 5:
+            i += 4
+        else:
+            return  # groups never occur in a FeatureSet
+
+
+def _extension_varint(features: bytes, extension: int, number: int) -> int | None:
+    found = None
+    if not features:
+        return None
+    for n, wire, value in _fields(features):
+        if n == extension and wire == 2 and isinstance(value, bytes):
+            for m, w, v in _fields(value):
+                if m == number and w == 0 and isinstance(v, int):
+                    found = v  # the last occurrence wins, as protobuf merges
+    return found
 
 
 _FeatureName = Literal["field_presence", "enum_type", "utf8_validation", "message_encoding", "json_format"]

@@ -18,6 +18,7 @@ from workbench.model import Model
 STATIC_CHECKS = [
     "workbench.checks.proto_lint",
     "workbench.checks.layers",
+    "workbench.checks.service_boundaries",
     "workbench.checks.fixture_values",
     "workbench.checks.migration_lint",
 ]

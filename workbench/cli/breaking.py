@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")
+FORMATS = ("text", "json", "msvs", "github-actions")  # buf's, as workbench.breaking.bufformat prints them
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -14,14 +15,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "breaking",
         help="breaking-change review against a git ref (buf's rules + migrations, seeds, semver)",
         description=(
-            "Compare INPUT (default: the working tree) with --against (default: main). INPUT and the "
-            "ref are each a git ref, a directory or a FileDescriptorSet file. Git refs are read from "
+            "Compare INPUT (default: the working tree, or the current directory outside a contracts "
+            "repository) with --against (default: main). INPUT and the ref are each a git ref, a "
+            "directory (a contracts repository, a buf module or workspace, or a folder of protos), "
+            "buf's PATH.git#branch=B,subdir=D, or a FileDescriptorSet file. Git refs are read from "
             "git objects; the working tree is never touched. Exit 0: nothing breaks; 1: something "
             "does; 2: usage error (unknown ref, protos that do not compile)."
         ),
     )
     parser.add_argument("input", nargs="?", default=None, metavar="INPUT",
-                        help="git ref, directory or FileDescriptorSet (default: the working tree)")
+                        help="git ref, directory or FileDescriptorSet (default: the working tree or .)")
     parser.add_argument("--against", default="main", metavar="REF",
                         help="git ref, directory or FileDescriptorSet to compare with (default: main)")
     parser.add_argument("--against-exact", action="store_true",
@@ -32,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="run only this buf category's rules instead of buf.yaml's `use`")
     parser.add_argument("--protos-only", action="store_true",
                         help="buf's proto rules only: no renames, exemptions, additions, SQL, seeds or semver")
-    parser.set_defaults(func=run)
+    parser.add_argument("--error-format", choices=FORMATS, default=None,
+                        help="print the breaking changes exactly as `buf breaking --error-format` does")
+    # like buf, it runs in any buf module or workspace, not only in a contracts repository
+    parser.set_defaults(func=run, root_optional=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,9 +48,12 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     from workbench.breaking.config import ConfigError
     from workbench.breaking.inputs import InputError
-    from workbench.workspace import breaking_review
+    from workbench.breaking.review import review
+
+    root = _contracts_root(args.root)
+    proto_dir, sql_dir, fixtures_dir = _dirs(root)
     # a status line on a terminal while a big tree compiles; nothing for json or annotations
-    status = sys.stderr.isatty() and args.format == "text"
+    status = sys.stderr.isatty() and args.format == "text" and args.error_format is None
 
     def progress(step: str) -> None:
         if status:
@@ -52,22 +61,26 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        report = breaking_review(args.root, args.input, args.against, exact=args.against_exact,
-                                 category=args.category, extras=not args.protos_only, progress=progress)
+        report = review(root, args.input, args.against, exact=args.against_exact, category=args.category,
+                        proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
+                        extras=not args.protos_only and args.error_format is None, progress=progress)
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)
         return 2
     _clear_status(status)
-    from workbench.breaking import render
-
     try:
-        if args.format == "json":
-            render.json_out(report)
-        elif args.format == "github-actions":
-            render.github(report)
+        if args.error_format is not None:
+            _buf_output(report, args.error_format)
         else:
-            render.text(report)
+            from workbench.breaking import render
+
+            if args.format == "json":
+                render.json_out(report)
+            elif args.format == "github-actions":
+                render.github(report)
+            else:
+                render.text(report)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (`| head`): not an error of ours, and no traceback
@@ -81,7 +94,44 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _buf_output(report: Any, fmt: str) -> None:
+    from workbench.breaking.bufformat import Violation, write
+    from workbench.breaking.change import BREAKING
+
+    if report.errors:
+        for f in report.errors:
+            print(f.format(), file=sys.stderr)
+        return
+    write([Violation(c.file, c.line, c.column, c.rule, c.message, c.end_line, c.end_column)
+           for c in report.changes if c.kind == BREAKING], fmt)
+
+
 def _clear_status(status: bool) -> None:
     if status:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+
+
+def _contracts_root(root: Any) -> Any:
+    """The contracts repository to review, or None for the buf module or workspace in the current
+    directory (a buf config here, below the repository found upwards, is what buf would use)."""
+    if root is None:
+        return None
+    from pathlib import Path
+
+    from workbench.breaking.layout import has_config
+
+    cwd = Path.cwd().resolve()
+    return None if cwd != Path(root).resolve() and has_config(cwd) else root
+
+
+def _dirs(root: Any) -> tuple[str, str, str]:
+    if root is None:
+        return "proto", "sql", "seeders"
+    try:
+        from workbench.config import load_config
+
+        config, _ = load_config(root)
+        return config.proto_dir, config.migrations_dir, config.fixtures_dir
+    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
+        return "proto", "sql", "seeders"

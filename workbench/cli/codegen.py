@@ -162,6 +162,9 @@ def _print_text(report: Any) -> None:
         print(f"{prefix}error: {head}{verb}{', '.join(label for label, _ in langs)} [{rule}]")
         for label, tail in details:
             print(f"    {label}: {tail.rstrip(')')}")
-    if all(r.unchanged for r in report.languages if r.status != "missing") and report.languages:
+    ran = [r for r in report.languages if r.status != "missing"]
+    # Only when a previous run's result was actually reused: with every language missing (or no
+    # stamp yet) there was no "last run" to speak of.
+    if ran and all(r.unchanged for r in ran):
         print("nothing changed since the last run" + ("" if not report.findings else
                                                       "; its findings are repeated above"))

@@ -31,17 +31,20 @@ def run(args: argparse.Namespace) -> int:
 
         print_json({"toolchains": [r.to_json() for r in rows]})
         return 2 if missing else 0
+    # Columns as wide as their longest entry: a version like 7.35.1.20261122 must not push paths out of line.
+    tool_width = max((len(r.tool) for r in rows), default=0)
+    version_width = max((len(r.version) for r in rows if r.found), default=0)
     current = ""
     for r in rows:
         if r.toolchain != current:
             current = r.toolchain
             print(current)
         if r.found:
-            print(f"  ok       {r.tool:<28} {r.version:<12} {r.path}")
+            print(f"  ok       {r.tool:<{tool_width}}  {r.version:<{version_width}}  {r.path}")
         else:
             state = "missing " if r.required else "optional"
             why = f" ({r.note})" if r.note else ""
-            print(f"  {state} {r.tool:<28}{why}")
+            print(f"  {state} {r.tool}{why}")
             if r.install:
                 print(f"           install: {r.install}")
     if missing:

@@ -21,11 +21,13 @@ COMMAND_MODULES = [
     "workbench.cli.check",
     "workbench.cli.db",
     "workbench.cli.breaking",
+    "workbench.cli.lint",
     "workbench.cli.migrate",
     "workbench.cli.seed",
     "workbench.cli.codegen",
     "workbench.cli.doctor",
     "workbench.cli.screenshots",
+    "workbench.cli.serve",
 ]
 
 

@@ -36,6 +36,7 @@ from workbench.codegen.outputs import (
 )
 from workbench.codegen.toolchains import Toolchain, resolve
 from workbench.findings import Finding, Severity, has_errors
+from workbench.readonly import refuse_writes
 
 FORMAT = "workbench-codegen-1"  # bump when generation changes for the same inputs
 VERIFY_FORMAT = "workbench-verify-1"  # bump when verification or its findings change
@@ -108,6 +109,8 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
     repository: the TUI's generate-on-save and a CLI run share stamps and verifier folders."""
     import fcntl
 
+    if out is None or (root / out).resolve().is_relative_to(root.resolve()):
+        refuse_writes("codegen into the tree")
     state = root / ".workbench" / "codegen"
     state.mkdir(parents=True, exist_ok=True)
     with open(state / "lock", "w") as lock:

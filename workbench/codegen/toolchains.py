@@ -139,13 +139,13 @@ def _which(name: str, *also: Path) -> str | None:
 
 
 @functools.cache
-def _dist_infos() -> dict[str, str]:
-    """Installed distributions (normalised name -> version) from the *.dist-info folder names.
+def _dist_info_dirs() -> dict[str, tuple[str, Path]]:
+    """Installed distributions (normalised name -> (version, its .dist-info folder)) from sys.path.
 
     `importlib.metadata.version` costs ~5 ms a call (plus ~15 ms to import); listing the
     site folders once keeps a run with nothing to do fast.
     """
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, Path]] = {}
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
@@ -154,12 +154,54 @@ def _dist_infos() -> dict[str, str]:
         for name in names:
             if name.endswith(".dist-info") and "-" in name:
                 dist, version = name[: -len(".dist-info")].rsplit("-", 1)
-                found.setdefault(dist.lower().replace("-", "_").replace(".", "_"), version)
+                found.setdefault(_normalised(dist), (version, Path(entry or ".") / name))
     return found
 
 
+def _normalised(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
 def _dist_version(name: str) -> str:
-    return _dist_infos().get(name.lower().replace("-", "_").replace(".", "_"), "")
+    found = _dist_info_dirs().get(_normalised(name))
+    return found[0] if found else ""
+
+
+def installed_script(distribution: str, script: str) -> str | None:
+    """Absolute path of a program an installed distribution ships (`squawk` of squawk-cli,
+    `protoc-gen-mypy` of mypy-protobuf), or None when the distribution is not installed.
+
+    Found where the installer put it, from the distribution's own RECORD: beside
+    sys.executable in a venv, but also in ~/.local/bin for `pip install --user`, in a
+    distro's /usr/local/bin, or in another prefix; a stale copy on PATH never wins.
+    """
+    found = _dist_info_dirs().get(_normalised(distribution))
+    if found is None:
+        return None
+    names = {script, f"{script}.exe"}
+    dist_info = found[1]
+    try:
+        record = (dist_info / "RECORD").read_text("utf-8")
+    except OSError:
+        record = ""
+    for line in record.splitlines():
+        rel = line.split(",", 1)[0]
+        if rel.replace("\\", "/").rsplit("/", 1)[-1] in names:
+            candidate = (dist_info.parent / rel).resolve()
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    import sysconfig  # no RECORD (some installers omit it): the usual script folders
+
+    folders = [Path(sysconfig.get_path("scripts")), Path(sys.executable).parent]
+    try:
+        folders.append(Path(sysconfig.get_path("scripts", f"{os.name}_user")))
+    except KeyError:
+        pass
+    for folder in folders:
+        for name in sorted(names):
+            if (folder / name).is_file() and os.access(folder / name, os.X_OK):
+                return str((folder / name).resolve())
+    return _which(script)
 
 
 def _package_json_version(folder: Path) -> str:
@@ -174,7 +216,7 @@ def python_toolchain(cache: _VersionCache) -> Toolchain:
     pip = f"{py} -m pip install"
     grpc = _dist_version("grpcio-tools")
     mypy_protobuf = _dist_version("mypy-protobuf")
-    plugin = _which("protoc-gen-mypy", Path(py).parent) if mypy_protobuf else None
+    plugin = installed_script("mypy-protobuf", "protoc-gen-mypy") if mypy_protobuf else None
     mypy = _dist_version("mypy")
     stubs = _dist_version("types-protobuf")
     return Toolchain("python", (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from workbench.errors import UsageError
 from workbench.migrations import Migration
+from workbench.readonly import refuse_writes
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_NAME = 100
@@ -21,6 +22,7 @@ TEMPLATE = """-- {title}
 
 
 def create_migration(sql_dir: Path, name: str, existing: list[Migration]) -> Path:
+    refuse_writes("migrate create")
     name = name.strip().lower().replace("-", "_").replace(" ", "_")
     if not _SNAKE.match(name):
         raise UsageError(f"migration name {name[:60]!r} must be snake_case (letters, digits, underscores)")

@@ -31,6 +31,7 @@ from workbench.migrate.events import OnMigrateEvent
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target
 from workbench.migrations import Migration, parse_migration
+from workbench.readonly import refuse_writes
 from workbench.sqltext import SqlSyntaxError, line_col
 
 if TYPE_CHECKING:
@@ -125,6 +126,8 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
                             verb=_verb(action, version), guard_admin=action in ("protect", "unprotect"),
                             yes=options.yes, typed=options.confirm, ask=ask)
     try:
+        if action in WRITES:
+            refuse_writes(f"migrate {action}")
         guard.refuse_before_resolving(target, request)
         url = target.resolve(root)
         with guard.guarded_connection(root, target, url, request, timeout=options.connect_timeout,

@@ -29,6 +29,7 @@ from workbench.findings import Finding, Severity
 from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target
+from workbench.readonly import refuse_writes
 from workbench.seed import apply, sequences
 from workbench.seed.events import LockWaiting, OnSeedEvent, TableProgress
 from workbench.seed.handoff import quick_handoff
@@ -82,6 +83,8 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
     streams, findings = select(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/", names)
     result = SeedResult(target.name, target.display_url(root), options.dry_run, options.mode)
     result.findings.extend(findings)
+    if not options.dry_run:  # a dry run rolls back: a read-only reviewer may preview
+        refuse_writes("seed")
     what = "replace the seeded tables' rows" if options.mode == "replace" else "seed"
     # Seeding a protected database needs its name typed back; `replace` anywhere needs --yes.
     # The guard decides what "protected" means for this database (config, URL, marks).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
-from decimal import Decimal
 
 from workbench.breaking.schema import FDP, FieldInfo, Schema
 
@@ -101,6 +100,8 @@ def _go_float(value: float, single: bool) -> str:
         return "+Inf" if value > 0 else "-Inf"
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
+    from decimal import Decimal  # only for a default that changed: not worth every start's import
+
     text = _shortest32(value) if single else repr(value)
     sign, digits, exp = Decimal(text).normalize().as_tuple()
     assert isinstance(exp, int)

@@ -8,9 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from workbench.breaking.change import Pair, q
-from workbench.breaking.rules import rule
+from workbench.breaking.rules import Emit, Handler, for_field_pairs
 from workbench.breaking.rules.defaults import field_default
-from workbench.breaking.schema import FDP, UTF8_NAMES, FieldInfo, Schema
+from workbench.breaking.schema import (
+    CPP_FEATURES,
+    CPP_STRING_TYPE,
+    FDP,
+    JAVA_FEATURES,
+    JAVA_UTF8_VALIDATION,
+    JAVA_VERIFY,
+    UTF8_NAMES,
+    FieldInfo,
+    Schema,
+    Span,
+    custom_feature,
+)
 
 T = FDP
 # https://protobuf.dev/programming-guides/proto3/#updating, as buf groups kinds.
@@ -34,6 +46,7 @@ COMPOSITE = {T.TYPE_MESSAGE, T.TYPE_ENUM, T.TYPE_GROUP}
 FIELD_OPTIONS = 8
 JSTYPE_NAMES = {0: "JS_NORMAL", 1: "JS_STRING", 2: "JS_NUMBER"}
 CTYPE_NAMES = {0: "STRING", 1: "CORD", 2: "STRING_PIECE"}
+CPP_STRING_TYPES = {0: "STRING_TYPE_UNKNOWN", 1: "VIEW", 2: "CORD", 3: "STRING"}  # pb.CppFeatures.StringType
 
 
 def field_pairs(p: Pair) -> Iterator[tuple[FieldInfo, FieldInfo]]:
@@ -49,30 +62,30 @@ def field_pairs(p: Pair) -> Iterator[tuple[FieldInfo, FieldInfo]]:
             yield x, match
 
 
-def _emit(p: Pair, message: str, before: FieldInfo, after: FieldInfo,
-          suffixes: list[tuple[int, ...]] | None = None) -> None:
+def _emit(emit: Emit, message: str, before: FieldInfo, after: FieldInfo,
+          suffixes: list[tuple[int, ...]] | None = None, at: Span | None = None) -> None:
     """Emit at the first of path+suffix that exists, falling back to the field itself."""
     suffixes = suffixes or []
     entity = after.message.full_name if after.message else after.extendee
-    p.emit(message, after.file, [(*after.path, *s) for s in suffixes] + [after.path],
-           before.file, [(*before.path, *s) for s in suffixes] + [before.path], entity)
+    emit(message, after.file, [(*after.path, *s) for s in suffixes] + [after.path],
+         before.file, [(*before.path, *s) for s in suffixes] + [before.path], entity, at)
 
 
 def _both_map_entries(before: FieldInfo, after: FieldInfo) -> bool:
     return bool(before.message and after.message and before.message.is_map_entry and after.message.is_map_entry)
 
 
-@rule("FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY")
-def field_same_cardinality(p: Pair) -> None:
-    groups = {"FIELD_WIRE_COMPATIBLE_CARDINALITY": CARDINALITY_WIRE,
-              "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY": CARDINALITY_WIRE_JSON}.get(p.rule)
-    for before, after in field_pairs(p):
+def field_cardinality(groups: dict[str, int] | None) -> Handler:
+    """FIELD_SAME_CARDINALITY (`groups` None: any change), or the wire / wire+JSON variants that only
+    flag a change between cardinalities of different `groups`."""
+    def check(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
         if _both_map_entries(before, after):
-            continue  # generated entries; their apparent presence means nothing
+            return  # generated entries; their apparent presence means nothing
         old, new = before.cardinality(p.before), after.cardinality(p.after)
         differs = old != new if groups is None else groups[old] != groups[new]
         if differs:
-            _emit(p, f"{after.description()} changed cardinality from {q(old)} to {q(new)}.", before, after)
+            _emit(emit, f"{after.description()} changed cardinality from {q(old)} to {q(new)}.", before, after)
+    return for_field_pairs(check)
 
 
 def _type_path(field: FieldInfo, schema: Schema) -> tuple[int, ...]:
@@ -84,27 +97,25 @@ def _type_name_path(field: FieldInfo) -> tuple[int, ...]:
     return (*field.path, 5) if field.proto.type == T.TYPE_GROUP else (*field.path, 6)
 
 
-def _changed_type(p: Pair, before: FieldInfo, after: FieldInfo, extra: str = "") -> None:
-    p.emit(f"{after.description()} changed type from {q(before.kind_pretty(p.before))} to "
-           f"{q(after.kind_pretty(p.after))}.{extra}",
-           after.file, [_type_path(after, p.after)], before.file, [_type_path(before, p.before)],
-           after.message.full_name if after.message else after.extendee)
+def _changed_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo, extra: str = "") -> None:
+    emit(f"{after.description()} changed type from {q(before.kind_pretty(p.before))} to "
+         f"{q(after.kind_pretty(p.after))}.{extra}",
+         after.file, [_type_path(after, p.after)], before.file, [_type_path(before, p.before)],
+         after.message.full_name if after.message else after.extendee)
 
 
-def _changed_type_name(p: Pair, before: FieldInfo, after: FieldInfo) -> None:
-    p.emit(f"{after.description()} changed type from {q(before.type_name.lstrip('.'))} to "
-           f"{q(after.type_name.lstrip('.'))}.",
-           after.file, [_type_name_path(after)], before.file, [_type_name_path(before)],
-           after.message.full_name if after.message else after.extendee)
+def _changed_type_name(emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    emit(f"{after.description()} changed type from {q(before.type_name.lstrip('.'))} to "
+         f"{q(after.type_name.lstrip('.'))}.",
+         after.file, [_type_name_path(after)], before.file, [_type_name_path(before)],
+         after.message.full_name if after.message else after.extendee)
 
 
-@rule("FIELD_SAME_TYPE")
-def field_same_type(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.kind(p.before) != after.kind(p.after):
-            _changed_type(p, before, after)
-        elif after.proto.type in COMPOSITE and before.type_name != after.type_name:
-            _changed_type_name(p, before, after)
+def field_same_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.kind(p.before) != after.kind(p.after):
+        _changed_type(p, emit, before, after)
+    elif after.proto.type in COMPOSITE and before.type_name != after.type_name:
+        _changed_type_name(emit, before, after)
 
 
 WIRE_NOTE = " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules."
@@ -115,151 +126,143 @@ WIRE_JSON_NOTE = (" See https://developers.google.com/protocol-buffers/docs/prot
                   "rules.")
 
 
-@rule("FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_WIRE_JSON_COMPATIBLE_TYPE")
-def field_wire_compatible_type(p: Pair) -> None:
-    json = p.rule == "FIELD_WIRE_JSON_COMPATIBLE_TYPE"
+def field_wire_compatible_type(json: bool) -> Handler:
+    """FIELD_WIRE_COMPATIBLE_TYPE, or with `json` FIELD_WIRE_JSON_COMPATIBLE_TYPE (JSON-safe kinds only)."""
+    def check(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+        _wire_compatible_type(p, emit, before, after, json)
+    return for_field_pairs(check)
+
+
+def _wire_compatible_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo, json: bool) -> None:
     groups = WIRE_JSON_GROUP if json else WIRE_GROUP
-    for before, after in field_pairs(p):
-        old, new = before.kind(p.before), after.kind(p.after)
-        if groups[old] != groups[new]:
-            if json:
-                _changed_type(p, before, after, WIRE_JSON_NOTE)
-                continue
-            if old == T.TYPE_STRING and new == T.TYPE_BYTES:
-                continue  # string may evolve to bytes
-            extra = WIRE_NOTE + (BYTES_NOTE if old == T.TYPE_BYTES and new == T.TYPE_STRING else "")
-            _changed_type(p, before, after, extra)
-            continue
-        kind = new if json else after.proto.type
-        if before.type_name == after.type_name:
-            continue
-        if kind == T.TYPE_ENUM:
-            _enum_wire_compatible(p, before, after)
-        elif kind in (T.TYPE_GROUP, T.TYPE_MESSAGE):
-            _changed_type_name(p, before, after)
+    old, new = before.kind(p.before), after.kind(p.after)
+    if groups[old] != groups[new]:
+        if json:
+            _changed_type(p, emit, before, after, WIRE_JSON_NOTE)
+            return
+        if old == T.TYPE_STRING and new == T.TYPE_BYTES:
+            return  # string may evolve to bytes
+        extra = WIRE_NOTE + (BYTES_NOTE if old == T.TYPE_BYTES and new == T.TYPE_STRING else "")
+        _changed_type(p, emit, before, after, extra)
+        return
+    kind = new if json else after.proto.type
+    if before.type_name == after.type_name:
+        return
+    if kind == T.TYPE_ENUM:
+        _enum_wire_compatible(p, emit, before, after)
+    elif kind in (T.TYPE_GROUP, T.TYPE_MESSAGE):
+        _changed_type_name(emit, before, after)
 
 
-def _enum_wire_compatible(p: Pair, before: FieldInfo, after: FieldInfo) -> None:
+def _enum_wire_compatible(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
     """Another enum type is fine on the wire when it has the same short name and keeps every old value."""
     old = p.before.enums.get(before.type_name.lstrip("."))
     new = p.after.enums.get(after.type_name.lstrip("."))
     if old is None or new is None or old.name != new.name:
-        _changed_type_name(p, before, after)
+        _changed_type_name(emit, before, after)
         return
     current = new.values_by_name
     if any(current.get(name) != number for name, number in old.values_by_name.items()):
-        _changed_type_name(p, before, after)
+        _changed_type_name(emit, before, after)
 
 
-@rule("FIELD_SAME_JSON_NAME")
-def field_same_json_name(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.extendee:
-            continue  # extensions cannot set json_name
-        if before.proto.json_name != after.proto.json_name:
-            _emit(p, f'{after.description()} changed option "json_name" from {q(before.proto.json_name)} to '
-                     f"{q(after.proto.json_name)}.", before, after, [(10,)])
+def field_same_json_name(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.extendee:
+        return  # extensions cannot set json_name
+    if before.proto.json_name != after.proto.json_name:
+        _emit(emit, f'{after.description()} changed option "json_name" from {q(before.proto.json_name)} to '
+                 f"{q(after.proto.json_name)}.", before, after, [(10,)])
 
 
-@rule("FIELD_SAME_NAME")
-def field_same_name(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        old = before.full_name if before.extendee else before.name
-        new = after.full_name if after.extendee else after.name
-        if old != new:
-            p.emit(f"{after.description(with_name=False)} changed name from {q(old)} to {q(new)}.",
-                   after.file, [(*after.path, 1)], before.file, [(*before.path, 1)],
-                   after.message.full_name if after.message else after.extendee)
+def field_same_name(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    old = before.full_name if before.extendee else before.name
+    new = after.full_name if after.extendee else after.name
+    if old != new:
+        emit(f"{after.description(with_name=False)} changed name from {q(old)} to {q(new)}.",
+             after.file, [(*after.path, 1)], before.file, [(*before.path, 1)],
+             after.message.full_name if after.message else after.extendee)
 
 
-@rule("FIELD_SAME_ONEOF")
-def field_same_oneof(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.extendee:
-            continue
-        old = before.oneof if before.oneof is not None and not before.oneof.synthetic else None
-        new = after.oneof if after.oneof is not None and not after.oneof.synthetic else None
-        if old is None and new is None:
-            continue
-        if old is not None and new is not None:
-            if old.name != new.name:
-                # buf's message really says `...q moved from oneof`; kept byte for byte.
-                _emit(p, f"{after.description()}q moved from oneof {q(old.name)} to oneof {q(new.name)}.",
-                      before, after)
-            continue
-        where = ("inside", "outside") if old is not None else ("outside", "inside")
-        _emit(p, f"{after.description()} moved from {where[0]} to {where[1]} a oneof.", before, after)
+def field_same_oneof(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.extendee:
+        return
+    old = before.oneof if before.oneof is not None and not before.oneof.synthetic else None
+    new = after.oneof if after.oneof is not None and not after.oneof.synthetic else None
+    if old is None and new is None:
+        return
+    if old is not None and new is not None:
+        if old.name != new.name:
+            # buf's message really says `...q moved from oneof`; kept byte for byte.
+            _emit(emit, f"{after.description()}q moved from oneof {q(old.name)} to oneof {q(new.name)}.",
+                  before, after)
+        return
+    where = ("inside", "outside") if old is not None else ("outside", "inside")
+    _emit(emit, f"{after.description()} moved from {where[0]} to {where[1]} a oneof.", before, after)
 
 
-@rule("FIELD_SAME_DEFAULT")
-def field_same_default(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if not _can_have_default(before, p.before) or not _can_have_default(after, p.after):
-            continue
-        old, new = field_default(before, p.before), field_default(after, p.after)
-        if old.is_zero and new.is_zero:
-            continue
-        if not old.equals(new):
-            message = f"{after.description()} changed default value from {old.printable} to {new.printable}."
-            span = after.file.keyword_before(after.file.span((*after.path, 7)), "default")
-            _emit(p, message, before, after, [(7,)])
-            if span is not None:
-                change = p.out[-1]
-                change.line, change.column = span.line, span.column
+def field_same_default(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if not _can_have_default(before, p.before) or not _can_have_default(after, p.after):
+        return
+    old, new = field_default(before, p.before), field_default(after, p.after)
+    if old.is_zero and new.is_zero:
+        return
+    if not old.equals(new):
+        message = f"{after.description()} changed default value from {old.printable} to {new.printable}."
+        # buf points at the `default` keyword, protoc's source info at the value after it
+        at = after.file.keyword_before(after.file.span((*after.path, 7)), "default")
+        _emit(emit, message, before, after, [(7,)], at)
 
 
 def _can_have_default(field: FieldInfo, schema: Schema) -> bool:
     return not field.is_repeated and field.kind(schema) not in (T.TYPE_MESSAGE, T.TYPE_GROUP)
 
 
-@rule("FIELD_SAME_JSTYPE")
-def field_same_jstype(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.proto.type not in INT64_TYPES or after.proto.type not in INT64_TYPES:
-            continue
-        old, new = before.proto.options.jstype, after.proto.options.jstype
-        if old != new:
-            _emit(p, f'{after.description()} changed option "jstype" from {q(JSTYPE_NAMES[old])} to '
-                     f"{q(JSTYPE_NAMES[new])}.", before, after, [(FIELD_OPTIONS, 6)])
+def field_same_jstype(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.proto.type not in INT64_TYPES or after.proto.type not in INT64_TYPES:
+        return
+    old, new = before.proto.options.jstype, after.proto.options.jstype
+    if old != new:
+        _emit(emit, f'{after.description()} changed option "jstype" from {q(JSTYPE_NAMES[old])} to '
+                 f"{q(JSTYPE_NAMES[new])}.", before, after, [(FIELD_OPTIONS, 6)])
 
 
 def _utf8(field: FieldInfo) -> int:
     return field.features["utf8_validation"]
 
 
-@rule("FIELD_SAME_UTF8_VALIDATION")
-def field_same_utf8_validation(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.kind(p.before) != T.TYPE_STRING or after.kind(p.after) != T.TYPE_STRING:
-            continue
-        old, new = _utf8(before), _utf8(after)
-        if old != new:
-            _emit(p, f"{after.description()} changed UTF8 validation from {UTF8_NAMES.get(old, old)} to "
-                     f"{UTF8_NAMES.get(new, new)}.", before, after, [(FIELD_OPTIONS, 21, 4)])
+def field_same_utf8_validation(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.kind(p.before) != T.TYPE_STRING or after.kind(p.after) != T.TYPE_STRING:
+        return
+    old, new = _utf8(before), _utf8(after)
+    if old != new:
+        _emit(emit, f"{after.description()} changed UTF8 validation from {UTF8_NAMES.get(old, old)} to "
+                 f"{UTF8_NAMES.get(new, new)}.", before, after, [(FIELD_OPTIONS, 21, 4)])
 
 
 def _java_utf8(field: FieldInfo) -> int:
+    """buf's fieldJavaUTF8Validation: java_string_check_utf8 outside editions (or when the file sets it),
+    else `(pb.java).utf8_validation = VERIFY` resolved field -> oneof -> messages -> file."""
     default = _utf8(field)
     if field.file.syntax != "editions" or field.file.options.HasField("java_string_check_utf8"):
         return 2 if field.file.options.java_string_check_utf8 else default
-    return default  # (pb.java).utf8_validation is not resolved; see docs/breaking.md
+    return 2 if custom_feature(field, JAVA_FEATURES, JAVA_UTF8_VALIDATION) == JAVA_VERIFY else default
 
 
-@rule("FIELD_SAME_JAVA_UTF8_VALIDATION")
-def field_same_java_utf8_validation(p: Pair) -> None:
-    for before, after in field_pairs(p):
-        if before.kind(p.before) != T.TYPE_STRING or after.kind(p.after) != T.TYPE_STRING:
-            continue
-        old, new = _java_utf8(before), _java_utf8(after)
-        if old != new:
-            p.emit(f"{after.description()} changed Java string UTF8 validation from "
-                   f"{q(UTF8_NAMES.get(old, str(old)))} to {q(UTF8_NAMES.get(new, str(new)))}.",
-                   after.file, [(8, 27), (*after.path, FIELD_OPTIONS, 21, 1001, 2), after.path],
-                   before.file, [(8, 27), (*before.path, FIELD_OPTIONS, 21, 1001, 2), before.path],
-                   after.message.full_name if after.message else after.extendee)
+def field_same_java_utf8_validation(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
+    if before.kind(p.before) != T.TYPE_STRING or after.kind(p.after) != T.TYPE_STRING:
+        return
+    old, new = _java_utf8(before), _java_utf8(after)
+    if old != new:
+        emit(f"{after.description()} changed Java string UTF8 validation from "
+             f"{q(UTF8_NAMES.get(old, str(old)))} to {q(UTF8_NAMES.get(new, str(new)))}.",
+             after.file, [(8, 27), (*after.path, FIELD_OPTIONS, 21, 1001, 2), after.path],
+             before.file, [(8, 27), (*before.path, FIELD_OPTIONS, 21, 1001, 2), before.path],
+             after.message.full_name if after.message else after.extendee)
 
 
 def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
+    """buf's fieldCppStringType: the ctype option when set (editions 2023 may use either), else the
+    `(pb.cpp).string_type` feature resolved field -> oneof -> messages -> file (default STRING)."""
     opts = field.proto.options
     if opts.HasField("ctype"):
         ctype = opts.ctype
@@ -267,22 +270,22 @@ def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
             return "CORD", False
         if ctype == 2:
             return "STRING", True
-        return "STRING", False
-    return "STRING", False  # (pb.cpp).string_type is not resolved; see docs/breaking.md
+        if ctype == 0 or field.file.syntax != "editions":
+            return "STRING", False
+    value = custom_feature(field, CPP_FEATURES, CPP_STRING_TYPE)
+    return CPP_STRING_TYPES.get(value if value is not None else 3, str(value)), False
 
 
-@rule("FIELD_SAME_CPP_STRING_TYPE")
-def field_same_cpp_string_type(p: Pair) -> None:
+def field_same_cpp_string_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
     strings = (T.TYPE_STRING, T.TYPE_BYTES)
-    for before, after in field_pairs(p):
-        if _both_map_entries(before, after):
-            continue
-        if before.kind(p.before) not in strings or after.kind(p.after) not in strings:
-            continue
-        (old, old_piece), (new, new_piece) = _cpp_string_type(before), _cpp_string_type(after)
-        if (old, old_piece) != (new, new_piece) and not (old_piece and new == "STRING"):
-            shown_old = "STRING_PIECE" if old_piece else old
-            shown_new = "STRING_PIECE" if new_piece else new
-            _emit(p, f"{after.description()} changed C++ string type from {q(shown_old)} to {q(shown_new)}.",
-                  before, after, [(FIELD_OPTIONS, 1), (FIELD_OPTIONS, 21, 1000, 2)])
+    if _both_map_entries(before, after):
+        return
+    if before.kind(p.before) not in strings or after.kind(p.after) not in strings:
+        return
+    (old, old_piece), (new, new_piece) = _cpp_string_type(before), _cpp_string_type(after)
+    if (old, old_piece) != (new, new_piece) and not (old_piece and new == "STRING"):
+        shown_old = "STRING_PIECE" if old_piece else old
+        shown_new = "STRING_PIECE" if new_piece else new
+        _emit(emit, f"{after.description()} changed C++ string type from {q(shown_old)} to {q(shown_new)}.",
+              before, after, [(FIELD_OPTIONS, 1), (FIELD_OPTIONS, 21, 1000, 2)])
 

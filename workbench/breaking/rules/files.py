@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from workbench.breaking.change import Pair, q
-from workbench.breaking.rules import rule
+from workbench.breaking.rules import Emit, Handler, for_file_pairs
 from workbench.breaking.schema import FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX, FileInfo, MessageInfo
 
 # rule ID -> (FileOptions field, its number); bools print as Go's FormatBool.
-_OPTION_RULES = {
+FILE_OPTION_RULES = {
     "FILE_SAME_CC_ENABLE_ARENAS": ("cc_enable_arenas", 31),
     "FILE_SAME_CC_GENERIC_SERVICES": ("cc_generic_services", 16),
     "FILE_SAME_CSHARP_NAMESPACE": ("csharp_namespace", 37),
@@ -37,37 +37,32 @@ def _option_value(file: FileInfo, name: str) -> str:
     return str(value)
 
 
-@rule(*_OPTION_RULES)
-def file_same_option(p: Pair) -> None:
-    name, number = _OPTION_RULES[p.rule]
-    for before, after in p.file_pairs():
+def file_same_option(name: str, number: int) -> Handler:
+    """FILE_SAME_<OPTION>: the file option `name` (FileOptions field `number`) kept its value."""
+    def check(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
         old, new = _option_value(before, name), _option_value(after, name)
         if old != new:
-            p.emit(f'File option "{name}" changed from {q(old)} to {q(new)}.',
-                   after, [(FILE_OPTIONS, number)], before, [(FILE_OPTIONS, number)])
+            emit(f'File option "{name}" changed from {q(old)} to {q(new)}.',
+                 after, [(FILE_OPTIONS, number)], before, [(FILE_OPTIONS, number)])
+    return for_file_pairs(check)
 
 
-@rule("FILE_SAME_PACKAGE")
-def file_same_package(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        if before.package != after.package:
-            p.emit(f"File package changed from {q(before.package)} to {q(after.package)}.",
-                   after, [(FILE_PACKAGE,)], before, [(FILE_PACKAGE,)])
+def file_same_package(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    if before.package != after.package:
+        emit(f"File package changed from {q(before.package)} to {q(after.package)}.",
+             after, [(FILE_PACKAGE,)], before, [(FILE_PACKAGE,)])
 
 
-@rule("FILE_SAME_SYNTAX")
-def file_same_syntax(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        if before.syntax != after.syntax:
-            p.emit(f"File syntax changed from {q(before.syntax)} to {q(after.syntax)}.",
-                   after, [(FILE_SYNTAX,)], before, [(FILE_SYNTAX,)])
+def file_same_syntax(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    if before.syntax != after.syntax:
+        emit(f"File syntax changed from {q(before.syntax)} to {q(after.syntax)}.",
+             after, [(FILE_SYNTAX,)], before, [(FILE_SYNTAX,)])
 
 
-@rule("FILE_NO_DELETE")
-def file_no_delete(p: Pair) -> None:
+def file_no_delete(p: Pair, emit: Emit) -> None:
     for path, before in p.before.files.items():
         if path not in p.after.files:
-            p.emit(f"Previously present file {q(path)} was deleted.", None, [], before, [])
+            emit(f"Previously present file {q(path)} was deleted.", None, [], before, [])
 
 
 def _parent_location(nested: dict[str, MessageInfo], nested_name: str) -> MessageInfo | None:
@@ -80,60 +75,52 @@ def _parent_location(nested: dict[str, MessageInfo], nested_name: str) -> Messag
     return None
 
 
-def report_deleted(p: Pair, after: FileInfo, nested: dict[str, MessageInfo], nested_name: str, message: str,
+def report_deleted(emit: Emit, after: FileInfo, nested: dict[str, MessageInfo], nested_name: str, message: str,
                    before: FileInfo, before_path: tuple[int, ...], entity: str) -> None:
     parent = _parent_location(nested, nested_name)
     if parent is not None:
-        p.emit(message, parent.file, [parent.path], before, [before_path], entity)
+        emit(message, parent.file, [parent.path], before, [before_path], entity)
     else:
-        p.emit(message, after, [], before, [before_path], entity)
+        emit(message, after, [], before, [before_path], entity)
 
 
-@rule("MESSAGE_NO_DELETE")
-def message_no_delete(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        nested = {m.nested_name: m for m in after.messages}
-        for m in before.messages:
-            if m.nested_name not in nested:
-                report_deleted(p, after, nested, m.nested_name,
-                               f"Previously present message {q(m.nested_name)} was deleted from file.",
-                               before, m.path, m.full_name)
+def message_no_delete(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    nested = {m.nested_name: m for m in after.messages}
+    for m in before.messages:
+        if m.nested_name not in nested:
+            report_deleted(emit, after, nested, m.nested_name,
+                           f"Previously present message {q(m.nested_name)} was deleted from file.",
+                           before, m.path, m.full_name)
 
 
-@rule("ENUM_NO_DELETE")
-def enum_no_delete(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        names = {e.nested_name for e in after.enums}
-        nested = {m.nested_name: m for m in after.messages}
-        for e in before.enums:
-            if e.nested_name not in names:
-                report_deleted(p, after, nested, e.nested_name,
-                               f"Previously present enum {q(e.nested_name)} was deleted from file.",
-                               before, e.path, e.full_name)
+def enum_no_delete(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    names = {e.nested_name for e in after.enums}
+    nested = {m.nested_name: m for m in after.messages}
+    for e in before.enums:
+        if e.nested_name not in names:
+            report_deleted(emit, after, nested, e.nested_name,
+                           f"Previously present enum {q(e.nested_name)} was deleted from file.",
+                           before, e.path, e.full_name)
 
 
 def extension_nested_name(ext_full_name: str, package: str) -> str:
     return ext_full_name[len(package) + 1:] if package else ext_full_name
 
 
-@rule("EXTENSION_NO_DELETE")
-def extension_no_delete(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        names = {extension_nested_name(x.full_name, after.package) for x in after.extensions}
-        nested = {m.nested_name: m for m in after.messages}
-        for x in before.extensions:
-            name = extension_nested_name(x.full_name, before.package)
-            if name not in names:
-                report_deleted(p, after, nested, name,
-                               f"Previously present extension {q(name)} was deleted from file.",
-                               before, x.path, x.full_name)
+def extension_no_delete(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    names = {extension_nested_name(x.full_name, after.package) for x in after.extensions}
+    nested = {m.nested_name: m for m in after.messages}
+    for x in before.extensions:
+        name = extension_nested_name(x.full_name, before.package)
+        if name not in names:
+            report_deleted(emit, after, nested, name,
+                           f"Previously present extension {q(name)} was deleted from file.",
+                           before, x.path, x.full_name)
 
 
-@rule("SERVICE_NO_DELETE")
-def service_no_delete(p: Pair) -> None:
-    for before, after in p.file_pairs():
-        names = {s.name for s in after.services}
-        for s in before.services:
-            if s.name not in names:
-                p.emit(f"Previously present service {q(s.name)} was deleted from file.",
-                       after, [], before, [s.path], s.full_name)
+def service_no_delete(p: Pair, emit: Emit, before: FileInfo, after: FileInfo) -> None:
+    names = {s.name for s in after.services}
+    for s in before.services:
+        if s.name not in names:
+            emit(f"Previously present service {q(s.name)} was deleted from file.",
+                 after, [], before, [s.path], s.full_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from workbench.breaking.change import Pair, q
-from workbench.breaking.rules import rule
+from workbench.breaking.rules import Emit, Handler
 from workbench.breaking.rules.files import _parent_location, extension_nested_name
 from workbench.breaking.schema import FileInfo, MessageInfo, Schema
 
@@ -17,16 +17,15 @@ def _packages(schema: Schema) -> dict[str, list[FileInfo]]:
     return out
 
 
-@rule("PACKAGE_NO_DELETE")
-def package_no_delete(p: Pair) -> None:
+def package_no_delete(p: Pair, emit: Emit) -> None:
     after = _packages(p.after)
-    for package, files in _packages(p.before).items():
+    for package in _packages(p.before):
         if package not in after:
-            first = min(files, key=lambda f: f.path)
-            p.emit(f"Previously present package {q(package)} was deleted.", None, [], first, [])
+            # buf names no file: a package is not in one
+            emit(f"Previously present package {q(package)} was deleted.", None, [], entity=package)
 
 
-def _deleted(p: Pair, kind: str, before_items: dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]],
+def _deleted(p: Pair, emit: Emit, kind: str, before_items: dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]],
              after_items: dict[str, dict[str, object]], nested_by_package: bool) -> None:
     after_packages = _packages(p.after)
     for package, items in before_items.items():
@@ -44,17 +43,17 @@ def _deleted(p: Pair, kind: str, before_items: dict[str, dict[str, tuple[FileInf
             after_file = p.after.files.get(before_file.path)
             if after_file is None:
                 # the file went too: buf has no place in the input to point at
-                p.emit(message, None, [], before_file, [before_path], full_name)
+                emit(message, None, [], before_file, [before_path], full_name)
                 continue
             if kind == "service":
-                p.emit(message, after_file, [], before_file, [before_path], full_name)
+                emit(message, after_file, [], before_file, [before_path], full_name)
                 continue
             nested = package_nested if nested_by_package else {m.nested_name: m for m in after_file.messages}
             parent = _parent_location(nested, nested_name)
             if parent is not None:
-                p.emit(message, parent.file, [parent.path], before_file, [before_path], full_name)
+                emit(message, parent.file, [parent.path], before_file, [before_path], full_name)
             else:
-                p.emit(message, after_file, [], before_file, [before_path], full_name)
+                emit(message, after_file, [], before_file, [before_path], full_name)
 
 
 def _by_package(schema: Schema, what: str) -> dict[str, dict[str, tuple[FileInfo, tuple[int, ...], str]]]:
@@ -75,21 +74,11 @@ def _by_package(schema: Schema, what: str) -> dict[str, dict[str, tuple[FileInfo
     return out
 
 
-@rule("PACKAGE_MESSAGE_NO_DELETE")
-def package_message_no_delete(p: Pair) -> None:
-    _deleted(p, "message", _by_package(p.before, "message"), _by_package(p.after, "message"), True)  # type: ignore[arg-type]
-
-
-@rule("PACKAGE_ENUM_NO_DELETE")
-def package_enum_no_delete(p: Pair) -> None:
-    _deleted(p, "enum", _by_package(p.before, "enum"), _by_package(p.after, "enum"), False)  # type: ignore[arg-type]
-
-
-@rule("PACKAGE_SERVICE_NO_DELETE")
-def package_service_no_delete(p: Pair) -> None:
-    _deleted(p, "service", _by_package(p.before, "service"), _by_package(p.after, "service"), False)  # type: ignore[arg-type]
-
-
-@rule("PACKAGE_EXTENSION_NO_DELETE")
-def package_extension_no_delete(p: Pair) -> None:
-    _deleted(p, "extension", _by_package(p.before, "extension"), _by_package(p.after, "extension"), False)  # type: ignore[arg-type]
+def package_element_no_delete(kind: str, nested_by_package: bool) -> Handler:
+    """PACKAGE_<KIND>_NO_DELETE: no `kind` (message, enum, service, extension) left its package.
+    `nested_by_package`: a deleted nested element is placed on its closest parent anywhere in the
+    package (messages), not only in its own file."""
+    def handler(p: Pair, emit: Emit) -> None:
+        _deleted(p, emit, kind, _by_package(p.before, kind), _by_package(p.after, kind),  # type: ignore[arg-type]
+                 nested_by_package)
+    return handler

@@ -15,6 +15,7 @@ from textual.events import Mount, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from workbench.tui.readonly import drop_write_bindings
 from workbench.tui.widgets.screen_bar import ScreenBar
 from workbench.tui.widgets.status_bar import StatusBar
 from workbench.tui.widgets.unreadable_banner import UnreadableBanner
@@ -33,6 +34,7 @@ class WorkbenchScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._shown: Snapshot | None = None
+        drop_write_bindings(self)  # read-only (`workbench serve --read-only`): no writing keys
 
     @property
     def workbench(self) -> WorkbenchApp:

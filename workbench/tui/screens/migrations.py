@@ -312,7 +312,8 @@ class MigrationsScreen(WorkbenchScreen):
         snapshot = self.snapshot
         if snapshot is not None:
             owned = {m.migration.rel for m in st.migrations if m.migration is not None}
-            lint = [f for f in snapshot.findings if f.rule.startswith("MIGRATION") and f.file in owned]
+            # every finding on this database's files: squawk's rule names, workbench-*, MIGRATION_* alike
+            lint = [f for f in snapshot.findings if f.file in owned]
             if lint:
                 out.append(f"\nlint ({len(lint)})\n", style="bold")
                 for f in lint:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 from textual.content import Content
 from textual.widgets import Static
 
+from workbench.readonly import is_read_only
+
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
@@ -29,4 +31,6 @@ class ScreenBar(Static):
             # Clickable: the mouse works too.
             parts += [label.stylize(f"{style} @click=app.switch_mode('{entry.id}')"), " "]
         parts.append(Content.styled(f" {app.root.name}", "italic"))
+        if is_read_only():
+            parts.append(Content.styled("  read-only", "bold $warning"))
         self.update(Content.assemble(*parts))

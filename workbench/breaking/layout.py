@@ -1,0 +1,192 @@
+"""Where a buf module's or workspace's protos are: the module layout `buf breaking`/`buf lint` use.
+
+Read from the directory's own config, as buf does:
+
+- `buf.work.yaml` (v1): `directories`, each a module with its own optional `buf.yaml`;
+- `buf.yaml` v2: `modules` (`path`, `excludes`, and a `breaking`/`lint` section of its own that wins
+  over the top-level one); without `modules`, one module at the directory;
+- `buf.yaml` v1: one module at the directory, `build.excludes` relative to it;
+- `buf.yaml` v1beta1: `build.roots` (each a root of its own), `build.excludes` relative to the
+  `buf.yaml`;
+- no config: the directory itself is the only root.
+
+Each root is compiled with all the others on the include path (a workspace's modules import each
+other); findings name files as buf prints them, the module's path joined with the file's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.breaking.bufyaml import YamlError, parse
+
+CONFIG_NAMES = ("buf.yaml", "buf.yml")
+WORK_NAMES = ("buf.work.yaml", "buf.work.yml")
+
+
+class LayoutError(ValueError):
+    """A buf config that cannot be read: a usage error naming the file."""
+
+
+@dataclass
+class Root:
+    """One include root: a module (v1, v2) or one of a v1beta1 module's roots."""
+
+    path: str  # relative to the input directory, "" for the directory itself; buf's path prefix
+    dir: Path
+    excludes: tuple[str, ...] = ()  # relative to `dir`
+    version: str = "v2"
+    config_file: str = ""  # the buf.yaml that configures it ("" for none)
+    breaking: dict[str, Any] = field(default_factory=dict)  # the effective `breaking` section
+    lint: dict[str, Any] = field(default_factory=dict)  # the effective `lint` section
+    # v2 ignore paths are relative to the buf.yaml's directory, which sits above the module
+    ignore_prefix: str = ""
+    module: str = ""  # which module it belongs to (a v1beta1 module has several roots): rules run per module
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.path}/" if self.path else ""
+
+    def files(self) -> list[str]:
+        """Every .proto below the root, minus the excluded ones, relative to the root, sorted."""
+        if not self.dir.is_dir():
+            return []
+        out = []
+        for p in self.dir.rglob("*.proto"):
+            rel = p.relative_to(self.dir).as_posix()
+            if not any(rel == e or rel.startswith(e + "/") for e in self.excludes):
+                out.append(rel)
+        return sorted(out)
+
+
+@dataclass
+class Layout:
+    dir: Path
+    roots: list[Root]
+    source: str = ""  # the config file the layout came from ("" when there is none)
+
+    def files(self) -> dict[str, Root]:
+        """file name (as protoc knows it) -> its root; the first root wins, as on protoc's path."""
+        out: dict[str, Root] = {}
+        for root in self.roots:
+            for name in root.files():
+                out.setdefault(name, root)
+        return out
+
+
+def has_config(directory: Path) -> bool:
+    return any((directory / n).is_file() for n in (*CONFIG_NAMES, *WORK_NAMES))
+
+
+def read_layout(directory: Path, *, label: str = "") -> Layout:
+    """The layout of `directory` (`label`: how messages name it, default the path)."""
+    for name in WORK_NAMES:
+        work = directory / name
+        if work.is_file():
+            return _workspace(directory, work, label)
+    for name in CONFIG_NAMES:
+        config = directory / name
+        if config.is_file():
+            return Layout(directory, _module(directory, "", config, label), str(config))
+    return Layout(directory, [Root("", directory)])
+
+
+def _load(path: Path, label: str) -> dict[str, Any]:
+    shown = _shown(path, label)
+    try:
+        data = parse(path.read_text(encoding="utf-8"))
+    except (YamlError, OSError, UnicodeDecodeError) as exc:
+        raise LayoutError(f"{shown}: {exc}") from None
+    if data is None or data == {}:
+        return {}
+    if not isinstance(data, dict):
+        raise LayoutError(f"{shown}: expected a mapping at the top level")
+    return data
+
+
+def _shown(path: Path, label: str) -> str:
+    return f"{label}/{path.name}" if label else str(path)
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip("/") for v in value]
+    raise LayoutError(f"{where}: '{key}' must be a list of paths")
+
+
+def _section(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise LayoutError(f"{where}: '{key}' must be a mapping")
+    return value
+
+
+def _workspace(directory: Path, work: Path, label: str) -> Layout:
+    data = _load(work, label)
+    where = _shown(work, label)
+    dirs = _strings(data, "directories", where)
+    if not dirs:
+        raise LayoutError(f"{where}: 'directories' lists no module")
+    roots: list[Root] = []
+    for d in dirs:
+        module_dir = directory / d
+        config = next((module_dir / n for n in CONFIG_NAMES if (module_dir / n).is_file()), None)
+        if config is None:
+            roots.append(Root(d, module_dir, version="v1", module=d))
+        else:
+            roots += _module(module_dir, d, config, label and f"{label}/{d}")
+    return Layout(directory, roots, str(work))
+
+
+def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
+    """The roots a buf.yaml at `directory` (`path` relative to the input) defines."""
+    data = _load(config, label)
+    where = _shown(config, label)
+    version = str(data.get("version", "v1beta1"))
+    if version not in ("v1beta1", "v1", "v2"):
+        raise LayoutError(f"{where}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    breaking = _section(data, "breaking", where)
+    lint = _section(data, "lint", where)
+    build = _section(data, "build", where)
+
+    def join(rel: str) -> str:
+        """`rel` (relative to the buf.yaml) relative to the input directory."""
+        if rel in ("", "."):
+            return path
+        return f"{path}/{rel}" if path else rel
+
+    if version == "v2":
+        modules = data.get("modules") or [{"path": "."}]
+        if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
+            raise LayoutError(f"{where}: 'modules' must be a list of mappings with a 'path'")
+        roots = []
+        for module in modules:
+            rel = str(module.get("path", ".")).strip("/") or "."
+            module_dir = directory if rel == "." else directory / rel
+            excludes = []
+            for e in _strings(module, "excludes", where):
+                inner = e if rel == "." else e.removeprefix(rel + "/")
+                excludes.append(inner)
+            roots.append(Root(join(rel), module_dir, tuple(excludes), version, str(config),
+                              _section(module, "breaking", where) or breaking,
+                              _section(module, "lint", where) or lint,
+                              "" if rel == "." else rel + "/", join(rel)))
+        return roots
+    excludes = _strings(build, "excludes", where)
+    if version == "v1":
+        return [Root(path, directory, tuple(excludes), version, str(config), breaking, lint, "", path)]
+    # v1beta1: several roots; excludes are relative to the buf.yaml and fall inside one root
+    roots = []
+    for root in _strings(build, "roots", where) or ["."]:
+        r = root.strip("/") or "."
+        kept = [e.removeprefix(r + "/") for e in excludes if r == "." or e.startswith(r + "/")]
+        roots.append(Root(join(r), directory if r == "." else directory / r, tuple(kept), version,
+                          str(config), breaking, lint, "", path))
+    return roots

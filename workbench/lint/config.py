@@ -1,0 +1,130 @@
+"""buf.yaml's `lint` section (v1beta1, v1, v2): which rules run, what is ignored, the rules' options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.lint.catalog import BY_VERSION, LintRuleSpec
+
+# a package is unstable when its last component is vN + alpha/beta/test (foo.v1beta1, foo.v2test)
+_UNSTABLE = r"^v\d+(?:(?:alpha|beta)\d*|test.*|p\d+(?:alpha|beta)\d*)$"  # compiled when used
+COMMENT_IGNORE_PREFIX = "buf:lint:ignore"
+
+
+class LintConfigError(ValueError):
+    pass
+
+
+@dataclass
+class LintConfig:
+    version: str = "v2"
+    use: list[str] = field(default_factory=lambda: ["STANDARD"])
+    except_: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    ignore_only: dict[str, list[str]] = field(default_factory=dict)
+    enum_zero_value_suffix: str = "_UNSPECIFIED"
+    rpc_allow_same_request_response: bool = False
+    rpc_allow_google_protobuf_empty_requests: bool = False
+    rpc_allow_google_protobuf_empty_responses: bool = False
+    service_suffix: str = "Service"
+    comment_ignores: bool = True  # v2: unless disallow_comment_ignores; v1/v1beta1: allow_comment_ignores
+    ignore_unstable_packages: bool = False  # lint: drop files in unstable packages
+    source: str = ""
+    ignore_prefix: str = ""  # v2: ignore paths are relative to the buf.yaml, above the module
+
+    @property
+    def specs(self) -> dict[str, LintRuleSpec]:
+        return BY_VERSION[self.version]
+
+    def _categories(self) -> set[str]:
+        return {c for s in self.specs.values() for c in s.categories}
+
+    def expand(self, ids: list[str]) -> set[str]:
+        specs = self.specs
+        categories = self._categories()
+        out: set[str] = set()
+        for item in ids:
+            if item in categories:
+                out |= {r.id for r in specs.values() if item in r.categories and not r.deprecated}
+            elif item in specs:
+                spec = specs[item]
+                out |= set(spec.replacements) if spec.deprecated else {item}
+            else:
+                raise LintConfigError(f"{self.source or 'buf.yaml'}: unknown lint rule or category {item!r}")
+        return out
+
+    def rule_ids(self) -> list[str]:
+        return sorted(self.expand(self.use) - self.expand(self.except_))
+
+    def ignored(self, rule_id: str, path: str) -> bool:
+        candidates = [path, self.ignore_prefix + path] if self.ignore_prefix else [path]
+        if any(_under(c, p) for c in candidates for p in self.ignore):
+            return True
+        categories = self.specs[rule_id].categories if rule_id in self.specs else ()
+        for key, paths in self.ignore_only.items():
+            if (key == rule_id or key in categories) and any(_under(c, p) for c in candidates for p in paths):
+                return True
+        return False
+
+    def unstable(self, package: str) -> bool:
+        return self.ignore_unstable_packages and bool(package) and \
+            bool(re.match(_UNSTABLE, package.rsplit(".", 1)[-1]))
+
+
+def _under(path: str, prefix: str) -> bool:
+    prefix = prefix.strip("/")
+    return path == prefix or path.startswith(prefix + "/") or prefix in (".", "")
+
+
+def from_section(section: dict[str, Any] | None, version: str = "v2", source: str = "buf.yaml",
+                 ignore_prefix: str = "") -> LintConfig:
+    """A `lint` section (already parsed) of a `buf.yaml` of `version`; buf's defaults without one."""
+    section = section or {}
+    if not isinstance(section, dict):
+        raise LintConfigError(f"{source}: 'lint' must be a mapping")
+    if version not in BY_VERSION:
+        raise LintConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    config = LintConfig(version=version, source=source, ignore_prefix=ignore_prefix)
+    config.use = _strings(section.get("use"), source, "use") or (["STANDARD"] if version != "v2" else ["STANDARD"])
+    config.except_ = _strings(section.get("except"), source, "except")
+    config.ignore = _strings(section.get("ignore"), source, "ignore")
+    ignore_only = section.get("ignore_only") or {}
+    if not isinstance(ignore_only, dict):
+        raise LintConfigError(f"{source}: 'ignore_only' must map rule IDs to paths")
+    config.ignore_only = {str(k): _strings(v, source, f"ignore_only.{k}") for k, v in ignore_only.items()}
+    suffix = section.get("enum_zero_value_suffix")
+    if suffix is not None:
+        config.enum_zero_value_suffix = str(suffix)
+    suffix = section.get("service_suffix")
+    if suffix is not None:
+        config.service_suffix = str(suffix)
+    config.rpc_allow_same_request_response = _flag(section, "rpc_allow_same_request_response", source)
+    config.rpc_allow_google_protobuf_empty_requests = _flag(section, "rpc_allow_google_protobuf_empty_requests", source)
+    config.rpc_allow_google_protobuf_empty_responses = _flag(section, "rpc_allow_google_protobuf_empty_responses",
+                                                             source)
+    if version == "v2":
+        config.comment_ignores = not _flag(section, "disallow_comment_ignores", source)
+    else:
+        config.comment_ignores = _flag(section, "allow_comment_ignores", source)
+    config.ignore_unstable_packages = _flag(section, "ignore_unstable_packages", source)
+    config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    return config
+
+
+def _flag(section: dict[str, Any], key: str, source: str) -> bool:
+    value = section.get(key, False)
+    if not isinstance(value, bool):
+        raise LintConfigError(f"{source}: '{key}' must be true or false")
+    return value
+
+
+def _strings(value: object, source: str, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise LintConfigError(f"{source}: '{key}' must be a list of strings")

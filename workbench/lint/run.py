@@ -1,0 +1,130 @@
+"""Lint a buf module or workspace (or a contracts repository's protos) the way `buf lint` does.
+
+The layout and each module's `lint` section come from the buf config (`workbench.breaking.layout`);
+files compile with the in-process protoc; every module's files are linted with its own config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.breaking.bufformat import Violation
+from workbench.findings import Finding
+from workbench.lint.config import LintConfig, LintConfigError, from_section
+
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
+
+    from workbench.breaking.inputs import Side
+
+_UNUSED = re.compile(r"^Import (?P<dep>\S+) is unused\.$")
+
+
+class LintError(Exception):
+    """Usage problem (unreadable input, bad buf.yaml): exit 2."""
+
+
+@dataclass
+class LintReport:
+    violations: list[Violation] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)  # compile errors: exit 2
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if self.violations else 0
+
+
+def lint_input(spec: str, repo: Path | None = None) -> LintReport:
+    """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref."""
+    from workbench.breaking.inputs import InputError, compile_sides, open_side
+
+    try:
+        side = open_side(spec, repo)
+    except InputError as exc:
+        raise LintError(str(exc)) from None
+    try:
+        configs = module_configs(side)
+        compile_sides(side)
+        report = LintReport(errors=list(side.findings))
+        if side.findings or side.fds is None:
+            return report
+        unused = _unused_imports(side)
+        modules: dict[str, set[str]] = {}
+        for name, root in side.files.items():
+            modules.setdefault(root.module, set()).add(name)
+        for module, names in modules.items():
+            report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused)
+        report.violations.sort()
+        return report
+    finally:
+        side.cleanup()
+
+
+def module_configs(side: Side) -> dict[str, LintConfig]:
+    try:
+        if side.layout is None:
+            return {"": _contracts_config(side)}
+        out: dict[str, LintConfig] = {}
+        for root in side.layout.roots:
+            if root.module not in out:
+                out[root.module] = from_section(root.lint, root.version, root.config_file, root.ignore_prefix) \
+                    if root.config_file else LintConfig()
+        return out
+    except LintConfigError as exc:
+        raise LintError(str(exc)) from None
+
+
+def _contracts_config(side: Side) -> LintConfig:
+    """A contracts repository: the buf.yaml in its proto folder or at its root, else buf's default."""
+    from workbench.breaking.bufyaml import YamlError, parse
+
+    for d in (side.proto_root, side.root):
+        for name in ("buf.yaml", "buf.yml"):
+            path = d / name if d is not None else None
+            if path is not None and path.is_file():
+                try:
+                    data = parse(path.read_text(encoding="utf-8")) or {}
+                except YamlError as exc:
+                    raise LintConfigError(f"{path}: {exc}") from None
+                version = str(data.get("version", "v1beta1")) if isinstance(data, dict) else "v1beta1"
+                section = data.get("lint") if isinstance(data, dict) else None
+                return from_section(section or {}, version, str(path))
+    return LintConfig()
+
+
+def _unused_imports(side: Side) -> set[tuple[str, str]]:
+    names = {side.prefix(n): n for n in side.files}
+    out = set()
+    for w in side.warnings:
+        m = _UNUSED.match(w.message)
+        if m and w.file in names:
+            out.add((names[w.file], m["dep"]))
+    return out
+
+
+def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig,
+             shown: object = None, unused: set[tuple[str, str]] | None = None) -> list[Violation]:
+    """Lint the files `names` of a descriptor set (with source info) under `config`.
+
+    `shown(name)` names a file in findings (default: the name itself)."""
+    from workbench.lint.build import RULES
+    from workbench.lint.rules import Lint, LintFile
+
+    show = shown if callable(shown) else (lambda n: n)
+    all_files = {f.name: LintFile(f, show(f.name)) for f in fds.file}
+    wanted = set(names)
+    files = [all_files[n] for n in sorted(wanted) if n in all_files]
+    if config.ignore_unstable_packages:
+        files = [f for f in files if not config.unstable(f.package)]
+    lint = Lint(files, all_files, config, unused)
+    for rule_id in config.rule_ids():
+        rule = RULES.get(rule_id)
+        if rule is not None:
+            rule.handler(lint, rule_id)
+    return sorted(set(lint.out))

@@ -1,0 +1,1 @@
+"""`workbench serve`: the TUI in a browser through textual-serve, behind a token (see server.py)."""

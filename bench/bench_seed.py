@@ -112,7 +112,7 @@ def measure(work: Path, url: str, fixture: Path, csv_path: Path, n: int, runs: i
     execute, MigrateOptions, Target, load_migrations, seed, Options = api
     migrations, _ = load_migrations(ROOT / "sql", "sql/")
     target = Target("wbbench", url, configured=False)
-    assert execute(ROOT, target, migrations, "up", options=MigrateOptions(), log=lambda _m: None).ok
+    assert execute(ROOT, target, migrations, "up", options=MigrateOptions(), on_event=lambda _e: None).ok
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO brands (id, name, slug) VALUES (1, 'Bench', 'bench')")
         conn.execute("INSERT INTO categories (id, name, slug) VALUES (1, 'Bench', 'bench')")

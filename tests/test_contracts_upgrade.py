@@ -62,7 +62,7 @@ def release_1_0_0(repo_root: Path, baseline: str, tmp_path_factory: pytest.TempP
 def migrate(root: Path, url: str, action: str = "up", to: str | None = None) -> None:
     migrations, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", url, configured=False), migrations, action,
-                     options=MigrateOptions(yes=True), log=lambda _m: None, to=to)
+                     options=MigrateOptions(yes=True), on_event=lambda _e: None, to=to)
     assert result.ok, result.error or result.failure
 
 

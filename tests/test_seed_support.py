@@ -19,7 +19,7 @@ from workbench.seed.run import Options, seed
 def migrate(root: Path, url: str) -> None:
     migrations, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", url, configured=False), migrations, "up", options=MigrateOptions(),
-                     log=lambda _m: None)
+                     on_event=lambda _e: None)
     assert result.ok, result.error or result.failure
 
 

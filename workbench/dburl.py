@@ -25,7 +25,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from workbench.errors import DatabaseError
+from workbench.errors import DatabaseError, first_line  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     import psycopg
@@ -171,12 +171,6 @@ def mask_url(url: str) -> str:
 def scrub(text: str, url: str = "") -> str:
     """An error message that might quote `url` (or any known URL), with passwords masked."""
     return redact(text, url)
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (or its type), for one-line reports."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def connect(url: str, *, timeout: float = 3.0, autocommit: bool = True, application: str = "workbench",

@@ -7,17 +7,16 @@ but migrations and fixtures loaded).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.config import Config, load_config
+from workbench.config import Config
 from workbench.findings import Finding
-from workbench.fixtures import Fixture, load_fixtures
+from workbench.fixtures import Fixture
 from workbench.mapping import table_for
-from workbench.migrations import Migration, load_migrations
+from workbench.migrations import Migration
 from workbench.protomodel import ProtoMessage, ProtoModel
-from workbench.sqlschema import SqlSchema, Table, build_schema
+from workbench.sqlschema import SqlSchema, Table
 
 
 @dataclass
@@ -82,18 +81,7 @@ def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, l
 
 
 def load_model(root: Path) -> Model:
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    config, findings = load_config(root)
-    protos, fds, more = load_protos(root, config)
-    findings += more
-    timings["compile"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    migrations, more = load_migrations(root / config.migrations_dir, config.migrations_dir.rstrip("/") + "/")
-    findings += more
-    schema, more = build_schema(migrations, root / ".workbench" / "check")
-    findings += more
-    fixtures, more = load_fixtures(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/")
-    findings += more
-    timings["load"] = time.perf_counter() - t1
-    return Model(root, config, protos, fds, migrations, schema, fixtures, findings, timings)
+    """The repository as on disk now; the one load sequence (CLI and TUI) is in `workbench.workspace`."""
+    from workbench.workspace import load_model as load
+
+    return load(root)

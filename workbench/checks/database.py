@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import first_line
 from workbench.findings import Finding, Severity
 from workbench.migrations import Migration
 from workbench.model import Model
@@ -296,5 +297,4 @@ def run_part(conn: Any, mg: Migration, text: str, base_line: int, part: str = "u
 def _pg_message(exc: BaseException) -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag else None
-    text = primary or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
+    return primary or first_line(exc)

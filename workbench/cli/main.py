@@ -71,12 +71,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         if invoked and not modules:
             modules = COMMAND_MODULES  # unknown command: let argparse list the real ones
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet in this checkout: skip, never crash
-                continue
-            raise
+        # No try: a renamed or missing command module must fail loudly, never silently drop a command.
+        module = importlib.import_module(name)
         if getattr(module, "REGISTER_TAKES_ARGV", False):
             module.register(sub, argv)  # builds only the parsers this command line needs
         else:

@@ -15,6 +15,7 @@ from workbench.cli import argtypes
 
 if TYPE_CHECKING:
     from workbench.migrate.activity import Activity
+    from workbench.migrate.events import MigrateEvent
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.runner import Failure, RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
@@ -166,15 +167,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from workbench.cli.output import checked_config
-    from workbench.migrations import load_migrations
+    from workbench.workspace import migration_files
 
     action = args.migrate_command
     if args.root is None:  # status or watch outside a checkout: the tracker alone
         return _without_repository(args)
     root: Path = args.root
     config = checked_config(root)
+    # the files as the TUI's Migrations screen reads them (workspace.migration_files)
+    config, files, findings = migration_files(root, config)
     sql_dir = root / config.migrations_dir
-    files, findings = load_migrations(sql_dir, config.migrations_dir.rstrip("/") + "/")
     if action == "create":
         from workbench.migrate.create import create_migration
 
@@ -471,6 +473,9 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             with printing:
                 print(text, flush=True)
 
+    def on_event(event: MigrateEvent) -> None:  # the runner's typed events, printed as they happen
+        log(event.text())
+
     from workbench.migrate.fleet import run_many
 
     explicit = bool(args.db or args.url)
@@ -478,7 +483,7 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
     finished = [0]
 
     def run_one(target: Target) -> RunResult:
-        return execute(root, target, files, action, options=options, log=log, ask=ask if jobs == 1 else None,
+        return execute(root, target, files, action, options=options, on_event=on_event, ask=ask if jobs == 1 else None,
                        to=getattr(args, "to", None), steps=getattr(args, "steps", None),
                        version=getattr(args, "version", None), applied=bool(getattr(args, "applied", True)))
 

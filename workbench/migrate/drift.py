@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, first_line
 from workbench.findings import Finding, Severity
 from workbench.migrate import tracker
 from workbench.migrations import Migration, parse_migration
@@ -122,6 +122,6 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
     except WorkbenchError as exc:
         report.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - replay or catalog errors: one line, masked
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = first_line(exc)
         report.error = scrub(text, url) if url else text
     return report

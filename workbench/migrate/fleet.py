@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.migrate.runner import Log, RunResult
+from workbench.migrate.runner import RunResult
 
 if TYPE_CHECKING:
     from workbench.migrate.targets import Target
 
+Log = Callable[[str], None]  # the fleet's own lines (a database skipped); the runner speaks in typed events
 DEFAULT_JOBS = 4  # a small bound: enough to hide network round trips, gentle on one server
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.dburl import scrub
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, first_line
 from workbench.migrate import guard, tracker
 from workbench.migrate.tracker import Row
 
@@ -275,7 +275,7 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
         status.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - psycopg errors after connecting: shown, never a crash
         status.reachable = status.reachable or bool(status.server_version)
-        status.error = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+        status.error = scrub(first_line(exc), url)
     status.seconds = time.monotonic() - started
     return status
 

@@ -14,7 +14,8 @@ from textual.containers import Horizontal
 from textual.lazy import Lazy
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from workbench.tui.live import Snapshot, error_counts, findings_for_entity
+from workbench.entity_findings import error_counts, findings_for_entity
+from workbench.tui.live import Snapshot
 from workbench.tui.messages import EntityHighlighted, JumpRequested, SourceRequested
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.entity_tabs import EntityTab, available_tabs

@@ -446,8 +446,11 @@ def runnable_migration_files(root: Path) -> tuple[Config, list[Migration]]:
     return config, files
 
 
-def review_folders(root: Path) -> tuple[str, str, str]:
-    """proto, migrations and fixtures folders from workbench.toml as on disk (defaults if it is broken)."""
+def review_folders(root: Path | None) -> tuple[str, str, str]:
+    """proto, migrations and fixtures folders from workbench.toml as on disk (defaults if it is
+    broken, or for a plain buf module: `root` None)."""
+    if root is None:
+        return "proto", "sql", "seeders"
     from workbench.config import load_config
 
     try:
@@ -457,9 +460,10 @@ def review_folders(root: Path) -> tuple[str, str, str]:
     return config.proto_dir, config.migrations_dir, config.fixtures_dir
 
 
-def breaking_review(root: Path, input_spec: str | None, against: str, **options: Any) -> Report:
+def breaking_review(root: Path | None, input_spec: str | None, against: str, **options: Any) -> Report:
     """`workbench breaking`, for the CLI and the TUI alike: the working tree (`input_spec` None) as
-    it is on disk, read again if a file was caught half-written (see `settled`)."""
+    it is on disk, read again if a file was caught half-written (see `settled`). `root` None: the
+    buf module or workspace in the current directory."""
     from workbench.breaking.review import review
 
     proto_dir, sql_dir, fixtures_dir = review_folders(root)
@@ -468,6 +472,6 @@ def breaking_review(root: Path, input_spec: str | None, against: str, **options:
         return review(root, input_spec, against, proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
                       **options)
 
-    if input_spec is not None:
+    if input_spec is not None or root is None:
         return run()
     return settled(run, lambda report: bool(report.errors), root, [proto_dir, sql_dir, fixtures_dir, "CHANGELOG.md"])

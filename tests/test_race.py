@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from git_helpers import review_repo
 from pilot_helpers import until
 from textual.message import Message
@@ -22,6 +24,7 @@ from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.breaking import BreakingReviewed, BreakingScreen
 
 BASE = Path(__file__).parent / "breaking_cases" / "repo_base"
+REPO = Path(__file__).resolve().parent.parent
 PROTO = "proto/shop/v1/catalog.proto"
 
 
@@ -105,3 +108,50 @@ async def test_a_save_during_the_first_load_is_not_missed(tmp_path: Path, monkey
             return fx is not None and any(r.get("name") == "Asha Verma-Iyer" for r in fx.rows)
 
         await until(pilot, shows_the_save)
+
+
+FIRST_LOAD_STEPS = ("rest_of", "with_checks")
+
+
+@pytest.mark.parametrize("step", FIRST_LOAD_STEPS)
+async def test_a_save_during_the_first_load_ends_in_what_check_says(
+        step: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first load comes in steps (the protos alone, then migrations and fixtures, then the
+    checks). A save caught between them (the watcher posts it; the load is superseded) must end in
+    the findings `workbench check --no-db` reports for the files as they finally are."""
+    from workbench import workspace
+    from workbench.tui.messages import FilesChanged
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("proto", "sql", "seeders", "workbench.toml"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    rel = next(p.relative_to(root).as_posix() for p in sorted((root / "sql").glob("003_*.sql")))
+    app = WorkbenchApp(root, watch=False)
+    original = getattr(workspace, step)
+    edited = []
+
+    def edit_then(*args: Any, **kwargs: Any) -> Any:
+        if not edited:  # the first call, inside the first load's worker
+            path = root / rel
+            path.write_text(path.read_text().replace("CREATE TABLE order_items", "CREATE TABEL order_items"))
+            edited.append(rel)
+            app.call_from_thread(app.post_message, FilesChanged(frozenset({rel})))  # what the watcher posts
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(workspace, step, edit_then)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: bool(edited) and app.snapshot is not None and app.snapshot.checked
+                    and not app.snapshot.loading
+                    and not any(w.group == "model" and w.is_running for w in app.workers))
+        snapshot = app.snapshot
+        assert snapshot is not None
+        tui = sorted((str(f.severity), f.rule, f.file, f.line) for f in snapshot.findings)
+        shown = (len(snapshot.model.fixtures), len(snapshot.model.migrations))
+    capsys.readouterr()
+    main(["--root", str(root), "check", "--no-db", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert tui == sorted((f["severity"], f["rule"], f["file"], f["line"]) for f in data["findings"])
+    assert any(f["rule"] == "SQL_SYNTAX" for f in data["findings"])
+    assert shown[0] == len(list((root / "seeders").glob("*.json"))) and shown[1] > 0  # nothing left half-loaded

@@ -338,7 +338,9 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
     The first load uses that to show a large repository before its checks have run."""
     t0 = time.perf_counter()
     prev_parts = previous.parts if previous else None
-    which = parts_for(changed, prev_parts.config) if prev_parts else set(PARTS)
+    # Parts a partial snapshot (the first look) has not loaded yet are always loaded: a save during
+    # the first load must not leave them empty.
+    which = parts_for(changed, prev_parts.config) | set(previous.loading) if previous and prev_parts else set(PARTS)
     current = load_parts(root, prev_parts, which)
     broken = unreadable_parts(current)
     last_good = previous.last_good if previous else None

@@ -77,11 +77,11 @@ def main() -> None:
     import psycopg
     from _installed import installed_env
 
-    from workbench.embedded import EmbeddedServer, bin_dir
+    from workbench.contracts.migration_files import load_migrations
+    from workbench.database.embedded import EmbeddedServer, bin_dir
     from workbench.migrate.runner import Options as MigrateOptions
     from workbench.migrate.runner import execute
     from workbench.migrate.targets import Target
-    from workbench.migrations import load_migrations
     from workbench.seed.run import Options, seed
     from workbench.testing import create_database, drop_database, test_server
 

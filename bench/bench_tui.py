@@ -342,7 +342,7 @@ def generate_large(root: Path, messages: int = 500, files: int = 5, migrations: 
                       "  // Active flag.", "  bool is_active = 7;",
                       "  // Creation time.", "  google.protobuf.Timestamp created_at = 8;", "}", ""]
         (root / "proto" / f"large_{f}.proto").write_text("\n".join(lines))
-    from workbench.mapping import plural, snake
+    from workbench.contracts.layer_mapping import plural, snake
 
     tables = [plural(snake(n)) for n in names]
     per_mig = messages // migrations

@@ -182,7 +182,7 @@ def test_github_actions_annotations(repo: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_directory_and_descriptor_set_inputs(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     after = tmp_path / "after"
     shutil.copytree(repo / "proto", after)

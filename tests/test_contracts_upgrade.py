@@ -21,10 +21,10 @@ from contract_rules_support import refused
 from test_seed_support import run_seed
 
 from workbench.cli.main import main
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import Options as MigrateOptions
 from workbench.migrate.runner import execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 
 FIRST_2_0_MIGRATION = "sql/008_markets_tax_rates_prices.sql"
 

@@ -8,10 +8,10 @@ from typing import Any
 from test_migrate_support import cli, make_repo, mig
 from test_seed_support import migrate
 
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate import events
 from workbench.migrate.runner import Options, execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 from workbench.seed.events import TableProgress
 from workbench.seed.run import Options as SeedOptions
 from workbench.seed.run import seed

@@ -246,9 +246,9 @@ def test_marks_readable_by_another_role_and_unreadable_fails_closed(tmp_path: Pa
 
 def test_core_api_is_guarded_without_the_cli(tmp_path: Path, prod: str) -> None:
     """The TUI calls the core directly: a hand-made target still gets every guard."""
+    from workbench.contracts.migration_files import load_migrations
     from workbench.migrate.runner import Options, execute
     from workbench.migrate.targets import Target
-    from workbench.migrations import load_migrations
     from workbench.seed.run import Options as SeedOptions
     from workbench.seed.run import seed as run_seed
 

@@ -219,7 +219,7 @@ def test_stuck_databases_sort_first_and_running_ones_before_settled(kinds: list[
 
 
 def _files() -> list[Any]:
-    from workbench.migrations import parse_migration
+    from workbench.contracts.migration_files import parse_migration
 
     out = []
     for i in (1, 2):

@@ -17,9 +17,9 @@ from textual.binding import Binding
 
 from workbench.cli.main import main
 from workbench.codegen.run import run_codegen
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import WRITES, Options, execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 from workbench.readonly import READ_ONLY_ENV, ReadOnlyRefused
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.readonly import WRITE_BINDING_IDS

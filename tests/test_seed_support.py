@@ -8,10 +8,10 @@ from typing import Any
 
 import psycopg
 
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import Options as MigrateOptions
 from workbench.migrate.runner import execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 from workbench.seed.result import SeedResult
 from workbench.seed.run import Options, seed
 

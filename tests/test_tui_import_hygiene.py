@@ -22,9 +22,9 @@ def core_modules() -> list[str]:
 
 def test_core_modules_import_neither_textual_nor_rich() -> None:
     modules = core_modules()
-    assert "workbench.model" in modules and "workbench.checks" in modules
+    assert "workbench.contracts.model" in modules and "workbench.checks" in modules
     # the one workspace both shells load through, and the runners' typed events, are core
-    assert {"workbench.workspace", "workbench.entity_findings", "workbench.migrate.events",
+    assert {"workbench.workspace", "workbench.contracts.entity_findings", "workbench.migrate.events",
             "workbench.seed.events", "workbench.codegen.events"} <= set(modules)
     code = (
         "import importlib, sys\n"

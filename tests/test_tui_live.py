@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from test_tui_support import make_demo_repo
 
-from workbench.config import Config
-from workbench.entity_findings import findings_for_entity
+from workbench.contracts.config import Config
+from workbench.contracts.entity_findings import findings_for_entity
 from workbench.tui.live import jump_targets
 from workbench.tui.seedrows import cell_text, page_count, view_indices
 from workbench.tui.watching import watched_relpaths

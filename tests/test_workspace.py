@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.main import main
-from workbench.config import load_config
+from workbench.contracts.config import load_config
 from workbench.workspace import load_model, reload, unreadable_parts
 
 
@@ -114,7 +114,7 @@ def test_the_terminal_is_textuals_alone(tmp_path: Path) -> None:
     log = tmp_path / "tui-stderr.log"
     code = (
         "import os, sys\nfrom pathlib import Path\nfrom workbench.tui.terminal import own_terminal\n"
-        "from workbench.protoc import _run_capturing_fd2\n"
+        "from workbench.contracts.proto_compile import _run_capturing_fd2\n"
         f"with own_terminal(Path({str(log)!r})):\n"
         "    def call():\n"
         "        sys.__stderr__.write('FRAME'); sys.__stderr__.flush()\n"

@@ -30,12 +30,12 @@ from workbench.findings import Finding, Severity, sort_key
 if TYPE_CHECKING:
     from workbench.breaking.review import Report
     from workbench.checks import CheckCache
-    from workbench.config import Config
-    from workbench.fixtures import Fixture
-    from workbench.migrations import Migration
-    from workbench.model import Model
-    from workbench.protomodel import ProtoModel
-    from workbench.sqlschema import SqlSchema
+    from workbench.contracts.config import Config
+    from workbench.contracts.fixture_files import Fixture
+    from workbench.contracts.migration_files import Migration
+    from workbench.contracts.migration_schema import SqlSchema
+    from workbench.contracts.model import Model
+    from workbench.contracts.proto_model import ProtoModel
 
 CONFIG_FILE = "workbench.toml"
 PARTS = ("config", "proto", "sql", "seeds")
@@ -73,7 +73,7 @@ class Parts:
         return [f for part in PARTS for f in self.findings.get(part, ())]
 
     def model(self, root: Path) -> Model:
-        from workbench.model import Model
+        from workbench.contracts.model import Model
 
         return Model(root, self.config, self.protos, self.descriptor_set, self.migrations, self.schema,
                      self.fixtures, self.all_findings(), dict(self.timings))
@@ -121,21 +121,21 @@ def missing_folders(config_findings: Iterable[Finding]) -> dict[str, tuple[Findi
 
 # -- the load sequence -------------------------------------------------------------------------
 def _load_config(root: Path) -> tuple[Config, list[Finding]]:
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     return load_config(root)
 
 
 def _load_proto(root: Path, config: Config) -> tuple[tuple[ProtoModel, bytes | None], list[Finding]]:
-    from workbench.model import load_protos
+    from workbench.contracts.model import load_protos
 
     protos, fds, findings = load_protos(root, config)
     return (protos, fds), findings
 
 
 def _load_sql(root: Path, config: Config) -> tuple[tuple[list[Migration], SqlSchema], list[Finding]]:
-    from workbench.migrations import load_migrations
-    from workbench.sqlschema import build_schema
+    from workbench.contracts.migration_files import load_migrations
+    from workbench.contracts.migration_schema import build_schema
 
     folder = folder_of("sql", config)
     migrations, findings = load_migrations(root / folder, folder + "/")
@@ -144,7 +144,7 @@ def _load_sql(root: Path, config: Config) -> tuple[tuple[list[Migration], SqlSch
 
 
 def _load_seeds(root: Path, config: Config) -> tuple[list[Fixture], list[Finding]]:
-    from workbench.fixtures import load_fixtures
+    from workbench.contracts.fixture_files import load_fixtures
 
     folder = folder_of("seeds", config)
     return load_fixtures(root / folder, folder + "/")
@@ -364,7 +364,7 @@ def first_look(root: Path) -> Snapshot:
     view), so the first entity's proto shows before pglast parses every migration and before the
     fixtures are read. `loading` names what is missing; `rest_of()` completes it with the same
     load sequence (`load_parts` of the missing parts)."""
-    from workbench.sqlschema import SqlSchema
+    from workbench.contracts.migration_schema import SqlSchema
 
     t0 = time.perf_counter()
     config, config_findings = _load_config(root)
@@ -403,7 +403,7 @@ def with_checks(snapshot: Snapshot) -> Snapshot:
 
 def database_target(root: Path, config: Config) -> str:
     """The database the workbench talks to, for the status bar (password masked, never connects)."""
-    from workbench.dburl import mask_url
+    from workbench.database.urls import mask_url
 
     if config.databases:
         first = config.databases[0]
@@ -415,7 +415,7 @@ def database_target(root: Path, config: Config) -> str:
         except KeyError as exc:
             return f"{first.name}: ${{{exc.args[0]}}} unset{more}"
         return f"{first.name}: {mask_url(url)}{more}"
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
 
     server = server_for(root)
     state = "running" if server.running_pid() else "not running"
@@ -426,8 +426,8 @@ def database_target(root: Path, config: Config) -> str:
 def migration_files(root: Path, config: Config | None = None) -> tuple[Config, list[Migration], list[Finding]]:
     """The config (read now unless given) and the migration files as they are on disk now (what
     `migrate` runs on)."""
-    from workbench.config import load_config
-    from workbench.migrations import load_migrations
+    from workbench.contracts.config import load_config
+    from workbench.contracts.migration_files import load_migrations
 
     if config is None:
         config, _ = load_config(root)
@@ -453,7 +453,7 @@ def review_folders(root: Path | None) -> tuple[str, str, str]:
     broken, or for a plain buf module: `root` None)."""
     if root is None:
         return "proto", "sql", "seeders"
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     try:
         config, _ = load_config(root)

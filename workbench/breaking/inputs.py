@@ -271,7 +271,7 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
 
 
 def _compile(side: Side) -> tuple[bytes | None, list[Finding]]:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     roots = _include_dirs(side)
     files = sorted(side.files)

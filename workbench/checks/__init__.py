@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from workbench.contracts.model import Model
 from workbench.findings import Finding, sort_key
-from workbench.model import Model
 
 STATIC_CHECKS = [
     "workbench.checks.proto_lint",

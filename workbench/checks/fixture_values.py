@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from workbench.contracts.fixture_column_fit import value_problem
+from workbench.contracts.fixture_files import Fixture
+from workbench.contracts.migration_schema import Table
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.fixture_values import value_problem
-from workbench.fixtures import Fixture
-from workbench.model import Model
-from workbench.sqlschema import Table
 
 
 def inputs(model: Model) -> tuple[object, ...]:

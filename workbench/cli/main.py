@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             if _reraise():
                 raise
             # The one place an unexpected exception ends: one line, never a traceback.
-            from workbench.dburl import first_line
+            from workbench.database.urls import first_line
 
             print(f"workbench: internal error ({type(exc).__name__}: {first_line(exc)[:300]}): this is a bug "
                   f"in workbench; please file a bug report with this line and the command "

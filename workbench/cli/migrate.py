@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli import argtypes
 
 if TYPE_CHECKING:
+    from workbench.contracts.migration_files import Migration
     from workbench.migrate.activity import Activity
     from workbench.migrate.events import MigrateEvent
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.runner import Failure, RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
-    from workbench.migrations import Migration
 
 
 def _dumps(data: object, indent: int | None = None) -> str:
@@ -219,7 +219,7 @@ NO_REPOSITORY = ("no contracts repository here: the tracker alone is shown; what
 
 def _without_repository(args: argparse.Namespace) -> int:
     """status/watch on an on-call host with no checkout: a URL, and the tracker's own history."""
-    from workbench.config import Config
+    from workbench.contracts.config import Config
     from workbench.errors import UsageError
     from workbench.migrate.targets import resolve_targets
 

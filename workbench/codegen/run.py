@@ -120,7 +120,7 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
 
 def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None, verify: bool,
                 on_event: OnCodegenEvent | None, force: bool) -> CodegenReport:
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     log: OnCodegenEvent = on_event or (lambda _event: None)
     config, _ = load_config(root)
@@ -272,7 +272,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
 
     from workbench.codegen.cases import build_cases, compare, read_results, write_cases
     from workbench.codegen.verify import VERIFIERS, VerifyContext, VerifyFailed
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     started = time.perf_counter()
     model = load_model(root)
@@ -317,7 +317,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
 def current_outputs(root: Path, language: str, out: Path | str | None = None) -> tuple[Path, list[str]]:
     """A language's output folder and the files generated there (per the last run's stamp, else
     whatever the folder holds): what the TUI lists without running anything."""
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     config, _ = load_config(root)
     try:

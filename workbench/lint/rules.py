@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.schema import find_location
+from workbench.contracts.proto_model import text_of
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
-from workbench.protomodel import text_of
 
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb

@@ -77,7 +77,7 @@ def run_many(root: Path, targets: list[Target], action: str, run_one: Callable[[
 def _start_embedded(root: Path) -> None:
     # Several threads must not race to start (initdb) the embedded server; a failure shows per
     # database when each connects.
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
     from workbench.errors import WorkbenchError
 
     try:

@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from workbench.dburl import scrub
+from workbench.contracts.migration_files import Migration, parse_migration
+from workbench.contracts.sql_statements import SqlSyntaxError, line_col
+from workbench.database.urls import scrub
 from workbench.errors import UsageError, WorkbenchError, first_line
 from workbench.migrate import events, guard, indexes, lock, tracker
 from workbench.migrate.events import OnMigrateEvent
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target
-from workbench.migrations import Migration, parse_migration
 from workbench.readonly import refuse_writes
-from workbench.sqltext import SqlSyntaxError, line_col
 
 if TYPE_CHECKING:
     import psycopg
@@ -520,7 +520,7 @@ class Runner:
             raise Refusal(f"baseline is for a database with no migrations applied yet; this one has "
                           f"{', '.join(r.version for r in sorted(others, key=lambda r: r.number))}")
         mg = self.by_number.get(int(version))
-        from workbench.migrations import checksum
+        from workbench.contracts.migration_files import checksum
 
         tracker.record_baseline(self.conn, mg.version if mg else version, mg.name if mg else "baseline",
                                 mg.checksum if mg else checksum(""), mg.text if mg else "")
@@ -603,7 +603,7 @@ def unrunnable(mg: Migration, stmts: list[Analysed], part: str = "up") -> list[P
 
 def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -> str:
     """"" when the statements a partial run completed are unchanged in the file, else why not."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     done = row.statements_done
     old, _ = parse_migration(row.script, PurePosixPath(mg.rel).name, mg.rel)
@@ -620,7 +620,7 @@ def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -
 
 def down_ran_edited(mg: Migration, progress: tracker.Rollback, stmts: list[Analysed]) -> str:
     """"" when the down statements a stopped rollback completed are unchanged, else why not."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     done = progress.statements_done
     try:
@@ -635,7 +635,7 @@ def down_ran_edited(mg: Migration, progress: tracker.Rollback, stmts: list[Analy
 
 def _same_sql(a: str, b: str) -> bool:
     """Two parts with the same statements (comments and layout aside)."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     try:
         return [s.text for s in split_statements(a)] == [s.text for s in split_statements(b)]

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
-from workbench.config import load_config
-from workbench.dburl import scrub
+from workbench.contracts.config import load_config
+from workbench.contracts.fixture_files import FixtureStream, FixtureStreamError
+from workbench.database.urls import scrub
 from workbench.errors import first_line
 from workbench.findings import Finding, Severity
-from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target
 from workbench.readonly import refuse_writes

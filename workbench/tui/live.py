@@ -1,7 +1,7 @@
 """Jump targets for `/` and the command palette (pure Python, no Textual).
 
 The model the TUI shows comes from the core: `workbench.workspace.reload` (the same load sequence
-as the CLI's) returns a `Snapshot`; which entity a finding touches is `workbench.entity_findings`.
+as the CLI's) returns a `Snapshot`; which entity a finding touches is `workbench.contracts.entity_findings`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from workbench.workspace import Snapshot
 
 if TYPE_CHECKING:
-    from workbench.model import Model
+    from workbench.contracts.model import Model
 
 __all__ = ["JumpTarget", "Snapshot", "jump_targets"]  # Snapshot: screens type-hint it from here
 

@@ -1,6 +1,6 @@
 """The terminal belongs to Textual alone while the TUI runs; file descriptor 2 goes to a log file.
 
-Why: protoc runs in-process and reports on file descriptor 2, so `workbench.protoc` points fd 2 at
+Why: protoc runs in-process and reports on file descriptor 2, so `workbench.contracts.proto_compile` points fd 2 at
 a temporary file for each compile. Textual draws the screen through `sys.__stderr__`, which is fd 2
 as well: every frame drawn while a compile ran (a reload, a breaking review) went into protoc's
 diagnostics, turning into false PROTO_COMPILE errors ("protos do not compile (3 errors)"), and never

@@ -28,8 +28,8 @@ from workbench.tui.highlights import is_current
 from workbench.tui.screens.base import WorkbenchScreen
 
 if TYPE_CHECKING:
+    from workbench.contracts.fixture_files import Fixture
     from workbench.findings import Finding
-    from workbench.fixtures import Fixture
     from workbench.migrate.targets import Target
     from workbench.seed.result import SeedResult
     from workbench.tui.live import Snapshot

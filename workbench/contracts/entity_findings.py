@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from workbench.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from workbench.model import Model
+    from workbench.contracts.model import Model
 
 
 class EntityIndex:

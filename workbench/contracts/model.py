@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.config import Config
+from workbench.contracts.config import Config
+from workbench.contracts.fixture_files import Fixture
+from workbench.contracts.layer_mapping import table_for
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.migration_schema import SqlSchema, Table
+from workbench.contracts.proto_model import ProtoMessage, ProtoModel
 from workbench.findings import Finding
-from workbench.fixtures import Fixture
-from workbench.mapping import table_for
-from workbench.migrations import Migration
-from workbench.protomodel import ProtoMessage, ProtoModel
-from workbench.sqlschema import SqlSchema, Table
 
 
 @dataclass
@@ -57,8 +57,8 @@ class Model:
 
 
 def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, list[Finding]]:
-    from workbench.protoc import compile_protos
-    from workbench.protomodel import build_model, encoding_finding
+    from workbench.contracts.proto_compile import compile_protos
+    from workbench.contracts.proto_model import build_model, encoding_finding
 
     proto_root = root / config.proto_dir
     prefix = config.proto_dir.rstrip("/") + "/"
@@ -79,9 +79,3 @@ def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, l
             findings.append(bad)
     return model, result.descriptor_set, findings
 
-
-def load_model(root: Path) -> Model:
-    """The repository as on disk now; the one load sequence (CLI and TUI) is in `workbench.workspace`."""
-    from workbench.workspace import load_model as load
-
-    return load(root)

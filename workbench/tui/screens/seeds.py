@@ -183,7 +183,7 @@ class SeedsScreen(WorkbenchScreen):
             if f.file.startswith(model.config.fixtures_dir.rstrip("/") + "/"):
                 self.static_findings.setdefault(f.file, []).append(f)
         try:
-            targets = resolve_targets(model.config)
+            targets = resolve_targets(snapshot.current.config)  # workbench.toml as on disk now, as `seed` reads it
         except Exception:  # noqa: BLE001 - a bad config is shown by the status bar's findings
             targets = []
         if [t.name for t in targets] != [t.name for t in self.targets]:

@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     env = installed_env()
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
 
     with tempfile.TemporaryDirectory(prefix="wb-bench-check-") as tmp:
         repo = Path(tmp) / "repo"
@@ -67,8 +67,8 @@ def main() -> None:
 
         def first_run() -> None:
             # as on a first run: no caches, and none of the check's template databases on the server
-            from workbench.dburl import connect
-            from workbench.scratch import drop_database
+            from workbench.database.scratch import drop_database
+            from workbench.database.urls import connect
 
             admin = server.ensure_running()
             with connect(admin) as conn:

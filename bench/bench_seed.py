@@ -77,11 +77,11 @@ def main() -> None:
     import psycopg
     from _installed import installed_env
 
-    from workbench.embedded import EmbeddedServer, bin_dir
+    from workbench.contracts.migration_files import load_migrations
+    from workbench.database.embedded import EmbeddedServer, bin_dir
     from workbench.migrate.runner import Options as MigrateOptions
     from workbench.migrate.runner import execute
     from workbench.migrate.targets import Target
-    from workbench.migrations import load_migrations
     from workbench.seed.run import Options, seed
     from workbench.testing import create_database, drop_database, test_server
 
@@ -112,7 +112,7 @@ def measure(work: Path, url: str, fixture: Path, csv_path: Path, n: int, runs: i
     execute, MigrateOptions, Target, load_migrations, seed, Options = api
     migrations, _ = load_migrations(ROOT / "sql", "sql/")
     target = Target("wbbench", url, configured=False)
-    assert execute(ROOT, target, migrations, "up", options=MigrateOptions(), log=lambda _m: None).ok
+    assert execute(ROOT, target, migrations, "up", options=MigrateOptions(), on_event=lambda _e: None).ok
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO brands (id, name, slug) VALUES (1, 'Bench', 'bench')")
         conn.execute("INSERT INTO categories (id, name, slug) VALUES (1, 'Bench', 'bench')")

@@ -131,14 +131,14 @@ t1 = time.perf_counter()
 import workbench.tui.app
 t2 = time.perf_counter()
 from pathlib import Path
-from workbench.tui.live import first_look
+from workbench.workspace import first_look
 t3 = time.perf_counter()
 look = first_look(Path(".").resolve())
 t4 = time.perf_counter()
-from workbench.tui.live import rest_of
+from workbench.workspace import rest_of
 snap = rest_of(look)
 t5 = time.perf_counter()
-from workbench.tui.live import with_checks
+from workbench.workspace import with_checks
 with_checks(snap)
 t6 = time.perf_counter()
 import workbench.tui.screens.entities
@@ -342,7 +342,7 @@ def generate_large(root: Path, messages: int = 500, files: int = 5, migrations: 
                       "  // Active flag.", "  bool is_active = 7;",
                       "  // Creation time.", "  google.protobuf.Timestamp created_at = 8;", "}", ""]
         (root / "proto" / f"large_{f}.proto").write_text("\n".join(lines))
-    from workbench.mapping import plural, snake
+    from workbench.contracts.layer_mapping import plural, snake
 
     tables = [plural(snake(n)) for n in names]
     per_mig = messages // migrations

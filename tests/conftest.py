@@ -62,7 +62,7 @@ def repo_copy(tmp_path: Path) -> Iterator[Path]:
 
 def stop_embedded_servers_under(folder: Path) -> None:
     """Stop every embedded server whose data lives below `folder` (a copy's `.workbench/pg`)."""
-    from workbench.embedded import EmbeddedServer
+    from workbench.database.embedded import EmbeddedServer
 
     for pid_file in folder.glob("**/.workbench/*/data/postmaster.pid"):
         EmbeddedServer(pid_file.parent.parent).stop()
@@ -87,7 +87,7 @@ def drop_check_templates(admin: str) -> None:
     """`workbench check` keeps a template database per repository it verified (the test copies'
     are gone after the session): drop them, so the test server does not collect them."""
     from workbench.checks.db_cache import TEMPLATE_PREFIX
-    from workbench.dburl import connect
+    from workbench.database.urls import connect
 
     with connect(admin) as conn:
         names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",

@@ -17,7 +17,7 @@ import psycopg
 from psycopg import sql
 from test_seed_support import migrate, run_seed
 
-from workbench.scratch import create_database, database_url, drop_database
+from workbench.database.scratch import create_database, database_url, drop_database
 
 
 @contextmanager

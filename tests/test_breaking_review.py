@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from git_helpers import git, review_repo
 
 from workbench.breaking.bufcli import buf_executable, run_buf
 from workbench.cli.main import main
@@ -18,22 +19,10 @@ BASE = Path(__file__).parent / "breaking_cases" / "repo_base"
 PROTO = "proto/shop/v1/catalog.proto"
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A contracts repository with `main` committed and a `feature` branch checked out."""
-    root = tmp_path / "contracts"
-    shutil.copytree(BASE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.com")
-    git(root, "config", "user.name", "t")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
-    return root
+    return review_repo(BASE, tmp_path / "contracts")
 
 
 def edit(repo: Path, rel: str, old: str, new: str) -> None:
@@ -193,7 +182,7 @@ def test_github_actions_annotations(repo: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_directory_and_descriptor_set_inputs(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     after = tmp_path / "after"
     shutil.copytree(repo / "proto", after)

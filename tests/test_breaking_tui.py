@@ -4,11 +4,10 @@ selected change side by side, another ref typed in, a re-run after a save."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_helpers import review_repo
 from rich.console import Console
 from test_tui_support import settle
 from textual.widgets import Input, Static, Tree
@@ -21,18 +20,9 @@ BASE = Path(__file__).parent / "breaking_cases" / "repo_base"
 PROTO = "proto/shop/v1/catalog.proto"
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "contracts"
-    shutil.copytree(BASE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", "-A")
-    git(root, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base")
-    git(root, "checkout", "-qb", "feature")
+    root = review_repo(BASE, tmp_path / "contracts")
     path = root / PROTO
     path.write_text(path.read_text().replace("bool is_active = 5;", "int32 is_active = 5;"))
     return root

@@ -13,7 +13,7 @@ from workbench.breaking.rules.build import RULES
 from workbench.breaking.rules.defaults import _go_float
 from workbench.breaking.rules.ranges import collapse, missing, removed_ranges
 from workbench.breaking.schema import find_location
-from workbench.protoc import compile_protos
+from workbench.contracts.proto_compile import compile_protos
 
 CASES = Path(__file__).parent / "breaking_cases"
 

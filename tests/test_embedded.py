@@ -7,8 +7,8 @@ import signal
 import time
 from pathlib import Path
 
-from workbench.dburl import connect
-from workbench.embedded import EmbeddedServer
+from workbench.database.embedded import EmbeddedServer
+from workbench.database.urls import connect
 
 
 def test_start_reuse_kill_recover_stop(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_killed_session_leaves_server_that_next_session_stops(tmp_path: Path) ->
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from workbench.embedded import EmbeddedServer\n"
+        "from workbench.database.embedded import EmbeddedServer\n"
         f"s = EmbeddedServer(Path({str(tmp_path / 'pg')!r}), fast=True)\n"
         "with s.shared_use():\n"
         "    print('up', flush=True)\n"

@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.fixtures import FixtureStreamError, open_fixture_stream, parse_fixture
+from workbench.contracts.fixture_files import FixtureStreamError, open_fixture_stream, parse_fixture
 
 
 def stream_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:

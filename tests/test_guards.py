@@ -246,9 +246,9 @@ def test_marks_readable_by_another_role_and_unreadable_fails_closed(tmp_path: Pa
 
 def test_core_api_is_guarded_without_the_cli(tmp_path: Path, prod: str) -> None:
     """The TUI calls the core directly: a hand-made target still gets every guard."""
+    from workbench.contracts.migration_files import load_migrations
     from workbench.migrate.runner import Options, execute
     from workbench.migrate.targets import Target
-    from workbench.migrations import load_migrations
     from workbench.seed.run import Options as SeedOptions
     from workbench.seed.run import seed as run_seed
 
@@ -258,7 +258,7 @@ def test_core_api_is_guarded_without_the_cli(tmp_path: Path, prod: str) -> None:
     bare = Target(name="anything", url=prod, configured=False)
     for action in ("up", "down", "reset"):
         result = execute(root, bare, files, action, options=Options(yes=True, confirm="production"),
-                         log=lambda _m: None)
+                         on_event=lambda _e: None)
         assert result.exit_code == 2 and "read-only" in (result.error or ""), action
     with pytest.raises(Exception, match="read-only"):
         run_seed(root, bare, None, SeedOptions(yes=True, confirm="production"))
@@ -266,7 +266,7 @@ def test_core_api_is_guarded_without_the_cli(tmp_path: Path, prod: str) -> None:
     from workbench.errors import UsageError
 
     with pytest.raises(UsageError, match="positive"):
-        execute(root, bare, files, "down", options=Options(yes=True), log=lambda _m: None, steps=0)
+        execute(root, bare, files, "down", options=Options(yes=True), on_event=lambda _e: None, steps=0)
 
 
 def test_no_scratch_database_on_a_read_only_server(tmp_path: Path, prod: str, capsys: Any) -> None:

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from test_seed_support import migrate
 
 from workbench.cli.main import main
-from workbench.fixture_values import text_problem, value_problem
-from workbench.model import load_model
+from workbench.contracts.fixture_column_fit import text_problem, value_problem
+from workbench.workspace import load_model
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, list[dict]]:  # type: ignore[type-arg]

@@ -7,12 +7,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.config import load_config
-from workbench.fixtures import parse_fixture
-from workbench.migrations import checksum, load_migrations, parse_migration
-from workbench.model import load_model
-from workbench.protoc import compile_protos
-from workbench.sqlschema import build_schema
+from workbench.contracts.config import load_config
+from workbench.contracts.fixture_files import parse_fixture
+from workbench.contracts.migration_files import checksum, load_migrations, parse_migration
+from workbench.contracts.migration_schema import build_schema
+from workbench.contracts.proto_compile import compile_protos
+from workbench.workspace import load_model
 
 GARBAGE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.main import main
-from workbench.mapping import compatible, plural, snake
+from workbench.contracts.layer_mapping import compatible, plural, snake
 
 
 def test_naming_convention() -> None:

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from test_migrate_support import make_repo, mig, query, spawn, wait_for
 
-from workbench.dburl import connect
+from workbench.database.urls import connect
 
 
 def status_from(folder: Path, url: str, *extra: str) -> tuple[int, str, str]:

@@ -27,7 +27,7 @@ from test_migrate_support import (
     wait_for,
 )
 
-from workbench.dburl import connect
+from workbench.database.urls import connect
 from workbench.migrate.lock import LockTimeout, advisory_lock, lock_holder
 from workbench.testing import create_database, drop_database
 

@@ -25,7 +25,7 @@ from test_migrate_support import (
     wait_for,
 )
 
-from workbench.dburl import connect
+from workbench.database.urls import connect
 
 SLEEP = "SELECT pg_sleep(CASE WHEN (SELECT slow FROM knob) THEN 60 ELSE 0 END);"
 KNOB = mig("CREATE TABLE knob (slow boolean);\nINSERT INTO knob VALUES (true);")

@@ -12,7 +12,7 @@ from test_migrate_support import make_repo, mig
 from workbench.checks import run_static
 from workbench.checks.migration_lint import check
 from workbench.migrate.statements import analyse
-from workbench.model import load_model
+from workbench.workspace import load_model
 
 
 def rules_by_file(root: Path, severity: str = "") -> dict[str, set[str]]:
@@ -202,7 +202,7 @@ def test_squawk_sees_the_up_part_where_it_is(header: list[str], up: list[str], d
     """What squawk is given keeps every line of the header and the up part at its line and column,
     and nothing of the down part (so its line:column is the file's, and a down never counts)."""
     from workbench.checks.squawk import up_only
-    from workbench.migrations import parse_migration
+    from workbench.contracts.migration_files import parse_migration
 
     marker = "-- migrate:up" if tx else "-- migrate:up transaction:false"
     text = "\n".join([*header, marker, *up] + (["-- migrate:down", *down] if has_down else [])) + "\n"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from workbench.contracts.migration_files import parse_migration
 from workbench.migrate.guard import Refused, confirm, refuse_read_only
 from workbench.migrate.status import State, migration_states
 from workbench.migrate.tracker import Row
-from workbench.migrations import parse_migration
 
 
 def mg(version: str, body: str = "SELECT 1;", tx: bool = True):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.main import main
-from workbench.dburl import connect
+from workbench.database.urls import connect
 
 REPO = Path(__file__).resolve().parent.parent
 TRACKER = (REPO / "sql" / "000_migration_tracker.sql").read_text(encoding="utf-8")

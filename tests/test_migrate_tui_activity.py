@@ -82,8 +82,8 @@ async def test_a_blocked_migration_is_shown_running_then_stuck_then_applied(
                 assert "STUCK" not in text  # 30 s by default
 
                 # Live: the database with a runner at work is read again and again on its own.
-                seen = screen._shown["local"]
-                await until(pilot, lambda: screen._shown["local"] > seen + 1)
+                seen = screen.generations.shown("status:local")
+                await until(pilot, lambda: screen.generations.shown("status:local") > seen + 1)
                 assert screen.at_work() == [t for t in screen.targets if t.name == "local"]
 
                 # Past the threshold it is stuck: a problem, sorted first, the reason in its details.
@@ -219,7 +219,7 @@ def test_stuck_databases_sort_first_and_running_ones_before_settled(kinds: list[
 
 
 def _files() -> list[Any]:
-    from workbench.migrations import parse_migration
+    from workbench.contracts.migration_files import parse_migration
 
     out = []
     for i in (1, 2):

@@ -24,7 +24,7 @@ from skips import need_tool
 
 from workbench.checks.proto_lint import lint_file
 from workbench.cli.main import main
-from workbench.protoc import compile_protos
+from workbench.contracts.proto_compile import compile_protos
 
 CASES = Path(__file__).parent / "lint_cases"
 MODULES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
@@ -121,7 +121,7 @@ def test_house_rules_match_buf(case: str, tmp_path: Path) -> None:
 
 def test_repository_protos_are_lint_clean(repo_root: Path) -> None:
     from workbench.checks.proto_lint import check
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     assert check(load_model(repo_root)) == []
 
@@ -130,7 +130,7 @@ def test_check_and_lint_run_the_same_code(tmp_path: Path, monkeypatch: pytest.Mo
                                           capsys: pytest.CaptureFixture[str]) -> None:
     """`workbench check` reports what `workbench lint` reports on the same protos and buf.yaml."""
     from workbench.checks.proto_lint import check
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     root = tmp_path / "contracts"
     (root / "proto").mkdir(parents=True)

@@ -17,9 +17,9 @@ from textual.binding import Binding
 
 from workbench.cli.main import main
 from workbench.codegen.run import run_codegen
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import WRITES, Options, execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 from workbench.readonly import READ_ONLY_ENV, ReadOnlyRefused
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.readonly import WRITE_BINDING_IDS
@@ -44,7 +44,7 @@ def test_every_migrate_write_is_refused(action: str, tmp_path: Path, fresh_db: s
     root = make_repo(tmp_path, MIGRATIONS)
     files, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", fresh_db, configured=False), files, action,
-                     options=Options(yes=True), log=lambda _m: None, version="001", to="-1")
+                     options=Options(yes=True), on_event=lambda _e: None, version="001", to="-1")
     assert result.exit_code == 2 and "read-only" in (result.error or "")
     assert checksums(fresh_db) == {}  # not even the tracker table
     assert not table_exists(fresh_db, "workbench.schema_migrations")
@@ -94,7 +94,7 @@ def test_unset_or_zero_is_not_read_only(value: str, tmp_path: Path, fresh_db: st
     root = make_repo(tmp_path, MIGRATIONS)
     files, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", fresh_db, configured=False), files, "up", options=Options(),
-                     log=lambda _m: None)
+                     on_event=lambda _e: None)
     assert result.ok and table_exists(fresh_db, "a")
 
 

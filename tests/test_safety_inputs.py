@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_migrate_support import cli, make_repo, mig, states, table_exists
 
 from workbench.cli.main import main
-from workbench.config import load_config
+from workbench.contracts.config import load_config
 
 CREATE_A = mig("CREATE TABLE a (id int PRIMARY KEY);", "DROP TABLE a;")
 CREATE_B = mig("CREATE TABLE b (id int PRIMARY KEY);", "DROP TABLE b;")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_migrate_support import cli, make_repo, mig
 
-from workbench.dburl import mask_url, passwords_of, redact
+from workbench.database.urls import mask_url, passwords_of, redact
 
 NOWHERE = "/nonexistent-wb-socket-dir"  # a socket directory that does not exist: fails at once
 # Passwords start with a marker so "not in the output" cannot pass by luck, and contain
@@ -115,9 +115,9 @@ def test_passwords_with_a_real_server(tmp_path: Path, fresh_db: str, capsys: Any
     for _, out, err in outputs:
         assert not leaks(pw, out + err), out + err
     # The strings the TUI shows come from the core: masked there too.
+    from workbench.contracts.migration_files import load_migrations
     from workbench.migrate.status import database_status
     from workbench.migrate.targets import Target
-    from workbench.migrations import load_migrations
 
     files, _ = load_migrations(root / "sql")
     st_ = database_status(root, Target("x", url=url, configured=False), files, timeout=3)

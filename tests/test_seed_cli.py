@@ -68,10 +68,11 @@ def test_findings_exit_1_and_usage_exit_2(db: str, repo_copy: Path, capsys: pyte
 
 def test_progress_bar_draws_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
     from workbench.cli.seed import _Bar
+    from workbench.seed.events import TableProgress
 
     bar = _Bar()
-    bar.update("products", 2000, 0.25)
-    bar.update("products", 8000, 1.0)
+    bar.update(TableProgress("products", 2000, 0.25))
+    bar.update(TableProgress("products", 8000, 1.0))
     bar.close()
     err = capsys.readouterr().err
     assert "[" in err and "100%" in err and "10,000 rows" in err and err.endswith("\r\033[K")

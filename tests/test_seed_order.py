@@ -137,7 +137,7 @@ def test_streaming_keeps_memory_flat(tmp_path: Path) -> None:
     code = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from workbench.fixtures import open_fixture_stream\n"
+        "from workbench.contracts.fixture_files import open_fixture_stream\n"
         f"s, _ = open_fixture_stream(Path({str(path)!r}), 'p')\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "n = sum(1 for _ in s.rows())\n"

@@ -8,10 +8,10 @@ from typing import Any
 
 import psycopg
 
+from workbench.contracts.migration_files import load_migrations
 from workbench.migrate.runner import Options as MigrateOptions
 from workbench.migrate.runner import execute
 from workbench.migrate.targets import Target
-from workbench.migrations import load_migrations
 from workbench.seed.result import SeedResult
 from workbench.seed.run import Options, seed
 
@@ -19,7 +19,7 @@ from workbench.seed.run import Options, seed
 def migrate(root: Path, url: str) -> None:
     migrations, _ = load_migrations(root / "sql", "sql/")
     result = execute(root, Target("t", url, configured=False), migrations, "up", options=MigrateOptions(),
-                     log=lambda _m: None)
+                     on_event=lambda _e: None)
     assert result.ok, result.error or result.failure
 
 

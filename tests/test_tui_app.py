@@ -192,7 +192,7 @@ async def test_seeds_page_search_and_sort(demo: Path) -> None:
 
 
 async def test_failed_worker_shows_an_error_not_a_crash(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbench.tui.live as live
+    import workbench.workspace as live
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk on fire")

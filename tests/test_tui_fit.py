@@ -41,7 +41,7 @@ def fit_db(pg_admin: str) -> Iterator[None]:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict
 
-    from workbench.dburl import connect
+    from workbench.database.urls import connect
 
     with connect(pg_admin) as conn:
         conn.autocommit = True

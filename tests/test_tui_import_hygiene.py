@@ -22,7 +22,10 @@ def core_modules() -> list[str]:
 
 def test_core_modules_import_neither_textual_nor_rich() -> None:
     modules = core_modules()
-    assert "workbench.model" in modules and "workbench.checks" in modules
+    assert "workbench.contracts.model" in modules and "workbench.checks" in modules
+    # the one workspace both shells load through, and the runners' typed events, are core
+    assert {"workbench.workspace", "workbench.contracts.entity_findings", "workbench.migrate.events",
+            "workbench.seed.events", "workbench.codegen.events"} <= set(modules)
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -36,9 +39,10 @@ def test_core_modules_import_neither_textual_nor_rich() -> None:
 
 
 def test_tui_pure_helpers_import_no_textual() -> None:
-    # live.py, seedrows.py, watching.py and uistate.py are plain Python so workers and tests can use them.
+    # live.py, seedrows.py, watching.py, uistate.py, generations.py and terminal.py are plain Python
+    # so workers and tests can use them.
     code = ("import sys\nimport workbench.tui.live, workbench.tui.seedrows, workbench.tui.watching, "
-            "workbench.tui.uistate\nprint(any(m.startswith('textual') for m in sys.modules))")
+            "workbench.tui.uistate, workbench.tui.generations, workbench.tui.terminal\nprint(any(m.startswith('textual') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          timeout=120)  # noqa: S603
     assert out.stdout.strip() == "False"

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from test_tui_support import make_demo_repo
 
-from workbench.config import Config
-from workbench.tui.live import findings_for_entity, jump_targets, parts_for, reload
+from workbench.contracts.config import Config
+from workbench.contracts.entity_findings import findings_for_entity
+from workbench.tui.live import jump_targets
 from workbench.tui.seedrows import cell_text, page_count, view_indices
 from workbench.tui.watching import watched_relpaths
+from workbench.workspace import parts_for, reload
 
 
 @pytest.fixture
@@ -113,7 +115,7 @@ def test_ui_state_roundtrip_and_bad_files(tmp_path: Path) -> None:
 
 
 def test_unchecked_first_load_then_checks(demo: Path) -> None:
-    from workbench.tui.live import with_checks
+    from workbench.workspace import with_checks
 
     quick = reload(demo, checks=False)
     assert not quick.checked and not any(f.rule.startswith("LAYER") for f in quick.findings)

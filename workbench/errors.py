@@ -15,3 +15,10 @@ class UsageError(WorkbenchError):
 
 class DatabaseError(WorkbenchError):
     """A database could not be reached or refused us; the message has the masked URL."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (PostgreSQL's often go on: DETAIL, HINT, LINE...),
+    or its type's name when it has none: what one-line error messages show."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

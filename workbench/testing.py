@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.scratch import create_database, database_url, drop_database
+from workbench.database.scratch import create_database, database_url, drop_database
 
 __all__ = ["create_database", "database_url", "drop_database", "test_server"]
 
@@ -24,7 +24,7 @@ def test_server(repo: Path) -> Iterator[str]:
     if url:
         yield url
         return
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
 
     with server_for(repo, fast=True, name="test-pg").shared_use() as admin:
         yield admin

@@ -6,7 +6,7 @@ The CSR category is buf's too; categories are listed in buf's order, loosest fir
 
 from __future__ import annotations
 
-from workbench.rule_spec import RuleSpec
+from workbench.breaking.rule_spec import RuleSpec
 
 
 def _spec(id: str, categories: str, default: bool, purpose: str, replacements: str | None = None) -> RuleSpec:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from workbench.breaking.schema import FileInfo, MessageInfo, Schema, Span
+from workbench.contracts.record import Record
 from workbench.findings import Finding, Severity
-from workbench.record import Record
 
 BREAKING = "breaking"
 COMPATIBLE = "compatible"

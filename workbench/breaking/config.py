@@ -7,7 +7,7 @@ from pathlib import Path
 from workbench.breaking.bufyaml import YamlError, parse
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
 from workbench.buf_packages import is_unstable
-from workbench.record import Record
+from workbench.contracts.record import Record
 
 ALL_CATEGORIES = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR")
 

@@ -78,12 +78,3 @@ def parse_set(data: bytes) -> pb.FileDescriptorSet:
     fds.ParseFromString(data)
     return fds
 
-
-def text_of(value: str | bytes | None) -> str:
-    """A descriptor string as text. protobuf hands back `bytes` for a string field that is not
-    valid UTF-8 (a Latin-1 byte in a comment: protoc copies it as is); decode it the way the
-    sources are read, with U+FFFD for the bad bytes (workbench.protomodel's `encoding_finding`
-    says where they are)."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value or ""

@@ -71,7 +71,7 @@ def compile_forked(jobs: Sequence[Job]) -> list[Compiled]:
     # take no import lock another thread of ours might hold
     import grpc_tools.protoc  # noqa: F401
 
-    import workbench.protoc  # noqa: F401
+    import workbench.contracts.proto_compile  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="wb-compile-") as tmp:
         children: list[_Child] = []
@@ -104,7 +104,7 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
     """Runs in the fork: compile, leave the outcome for the parent, and never return into its stack."""
     status = 1
     try:
-        from workbench.protoc import proto_files, run_protoc
+        from workbench.contracts.proto_compile import proto_files, run_protoc
 
         outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
                              rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes)

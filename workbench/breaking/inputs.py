@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from workbench.breaking.layout import Layout, Root, has_config, read_layout
+from workbench.contracts.record import Record
 from workbench.findings import Finding, Severity
-from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -282,7 +282,7 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
 
 
 def _compile(side: Side) -> tuple[bytes | None, list[Finding]]:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     roots = _include_dirs(side)
     files = sorted(side.files)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.breaking.bufyaml import YamlError, parse
-from workbench.record import Record
+from workbench.contracts.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:

@@ -14,8 +14,12 @@ from pathlib import Path
 from workbench.breaking.change import BREAKING, COMPATIBLE, Change
 from workbench.breaking.config import BreakingConfig, ConfigError, find_config
 from workbench.breaking.inputs import InputError, Side, compile_sides, open_side
+from workbench.contracts.record import Record
 from workbench.findings import Finding
-from workbench.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["InputError", "Report", "review"]
 
@@ -304,3 +308,34 @@ def _snippet(lines: list[str], start: int, end: int, limit: int = 8) -> str:
         return ""
     end = min(max(end, start), len(lines), start + limit - 1)
     return "\n".join(lines[start - 1:end])
+
+
+def review_folders(root: Path | None) -> tuple[str, str, str]:
+    """proto, migrations and fixtures folders from workbench.toml as on disk (defaults if it is
+    broken, or for a plain buf module: `root` None)."""
+    if root is None:
+        return "proto", "sql", "seeders"
+    from workbench.contracts.config import load_config
+
+    try:
+        config, _ = load_config(root)
+    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
+        return "proto", "sql", "seeders"
+    return config.proto_dir, config.migrations_dir, config.fixtures_dir
+
+
+def breaking_review(root: Path | None, input_spec: str | None, against: str, **options: Any) -> Report:
+    """`workbench breaking`, for the CLI and the TUI alike: the working tree (`input_spec` None) as
+    it is on disk, read again if a file was caught half-written (see `settled`). `root` None: the
+    buf module or workspace in the current directory."""
+    proto_dir, sql_dir, fixtures_dir = review_folders(root)
+
+    def run() -> Report:
+        return review(root, input_spec, against, proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
+                      **options)
+
+    if input_spec is not None or root is None:
+        return run()
+    from workbench.workspace import settled
+
+    return settled(run, lambda report: bool(report.errors), root, [proto_dir, sql_dir, fixtures_dir, "CHANGELOG.md"])

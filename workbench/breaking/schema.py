@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
-from workbench.record import FrozenRecord, Record
+from workbench.contracts.record import FrozenRecord, Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from workbench.findings import Finding, Severity
 
 def _fixture_findings(root: Path) -> list[Finding]:
     from workbench.checks import fixture_values
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     model = load_model(root)
     return [f for f in fixture_values.check(model) if f.severity is Severity.ERROR]

@@ -70,7 +70,7 @@ def tree_digest(root: Path | None, sub: str) -> dict[str, str]:
 
 def _fixture_growth(before: Path, after: Path, fixtures_dir: str) -> list[Change]:
     """New fixture files and new rows: MINOR per CONTRACTS.md."""
-    from workbench.fixtures import load_fixtures
+    from workbench.contracts.fixture_files import load_fixtures
 
     prefix = fixtures_dir.rstrip("/") + "/"
     old, _ = load_fixtures(before / fixtures_dir, prefix) if (before / fixtures_dir).is_dir() else ([], [])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from workbench.breaking.change import BREAKING, COMPATIBLE, Change
 
 if TYPE_CHECKING:
-    from workbench.migrations import Migration
+    from workbench.contracts.migration_files import Migration
 
 # Type widths for "narrowing" (bigint -> integer, text -> varchar(20), varchar(100) -> varchar(20)).
 _INT_RANK = {"int2": 1, "smallint": 1, "int4": 2, "integer": 2, "int": 2, "int8": 3, "bigint": 3}
@@ -16,7 +16,7 @@ _TEXT = {"text", "varchar", "bpchar", "character varying", "char"}
 
 
 def migration_changes(before_root: Path, after_root: Path, sql_dir: str = "sql") -> list[Change]:
-    from workbench.migrations import load_migrations
+    from workbench.contracts.migration_files import load_migrations
 
     prefix = sql_dir.rstrip("/") + "/"
     before, _ = load_migrations(before_root / sql_dir, prefix)
@@ -51,7 +51,7 @@ def migration_changes(before_root: Path, after_root: Path, sql_dir: str = "sql")
 
 def _tables(migrations: list[Migration]) -> set[str]:
     """Tables the released migrations create: only changes to those can break existing data or readers."""
-    from workbench.sqlschema import build_schema
+    from workbench.contracts.migration_schema import build_schema
 
     try:
         schema, _ = build_schema(migrations)

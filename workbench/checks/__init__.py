@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from workbench.contracts.model import Model
 from workbench.findings import Finding, sort_key
-from workbench.model import Model
 
 STATIC_CHECKS = [
     "workbench.checks.proto_lint",
@@ -28,14 +28,8 @@ CheckCache = dict[str, tuple[tuple[object, ...], list[Finding]]]
 
 
 def static_check_modules() -> list[ModuleType]:
-    modules = []
-    for name in STATIC_CHECKS:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    # No try: a renamed or missing check module must fail loudly, never silently stop checking.
+    return [importlib.import_module(name) for name in STATIC_CHECKS]
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:

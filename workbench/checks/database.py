@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.model import Model
+from workbench.contracts.sql_statements import SqlSyntaxError
+from workbench.errors import first_line
 from workbench.findings import Finding, Severity
-from workbench.migrations import Migration
-from workbench.model import Model
-from workbench.sqltext import SqlSyntaxError
 
 
 def admin_url_for(root: Path, url: str | None) -> str:
@@ -21,7 +22,7 @@ def admin_url_for(root: Path, url: str | None) -> str:
 
         refuse_scratch_server(root, url, "--url")
         return url
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
 
     return server_for(root).ensure_running()
 
@@ -29,7 +30,7 @@ def admin_url_for(root: Path, url: str | None) -> str:
 def server_version(admin_url: str, *, timeout: float = 3.0) -> str:
     """The server's PostgreSQL version as squawk's --pg-version wants it ("17.2"); DatabaseError when
     unreachable."""
-    from workbench.dburl import connect
+    from workbench.database.urls import connect
 
     with connect(admin_url, timeout=timeout, application="workbench check") as conn:
         num = conn.info.server_version
@@ -45,7 +46,7 @@ def check(model: Model, admin_url: str, *, timeout: float = 3.0, cache: bool = T
     empty database, never from a kept template.
     """
     from workbench.checks import db_cache
-    from workbench.dburl import connect
+    from workbench.database.urls import connect
 
     migrations = model.migrations
     current = db_cache.chain(migrations)
@@ -81,8 +82,8 @@ class _Run:
         self.record, self.current, self.version, self.cache = record, current, version, cache
 
     def _connect(self, name: str) -> Any:
-        from workbench.dburl import connect
-        from workbench.scratch import database_url
+        from workbench.database.scratch import database_url
+        from workbench.database.urls import connect
 
         return connect(database_url(self.admin_url, name), timeout=self.timeout, application="workbench check")
 
@@ -110,7 +111,7 @@ class _Run:
         holds the state before the newest migration, as the next run's template."""
         import uuid
 
-        from workbench.scratch import create_on
+        from workbench.database.scratch import create_on
 
         name = f"wb_check_{uuid.uuid4().hex[:10]}"
         try:
@@ -158,7 +159,7 @@ class _Run:
         return name
 
     def _drop(self, name: str) -> None:
-        from workbench.scratch import drop_on
+        from workbench.database.scratch import drop_on
 
         drop_on(self.admin, name)
 
@@ -214,7 +215,7 @@ def apply_ups(conn: Any, replay: list[Migration], to_check: list[Migration]
               ) -> tuple[list[Finding], list[Migration], list[dict[str, dict[str, str]]]]:
     """Apply `replay` (proven already: no snapshots), then `to_check` in order, remembering the
     schema before each; stops at the first failure."""
-    from workbench.pgschema import snapshot
+    from workbench.database.live_schema import snapshot
 
     for mg in replay:
         failure = run_part(conn, mg, mg.up, mg.up_line)
@@ -236,7 +237,7 @@ def apply_ups(conn: Any, replay: list[Migration], to_check: list[Migration]
 
 def revert(conn: Any, applied: list[Migration], before: list[dict[str, dict[str, str]]]) -> list[Finding]:
     """Each down part, newest first, must bring the schema back to what it was before its up."""
-    from workbench.pgschema import differences, snapshot
+    from workbench.database.live_schema import differences, snapshot
 
     findings: list[Finding] = []
     for mg, state in zip(reversed(applied), reversed(before), strict=True):
@@ -296,5 +297,4 @@ def run_part(conn: Any, mg: Migration, text: str, base_line: int, part: str = "u
 def _pg_message(exc: BaseException) -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag else None
-    text = primary or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
+    return primary or first_line(exc)

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from workbench.migrations import Migration
+from workbench.contracts.migration_files import Migration
 
 TEMPLATE_PREFIX = "wbtpl_"
 
-try:  # CPython's own sha256 loads faster than hashlib's OpenSSL (see migrations.py)
+try:  # CPython's own sha256 loads faster than hashlib's OpenSSL (see contracts/migration_files.py)
     from _sha256 import sha256 as _sha256
 except ImportError:
     try:
@@ -44,7 +44,7 @@ class Record:
 
 
 def chain(migrations: list[Migration]) -> list[str]:
-    from workbench.migrations import chain as digests
+    from workbench.contracts.migration_files import chain as digests
 
     return digests(migrations)
 

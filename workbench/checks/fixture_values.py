@@ -1,5 +1,6 @@
 """Fixtures against the schema the migrations define: known table and columns, values that
-convert, required columns present, no duplicate keys, references that resolve between fixtures.
+convert, required columns present, no duplicate keys, references that resolve between fixtures
+and none to a table no fixture seeds (what `workbench seed` finds on a fresh database).
 Each finding names the fixture file, the row's line and the column.
 """
 
@@ -9,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from workbench.contracts.fixture_column_fit import value_problem
+from workbench.contracts.fixture_files import Fixture
+from workbench.contracts.migration_schema import Table
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.fixture_values import value_problem
-from workbench.fixtures import Fixture
-from workbench.model import Model
-from workbench.sqlschema import Table
 
 
 def inputs(model: Model) -> tuple[object, ...]:
@@ -92,11 +93,14 @@ def _check_references(model: Model) -> list[Finding]:
                 continue
             # the referenced column: named in the constraint (a unique key such as markets.country_code), else the primary key
             pk = con.ref_columns or target_table.primary_key
-            if target is None or len(pk) != 1:
-                continue  # nothing seeded there: the database may hold the rows (the seeder checks live)
-            known = {_hashable(r.get(pk[0])) for r in target.rows}
             path = model.root / fixture.rel
             entity = model.entity_for_table(fixture.table)
+            if target is None:
+                out.extend(_unseeded_reference(fixture, col, con.references, path, entity.name if entity else ""))
+                continue
+            if len(pk) != 1:
+                continue
+            known = {_hashable(r.get(pk[0])) for r in target.rows}
             for line, row in fixture.rows_with_lines():
                 value = row.get(col)
                 if value is not None and _hashable(value) not in known:
@@ -105,6 +109,18 @@ def _check_references(model: Model) -> list[Finding]:
                                        f"in {target.rel}", _column_in_line(path, line, col),
                                        entity.name if entity else ""))
     return out
+
+
+def _unseeded_reference(fixture: Fixture, col: str, table: str, path: Path, entity: str) -> list[Finding]:
+    """Rows referencing a table no fixture seeds: seeding a fresh database fails on each of them
+    (`workbench seed` reports SEED_REFERENCE), so `check` says it too, once per column."""
+    lines = [line for line, row in fixture.rows_with_lines() if row.get(col) is not None]
+    if not lines:
+        return []
+    return [Finding(Severity.ERROR, "FIXTURE_REFERENCE", fixture.rel, lines[0],
+                    f"{fixture.table}.{col}: {len(lines)} row(s) reference {table}, which no fixture seeds "
+                    f"(seeding a database without those rows fails; add a fixture for {table})",
+                    _column_in_line(path, lines[0], col), entity)]
 
 
 def _hashable(value: Any) -> Any:

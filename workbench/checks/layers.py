@@ -1,12 +1,12 @@
 """Layer agreement: each entity has its table and each table its entity; each field its
-column with a compatible type, nullability and enum labels (rules in `workbench.mapping`).
+column with a compatible type, nullability and enum labels (rules in `workbench.contracts.layer_mapping`).
 """
 
 from __future__ import annotations
 
+from workbench.contracts.field_column_pairs import pairs_for
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.mapping_pairs import pairs_for
-from workbench.model import Model
 
 
 def inputs(model: Model) -> tuple[object, ...]:

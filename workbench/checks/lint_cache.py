@@ -9,8 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from workbench.contracts.migration_files import Migration
 from workbench.findings import Finding, from_json
-from workbench.migrations import Migration
 
 
 class LintCache:

@@ -34,9 +34,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.migrations import Migration
-from workbench.model import Model
 
 # Old MIGRATION_* IDs (before squawk was the engine) -> the rule names that replace them.
 OLD_IDS: dict[str, tuple[str, ...]] = {
@@ -167,10 +167,10 @@ def pg_version(model: Model) -> str:
 
 def _lint(model: Model, migrations: list[Migration]) -> Lint:
     from workbench.checks import squawk
+    from workbench.contracts.sql_statements import SqlSyntaxError
     from workbench.migrate import indexes
     from workbench.migrate.runner import unrunnable
     from workbench.migrate.statements import Analysed, analyse
-    from workbench.sqltext import SqlSyntaxError
 
     out = Lint()
     parsed: dict[str, list[Analysed]] = {}

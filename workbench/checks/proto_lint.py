@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.model import Model
 
 HOUSE_USE = ["STANDARD", "COMMENTS"]
 HOUSE_EXCEPT = ["PACKAGE_DIRECTORY_MATCH"]

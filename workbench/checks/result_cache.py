@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbench.findings import Finding, from_json
 
-try:  # CPython's own sha256 loads faster than hashlib's OpenSSL (see migrations.py)
+try:  # CPython's own sha256 loads faster than hashlib's OpenSSL (see contracts/migration_files.py)
     from _sha256 import sha256 as _sha256
 except ImportError:
     try:

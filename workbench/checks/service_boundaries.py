@@ -7,8 +7,8 @@ a foreign key there would fail when that database is migrated, so it is a findin
 
 from __future__ import annotations
 
+from workbench.contracts.model import Model
 from workbench.findings import Finding, Severity
-from workbench.model import Model
 
 RULE = "LAYER_CROSS_SERVICE_FOREIGN_KEY"
 

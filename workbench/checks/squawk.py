@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.migrations import Migration
+from workbench.contracts.migration_files import Migration
 
 RULE_PAGE = "https://squawkhq.com/docs/{rule}"
 _IGNORE = "squawk-ignore"

@@ -66,10 +66,9 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     from workbench.breaking.config import ConfigError
     from workbench.breaking.inputs import InputError
-    from workbench.breaking.review import review
+    from workbench.breaking.review import breaking_review
 
     root = _contracts_root(args.root)
-    proto_dir, sql_dir, fixtures_dir = _dirs(root)
     # a status line on a terminal while a big tree compiles; nothing for json or annotations
     status = sys.stderr.isatty() and args.format == "text" and args.error_format is None
 
@@ -79,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        report = review(root, args.input, args.against, exact=args.against_exact, category=args.category,
-                        proto_dir=proto_dir, sql_dir=sql_dir, fixtures_dir=fixtures_dir,
-                        extras=not args.protos_only and args.error_format is None, progress=progress)
+        # the same call as the TUI's Breaking screen: one review, one truth
+        report = breaking_review(root, args.input, args.against, exact=args.against_exact, category=args.category,
+                                 extras=not args.protos_only and args.error_format is None, progress=progress)
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)
@@ -141,15 +140,3 @@ def _contracts_root(root: Any) -> Any:
 
     cwd = Path.cwd().resolve()
     return None if cwd != Path(root).resolve() and has_config(cwd) else root
-
-
-def _dirs(root: Any) -> tuple[str, str, str]:
-    if root is None:
-        return "proto", "sql", "seeders"
-    try:
-        from workbench.config import load_config
-
-        config, _ = load_config(root)
-        return config.proto_dir, config.migrations_dir, config.fixtures_dir
-    except Exception:  # noqa: BLE001 - a broken workbench.toml is `workbench check`'s business
-        return "proto", "sql", "seeders"

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from workbench.checks import result_cache
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
     from workbench.findings import has_errors, sort_key
 
     t0 = time.perf_counter()
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, admin: str, pg_version: str, timings: dict[str, float]
          ) -> tuple[list[Finding], list[tuple[Finding, str]], list[int]]:
     from workbench.checks import run_static
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     model = load_model(args.root)
     model.pg_version = pg_version

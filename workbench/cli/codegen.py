@@ -12,7 +12,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.codegen.events import CodegenEvent
 
 CHOICES = ("python", "go", "ts", "all")
 
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     # --out is relative to where the command runs (a service generating into its own tree);
     # [codegen] out in workbench.toml is relative to the repository.
     out = args.out.resolve() if args.out is not None else None
-    report = run_codegen(args.root, languages, out=out, verify=args.verify, on_log=progress.line,
+    report = run_codegen(args.root, languages, out=out, verify=args.verify, on_event=progress.line,
                          force=args.force)
     progress.done()
     if fmt == "json":
@@ -100,11 +103,11 @@ class _Progress:
         self.live = enabled and sys.stderr.isatty() and not verbose
         self.verbose = enabled and verbose
 
-    def line(self, language: str, text: str) -> None:
+    def line(self, event: CodegenEvent) -> None:
         if self.verbose:
-            print(f"[{language}] {text}", file=sys.stderr, flush=True)
+            print(f"[{event.language}] {event.text()}", file=sys.stderr, flush=True)
         elif self.live:
-            msg = f"[{language}] {text}"[:120]
+            msg = f"[{event.language}] {event.text()}"[:120]
             sys.stderr.write(f"\r\x1b[K{msg}")
             sys.stderr.flush()
 

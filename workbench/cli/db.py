@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
 
     server = server_for(args.root)
     if args.action == "start":

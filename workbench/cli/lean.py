@@ -4,7 +4,7 @@
 module's review) for one use: `inspect.signature` when a dataclass has no docstring. The module is
 imported here with a stand-in for `inspect` that imports the real one on first use of any of its
 names, then leaves: every later `import inspect` gets the real module. The one dataclass a breaking
-review or a lint run makes (`Finding`; the others are `workbench.record` classes) has a docstring, so
+review or a lint run makes (`Finding`; the others are `workbench.contracts.record` classes) has a docstring, so
 it does not load it (tests/test_cli_fastargs.py checks that such a run imports neither inspect nor
 argparse).
 """

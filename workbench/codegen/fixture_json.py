@@ -1,6 +1,6 @@
 """A seed row as its message's proto3 JSON: the one conversion every language's check uses.
 
-The layer mapping (see `workbench.mapping`) says how a database row and a message relate;
+The layer mapping (see `workbench.contracts.layer_mapping`) says how a database row and a message relate;
 this applies it to a fixture row:
 
 - column -> field by `column_for`, keyed by the field's `json_name` (what every proto3 JSON
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workbench.config import MappingConfig
-from workbench.mapping import column_for
-from workbench.protomodel import ProtoEnum, ProtoField, ProtoMessage
+from workbench.contracts.config import MappingConfig
+from workbench.contracts.layer_mapping import column_for
+from workbench.contracts.proto_model import ProtoEnum, ProtoField, ProtoMessage
 
 INT32_TYPES = frozenset({"int32", "sint32", "sfixed32", "uint32", "fixed32"})
 INT64_TYPES = frozenset({"int64", "sint64", "sfixed64", "uint64", "fixed64"})

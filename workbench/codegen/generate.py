@@ -22,8 +22,8 @@ from workbench.codegen.plugin import (
     uses_proto3_optional,
 )
 from workbench.codegen.toolchains import Toolchain
+from workbench.contracts.proto_compile import proto_files
 from workbench.findings import Finding, Severity
-from workbench.protoc import proto_files
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Generated:
 
 
 def compile_all(proto_root: Path, rel_prefix: str) -> Compiled:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     files = proto_files(proto_root)
     result = compile_protos(proto_root, files, rel_prefix=rel_prefix)
@@ -52,7 +52,7 @@ def compile_all(proto_root: Path, rel_prefix: str) -> Compiled:
 
 def _plugin_finding(language: str, plugin: str, message: str, compiled: Compiled) -> Finding:
     # Plugins print "file.proto: message" or "file.proto:12:3: message" when they can.
-    from workbench.protoc import parse_diagnostics
+    from workbench.contracts.proto_compile import parse_diagnostics
 
     parsed = parse_diagnostics(message, compiled.rel_prefix)
     if len(parsed) == 1 and parsed[0].file:
@@ -63,7 +63,7 @@ def _plugin_finding(language: str, plugin: str, message: str, compiled: Compiled
 
 
 def generate_python(compiled: Compiled, toolchain: Toolchain, options: CodegenOptions) -> Generated:
-    from workbench.protoc import compile_protos
+    from workbench.contracts.proto_compile import compile_protos
 
     out = Generated()
     assert compiled.descriptor_set is not None

@@ -2,7 +2,7 @@
 
 Why not `protoc --go_out=...` for every language: the in-process protoc holds a process-wide
 lock (it redirects fd 2), so plugins started through it run one after another; node-based
-protoc-gen-es alone takes ~0.5 s to start. Compiling once with `workbench.protoc` and handing
+protoc-gen-es alone takes ~0.5 s to start. Compiling once with `workbench.contracts.proto_compile` and handing
 the same CodeGeneratorRequest to each plugin ourselves (what protoc does, and what buf does)
 lets the plugins run side by side. Protoc's built-in Python generator still runs in-process
 through `compile_protos(extra_args=["--python_out=..."])`.

@@ -2,18 +2,28 @@
 
 A missing toolchain stops only its own language. Generation of all languages shares one
 compile; plugins run in parallel threads (each is a subprocess, so the GIL is no obstacle).
-`on_log(language, line)` receives progress lines as they happen (the TUI's live log).
+`on_event(event)` is told what happens as it happens (typed events: workbench.codegen.events).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.codegen.events import (
+    CompileFailed,
+    Generated,
+    Generating,
+    OnCodegenEvent,
+    ToolchainMissing,
+    Unchanged,
+    Verified,
+    VerifierStep,
+    Verifying,
+)
 from workbench.codegen.options import LANGUAGES, PARAMETERS, PLUGIN_NAMES, CodegenOptions, read_options
 from workbench.codegen.outputs import (
     Stamp,
@@ -30,7 +40,6 @@ from workbench.readonly import refuse_writes
 
 FORMAT = "workbench-codegen-1"  # bump when generation changes for the same inputs
 VERIFY_FORMAT = "workbench-verify-1"  # bump when verification or its findings change
-OnLog = Callable[[str, str], None]
 
 
 @dataclass
@@ -95,7 +104,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | str | None = None,
-                verify: bool = False, on_log: OnLog | None = None, force: bool = False) -> CodegenReport:
+                verify: bool = False, on_event: OnCodegenEvent | None = None, force: bool = False) -> CodegenReport:
     """Generate (and verify) `languages` (default: [codegen] languages). One run at a time per
     repository: the TUI's generate-on-save and a CLI run share stamps and verifier folders."""
     import fcntl
@@ -106,14 +115,14 @@ def run_codegen(root: Path, languages: list[str] | None = None, *, out: Path | s
     state.mkdir(parents=True, exist_ok=True)
     with open(state / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _run_locked(root, languages, out, verify, on_log, force)
+        return _run_locked(root, languages, out, verify, on_event, force)
 
 
 def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None, verify: bool,
-                on_log: OnLog | None, force: bool) -> CodegenReport:
-    from workbench.config import load_config
+                on_event: OnCodegenEvent | None, force: bool) -> CodegenReport:
+    from workbench.contracts.config import load_config
 
-    log: OnLog = on_log or (lambda lang, line: None)
+    log: OnCodegenEvent = on_event or (lambda _event: None)
     config, _ = load_config(root)
     options = read_options(config.raw.get("codegen"))
     langs = [x for x in LANGUAGES if x in (languages or options.languages)]
@@ -139,7 +148,7 @@ def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None,
         missing = tc.missing(verify=False)
         if missing:
             _missing(res, missing)
-            log(lang, f"missing: {', '.join(res.missing)}; install with: {res.hint}")
+            log(ToolchainMissing(lang, tuple(res.missing), res.hint))
             continue
         stamp = Stamp.load(stamp_path(state, lang, lang_dir))
         stamps[lang] = stamp
@@ -152,7 +161,7 @@ def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None,
         elif not force and stamp.generation_current(keys[lang], lang_dir):
             res.unchanged = True
             res.files = stamp.files
-            log(lang, "generation: inputs unchanged, nothing to do")
+            log(Unchanged(lang, "generation"))
         else:
             pending.append(lang)
 
@@ -169,7 +178,7 @@ def _run_locked(root: Path, languages: list[str] | None, out: Path | str | None,
                 results[lang].status = "failed"
                 results[lang].findings += compiled.findings
                 results[lang].seconds += elapsed
-                log(lang, "protos do not compile: nothing generated")
+                log(CompileFailed(lang))
             pending = []
         from concurrent.futures import ThreadPoolExecutor
 
@@ -207,9 +216,9 @@ def _missing(res: LanguageResult, tools: list[Any]) -> None:
 
 
 def _generate_one(lang: str, compiled: Any, tc: Toolchain, options: CodegenOptions, lang_dir: Path,
-                  stamp: Stamp, key: str, res: LanguageResult, log: OnLog) -> None:
+                  stamp: Stamp, key: str, res: LanguageResult, log: OnCodegenEvent) -> None:
     started = time.perf_counter()
-    log(lang, f"generating with {tc.plugin.name} {tc.plugin.version}")
+    log(Generating(lang, tc.plugin.name, tc.plugin.version))
     from workbench.codegen.generate import GENERATORS
 
     generated = GENERATORS[lang](compiled, tc, options)
@@ -217,20 +226,20 @@ def _generate_one(lang: str, compiled: Any, tc: Toolchain, options: CodegenOptio
     if has_errors(generated.findings):
         res.status = "failed"
         res.seconds += time.perf_counter() - started
-        log(lang, f"generation failed: {len(generated.findings)} finding(s)")
+        log(Generated(lang, ok=False, findings=len(generated.findings)))
         return
     history = history_dir(stamp.path.parent, lang_dir)
     report: WriteReport = write_files(lang_dir, generated.files, stamp.files, history)
     res.files, res.written, res.removed = report.files, report.written, report.removed
     stamp.record_generation(key, lang_dir, report.files, {"go_packages": generated.go_packages})
     res.seconds += time.perf_counter() - started
-    log(lang, f"generated {len(report.files)} file(s): {len(report.written)} written, "
-              f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+    log(Generated(lang, ok=True, files=len(report.files), written=len(report.written),
+                  unchanged=len(report.unchanged), removed=len(report.removed)))
 
 
 def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[str],
                 toolchains: dict[str, Toolchain], results: dict[str, LanguageResult],
-                stamps: dict[str, Stamp], keys: dict[str, str], log: OnLog, force: bool) -> None:
+                stamps: dict[str, Stamp], keys: dict[str, str], log: OnCodegenEvent, force: bool) -> None:
     fixtures_dir = root / config.fixtures_dir
     fixture_hash = hash_files(sorted(fixtures_dir.glob("*.json")), fixtures_dir) if fixtures_dir.is_dir() else ""
     config_file = root / "workbench.toml"
@@ -245,7 +254,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
         if missing:
             _missing(res, missing)
             res.verified = False
-            log(lang, f"cannot verify, missing: {', '.join(res.missing)}; install with: {res.hint}")
+            log(ToolchainMissing(lang, tuple(res.missing), res.hint, step="verify"))
             continue
         vkey = hash_text(VERIFY_FORMAT, keys[lang], fixture_hash, config_hash,
                          *_tool_keys(tc.verifiers))
@@ -255,7 +264,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
             res.cases = int(cached.get("rows", 0))
             res.verified = not has_errors(res.findings)
             res.status = "ok" if res.verified else "failed"
-            log(lang, "verification: inputs unchanged, previous result reused")
+            log(Unchanged(lang, "verification"))
             continue
         todo[lang] = vkey
     if not todo:
@@ -263,7 +272,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
 
     from workbench.codegen.cases import build_cases, compare, read_results, write_cases
     from workbench.codegen.verify import VERIFIERS, VerifyContext, VerifyFailed
-    from workbench.model import load_model
+    from workbench.workspace import load_model
 
     started = time.perf_counter()
     model = load_model(root)
@@ -277,8 +286,8 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
         t0 = time.perf_counter()
         stamp = stamps[lang]
         ctx = VerifyContext(root, state, base / lang, res.files or stamp.files, toolchains[lang], cases_file,
-                            lambda line: log(lang, line), dict(stamp.data.get("go_packages", {})))
-        log(lang, f"verifying: type-check and {len(cases)} fixture row(s)")
+                            lambda line: log(VerifierStep(lang, line)), dict(stamp.data.get("go_packages", {})))
+        log(Verifying(lang, len(cases)))
         try:
             output = VERIFIERS[lang](ctx)
             found = list(output.findings)
@@ -288,7 +297,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
             res.findings.append(Finding(Severity.ERROR, "CODEGEN_VERIFIER", "", 0, f"{lang}: {exc}"))
             res.status, res.verified = "failed", False
             res.seconds += time.perf_counter() - t0 + prep
-            log(lang, f"verifier failed: {exc}")
+            log(Verified(lang, ok=False, error=str(exc)))
             return
         res.findings += found
         res.cases = len(cases)
@@ -296,7 +305,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
         res.status = "ok" if res.verified else "failed"
         stamp.record_verification(todo[lang], {"findings": [f.to_json() for f in found], "rows": len(cases)})
         res.seconds += time.perf_counter() - t0 + prep
-        log(lang, "verified" if res.verified else f"verification failed: {len(found)} finding(s)")
+        log(Verified(lang, ok=bool(res.verified), findings=len(found)))
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -308,7 +317,7 @@ def _verify_all(root: Path, config: Any, state: Path, base: Path, langs: list[st
 def current_outputs(root: Path, language: str, out: Path | str | None = None) -> tuple[Path, list[str]]:
     """A language's output folder and the files generated there (per the last run's stamp, else
     whatever the folder holds): what the TUI lists without running anything."""
-    from workbench.config import load_config
+    from workbench.contracts.config import load_config
 
     config, _ = load_config(root)
     try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from workbench.contracts.record import FrozenRecord
 from workbench.lint import rules as r
 from workbench.lint.catalog import V1BETA1, V2
-from workbench.record import FrozenRecord
 
 
 class LintRule(FrozenRecord):

@@ -5,7 +5,7 @@ Taken from `buf config ls-lint-rules --version V --include-deprecated --format j
 
 from __future__ import annotations
 
-from workbench.rule_spec import RuleSpec as LintRuleSpec
+from workbench.breaking.rule_spec import RuleSpec as LintRuleSpec
 
 
 def _spec(id: str, categories: str, default: bool, purpose: str, deprecated: bool = False,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workbench.buf_packages import is_unstable
+from workbench.contracts.record import Record
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
-from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:

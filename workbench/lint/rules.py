@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.descriptors import text_of
 from workbench.breaking.schema import find_location
+from workbench.contracts.proto_compile import text_of
+from workbench.contracts.record import Record
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
-from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:

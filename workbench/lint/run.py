@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.breaking.bufformat import Violation
+from workbench.contracts.record import Record
 from workbench.findings import Finding
 from workbench.lint.config import LintConfig, LintConfigError, from_section
-from workbench.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:

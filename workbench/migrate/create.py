@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from workbench.contracts.migration_files import Migration
 from workbench.errors import UsageError
-from workbench.migrations import Migration
 from workbench.readonly import refuse_writes
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")

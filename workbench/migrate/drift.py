@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from workbench.dburl import scrub
-from workbench.errors import WorkbenchError
+from workbench.contracts.migration_files import Migration, parse_migration
+from workbench.database.live_schema import Snapshot
+from workbench.database.urls import scrub
+from workbench.errors import WorkbenchError, first_line
 from workbench.findings import Finding, Severity
 from workbench.migrate import tracker
-from workbench.migrations import Migration, parse_migration
-from workbench.pgschema import Snapshot
 
 if TYPE_CHECKING:
     import psycopg
@@ -38,7 +38,7 @@ class DriftReport:
 
 def compare(expected: Snapshot, live: Snapshot, database: str) -> list[Finding]:
     """The live schema against what the migrations produce, one finding per difference."""
-    from workbench.pgschema import changes
+    from workbench.database.live_schema import changes
 
     out: list[Finding] = []
     for c in changes(expected, live):
@@ -73,7 +73,7 @@ def applied_sources(rows: dict[int, tracker.Row], files: list[Migration]) -> lis
 
 def replay(conn: psycopg.Connection[Any], migrations: list[Migration]) -> None:
     """Run the up parts statement by statement in autocommit (CONCURRENTLY needs it)."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     for mg in migrations:
         for st in split_statements(mg.up, mg.up_line):
@@ -82,10 +82,10 @@ def replay(conn: psycopg.Connection[Any], migrations: list[Migration]) -> None:
 
 def drift_report(root: Path, target: Target, files: list[Migration], *, timeout: float,
                  scratch_admin: str | None = None) -> DriftReport:
+    from workbench.database.live_schema import snapshot
+    from workbench.database.scratch import create_database, drop_database
     from workbench.migrate.indexes import invalid_indexes
     from workbench.migrate.targets import open_connection
-    from workbench.pgschema import snapshot
-    from workbench.scratch import create_database, drop_database
 
     report = DriftReport(target.name, target.display_url(root))
     url = ""
@@ -103,7 +103,7 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
             live = snapshot(conn)
             invalid = invalid_indexes(conn)
         if scratch_admin is None:
-            from workbench.embedded import server_for
+            from workbench.database.embedded import server_for
 
             scratch_admin = server_for(root).ensure_running()
         name, scratch_url = create_database(scratch_admin, prefix=f"wb_drift_{uuid.uuid4().hex[:4]}")
@@ -122,6 +122,6 @@ def drift_report(root: Path, target: Target, files: list[Migration], *, timeout:
     except WorkbenchError as exc:
         report.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - replay or catalog errors: one line, masked
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = first_line(exc)
         report.error = scrub(text, url) if url else text
     return report

@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.migrate.runner import Log, RunResult
+from workbench.migrate.runner import RunResult
 
 if TYPE_CHECKING:
     from workbench.migrate.targets import Target
 
+Log = Callable[[str], None]  # the fleet's own lines (a database skipped); the runner speaks in typed events
 DEFAULT_JOBS = 4  # a small bound: enough to hide network round trips, gentle on one server
 
 
@@ -76,7 +77,7 @@ def run_many(root: Path, targets: list[Target], action: str, run_one: Callable[[
 def _start_embedded(root: Path) -> None:
     # Several threads must not race to start (initdb) the embedded server; a failure shows per
     # database when each connects.
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
     from workbench.errors import WorkbenchError
 
     try:

@@ -35,7 +35,7 @@ from workbench.errors import UsageError
 if TYPE_CHECKING:
     import psycopg
 
-    from workbench.config import Config, DatabaseConfig
+    from workbench.contracts.config import Config, DatabaseConfig
     from workbench.migrate.identity import Identity
     from workbench.migrate.targets import Target
 
@@ -150,7 +150,7 @@ def _configured_identities(root: Path, config: Config) -> list[tuple[DatabaseCon
 def _configured_url(root: Path, db: DatabaseConfig) -> str:
     """A configured database's URL without starting anything ("" when its variable is unset)."""
     if db.embedded:
-        from workbench.embedded import server_for
+        from workbench.database.embedded import server_for
 
         return server_for(root).url(db.name)
     try:
@@ -329,7 +329,7 @@ _CONFIGS: dict[Path, tuple[tuple[int, int], Config]] = {}
 
 def _config(root: Path) -> Config:
     """workbench.toml, read again only when it changed (status reads it once per database)."""
-    from workbench.config import CONFIG_FILE, Config, load_config
+    from workbench.contracts.config import CONFIG_FILE, Config, load_config
 
     path = root / CONFIG_FILE
     try:

@@ -49,7 +49,7 @@ def identity_of(conninfo: str) -> Identity | None:
 
 @lru_cache(maxsize=512)
 def _identity_cached(conninfo: str, _env: tuple[str | None, ...]) -> Identity | None:
-    from workbench.dburl import parse
+    from workbench.database.urls import parse
 
     params = parse(conninfo)
     if params is None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.sql_statements import SqlSyntaxError
 from workbench.migrate.statements import ACCESS_EXCLUSIVE, SHARE, Analysed, analyse
-from workbench.migrations import Migration
-from workbench.sqltext import SqlSyntaxError
 
 
 @dataclass

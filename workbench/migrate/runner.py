@@ -24,21 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from workbench.dburl import scrub
-from workbench.errors import UsageError, WorkbenchError
-from workbench.migrate import guard, indexes, lock, tracker
+from workbench.contracts.migration_files import Migration, parse_migration
+from workbench.contracts.sql_statements import SqlSyntaxError, line_col
+from workbench.database.urls import scrub
+from workbench.errors import UsageError, WorkbenchError, first_line
+from workbench.migrate import events, guard, indexes, lock, tracker
+from workbench.migrate.events import OnMigrateEvent
 from workbench.migrate.status import RUNNABLE, State, migration_states, owned_versions, tracker_version
 from workbench.migrate.targets import Target
-from workbench.migrations import Migration, parse_migration
 from workbench.readonly import refuse_writes
-from workbench.sqltext import SqlSyntaxError, line_col
 
 if TYPE_CHECKING:
     import psycopg
 
     from workbench.migrate.statements import Analysed
 
-Log = Callable[[str], None]
 WRITES = ("up", "down", "reset", "baseline", "resolve", "protect", "unprotect")
 DESTRUCTIVE = ("down", "reset", "resolve", "unprotect")
 EVERYTHING = "-1"  # `down(to=EVERYTHING)`: what reset rolls back (no version is applied as -1)
@@ -113,7 +113,7 @@ class Refusal(Exception):
 
 
 def execute(root: Path, target: Target, files: list[Migration], action: str, *, options: Options,
-            log: Log, ask: Callable[[str], str] | None = None, to: str | None = None,
+            on_event: OnMigrateEvent, ask: Callable[[str], str] | None = None, to: str | None = None,
             steps: int | None = None, version: str | None = None, applied: bool = True) -> RunResult:
     """Run `action` on `target`; never raises for per-database problems (they are in the result)."""
     import psycopg
@@ -139,12 +139,12 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
 
             def waiting(holder: lock.LockHolder | None) -> None:
                 who = holder.describe() if holder else "another session"
-                log(f"{target.name}: waiting for the workbench lock held by {who}")
+                on_event(events.LockWaiting(target.name, who))
 
             if action in MIGRATES:
                 check_lock_timeout(conn, options.lock_timeout)
             with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
-                runner = Runner(conn, files, target=target, options=options, log=log, result=result)
+                runner = Runner(conn, files, target=target, options=options, on_event=on_event, result=result)
                 if action == "up":
                     runner.up(to)
                 elif action == "down":
@@ -171,7 +171,7 @@ def execute(root: Path, target: Target, files: list[Migration], action: str, *, 
         result.error = str(exc)
         result.exit_code = exc.exit_code
     except (psycopg.Error, OSError) as exc:  # the database went away mid-run: one line, masked
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = first_line(exc)
         result.error = scrub(text, url) if url else text
         result.exit_code = 1
     if result.failure is not None and result.exit_code == 0:
@@ -204,14 +204,14 @@ def _verb(action: str, version: str | None) -> str:
 
 class Runner:
     def __init__(self, conn: psycopg.Connection[Any], files: list[Migration], *, target: Target,
-                 options: Options, log: Log, result: RunResult) -> None:
+                 options: Options, on_event: OnMigrateEvent, result: RunResult) -> None:
         self.conn = conn
         self.files = files
         self.by_number = {mg.number: mg for mg in files}
         self.owned = owned_versions(target, files)
         self.target = target
         self.options = options
-        self.log = log
+        self.log = on_event  # typed events (workbench.migrate.events): the CLI prints them, the TUI renders them
         self.result = result
         self.server_version = conn.info.server_version
 
@@ -233,7 +233,7 @@ class Runner:
                           "(merged from another branch?); apply them anyway with --out-of-order")
         if not todo:
             self.result.note = "nothing to do: up to date"
-            self.log(f"{self.target.name}: nothing to do, up to date")
+            self.log(events.NothingToDo(self.target.name, "up"))
             return
         if rows is None and todo[0].version != tracker_version(self.files):
             raise Refusal("this database has no workbench.schema_migrations and no pending migration creates "
@@ -243,8 +243,7 @@ class Runner:
         for st in todo:
             mg = st.migration
             assert mg is not None
-            self.log(f"{self.target.name}: applying {mg.version} {mg.name}"
-                     + ("" if mg.transactional else " (no transaction)"))
+            self.log(events.MigrationStarted(self.target.name, "up", mg.version, mg.name, mg.transactional))
             self._announce("up", mg)
             started = time.perf_counter()
             if mg.transactional:
@@ -255,7 +254,7 @@ class Runner:
                 return  # reported once, by the caller, with the statement
             ms = int((time.perf_counter() - started) * 1000)
             self.result.applied.append(Step(mg.version, mg.name, ms))
-            self.log(f"{self.target.name}: applied {mg.version} {mg.name} ({ms} ms)")
+            self.log(events.MigrationDone(self.target.name, "up", mg.version, mg.name, ms))
 
     def _announce(self, action: str, mg: Migration) -> None:
         """Name the migration at work in the session's application_name (outside any transaction,
@@ -312,7 +311,7 @@ class Runner:
             if edited:
                 self.result.failure = Failure(mg.version, mg.rel, mg.up_line, 0, edited)
                 return
-            self.log(f"{self.target.name}: resuming {mg.version} at statement {start + 1} of {len(stmts)}")
+            self.log(events.MigrationResumed(self.target.name, "up", mg.version, start + 1, len(stmts)))
         started = time.perf_counter()
         self.conn.execute("SELECT set_config('lock_timeout', %s, false)", [self.options.lock_timeout])
         try:
@@ -338,8 +337,7 @@ class Runner:
         """One statement in autocommit; first drop what an interrupted run of it left behind."""
         for leftover in indexes.leftovers_of(self.conn, a.node):
             # `IF NOT EXISTS` (or REINDEX) would skip it and leave it unusable: rebuild it instead.
-            self.log(f"{self.target.name}: dropping INVALID index {leftover.qualified} on {leftover.table} "
-                     "(left by an interrupted concurrent build) to build it again")
+            self.log(events.InvalidIndexDropped(self.target.name, leftover.qualified, leftover.table))
             indexes.drop(self.conn, leftover)
         self.conn.execute(a.statement.text)
 
@@ -409,13 +407,12 @@ class Runner:
         victims = [r for r in applied if r.number > int(to)] if to is not None else applied[:steps or 1]
         if not victims:
             self.result.note = "nothing to roll back"
-            self.log(f"{self.target.name}: nothing to roll back")
+            self.log(events.NothingToDo(self.target.name, "down"))
             return
         sources = [self._applied_source(r) for r in victims]
         plans = [self._plan(mg, "down") for mg in sources]
         for row, mg, stmts in zip(victims, sources, plans, strict=True):
-            self.log(f"{self.target.name}: rolling back {mg.version} {mg.name}"
-                     + ("" if mg.transactional else " (no transaction)"))
+            self.log(events.MigrationStarted(self.target.name, "down", mg.version, mg.name, mg.transactional))
             self._announce("down", mg)
             started = time.perf_counter()
             if mg.transactional:
@@ -426,7 +423,7 @@ class Runner:
                 return
             ms = int((time.perf_counter() - started) * 1000)
             self.result.reverted.append(Step(mg.version, mg.name, ms))
-            self.log(f"{self.target.name}: rolled back {mg.version} {mg.name} ({ms} ms)")
+            self.log(events.MigrationDone(self.target.name, "down", mg.version, mg.name, ms))
 
     def _refuse_half_rolled_back(self, rows: dict[int, tracker.Row]) -> None:
         half = sorted(r.version for r in rows.values() if r.rollback is not None)
@@ -447,7 +444,7 @@ class Runner:
             raise Refusal(f"the applied text of {row.version} in the tracker cannot be parsed")
         now = self.by_number.get(row.number)
         if now is not None and now.down != mg.down and _same_sql(now.up, mg.up) and now.down.strip():
-            self.log(f"{self.target.name}: {row.version}: using the down part of {rel} (edited since it was applied)")
+            self.log(events.EditedDownUsed(self.target.name, row.version, rel))
             mg = now
         if not mg.down.strip():
             raise Refusal(f"{rel} has no '-- migrate:down' part: it cannot be rolled back")
@@ -478,8 +475,8 @@ class Runner:
             if edited:
                 self.result.failure = Failure(mg.version, mg.rel, mg.down_line, 0, edited, part="down")
                 return
-            self.log(f"{self.target.name}: resuming the rollback of {mg.version} at statement "
-                     f"{min(start + 1, len(stmts))} of {len(stmts)}")
+            self.log(events.MigrationResumed(self.target.name, "down", mg.version, min(start + 1, len(stmts)),
+                                             len(stmts)))
         self.conn.execute("SELECT set_config('lock_timeout', %s, false)", [self.options.lock_timeout])
         try:
             tracker.record_rollback(self.conn, mg.version, tracker.Rollback(start, down=mg.down))
@@ -523,12 +520,12 @@ class Runner:
             raise Refusal(f"baseline is for a database with no migrations applied yet; this one has "
                           f"{', '.join(r.version for r in sorted(others, key=lambda r: r.number))}")
         mg = self.by_number.get(int(version))
-        from workbench.migrations import checksum
+        from workbench.contracts.migration_files import checksum
 
         tracker.record_baseline(self.conn, mg.version if mg else version, mg.name if mg else "baseline",
                                 mg.checksum if mg else checksum(""), mg.text if mg else "")
         self.result.note = f"baseline {version}: older migrations count as applied"
-        self.log(f"{self.target.name}: baseline at {version}")
+        self.log(events.TrackerChanged(self.target.name, f"baseline at {version}"))
 
     def resolve(self, version: str, *, applied: bool) -> None:
         rows = tracker.read_rows(self.conn) or {}
@@ -540,7 +537,7 @@ class Runner:
             else:  # the rest of the down part was done by hand
                 tracker.finish_rollback(self.conn, row.version)
                 self.result.note = f"{version} marked rolled back (pending again)"
-            self.log(f"{self.target.name}: {self.result.note}")
+            self.log(events.TrackerChanged(self.target.name, self.result.note))
             return
         if row is None or row.success:
             raise Refusal(f"{version} has not failed here: nothing to resolve")
@@ -557,7 +554,7 @@ class Runner:
         else:
             tracker.delete_row(self.conn, row.version)
             self.result.note = f"{version} marked rolled back (pending again)"
-        self.log(f"{self.target.name}: {self.result.note}")
+        self.log(events.TrackerChanged(self.target.name, self.result.note))
 
     def protect(self, on: bool, guards: guard.Guards) -> None:
         if on:
@@ -567,7 +564,7 @@ class Runner:
         else:
             guard.clear_marks(self.conn)
             self.result.note = "protection marks removed"
-        self.log(f"{self.target.name}: {self.result.note}")
+        self.log(events.TrackerChanged(self.target.name, self.result.note))
 
 
 @dataclass(frozen=True)
@@ -606,7 +603,7 @@ def unrunnable(mg: Migration, stmts: list[Analysed], part: str = "up") -> list[P
 
 def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -> str:
     """"" when the statements a partial run completed are unchanged in the file, else why not."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     done = row.statements_done
     old, _ = parse_migration(row.script, PurePosixPath(mg.rel).name, mg.rel)
@@ -623,7 +620,7 @@ def already_ran_edited(mg: Migration, row: tracker.Row, stmts: list[Analysed]) -
 
 def down_ran_edited(mg: Migration, progress: tracker.Rollback, stmts: list[Analysed]) -> str:
     """"" when the down statements a stopped rollback completed are unchanged, else why not."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     done = progress.statements_done
     try:
@@ -638,7 +635,7 @@ def down_ran_edited(mg: Migration, progress: tracker.Rollback, stmts: list[Analy
 
 def _same_sql(a: str, b: str) -> bool:
     """Two parts with the same statements (comments and layout aside)."""
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     try:
         return [s.text for s in split_statements(a)] == [s.text for s in split_statements(b)]

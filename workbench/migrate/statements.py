@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.sqltext import Statement, split_statements
+from workbench.contracts.sql_statements import Statement, split_statements
 
 # Lock modes in increasing strength (LOCK TABLE's numbering).
 MODES = ("", "ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE",

@@ -14,17 +14,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.dburl import scrub
-from workbench.errors import WorkbenchError
+from workbench.database.urls import scrub
+from workbench.errors import WorkbenchError, first_line
 from workbench.migrate import guard, tracker
 from workbench.migrate.tracker import Row
 
 if TYPE_CHECKING:
+    from workbench.contracts.migration_files import Migration
     from workbench.migrate.activity import Activity
     from workbench.migrate.indexes import InvalidIndex
     from workbench.migrate.lock import LockHolder
     from workbench.migrate.targets import Target
-    from workbench.migrations import Migration
 
 
 class State(StrEnum):
@@ -145,7 +145,7 @@ def migration_states(files: list[Migration] | None, rows: dict[int, Row] | None,
 def _tracker_states(rows: dict[int, Row]) -> list[MigrationStatus]:
     """States from the tracker alone: it keeps each migration's text, so a failed one can still
     be told apart as failed (rolled back) or partial (no transaction, stopped half-way)."""
-    from workbench.migrations import parse_migration
+    from workbench.contracts.migration_files import parse_migration
 
     out: list[MigrationStatus] = []
     for number in sorted(rows):
@@ -275,7 +275,7 @@ def database_status(root: Path, target: Target, files: list[Migration] | None, *
         status.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - psycopg errors after connecting: shown, never a crash
         status.reachable = status.reachable or bool(status.server_version)
-        status.error = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+        status.error = scrub(first_line(exc), url)
     status.seconds = time.monotonic() - started
     return status
 
@@ -293,7 +293,7 @@ def status_all(root: Path, targets: list[Target], files: list[Migration] | None,
     if any(t.embedded for t in targets):
         # Starting the embedded server (initdb on a fresh clone) is not a connection: do it
         # before the clock starts, and let its failure show per database as usual.
-        from workbench.embedded import server_for
+        from workbench.database.embedded import server_for
 
         try:
             server_for(root).ensure_running()

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.config import Config, DatabaseConfig
-from workbench.dburl import mask_url, remember
+from workbench.contracts.config import Config, DatabaseConfig
+from workbench.database.urls import mask_url, remember
 from workbench.errors import DatabaseError, UsageError
 
 if TYPE_CHECKING:
     import psycopg
 
-    from workbench.migrations import Migration
+    from workbench.contracts.migration_files import Migration
 
 DEFAULT_EMBEDDED = "workbench"
 
@@ -40,7 +40,7 @@ class Target:
     def display_url(self, root: Path) -> str:
         """The URL as shown to people: password masked, variables resolved when set."""
         if self.embedded:
-            from workbench.embedded import server_for
+            from workbench.database.embedded import server_for
 
             return server_for(root).url(self.name)
         try:
@@ -105,7 +105,7 @@ def resolve_targets(config: Config, *, names: list[str] | None = None, url: str 
 
 
 def url_target(config: Config, url: str, root: Path | None) -> Target:
-    from workbench.dburl import remember
+    from workbench.database.urls import remember
     from workbench.migrate.guard import configured_guards
 
     remember(url)
@@ -132,8 +132,8 @@ def database_name(url: str) -> str:
 def embedded_database(root: Path, name: str) -> str:
     from psycopg import errors, sql
 
-    from workbench.dburl import connect
-    from workbench.embedded import server_for
+    from workbench.database.embedded import server_for
+    from workbench.database.urls import connect
 
     server = server_for(root)
     admin = server.ensure_running()
@@ -149,7 +149,7 @@ def embedded_database(root: Path, name: str) -> str:
 
 def open_connection(url: str, *, timeout: float, application: str) -> psycopg.Connection[Any]:
     """Autocommit connection with no statement preparation (DDL runs once, `%` stays literal)."""
-    from workbench.dburl import connect
+    from workbench.database.urls import connect
 
     conn = connect(url, timeout=timeout, autocommit=True, application=application)
     conn.prepare_threshold = None

@@ -19,7 +19,7 @@ from workbench.errors import WorkbenchError
 if TYPE_CHECKING:
     import psycopg
 
-    from workbench.migrations import Migration
+    from workbench.contracts.migration_files import Migration
 
 SCHEMA = "workbench"
 TABLE = "schema_migrations"

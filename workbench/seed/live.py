@@ -183,7 +183,7 @@ def check_labels(expr: str) -> tuple[str, ...]:
     from pglast import parse_sql
     from pglast.parser import ParseError
 
-    from workbench.sqlschema import check_values
+    from workbench.contracts.migration_schema import check_values
 
     try:
         stmt: Any = parse_sql(f"SELECT {expr}")[0].stmt

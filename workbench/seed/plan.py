@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.contracts.fixture_files import FixtureStream, open_fixture_stream
 from workbench.errors import UsageError
 from workbench.findings import Finding, Severity
-from workbench.fixtures import FixtureStream, open_fixture_stream
 from workbench.seed.live import LiveSchema, LiveTable
 from workbench.seed.result import Skipped
 

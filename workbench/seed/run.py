@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
 
-from workbench.config import load_config
-from workbench.dburl import scrub
+from workbench.contracts.config import load_config
+from workbench.contracts.fixture_files import FixtureStream, FixtureStreamError
+from workbench.database.urls import scrub
+from workbench.errors import first_line
 from workbench.findings import Finding, Severity
-from workbench.fixtures import FixtureStream, FixtureStreamError
 from workbench.migrate import guard, lock
 from workbench.migrate.targets import Target
 from workbench.readonly import refuse_writes
 from workbench.seed import apply, sequences
+from workbench.seed.events import LockWaiting, OnSeedEvent, TableProgress
 from workbench.seed.handoff import quick_handoff
 from workbench.seed.live import ForeignKey, LiveSchema, read_schema
 from workbench.seed.order import order_tables, parents_first
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
     import psycopg
 
 MODES = ("upsert", "insert", "replace")
-Progress = Callable[[str, int, float], None]  # table, rows staged so far, fraction of all bytes
-Log = Callable[[str], None]
 _MAX_PROBLEMS = 200  # per fixture; then one finding says how many more
 _ANALYZE_ROWS = 1000  # below this, statistics do not change a plan that matters
 # The first seed into an EMPTY table COPYs straight into it: staging + INSERT ... SELECT cost
@@ -69,9 +69,9 @@ class Options:
 
 
 def seed(root: Path, target: Target, names: list[str] | None, options: Options, *,
-         ask: Callable[[str], str] | None = None, progress: Progress | None = None,
-         log: Log | None = None) -> SeedResult:
-    """Seed `names` (None: every fixture whose table exists) into `target`.
+         ask: Callable[[str], str] | None = None, on_event: OnSeedEvent | None = None) -> SeedResult:
+    """Seed `names` (None: every fixture whose table exists) into `target`; `on_event` is told what
+    happens as it happens (typed events: workbench.seed.events).
 
     Raises WorkbenchError (Refused, LockTimeout, DatabaseError) for usage and environment
     problems; everything about the fixtures is a finding in the result.
@@ -100,16 +100,16 @@ def seed(root: Path, target: Target, names: list[str] | None, options: Options, 
             result.database = name
 
             def waiting(holder: lock.LockHolder | None) -> None:
-                if log:
-                    log(f"{name}: waiting for the workbench lock held by {holder.describe() if holder else 'another session'}")
+                if on_event:
+                    on_event(LockWaiting(name, holder.describe() if holder else "another session"))
 
             with lock.advisory_lock(conn, timeout=options.lock_wait, on_wait=waiting):
-                _Run(conn, result, options, progress, names is None).execute(streams)
+                _Run(conn, result, options, on_event, names is None).execute(streams)
     except Exception as exc:
         import psycopg
 
         if isinstance(exc, psycopg.Error):  # the connection broke mid-run: one line, masked
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            text = first_line(exc)
             result.findings.append(Finding(Severity.ERROR, "SEED_DATABASE", "", 0, scrub(text, url)))
         else:
             raise
@@ -147,7 +147,7 @@ class _Run:
     conn: psycopg.Connection[Any]
     result: SeedResult
     options: Options
-    progress: Progress | None
+    on_event: OnSeedEvent | None
     all_: bool
     schema: LiveSchema = field(default_factory=LiveSchema)
     total_bytes: int = 1
@@ -436,8 +436,9 @@ class _Run:
                                                 f"{table}: {pg_message(exc)}"))
 
     def _report(self, item: Item, chunk: _Chunk) -> None:
-        if self.progress:
-            self.progress(item.table.name, chunk.rows, min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes))
+        if self.on_event:
+            fraction = min(1.0, (self.done_bytes + chunk.consumed) / self.total_bytes)
+            self.on_event(TableProgress(item.table.name, chunk.rows, fraction))
 
 
 def _produce(stream: FixtureStream, encoder: RowEncoder, chunk_rows: int,
@@ -595,7 +596,7 @@ def pg_message(exc: BaseException) -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag else None
     detail = getattr(diag, "message_detail", None) if diag else None
-    text = primary or (str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    text = primary or first_line(exc)
     return f"{text} ({detail})" if detail else text
 
 

@@ -1,4 +1,4 @@
-"""Live column types in the normalised names `workbench.fixture_values.value_problem` expects.
+"""Live column types in the normalised names `workbench.contracts.fixture_column_fit.value_problem` expects.
 
 One place maps catalog type names (`int8`, `bpchar`, `_text`, domains, enums) to the names the
 static schema uses (`bigint`, `char`, `text[]`), so fixtures are judged by one converter
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.sqlschema import TYPE_NAMES
+from workbench.contracts.migration_schema import TYPE_NAMES
 
 _MODS = re.compile(r"\(([^)]*)\)")
 

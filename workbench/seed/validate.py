@@ -2,7 +2,7 @@
 
 Every value goes through a small per-column function that returns the value's COPY text when
 it certainly fits, or None when it needs a closer look; only then does
-`workbench.fixture_values.value_problem` (the one converter `workbench check` uses too) decide
+`workbench.contracts.fixture_column_fit.value_problem` (the one converter `workbench check` uses too) decide
 and word the finding. The fast functions only ever accept what `value_problem` accepts.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import call
 from typing import Any
 
-from workbench.fixture_values import SURROGATE, value_problem
+from workbench.contracts.fixture_column_fit import SURROGATE, value_problem
 from workbench.seed.live import LiveColumn, LiveTable
 
 NULL = "\\N"

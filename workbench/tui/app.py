@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -60,6 +61,7 @@ class WorkbenchApp(App[int]):
         self._jump_cache: tuple[object, list[JumpTarget]] = (None, [])
         self._watched_folders: list[Path] = []
         self._first_look_painted = threading.Event()
+        self._first_load_ns = 0
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -87,13 +89,14 @@ class WorkbenchApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
-        from workbench.tui.live import first_look, reload, rest_of, with_checks
+        from workbench.workspace import first_look, reload, rest_of, with_checks
 
         # First load in three steps, each posted as soon as it exists: the protos alone (the first
         # entity's proto on screen), then migrations and fixtures, then the checks (seconds on a
         # large repository). Reloads run all at once: their checks are incremental.
         first = self.snapshot is None
         if first:
+            self._first_load_ns = time.time_ns()  # the watcher starts after it: see watch_files
             look = first_look(self.root)
             if get_current_worker().is_cancelled:
                 return
@@ -122,6 +125,8 @@ class WorkbenchApp(App[int]):
     def _model_reloaded(self, message: ModelReloaded) -> None:
         first = self.snapshot is None
         snapshot = message.snapshot
+        if self.snapshot is not None and snapshot.generation < self.snapshot.generation:
+            return  # an older load than the one shown (its worker was superseded as it posted)
         self._pending -= snapshot.changed
         self.snapshot = snapshot
         if first:
@@ -171,6 +176,12 @@ class WorkbenchApp(App[int]):
                                                  watch_filter=lambda _c, p: Path(p).name in names)))]
         if folders:
             tasks.append(asyncio.create_task(pump(awatch(*folders, stop_event=stop, step=25))))
+        await asyncio.sleep(0)  # let the watchers start
+        from workbench.workspace import changed_since
+
+        if changed_since(self.root, [*names, *(f.relative_to(self.root).as_posix() for f in folders)],
+                         self._first_load_ns):
+            self.load_model(None)  # saved while the first load ran, before anything watched: not missed
         try:
             while True:
                 batch = await queue.get()

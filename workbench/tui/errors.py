@@ -13,7 +13,7 @@ from workbench.errors import WorkbenchError
 
 def describe_error(error: BaseException, context: str = "") -> tuple[str, str, bool]:
     """(title, message, expected?) — expected errors are the core's WorkbenchErrors and OS errors."""
-    from workbench.dburl import redact  # the one function that keeps passwords off every screen
+    from workbench.database.urls import redact  # the one function that keeps passwords off every screen
 
     title = f"{context} failed" if context else "Something failed"
     if isinstance(error, WorkbenchError):

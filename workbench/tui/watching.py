@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from workbench.config import Config
+    from workbench.contracts.config import Config
 
 _SUFFIXES = {".proto", ".sql", ".json"}
 

@@ -6,7 +6,7 @@ import math
 import struct
 
 from workbench.breaking.schema import FDP, FieldInfo, Schema
-from workbench.record import FrozenRecord
+from workbench.contracts.record import FrozenRecord
 
 T = FDP
 FLOATS = (T.TYPE_FLOAT, T.TYPE_DOUBLE)

@@ -2,7 +2,7 @@
 
 Each entry becomes an app mode (its own screen stack), a key that switches to it, and a
 "Go to ..." command in the palette. The screen class is imported on first use, so a screen's
-heavy imports never slow start-up; an entry whose module does not exist (yet) is skipped.
+heavy imports never slow start-up; an entry whose module does not exist is an error at start-up.
 Screens subclass `workbench.tui.screens.base.WorkbenchScreen` (see ../README.md).
 """
 
@@ -30,6 +30,7 @@ class ScreenEntry:
         return self.target.partition(":")[0]
 
     def available(self) -> bool:
+        """Whether the module exists (found, not imported: screens load on first use)."""
         try:
             return importlib.util.find_spec(self.module) is not None
         except ModuleNotFoundError:
@@ -55,5 +56,14 @@ SCREENS: list[ScreenEntry] = [
 ]
 
 
+class RegistryError(RuntimeError):
+    """A registry line names a module that does not exist (renamed or deleted)."""
+
+
 def available_screens() -> list[ScreenEntry]:
-    return [entry for entry in SCREENS if entry.available()]
+    """Every registered screen; a line whose module is missing is an error, never a vanished screen."""
+    missing = [entry.target for entry in SCREENS if not entry.available()]
+    if missing:
+        raise RegistryError(f"screen registry names missing modules: {', '.join(missing)} "
+                            "(workbench/tui/screens/__init__.py)")
+    return list(SCREENS)

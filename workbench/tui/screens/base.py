@@ -18,6 +18,7 @@ from textual.widgets import Footer
 from workbench.tui.readonly import drop_write_bindings
 from workbench.tui.widgets.screen_bar import ScreenBar
 from workbench.tui.widgets.status_bar import StatusBar
+from workbench.tui.widgets.unreadable_banner import UnreadableBanner
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -34,7 +35,7 @@ class WorkbenchScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown_generation = 0
+        self._shown: Snapshot | None = None
         drop_write_bindings(self)  # read-only (`workbench serve --read-only`): no writing keys
 
     @property
@@ -49,6 +50,7 @@ class WorkbenchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ScreenBar()
+        yield UnreadableBanner()  # hidden unless a part cannot be read now
         yield from self.compose_body()
         yield StatusBar()
         yield Footer(compact=True)
@@ -61,11 +63,13 @@ class WorkbenchScreen(Screen[None]):
         """Render `snapshot`. Keep the user's selection and scroll: it is called on every save."""
 
     def deliver(self, snapshot: Snapshot) -> None:
-        """Called by the app (and on mount / resume) to push a snapshot in, once per generation."""
-        if snapshot.generation == self._shown_generation or not self.is_mounted:
+        """Called by the app (and on mount / resume) to push a snapshot in, once per snapshot."""
+        # Once per snapshot: two loads started from the same one share a generation number.
+        if snapshot is self._shown or not self.is_mounted:
             return
-        self._shown_generation = snapshot.generation
+        self._shown = snapshot
         self.query_one(StatusBar).show_snapshot(snapshot)
+        self.query_one(UnreadableBanner).show_snapshot(snapshot)
         self.show_snapshot(snapshot)
 
     @on(Mount)

@@ -9,6 +9,7 @@ file was saved). The review runs in a thread worker whose body is one call into
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
+from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.source import language_for
 from workbench.tui.widgets.code_view import CodeView
@@ -38,11 +40,12 @@ KIND_TITLES = (("breaking", "Breaking"), ("accepted", "Accepted"), ("compatible"
 class BreakingReviewed(Message):
     """A review worker finished: the report, or why there is none (unknown ref, bad buf.yaml)."""
 
-    def __init__(self, ref: str, report: Report | None, error: str = "") -> None:
+    def __init__(self, ref: str, report: Report | None, error: str = "", generation: int = 0) -> None:
         super().__init__()
         self.ref = ref
         self.report = report
         self.error = error
+        self.generation = generation  # of the request: a result older than the one shown is dropped
 
 
 def window(text: str, line: int, end_line: int, context: int = CONTEXT_LINES) -> tuple[str, int]:
@@ -85,6 +88,7 @@ class BreakingScreen(WorkbenchScreen):
         self.exact = False
         self.report: Report | None = None
         self.selected: Change | None = None
+        self.generations = Generations()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="breaking-top"):
@@ -117,30 +121,32 @@ class BreakingScreen(WorkbenchScreen):
     def start_review(self) -> None:
         if self.snapshot is None:
             return
-        config = self.snapshot.model.config
         self.query_one("#breaking-verdict", Static).update(
             Content.styled(f"reviewing against {self.ref}{' (exact)' if self.exact else ''} ...", "italic"))
-        self.run_review(self.ref, self.exact, config.proto_dir, config.migrations_dir, config.fixtures_dir)
+        # exclusive: a review started while one runs supersedes it (the old one posts nothing)
+        self.run_review(self.workbench.root, self.ref, self.exact, self.generations.start("review"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="breaking",
           description="reviewing breaking changes")
-    def run_review(self, ref: str, exact: bool, proto_dir: str, sql_dir: str, fixtures_dir: str) -> None:
+    def run_review(self, root: Path, ref: str, exact: bool, generation: int) -> None:
         from workbench.breaking.config import ConfigError
         from workbench.breaking.inputs import InputError
-        from workbench.breaking.review import review
+        from workbench.workspace import breaking_review
 
         try:
-            report = review(self.workbench.root, None, ref, exact=exact, proto_dir=proto_dir, sql_dir=sql_dir,
-                            fixtures_dir=fixtures_dir, keep_sources=True)
+            # the same call as `workbench breaking`: the files as on disk now, never the browser's model
+            report = breaking_review(root, None, ref, exact=exact, keep_sources=True)
         except (InputError, ConfigError) as exc:
-            message = BreakingReviewed(ref, None, str(exc))  # a usage problem: say it where the verdict goes
+            message = BreakingReviewed(ref, None, str(exc), generation)  # a usage problem: shown as the verdict
         else:
-            message = BreakingReviewed(ref, report)
+            message = BreakingReviewed(ref, report, generation=generation)
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
     @on(BreakingReviewed)
     def _reviewed(self, message: BreakingReviewed) -> None:
+        if not self.generations.accept("review", message.generation):
+            return  # a newer review is already on screen
         self.report = message.report
         verdict = self.query_one("#breaking-verdict", Static)
         if message.report is None:

@@ -27,6 +27,7 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.code_view import CodeView
 
 if TYPE_CHECKING:
+    from workbench.codegen.events import CodegenEvent
     from workbench.codegen.run import CodegenReport, LanguageResult
     from workbench.codegen.toolchains import Toolchain
     from workbench.tui.live import Snapshot
@@ -34,13 +35,12 @@ if TYPE_CHECKING:
 MAX_LINES = 3000  # highlighting is the slow part; a generated file beyond this shows its head
 
 
-class CodegenLogLine(Message):
-    """The running codegen reported a step."""
+class CodegenStepped(Message):
+    """The running codegen reported a step (a typed event from workbench.codegen.events)."""
 
-    def __init__(self, language: str, line: str) -> None:
+    def __init__(self, event: CodegenEvent) -> None:
         super().__init__()
-        self.language = language
-        self.line = line
+        self.event = event
 
 
 class CodegenRunFinished(Message):
@@ -206,12 +206,12 @@ class CodegenScreen(WorkbenchScreen):
     def run_codegen(self, languages: list[str] | None, verify: bool) -> None:
         from workbench.codegen.run import run_codegen
 
-        def on_log(language: str, line: str) -> None:
-            self.post_message(CodegenLogLine(language, line))  # thread-safe
+        def on_event(event: CodegenEvent) -> None:
+            self.post_message(CodegenStepped(event))  # thread-safe
 
         started = time.time()
         try:
-            report = run_codegen(self.workbench.root, languages, verify=verify, on_log=on_log)
+            report = run_codegen(self.workbench.root, languages, verify=verify, on_event=on_event)
         finally:
             self.app.call_from_thread(self._run_ended)
         self.post_message(CodegenRunFinished(report, started))
@@ -223,9 +223,10 @@ class CodegenScreen(WorkbenchScreen):
             self.rerun = False
             self.start_run(None)
 
-    @on(CodegenLogLine)
-    def _log_line(self, message: CodegenLogLine) -> None:
-        self.query_one(Log).write_line(f"[{message.language}] {message.line}")
+    @on(CodegenStepped)
+    def _stepped(self, message: CodegenStepped) -> None:
+        event = message.event
+        self.query_one(Log).write_line(f"[{event.language}] {event.text()}")
 
     @on(CodegenRunFinished)
     def _run_finished(self, message: CodegenRunFinished) -> None:
@@ -245,7 +246,9 @@ class CodegenScreen(WorkbenchScreen):
 
     # -- generate on save --------------------------------------------------------------------------
     def _snapshot_published(self, snapshot: object) -> None:
-        model = getattr(snapshot, "model", None)
+        # the files as on disk now, not the browser's last good load: a save that breaks the
+        # protos is a change too (codegen then reports the compile error, as the CLI does)
+        model = getattr(snapshot, "current", None)
         sources = getattr(getattr(model, "protos", None), "sources", None)
         if sources is None:
             return

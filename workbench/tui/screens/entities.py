@@ -14,7 +14,8 @@ from textual.containers import Horizontal
 from textual.lazy import Lazy
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from workbench.tui.live import Snapshot, error_counts, findings_for_entity
+from workbench.contracts.entity_findings import error_counts, findings_for_entity
+from workbench.tui.live import Snapshot
 from workbench.tui.messages import EntityHighlighted, JumpRequested, SourceRequested
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.entity_tabs import EntityTab, available_tabs
@@ -158,7 +159,7 @@ class EntitiesScreen(WorkbenchScreen):
         seeds = self.query_one(SeedTable)
         seeds.show_fixture(model.fixture_for(table_name), table_name, columns)
         if self.field:
-            from workbench.mapping import column_for
+            from workbench.contracts.layer_mapping import column_for
 
             seeds.focus_column(column_for(self.entity, self.field, model.config.mapping))
 

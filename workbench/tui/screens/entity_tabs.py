@@ -2,7 +2,7 @@
 
 The widget is created once (mounted lazily, after the first paint) and, while its tab is the
 visible one, gets `show_entity(model, entity)` whenever the selection or the model changes.
-An entry whose module does not exist (yet) is skipped. The five built-in tabs (Proto, SQL,
+An entry whose module does not exist is an error at start-up. The five built-in tabs (Proto, SQL,
 Mapping, Seeds, Findings) live in entities.py.
 """
 
@@ -42,4 +42,11 @@ ENTITY_TABS: list[EntityTab] = [
 
 
 def available_tabs() -> list[EntityTab]:
-    return [tab for tab in ENTITY_TABS if tab.available()]
+    """Every registered tab; a line whose module is missing is an error, never a vanished tab."""
+    from workbench.tui.screens import RegistryError
+
+    missing = [tab.target for tab in ENTITY_TABS if not tab.available()]
+    if missing:
+        raise RegistryError(f"entity tab registry names missing modules: {', '.join(missing)} "
+                            "(workbench/tui/screens/entity_tabs.py)")
+    return list(ENTITY_TABS)

@@ -17,6 +17,7 @@ All database work runs in thread workers whose body is one call into `workbench.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -29,12 +30,17 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from workbench.findings import Severity
+from workbench.migrate.events import MigrationDone
+from workbench.migrate.status import RUNNABLE, State
+from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.confirm_run import ConfirmRun, Prompt
 from workbench.tui.widgets.fleet_table import STATE_WIDTH, FleetTable, ordered, summary
 
 if TYPE_CHECKING:
     from workbench.findings import Finding
+    from workbench.migrate.events import MigrateEvent
     from workbench.migrate.runner import RunResult
     from workbench.migrate.status import DatabaseStatus, MigrationStatus
     from workbench.migrate.targets import Target
@@ -46,19 +52,24 @@ RENDER_EVERY = 0.1  # seconds: the summary follows 200 answers in batches, not o
 SORT_WHILE_LOADING = 50  # up to this many databases, rows re-sort as answers arrive
 
 # state -> (cell text, style); the legend shows them in this order.
-STATES: dict[str, tuple[str, str]] = {
-    "applied": ("✓ applied", "green"),
-    "pending": ("· pending", "yellow"),
-    "out_of_order": ("↯ out of order", "bold yellow"),
-    "checksum_mismatch": ("≠ edited", "bold red"),
-    "failed": ("✗ failed", "bold red"),
-    "partial": ("◐ partial", "bold red"),
-    "partially_rolled_back": ("◑ half rolled back", "bold red"),
-    "missing": ("? missing", "red"),
-    "future": ("» future", "magenta"),
-    "baseline": ("⊢ baseline", "cyan"),
-    "below_baseline": ("⊥ below", "dim cyan"),
+STATES: dict[State, tuple[str, str]] = {
+    State.APPLIED: ("✓ applied", "green"),
+    State.PENDING: ("· pending", "yellow"),
+    State.OUT_OF_ORDER: ("↯ out of order", "bold yellow"),
+    State.CHECKSUM_MISMATCH: ("≠ edited", "bold red"),
+    State.FAILED: ("✗ failed", "bold red"),
+    State.PARTIAL: ("◐ partial", "bold red"),
+    State.PARTIALLY_ROLLED_BACK: ("◑ half rolled back", "bold red"),
+    State.MISSING: ("? missing", "red"),
+    State.FUTURE: ("» future", "magenta"),
+    State.BASELINE: ("⊢ baseline", "cyan"),
+    State.BELOW_BASELINE: ("⊥ below", "dim cyan"),
 }
+
+
+def state_label(state: State) -> tuple[str, str]:
+    """(cell text, style) of a state; a state added to the runner shows by its name until it has one."""
+    return STATES.get(state) or (state.value, "bold")
 
 
 class DatabaseStatusRead(Message):
@@ -79,6 +90,15 @@ class MigrationStatusRead(Message):
         self.statuses = statuses
         self.generation = generation
         self.live = live
+
+
+class MigrationStepped(Message):
+    """The running up / down reported a step (a typed event from workbench.migrate.events)."""
+
+    def __init__(self, event: MigrateEvent, many: bool) -> None:
+        super().__init__()
+        self.event = event
+        self.many = many  # several databases at once: the bar counts databases, not migrations
 
 
 class MigrationRunFinished(Message):
@@ -135,8 +155,8 @@ class MigrationsScreen(WorkbenchScreen):
         self._render_pending = False
         self._run_total = 0
         self.stuck_after: float | None = None  # None: the core's threshold (activity.STUCK_AFTER_SECONDS)
-        self._generation = 0  # of the newest status read started
-        self._shown: dict[str, int] = {}  # database -> generation of the status shown
+        # "status": every read (whole fleet or live); "status:NAME": the read shown for that database
+        self.generations = Generations()
         self._live_timer: Any = None
         self._live_busy = False
 
@@ -172,7 +192,7 @@ class MigrationsScreen(WorkbenchScreen):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         from workbench.migrate.targets import resolve_targets
 
-        self.targets = resolve_targets(snapshot.model.config)
+        self.targets = resolve_targets(snapshot.current.config)  # workbench.toml as on disk now
         self.statuses = {name: st for name, st in self.statuses.items() if any(t.name == name for t in self.targets)}
         self._render_fleet()
         self.refresh_status()
@@ -196,28 +216,28 @@ class MigrationsScreen(WorkbenchScreen):
         snapshot = self.snapshot
         if snapshot is None or not self.targets:
             return
-        self._generation += 1
-        self.read_status(snapshot.model.root, list(self.targets), list(snapshot.model.migrations),
-                         snapshot.model.config.connect_timeout, self._generation)
+        self.read_status(self.workbench.root, list(self.targets), self.generations.start("status"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-status",
           description="reading migration status")
-    def read_status(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
-                    generation: int) -> None:
-        self._read_statuses(root, targets, files, timeout, generation, live=False)
+    def read_status(self, root: Path, targets: list[Target], generation: int) -> None:
+        self._read_statuses(root, targets, generation, live=False)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-live",
           description="reading the status of the databases with a runner at work")
-    def read_live(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
-                  generation: int) -> None:
-        self._read_statuses(root, targets, files, timeout, generation, live=True)
+    def read_live(self, root: Path, targets: list[Target], generation: int) -> None:
+        self._read_statuses(root, targets, generation, live=True)
 
-    def _read_statuses(self, root: Any, targets: list[Target], files: list[Any], timeout: float,
-                       generation: int, *, live: bool) -> None:
+    def _read_statuses(self, root: Path, targets: list[Target], generation: int, *, live: bool) -> None:
         """A worker's body (its own thread): one core call, each answer posted as it comes."""
         from workbench.migrate.status import status_all
+        from workbench.workspace import migration_files
 
         worker = get_current_worker()
+        # The files as on disk now, as `migrate status` reads them: never the browser's last good
+        # load (an applied migration edited into SQL that does not parse is still an edit).
+        config, files, _ = migration_files(root)
+        timeout = config.connect_timeout
 
         def answered(st: DatabaseStatus) -> None:  # from each database's own thread
             if not worker.is_cancelled:
@@ -232,12 +252,12 @@ class MigrationsScreen(WorkbenchScreen):
 
     def _take(self, st: DatabaseStatus, generation: int) -> bool:
         """Keep `st` unless a newer read already answered for its database."""
-        if generation < self._shown.get(st.name, 0) or not any(t.name == st.name for t in self.targets):
+        if not any(t.name == st.name for t in self.targets) or \
+                not self.generations.accept(f"status:{st.name}", generation):
             return False
         if self.stuck_after is not None and st.activity is not None:
             st.activity.stuck_after = self.stuck_after
         self.statuses[st.name] = st
-        self._shown[st.name] = generation
         return True
 
     @on(DatabaseStatusRead)
@@ -261,6 +281,7 @@ class MigrationsScreen(WorkbenchScreen):
     def _status_read(self, message: MigrationStatusRead) -> None:
         if message.live:
             self._live_busy = False
+        self.generations.accept("status", message.generation)
         for st in message.statuses:
             self._take(st, message.generation)
         self._follow_runners()
@@ -289,9 +310,7 @@ class MigrationsScreen(WorkbenchScreen):
         if self._live_busy or snapshot is None or not self.is_current or not self.auto_refresh:
             return  # one live read at a time; none while another screen is shown or auto-refresh is off (R)
         self._live_busy = True
-        self._generation += 1
-        self.read_live(snapshot.model.root, targets, list(snapshot.model.migrations),
-                       snapshot.model.config.connect_timeout, self._generation)
+        self.read_live(self.workbench.root, targets, self.generations.start("status"))
 
     def _render_fleet(self) -> None:
         self._render_pending = False
@@ -323,7 +342,7 @@ class MigrationsScreen(WorkbenchScreen):
         st = self.selected_status()
         if st is not None and st.reachable:
             for m in st.migrations:
-                label, style = STATES.get(str(m.state), (str(m.state), ""))
+                label, style = state_label(m.state)
                 listing.add_row(m.version, Text(label, style=style), Text(m.name), key=m.version)
             if listing.row_count:
                 listing.move_cursor(row=min(max(keep, 0), listing.row_count - 1), animate=False)
@@ -444,7 +463,7 @@ class MigrationsScreen(WorkbenchScreen):
         return text[:half] + "…" + text[-(width - 1 - half):]
 
     def _describe_migration(self, out: Text, m: MigrationStatus) -> None:
-        label, style = STATES.get(str(m.state), (str(m.state), ""))
+        label, style = state_label(m.state)
         out.append(f"{m.version} {m.name}  ", style="bold")
         out.append(f"{label}\n", style=style)
         row = m.row
@@ -475,11 +494,11 @@ class MigrationsScreen(WorkbenchScreen):
             mg = m.migration
             out.append(f"{mg.rel}{'' if mg.transactional else '  (no transaction)'}  sha256 {mg.checksum[:12]}\n",
                        style="dim")
-            if str(m.state) in ("pending", "out_of_order"):
+            if m.state in (State.PENDING, State.OUT_OF_ORDER):
                 # What `up` would do: statements, transaction boundaries and the lock each takes.
                 from workbench.migrate.plan import build_plan
 
-                config = self.snapshot.model.config if self.snapshot else None
+                config = self.snapshot.current.config if self.snapshot else None
                 for line in build_plan([mg])[0].lines(config.lock_timeout if config else "5s")[1:]:
                     out.append(line + "\n", style="yellow" if "<-" in line or line.lstrip().startswith("!") else "")
             else:
@@ -495,7 +514,7 @@ class MigrationsScreen(WorkbenchScreen):
                 out.append(f"\nlint ({len(lint)})\n", style="bold")
                 for f in lint:
                     out.append(f"{f.location} ", style="bold")
-                    out.append(f"{f.message} [{f.rule}]\n", style="yellow" if str(f.severity) != "error" else "red")
+                    out.append(f"{f.message} [{f.rule}]\n", style="red" if f.severity is Severity.ERROR else "yellow")
         drift = self.drift.get(st.name)
         if drift is not None:
             findings, error = drift
@@ -512,13 +531,11 @@ class MigrationsScreen(WorkbenchScreen):
         st = self._runnable_selection()
         if st is None:
             return
-        from workbench.migrate.status import RUNNABLE
-
         pending = [m for m in st.migrations if m.state in RUNNABLE]
         if not pending:
             self.notify(f"{st.name} is up to date: nothing to apply", timeout=3)
             return
-        details = [Text(f"  {m.version} {m.name}  ({STATES.get(str(m.state), (str(m.state), ''))[0]})")
+        details = [Text(f"  {m.version} {m.name}  ({state_label(m.state)[0]})")
                    for m in pending]
         question = f"Apply {len(pending)} migration(s) to {st.name}?"
         self._confirm(st, "up", question, details, [])
@@ -545,7 +562,7 @@ class MigrationsScreen(WorkbenchScreen):
         self._confirm(st, "down", question, details, prompts)
 
     def _sql_dir(self) -> str:
-        return self.snapshot.model.config.migrations_dir if self.snapshot is not None else "sql/"
+        return self.snapshot.current.config.migrations_dir if self.snapshot is not None else "sql/"
 
     def _runnable_selection(self) -> DatabaseStatus | None:
         st = self.selected_status()
@@ -582,7 +599,6 @@ class MigrationsScreen(WorkbenchScreen):
         """Every database with something to apply, concurrently (the core's `run_many`, like
         `migrate up --jobs`). Protected databases are left out: each needs its own name typed."""
         from workbench.migrate.fleet import skip_reason
-        from workbench.migrate.status import RUNNABLE
 
         if self.snapshot is None or self.running:
             self.notify("a run is in progress" if self.running else "the model is still loading", timeout=2)
@@ -633,28 +649,35 @@ class MigrationsScreen(WorkbenchScreen):
         progress.add_class("-running")
         where = targets[0].name if len(targets) == 1 else f"{len(targets)} databases"
         self.query_one(Log).write_line(f"— {action} on {where}")
-        model = self.snapshot.model
-        self.run_migrations(model.root, targets, list(model.migrations), action, typed, model.config)
+        self.run_migrations(self.workbench.root, targets, action, typed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-run", description="running migrations")
-    def run_migrations(self, root: Any, targets: list[Target], files: list[Any], action: str, typed: str,
-                       config: Any) -> None:
+    def run_migrations(self, root: Path, targets: list[Target], action: str, typed: str) -> None:
         from workbench.migrate.fleet import run_many
         from workbench.migrate.runner import Options, execute
+        from workbench.workspace import runnable_migration_files
 
+        try:
+            config, files = runnable_migration_files(root)  # from disk now; refuses broken files like the CLI
+        except Exception:
+            self.app.call_from_thread(self._run_aborted)
+            raise
         options = Options(lock_timeout=config.lock_timeout, connect_timeout=config.connect_timeout,
                           yes=True, confirm=typed or None)
         many = len(targets) > 1
 
-        def log(line: str) -> None:
-            self.app.call_from_thread(self._log_line, line, many)
+        def log(line: str) -> None:  # the fleet's own lines (skipped databases)
+            self.app.call_from_thread(self.query_one(Log).write_line, line)
+
+        def on_event(event: MigrateEvent) -> None:
+            self.post_message(MigrationStepped(event, many))  # thread-safe
 
         def done(result: RunResult) -> None:
             self.post_message(MigrationRunFinished(result, last=False))
 
         try:
             results = run_many(root, targets, action,
-                               lambda t: execute(root, t, files, action, options=options, log=log, steps=1),
+                               lambda t: execute(root, t, files, action, options=options, on_event=on_event, steps=1),
                                log=log, jobs=self.jobs(), explicit=True, on_done=done)
         except Exception:
             self.app.call_from_thread(self._run_aborted)
@@ -665,9 +688,11 @@ class MigrationsScreen(WorkbenchScreen):
         self.running = False
         self.query_one(ProgressBar).remove_class("-running")
 
-    def _log_line(self, line: str, many: bool = False) -> None:
-        self.query_one(Log).write_line(line)
-        if not many and (": applied " in line or ": rolled back " in line):
+    @on(MigrationStepped)
+    def _stepped(self, message: MigrationStepped) -> None:
+        event = message.event
+        self.query_one(Log).write_line(event.text())
+        if not message.many and isinstance(event, MigrationDone):  # one migration applied or rolled back
             self.query_one(ProgressBar).advance(1)
 
     @on(MigrationRunFinished)
@@ -705,15 +730,17 @@ class MigrationsScreen(WorkbenchScreen):
         if st is None or self.snapshot is None:
             return
         self.query_one(Log).write_line(f"— drift of {st.name} (scratch database on the embedded server)")
-        model = self.snapshot.model
-        self.read_drift(model.root, st.target, list(model.migrations), model.config.connect_timeout)
+        self.read_drift(self.workbench.root, st.target)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="migrations-drift", description="comparing schemas")
-    def read_drift(self, root: Any, target: Target, files: list[Any], timeout: float) -> None:
+    def read_drift(self, root: Path, target: Target) -> None:
         from workbench.migrate.drift import drift_report
+        from workbench.workspace import migration_files
 
-        report = drift_report(root, target, files, timeout=timeout)
-        self.post_message(DriftRead(report.name, report.findings, report.error))
+        config, files, _ = migration_files(root)
+        report = drift_report(root, target, files, timeout=config.connect_timeout)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DriftRead(report.name, report.findings, report.error))
 
     @on(DriftRead)
     def _drift_read(self, message: DriftRead) -> None:

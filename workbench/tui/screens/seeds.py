@@ -22,12 +22,14 @@ from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
+from workbench.findings import Severity
+from workbench.tui.generations import Generations
 from workbench.tui.highlights import is_current
 from workbench.tui.screens.base import WorkbenchScreen
 
 if TYPE_CHECKING:
+    from workbench.contracts.fixture_files import Fixture
     from workbench.findings import Finding
-    from workbench.fixtures import Fixture
     from workbench.migrate.targets import Target
     from workbench.seed.result import SeedResult
     from workbench.tui.live import Snapshot
@@ -46,12 +48,14 @@ class SeedProgressed(Message):
 class SeedFinished(Message):
     """A dry-run or an apply finished (or was refused: `error`)."""
 
-    def __init__(self, result: SeedResult | None, dry_run: bool, error: str = "", needs_name: bool = False) -> None:
+    def __init__(self, result: SeedResult | None, dry_run: bool, error: str = "", needs_name: bool = False,
+                 generation: int = 0) -> None:
         super().__init__()
         self.result = result
         self.dry_run = dry_run
         self.error = error
         self.needs_name = needs_name
+        self.generation = generation  # of the request: a result older than the one shown is dropped
 
 
 def cell(value: Any) -> str:
@@ -75,7 +79,7 @@ def render_diff(result: SeedResult) -> Text:
                    style="dim")
     for f in result.findings[:30]:
         out.append(f"{f.location}: ", style="bold")
-        out.append(f"{f.message} [{f.rule}]\n", style="red" if str(f.severity) == "error" else "yellow")
+        out.append(f"{f.message} [{f.rule}]\n", style="red" if f.severity is Severity.ERROR else "yellow")
     for t in result.tables:
         out.append(f"{t.table:<20}", style="bold")
         out.append(f" +{t.inserted} inserted", style="green" if t.inserted else "dim")
@@ -142,6 +146,7 @@ class SeedsScreen(WorkbenchScreen):
         self.running = False
         self.static_findings: dict[str, list[Finding]] = {}
         self.mode = "upsert"
+        self.generations = Generations()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="seeds-top"):
@@ -178,7 +183,7 @@ class SeedsScreen(WorkbenchScreen):
             if f.file.startswith(model.config.fixtures_dir.rstrip("/") + "/"):
                 self.static_findings.setdefault(f.file, []).append(f)
         try:
-            targets = resolve_targets(model.config)
+            targets = resolve_targets(snapshot.current.config)  # workbench.toml as on disk now, as `seed` reads it
         except Exception:  # noqa: BLE001 - a bad config is shown by the status bar's findings
             targets = []
         if [t.name for t in targets] != [t.name for t in self.targets]:
@@ -210,7 +215,7 @@ class SeedsScreen(WorkbenchScreen):
         with table.prevent(DataTable.RowHighlighted):
             table.clear()
             for fx in self.fixtures:
-                errors = [f for f in self.findings_for(fx.rel) if str(f.severity) == "error"]
+                errors = [f for f in self.findings_for(fx.rel) if f.severity is Severity.ERROR]
                 state = (Text(f"✗ {len(errors)} invalid", style="bold red") if errors
                          else Text("✓ valid", style="green"))
                 name = fx.rel.rsplit("/", 1)[-1].removesuffix(".json")
@@ -364,33 +369,40 @@ class SeedsScreen(WorkbenchScreen):
         bar = self.query_one("#seeds-progress", ProgressBar)
         bar.update(total=100, progress=0)
         bar.add_class("-running")
-        self.run_seed(snapshot.model.root, target, dry_run, typed, self.mode)
+        self.run_seed(self.workbench.root, target, dry_run, typed, self.mode, self.generations.start("seed"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="seeds", description="seeding")
-    def run_seed(self, root: Any, target: Target, dry_run: bool, typed: str | None, mode: str = "upsert") -> None:
+    def run_seed(self, root: Any, target: Target, dry_run: bool, typed: str | None, mode: str = "upsert",
+                 generation: int = 0) -> None:
+        # `seed` reads the fixtures and migrations from disk itself, as `workbench seed` does
+        from workbench.errors import first_line
         from workbench.migrate.guard import Refused
+        from workbench.seed.events import SeedEvent, TableProgress
         from workbench.seed.run import Options, seed
 
         worker = get_current_worker()
 
-        def progress(table: str, _rows: int, fraction: float) -> None:
-            if not worker.is_cancelled:
-                self.post_message(SeedProgressed(table, fraction))
+        def on_event(event: SeedEvent) -> None:
+            if worker.is_cancelled:
+                return
+            if isinstance(event, TableProgress):
+                self.post_message(SeedProgressed(event.table, event.fraction))
+            else:
+                self.app.call_from_thread(self.notify, event.text(), timeout=4, markup=False)
 
         # The typed name came from the dialog; "yes" only confirms what needs no name.
         ask = (lambda _prompt: typed) if typed is not None else (lambda _prompt: "yes")  # noqa: E731
         try:
             result = seed(root, target, None, Options(mode=mode, dry_run=dry_run, yes=not dry_run, row_limit=200),
-                          ask=ask, progress=progress)
+                          ask=ask, on_event=on_event)
         except Refused as exc:
-            self.post_message(SeedFinished(None, dry_run, str(exc), needs_name="protected" in str(exc)))
-            return
+            finished = SeedFinished(None, dry_run, str(exc), needs_name="protected" in str(exc), generation=generation)
         except Exception as exc:  # noqa: BLE001 - shown in the diff pane, never a traceback
-            self.post_message(SeedFinished(None, dry_run, str(exc).strip().splitlines()[0] if str(exc) else
-                                           type(exc).__name__))
-            return
+            finished = SeedFinished(None, dry_run, first_line(exc), generation=generation)
+        else:
+            finished = SeedFinished(result, dry_run, generation=generation)
         if not worker.is_cancelled:
-            self.post_message(SeedFinished(result, dry_run))
+            self.post_message(finished)
 
     @on(SeedProgressed)
     def _progressed(self, message: SeedProgressed) -> None:
@@ -398,6 +410,9 @@ class SeedsScreen(WorkbenchScreen):
 
     @on(SeedFinished)
     def _finished(self, message: SeedFinished) -> None:
+        if message.generation != self.generations.latest("seed") or \
+                not self.generations.accept("seed", message.generation):
+            return  # superseded by a newer run (which will finish and report)
         self.running = False
         self.query_one("#seeds-progress", ProgressBar).remove_class("-running")
         diff = self.query_one("#seeds-diff", Static)

@@ -18,8 +18,8 @@ from textual.widgets.tree import TreeNode
 from workbench.tui.messages import EntityHighlighted
 
 if TYPE_CHECKING:
-    from workbench.model import Model
-    from workbench.protomodel import ProtoMessage
+    from workbench.contracts.model import Model
+    from workbench.contracts.proto_model import ProtoMessage
 
 
 @dataclass(frozen=True)

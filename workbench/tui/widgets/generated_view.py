@@ -17,7 +17,7 @@ from workbench.codegen.options import LABELS, LANGUAGES
 from workbench.tui.widgets.code_view import highlighted_lines
 
 if TYPE_CHECKING:
-    from workbench.model import Model
+    from workbench.contracts.model import Model
 
 
 class GeneratedCode(Static):

@@ -1,6 +1,6 @@
 """The Mapping tab: each field beside its column, every mismatch marked and explained.
 
-The verdicts come from `workbench.mapping_pairs.pairs_for` — the same function the layer check
+The verdicts come from `workbench.contracts.field_column_pairs.pairs_for` — the same function the layer check
 uses — so the tab and `workbench check` never disagree."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.widgets import Static
 from workbench.tui.widgets.text_table import text_table
 
 if TYPE_CHECKING:
-    from workbench.model import Model
+    from workbench.contracts.model import Model
 
 _MARK = {"error": ("✗", "bold $error"), "warning": ("!", "bold $warning")}
 
@@ -42,7 +42,7 @@ class MappingView(Vertical):
 
     def show_entity(self, model: Model, entity: str, field: str = "") -> int:
         """Render; returns the number of mismatched pairs."""
-        from workbench.mapping_pairs import pairs_for
+        from workbench.contracts.field_column_pairs import pairs_for
 
         self._last = (model, entity, field)
         self._narrow = narrow = 0 < self.size.width < NARROW

@@ -12,8 +12,8 @@ from textual.widgets import Static
 from workbench.tui.widgets.code_view import CodeView
 
 if TYPE_CHECKING:
-    from workbench.model import Model
-    from workbench.protomodel import Place
+    from workbench.contracts.model import Model
+    from workbench.contracts.proto_model import Place
 
 
 class ProtoView(Vertical):

@@ -19,7 +19,7 @@ from workbench.tui.messages import SourceRequested
 from workbench.tui.seedrows import PAGE_SIZE, cell_text, page_count, view_indices
 
 if TYPE_CHECKING:
-    from workbench.fixtures import Fixture
+    from workbench.contracts.fixture_files import Fixture
 
 
 COLUMN_SAMPLE = 1000

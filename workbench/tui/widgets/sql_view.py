@@ -13,8 +13,8 @@ from textual.widgets import Static
 from workbench.tui.widgets.text_table import text_table
 
 if TYPE_CHECKING:
-    from workbench.model import Model
-    from workbench.sqlschema import Origin, Table
+    from workbench.contracts.migration_schema import Origin, Table
+    from workbench.contracts.model import Model
 
 
 def _origin(origin: Origin) -> str:
@@ -67,7 +67,7 @@ class SqlView(Vertical):
 
     def show_entity(self, model: Model, entity: str, field: str = "") -> tuple[str, int] | None:
         """Render; returns the (file, line) `o` opens: the selected column's origin, else the table's."""
-        from workbench.mapping import column_for
+        from workbench.contracts.layer_mapping import column_for
 
         msg = model.protos.message(entity)
         title = self.query_one(".view-title", Static)

@@ -16,8 +16,8 @@ from _thread import allocate_lock  # threading.Lock without importing threading 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from workbench.contracts.record import Record
 from workbench.findings import Finding, Severity
-from workbench.record import Record
 
 # Patterns compiled on first use (a clean compile prints nothing): regex compilation is a visible
 # share of a small review's start-up.
@@ -264,3 +264,13 @@ def _rel(name: str, prefix: str) -> str:
 
 def _finding(rule: str, file: str, line: int, col: int, msg: str) -> Finding:
     return Finding(Severity.ERROR, rule, file, line, msg, col)
+
+
+def text_of(value: str | bytes | None) -> str:
+    """A descriptor string as text. protobuf hands back `bytes` for a string field that is not
+    valid UTF-8 (a Latin-1 byte in a comment: protoc copies it as is); decode it the way the
+    sources are read, with U+FFFD for the bad bytes (workbench.contracts.proto_model's
+    `encoding_finding` says where they are)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value or ""

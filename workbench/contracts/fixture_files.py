@@ -25,8 +25,8 @@ from typing import Any
 
 import orjson
 
+from workbench.contracts.fixture_column_fit import SURROGATE, text_problem
 from workbench.findings import Finding, Severity
-from workbench.fixture_values import SURROGATE, text_problem
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"

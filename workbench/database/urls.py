@@ -23,7 +23,7 @@ import re
 from _thread import allocate_lock  # threading's Lock, without importing threading (every CLI start)
 from urllib.parse import unquote
 
-from workbench.errors import DatabaseError
+from workbench.errors import DatabaseError, first_line  # noqa: F401 - re-exported
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -174,12 +174,6 @@ def mask_url(url: str) -> str:
 def scrub(text: str, url: str = "") -> str:
     """An error message that might quote `url` (or any known URL), with passwords masked."""
     return redact(text, url)
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (or its type), for one-line reports."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def connect(url: str, *, timeout: float = 3.0, autocommit: bool = True, application: str = "workbench",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from workbench.config import MappingConfig
+from workbench.contracts.config import MappingConfig
 
-# PostgreSQL types (as `workbench.sqlschema` normalises them) each proto type may map to.
+# PostgreSQL types (as `workbench.contracts.migration_schema` normalises them) each proto type may map to.
 COMPATIBLE_TYPES: dict[str, frozenset[str]] = {
     "int32": frozenset({"integer", "smallint"}),
     "sint32": frozenset({"integer", "smallint"}),
@@ -74,7 +74,7 @@ def column_for(message: str, field: str, mapping: MappingConfig) -> str:
 
 
 def compatible(proto_type: str, kind: str, repeated: bool, sql_type: str) -> tuple[bool, str]:
-    """(compatible?, note). `sql_type` as normalised by sqlschema, arrays ending in "[]"."""
+    """(compatible?, note). `sql_type` as normalised by migration_schema, arrays ending in "[]"."""
     if repeated:
         if not sql_type.endswith("[]"):
             if proto_type in ("google.protobuf.Struct",) or sql_type in ("jsonb", "json"):

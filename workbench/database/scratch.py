@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from workbench.dburl import connect
+from workbench.database.urls import connect
 
 
 def database_url(admin_url: str, name: str) -> str:

@@ -161,6 +161,15 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
             except ValueError as exc:
                 bad("CONFIG_TYPE", key, str(exc), "workbench")
 
+    for key in ("proto", "migrations", "fixtures"):
+        folder = kwargs.get(f"{key}_dir")
+        if isinstance(folder, str) and not (root / folder).is_dir():
+            # A typo here would otherwise read as "no protos" (0 entities, exit 0): say where it is.
+            findings.append(Finding(Severity.ERROR, "CONFIG_FOLDER", CONFIG_FILE,
+                                    _line_in_section(text_lines, "workbench", key),
+                                    f"[workbench] {key} = {folder!r}: no folder {folder.rstrip('/')}/ in the repository",
+                                    1))
+
     domains: dict[str, tuple[str, ...]] = {}
     for name, members in _table(data.get("domains"), "domains", bad).items():
         if isinstance(members, list) and all(isinstance(m, str) for m in members):
@@ -191,6 +200,20 @@ def load_config(root: Path) -> tuple[Config, list[Finding]]:
     config = Config(domains=MappingProxyType(domains), mapping=mapping, databases=tuple(databases),
                     raw=MappingProxyType(data), **kwargs)
     return config, findings
+
+
+def _line_in_section(lines: list[str], section: str, key: str) -> int:
+    """Line of `key = ...` inside `[section]` (0: not found)."""
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
+    any_header = re.compile(r"^\s*\[")
+    assignment = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    inside = False
+    for i, ln in enumerate(lines, 1):
+        if any_header.match(ln):
+            inside = bool(header.match(ln))
+        elif inside and assignment.match(ln):
+            return i
+    return 0
 
 
 def _number(check: Callable[[object, str], float]) -> Callable[[object, str], float]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.mapping import column_for, compatible
-from workbench.model import Model
-from workbench.protomodel import ProtoEnum, ProtoField, ProtoMessage
-from workbench.sqlschema import Column, Table
+from workbench.contracts.layer_mapping import column_for, compatible
+from workbench.contracts.migration_schema import Column, Table
+from workbench.contracts.model import Model
+from workbench.contracts.proto_model import ProtoEnum, ProtoField, ProtoMessage
 
 
 @dataclass(frozen=True)

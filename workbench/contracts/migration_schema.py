@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.sql_statements import SqlSyntaxError, line_col
 from workbench.findings import Finding, Severity
-from workbench.migrations import Migration
-from workbench.sqltext import SqlSyntaxError, line_col
 
 # PostgreSQL internal type names -> the normalised names the mapping and value checks use.
 TYPE_NAMES = {
@@ -109,7 +109,7 @@ def build_schema(migrations: list[Migration], cache_dir: Path | None = None) -> 
     chain digest) so the next load, when only the newest changed or one was appended, parses
     just those: the migration being written is nearly always the newest.
     """
-    from workbench.sqltext import split_statements
+    from workbench.contracts.sql_statements import split_statements
 
     schema = SqlSchema()
     findings: list[Finding] = []
@@ -117,7 +117,7 @@ def build_schema(migrations: list[Migration], cache_dir: Path | None = None) -> 
     digests: list[str] = []
     start = 0
     if cache_dir is not None:
-        from workbench.migrations import chain
+        from workbench.contracts.migration_files import chain
 
         digests = chain(migrations)
         saved = _saved_state(cache_dir, digests)

@@ -7,17 +7,16 @@ but migrations and fixtures loaded).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.config import Config, load_config
+from workbench.contracts.config import Config
+from workbench.contracts.fixture_files import Fixture
+from workbench.contracts.layer_mapping import table_for
+from workbench.contracts.migration_files import Migration
+from workbench.contracts.migration_schema import SqlSchema, Table
+from workbench.contracts.proto_model import ProtoMessage, ProtoModel
 from workbench.findings import Finding
-from workbench.fixtures import Fixture, load_fixtures
-from workbench.mapping import table_for
-from workbench.migrations import Migration, load_migrations
-from workbench.protomodel import ProtoMessage, ProtoModel
-from workbench.sqlschema import SqlSchema, Table, build_schema
 
 
 @dataclass
@@ -58,8 +57,8 @@ class Model:
 
 
 def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, list[Finding]]:
-    from workbench.protoc import compile_protos
-    from workbench.protomodel import build_model, encoding_finding
+    from workbench.contracts.proto_compile import compile_protos
+    from workbench.contracts.proto_model import build_model, encoding_finding
 
     proto_root = root / config.proto_dir
     prefix = config.proto_dir.rstrip("/") + "/"
@@ -80,20 +79,3 @@ def load_protos(root: Path, config: Config) -> tuple[ProtoModel, bytes | None, l
             findings.append(bad)
     return model, result.descriptor_set, findings
 
-
-def load_model(root: Path) -> Model:
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    config, findings = load_config(root)
-    protos, fds, more = load_protos(root, config)
-    findings += more
-    timings["compile"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    migrations, more = load_migrations(root / config.migrations_dir, config.migrations_dir.rstrip("/") + "/")
-    findings += more
-    schema, more = build_schema(migrations, root / ".workbench" / "check")
-    findings += more
-    fixtures, more = load_fixtures(root / config.fixtures_dir, config.fixtures_dir.rstrip("/") + "/")
-    findings += more
-    timings["load"] = time.perf_counter() - t1
-    return Model(root, config, protos, fds, migrations, schema, fixtures, findings, timings)

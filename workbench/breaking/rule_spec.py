@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.record import FrozenRecord
+from workbench.contracts.record import FrozenRecord
 
 
 class RuleSpec(FrozenRecord):

@@ -1,6 +1,6 @@
 """A typed, UI-friendly view of compiled protos: messages, fields and enums with their places.
 
-Built from the FileDescriptorSet that `workbench.protoc` produces; source locations and
+Built from the FileDescriptorSet that `workbench.contracts.proto_compile` produces; source locations and
 comments come from `source_code_info` (paths follow descriptor.proto field numbers).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from workbench.breaking.descriptors import text_of
+from workbench.contracts.proto_compile import text_of
 
 if TYPE_CHECKING:
     from workbench.findings import Finding

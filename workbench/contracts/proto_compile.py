@@ -161,6 +161,7 @@ def run_protoc(
         *extra_args,
         *files,
     ]
+    _load_compiler()  # imported before fd 2 is redirected: `python -X importtime` lines are not diagnostics
     code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args))
     findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
     if prefixes:
@@ -175,6 +176,13 @@ def run_protoc(
         findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
                                  diagnostics.strip() or f"protoc exited with {code}"))
     return code, findings
+
+
+def _load_compiler() -> None:
+    try:
+        from grpc_tools import _protoc_compiler  # noqa: F401
+    except ImportError:
+        pass  # _protoc_main falls back to grpc_tools.protoc
 
 
 def _protoc_main(args: list[str]) -> int:

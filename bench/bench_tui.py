@@ -1,22 +1,32 @@
 """Benchmark: the TUI's first paint and save-to-view, on this repository and a generated large one.
 
-    .venv/bin/python bench/bench_tui.py [--runs 5] [--keep DIR]
+    .venv/bin/python bench/bench_tui.py [--runs 5] [--keep DIR] [--fleet N]
 
-Figures (best and median of --runs):
+Every case is measured as pairs: the workbench and its peer, a bare Textual app showing one Static
+doing the same work, back to back, alternating which side goes first (the peer first in even
+rounds, the workbench first in odd ones), --runs rounds. Each row prints the workbench's median,
+the peer's median and the median of the per-pair ratios (workbench / peer): on a shared machine the
+load drifts between rounds more than within a pair. Cases and what the peer does:
 - first paint: process start -> the first frame (Textual's Ready event, posted after the first
-  compositor refresh), in a fresh headless process; peer: a bare Textual app with one Static,
-  measured in the same run (the floor: Python + Textual imports).
-- model shown: process start -> the entity browser showing the loaded model.
-- save -> view: writing a field-type change to a .proto file (real watchfiles events) -> the
-  Mapping tab showing the reloaded model.
-- seeds open (large repo): selecting the entity whose fixture has 100,000 rows and opening its
-  Seeds tab -> the rows on screen, and the longest the UI loop was blocked meanwhile.
+  compositor refresh), in a fresh headless process; peer: the bare app's first frame (the floor:
+  Python + Textual imports).
 - first entity's proto shown: process start -> the Proto tab showing the first entity (the first
   look: protos alone, before migrations, fixtures and checks); model checked: every check done.
-- screen switch: the screen's key -> its first frame (first visit builds it; later ones reuse it).
-- where the time goes: the first load's steps, one after another in one process.
+  Peer: the bare app's first frame, in a fresh process of its own.
+- screen switch: the screen's key -> its first frame (first visit builds it; later ones reuse it);
+  peer: the bare app with as many modes, each a screen with one Static, switched the same way.
+- save -> view: writing a field-type change to a .proto file (real watchfiles events) -> the
+  Mapping tab showing the reloaded model; peer: the bare app watching the same folder with
+  watchfiles (same step) and showing the saved file's first screenful in its Static.
+- seeds open (large repo): selecting the entity whose fixture has 100,000 rows and opening its
+  Seeds tab -> the rows on screen, and the longest the UI loop was blocked meanwhile; peer: the
+  bare app given the same 100,000 rows (parsed before the clock starts, as the workbench's model
+  holds them) showing their first page in its Static.
+- where the time goes: the first load's steps, one after another in one process (median of the
+  rounds; no peer: it splits the first-paint figures above).
 - `--fleet N`: N databases on the test server plus a black-holed loopback socket: the Migrations
-  screen until the unreachable one is named on screen; `migrate up` with --jobs 1 and 4.
+  screen until the unreachable one is named on screen (against the connect timeout + 2 s);
+  `migrate up` with --jobs 1 and --jobs 4 as pairs (median of per-round ratios).
 Targets (issues 3 and 13): first paint < 0.4 s; proto shown <= 2.5x the bare app here, <= 4x on
 the large repo; screen switch < 100 ms; save->view < 150 ms here, < 1 s on the large repo;
 large-repo first paint < 1.5 s; 100,000-row fixture open < 0.5 s without freezing the UI; fleet
@@ -36,10 +46,25 @@ import subprocess  # noqa: S404 - fixed argument lists
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def pair(round_no: int, peer: Callable[[], T], workbench: Callable[[], U]) -> tuple[T, U]:
+    """One pair, back to back: the peer first in even rounds, the workbench first in odd ones (a warm
+    cache or a quiet moment favours whoever runs second)."""
+    if round_no % 2 == 0:
+        first = peer()
+        return first, workbench()
+    second = workbench()
+    return peer(), second
 
 CHILD = r"""
 import sys, time
@@ -113,16 +138,6 @@ def run_child(code: str, *args: str) -> dict[str, float]:
     return out
 
 
-def first_paint(root: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
-    ready, proto, model = [], [], []
-    for _ in range(runs):
-        times = run_child(CHILD, str(root))
-        ready.append(times["ready"])
-        proto.append(times["proto"])
-        model.append(times["model"])
-    return ready, proto, model
-
-
 IMPORTS = r"""
 import time
 t0 = time.perf_counter()
@@ -177,6 +192,44 @@ async def _screen_switches(root: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
+async def _bare_switches(modes: int, visits: int) -> dict[str, list[float]]:
+    """The peer of _screen_switches: a bare app with `modes` modes, each a screen with one Static."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    class One(Screen[None]):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+        def compose(self) -> ComposeResult:
+            yield Static(self.text)
+
+    def maker(i: int) -> Callable[[], Screen[None]]:
+        return lambda: One(f"screen {i}")
+
+    class Bare(App[None]):
+        MODES = {f"m{i}": maker(i) for i in range(modes)}
+        DEFAULT_MODE = "m0"
+
+    app = Bare()
+    ids = [f"m{i}" for i in range(modes)]
+    times: dict[str, list[float]] = {"first visit": [], "again": []}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for visit in range(visits + 1):
+            for mode in ids[1:] + ids[:1]:
+                painted = asyncio.Event()
+                start = time.perf_counter()
+                await app.switch_mode(mode)
+                app.call_after_refresh(painted.set)
+                await painted.wait()
+                times["first visit" if visit == 0 else "again"].append(time.perf_counter() - start)
+                await pilot.pause(0.3)
+    return times
+
+
 async def _fleet_status(root: Path, databases: int) -> float:
     """Migrations screen over `databases` databases plus one black hole: switch -> the black hole
     named as unreachable on the first screenful (every database answered)."""
@@ -197,9 +250,10 @@ async def _fleet_status(root: Path, databases: int) -> float:
         return time.perf_counter() - start
 
 
-def fleet(databases: int) -> tuple[float, float, float, float]:
+def fleet(databases: int, rounds: int) -> tuple[list[float], float, list[float], list[float]]:
     """(status in the TUI, connect timeout, `migrate up` sequential, `migrate up --jobs 4`) over
-    `databases` real databases on the test server plus a black-holed loopback socket."""
+    `databases` real databases on the test server plus a black-holed loopback socket, `rounds` times;
+    --jobs 1 and --jobs 4 as a pair each round, alternating which goes first."""
     import socket
 
     from workbench.testing import create_database, drop_database, test_server
@@ -220,16 +274,24 @@ def fleet(databases: int) -> tuple[float, float, float, float]:
             (tmp / "sql" / "001_a.sql").write_text("-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\n"
                                                   "DROP TABLE a;\n")
             (tmp / "workbench.toml").write_text(toml)
-            status = asyncio.run(_fleet_status(tmp, databases))
             cmd = [PY, "-m", "workbench", "--root", str(tmp), "migrate"]
-            started = time.perf_counter()
-            subprocess.run([*cmd, "up", "--jobs", "1"], capture_output=True, check=False)  # noqa: S603
-            sequential = time.perf_counter() - started
-            # Back to empty databases (the tracker's own down part drops it), then concurrently.
-            subprocess.run([*cmd, "down", "--steps", "2", "--yes"], capture_output=True, check=False)  # noqa: S603
-            started = time.perf_counter()
-            subprocess.run([*cmd, "up", "--jobs", "4"], capture_output=True, check=False)  # noqa: S603
-            concurrent = time.perf_counter() - started
+
+            def up(jobs: str) -> float:
+                started = time.perf_counter()
+                subprocess.run([*cmd, "up", "--jobs", jobs], capture_output=True, check=False)  # noqa: S603
+                elapsed = time.perf_counter() - started
+                # Back to empty databases (the tracker's own down part drops it) for the next one.
+                subprocess.run([*cmd, "down", "--steps", "2", "--yes"], capture_output=True, check=False)  # noqa: S603
+                return elapsed
+
+            status: list[float] = []
+            sequential: list[float] = []
+            concurrent: list[float] = []
+            for r in range(rounds):
+                status.append(asyncio.run(_fleet_status(tmp, databases)))
+                one, four = pair(r, lambda: up("1"), lambda: up("4"))
+                sequential.append(one)
+                concurrent.append(four)
             return status, timeout, sequential, concurrent
         finally:
             hole.close()
@@ -238,14 +300,31 @@ def fleet(databases: int) -> tuple[float, float, float, float]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def bare_paint(runs: int) -> list[float]:
-    return [run_child(BARE)["ready"] for _ in range(runs)]
+def edit_for(root: Path, entity: str) -> tuple[Path, str, str]:
+    """The save both sides time: `entity`'s file and its first int64 field (not id) turned into a
+    string (and back on the next save)."""
+    from workbench.tui.live import first_look
+
+    msg = first_look(root).model.protos.message(entity)
+    assert msg is not None, entity
+    field = next(f for f in msg.fields if f.type_name == "int64" and f.name != "id")
+    return root / msg.place.file, f"int64 {field.name} =", f"string {field.name} ="
 
 
-async def _save_to_view(root: Path, runs: int, entity: str) -> list[float]:
+def _toggle(path: Path, edit: tuple[Path, str, str], i: int) -> None:
+    _, old, new = edit
+    if i % 2:
+        old, new = new, old
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+async def _save_to_view(root: Path, edit: tuple[Path, str, str], runs: int, entity: str) -> list[float]:
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.live import JumpTarget
 
+    assert runs % 2 == 0, "an even number of saves leaves the file as it was"
     app = WorkbenchApp(root, watch=True)
     times: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -256,24 +335,83 @@ async def _save_to_view(root: Path, runs: int, entity: str) -> list[float]:
         await pilot.pause(0.2)
         await pilot.press("m")
         await pilot.pause(0.2)
-        msg = app.snapshot.model.protos.message(entity)
-        assert msg is not None
-        path = root / msg.place.file
         for i in range(runs):
-            text = path.read_text()
-            field = next(f for f in msg.fields if f.type_name == "int64" and f.name != "id")
-            old, new = (f"int64 {field.name} =", f"string {field.name} =")
-            if i % 2:
-                old, new = new, old
             generation = app.snapshot.generation
             start = time.perf_counter()
-            path.write_text(text.replace(old, new, 1))
+            _toggle(edit[0], edit, i)
             while app.snapshot.generation == generation:
                 await asyncio.sleep(0.002)
             await pilot.pause()  # the refresh that paints the new view
             times.append(time.perf_counter() - start)
             await pilot.pause(0.3)  # let the watcher go quiet before the next save
     return times
+
+
+async def _bare_save_to_view(edit: tuple[Path, str, str], runs: int) -> list[float]:
+    """The peer of _save_to_view: a bare app watching the file's folder with watchfiles (the
+    workbench's step) that shows the saved file's first screenful in its one Static."""
+    from textual import work
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    assert runs % 2 == 0, "an even number of saves leaves the file as it was"
+    path = edit[0]
+
+    class Bare(App[None]):
+        generation = 0
+        watching = False
+
+        def compose(self) -> ComposeResult:
+            yield Static("", markup=False)
+
+        def on_mount(self) -> None:
+            self.watch_file()
+
+        @work(exclusive=True)
+        async def watch_file(self) -> None:
+            from watchfiles import awatch
+
+            stop = asyncio.Event()
+            changes = awatch(path.parent, stop_event=stop, step=25)
+            self.watching = True
+            async for batch in changes:
+                for _change, name in batch:
+                    if Path(name) == path:
+                        # One screenful of it, as the workbench shows one entity's mapping.
+                        self.query_one(Static).update("\n".join(path.read_text().splitlines()[:24]))
+                        self.generation += 1
+
+    app = Bare()
+    times: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.watching:
+            await pilot.pause(0.05)
+        await pilot.pause(0.4)  # as the workbench's side waits after its jump and key
+        for i in range(runs):
+            generation = app.generation
+            start = time.perf_counter()
+            _toggle(path, edit, i)
+            while app.generation == generation:
+                await asyncio.sleep(0.002)
+            await pilot.pause()
+            times.append(time.perf_counter() - start)
+            await pilot.pause(0.3)
+    return times
+
+
+async def _until_rendered(rendered: list[float], action: Callable[[], object]) -> tuple[float, float]:
+    """Run `action`, then turn the event loop until `rendered` gets its first time: (that time from
+    the action, the longest gap between two turns). The UI's event loop is this loop: a long gap
+    between turns is a frozen UI."""
+    gaps: list[float] = []
+    start = last = time.perf_counter()
+    action()
+    while not rendered:
+        await asyncio.sleep(0.001)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    return rendered[0] - start, max(gaps, default=0.0)
 
 
 async def _open_big_fixture(root: Path, entity: str) -> tuple[float, float]:
@@ -302,18 +440,48 @@ async def _open_big_fixture(root: Path, entity: str) -> tuple[float, float]:
                 await pilot.pause(0.05)
             app.jump_to(JumpTarget(entity, entity))
             await pilot.pause(0.5)
-            gaps: list[float] = []
-            start = last = time.perf_counter()
-            app.screen.action_show_tab("seeds")  # what `d` does
-            while not rendered:
-                # The UI's event loop is this loop: a long gap between turns is a frozen UI.
-                await asyncio.sleep(0.001)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-            return rendered[0] - start, max(gaps, default=0.0)
+            # what `d` does
+            return await _until_rendered(rendered, lambda: app.screen.action_show_tab("seeds"))  # type: ignore[attr-defined]
     finally:
         DataTable.render_lines = original  # type: ignore[method-assign]
+
+
+async def _bare_open_rows(fixture: Path) -> tuple[float, float]:
+    """The peer of _open_big_fixture: the same rows, parsed before the clock starts (the workbench's
+    model holds them too), their first page shown in the bare app's one Static; time until that
+    Static is rendered with them, and the longest UI stall meanwhile."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from workbench.tui.seedrows import PAGE_SIZE, cell_text
+
+    rows = json.loads(fixture.read_text())["rows"]
+    rendered: list[float] = []
+
+    class Rows(Static):
+        shown = False
+
+        def render_lines(self, crop):  # type: ignore[no-untyped-def]
+            lines = super().render_lines(crop)
+            if self.shown and not rendered:
+                rendered.append(time.perf_counter())
+            return lines
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Rows("", markup=False)
+
+        def show_rows(self) -> None:
+            widget = self.query_one(Rows)
+            columns = list(rows[0])
+            widget.update("\n".join([" ".join(columns)] + [" ".join(cell_text(row.get(c)) for c in columns)
+                                                            for row in rows[:PAGE_SIZE]]))
+            widget.shown = True
+
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        return await _until_rendered(rendered, app.show_rows)
 
 
 # -- the large repository -----------------------------------------------------------------------
@@ -385,17 +553,31 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def fmt(values: list[float]) -> str:
-    return f"{min(values) * 1000:7.0f} {statistics.median(values) * 1000:7.0f}"
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:8.0f}"
+
+
+def ratio(workbench: list[float], peer: list[float]) -> float:
+    """Median of the per-pair ratios workbench / peer (never a ratio of medians or of bests)."""
+    return statistics.median(w / p for w, p in zip(workbench, peer, strict=True))
+
+
+def verdict(target: str, workbench: list[float], peer: list[float]) -> str:
+    if not target:
+        return ""
+    value = ratio(workbench, peer) if target.endswith("x") else statistics.median(workbench) * 1000
+    limit = float(target.strip("<=x "))
+    return "ok" if value <= limit else "MISS"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="rounds of pairs (workbench + peer)")
     parser.add_argument("--keep", type=Path, help="generate the large repo here and keep it")
     parser.add_argument("--fleet", type=int, default=0, metavar="N",
                         help="also: status and `migrate up` over N databases on the test server + a black hole")
     args = parser.parse_args()
+    rounds = max(2, args.runs)
     tmp = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     try:
         large = args.keep or tmp / "large"
@@ -404,62 +586,85 @@ def main() -> int:
             big_entity = generate_large(large)
         else:
             big_entity = "Thing000"
+        big_fixture = large / "seeders" / "thing000s.json"
+        assert big_fixture.exists(), big_fixture
         here = copy_repo(tmp / "here")
-        here_entity = "Product" if (here / "proto").exists() else ""
+        here_entity = "Product"
+        here_edit = edit_for(here, here_entity)
+        large_edit = edit_for(large, "Thing123")
+        from workbench.tui.screens import available_screens
 
-        # Interleaved, so load from other processes hits all three alike.
-        bare: list[float] = []
-        ready_here: list[float] = []
-        proto_here: list[float] = []
-        model_here: list[float] = []
-        ready_large: list[float] = []
-        proto_large: list[float] = []
-        model_large: list[float] = []
-        for _ in range(args.runs):
-            bare += bare_paint(1)
-            r, p, m = first_paint(REPO, 1)
-            ready_here += r
-            proto_here += p
-            model_here += m
-            r, p, m = first_paint(large, 1)
-            ready_large += r
-            proto_large += p
-            model_large += m
-        switches = asyncio.run(_screen_switches(here, max(1, args.runs // 2)))
-        save_here = asyncio.run(_save_to_view(here, args.runs, here_entity))
-        save_large = asyncio.run(_save_to_view(large, max(2, args.runs // 2), "Thing123"))
-        opened, stall = asyncio.run(_open_big_fixture(large, big_entity))
+        screens = len(available_screens())
 
-        rows = [
-            ("bare Textual app: first paint (peer)", bare, "", None),
-            ("this repo: first paint", ready_here, "< 400", bare),
-            ("this repo: first entity's proto shown", proto_here, "<= 2.5x", bare),
-            ("this repo: model checked", model_here, "", bare),
-            ("this repo: save -> view", save_here, "< 150", None),
-            ("screen switch: first visit", switches["first visit"], "< 100", None),
-            ("screen switch: again", switches["again"], "< 100", None),
-            ("large repo: first paint", ready_large, "< 1500", bare),
-            ("large repo: first entity's proto shown", proto_large, "<= 4x", bare),
-            ("large repo: model checked", model_large, "", bare),
-            ("large repo: save -> view", save_large, "< 1000", None),
-            ("large repo: 100,000-row seeds open", [opened], "< 500", None),
-            ("large repo: longest UI stall opening it", [stall], "", None),
-        ]
-        print(f"{'':44} {'best ms':>7} {'median':>7}  {'target':>7}  ratio to bare (median)")
-        for name, values, target, peer in rows:
-            ratio = f"{statistics.median(values) / statistics.median(peer):.2f}x" if peer else ""
-            print(f"{name:44} {fmt(values)}  {target:>7}  {ratio}")
-        for label, root in (("this repo", REPO), ("large repo", large)):
-            steps = where_time_goes(root)
-            print(f"\nwhere the time goes, {label} (one process, ms): " +
-                  ", ".join(f"{name} {value * 1000:.0f}" for name, value in steps.items()))
+        # (workbench samples, peer samples) per case; sample i of one is paired with sample i of the other.
+        cases: dict[str, tuple[list[float], list[float]]] = {}
+
+        def add(name: str, workbench: list[float], peer: list[float]) -> None:
+            assert len(workbench) == len(peer), (name, len(workbench), len(peer))
+            w, p = cases.setdefault(name, ([], []))
+            w += workbench
+            p += peer
+
+        steps_here: list[dict[str, float]] = []
+        steps_large: list[dict[str, float]] = []
+        for r in range(rounds):
+            print(f"round {r + 1}/{rounds}", file=sys.stderr)
+            for label, root in (("this repo", REPO), ("large repo", large)):
+                bare, child = pair(r, lambda: run_child(BARE), partial(run_child, CHILD, str(root)))
+                add(f"{label}: first paint", [child["ready"]], [bare["ready"]])
+                add(f"{label}: first entity's proto shown", [child["proto"]], [bare["ready"]])
+                add(f"{label}: model checked", [child["model"]], [bare["ready"]])
+            peer_sw, wb_sw = pair(r, lambda: asyncio.run(_bare_switches(screens, 1)),
+                                  lambda: asyncio.run(_screen_switches(here, 1)))
+            for key in ("first visit", "again"):
+                add(f"screen switch: {key}", wb_sw[key], peer_sw[key])
+            peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(here_edit, 2)),
+                                lambda: asyncio.run(_save_to_view(here, here_edit, 2, here_entity)))
+            add("this repo: save -> view", wb_s, peer_s)
+            peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(large_edit, 2)),
+                                lambda: asyncio.run(_save_to_view(large, large_edit, 2, "Thing123")))
+            add("large repo: save -> view", wb_s, peer_s)
+            peer_o, wb_o = pair(r, lambda: asyncio.run(_bare_open_rows(big_fixture)),
+                                lambda: asyncio.run(_open_big_fixture(large, big_entity)))
+            add("large repo: 100,000-row seeds open", [wb_o[0]], [peer_o[0]])
+            add("large repo: longest UI stall opening it", [wb_o[1]], [peer_o[1]])
+            steps_here.append(where_time_goes(REPO))
+            steps_large.append(where_time_goes(large))
+
+        targets = {"this repo: first paint": "< 400", "this repo: first entity's proto shown": "<= 2.5x",
+                   "this repo: save -> view": "< 150", "screen switch: first visit": "< 100",
+                   "screen switch: again": "< 100", "large repo: first paint": "< 1500",
+                   "large repo: first entity's proto shown": "<= 4x", "large repo: save -> view": "< 1000",
+                   "large repo: 100,000-row seeds open": "< 500"}
+        order = ["this repo: first paint", "this repo: first entity's proto shown", "this repo: model checked",
+                 "this repo: save -> view", "screen switch: first visit", "screen switch: again",
+                 "large repo: first paint", "large repo: first entity's proto shown", "large repo: model checked",
+                 "large repo: save -> view", "large repo: 100,000-row seeds open",
+                 "large repo: longest UI stall opening it"]
+        print(f"{rounds} rounds of pairs, alternating which side goes first; peer: a bare Textual app with one "
+              f"Static doing the same work")
+        print(f"{'case':42} {'pairs':>5} {'wb ms':>8} {'peer ms':>8} {'ratio':>7}  target")
+        print(f"{'':42} {'':>5} {'median':>8} {'median':>8} {'median':>7}")
+        for name in order:
+            wb, peer = cases[name]
+            target = targets.get(name, "")
+            mark = verdict(target, wb, peer)
+            print(f"{name:42} {len(wb):5} {ms(wb)} {ms(peer)} {ratio(wb, peer):6.2f}x  {target} {mark}".rstrip())
+        print("(ratio: median of the per-pair ratios workbench / peer; the first-paint rows' peer is the bare "
+              "app's first frame)")
+        for label, runs in (("this repo", steps_here), ("large repo", steps_large)):
+            print(f"\nwhere the time goes, {label} (one process, median of {len(runs)}, ms): " +
+                  ", ".join(f"{name} {statistics.median(run[name] for run in runs) * 1000:.0f}"
+                            for name in runs[0]))
         if args.fleet:
-            status, timeout, sequential, concurrent = fleet(args.fleet)
-            print(f"\nfleet of {args.fleet} databases + 1 black hole (connect timeout {timeout:g} s):")
-            print(f"  Migrations screen: every row, the black hole named on screen  {status:6.2f} s"
-                  f"  (target <= {timeout + 2:g} s)")
-            print(f"  migrate up --jobs 1   {sequential:6.2f} s")
-            print(f"  migrate up --jobs 4   {concurrent:6.2f} s  ({sequential / concurrent:.1f}x faster)")
+            status, timeout, sequential, concurrent = fleet(args.fleet, rounds)
+            print(f"\nfleet of {args.fleet} databases + 1 black hole (connect timeout {timeout:g} s), "
+                  f"{rounds} rounds:")
+            print(f"  Migrations screen: every row, the black hole named on screen  median "
+                  f"{statistics.median(status):6.2f} s  (target <= {timeout + 2:g} s)")
+            print(f"  migrate up --jobs 1   median {statistics.median(sequential):6.2f} s")
+            print(f"  migrate up --jobs 4   median {statistics.median(concurrent):6.2f} s  (median of paired "
+                  f"ratios: {ratio(sequential, concurrent):.1f}x faster)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

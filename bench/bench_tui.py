@@ -303,7 +303,7 @@ def fleet(databases: int, rounds: int) -> tuple[list[float], float, list[float],
 def edit_for(root: Path, entity: str) -> tuple[Path, str, str]:
     """The save both sides time: `entity`'s file and its first int64 field (not id) turned into a
     string (and back on the next save)."""
-    from workbench.tui.live import first_look
+    from workbench.workspace import first_look
 
     msg = first_look(root).model.protos.message(entity)
     assert msg is not None, entity

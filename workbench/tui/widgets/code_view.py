@@ -9,6 +9,7 @@ a 2,000-line proto file costs what its visible 20 lines cost, not a second of th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -34,9 +35,74 @@ def highlighted_lines(text: str, language: str) -> tuple[Content, ...]:
     return tuple(lines)
 
 
+CHUNK_LINES = 200  # protobuf is highlighted this many lines at a time, as they come into view
+
+
+class HighlightedText:
+    """The highlighted lines of one text, as `highlighted_lines` makes them, highlighted on demand.
+
+    Protobuf (without block comments) carries no lexer state from one line to the next that a blank
+    line could be inside, so it is highlighted in chunks that start at a blank line: showing an
+    entity of a 2,000-line file highlights ~200 lines, not the file. Other languages (SQL strings
+    and dollar quotes, JSON) are highlighted whole, once."""
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text, self.language = text, language
+        # The lines highlighted_lines makes: textual.highlight's, less up to two empty last ones
+        # (Content.split drops one, highlighted_lines another).
+        plain = "\n".join(text.splitlines()).split("\n")
+        for _ in range(2):
+            if plain and not plain[-1]:
+                plain.pop()
+        self.plain = plain
+        self._lines: list[Content | None] = [None] * len(self.plain)
+        self._starts = [0]
+        if language == "protobuf" and "/*" not in text:
+            i = CHUNK_LINES
+            while i < len(self.plain):
+                while i < len(self.plain) and self.plain[i].strip():
+                    i += 1
+                if i < len(self.plain):
+                    self._starts.append(i)
+                i += CHUNK_LINES
+        self._widest: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    def __getitem__(self, index: int) -> Content:
+        line = self._lines[index]
+        if line is None:
+            self._highlight(index)
+            line = self._lines[index]
+            assert line is not None
+        return line
+
+    def _highlight(self, index: int) -> None:
+        at = bisect_right(self._starts, index) - 1
+        start = self._starts[at]
+        end = self._starts[at + 1] if at + 1 < len(self._starts) else len(self.plain)
+        text = self.text if len(self._starts) == 1 else "\n".join(self.plain[start:end])
+        lines = highlighted_lines(text, self.language)
+        for i in range(start, end):
+            # A chunk's trailing blank line is dropped by highlighted_lines: it is an empty line.
+            self._lines[i] = lines[i - start] if i - start < len(lines) else Content("")
+
+    @property
+    def widest(self) -> int:
+        if self._widest is None:
+            self._widest = max((Content(line).cell_length for line in self.plain), default=0)
+        return self._widest
+
+
+@lru_cache(maxsize=16)
+def highlighted_text(text: str, language: str) -> HighlightedText:
+    return HighlightedText(text, language)
+
+
 @dataclass(frozen=True)
 class _Code:
-    lines: tuple[Content, ...]
+    lines: HighlightedText
     first_line: int
     mark_line: int
     mark_end: int
@@ -66,7 +132,7 @@ class CodeView(Static):
     def show_code(self, text: str, language: str, *, first_line: int = 1, mark_line: int = 0,
                   mark_end: int = 0) -> None:
         """Show `text` (whose first line is `first_line` of its file), marking mark_line..mark_end."""
-        self._code = _Code(highlighted_lines(text, language), first_line, mark_line, max(mark_end, mark_line))
+        self._code = _Code(highlighted_text(text, language), first_line, mark_line, max(mark_end, mark_line))
         self._joined = None
         self.clear_cached_dimensions()
         self.refresh(layout=True)
@@ -103,8 +169,7 @@ class CodeView(Static):
         code = self._code
         if code is None:
             return super().get_content_width(container, viewport)
-        widest = max((line.cell_length for line in code.lines), default=0)
-        return code.gutter_width + 3 + widest
+        return code.gutter_width + 3 + code.lines.widest
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self._code is None:

@@ -63,6 +63,7 @@ class WorkbenchApp(App[int]):
         self._first_look_painted = threading.Event()
         self._first_load_ns = 0
         self._warmed = False  # the other screens built ahead (after the first checked load)
+        self.first_frame_painted = False
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -85,6 +86,7 @@ class WorkbenchApp(App[int]):
 
     @on(events.Ready)
     def _first_frame_painted(self) -> None:
+        self.first_frame_painted = True  # screens made from now on need no stylesheet refresh
         # Only now: the first paint never waits for protoc or pglast (nor for their GIL time).
         self.load_model()
 

@@ -37,6 +37,12 @@ class WorkbenchScreen(Screen[None]):
         super().__init__()
         self._shown: Snapshot | None = None
         drop_write_bindings(self)  # read-only (`workbench serve --read-only`): no writing keys
+        # A screen made after start-up is styled from the stylesheet as it is when it mounts: mark
+        # it current, or Textual re-parses the whole stylesheet and restyles the app when it is
+        # first shown (`App._init_mode` / `switch_mode`: a tenth of a second or more per screen).
+        # Not the first screen: the app's CSS variables are only settled by that refresh.
+        if getattr(self.app, "first_frame_painted", False):
+            self._css_update_count = self.app._css_update_count
 
     @property
     def workbench(self) -> WorkbenchApp:

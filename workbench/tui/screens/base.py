@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.events import Mount, ScreenResume
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 
 from workbench.tui.readonly import drop_write_bindings
 from workbench.tui.widgets.quiet_footer import QuietFooter
@@ -41,8 +42,14 @@ class WorkbenchScreen(Screen[None]):
         # it current, or Textual re-parses the whole stylesheet and restyles the app when it is
         # first shown (`App._init_mode` / `switch_mode`: a tenth of a second or more per screen).
         # Not the first screen: the app's CSS variables are only settled by that refresh.
-        if getattr(self.app, "first_frame_painted", False):
-            self._css_update_count = self.app._css_update_count
+        try:
+            app = self.app
+        except NoActiveAppError:  # made outside an app (unit tests)
+            app = None
+        if app is not None and getattr(app, "first_frame_painted", False):
+            self._css_update_count = app._css_update_count
+        self._styled_at = app._css_update_count if app is not None else -1  # widgets are styled as they mount
+        self._resumed = False
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -90,8 +97,9 @@ class WorkbenchScreen(Screen[None]):
         # Runs before Textual's own Screen._on_screen_resume (handlers run down the MRO). When the
         # stylesheet has not changed since this screen was styled (no theme change meanwhile), its
         # styles are current: skip Textual's restyle of every widget on every switch.
-        if self._css_update_count == self.app._css_update_count:
-            event.refresh_styles = False
+        first, self._resumed = not self._resumed, True
+        if self._css_update_count == self.app._css_update_count or (first and self._styled_at == self.app._css_update_count):
+            event.refresh_styles = False  # (first: its widgets are being styled as they mount)
 
     @on(ScreenResume)
     def _deliver_on_resume(self) -> None:

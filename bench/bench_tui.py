@@ -13,8 +13,8 @@ load drifts between rounds more than within a pair. Cases and what the peer does
 - first entity's proto shown: process start -> the Proto tab showing the first entity (the first
   look: protos alone, before migrations, fixtures and checks); model checked: every check done.
   Peer: the bare app's first frame, in a fresh process of its own.
-- screen switch: the screen's key -> its first frame (first visit builds it; later ones reuse it);
-  peer: the bare app with as many modes, each a screen with one Static, switched the same way.
+- screen switch: the screen's key -> its first frame, once start-up is over (the app prepares the
+  other screens hidden after the model loads: a first visit shows it, later ones reuse it); peer: the bare app with as many modes, each a screen with one Static, switched the same way.
 - save -> view: writing a field-type change to a .proto file (real watchfiles events) -> the
   Mapping tab showing the reloaded model; peer: the bare app watching the same folder with
   watchfiles (same step) and showing the saved file's first screenful in its Static.
@@ -159,7 +159,7 @@ t6 = time.perf_counter()
 import workbench.tui.screens.entities
 t7 = time.perf_counter()
 for name, a, b in (("textual", t0, t1), ("workbench.tui.app", t1, t2), ("live + model imports", t2, t3),
-                   ("first look (protoc)", t3, t4), ("migrations + schema + fixtures", t4, t5),
+                   ("first look (proto scan)", t3, t4), ("protoc + migrations + schema + fixtures", t4, t5),
                    ("checks", t5, t6), ("entities screen imports", t6, t7)):
     print(f"{name} {b - a:.4f}")
 """
@@ -180,6 +180,8 @@ async def _screen_switches(root: Path, runs: int) -> dict[str, list[float]]:
     async with app.run_test(size=(80, 24)) as pilot:
         while app.snapshot is None or not app.snapshot.checked:
             await pilot.pause(0.05)
+        # Start-up is over when the other screens are prepared (built hidden after the model loads).
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "warm-screens"])
         for visit in range(runs + 1):
             for entry in app.screen_entries[1:] + app.screen_entries[:1]:
                 painted = asyncio.Event()

@@ -216,8 +216,11 @@ async def test_first_load_shows_the_model_then_its_checks(demo: Path) -> None:
         await settle(pilot)
         snapshots = [m.snapshot for m in messages if isinstance(m, ModelReloaded)]
         # The first look (protos alone), then migrations and fixtures, then the checks.
-        assert [(s.loading, s.checked) for s in snapshots] == [(("sql", "seeds"), False), ((), False), ((), True)]
+        assert [(s.loading, s.checked) for s in snapshots] == [
+            (("proto", "sql", "seeds"), False), ((), False), ((), True)]
         assert snapshots[0].model.entities and not snapshots[0].model.migrations
+        # The first look only scanned the protos; the full load compiled them (descriptors, findings).
+        assert snapshots[0].model.descriptor_set is None and snapshots[1].model.descriptor_set is not None
         assert snapshots[1].model.migrations and snapshots[1].model.fixtures
         assert not any(f.rule == "LAYER_NULLABILITY" for f in snapshots[1].findings)
         assert any(f.rule == "LAYER_NULLABILITY" for f in snapshots[2].findings)

@@ -360,28 +360,40 @@ def reload(root: Path, previous: Snapshot | None = None, changed: frozenset[str]
 
 
 def first_look(root: Path) -> Snapshot:
-    """The cheapest useful first snapshot: config and protos only (the entity browser's first
-    view), so the first entity's proto shows before pglast parses every migration and before the
-    fixtures are read. `loading` names what is missing; `rest_of()` completes it with the same
-    load sequence (`load_parts` of the missing parts)."""
+    """The cheapest useful first snapshot, for browsing only: the config, and the protos as a quick
+    scan of their text reads them (`workbench.contracts.proto_scan`: entity names, places, comments and the
+    source; no protoc, no descriptors, no findings), so the first entity's proto shows before protoc,
+    pglast and the fixtures have run. A proto layout the scan does not follow is compiled instead.
+    `loading` names what is still missing ("proto" when scanned: not compiled, so nothing about
+    the protos is known yet); `rest_of()` replaces it with the full load sequence (`load_parts`)."""
     from workbench.contracts.migration_schema import SqlSchema
+    from workbench.contracts.proto_scan import Unsure, scan_protos
 
     t0 = time.perf_counter()
     config, config_findings = _load_config(root)
-    (protos, fds), proto_findings = _load_proto(root, config)
+    prefix = config.proto_dir.rstrip("/") + "/"
+    loading: tuple[str, ...] = ("proto", "sql", "seeds")
+    proto_findings: list[Finding] = []
+    try:
+        protos, fds = scan_protos(root / config.proto_dir, prefix), None
+    except (Unsure, OSError, IndexError):
+        (protos, fds), proto_findings = _load_proto(root, config)
+        loading = ("sql", "seeds")
     parts = Parts(config, protos, fds, [], SqlSchema(), [],
                   MappingProxyType({"config": tuple(config_findings), "proto": tuple(proto_findings)}))
     model = parts.model(root)
     return Snapshot(root=root, model=model, current=model, findings=tuple(sorted(set(model.findings), key=sort_key)),
                     database=database_target(root, config), seconds=time.perf_counter() - t0, checked=False,
-                    parts=parts, loading=("sql", "seeds"))
+                    parts=parts, loading=loading)
 
 
 def rest_of(look: Snapshot) -> Snapshot:
-    """`look` (from `first_look`) with migrations, schema and fixtures loaded; checks not run."""
+    """`look` (from `first_look`) with what it lacks loaded (the protos compiled if it only scanned
+    them; migrations, schema and fixtures); checks not run."""
     assert look.parts is not None
     config = look.parts.config
-    folders = frozenset({folder_of("sql", config), folder_of("seeds", config)})
+    parts = ("proto", "sql", "seeds") if "proto" in look.loading else ("sql", "seeds")
+    folders = frozenset(folder_of(part, config) for part in parts)
     return replace(reload(look.root, look, folders, checks=False), changed=frozenset(), loading=())
 
 

@@ -62,6 +62,8 @@ class WorkbenchApp(App[int]):
         self._watched_folders: list[Path] = []
         self._first_look_painted = threading.Event()
         self._first_load_ns = 0
+        self._warmed = False  # the other screens built ahead (after the first checked load)
+        self.first_frame_painted = False
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
@@ -84,6 +86,7 @@ class WorkbenchApp(App[int]):
 
     @on(events.Ready)
     def _first_frame_painted(self) -> None:
+        self.first_frame_painted = True  # screens made from now on need no stylesheet refresh
         # Only now: the first paint never waits for protoc or pglast (nor for their GIL time).
         self.load_model()
 
@@ -138,10 +141,35 @@ class WorkbenchApp(App[int]):
             self.notify(f"reloaded {names}", timeout=2, markup=False)
             self._rewatch_if_folders_changed(snapshot)
         self.snapshot_signal.publish(snapshot)
+        if snapshot.checked and not self._warmed:
+            self._warmed = True
+            self.warm_screens()
         if snapshot.loading:
             self.call_after_refresh(self._first_look_painted.set)
         if isinstance(self.screen, WorkbenchScreen) and (self.screen.SHOWS_PARTIAL or not snapshot.loading):
             self.screen.deliver(snapshot)
+
+    @work(exclusive=True, exit_on_error=False, group="warm-screens", description="preparing the screens")
+    async def warm_screens(self) -> None:
+        """Build every screen once, hidden, while the user looks at the first one, so that a
+        screen's first visit only shows it: composing a screen and re-parsing the stylesheet for
+        its widgets' CSS cost 0.3-1 s on the UI loop at the moment of the key press otherwise.
+        A hidden screen gets no snapshot (WorkbenchScreen delivers only to the current screen):
+        nothing it does with the model (read databases, run a review) starts before it is shown."""
+        mode = self.current_mode
+        for entry in self.screen_entries:
+            await asyncio.sleep(0.1)  # keys pressed meanwhile go first
+            if not self.is_running:
+                return  # shutting down: its screens are being closed
+            if self.current_mode != mode or self.screen is not self._screen_stacks[mode][-1]:
+                return  # the user is moving around: don't compete with the screens they open
+            if entry.id in self._screen_stacks:
+                continue  # visited already (or the current one)
+            await self._init_mode(entry.id)  # Textual's own first step of switch_mode, without the switch
+            screen = self._screen_stacks[entry.id][0]
+            # Its styles are those of now: switching to it need not re-parse the whole stylesheet.
+            self.stylesheet.update(screen, animate=False)
+            screen._css_update_count = self._css_update_count
 
     def _apply_keymap(self, snapshot: object) -> None:
         raw = getattr(getattr(getattr(snapshot, "model", None), "config", None), "raw", {})

@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.events import Mount, ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.types import NoActiveAppError
 
 from workbench.tui.readonly import drop_write_bindings
+from workbench.tui.widgets.quiet_footer import QuietFooter
 from workbench.tui.widgets.screen_bar import ScreenBar
 from workbench.tui.widgets.status_bar import StatusBar
 from workbench.tui.widgets.unreadable_banner import UnreadableBanner
@@ -37,6 +38,18 @@ class WorkbenchScreen(Screen[None]):
         super().__init__()
         self._shown: Snapshot | None = None
         drop_write_bindings(self)  # read-only (`workbench serve --read-only`): no writing keys
+        # A screen made after start-up is styled from the stylesheet as it is when it mounts: mark
+        # it current, or Textual re-parses the whole stylesheet and restyles the app when it is
+        # first shown (`App._init_mode` / `switch_mode`: a tenth of a second or more per screen).
+        # Not the first screen: the app's CSS variables are only settled by that refresh.
+        try:
+            app = self.app
+        except NoActiveAppError:  # made outside an app (unit tests)
+            app = None
+        if app is not None and getattr(app, "first_frame_painted", False):
+            self._css_update_count = app._css_update_count
+        self._styled_at = app._css_update_count if app is not None else -1  # widgets are styled as they mount
+        self._resumed = False
 
     @property
     def workbench(self) -> WorkbenchApp:
@@ -53,7 +66,7 @@ class WorkbenchScreen(Screen[None]):
         yield UnreadableBanner()  # hidden unless a part cannot be read now
         yield from self.compose_body()
         yield StatusBar()
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the screen bar and the status bar."""
@@ -72,12 +85,23 @@ class WorkbenchScreen(Screen[None]):
         self.query_one(UnreadableBanner).show_snapshot(snapshot)
         self.show_snapshot(snapshot)
 
+    # Only the screen on show gets the model: the app builds the others ahead, hidden (see
+    # WorkbenchApp.warm_screens), and what a screen does with a snapshot (read databases, run a
+    # review) must wait until the user opens it.
     @on(Mount)
     def _deliver_on_mount(self) -> None:
-        if self.snapshot is not None:
+        if self.snapshot is not None and self.is_current:
             self.call_after_refresh(self.deliver, self.snapshot)
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Textual's own Screen._on_screen_resume (handlers run down the MRO). When the
+        # stylesheet has not changed since this screen was styled (no theme change meanwhile), its
+        # styles are current: skip Textual's restyle of every widget on every switch.
+        first, self._resumed = not self._resumed, True
+        if self._css_update_count == self.app._css_update_count or (first and self._styled_at == self.app._css_update_count):
+            event.refresh_styles = False  # (first: its widgets are being styled as they mount)
 
     @on(ScreenResume)
     def _deliver_on_resume(self) -> None:
-        if self.snapshot is not None:
+        if self.snapshot is not None and self.is_current:
             self.deliver(self.snapshot)

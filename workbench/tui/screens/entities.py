@@ -124,6 +124,8 @@ class EntitiesScreen(WorkbenchScreen):
         tab = self.active_tab
         if snapshot.loading and tab not in ("proto", "findings"):
             return  # SQL, mapping and seeds wait for the rest of the first load (status bar: loading)
+        if "proto" in snapshot.loading and tab != "proto":
+            return  # the protos were only scanned, not compiled: no findings to show yet
         key = (snapshot.generation, self.entity, self.field, self.enum_value)
         if self._rendered.get(tab) == key:
             return

@@ -27,6 +27,8 @@ class StatusBar(Static):
             Content.styled(f"✗ {errors} ", "bold $error" if errors else "dim"),
             Content.styled(f"⚠ {warnings} ", "bold $warning" if warnings else "dim"),
         ]
+        if "proto" in snapshot.loading:  # a quick scan of the protos: nothing is known about errors yet
+            parts[2:4] = [Content.styled("✗ ? ⚠ ? ", "dim")]
         if snapshot.loading:
             parts.append(Content.styled(f"loading {', '.join(snapshot.loading)}… ", "italic $accent"))
         elif not snapshot.checked:

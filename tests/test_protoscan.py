@@ -1,0 +1,46 @@
+"""The quick proto scan (the TUI's first look) sees what protoc sees, or says it is unsure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.contracts.proto_compile import compile_protos
+from workbench.contracts.proto_model import build_model
+from workbench.contracts.proto_scan import Unsure, scan_protos
+
+REPO = Path(__file__).resolve().parents[1]
+CASES = sorted({p.parent for p in (REPO / "tests").rglob("*.proto")})
+
+
+def test_the_repository_protos_scan_as_protoc_compiles_them() -> None:
+    result = compile_protos(REPO / "proto", rel_prefix="proto/")
+    assert result.descriptor_set is not None
+    full = build_model(result.descriptor_set, "proto/")
+    scan = scan_protos(REPO / "proto", "proto/")
+    assert scan.messages == full.messages
+    assert scan.enums == full.enums
+    assert scan.files == full.files
+
+
+@pytest.mark.parametrize("folder", CASES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_a_scan_matches_protoc_or_is_unsure(folder: Path) -> None:
+    result = compile_protos(folder, rel_prefix="p/")
+    try:
+        scan = scan_protos(folder, "p/")
+    except Unsure:
+        return  # the first look compiles instead
+    if result.descriptor_set is None:
+        return  # protoc rejects the folder (a case of broken input): the scan only had to not crash
+    full = build_model(result.descriptor_set, "p/")
+    assert (scan.messages, scan.enums) == (full.messages, full.enums)
+
+
+def test_unsure_on_what_it_does_not_follow(tmp_path: Path) -> None:
+    (tmp_path / "a.proto").write_text('syntax = "proto3";\npackage a;\nmessage A { int64 id = 1; }\n')
+    with pytest.raises(Unsure):
+        scan_protos(tmp_path, "p/")
+    (tmp_path / "a.proto").write_text('syntax = "proto2";\npackage a;\nmessage A {\n  optional int64 id = 1;\n}\n')
+    with pytest.raises(Unsure):
+        scan_protos(tmp_path, "p/")

@@ -175,7 +175,9 @@ class WorkbenchApp(App[int]):
         raw = getattr(getattr(getattr(snapshot, "model", None), "config", None), "raw", {})
         keymap = raw.get("keymap", {}) if hasattr(raw, "get") else {}
         if isinstance(keymap, dict):
-            self.set_keymap({k: v for k, v in keymap.items() if isinstance(k, str) and isinstance(v, str)})
+            keys = {k: v for k, v in keymap.items() if isinstance(k, str) and isinstance(v, str)}
+            if keys or self._keymap:  # none, as so far: no bindings refresh (it rebuilds the footer)
+                self.set_keymap(keys)
 
     # -- the file watcher ---------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="file-watcher", description="watching files")

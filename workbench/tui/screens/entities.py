@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.lazy import Lazy
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from workbench.contracts.entity_findings import error_counts, findings_for_entity
@@ -25,6 +26,27 @@ from workbench.tui.widgets.mapping_view import MappingView
 from workbench.tui.widgets.proto_view import ProtoView
 from workbench.tui.widgets.seed_table import SeedTable
 from workbench.tui.widgets.sql_view import SqlView
+
+
+class Deferred(Lazy):
+    """A hidden tab's content, mounted when the screen asks (`EntitiesScreen._mount_deferred`): after
+    the first entity's proto is on screen, or when its tab is opened first. Textual's `Lazy` mounts
+    right after the first refresh, i.e. while the first look loads and the proto is being shown."""
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        return
+
+    @property
+    def pending(self) -> bool:
+        return self.parent is not None and self._replace_widget.parent is None
+
+    async def mount_now(self) -> None:
+        parent = self.parent
+        if not isinstance(parent, Widget) or not parent.is_attached or self._replace_widget.parent is not None:
+            return  # mounted already, or the screen is closing
+        await parent.mount(self._replace_widget, after=self)
+        await self.remove()
+
 
 TABS = [("proto", "Proto", "p"), ("sql", "SQL", "s"), ("mapping", "Mapping", "m"), ("seeds", "Seeds", "d"),
         ("findings", "Findings", "f")]
@@ -66,6 +88,7 @@ class EntitiesScreen(WorkbenchScreen):
         self.enum_value = ""
         self._rendered: dict[str, tuple[object, ...]] = {}  # tab -> what it last showed
         self._open_place: dict[str, tuple[str, int]] = {}
+        self._mounting = False  # the hidden tabs' contents are being mounted (after the first look)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="entities-body"):
@@ -73,18 +96,18 @@ class EntitiesScreen(WorkbenchScreen):
             with TabbedContent(id="entity-tabs"):
                 with TabPane("Proto", id="tab-proto"):
                     yield ProtoView(id="proto-view")
-                # Lazy: hidden tabs mount after the first paint (DataTable styling is not free).
+                # Deferred: hidden tabs mount after the first proto is shown (DataTable styling is not free).
                 with TabPane("SQL", id="tab-sql"):
-                    yield Lazy(SqlView(id="sql-view"))
+                    yield Deferred(SqlView(id="sql-view"))
                 with TabPane("Mapping", id="tab-mapping"):
-                    yield Lazy(MappingView(id="mapping-view"))
+                    yield Deferred(MappingView(id="mapping-view"))
                 with TabPane("Seeds", id="tab-seeds"):
-                    yield Lazy(SeedTable(id="seed-table"))
+                    yield Deferred(SeedTable(id="seed-table"))
                 with TabPane("Findings", id="tab-findings"):
-                    yield Lazy(FindingsTable(id="findings-table"))
+                    yield Deferred(FindingsTable(id="findings-table"))
                 for extra in self.extra_tabs:
                     with TabPane(extra.title, id=f"tab-{extra.id}"):
-                        yield Lazy(extra.create())
+                        yield Deferred(extra.create())
         yield Static("", id="loading-note")
 
     def on_mount(self) -> None:
@@ -103,6 +126,27 @@ class EntitiesScreen(WorkbenchScreen):
             tree.select_ref(first)
         self._rendered.clear()  # every tab is stale now; the visible one renders at once
         self.render_active_tab()
+        if not self._mounting:
+            self._mounting = True
+            self.call_after_refresh(self._mount_deferred)
+
+    async def _mount_deferred(self, only: Deferred | None = None) -> None:
+        """Mount the hidden tabs' contents one per refresh (each a short step of the UI loop), or
+        just `only` (its tab was opened first)."""
+        pending = [only] if only is not None else list(self.query(Deferred))
+        for lazy in pending:
+            if lazy.pending:
+                await lazy.mount_now()
+                self.render_active_tab()
+                if only is None:
+                    self.call_after_refresh(self._mount_deferred)
+                    return
+
+    def _deferred_in_active_pane(self) -> Deferred | None:
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return None
+        return next((lazy for lazy in pane.query(Deferred) if lazy.pending), None)
 
     @on(EntityHighlighted)
     def _entity_highlighted(self, message: EntityHighlighted) -> None:
@@ -118,6 +162,10 @@ class EntitiesScreen(WorkbenchScreen):
         return self.query_one(TabbedContent).active.removeprefix("tab-")
 
     def render_active_tab(self) -> None:
+        lazy = self._deferred_in_active_pane()
+        if lazy is not None:
+            self.call_later(self._mount_deferred, lazy)  # renders it once mounted
+            return
         snapshot = self.snapshot
         if snapshot is None or not self.entity:
             return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.events import Mount, ScreenResume
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.types import NoActiveAppError
 
@@ -92,6 +93,15 @@ class WorkbenchScreen(Screen[None]):
     def _deliver_on_mount(self) -> None:
         if self.snapshot is not None and self.is_current:
             self.call_after_refresh(self.deliver, self.snapshot)
+
+    def _screen_resized(self, size: Size) -> None:
+        # Textual lays the whole screen out again and repaints it on every Resize, also on one that
+        # changes nothing: the terminal's first size arrives just after the first frame, which was
+        # laid out at that size already (a full layout and paint of the entity browser, competing
+        # with the first look). Same size, same layout: skip it (other screens get it as before).
+        if size and size == self._compositor.size and not self.app.is_inline:
+            return
+        super()._screen_resized(size)
 
     def _on_screen_resume(self, event: ScreenResume) -> None:
         # Runs before Textual's own Screen._on_screen_resume (handlers run down the MRO). When the

@@ -29,8 +29,8 @@ from workbench.tui.widgets.sql_view import SqlView
 
 
 class Deferred(Lazy):
-    """A hidden tab's content, mounted when the screen asks (`EntitiesScreen._mount_deferred`): after
-    the first entity's proto is on screen, or when its tab is opened first. Textual's `Lazy` mounts
+    """A hidden tab's content, mounted when the screen asks (`EntitiesScreen._mount_deferred`): once
+    the full load is shown (the first look is for the Proto tab only), or when its tab is opened first. Textual's `Lazy` mounts
     right after the first refresh, i.e. while the first look loads and the proto is being shown."""
 
     async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
@@ -88,7 +88,7 @@ class EntitiesScreen(WorkbenchScreen):
         self.enum_value = ""
         self._rendered: dict[str, tuple[object, ...]] = {}  # tab -> what it last showed
         self._open_place: dict[str, tuple[str, int]] = {}
-        self._mounting = False  # the hidden tabs' contents are being mounted (after the first look)
+        self._mounting = False  # the hidden tabs' contents are being mounted (after the full load)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="entities-body"):
@@ -126,7 +126,7 @@ class EntitiesScreen(WorkbenchScreen):
             tree.select_ref(first)
         self._rendered.clear()  # every tab is stale now; the visible one renders at once
         self.render_active_tab()
-        if not self._mounting:
+        if not self._mounting and not snapshot.loading:  # they show nothing before the full load
             self._mounting = True
             self.call_after_refresh(self._mount_deferred)
 

@@ -91,7 +91,9 @@ class HighlightedText:
     @property
     def widest(self) -> int:
         if self._widest is None:
-            self._widest = max((Content(line).cell_length for line in self.plain), default=0)
+            from textual._cells import cell_len  # what Content.cell_length measures, without a Content a line
+
+            self._widest = max(map(cell_len, self.plain), default=0)
         return self._widest
 
 

@@ -50,17 +50,6 @@ class WorkbenchScreen(Screen[None]):
         if app is not None and getattr(app, "first_frame_painted", False):
             self._css_update_count = app._css_update_count
         self._styled_at = app._css_update_count if app is not None else -1  # widgets are styled as they mount
-        if app is not None:
-            # The breakpoint classes Textual sets on the screen's first Resize, set now: the first
-            # frame is styled for the terminal's width, not restyled as a whole just after it.
-            size = app.size
-            horizontal = (app.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is None
-                          else self.HORIZONTAL_BREAKPOINTS) or []
-            vertical = (app.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is None
-                        else self.VERTICAL_BREAKPOINTS) or []
-            classes = self._get_breakpoint_classes(size.width, horizontal) | self._get_breakpoint_classes(
-                size.height, vertical)
-            self.add_class(*classes, update=False)
         self._resumed = False
 
     @property

@@ -243,6 +243,17 @@ class WorkbenchApp(App[int]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report_error(event.worker.error, event.worker.description or event.worker.name)
 
+    def _handle_exception(self, error: Exception) -> None:
+        # A screen that warm_screens was preparing hidden can still be mounting when the app shuts
+        # down (Textual stops running, then removes the screens' children): its on_mount then finds
+        # nothing. That is not an error of the session; anything else still ends it as before.
+        from textual.css.query import NoMatches
+
+        if not self.is_running and isinstance(error, NoMatches):
+            self.log.warning("ignored while shutting down", error)
+            return
+        super()._handle_exception(error)
+
     def report_error(self, error: BaseException, context: str = "") -> None:
         """Show a failure without a traceback: a toast for expected errors, a dialog otherwise."""
         title, text, expected = describe_error(error, context)

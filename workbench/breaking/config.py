@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.breaking.buf_sections import rule_lists
 from workbench.breaking.bufyaml import YamlError, parse
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
 from workbench.buf_packages import is_unstable
@@ -133,23 +134,9 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
     if version not in BY_VERSION:
         raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     config = BreakingConfig(version=version, source=source, module_prefix=module_prefix)
-    config.use = _strings(section.get("use"), source, "use") or ["FILE"]
-    config.except_ = _strings(section.get("except"), source, "except")
-    config.ignore = _strings(section.get("ignore"), source, "ignore")
-    ignore_only = section.get("ignore_only") or {}
-    if not isinstance(ignore_only, dict):
-        raise ConfigError(f"{source}: 'ignore_only' must map rule IDs to paths")
-    config.ignore_only = {str(k): _strings(v, source, f"ignore_only.{k}") for k, v in ignore_only.items()}
+    use, config.except_, config.ignore, config.ignore_only = rule_lists(section, source, ConfigError)
+    config.use = use or ["FILE"]
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
     return config
 
-
-def _strings(value: object, source: str, key: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ConfigError(f"{source}: '{key}' must be a list of strings")

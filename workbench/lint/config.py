@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.breaking.buf_sections import rule_lists
 from workbench.buf_packages import is_unstable
 from workbench.contracts.record import Record
 from workbench.lint.catalog import BY_VERSION, LintRuleSpec
@@ -101,13 +102,8 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
     if version not in BY_VERSION:
         raise LintConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     config = LintConfig(version=version, source=source, ignore_prefix=ignore_prefix)
-    config.use = _strings(section.get("use"), source, "use") or (["STANDARD"] if version != "v2" else ["STANDARD"])
-    config.except_ = _strings(section.get("except"), source, "except")
-    config.ignore = _strings(section.get("ignore"), source, "ignore")
-    ignore_only = section.get("ignore_only") or {}
-    if not isinstance(ignore_only, dict):
-        raise LintConfigError(f"{source}: 'ignore_only' must map rule IDs to paths")
-    config.ignore_only = {str(k): _strings(v, source, f"ignore_only.{k}") for k, v in ignore_only.items()}
+    use, config.except_, config.ignore, config.ignore_only = rule_lists(section, source, LintConfigError)
+    config.use = use or ["STANDARD"]
     suffix = section.get("enum_zero_value_suffix")
     if suffix is not None:
         config.enum_zero_value_suffix = str(suffix)
@@ -133,12 +129,3 @@ def _flag(section: dict[str, Any], key: str, source: str) -> bool:
         raise LintConfigError(f"{source}: '{key}' must be true or false")
     return value
 
-
-def _strings(value: object, source: str, key: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise LintConfigError(f"{source}: '{key}' must be a list of strings")

@@ -1,0 +1,31 @@
+"""The fields a `breaking` and a `lint` section of a buf.yaml share (use, except, ignore,
+ignore_only), read the same way for both; each caller names the error it raises."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def strings(value: object, source: str, key: str, error: type[ValueError]) -> list[str]:
+    """A string or a list of strings (buf accepts both); None is the empty list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise error(f"{source}: '{key}' must be a list of strings")
+
+
+def rule_lists(section: dict[str, Any], source: str,
+               error: type[ValueError]) -> tuple[list[str], list[str], list[str], dict[str, list[str]]]:
+    """(use, except, ignore, ignore_only) of a section; `use` empty when the section has none."""
+    ignore_only = section.get("ignore_only") or {}
+    if not isinstance(ignore_only, dict):
+        raise error(f"{source}: 'ignore_only' must map rule IDs to paths")
+    return (strings(section.get("use"), source, "use", error),
+            strings(section.get("except"), source, "except", error),
+            strings(section.get("ignore"), source, "ignore", error),
+            {str(k): strings(v, source, f"ignore_only.{k}", error) for k, v in ignore_only.items()})

@@ -23,12 +23,11 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from workbench.findings import Finding, Severity, sort_key
 
 if TYPE_CHECKING:
-    from workbench.breaking.review import Report
     from workbench.checks import CheckCache
     from workbench.contracts.config import Config
     from workbench.contracts.fixture_files import Fixture
@@ -458,18 +457,3 @@ def runnable_migration_files(root: Path) -> tuple[Config, list[Migration]]:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise WorkbenchError(f"migration files have errors; nothing was run: {errors[0].format()}{more}")
     return config, files
-
-
-def review_folders(root: Path | None) -> tuple[str, str, str]:
-    """proto, migrations and fixtures folders of `root` (workbench.breaking.review.review_folders)."""
-    from workbench.breaking.review import review_folders as folders
-
-    return folders(root)
-
-
-def breaking_review(root: Path | None, input_spec: str | None, against: str, **options: Any) -> Report:
-    """`workbench breaking`, for the CLI and the TUI alike (workbench.breaking.review.breaking_review,
-    kept there so a CLI review of a small buf module need not load this module)."""
-    from workbench.breaking.review import breaking_review as review_of
-
-    return review_of(root, input_spec, against, **options)

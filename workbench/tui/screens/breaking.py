@@ -131,7 +131,7 @@ class BreakingScreen(WorkbenchScreen):
     def run_review(self, root: Path, ref: str, exact: bool, generation: int) -> None:
         from workbench.breaking.config import ConfigError
         from workbench.breaking.inputs import InputError
-        from workbench.workspace import breaking_review
+        from workbench.breaking.review import breaking_review
 
         try:
             # the same call as `workbench breaking`: the files as on disk now, never the browser's model

@@ -282,3 +282,65 @@ async def test_esc_leaves_the_breaking_ref_box_and_it_shows_the_reviewed_ref(fit
         await pilot.press("1")  # keys are commands again
         await pilot.pause()
         assert app.current_mode == "entities"
+
+
+# -- the before/after code window follows the pane's height ---------------------------------------
+
+def before_rows(app: WorkbenchApp) -> int:
+    from workbench.tui.widgets.code_view import CodeView
+
+    view = app.screen.query_one("#breaking-before", CodeView)
+    assert view._code is not None
+    return len(view._code.lines)
+
+
+async def test_breaking_code_window_follows_the_pane_height(fit_repo: Path) -> None:
+    """The window of code around a change is fitted to the pane: also when the review arrived
+    before the pane was laid out (CI once caught the 160x48 screen showing 9 lines: the fitted
+    height was read as 0), and again when the terminal is resized."""
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        await app.switch_mode("breaking")
+        await until(pilot, lambda: getattr(app.screen, "report", None) is not None)
+        await settle(pilot)
+        screen = app.screen
+        wide = before_rows(app)
+        assert wide > 9  # ~30 lines of context at 160x48, not the 4-line minimum
+
+        # The race, forced: the change is shown while the pane has no height yet.
+        screen._pane_rows = lambda: 0  # type: ignore[attr-defined]
+        screen._show_change(screen.selected)  # type: ignore[attr-defined]
+        assert before_rows(app) <= 9
+        del screen._pane_rows  # type: ignore[attr-defined]
+        await pilot.resize_terminal(161, 48)  # a layout: the pane reports its height
+        await settle(pilot)
+        assert before_rows(app) == wide
+
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        small = before_rows(app)
+        assert small < wide
+        await pilot.resize_terminal(*LARGE)
+        await settle(pilot)
+        assert before_rows(app) == wide
+
+
+async def test_migration_details_are_fitted_again_when_the_pane_resizes(fit_repo: Path) -> None:
+    """The details pane cuts a long URL to its width: a resize (or the first layout, if the
+    answer came first) renders it again for the width it has now."""
+    from textual.widgets import Static
+
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await app.switch_mode("migrations")
+        await until(pilot, lambda: len(getattr(app.screen, "statuses", {})) == 2)
+        await settle(pilot)
+        cell = app.screen.query_one("#migrations-cell", Static)
+        shown = str(cell.render())
+        assert "wbfit_dev" in shown
+        cell.update("")  # as if fitted before the pane had its width
+        await pilot.resize_terminal(*LARGE)
+        await settle(pilot)
+        assert "wbfit_dev" in str(cell.render())

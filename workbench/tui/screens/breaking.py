@@ -26,6 +26,7 @@ from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.source import language_for
 from workbench.tui.widgets.code_view import CodeView
+from workbench.tui.widgets.sized_scroll import SizedScroll
 
 if TYPE_CHECKING:
     from workbench.breaking.change import Change
@@ -89,6 +90,7 @@ class BreakingScreen(WorkbenchScreen):
         self.report: Report | None = None
         self.selected: Change | None = None
         self.generations = Generations()
+        self._window_rows = 0  # the pane height the shown code window was fitted to
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="breaking-top"):
@@ -104,11 +106,11 @@ class BreakingScreen(WorkbenchScreen):
                 with Horizontal(id="breaking-sides"):
                     with Vertical(classes="breaking-side"):
                         yield Static("before", id="breaking-before-title", classes="breaking-side-title")
-                        with VerticalScroll(id="breaking-before-scroll"):
+                        with SizedScroll(id="breaking-before-scroll"):
                             yield CodeView(id="breaking-before")
                     with Vertical(classes="breaking-side"):
                         yield Static("after", id="breaking-after-title", classes="breaking-side-title")
-                        with VerticalScroll(id="breaking-after-scroll"):
+                        with SizedScroll(id="breaking-after-scroll"):
                             yield CodeView(id="breaking-after")
 
     def on_mount(self) -> None:
@@ -215,6 +217,14 @@ class BreakingScreen(WorkbenchScreen):
         if self.report is not None and event.node.data is not None:
             self._show_change(self.report.changes[event.node.data])
 
+    @on(SizedScroll.Resized, "#breaking-before-scroll")
+    def _fit_window(self) -> None:
+        if self.selected is not None and self._pane_rows() != self._window_rows:
+            self._show_change(self.selected)
+
+    def _pane_rows(self) -> int:
+        return self.query_one("#breaking-before-scroll", SizedScroll).size.height
+
     def _show_change(self, change: Change | None) -> None:
         self.selected = change
         detail = self.query_one("#breaking-detail", Static)
@@ -252,8 +262,7 @@ class BreakingScreen(WorkbenchScreen):
             return
         title.update(Content.styled(f"{side}: {file}:{line}", "$text-muted"))
         # Use the height there is: at 160x48 the pane shows ~30 lines of context, not 9.
-        pane = view.parent
-        rows = pane.size.height if isinstance(pane, VerticalScroll) and pane.size.height else 0
+        rows = self._window_rows = self._pane_rows()
         context = max(CONTEXT_LINES, (rows - 1 - max(0, (end or line) - line)) // 2)
         snippet, first = window(text, line or 1, end or line or 1, context)
         view.show_code(snippet, language_for(file), first_line=first, mark_line=line, mark_end=end)

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, Log, ProgressBar, Static
@@ -37,6 +37,7 @@ from workbench.tui.generations import Generations
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.confirm_run import ConfirmRun, Prompt
 from workbench.tui.widgets.fleet_table import STATE_WIDTH, FleetTable, ordered, summary
+from workbench.tui.widgets.sized_scroll import SizedScroll
 
 if TYPE_CHECKING:
     from workbench.findings import Finding
@@ -169,7 +170,7 @@ class MigrationsScreen(WorkbenchScreen):
                 yield FleetTable(id="migrations-fleet")
                 yield DataTable(id="migrations-list", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="migrations-lower"):
-                with VerticalScroll(id="migrations-detail"):
+                with SizedScroll(id="migrations-detail"):
                     yield Static("", id="migrations-cell")
                 with Vertical(id="migrations-side"):
                     yield ProgressBar(id="migrations-progress", show_eta=False)
@@ -404,6 +405,7 @@ class MigrationsScreen(WorkbenchScreen):
         key = listing.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
         return st, str(key) if key is not None else None
 
+    @on(SizedScroll.Resized, "#migrations-detail")
     def _show_cell(self) -> None:
         st, version = self.selected()
         self.query_one("#migrations-cell", Static).update(self._details(st, version))

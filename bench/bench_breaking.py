@@ -16,11 +16,11 @@ Inputs, generated into a temp dir at bench time (nothing is committed), each a p
 `workbench lint` and `buf lint` run on each `after/` tree too (STANDARD; on (b) and (c) without
 PACKAGE_NO_IMPORT_CYCLE, which `buf lint` does not finish there: see BUF_YAML_GENERATED).
 
-Before any ratio is reported, the two tools' findings are compared (rule, file, line): a ratio is
-only printed when they found the same changes, otherwise the differences are. Runs alternate
-(workbench, buf, workbench, buf, ...) and the ratios are medians of the per-pair ratios, so a load
-spike from other work on the machine hits both sides of a pair. Memory is the whole process tree's
-peak PSS (sampled every 5 ms, at least the kernel's max RSS of its biggest process).
+Before any ratio is reported, the two tools' findings are compared (rule, file, line, column, end,
+message): a ratio is only printed when they found the same changes, otherwise the differences are.
+Runs alternate (workbench, buf, workbench, buf, ...) and the ratios are medians of the per-pair
+ratios, so a load spike from other work on the machine hits both sides of a pair. Memory is the whole
+process tree's peak PSS (sampled every 5 ms, at least the kernel's max RSS of its biggest process).
 """
 
 from __future__ import annotations
@@ -263,8 +263,12 @@ def generated_module(root: Path, messages: int, files: int) -> dict[str, int]:
 # --------------------------------------------------------------------- running and comparing
 
 
-def findings(args: list[str], cwd: Path, env: dict[str, str]) -> set[tuple[str, str, int]]:
-    """(rule, file, line) of one run's JSON lines (buf's --error-format json, which both print)."""
+Key = tuple[str, str, int, int, int, int, str]
+
+
+def findings(args: list[str], cwd: Path, env: dict[str, str]) -> set[Key]:
+    """(rule, file, line, column, end line, end column, message) of one run's JSON lines (buf's
+    --error-format json, which both print)."""
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode not in (0, 1, 100):
         raise SystemExit(f"{args[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -272,7 +276,8 @@ def findings(args: list[str], cwd: Path, env: dict[str, str]) -> set[tuple[str, 
     for line in done.stdout.splitlines():
         if line.strip():
             d = json.loads(line)
-            out.add((d["type"], d.get("path", ""), int(d.get("start_line", 0))))
+            out.add((d["type"], d.get("path", ""), int(d.get("start_line", 0)), int(d.get("start_column", 0)),
+                     int(d.get("end_line", 0)), int(d.get("end_column", 0)), d.get("message", "")))
     return out
 
 
@@ -282,8 +287,8 @@ class Row:
     ours: list[Measure]
     theirs: list[Measure]
     same: bool
-    only_ours: list[tuple[str, str, int]]
-    only_buf: list[tuple[str, str, int]]
+    only_ours: list[Key]
+    only_buf: list[Key]
     count: int
 
 
@@ -346,6 +351,7 @@ def main() -> None:
     parser.add_argument("--with-repo", action="store_true", help="also this repository against a branch")
     parser.add_argument("--only", default="abcr", help="which inputs to run (letters of a, b, c, r)")
     parser.add_argument("--keep", type=Path, default=None, help="generate into DIR and keep it")
+    parser.add_argument("--tools", default="breaking,lint", help="which commands to compare (breaking, lint)")
     args = parser.parse_args()
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="wb-bench-breaking-"))
     tmp.mkdir(parents=True, exist_ok=True)
@@ -371,14 +377,14 @@ def main() -> None:
         print()
         print(HEAD)
         print("-" * len(HEAD), flush=True)
-        for label, root in inputs:
+        for label, root in inputs if "breaking" in args.tools else ():
             after = root / "after"
             rows.append(run_pair(f"breaking {label}",
                                  [*WORKBENCH, "breaking", "--against", "../before", "--error-format", "json"],
                                  [BUF, "breaking", "--against", "../before", "--error-format", "json"],
                                  after, args.runs))
             print_row(rows[-1])
-        for label, root in inputs:
+        for label, root in inputs if "lint" in args.tools else ():
             rows.append(run_pair(f"lint {label}", [*WORKBENCH, "lint", "--error-format", "json"],
                                  [BUF, "lint", "--error-format", "json"], root / "after", args.runs))
             print_row(rows[-1])

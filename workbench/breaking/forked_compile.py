@@ -47,6 +47,7 @@ class Job:
     files: tuple[str, ...] = ()  # what to compile (default: every .proto below proto_root)
     includes: tuple[Path, ...] = ()  # more roots (a buf workspace's other modules)
     prefixes: dict[str, str] | None = None  # file -> its root's prefix in findings
+    source_info: bool = True  # locations and comments in the set
 
 
 @dataclass
@@ -107,7 +108,8 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
         from workbench.contracts.proto_compile import proto_files, run_protoc
 
         outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
-                             rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes)
+                             rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes,
+                             source_info=job.source_info)
         with open(result_path, "wb") as fh:
             pickle.dump(outcome, fh)
         status = 0

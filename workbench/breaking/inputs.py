@@ -281,13 +281,14 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
     return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
-def _compile(side: Side) -> tuple[bytes | None, list[Finding]]:
+def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[Finding]]:
     from workbench.contracts.proto_compile import compile_protos
 
     roots = _include_dirs(side)
     files = sorted(side.files)
     result = compile_protos(roots[0], files, includes=roots[1:],
-                            prefixes={name: root.prefix for name, root in side.files.items()})
+                            prefixes={name: root.prefix for name, root in side.files.items()},
+                            source_info=source_info)
     return result.descriptor_set, result.findings
 
 
@@ -299,8 +300,16 @@ def _include_dirs(side: Side) -> list[Path]:
     return out
 
 
-def compile_sides(*sides: Side) -> None:
-    """Compile every side that has sources; in parallel (forked workers) when they are big."""
+def source_bytes(side: Side) -> int:
+    """Size of the side's .proto files: what decides whether a forked compile pays off."""
+    return sum((root.dir / name).stat().st_size for name, root in side.files.items())
+
+
+def compile_sides(*sides: Side, source_info: bool = True) -> None:
+    """Compile every side that has sources; in parallel (forked workers) when they are big.
+
+    `source_info=False`: without locations and comments (lint asks for them afterwards, for the few
+    files it reports on: `workbench.lint.locations`)."""
     from google.protobuf.message import DecodeError
 
     from workbench.breaking.descriptors import new_set, parse_set
@@ -311,7 +320,7 @@ def compile_sides(*sides: Side) -> None:
             side.fds = new_set()
             side.targets = set()
     todo = [s for s in todo if s.fds is None]
-    sizes = [sum((root.dir / name).stat().st_size for name, root in s.files.items()) for s in todo]
+    sizes = [source_bytes(s) for s in todo]
     results: list[tuple[bytes | None, list[Finding]]]
     if len(todo) > 1 and min(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork") and hasattr(os, "mkfifo"):
         from workbench.breaking.forked_compile import Job, compile_forked
@@ -321,10 +330,10 @@ def compile_sides(*sides: Side) -> None:
         for s, size in zip(todo, sizes, strict=True):
             dirs = _include_dirs(s)
             jobs.append(Job(dirs[0], s.rel_prefix, size, tuple(sorted(s.files)), tuple(dirs[1:]),
-                            {name: root.prefix for name, root in s.files.items()}))
+                            {name: root.prefix for name, root in s.files.items()}, source_info))
         results = compile_forked(jobs)
     else:
-        results = [_compile(s) for s in todo]
+        results = [_compile(s, source_info) for s in todo]
         if sum(sizes) >= PARALLEL_MIN_BYTES:
             _release_freed_memory()  # a small compile leaves little to give back (and ctypes costs a start)
     for side, (data, findings) in zip(todo, results, strict=True):

@@ -8,8 +8,9 @@ drops the finding when the config allows comment ignores. Names follow buf's str
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 from workbench.breaking.bufformat import Violation
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from google.protobuf import descriptor_pb2 as pb
+
+    from workbench.lint.locations import Locator
 
 # descriptor.proto field numbers used in source paths
 PACKAGE, DEPENDENCY, MESSAGE, ENUM, SERVICE, EXTENSION, OPTIONS = 2, 3, 4, 5, 6, 7, 8
@@ -40,10 +43,14 @@ def _is_delimiter(c: str) -> bool:
 _SNAKE: dict[str, str] = {}  # names repeat across a tree (id, name, field_1 ...): each is converted once
 
 
+# names already in snake case convert to themselves (most of a tree's names: checked first, cheaply)
+_SNAKE_ALREADY = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*")
+
+
 def to_snake(s: str) -> str:
     done = _SNAKE.get(s)
     if done is None:
-        done = _SNAKE[s] = _to_snake(s)
+        done = _SNAKE[s] = s if _SNAKE_ALREADY.fullmatch(s) else _to_snake(s)
     return done
 
 
@@ -80,6 +87,8 @@ def to_upper_snake(s: str) -> str:
 
 
 def to_pascal(s: str) -> str:
+    if s.isascii() and s.isalnum() and s[0].isupper():
+        return s  # already PascalCase, as most names are
     out = ""
     previous = ""
     for i, c in enumerate(s.strip()):
@@ -119,24 +128,49 @@ def _positive(s: str) -> bool:
 # ---------------------------------------------------------------- the model a run walks
 
 class LintFile:
-    def __init__(self, proto: pb.FileDescriptorProto, shown: str, source: Callable[[str], str] | None = None) -> None:
+    def __init__(self, proto: pb.FileDescriptorProto, shown: str, source: Callable[[str], str] | None = None,
+                 locator: Locator | None = None) -> None:
         self.proto = proto
         self.name = proto.name
         self.shown = shown  # as buf prints it (module path joined with the name)
         self.package = proto.package
         self._source = source  # the file's text by name, when the caller can read it
+        # compiled without source info: the locator fills it in when a rule or a finding needs it
+        self._locator = locator
+
+    def want_locations(self) -> None:
+        """Its source info will be needed: fetched with the others' in one compile."""
+        if self._locator is not None:
+            self._locator.want((self.name,))
+
+    def _located(self) -> pb.SourceCodeInfo:
+        if self._locator is not None:
+            self._locator.load(self.name)
+            self._locator = None
+        return self.proto.source_code_info
 
     @cached_property
     def source_info(self) -> bytes:
-        return self.proto.source_code_info.SerializeToString()
+        return self._located().SerializeToString()
 
     def text(self) -> str:
         return self._source(self.name) if self._source is not None else ""
 
     @cached_property
+    def lines(self) -> list[str]:
+        return self.text().split("\n")
+
+    @cached_property
+    def may_ignore(self) -> bool:
+        """Whether a `buf:lint:ignore` comment can be in the file: its text says (without reading every
+        comment of the source info), else there may be."""
+        text = self.text()
+        return not text or COMMENT_IGNORE_PREFIX in text
+
+    @cached_property
     def _comments(self) -> dict[tuple[int, ...], str]:
         # text_of: protobuf hands back bytes for a comment that is not valid UTF-8
-        return {tuple(loc.path): text_of(loc.leading_comments) for loc in self.proto.source_code_info.location
+        return {tuple(loc.path): text_of(loc.leading_comments) for loc in self._located().location
                 if loc.leading_comments}
 
     def span(self, path: tuple[int, ...] | None) -> tuple[int, int, int, int]:
@@ -155,7 +189,7 @@ class LintFile:
 
     def ignores(self, rule: str, path: tuple[int, ...] | None) -> bool:
         """A `buf:lint:ignore RULE` line in the leading comments of the element or any element around it."""
-        if path is None or not self._comments:
+        if path is None or not self.may_ignore or not self._comments:
             return False
         for n in range(len(path), 0, -1):
             for line in self._comments.get(path[:n], "").splitlines():
@@ -169,6 +203,7 @@ class Element(Record):
     """A named element of a file (message, field, enum ...) that a lint rule looks at."""
 
     _fields = ("file", "proto", "path", "parent")
+    __slots__ = (*_fields, "map_entry", "synthetic")
 
     def __init__(self, file: LintFile, proto: Any, path: tuple[int, ...],
                  parent: Element | None = None) -> None:
@@ -176,33 +211,50 @@ class Element(Record):
         self.proto = proto
         self.path = path
         self.parent = parent
+        self.map_entry = False  # a message: a map's entry (set by the walk, read by every field's rules)
+        self.synthetic = False  # a oneof: proto3 `optional`'s own (set by the walk)
 
 
 class Lint:
     def __init__(self, files: list[LintFile], all_files: dict[str, LintFile], config: LintConfig,
-                 unused_imports: set[tuple[str, str]] | None = None) -> None:
+                 unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
         self.files = files  # the files linted (imports excluded)
         self.all_files = all_files  # by name, imports included
         self.config = config
-        self.unused_imports = unused_imports or set()  # (file, import) protoc called unused
+        # (file, import) protoc called unused; a dict says where protoc saw each (line, column)
+        self.unused_imports = unused_imports or set()
         self.out: list[Violation] = []
+        self._pending: list[tuple[str, LintFile, tuple[int, ...] | None, tuple[int, int, int, int] | None, str]] = []
         self._walked: dict[str, list[Element]] = {}
 
     def add(self, rule: str, file: LintFile, path: tuple[int, ...] | None, message: str) -> None:
-        if self.config.comment_ignores and file.ignores(rule, path):
-            return
-        if self.config.ignored(rule, file.shown) or self.config.ignored(rule, file.name):
-            return
-        self._append(rule, file, path, file.span(path), message)
+        """A finding at the element `path` of `file` (None: the whole file). Kept until `finish`, when
+        the files reported on get their locations in one go."""
+        self._pending.append((rule, file, path, None, message))
 
     def add_at(self, rule: str, file: LintFile, path: tuple[int, ...], span: tuple[int, int, int, int],
                message: str) -> None:
         """As `add`, at `span` (a place inside the element's options, where protoc may record none)."""
-        if self.config.comment_ignores and file.ignores(rule, path):
-            return
-        if self.config.ignored(rule, file.shown) or self.config.ignored(rule, file.name):
-            return
-        self._append(rule, file, path, span, message)
+        self._pending.append((rule, file, path, span, message))
+
+    def want_locations(self, files: Iterable[LintFile]) -> None:
+        """A rule is about to read the source info of `files`: fetch them together."""
+        for f in files:
+            f.want_locations()
+
+    def finish(self) -> list[Violation]:
+        """The findings, with their spans, minus those the config or a comment ignores."""
+        config = self.config
+        kept = [p for p in self._pending if not (config.ignored(p[0], p[1].shown) or config.ignored(p[0], p[1].name))]
+        self._pending = []
+        for _rule, file, path, span, _message in kept:
+            if path is not None and (span is None or (config.comment_ignores and file.may_ignore)):
+                file.want_locations()
+        for rule, file, path, span, message in kept:
+            if config.comment_ignores and file.ignores(rule, path):
+                continue
+            self._append(rule, file, path, span or file.span(path), message)
+        return self.out
 
     def _append(self, rule: str, file: LintFile, path: tuple[int, ...] | None, span: tuple[int, int, int, int],
                 message: str) -> None:
@@ -230,26 +282,41 @@ class Lint:
                 m = stack.pop()
                 yield m
                 nested = [Element(f, n, (*m.path, M_NESTED, i), m) for i, n in enumerate(m.proto.nested_type)]
+                for n in nested:
+                    # only nested messages are map entries; options are read once, not once per field
+                    n.map_entry = n.proto.HasField("options") and n.proto.options.map_entry
                 stack.extend(reversed(nested))
 
     def fields(self) -> Iterator[Element]:
         return iter(self._listed("fields", self._fields))
 
     def _fields(self) -> Iterator[Element]:
+        out: list[Element] = []
         for m in self.messages():
-            for i, fd in enumerate(m.proto.field):
-                yield Element(m.file, fd, (*m.path, M_FIELD, i), m)
+            file, path = m.file, m.path
+            out += [Element(file, fd, (*path, M_FIELD, i), m) for i, fd in enumerate(m.proto.field)]
         for f in self.files:
-            for i, x in enumerate(f.proto.extension):
-                yield Element(f, x, (EXTENSION, i))
+            out += [Element(f, x, (EXTENSION, i)) for i, x in enumerate(f.proto.extension)]
         for m in self.messages():
-            for i, x in enumerate(m.proto.extension):
-                yield Element(m.file, x, (*m.path, M_EXTENSION, i), m)
+            out += [Element(m.file, x, (*m.path, M_EXTENSION, i), m) for i, x in enumerate(m.proto.extension)]
+        return iter(out)
 
     def oneofs(self) -> Iterator[Element]:
+        return iter(self._listed("oneofs", self._oneofs))
+
+    def _oneofs(self) -> Iterator[Element]:
         for m in self.messages():
-            for i, o in enumerate(m.proto.oneof_decl):
-                yield Element(m.file, o, (*m.path, M_ONEOF, i), m)
+            decls = m.proto.oneof_decl
+            if not decls:
+                continue
+            members: dict[int, list[Any]] = defaultdict(list)
+            for fd in m.proto.field:
+                if fd.HasField("oneof_index"):
+                    members[fd.oneof_index].append(fd)
+            for i, o in enumerate(decls):
+                el = Element(m.file, o, (*m.path, M_ONEOF, i), m)
+                el.synthetic = len(members[i]) == 1 and members[i][0].proto3_optional
+                yield el
 
     def enums(self) -> Iterator[Element]:
         return iter(self._listed("enums", self._enums))
@@ -291,7 +358,7 @@ Handler = Callable[[Lint, str], None]
 
 
 def _is_map_entry(m: Element | None) -> bool:
-    return m is not None and m.proto.options.map_entry
+    return m is not None and m.map_entry
 
 
 def _q(text: str) -> str:
@@ -308,6 +375,7 @@ def _valid_comment(comment: str) -> bool:
 def comment_rule(kind: str, what: str) -> Handler:
     """COMMENT_<KIND>: each element of `kind` has a leading comment that is not only ignores."""
     def handler(lint: Lint, rule: str) -> None:
+        lint.want_locations(lint.files)
         for el in getattr(lint, kind)():
             if kind == "messages" and _is_map_entry(el):
                 continue
@@ -324,10 +392,7 @@ def comment_rule(kind: str, what: str) -> Handler:
 
 
 def _synthetic(oneof: Element) -> bool:
-    assert oneof.parent is not None
-    index = oneof.path[-1]
-    members = [f for f in oneof.parent.proto.field if f.HasField("oneof_index") and f.oneof_index == index]
-    return len(members) == 1 and members[0].proto3_optional
+    return oneof.synthetic
 
 
 # ---------------------------------------------------------------- files, packages, directories
@@ -412,6 +477,7 @@ def file_lower_snake_case(lint: Lint, rule: str) -> None:
 
 
 def syntax_specified(lint: Lint, rule: str) -> None:
+    lint.want_locations(f for f in lint.files if not f.proto.syntax)
     for f in lint.files:
         if not f.proto.syntax and not _has_syntax_statement(f):
             lint.add(rule, f, None, 'Files must have a syntax explicitly specified. If no syntax is specified, '
@@ -444,6 +510,7 @@ def package_same_option(option: str, number: int, as_bool: bool = False) -> Hand
             else:
                 message = (f"Files in package {_q(pkg)} have multiple values {_q(shown)} for option {_q(option)} "
                            f"and all values must be equal.")
+            lint.want_locations(files)
             for f in files:
                 path = (OPTIONS, number)
                 lint.add(rule, f, path if f.has_location(path) else None, message)
@@ -516,10 +583,39 @@ def import_no_weak(lint: Lint, rule: str) -> None:
 
 def import_used(lint: Lint, rule: str) -> None:
     """protoc's own unused-import diagnosis (it sees custom options too), as buf's compiler's."""
+    places = lint.unused_imports if isinstance(lint.unused_imports, dict) else {}
     for f in lint.files:
         for i, dep in enumerate(f.proto.dependency):
             if (f.name, dep) in lint.unused_imports:
-                lint.add(rule, f, (DEPENDENCY, i), f"Import {_q(dep)} is unused.")
+                span = _import_span(f, places.get((f.name, dep)))
+                if span is None:
+                    lint.add(rule, f, (DEPENDENCY, i), f"Import {_q(dep)} is unused.")
+                else:
+                    lint.add_at(rule, f, (DEPENDENCY, i), span, f"Import {_q(dep)} is unused.")
+
+
+# `import "a.proto";` on one line, spaces only: its end column is its length (protoc counts a tab as up
+# to 8 columns and a UTF-8 character as its bytes; anything else is left to protoc's source info)
+_IMPORT_STATEMENT = re.compile(r"""import(?: +(?:public|weak))? *(?:"[^"\\\n]*"|'[^'\\\n]*') *;""")
+
+
+def _import_span(f: LintFile, at: tuple[int, int] | None) -> tuple[int, int, int, int] | None:
+    """The span of the import statement protoc's warning points at (line, column), read from the text:
+    the file's source info is then not needed for this finding."""
+    if at is None:
+        return None
+    line, column = at
+    lines = f.lines
+    if not 0 < line <= len(lines) or column < 1:
+        return None
+    text = lines[line - 1]
+    before = text[:column - 1]
+    if len(before) != column - 1 or not before.isascii() or "\t" in before:
+        return None
+    m = _IMPORT_STATEMENT.match(text, column - 1)
+    if m is None or not m.group().isascii():
+        return None
+    return line, column, line, column + len(m.group())
 
 
 # ---------------------------------------------------------------- naming and structure
@@ -716,8 +812,10 @@ def stable_package_no_import_unstable(lint: Lint, rule: str) -> None:
 def protovalidate(lint: Lint, rule: str) -> None:
     """The `(buf.validate.field)` rules must fit their field (workbench/lint/protovalidate.py); CEL
     expressions and regular expressions are not compiled (docs/breaking.md)."""
-    if not any("buf/validate/validate.proto" in f.proto.dependency for f in lint.files):
+    users = [f for f in lint.files if "buf/validate/validate.proto" in f.proto.dependency]
+    if not users:
         return  # no file uses protovalidate: nothing to load
+    lint.want_locations(users)
     from workbench.lint.protovalidate import check
 
     check(lint, rule)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
     from workbench.breaking.inputs import Side
+    from workbench.lint.locations import Locator
 
 _UNUSED = re.compile(r"^Import (?P<dep>\S+) is unused\.$")
 
@@ -55,21 +56,48 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         raise LintError(str(exc)) from None
     try:
         configs = module_configs(side)
-        compile_sides(side)
+        located = not _locate_later(side, configs.values())
+        compile_sides(side, source_info=located)
         report = LintReport(errors=list(side.findings))
         if side.findings or side.fds is None:
             return report
         unused = _unused_imports(side)
+        locator = None if located else _locator(side)
         modules: dict[str, set[str]] = {}
         for name, root in side.files.items():
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
             report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused,
-                                          source=side.source)
+                                          source=side.source, locator=locator)
         report.violations.sort()
         return report
     finally:
         side.cleanup()
+
+
+def _locate_later(side: Side, configs: Iterable[LintConfig]) -> bool:
+    """Compile without source info, and fetch it for the files reported on (`workbench.lint.locations`)?
+    Only for a big tree (a small one compiles in a few ms: a second compile would cost more than it
+    saves) and when no rule reads every element's comments (COMMENT_*)."""
+    from workbench.breaking.inputs import PARALLEL_MIN_BYTES, source_bytes
+
+    if side.fds is not None or any(r.startswith("COMMENT_") for c in configs for r in c.rule_ids()):
+        return False
+    return source_bytes(side) >= PARALLEL_MIN_BYTES
+
+
+def _locator(side: Side) -> Locator:
+    from workbench.lint.locations import Locator
+
+    def fallback(names: list[str]) -> bytes | None:
+        from workbench.breaking.inputs import _include_dirs
+        from workbench.contracts.proto_compile import compile_protos
+
+        roots = _include_dirs(side)
+        return compile_protos(roots[0], names, includes=roots[1:]).descriptor_set
+
+    assert side.fds is not None
+    return Locator(side.fds, {name: root.dir / name for name, root in side.files.items()}, fallback)
 
 
 def module_configs(side: Side) -> dict[str, LintConfig]:
@@ -104,27 +132,32 @@ def _contracts_config(side: Side) -> LintConfig:
     return LintConfig()
 
 
-def _unused_imports(side: Side) -> set[tuple[str, str]]:
+def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:
+    """(file, import) -> where protoc saw the import statement (line, column), for what it called unused."""
     names = {side.prefix(n): n for n in side.files}
-    out = set()
+    out = {}
     for w in side.warnings:
         m = _UNUSED.match(w.message)
         if m and w.file in names:
-            out.add((names[w.file], m["dep"]))
+            out[(names[w.file], m["dep"])] = (w.line, w.column)
     return out
 
 
 def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig,
-             shown: object = None, unused: set[tuple[str, str]] | None = None,
-             source: Callable[[str], str] | None = None) -> list[Violation]:
-    """Lint the files `names` of a descriptor set (with source info) under `config`.
+             shown: object = None,
+             unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None,
+             source: Callable[[str], str] | None = None, locator: Locator | None = None) -> list[Violation]:
+    """Lint the files `names` of a descriptor set under `config`.
 
-    `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text."""
+    `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text;
+    `locator` fills in the source info of files compiled without it, as the rules need it."""
     from workbench.lint.build import RULES
     from workbench.lint.rules import Lint, LintFile
 
     show = shown if callable(shown) else (lambda n: n)
-    all_files = {f.name: LintFile(f, show(f.name), source) for f in fds.file}
+    all_files = {f.name: LintFile(f, show(f.name), source,
+                                  locator if locator is not None and not f.HasField("source_code_info") else None)
+                 for f in fds.file}
     wanted = set(names)
     files = [all_files[n] for n in sorted(wanted) if n in all_files]
     if config.ignore_unstable_packages:
@@ -134,4 +167,4 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
         rule = RULES.get(rule_id)
         if rule is not None:
             rule.handler(lint, rule_id)
-    return sorted(set(lint.out))
+    return sorted(set(lint.finish()))

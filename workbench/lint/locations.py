@@ -84,7 +84,7 @@ class Locator:
         imports, google/protobuf/*) in full or as stubs."""
         wanted = set(names)
         seen: set[str] = set()
-        todo = [dep for n in names for dep in self._deps(n, all_deps=True)]
+        todo = [dep for n in names for dep in self._deps(n)]
         out = []
         while todo:
             dep = todo.pop()
@@ -95,7 +95,7 @@ class Locator:
             if proto is None:
                 continue
             if not stubs or dep.startswith(WELL_KNOWN):
-                todo += self._deps(dep, all_deps=True)
+                todo += self._deps(dep)
                 data = proto.SerializeToString()
             else:
                 stub = _stub(proto)
@@ -104,7 +104,7 @@ class Locator:
             out.append(b"\x0a" + _varint(len(data)) + data)
         return b"".join(out)
 
-    def _deps(self, name: str, all_deps: bool) -> list[str]:
+    def _deps(self, name: str) -> list[str]:
         proto = self._by_name.get(name)
         return list(proto.dependency) if proto is not None else []
 

@@ -179,7 +179,32 @@ class LintFile:
         found = find_location(self.source_info, path)
         if found is None:
             return 1, 1, 1, 1
-        return found.line, found.column, found.end_line, found.end_column
+        if self._ascii:
+            return found.line, found.column, found.end_line, found.end_column
+        return (found.line, self._buf_column(found.line, found.column),
+                found.end_line, self._buf_column(found.end_line, found.end_column))
+
+    @cached_property
+    def _ascii(self) -> bool:
+        return self.text().isascii()
+
+    def _buf_column(self, line: int, column: int) -> int:
+        """protoc counts a UTF-8 character's bytes as columns, buf its characters (both count a tab up
+        to the next multiple of 8): protoc's 1-based `column` on `line` as buf prints it."""
+        lines = self.lines
+        if not 0 < line <= len(lines):
+            return column
+        bytes_col = chars_col = 0
+        for c in lines[line - 1]:
+            if bytes_col >= column - 1:
+                break
+            if c == "\t":
+                bytes_col += 8 - bytes_col % 8
+                chars_col += 8 - chars_col % 8
+            else:
+                bytes_col += len(c.encode("utf-8", "surrogatepass"))
+                chars_col += 1
+        return chars_col + 1 + max(0, column - 1 - bytes_col)
 
     def has_location(self, path: tuple[int, ...]) -> bool:
         return find_location(self.source_info, path) is not None

@@ -1,0 +1,222 @@
+"""`workbench lint` on a big tree: compiled without source info, locations fetched afterwards for the
+files reported on (workbench/lint/locations.py). Whatever path a location comes by, the findings must
+be buf's: every case of tests/lint_cases (each with buf's own expected.jsonl, run against buf-bin by
+tests/test_proto_lint.py) is linted through the second-pass path here too.
+
+tests/lint_cases/located holds the odd shapes: unused imports written in every way protoc accepts
+(indented, single quotes, a tab, over two lines, after a comment with a non-ASCII character, with a
+`buf:lint:ignore` comment), RPC findings, options set with message literals of imported types (one
+from another file than its extension: the stubbed imports cannot take it, the real ones are given),
+public imports, an extension of an imported message, editions, proto2 without a syntax line, a file
+with no package.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import workbench.lint.run as lint_run
+from workbench.breaking.descriptors import parse_set
+from workbench.breaking.inputs import compile_sides, open_side
+from workbench.cli.main import main
+from workbench.contracts.proto_compile import compile_protos
+from workbench.lint.locations import Locator
+
+CASES = Path(__file__).parent / "lint_cases"
+MODULES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def lines(text: str) -> list[dict[str, object]]:
+    return sorted((json.loads(line) for line in text.splitlines() if line.strip()), key=json.dumps)
+
+
+@pytest.fixture
+def fills(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every batch of files the locator compiled."""
+    seen: list[list[str]] = []
+    original = Locator._fill
+
+    def spy(self: Locator, names: list[str]) -> None:
+        seen.append(list(names))
+        original(self, names)
+
+    monkeypatch.setattr(Locator, "_fill", spy)
+    return seen
+
+
+def lint_json(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    monkeypatch.chdir(root)
+    code = main(["lint", "--error-format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out
+
+
+@pytest.mark.parametrize("case", MODULES)
+def test_every_case_is_exact_with_locations_fetched_later(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          fills: list[list[str]]) -> None:
+    # every tree takes the big-tree path, also those under COMMENT_* rules (which read every comment)
+    monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: side.fds is None)
+    shutil.copytree(CASES / case, tmp_path / case)
+    code, out = lint_json(tmp_path / case, monkeypatch, capsys)
+    want = lines((CASES / case / "expected.jsonl").read_text())
+    assert lines(out) == want
+    assert code == (1 if want else 0)
+    assert fills or not want, "findings came with locations: the second pass ran"
+
+
+def test_located_case_fetches_only_reported_files_in_few_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              fills: list[list[str]]) -> None:
+    monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: side.fds is None)
+    shutil.copytree(CASES / "located", tmp_path / "located")
+    _, out = lint_json(tmp_path / "located", monkeypatch, capsys)
+    fetched = {name for batch in fills for name in batch}
+    # SYNTAX_SPECIFIED reads where the proto2 files' syntax statements are (one run for both), the
+    # rest is one run over the files with findings (not the whole tree: no opts/, no money.proto)
+    assert len(fills) == 2
+    assert fetched == {"base/v1/open.proto", "legacy/v1/legacy.proto", "base/v1/base.proto", "ed/v1/ed.proto",
+                       "nopkg/nopkg.proto", "shop/v1/shop.proto"}
+    assert "opts/v1/opts.proto" not in fetched and lines(out)
+
+
+def _compiled(root: Path, source_info: bool) -> tuple[object, dict[str, Path]]:
+    side = open_side(str(root), None)
+    compile_sides(side, source_info=source_info)
+    assert side.fds is not None and not side.findings
+    return side.fds, {name: r.dir / name for name, r in side.files.items()}
+
+
+@pytest.mark.parametrize("case", MODULES)
+def test_fetched_source_info_is_protocs_own(case: str, tmp_path: Path) -> None:
+    """Byte for byte what one compile with source info records, whether the imports were stubs, the
+    real ones (when a stub lacks what an option literal needs) or the sources (protoc cannot map)."""
+    root = tmp_path / case
+    shutil.copytree(CASES / case, root)
+    full, disk = _compiled(root, True)
+    bare, _ = _compiled(root, False)
+    names = sorted(disk)
+    assert not any(f.HasField("source_code_info") for f in bare.file)  # type: ignore[attr-defined]
+
+    def fallback(wanted: list[str]) -> bytes | None:
+        side = open_side(str(root), None)
+        dirs = [r.dir for r in side.roots]
+        return compile_protos(dirs[0], wanted, includes=dirs[1:]).descriptor_set
+
+    want = {f.name: f.source_code_info.SerializeToString() for f in full.file}  # type: ignore[attr-defined]
+    # all files in one run (every import is a source too), then each file alone (its imports stubs)
+    for batch in [names, *([n] for n in names)]:
+        bare, _ = _compiled(root, False)
+        locator = Locator(bare, disk, fallback)  # type: ignore[arg-type]
+        locator.want(batch)
+        locator.load(batch[0])
+        got = {f.name: f.source_code_info.SerializeToString() for f in bare.file}  # type: ignore[attr-defined]
+        for name in batch:
+            assert got[name] == want[name], (name, batch)
+        # shop.proto sets an option with a literal of a type the stubbed import lacks: real imports
+        assert locator.compiles == (2 if batch == ["shop/v1/shop.proto"] else 1), batch
+
+
+def test_unmappable_files_fall_back_to_an_ordinary_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           fills: list[list[str]]) -> None:
+    monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: side.fds is None)
+    import workbench.contracts.proto_compile as proto_compile
+
+    monkeypatch.setattr(proto_compile, "locate", lambda files, imports: None)
+    shutil.copytree(CASES / "located", tmp_path / "located")
+    _, out = lint_json(tmp_path / "located", monkeypatch, capsys)
+    assert lines(out) == lines((CASES / "located" / "expected.jsonl").read_text())
+    assert fills
+
+
+def test_a_big_tree_takes_the_second_pass_and_matches_one_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   fills: list[list[str]]) -> None:
+    """No override: a tree above the size threshold is linted through the second pass; its findings
+    are those of the one-compile path (the one tests/test_proto_lint.py holds against buf)."""
+    root = tmp_path / "big"
+    (root / "big" / "v1").mkdir(parents=True)
+    (root / "buf.yaml").write_text("version: v2\nlint:\n  use: [STANDARD]\n")
+    padding = "\n".join(f"  // {'x' * 70}" for _ in range(60))
+    size = 0
+    i = 0
+    while size < lint_run.LOCATE_LATER_MIN_BYTES + 10_000:
+        imports = f'import "big/v1/f{i - 1}.proto";\n' if i else ""
+        text = (f'syntax = "proto3";\n\npackage big.v1;\n\n{imports}\n// M{i}.\nmessage M{i} {{\n{padding}\n'
+                f'  string Name{i} = 1;\n}}\n')
+        if i % 10 == 0:
+            text += f"\n// S{i}.\nservice S{i}Service {{\n  // C.\n  rpc Call(M{i}) returns (M{i});\n}}\n"
+        (root / "big" / "v1" / f"f{i}.proto").write_text(text)
+        size += len(text)
+        i += 1
+    code, later = lint_json(root, monkeypatch, capsys)
+    assert code == 1 and fills
+    reported = {d["path"] for d in lines(later)}
+    fetched = {f"{n}" for batch in fills for n in batch}
+    assert fetched <= reported | {f"big/v1/f{n}.proto" for n in range(i)}
+    # unused imports' spans came from protoc's warning and the text: those files were not fetched
+    only_unused = {d["path"] for d in lines(later) if d["type"] == "IMPORT_USED"} - \
+        {d["path"] for d in lines(later) if d["type"] != "IMPORT_USED"}
+    assert not only_unused & fetched
+    monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: False)
+    _, once = lint_json(root, monkeypatch, capsys)
+    assert lines(later) == lines(once)
+
+
+# ---------------------------------------------------------------- unused imports, written any way
+
+SPACES = st.sampled_from(["", " ", "  ", "\t", " \t"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lead=st.sampled_from(["", "  ", "\t", "/* é */ ", "/* c */", "  /* ü\t*/ "]),
+       middle=st.sampled_from([" ", "  ", "\t", "\n  ", " /* x; */ "]),
+       quote=st.sampled_from(['"', "'"]), before_semi=SPACES,
+       tail=st.sampled_from(["", " // trailing", "  /* z */", " // buf:lint:ignore IMPORT_USED"]),
+       leading=st.sampled_from(["", "// about it\n", "// buf:lint:ignore IMPORT_USED\n"]))
+def test_any_unused_import_statement_is_located_as_in_one_compile(
+        lead: str, middle: str, quote: str, before_semi: str, tail: str, leading: str, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path_factory.mktemp("imports")
+    (root / "a" / "v1").mkdir(parents=True)
+    (root / "buf.yaml").write_text("version: v2\nlint:\n  use: [STANDARD]\n")
+    (root / "a" / "v1" / "dep.proto").write_text('syntax = "proto3";\n\npackage a.v1;\n\nmessage Dep {}\n')
+    statement = f"import{middle}{quote}a/v1/dep.proto{quote}{before_semi};{tail}"
+    (root / "a" / "v1" / "use.proto").write_text(
+        f'syntax = "proto3";\n\npackage a.v1;\n\n{leading}{lead}{statement}\n\nmessage Use {{}}\n')
+    results = []
+    for later in (True, False):
+        monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs, later=later: later and side.fds is None)
+        report = lint_run.lint_input(str(root))
+        assert not report.errors
+        results.append(sorted((v.rule, v.path, v.line, v.column, v.end_line, v.end_column, v.message)
+                              for v in report.violations))
+    assert results[0] == results[1]
+
+
+def test_import_span_from_the_text_only_where_it_is_certain() -> None:
+    from workbench.lint.rules import LintFile, _import_span
+
+    def span(line: str, column: int) -> tuple[int, int, int, int] | None:
+        fds = parse_set(b"")
+        proto = fds.file.add()
+        proto.name = "x.proto"
+        return _import_span(LintFile(proto, "x.proto", lambda _n: f"// first\n{line}\n"), (2, column))
+
+    assert span('import "a.proto";', 1) == (2, 1, 2, 18)
+    assert span('  import public "a.proto" ;', 3) == (2, 3, 2, 28)
+    assert span("import 'a.proto';", 1) == (2, 1, 2, 18)
+    assert span('import\t"a.proto";', 1) is None  # protoc counts the tab to column 8
+    assert span('/* é */ import "a.proto";', 10) is None  # protoc counts é as two columns
+    assert span('import /* c */ "a.proto";', 1) is None
+    assert span("import", 1) is None  # the path is on the next line
+    assert span('import "a.proto";', 5) is None  # not where a statement starts
+    assert span('import "a.proto";', 0) is None and span('x', 1) is None

@@ -220,3 +220,39 @@ def test_import_span_from_the_text_only_where_it_is_certain() -> None:
     assert span("import", 1) is None  # the path is on the next line
     assert span('import "a.proto";', 5) is None  # not where a statement starts
     assert span('import "a.proto";', 0) is None and span('x', 1) is None
+
+
+def test_a_stub_keeps_what_an_importer_can_name_and_nothing_it_would_have_to_import(tmp_path: Path) -> None:
+    from workbench.lint.locations import _stub
+
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "other.proto").write_text('syntax = "proto2";\npackage o;\nmessage Far { extensions 1 to 9; }\n'
+                                                'message Pub {}\n')
+    (tmp_path / "o" / "pub.proto").write_text('syntax = "proto2";\npackage o;\nmessage Public {}\n')
+    (tmp_path / "o" / "d.proto").write_text(
+        'syntax = "proto2";\npackage o;\nimport "o/other.proto";\nimport public "o/pub.proto";\n'
+        'import "google/protobuf/descriptor.proto";\n'
+        'message Opt { optional Far far = 1; optional int32 n = 2; optional Inner inner = 3;\n'
+        '  message Inner { optional string s = 1; } }\n'
+        'message Plain { optional Far far = 1; oneof k { int32 a = 2; } enum E { E_A = 0; }\n'
+        '  extensions 100 to 200; }\n'
+        'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }\n'
+        'extend Far { optional int32 far_ext = 5; }\n'
+        'extend Plain { optional Far plain_ext = 150; }\n'
+        'service S { rpc M(Opt) returns (Opt); }\n')
+    data = compile_protos(tmp_path, ["o/d.proto"], source_info=False).descriptor_set
+    assert data is not None
+    d = next(f for f in parse_set(data).file if f.name == "o/d.proto")
+    stub = _stub(d)
+    assert list(stub.dependency) == ["o/pub.proto", "google/protobuf/descriptor.proto"]
+    assert list(stub.public_dependency) == [0] and not stub.service
+    by_name = {m.name: m for m in stub.message_type}
+    # Opt is an option's type: its fields stay (Far's became bytes), and Inner's, reached from it
+    assert [(f.name, f.type, f.type_name) for f in by_name["Opt"].field] == [
+        ("far", 12, ""), ("n", 5, ""), ("inner", 11, ".o.Opt.Inner")]
+    assert [f.name for f in by_name["Opt"].nested_type[0].field] == ["s"]
+    # Plain can only be named: no fields, no oneofs; its enum and extension range stay
+    assert not by_name["Plain"].field and not by_name["Plain"].oneof_decl
+    assert by_name["Plain"].enum_type[0].value[0].name == "E_A" and by_name["Plain"].extension_range
+    # the extension of another file's message goes; the option and the one of its own message stay
+    assert [(x.name, x.type) for x in stub.extension] == [("opt", 11), ("plain_ext", 12)]

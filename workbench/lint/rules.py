@@ -154,6 +154,11 @@ class LintFile:
         return self._located().SerializeToString()
 
     def text(self) -> str:
+        return self._text
+
+    @cached_property
+    def _text(self) -> str:
+        # read once: the unused imports' spans, the ignore comments and the columns all look at it
         return self._source(self.name) if self._source is not None else ""
 
     @cached_property
@@ -334,13 +339,11 @@ class Lint:
             decls = m.proto.oneof_decl
             if not decls:
                 continue
-            members: dict[int, list[Any]] = defaultdict(list)
-            for fd in m.proto.field:
-                if fd.HasField("oneof_index"):
-                    members[fd.oneof_index].append(fd)
+            # a proto3 `optional` field is the only member of its own (synthetic) oneof, as protoc makes it
+            synthetic = {fd.oneof_index for fd in m.proto.field if fd.proto3_optional}
             for i, o in enumerate(decls):
                 el = Element(m.file, o, (*m.path, M_ONEOF, i), m)
-                el.synthetic = len(members[i]) == 1 and members[i][0].proto3_optional
+                el.synthetic = i in synthetic
                 yield el
 
     def enums(self) -> Iterator[Element]:

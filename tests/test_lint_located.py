@@ -256,3 +256,23 @@ def test_a_stub_keeps_what_an_importer_can_name_and_nothing_it_would_have_to_imp
     assert by_name["Plain"].enum_type[0].value[0].name == "E_A" and by_name["Plain"].extension_range
     # the extension of another file's message goes; the option and the one of its own message stay
     assert [(x.name, x.type) for x in stub.extension] == [("opt", 11), ("plain_ext", 12)]
+
+
+# ---------------------------------------------------------------- the name conversions' shortcuts
+
+NAMES = st.text(alphabet=st.sampled_from("abcXYZ019_.- \tǅé"), max_size=10)
+
+
+@given(NAMES)
+def test_names_already_converted_are_returned_as_buf_would_convert_them(name: str) -> None:
+    """The shortcuts (a name already in snake or Pascal case is its own conversion) agree with buf's
+    stringutil as written out in workbench/lint/rules.py, on any name."""
+    from workbench.lint import rules
+
+    assert rules.to_snake(name) == rules._to_snake(name)
+    out, previous = "", ""
+    for i, c in enumerate(name.strip()):  # buf's ToPascalCase, without the shortcut
+        if not rules._is_delimiter(c):
+            out += c.upper() if i == 0 or rules._is_delimiter(previous) or c.isupper() else c.lower()
+        previous = c
+    assert rules.to_pascal(name) == out

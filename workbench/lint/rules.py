@@ -43,15 +43,18 @@ def _is_delimiter(c: str) -> bool:
 _SNAKE: dict[str, str] = {}  # names repeat across a tree (id, name, field_1 ...): each is converted once
 
 
-# names already in snake case convert to themselves (most of a tree's names: checked first, cheaply)
-_SNAKE_ALREADY = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*")
-
-
 def to_snake(s: str) -> str:
     done = _SNAKE.get(s)
     if done is None:
-        done = _SNAKE[s] = s if _SNAKE_ALREADY.fullmatch(s) else _to_snake(s)
+        done = _SNAKE[s] = s if _already_snake(s) else _to_snake(s)
     return done
+
+
+def _already_snake(s: str) -> bool:
+    """lower_snake or UPPER_SNAKE (ASCII letters and digits, single underscores inside): such a name
+    converts to itself, and most of a tree's names are such."""
+    return (s.isascii() and s.replace("_", "").isalnum() and (s.islower() or s.isupper())
+            and "__" not in s and s[0] != "_" and s[-1] != "_")
 
 
 def _to_snake(s: str) -> str:
@@ -87,7 +90,7 @@ def to_upper_snake(s: str) -> str:
 
 
 def to_pascal(s: str) -> str:
-    if s.isascii() and s.isalnum() and s[0].isupper():
+    if s[:1].isupper() and s.isascii() and s.isalnum():
         return s  # already PascalCase, as most names are
     out = ""
     previous = ""
@@ -624,7 +627,7 @@ def import_used(lint: Lint, rule: str) -> None:
 
 # `import "a.proto";` on one line, spaces only: its end column is its length (protoc counts a tab as up
 # to 8 columns and a UTF-8 character as its bytes; anything else is left to protoc's source info)
-_IMPORT_STATEMENT = re.compile(r"""import(?: +(?:public|weak))? *(?:"[^"\\\n]*"|'[^'\\\n]*') *;""")
+_IMPORT_STATEMENT = r"""import(?: +(?:public|weak))? *(?:"[^"\\\n]*"|'[^'\\\n]*') *;"""
 
 
 def _import_span(f: LintFile, at: tuple[int, int] | None) -> tuple[int, int, int, int] | None:
@@ -640,7 +643,7 @@ def _import_span(f: LintFile, at: tuple[int, int] | None) -> tuple[int, int, int
     before = text[:column - 1]
     if len(before) != column - 1 or not before.isascii() or "\t" in before:
         return None
-    m = _IMPORT_STATEMENT.match(text, column - 1)
+    m = re.compile(_IMPORT_STATEMENT).match(text, column - 1)  # re caches it: compiled on first use
     if m is None or not m.group().isascii():
         return None
     return line, column, line, column + len(m.group())

@@ -67,8 +67,8 @@ def test_a_truncated_descriptor_set_is_a_finding(monkeypatch: pytest.MonkeyPatch
     good = CASES / "repo_base" / "proto"
     real = inputs._compile
 
-    def truncated(side: inputs.Side) -> tuple[bytes | None, list]:  # type: ignore[type-arg]
-        data, findings = real(side)
+    def truncated(side: inputs.Side, source_info: bool = True) -> tuple[bytes | None, list]:  # type: ignore[type-arg]
+        data, findings = real(side, source_info)
         assert data is not None
         return data[: len(data) // 2 + 3], findings
 

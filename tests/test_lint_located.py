@@ -276,3 +276,22 @@ def test_names_already_converted_are_returned_as_buf_would_convert_them(name: st
             out += c.upper() if i == 0 or rules._is_delimiter(previous) or c.isupper() else c.lower()
         previous = c
     assert rules.to_pascal(name) == out
+
+
+def test_a_forked_compile_ended_early_keeps_protocs_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big tree compiles in a forked child that is ended as soon as its set is written: the warnings
+    protoc printed before (unused imports, which IMPORT_USED reports; no syntax line) are still had,
+    as an in-process compile has them."""
+    from workbench.breaking import inputs
+
+    shutil.copytree(CASES / "located", tmp_path / "located")
+    got = []
+    for threshold in (0, 1 << 40):  # forked, then in-process
+        monkeypatch.setattr(inputs, "PARALLEL_MIN_BYTES", threshold)
+        side = open_side(str(tmp_path / "located"), None)
+        compile_sides(side, source_info=False)
+        assert side.fds is not None and not side.findings
+        got.append(sorted((w.file, w.line, w.column, w.message) for w in side.warnings))
+    assert got[0] == got[1]
+    assert ("shop/v1/shop.proto", 7, 1, "Import google/protobuf/empty.proto is unused.") in got[0]
+    assert any("legacy/v1/legacy.proto" == f and "syntax" in m for f, _, _, m in got[0])

@@ -1,4 +1,5 @@
-"""Compile several proto trees at once in forked children, keeping their memory peaks apart.
+"""Compile proto trees in forked children: several at once with their memory peaks kept apart, or one
+big tree whose compile should not pay for protoc's teardown.
 
 Why not a process pool: protoc's memory peaks at the very end of a compile, when it copies every
 file with its source info into the output set (on the 5,000-message benchmark: a steady parse to
@@ -8,7 +9,8 @@ side peak at ~360 MiB together; one after the other they cost 0.4-0.6 s.
 
 So each child writes its descriptor set into a FIFO that this process reads as protoc writes it. The
 moment the set is complete (protoc closed the FIFO) the child is killed: its teardown costs neither
-time nor memory. The next child is forked once the previous one has read HANDOFF_SHARE of its sources
+time nor memory (what protoc printed, warnings such as unused imports, it printed while parsing, into
+a file the parent reads). The next child is forked once the previous one has read HANDOFF_SHARE of its sources
 (its `rchar` in /proc/PID/io), so that its own output copy starts after the previous one's ended.
 """
 
@@ -56,6 +58,7 @@ class _Child:
     pid: int
     fifo: int  # read end; protoc opens the FIFO to write the set
     result_path: Path  # where the child leaves (exit code, findings) when protoc returns
+    diagnostics_path: Path  # what protoc printed, as it printed it (read when the child was ended)
     chunks: list[bytes] = field(default_factory=list)
     eof: bool = False  # a writer came and went
     killed: bool = False  # by us, once protoc had written the whole set
@@ -95,13 +98,14 @@ def _start(job: Job, tmp: Path, index: int) -> _Child:
     fifo = os.open(fifo_path, os.O_RDONLY | os.O_NONBLOCK)
     _widen_pipe(fifo)
     result_path = tmp / f"result-{index}.pickle"
+    diagnostics_path = tmp / f"diagnostics-{index}.txt"
     pid = os.fork()
     if pid == 0:
-        _child_main(job, str(fifo_path), result_path)
-    return _Child(job, pid, fifo, result_path)
+        _child_main(job, str(fifo_path), result_path, diagnostics_path)
+    return _Child(job, pid, fifo, result_path, diagnostics_path)
 
 
-def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
+def _child_main(job: Job, fifo_path: str, result_path: Path, diagnostics_path: Path) -> NoReturn:
     """Runs in the fork: compile, leave the outcome for the parent, and never return into its stack."""
     status = 1
     try:
@@ -109,7 +113,7 @@ def _child_main(job: Job, fifo_path: str, result_path: Path) -> NoReturn:
 
         outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
                              rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes,
-                             source_info=job.source_info)
+                             source_info=job.source_info, diagnostics_path=str(diagnostics_path))
         with open(result_path, "wb") as fh:
             pickle.dump(outcome, fh)
         status = 0
@@ -154,8 +158,8 @@ def _pump(running: list[_Child]) -> None:
             _read(child)
             if child.eof and child.chunks:
                 # protoc wrote the whole set and closed the file. What is left in the child is its
-                # teardown and findings we do not need (a compile that wrote its set has warnings at
-                # most): end it now.
+                # teardown (a compile that wrote its set has warnings at most, printed while it
+                # parsed: they are in its diagnostics file already): end it now.
                 child.killed = True
                 _stop(child)
                 continue
@@ -191,7 +195,7 @@ def _stop(child: _Child) -> None:
 
 def _result(child: _Child) -> Compiled:
     if child.killed:
-        return b"".join(child.chunks), []
+        return b"".join(child.chunks), _warnings(child)
     try:
         with open(child.result_path, "rb") as fh:
             code, findings = pickle.load(fh)  # noqa: S301 - written by our own child
@@ -201,3 +205,16 @@ def _result(child: _Child) -> Compiled:
         return None, [Finding(Severity.ERROR, "PROTO_COMPILE", child.job.rel_prefix.rstrip("/"), 0,
                               f"protoc stopped without a result ({why})", 0)]
     return (b"".join(child.chunks) if code == 0 else None), findings
+
+
+def _warnings(child: _Child) -> list[Finding]:
+    """What the child's protoc printed before it was ended (warnings: unused imports, no syntax)."""
+    from workbench.contracts.proto_compile import protoc_findings
+
+    try:
+        text = child.diagnostics_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    job = child.job
+    roots = [job.proto_root.resolve(), *(r.resolve() for r in job.includes)]
+    return protoc_findings(text, 0, roots, rel_prefix=job.rel_prefix, prefixes=job.prefixes)

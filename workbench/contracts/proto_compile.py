@@ -145,12 +145,15 @@ def run_protoc(
     includes: Sequence[Path] = (),
     prefixes: Mapping[str, str] | None = None,
     source_info: bool = True,
+    diagnostics_path: str | None = None,
 ) -> tuple[int, list[Finding]]:
     """protoc's exit code and findings; the descriptor set (imports and source info included) goes to
     `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it.
 
     `includes`: more roots after `proto_root` (a buf workspace's other modules, v1beta1 roots);
-    `prefixes`: file -> its root's prefix in findings, when the roots have different ones.
+    `prefixes`: file -> its root's prefix in findings, when the roots have different ones;
+    `diagnostics_path`: a file that gets protoc's diagnostics as it prints them (a forked compile's
+    parent reads them there when it ends the child as soon as the set is written).
     """
     proto_root = proto_root.resolve()
     roots = [proto_root, *(r.resolve() for r in includes)]
@@ -165,7 +168,13 @@ def run_protoc(
         *files,
     ]
     _load_compiler()  # imported before fd 2 is redirected: `python -X importtime` lines are not diagnostics
-    code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args))
+    code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args), diagnostics_path)
+    return code, protoc_findings(diagnostics, code, roots, rel_prefix=rel_prefix, prefixes=prefixes)
+
+
+def protoc_findings(diagnostics: str, code: int, roots: Sequence[Path], *, rel_prefix: str = "",
+                    prefixes: Mapping[str, str] | None = None) -> list[Finding]:
+    """What protoc printed while compiling with the (resolved) `roots`, and its exit code, as findings."""
     findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
     if prefixes:
         from dataclasses import replace
@@ -178,7 +187,7 @@ def run_protoc(
     if code != 0 and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0,
                                  diagnostics.strip() or f"protoc exited with {code}"))
-    return code, findings
+    return findings
 
 
 def locate(files: Mapping[str, Path], imports: bytes) -> bytes | None:
@@ -221,9 +230,11 @@ def _protoc_main(args: list[str]) -> int:
     return int(_protoc_compiler.run_main([a.encode() for a in args]))
 
 
-def _run_capturing_fd2(call) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def _run_capturing_fd2(call, sink_path: str | None = None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     with _LOCK, _scratch_file() as (path, fd):
-        sink = fd if fd >= 0 else os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        if sink_path is not None:
+            path, fd = sink_path, -1
+        sink = fd if fd >= 0 else os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         saved = os.dup(2)
         try:
             os.dup2(sink, 2)

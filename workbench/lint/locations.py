@@ -147,7 +147,7 @@ def _stub(proto: pb.FileDescriptorProto) -> pb.FileDescriptorProto:
         own.update(f"{full}.{e.name}" for e in m.enum_type)
         todo += [(full + ".", n) for n in m.nested_type]
     own.update(messages)
-    extensions = [x for x in _kept_extensions(stub.extension, own)]
+    extensions = _kept_extensions(stub.extension, own)
     for m in messages.values():
         extensions += _kept_extensions(m.extension, own)
     # the messages an option's literal may spell out: options' own types, and theirs

@@ -58,6 +58,7 @@ LENGTHS: dict[str, tuple[tuple[int, str, int, str, int, str], ...]] = {
     "repeated": ((1, "min_items", 2, "max_items", 0, ""),),
     "map": ((1, "min_pairs", 2, "max_pairs", 0, ""),),
 }
+CEL_RULES, CEL_EXPRESSIONS = 23, 29  # FieldRules.cel, FieldRules.cel_expression
 PATTERNS = {"string": 6, "bytes": 4}  # StringRules.pattern, BytesRules.pattern
 REPEATED_ITEMS, MAP_KEYS, MAP_VALUES = 4, 4, 5
 LABEL_REPEATED = 3
@@ -69,6 +70,10 @@ def check(lint: Lint, rule: str) -> None:
         data = _extension(fd.proto.options.SerializeToString(), FIELD_RULES)
         if data is not None:
             _Field(lint, rule, fd).rules(data)
+    if any(m.proto.HasField("options") for m in lint.messages()):
+        from workbench.lint.protovalidate_cel import check_message_cel
+
+        check_message_cel(lint, rule)
 
 
 class _Field:
@@ -83,6 +88,11 @@ class _Field:
 
     def check(self, data: bytes, at: tuple[int, ...], name: str, shown: str, slot: _Slot) -> None:
         fields = _decode(data)
+        if CEL_RULES in fields or CEL_EXPRESSIONS in fields:  # only then the CEL compiler is imported
+            from workbench.lint.protovalidate_cel import check_field_cel, field_this
+
+            this = field_this(self.lint, slot.fd, slot.whole)
+            check_field_cel(self.lint, self.rule, self.fd, fields, at, name, this, (OPTIONS, FIELD_RULES))
         for number, rule_type in RULE_TYPES.items():
             if number not in fields:
                 continue
@@ -161,6 +171,7 @@ class _Slot:
     def __init__(self, fd: Any, entry: Any, whole_field: bool) -> None:
         self.fd = fd
         self.entry = entry
+        self.whole = whole_field
         self.is_map = entry is not None and whole_field
         self.is_list = whole_field and entry is None and getattr(fd, "label", 0) == LABEL_REPEATED
 

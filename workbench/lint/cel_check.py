@@ -1,0 +1,695 @@
+"""Compile a protovalidate CEL expression as buf does (cel-go's parser and checker) and say what fails.
+
+buf's PROTOVALIDATE rule compiles each `cel` expression in protovalidate's CEL environment (the
+standard library, cel-go's strings extension, protovalidate's functions, `this` typed as the field or
+message, `now`) and reports cel-go's issues and the expression's result type. PyPI's cel-python
+(`celpy`) parses with another grammar and does no type checking (`foo + 1` compiles), so this is a
+small CEL front end of its own: a lexer and precedence parser following cel-go's grammar, and a
+checker with cel-go's overloads and its wording ("undeclared reference to 'x' (in container '')",
+"undefined field 'x'", "found no matching overload for '_+_' applied to '(int, string)'").
+
+Where it cannot be exact: cel-go's syntax errors come from an ANTLR parser whose error recovery lists
+the tokens it expected; the common shapes are reproduced (an expression cut short, a token after the
+end, a character no token starts with, an unterminated string), others are reported with the same
+prefix and location and a message that may differ. A function or field it does not know makes the
+result `dyn`, never a finding of its own, except a plain unknown function name (as cel-go does).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+PRIMARY_START = ("{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, "
+                 "BYTES, IDENTIFIER}")
+RESERVED = {"as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
+            "package", "namespace", "return", "var", "void", "while"}
+
+
+class CelSyntaxError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- types: tuples, ("list", T), ("map", K, V)
+
+Type = tuple  # ("int",), ("list", elem), ("map", key, value), ("message", full_name), ("wrapper", prim) ...
+INT, UINT, DOUBLE, BOOL, STRING, BYTES = ("int",), ("uint",), ("double",), ("bool",), ("string",), ("bytes",)
+NULL, DYN, ERROR, TYPE = ("null",), ("dyn",), ("error",), ("type",)
+TIMESTAMP, DURATION = ("message", "google.protobuf.Timestamp"), ("message", "google.protobuf.Duration")
+NUMERIC = (INT, UINT, DOUBLE)
+
+
+def fmt(t: Type) -> str:
+    kind = t[0]
+    if kind == "list":
+        return f"list({fmt(t[1])})"
+    if kind == "map":
+        return f"map({fmt(t[1])}, {fmt(t[2])})"
+    if kind == "message":
+        return str(t[1])
+    if kind == "wrapper":
+        return f"wrapper({fmt(t[1])})"
+    if kind == "type":
+        return "type"
+    return str(kind)
+
+
+def unify(a: Type, b: Type) -> Type | None:
+    """The common type of a and b as cel-go's type parameters bind them, or None."""
+    if a == b:
+        return a
+    if a == DYN or b == DYN:
+        return DYN
+    if a == NULL or b == NULL:
+        other = b if a == NULL else a
+        return other if other[0] in ("message", "wrapper") else None
+    if a[0] == "wrapper" and a[1] == b:
+        return a
+    if b[0] == "wrapper" and b[1] == a:
+        return b
+    if a[0] == b[0] == "list":
+        e = unify(a[1], b[1])
+        return ("list", e) if e is not None else None
+    if a[0] == b[0] == "map":
+        k, v = unify(a[1], b[1]), unify(a[2], b[2])
+        return ("map", k, v) if k is not None and v is not None else None
+    return None
+
+
+def _plain(t: Type) -> Type:
+    return t[1] if t[0] == "wrapper" else t
+
+
+# ---------------------------------------------------------------- lexer
+
+
+OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%", "?", ":", ".", ",",
+             "[", "]", "{", "}", "(", ")")
+
+
+class Token:
+    __slots__ = ("kind", "text", "value")
+
+    def __init__(self, kind: str, text: str, value: object = None) -> None:
+        self.kind, self.text, self.value = kind, text, value
+
+
+def lex(src: str, errors: list[str]) -> list[Token]:
+    out: list[Token] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c in " \t\n\r\f":
+            i += 1
+            continue
+        if src.startswith("//", i):
+            while i < n and src[i] != "\n":
+                i += 1
+            continue
+        start = i
+        if c.isdigit() or (c == "." and i + 1 < n and src[i + 1].isdigit()):
+            i = _number(src, i, out)
+            continue
+        lower = src[i:i + 3].lower()
+        prefix = 0
+        while prefix < 2 and i + prefix < n and src[i + prefix] in "rRbB":
+            prefix += 1
+        if prefix and i + prefix < n and src[i + prefix] in "'\"" and lower[:prefix] in ("r", "b", "rb", "br"):
+            end = _string_end(src, i + prefix)
+            if end < 0:
+                errors.append(f"token recognition error at: '{_display(src[start:])}'")
+                i = n
+                continue
+            kind = "BYTES" if "b" in lower[:prefix] else "STRING"
+            out.append(Token(kind, src[start:end]))
+            i = end
+            continue
+        if c.isalpha() or c == "_":
+            while i < n and (src[i].isalnum() or src[i] == "_") and src[i].isascii():
+                i += 1
+            word = src[start:i]
+            kind = {"true": "BOOL", "false": "BOOL", "null": "NULL", "in": "in"}.get(word, "IDENT")
+            out.append(Token(kind, word))
+            continue
+        if c in "'\"":
+            end = _string_end(src, i)
+            if end < 0:
+                errors.append(f"token recognition error at: '{_display(src[start:])}'")
+                i = n
+                continue
+            out.append(Token("STRING", src[start:end]))
+            i = end
+            continue
+        op = next((o for o in OPERATORS if src.startswith(o, i)), None)
+        if op is None:
+            errors.append(f"token recognition error at: '{_display(c)}'")
+            i += 1
+            continue
+        out.append(Token(op, op))
+        i += len(op)
+    out.append(Token("EOF", "<EOF>"))
+    return out
+
+
+def _display(text: str) -> str:
+    return text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _number(src: str, i: int, out: list[Token]) -> int:
+    n, start = len(src), i
+    if src.startswith(("0x", "0X"), i):
+        i += 2
+        while i < n and src[i] in "0123456789abcdefABCDEF":
+            i += 1
+    else:
+        while i < n and src[i].isdigit():
+            i += 1
+        is_float = False
+        if i + 1 < n and src[i] == "." and src[i + 1].isdigit():
+            is_float = True
+            i += 1
+            while i < n and src[i].isdigit():
+                i += 1
+        if i < n and src[i] in "eE":
+            j = i + 1
+            if j < n and src[j] in "+-":
+                j += 1
+            if j < n and src[j].isdigit():
+                is_float = True
+                i = j
+                while i < n and src[i].isdigit():
+                    i += 1
+        if is_float:
+            out.append(Token("FLOAT", src[start:i]))
+            return i
+    if i < n and src[i] in "uU":
+        out.append(Token("UINT", src[start:i + 1]))
+        return i + 1
+    out.append(Token("INT", src[start:i]))
+    return i
+
+
+def _string_end(src: str, i: int) -> int:
+    """End (exclusive) of the string literal whose quote is at src[i], or -1 when it never closes."""
+    n = len(src)
+    quote = src[i:i + 3] if src[i:i + 3] in ("'''", '"""') else src[i]
+    j = i + len(quote)
+    while j < n:
+        if src.startswith(quote, j):
+            return j + len(quote)
+        if src[j] == "\\":
+            j += 2
+            continue
+        if len(quote) == 1 and src[j] in "\r\n":
+            return -1
+        j += 1
+    return -1
+
+
+# ---------------------------------------------------------------- parser (cel-go's CEL.g4 precedence)
+
+Node = tuple  # ("lit", Type) ("ident", name) ("select", operand, field, test_only) ("call", fn, target|None, args)
+#              ("list", elems) ("map", entries) ("struct", name, fields) ("comp", macro, range, var, body...)
+
+
+class Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.t, self.i = tokens, 0
+
+    def peek(self, k: int = 0) -> Token:
+        return self.t[min(self.i + k, len(self.t) - 1)]
+
+    def take(self) -> Token:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def expect(self, kind: str) -> Token:
+        tok = self.peek()
+        if tok.kind != kind:
+            raise CelSyntaxError(f"mismatched input '{tok.text}' expecting '{kind}'")
+        return self.take()
+
+    def start(self) -> Node:
+        node = self.expr()
+        tok = self.peek()
+        if tok.kind != "EOF":
+            word = "extraneous" if self.peek(1).kind == "EOF" else "mismatched"
+            raise CelSyntaxError(f"{word} input '{tok.text}' expecting <EOF>")
+        return node
+
+    def expr(self) -> Node:
+        cond = self.or_()
+        if self.peek().kind == "?":
+            self.take()
+            yes = self.or_()
+            self.expect(":")
+            no = self.expr()
+            return ("call", "_?_:_", None, [cond, yes, no])
+        return cond
+
+    def or_(self) -> Node:
+        node = self.and_()
+        while self.peek().kind == "||":
+            self.take()
+            node = ("call", "_||_", None, [node, self.and_()])
+        return node
+
+    def and_(self) -> Node:
+        node = self.relation()
+        while self.peek().kind == "&&":
+            self.take()
+            node = ("call", "_&&_", None, [node, self.relation()])
+        return node
+
+    def relation(self) -> Node:
+        node = self.calc(0)
+        while self.peek().kind in ("<", "<=", ">", ">=", "==", "!=", "in"):
+            op = self.take().kind
+            name = "@in" if op == "in" else f"_{op}_"
+            node = ("call", name, None, [node, self.calc(0)])
+        return node
+
+    def calc(self, level: int) -> Node:
+        ops = (("+", "-"), ("*", "/", "%"))
+        if level == 2:
+            return self.unary()
+        node = self.calc(level + 1)
+        while self.peek().kind in ops[level]:
+            op = self.take().kind
+            node = ("call", f"_{op}_", None, [node, self.calc(level + 1)])
+        return node
+
+    def unary(self) -> Node:
+        kind = self.peek().kind
+        if kind in ("!", "-"):
+            count = 0
+            while self.peek().kind == kind:
+                self.take()
+                count += 1
+            if kind == "-" and self.peek().kind in ("INT", "FLOAT") and count % 2 == 1:
+                tok = self.take()
+                node: Node = ("lit", INT if tok.kind == "INT" else DOUBLE)
+                return self.member_tail(node)
+            node = self.member()
+            for _ in range(count):
+                node = ("call", "!_" if kind == "!" else "-_", None, [node])
+            return node
+        return self.member()
+
+    def member(self) -> Node:
+        return self.member_tail(self.primary())
+
+    def member_tail(self, node: Node) -> Node:
+        while True:
+            kind = self.peek().kind
+            if kind == ".":
+                self.take()
+                name = self.ident_name()
+                if self.peek().kind == "(":
+                    self.take()
+                    args = self.args(")")
+                    node = _macro(name, node, args) or ("call", name, node, args)
+                else:
+                    node = ("select", node, name)
+            elif kind == "[":
+                self.take()
+                index = self.expr()
+                self.expect("]")
+                node = ("call", "_[_]", None, [node, index])
+            else:
+                return node
+
+    def ident_name(self) -> str:
+        tok = self.peek()
+        if tok.kind != "IDENT":
+            raise CelSyntaxError(f"mismatched input '{tok.text}' expecting IDENTIFIER" if tok.kind != "EOF"
+                                 else f"mismatched input '<EOF>' expecting IDENTIFIER")
+        self.take()
+        if tok.text in RESERVED:
+            raise CelSyntaxError(f"reserved identifier: {tok.text}")
+        return tok.text
+
+    def args(self, close: str) -> list[Node]:
+        out: list[Node] = []
+        if self.peek().kind == close:
+            self.take()
+            return out
+        while True:
+            out.append(self.expr())
+            if self.peek().kind == ",":
+                self.take()
+                if self.peek().kind == close:  # a trailing comma
+                    break
+                continue
+            break
+        self.expect(close)
+        return out
+
+    def primary(self) -> Node:
+        tok = self.peek()
+        kind = tok.kind
+        if kind == ".":
+            self.take()
+            return self.primary()
+        if kind == "IDENT":
+            name = self.ident_name()
+            if self.peek().kind == "(":
+                self.take()
+                args = self.args(")")
+                return _macro(name, None, args) or ("call", name, None, args)
+            if self.peek().kind == "{":  # a message literal: Name{field: value}
+                self.take()
+                fields: list[tuple[str, Node]] = []
+                while self.peek().kind != "}":
+                    field = self.ident_name()
+                    self.expect(":")
+                    fields.append((field, self.expr()))
+                    if self.peek().kind != ",":
+                        break
+                    self.take()
+                self.expect("}")
+                return ("struct", name, fields)
+            return ("ident", name)
+        if kind == "(":
+            self.take()
+            node = self.expr()
+            self.expect(")")
+            return node
+        if kind == "[":
+            self.take()
+            return ("list", self.args("]"))
+        if kind == "{":
+            self.take()
+            entries: list[tuple[Node, Node]] = []
+            while self.peek().kind != "}":
+                key = self.expr()
+                self.expect(":")
+                entries.append((key, self.expr()))
+                if self.peek().kind != ",":
+                    break
+                self.take()
+            self.expect("}")
+            return ("map", entries)
+        literal = {"INT": INT, "UINT": UINT, "FLOAT": DOUBLE, "STRING": STRING, "BYTES": BYTES, "BOOL": BOOL,
+                   "NULL": NULL}.get(kind)
+        if literal is not None:
+            self.take()
+            return ("lit", literal)
+        if kind == "EOF":
+            raise CelSyntaxError(f"mismatched input '<EOF>' expecting {PRIMARY_START}")
+        raise CelSyntaxError(f"extraneous input '{tok.text}' expecting {PRIMARY_START}")
+
+
+def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
+    if target is None and name == "has" and len(args) == 1:
+        if args[0][0] != "select":
+            raise CelSyntaxError("invalid argument to has() macro")
+        return ("has", args[0])
+    if target is not None and name in ("all", "exists", "exists_one", "filter") and len(args) == 2 or \
+            target is not None and name == "map" and len(args) in (2, 3):
+        if args[0][0] != "ident":
+            raise CelSyntaxError("argument must be a simple name")
+        return ("comp", name, target, args[0][1], args[1:])
+    return None
+
+
+# ---------------------------------------------------------------- checker
+
+_ARITH = {
+    "_+_": [((INT, INT), INT), ((UINT, UINT), UINT), ((DOUBLE, DOUBLE), DOUBLE), ((STRING, STRING), STRING),
+            ((BYTES, BYTES), BYTES), ((TIMESTAMP, DURATION), TIMESTAMP), ((DURATION, TIMESTAMP), TIMESTAMP),
+            ((DURATION, DURATION), DURATION)],
+    "_-_": [((INT, INT), INT), ((UINT, UINT), UINT), ((DOUBLE, DOUBLE), DOUBLE),
+            ((TIMESTAMP, TIMESTAMP), DURATION), ((TIMESTAMP, DURATION), TIMESTAMP), ((DURATION, DURATION), DURATION)],
+    "_*_": [((INT, INT), INT), ((UINT, UINT), UINT), ((DOUBLE, DOUBLE), DOUBLE)],
+    "_/_": [((INT, INT), INT), ((UINT, UINT), UINT), ((DOUBLE, DOUBLE), DOUBLE)],
+    "_%_": [((INT, INT), INT), ((UINT, UINT), UINT)],
+    "-_": [((INT,), INT), ((DOUBLE,), DOUBLE)],
+    "!_": [((BOOL,), BOOL)],
+    "_&&_": [((BOOL, BOOL), BOOL)],
+    "_||_": [((BOOL, BOOL), BOOL)],
+}
+_ORDERED = [((a, b), BOOL) for a in NUMERIC for b in NUMERIC] + [
+    ((t, t), BOOL) for t in (STRING, BYTES, BOOL, TIMESTAMP, DURATION)]
+for _op in ("_<_", "_<=_", "_>_", "_>=_"):
+    _ARITH[_op] = _ORDERED
+_TIME_GETTERS = ("getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate", "getDayOfWeek",
+                 "getHours", "getMinutes", "getSeconds", "getMilliseconds")
+# member functions: name -> [(receiver, args, result)]
+_MEMBERS: dict[str, list[tuple[Type, tuple[Type, ...], Type]]] = {
+    "contains": [(STRING, (STRING,), BOOL), (BYTES, (BYTES,), BOOL)],
+    "startsWith": [(STRING, (STRING,), BOOL), (BYTES, (BYTES,), BOOL)],
+    "endsWith": [(STRING, (STRING,), BOOL), (BYTES, (BYTES,), BOOL)],
+    "matches": [(STRING, (STRING,), BOOL)],
+    "size": [(STRING, (), INT), (BYTES, (), INT)],
+    "isEmail": [(STRING, (), BOOL)], "isHostname": [(STRING, (), BOOL)],
+    "isIp": [(STRING, (), BOOL), (STRING, (INT,), BOOL)],
+    "isIpPrefix": [(STRING, (), BOOL), (STRING, (INT,), BOOL), (STRING, (BOOL,), BOOL), (STRING, (INT, BOOL), BOOL)],
+    "isUri": [(STRING, (), BOOL)], "isUriRef": [(STRING, (), BOOL)],
+    "isHostAndPort": [(STRING, (BOOL,), BOOL)],
+    "isNan": [(DOUBLE, (), BOOL)], "isInf": [(DOUBLE, (), BOOL), (DOUBLE, (INT,), BOOL)],
+    "unique": [(("list", t), (), BOOL) for t in (BOOL, INT, UINT, DOUBLE, STRING, BYTES)],
+    "charAt": [(STRING, (INT,), STRING)],
+    "indexOf": [(STRING, (STRING,), INT), (STRING, (STRING, INT), INT)],
+    "lastIndexOf": [(STRING, (STRING,), INT), (STRING, (STRING, INT), INT)],
+    "lowerAscii": [(STRING, (), STRING)], "upperAscii": [(STRING, (), STRING)],
+    "replace": [(STRING, (STRING, STRING), STRING), (STRING, (STRING, STRING, INT), STRING)],
+    "split": [(STRING, (STRING,), ("list", STRING)), (STRING, (STRING, INT), ("list", STRING))],
+    "substring": [(STRING, (INT,), STRING), (STRING, (INT, INT), STRING)],
+    "trim": [(STRING, (), STRING)], "reverse": [(STRING, (), STRING)],
+    "join": [(("list", STRING), (), STRING), (("list", STRING), (STRING,), STRING)],
+    "format": [(STRING, (("list", DYN),), STRING)],
+}
+for _g in _TIME_GETTERS:
+    _MEMBERS[_g] = [(TIMESTAMP, (), INT), (TIMESTAMP, (STRING,), INT)]
+for _g in ("getHours", "getMinutes", "getSeconds", "getMilliseconds"):
+    _MEMBERS[_g].append((DURATION, (), INT))
+_GLOBALS: dict[str, list[tuple[tuple[Type, ...], Type]]] = {
+    "matches": [((STRING, STRING), BOOL)],
+    "int": [((t,), INT) for t in (INT, UINT, DOUBLE, STRING, TIMESTAMP)],
+    "uint": [((t,), UINT) for t in (INT, UINT, DOUBLE, STRING)],
+    "double": [((t,), DOUBLE) for t in (INT, UINT, DOUBLE, STRING)],
+    "string": [((t,), STRING) for t in (INT, UINT, DOUBLE, BOOL, BYTES, STRING, TIMESTAMP, DURATION)],
+    "bytes": [((t,), BYTES) for t in (BYTES, STRING)],
+    "bool": [((t,), BOOL) for t in (BOOL, STRING)],
+    "duration": [((STRING,), DURATION), ((DURATION,), DURATION)],
+    "timestamp": [((STRING,), TIMESTAMP), ((INT,), TIMESTAMP), ((TIMESTAMP,), TIMESTAMP)],
+    "strings.quote": [((STRING,), STRING)],
+}
+
+
+class Checker:
+    """Types a parsed expression; `fields(full_name)` gives a message's fields' types (None: unknown)."""
+
+    def __init__(self, variables: dict[str, Type], fields: Callable[[str], dict[str, Type] | None]) -> None:
+        self.vars = variables
+        self.fields = fields
+        self.errors: list[str] = []
+
+    def error(self, text: str) -> Type:
+        self.errors.append(text)
+        return ERROR
+
+    def check(self, node: Node) -> Type:
+        kind = node[0]
+        if kind == "lit":
+            return node[1]
+        if kind == "ident":
+            return self.ident(node[1])
+        if kind == "select":
+            return self.select(node)
+        if kind == "has":
+            operand = self.check(node[1][1])
+            return ERROR if operand == ERROR else BOOL
+        if kind == "list":
+            elems = [self.check(e) for e in node[1]]
+            if ERROR in elems:
+                return ERROR
+            return ("list", _join(elems))
+        if kind == "map":
+            keys = [self.check(k) for k, _ in node[1]]
+            values = [self.check(v) for _, v in node[1]]
+            if ERROR in keys or ERROR in values:
+                return ERROR
+            return ("map", _join(keys), _join(values))
+        if kind == "struct":
+            for _, value in node[2]:
+                self.check(value)
+            return ("message", node[1])
+        if kind == "comp":
+            return self.comprehension(node)
+        return self.call(node)
+
+    def ident(self, name: str) -> Type:
+        if name in self.vars:
+            return self.vars[name]
+        if name in ("int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type", "dyn"):
+            return TYPE
+        return self.error(f"undeclared reference to '{name}' (in container '')")
+
+    def select(self, node: Node) -> Type:
+        operand = self.check(node[1])
+        field = node[2]
+        if operand in (ERROR, DYN):
+            return operand
+        if operand[0] == "map":
+            return operand[2] if unify(operand[1], STRING) is not None else self.error(
+                f"type '{fmt(operand)}' does not support field selection")
+        if operand[0] == "message":
+            known = self.fields(operand[1])
+            if known is None:
+                return DYN
+            if field not in known:
+                return self.error(f"undefined field '{field}'")
+            return known[field]
+        return self.error(f"type '{fmt(operand)}' does not support field selection")
+
+    def comprehension(self, node: Node) -> Type:
+        _, macro, target, var, body = node
+        range_type = self.check(target)
+        if range_type == ERROR:
+            return ERROR
+        if range_type[0] == "list":
+            elem = range_type[1]
+        elif range_type[0] == "map":
+            elem = range_type[1]
+        elif range_type == DYN:
+            elem = DYN
+        else:
+            return self.error(f"expression of type '{fmt(range_type)}' cannot be range of a comprehension "
+                              f"(must be list, map, or dynamic)")
+        saved = self.vars.get(var)
+        self.vars[var] = elem
+        try:
+            types = [self.check(b) for b in body]
+        finally:
+            if saved is None:
+                del self.vars[var]
+            else:
+                self.vars[var] = saved
+        if ERROR in types:
+            return ERROR
+        if macro in ("all", "exists", "exists_one", "filter") or (macro == "map" and len(body) == 2):
+            predicate = types[0]
+            if unify(predicate, BOOL) is None:
+                op = {"all": "_&&_", "exists": "_||_"}.get(macro)
+                if op:
+                    return self.error(f"found no matching overload for '{op}' applied to '(bool, {fmt(predicate)})'")
+                return self.error(f"found no matching overload for '_?_:_' applied to '({fmt(predicate)}, "
+                                  f"{'int, int' if macro == 'exists_one' else 'list, list'})'")
+        if macro == "filter":
+            return ("list", elem)
+        if macro == "map":
+            return ("list", types[-1])
+        return BOOL
+
+    def call(self, node: Node) -> Type:
+        _, name, target, args = node
+        target_type = self.check(target) if target is not None else None
+        arg_types = [self.check(a) for a in args]
+        if target_type == ERROR or ERROR in arg_types:
+            return ERROR
+        if target is None and name in _ARITH:
+            return self.overload(name, _ARITH[name], arg_types)
+        if target is None and name in ("_==_", "_!=_"):
+            return BOOL if unify(arg_types[0], arg_types[1]) is not None else self.no_overload(name, arg_types)
+        if target is None and name == "_?_:_":
+            joined = unify(arg_types[1], arg_types[2])
+            if unify(arg_types[0], BOOL) is None or joined is None:
+                return self.no_overload(name, arg_types)
+            return joined
+        if target is None and name == "@in":
+            container = arg_types[1]
+            if container == DYN:
+                return BOOL
+            if container[0] in ("list", "map") and unify(arg_types[0], container[1]) is not None:
+                return BOOL
+            return self.no_overload(name, arg_types)
+        if target is None and name == "_[_]":
+            return self.index(arg_types)
+        if target is None and name == "size" and len(arg_types) == 1:
+            return self.size(name, None, arg_types[0])
+        if target is not None and name == "size" and not arg_types and target_type is not None:
+            return self.size(name, target_type, target_type)
+        if target is None and name == "dyn" and len(arg_types) == 1:
+            return DYN
+        if target is None and name == "type" and len(arg_types) == 1:
+            return TYPE
+        if target is None:
+            if name not in _GLOBALS:
+                return self.error(f"undeclared reference to '{name}' (in container '')")
+            return self.overload(name, _GLOBALS[name], arg_types)
+        assert target_type is not None
+        if name not in _MEMBERS:
+            return self.error(f"undeclared reference to '{name}' (in container '')")
+        options = [((recv, *params), result) for recv, params, result in _MEMBERS[name]]
+        return self.overload(name, options, [target_type, *arg_types], member=True)
+
+    def size(self, name: str, receiver: Type | None, t: Type) -> Type:
+        if t in (STRING, BYTES, DYN) or t[0] in ("list", "map"):
+            return INT
+        if receiver is not None:
+            return self.error(f"found no matching overload for '{name}' applied to '{fmt(receiver)}.()'")
+        return self.no_overload(name, [t])
+
+    def index(self, arg_types: list[Type]) -> Type:
+        container, key = arg_types
+        if container == DYN:
+            return DYN
+        if container[0] == "list" and unify(key, INT) is not None:
+            return container[1]
+        if container[0] == "map" and unify(key, container[1]) is not None:
+            return container[2]
+        return self.no_overload("_[_]", arg_types)
+
+    def overload(self, name: str, options: list[tuple[tuple[Type, ...], Type]], arg_types: list[Type],
+                 member: bool = False) -> Type:
+        results = []
+        for params, result in options:
+            if len(params) == len(arg_types) and all(
+                    unify(_plain(a), p) is not None for a, p in zip(arg_types, params, strict=True)):
+                results.append(result)
+        if not results:
+            if member:
+                receiver, rest = arg_types[0], arg_types[1:]
+                return self.error(f"found no matching overload for '{name}' applied to "
+                                  f"'{fmt(receiver)}.({', '.join(fmt(a) for a in rest)})'")
+            return self.no_overload(name, arg_types)
+        return results[0] if all(r == results[0] for r in results) else DYN
+
+    def no_overload(self, name: str, arg_types: list[Type]) -> Type:
+        return self.error(f"found no matching overload for '{name}' applied to "
+                          f"'({', '.join(fmt(a) for a in arg_types)})'")
+
+
+def _join(types: list[Type]) -> Type:
+    if not types:
+        return DYN
+    first = types[0]
+    for t in types[1:]:
+        if t != first:
+            return DYN
+    return first
+
+
+def compile_expression(expression: str, variables: dict[str, Type],
+                       fields: Callable[[str], dict[str, Type] | None]) -> tuple[Type, list[str]]:
+    """(result type, cel-go's issues without their `ERROR: <input>:1:2:` prefix); ERROR when it fails."""
+    errors: list[str] = []
+    tokens = lex(expression, errors)
+    try:
+        tree = Parser(tokens).start()
+    except CelSyntaxError as e:
+        return ERROR, [str(e), *errors]
+    except RecursionError:
+        return ERROR, ["expression recursion limit exceeded"]
+    if errors:
+        return ERROR, errors
+    checker = Checker(dict(variables), fields)
+    try:
+        result = checker.check(tree)
+    except RecursionError:
+        return ERROR, ["expression recursion limit exceeded"]
+    return (ERROR if checker.errors else result), checker.errors

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 PRIMARY_START = ("{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, "
                  "BYTES, IDENTIFIER}")
+INDEX_START = PRIMARY_START.replace("'!', ", "'!', '?', ")
+CALL_START = PRIMARY_START.replace("'(', ", "'(', ')', ")
+PRIMARY_KINDS = {"[", "{", "(", ".", "-", "!", "BOOL", "NULL", "FLOAT", "INT", "UINT", "STRING", "BYTES", "IDENT"}
+AFTER_OPERAND = {"EOF", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "?", ":", ".", ",",
+                 "[", "]", "}", ")", "in"}
 RESERVED = {"as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
             "package", "namespace", "return", "var", "void", "while"}
 
@@ -46,6 +51,10 @@ def fmt(t: Type) -> str:
         return f"list({fmt(t[1])})"
     if kind == "map":
         return f"map({fmt(t[1])}, {fmt(t[2])})"
+    if t == TIMESTAMP:
+        return "timestamp"
+    if t == DURATION:
+        return "duration"
     if kind == "message":
         return str(t[1])
     if kind == "wrapper":
@@ -117,13 +126,14 @@ def lex(src: str, errors: list[str]) -> list[Token]:
             prefix += 1
         if prefix and i + prefix < n and src[i + prefix] in "'\"" and lower[:prefix] in ("r", "b", "rb", "br"):
             end = _string_end(src, i + prefix)
-            if end < 0:
-                errors.append(f"token recognition error at: '{_display(src[start:])}'")
-                i = n
+            if end >= 0:
+                kind = "BYTES" if "b" in lower[:prefix] else "STRING"
+                out.append(Token(kind, src[start:end]))
+                i = end
                 continue
-            kind = "BYTES" if "b" in lower[:prefix] else "STRING"
-            out.append(Token(kind, src[start:end]))
-            i = end
+            # ANTLR falls back to the longest token it had: the prefix as an identifier
+            out.append(Token("IDENT", src[start:i + prefix]))
+            i += prefix
             continue
         if c.isalpha() or c == "_":
             while i < n and (src[i].isalnum() or src[i] == "_") and src[i].isascii():
@@ -134,17 +144,29 @@ def lex(src: str, errors: list[str]) -> list[Token]:
             continue
         if c in "'\"":
             end = _string_end(src, i)
-            if end < 0:
-                errors.append(f"token recognition error at: '{_display(src[start:])}'")
-                i = n
-                continue
-            out.append(Token("STRING", src[start:end]))
-            i = end
+            if end >= 0:
+                out.append(Token("STRING", src[start:end]))
+                i = end
+            elif src.startswith(c * 3, i):
+                out.append(Token("STRING", c * 2))  # the longest token ANTLR had: an empty string
+                i += 2
+            else:
+                fail = _unterminated(src, i)  # ANTLR shows the text up to and with the character it failed at
+                errors.append(f"token recognition error at: '{_display(src[start:fail + 1])}'")
+                i = fail + 1
             continue
+        if c == "`":
+            end = src.find("`", i + 1)
+            if end > i + 1:
+                out.append(Token("ESCIDENT", src[i:end + 1]))
+                i = end + 1
+                continue
         op = next((o for o in OPERATORS if src.startswith(o, i)), None)
         if op is None:
-            errors.append(f"token recognition error at: '{_display(c)}'")
-            i += 1
+            # a character that starts a longer token ('&&', '||', '==') fails at the next one
+            width = 2 if c in "&|=" and i + 1 < n else 1
+            errors.append(f"token recognition error at: '{_display(src[i:i + width])}'")
+            i += width
             continue
         out.append(Token(op, op))
         i += len(op)
@@ -190,6 +212,14 @@ def _number(src: str, i: int, out: list[Token]) -> int:
     return i
 
 
+def _unterminated(src: str, i: int) -> int:
+    """Where the lexer fails on a single-quoted string that never closes: its line's end, or the input's."""
+    j = i + 1
+    while j < len(src) and src[j] not in "\r\n":
+        j += 2 if src[j] == "\\" else 1
+    return min(j, len(src))
+
+
 def _string_end(src: str, i: int) -> int:
     """End (exclusive) of the string literal whose quote is at src[i], or -1 when it never closes."""
     n = len(src)
@@ -216,6 +246,7 @@ Node = tuple  # ("lit", Type) ("ident", name) ("select", operand, field, test_on
 class Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.t, self.i = tokens, 0
+        self.expected = PRIMARY_START  # what the next operand may start with, as ANTLR lists it
 
     def peek(self, k: int = 0) -> Token:
         return self.t[min(self.i + k, len(self.t) - 1)]
@@ -228,6 +259,9 @@ class Parser:
     def expect(self, kind: str) -> Token:
         tok = self.peek()
         if tok.kind != kind:
+            # ANTLR conjures the missing token when what comes next could follow it
+            if tok.kind in (PRIMARY_KINDS if kind == ":" else AFTER_OPERAND):
+                raise CelSyntaxError(f"missing '{kind}' at '{tok.text}'")
             raise CelSyntaxError(f"mismatched input '{tok.text}' expecting '{kind}'")
         return self.take()
 
@@ -239,7 +273,8 @@ class Parser:
             raise CelSyntaxError(f"{word} input '{tok.text}' expecting <EOF>")
         return node
 
-    def expr(self) -> Node:
+    def expr(self, expected: str = "") -> Node:
+        self.expected = expected or PRIMARY_START
         cond = self.or_()
         if self.peek().kind == "?":
             self.take()
@@ -288,6 +323,11 @@ class Parser:
             while self.peek().kind == kind:
                 self.take()
                 count += 1
+            if self.peek().kind == "EOF":
+                if kind == "!":  # ANTLR's sync in the ('!')+ loop deletes the end of input
+                    raise CelSyntaxError(f"extraneous input '<EOF>' expecting {PRIMARY_START}")
+                raise CelSyntaxError(f"mismatched input '<EOF>' expecting {PRIMARY_START}",
+                                     f"no viable alternative at input '{'-' * count}'")
             if kind == "-" and self.peek().kind in ("INT", "FLOAT") and count % 2 == 1:
                 tok = self.take()
                 node: Node = ("lit", INT if tok.kind == "INT" else DOUBLE)
@@ -306,6 +346,10 @@ class Parser:
             kind = self.peek().kind
             if kind == ".":
                 self.take()
+                after = self.peek()
+                if after.kind not in ("IDENT", "ESCIDENT"):
+                    shown = "." + (after.text if after.kind != "EOF" else "")
+                    raise CelSyntaxError(f"no viable alternative at input '{shown}'")
                 name = self.ident_name()
                 if self.peek().kind == "(":
                     self.take()
@@ -315,7 +359,9 @@ class Parser:
                     node = ("select", node, name)
             elif kind == "[":
                 self.take()
-                index = self.expr()
+                if self.peek().kind == "?":
+                    self.take()  # an optional index: a[?key]
+                index = self.expr(INDEX_START)
                 self.expect("]")
                 node = ("call", "_[_]", None, [node, index])
             else:
@@ -323,6 +369,9 @@ class Parser:
 
     def ident_name(self) -> str:
         tok = self.peek()
+        if tok.kind == "ESCIDENT":
+            self.take()
+            return tok.text[1:-1]
         if tok.kind != "IDENT":
             raise CelSyntaxError(f"mismatched input '{tok.text}' expecting IDENTIFIER" if tok.kind != "EOF"
                                  else f"mismatched input '<EOF>' expecting IDENTIFIER")
@@ -337,13 +386,15 @@ class Parser:
             self.take()
             return out
         while True:
-            out.append(self.expr())
+            out.append(self.expr(CALL_START if close == ")" and not out else PRIMARY_START))
             if self.peek().kind == ",":
                 self.take()
-                if self.peek().kind == close:  # a trailing comma
+                if self.peek().kind == close and close == "]":  # a list's trailing comma
                     break
                 continue
             break
+        if close == "]" and self.peek().kind != close:
+            raise CelSyntaxError(f"mismatched input '{self.peek().text}' expecting {{']', ','}}")
         self.expect(close)
         return out
 
@@ -390,16 +441,21 @@ class Parser:
                 if self.peek().kind != ",":
                     break
                 self.take()
-            self.expect("}")
+            if self.peek().kind != "}":
+                raise CelSyntaxError(f"mismatched input '{self.peek().text}' expecting {{'}}', ','}}")
+            self.take()
             return ("map", entries)
         literal = {"INT": INT, "UINT": UINT, "FLOAT": DOUBLE, "STRING": STRING, "BYTES": BYTES, "BOOL": BOOL,
                    "NULL": NULL}.get(kind)
         if literal is not None:
             self.take()
             return ("lit", literal)
+        expected = self.expected
         if kind == "EOF":
-            raise CelSyntaxError(f"mismatched input '<EOF>' expecting {PRIMARY_START}")
-        raise CelSyntaxError(f"extraneous input '{tok.text}' expecting {PRIMARY_START}")
+            raise CelSyntaxError(f"mismatched input '<EOF>' expecting {expected}")
+        # ANTLR deletes one token when the next one could start the operand, else gives up on it
+        word = "extraneous" if self.peek(1).kind in PRIMARY_KINDS else "mismatched"
+        raise CelSyntaxError(f"{word} input '{tok.text}' expecting {expected}")
 
 
 def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
@@ -477,6 +533,7 @@ _GLOBALS: dict[str, list[tuple[tuple[Type, ...], Type]]] = {
     "duration": [((STRING,), DURATION), ((DURATION,), DURATION)],
     "timestamp": [((STRING,), TIMESTAMP), ((INT,), TIMESTAMP), ((TIMESTAMP,), TIMESTAMP)],
     "strings.quote": [((STRING,), STRING)],
+    "size": [((STRING,), INT), ((BYTES,), INT), ((("list", DYN),), INT), ((("map", DYN, DYN),), INT)],
 }
 
 
@@ -537,7 +594,7 @@ class Checker:
         if operand[0] == "map":
             return operand[2] if unify(operand[1], STRING) is not None else self.error(
                 f"type '{fmt(operand)}' does not support field selection")
-        if operand[0] == "message":
+        if operand[0] == "message" and operand not in (TIMESTAMP, DURATION):
             known = self.fields(operand[1])
             if known is None:
                 return DYN
@@ -574,11 +631,9 @@ class Checker:
         if macro in ("all", "exists", "exists_one", "filter") or (macro == "map" and len(body) == 2):
             predicate = types[0]
             if unify(predicate, BOOL) is None:
-                op = {"all": "_&&_", "exists": "_||_"}.get(macro)
-                if op:
-                    return self.error(f"found no matching overload for '{op}' applied to '(bool, {fmt(predicate)})'")
-                return self.error(f"found no matching overload for '_?_:_' applied to '({fmt(predicate)}, "
-                                  f"{'int, int' if macro == 'exists_one' else 'list, list'})'")
+                if macro == "exists_one":  # cel-go expands it to `p ? count + 1 : count`
+                    return self.no_overload("_?_:_", [predicate, INT, INT])
+                return self.error(f"expected type 'bool' but found '{fmt(predicate)}'")
         if macro == "filter":
             return ("list", elem)
         if macro == "map":
@@ -587,8 +642,15 @@ class Checker:
 
     def call(self, node: Node) -> Type:
         _, name, target, args = node
+        qualified = _qualified(target)
+        if qualified is not None and qualified.split(".")[0] not in self.vars and f"{qualified}.{name}" in _GLOBALS:
+            name, target = f"{qualified}.{name}", None  # a namespaced function: strings.quote(x)
         target_type = self.check(target) if target is not None else None
         arg_types = [self.check(a) for a in args]
+        known = name in _MEMBERS or name in _GLOBALS or name in _ARITH or name in _BUILTIN
+        if not known:
+            self.error(f"undeclared reference to '{name}' (in container '')")
+            return ERROR
         if target_type == ERROR or ERROR in arg_types:
             return ERROR
         if target is None and name in _ARITH:
@@ -609,21 +671,15 @@ class Checker:
             return self.no_overload(name, arg_types)
         if target is None and name == "_[_]":
             return self.index(arg_types)
-        if target is None and name == "size" and len(arg_types) == 1:
-            return self.size(name, None, arg_types[0])
-        if target is not None and name == "size" and not arg_types and target_type is not None:
-            return self.size(name, target_type, target_type)
+        if name == "size" and (len(arg_types) == 1 if target is None else not arg_types):
+            return self.size(name, target_type, arg_types[0] if target_type is None else target_type)
         if target is None and name == "dyn" and len(arg_types) == 1:
             return DYN
         if target is None and name == "type" and len(arg_types) == 1:
             return TYPE
         if target is None:
-            if name not in _GLOBALS:
-                return self.error(f"undeclared reference to '{name}' (in container '')")
-            return self.overload(name, _GLOBALS[name], arg_types)
+            return self.overload(name, _GLOBALS.get(name, []), arg_types)
         assert target_type is not None
-        if name not in _MEMBERS:
-            return self.error(f"undeclared reference to '{name}' (in container '')")
         options = [((recv, *params), result) for recv, params, result in _MEMBERS[name]]
         return self.overload(name, options, [target_type, *arg_types], member=True)
 
@@ -664,6 +720,20 @@ class Checker:
                           f"'({', '.join(fmt(a) for a in arg_types)})'")
 
 
+_BUILTIN = {"_==_", "_!=_", "_?_:_", "@in", "_[_]", "size", "dyn", "type"}
+
+
+def _qualified(node: Node | None) -> str | None:
+    """`a.b.c` written as selections on an identifier, as a dotted name; else None."""
+    parts = []
+    while node is not None and node[0] == "select":
+        parts.append(node[2])
+        node = node[1]
+    if node is None or node[0] != "ident":
+        return None
+    return ".".join([node[1], *reversed(parts)])
+
+
 def _join(types: list[Type]) -> Type:
     if not types:
         return DYN
@@ -682,7 +752,7 @@ def compile_expression(expression: str, variables: dict[str, Type],
     try:
         tree = Parser(tokens).start()
     except CelSyntaxError as e:
-        return ERROR, [str(e), *errors]
+        return ERROR, [*(str(a) for a in e.args), *errors]
     except RecursionError:
         return ERROR, ["expression recursion limit exceeded"]
     if errors:

@@ -74,6 +74,10 @@ def check(lint: Lint, rule: str) -> None:
         from workbench.lint.protovalidate_cel import check_message_cel
 
         check_message_cel(lint, rule)
+    if any(fd.proto.extendee.startswith(".buf.validate.") for fd in lint.fields()):
+        from workbench.lint.protovalidate_cel import check_predefined_cel
+
+        check_predefined_cel(lint, rule)
 
 
 class _Field:

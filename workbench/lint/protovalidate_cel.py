@@ -118,6 +118,41 @@ def check_message_cel(lint: Lint, rule: str) -> None:
                f"message {_q(m.proto.name)}", ("message", _full_name(m)), add)
 
 
+PREDEFINED, PREDEFINED_CEL, FIELD_OPTIONS = 1160, 1, 8  # FieldOptions ext. buf.validate.predefined, its cel
+# what `this` is in a predefined rule, by the rules message it extends
+RULES_THIS: dict[str, Type] = {
+    "FloatRules": DOUBLE, "DoubleRules": DOUBLE, "Int32Rules": INT, "Int64Rules": INT, "SInt32Rules": INT,
+    "SInt64Rules": INT, "SFixed32Rules": INT, "SFixed64Rules": INT, "UInt32Rules": UINT, "UInt64Rules": UINT,
+    "Fixed32Rules": UINT, "Fixed64Rules": UINT, "BoolRules": BOOL, "StringRules": STRING, "BytesRules": BYTES,
+    "EnumRules": INT, "RepeatedRules": ("list", DYN), "MapRules": ("map", DYN, DYN), "AnyRules": DYN,
+    "DurationRules": DURATION, "TimestampRules": TIMESTAMP, "FieldMaskRules": ("message", "google.protobuf.FieldMask"),
+}
+
+
+def check_predefined_cel(lint: Lint, rule: str) -> None:
+    """Extensions of buf.validate.*Rules with `(buf.validate.predefined).cel`: `this` the value, `rule` the
+    extension's value, `rules` the rules message (buf names the owner "extension field", no name)."""
+    for ext in lint.fields():
+        extendee = ext.proto.extendee.lstrip(".")
+        if not extendee.startswith("buf.validate.") or extendee[len("buf.validate."):] not in RULES_THIS:
+            continue
+        data = _decode(ext.proto.options.SerializeToString()).get(PREDEFINED)
+        if not data:
+            continue
+        fields = _decode(b"".join(v for v in data if isinstance(v, bytes)))
+        if PREDEFINED_CEL not in fields:
+            continue
+        element = ext
+
+        def add(path: tuple[int, ...], message: str, element: Element = element) -> None:
+            full = (*element.path, FIELD_OPTIONS, PREDEFINED, *path)
+            lint.add_at(rule, element.file, element.path, _span(element.file, full), message)
+
+        this = RULES_THIS[extendee[len("buf.validate."):]]
+        extra = {"rule": field_this(lint, ext.proto, True), "rules": ("message", extendee)}
+        _check(lint, fields, PREDEFINED_CEL, 0, "(buf.validate.predefined)", "extension field", this, add, extra)
+
+
 def _full_name(m: Element) -> str:
     names = []
     e: Element | None = m
@@ -129,9 +164,9 @@ def _full_name(m: Element) -> str:
 
 
 def _check(lint: Lint, fields: dict[int, list[int | bytes]], cel_number: int, expression_number: int, name: str,
-           owner: str, this: Type, add: Any) -> None:
+           owner: str, this: Type, add: Any, extra: dict[str, Type] | None = None) -> None:
     scope = _scope(lint)
-    variables: dict[str, Type] = {"this": this, "now": TIMESTAMP}
+    variables: dict[str, Type] = {"this": this, "now": TIMESTAMP, **(extra or {})}
     capital = owner[0].upper() + owner[1:]
     cel_name = f"{name}.cel"
     ids: dict[str, list[int]] = {}

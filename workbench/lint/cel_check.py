@@ -374,7 +374,7 @@ class Parser:
             return tok.text[1:-1]
         if tok.kind != "IDENT":
             raise CelSyntaxError(f"mismatched input '{tok.text}' expecting IDENTIFIER" if tok.kind != "EOF"
-                                 else f"mismatched input '<EOF>' expecting IDENTIFIER")
+                                 else "mismatched input '<EOF>' expecting IDENTIFIER")
         self.take()
         if tok.text in RESERVED:
             raise CelSyntaxError(f"reserved identifier: {tok.text}")
@@ -473,7 +473,8 @@ def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
 
 # ---------------------------------------------------------------- checker
 
-_ARITH = {
+Overloads = list[tuple[tuple[Type, ...], Type]]
+_ARITH: dict[str, Overloads] = {
     "_+_": [((INT, INT), INT), ((UINT, UINT), UINT), ((DOUBLE, DOUBLE), DOUBLE), ((STRING, STRING), STRING),
             ((BYTES, BYTES), BYTES), ((TIMESTAMP, DURATION), TIMESTAMP), ((DURATION, TIMESTAMP), TIMESTAMP),
             ((DURATION, DURATION), DURATION)],
@@ -487,8 +488,8 @@ _ARITH = {
     "_&&_": [((BOOL, BOOL), BOOL)],
     "_||_": [((BOOL, BOOL), BOOL)],
 }
-_ORDERED = [((a, b), BOOL) for a in NUMERIC for b in NUMERIC] + [
-    ((t, t), BOOL) for t in (STRING, BYTES, BOOL, TIMESTAMP, DURATION)]
+_ORDERED: Overloads = [((a, b), BOOL) for a in NUMERIC for b in NUMERIC]
+_ORDERED += [((t, t), BOOL) for t in (STRING, BYTES, BOOL, TIMESTAMP, DURATION)]
 for _op in ("_<_", "_<=_", "_>_", "_>=_"):
     _ARITH[_op] = _ORDERED
 _TIME_GETTERS = ("getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate", "getDayOfWeek",

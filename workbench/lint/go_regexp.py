@@ -69,7 +69,7 @@ class _Node:
 
     def __init__(self, op: str, subs: tuple[_Node, ...] = (), low: int = 0, high: int = 0) -> None:
         self.op, self.subs, self.min, self.max = op, subs, low, high
-        self.height = 1 + max((s.height for s in subs), default=0)
+        self.height: int = 1 + max((s.height for s in subs), default=0)
 
 
 def go_regexp_error(pattern: str) -> str | None:
@@ -254,10 +254,10 @@ class _Parser:
                     self.op("lit")
                 return rest
         if len(t) >= 2 and t[1] in "pP":
-            rest = _unicode_class(t)
-            if rest is not None:
+            after = _unicode_class(t)
+            if after is not None:
                 self.op("class")
-                return rest
+                return after
         if len(t) >= 2 and t[1] in _PERL_CLASSES:
             self.op("class")
             return t[2:]

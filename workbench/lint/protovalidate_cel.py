@@ -10,8 +10,21 @@ used twice in one list (a finding at each); an empty expression; an expression t
 
 from __future__ import annotations
 
-from workbench.lint.cel_check import BOOL, BYTES, DOUBLE, DURATION, DYN, ERROR, INT, STRING, TIMESTAMP, UINT, \
-    compile_expression, fmt, unify
+from workbench.lint.cel_check import (
+    BOOL,
+    BYTES,
+    DOUBLE,
+    DURATION,
+    DYN,
+    ERROR,
+    INT,
+    STRING,
+    TIMESTAMP,
+    UINT,
+    compile_expression,
+    fmt,
+    unify,
+)
 from workbench.lint.protovalidate import LABEL_REPEATED, TYPE_MESSAGE, _decode, _messages, _q, _span
 
 TYPE_CHECKING = False

@@ -61,6 +61,8 @@ def fmt(t: Type) -> str:
         return f"wrapper({fmt(t[1])})"
     if kind == "type":
         return "type"
+    if kind == "error":
+        return "!error!"
     return str(kind)
 
 
@@ -68,7 +70,7 @@ def unify(a: Type, b: Type) -> Type | None:
     """The common type of a and b as cel-go's type parameters bind them, or None."""
     if a == b:
         return a
-    if a == DYN or b == DYN:
+    if a in (DYN, ERROR) or b in (DYN, ERROR):  # cel-go: an ill-typed operand matches anything, as dyn does
         return DYN
     if a == NULL or b == NULL:
         other = b if a == NULL else a
@@ -155,12 +157,17 @@ def lex(src: str, errors: list[str]) -> list[Token]:
                 errors.append(f"token recognition error at: '{_display(src[start:fail + 1])}'")
                 i = fail + 1
             continue
-        if c == "`":
-            end = src.find("`", i + 1)
-            if end > i + 1:
-                out.append(Token("ESCIDENT", src[i:end + 1]))
-                i = end + 1
-                continue
+        if c == "`":  # ESC_IDENTIFIER: `a-b.c/d e`
+            j = i + 1
+            while j < n and (src[j].isascii() and (src[j].isalnum() or src[j] in "_.-/ ")):
+                j += 1
+            if j < n and src[j] == "`" and j > i + 1:
+                out.append(Token("ESCIDENT", src[i:j + 1]))
+                i = j + 1
+            else:
+                errors.append(f"token recognition error at: '{_display(src[i:j + 1])}'")
+                i = j + 1
+            continue
         op = next((o for o in OPERATORS if src.startswith(o, i)), None)
         if op is None:
             # a character that starts a longer token ('&&', '||', '==') fails at the next one
@@ -247,6 +254,7 @@ class Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.t, self.i = tokens, 0
         self.expected = PRIMARY_START  # what the next operand may start with, as ANTLR lists it
+        self.late: list[str] = []  # errors cel-go reports after a parse, beside ANTLR's
 
     def peek(self, k: int = 0) -> Token:
         return self.t[min(self.i + k, len(self.t) - 1)]
@@ -333,9 +341,8 @@ class Parser:
                 node: Node = ("lit", INT if tok.kind == "INT" else DOUBLE)
                 return self.member_tail(node)
             node = self.member()
-            for _ in range(count):
-                node = ("call", "!_" if kind == "!" else "-_", None, [node])
-            return node
+            # cel-go drops an even run of '!' or '-' and keeps one of an odd run
+            return ("call", "!_" if kind == "!" else "-_", None, [node]) if count % 2 else node
         return self.member()
 
     def member(self) -> Node:
@@ -360,7 +367,8 @@ class Parser:
             elif kind == "[":
                 self.take()
                 if self.peek().kind == "?":
-                    self.take()  # an optional index: a[?key]
+                    self.take()  # an optional index: a[?key], which buf's environment does not enable
+                    self.late.append("unsupported syntax '[?'")
                 index = self.expr(INDEX_START)
                 self.expect("]")
                 node = ("call", "_[_]", None, [node, index])
@@ -403,6 +411,9 @@ class Parser:
         kind = tok.kind
         if kind == ".":
             self.take()
+            after = self.peek()
+            if after.kind != "IDENT":
+                raise CelSyntaxError(f"no viable alternative at input '.{after.text if after.kind != 'EOF' else ''}'")
             return self.primary()
         if kind == "IDENT":
             name = self.ident_name()
@@ -445,6 +456,9 @@ class Parser:
                 raise CelSyntaxError(f"mismatched input '{self.peek().text}' expecting {{'}}', ','}}")
             self.take()
             return ("map", entries)
+        if kind == "-" and self.peek(1).kind in ("INT", "FLOAT"):  # a literal's sign: !-1
+            self.take()
+            return ("lit", INT if self.take().kind == "INT" else DOUBLE)
         literal = {"INT": INT, "UINT": UINT, "FLOAT": DOUBLE, "STRING": STRING, "BYTES": BYTES, "BOOL": BOOL,
                    "NULL": NULL}.get(kind)
         if literal is not None:
@@ -559,18 +573,13 @@ class Checker:
         if kind == "select":
             return self.select(node)
         if kind == "has":
-            operand = self.check(node[1][1])
-            return ERROR if operand == ERROR else BOOL
+            self.check(node[1][1])
+            return BOOL
         if kind == "list":
-            elems = [self.check(e) for e in node[1]]
-            if ERROR in elems:
-                return ERROR
-            return ("list", _join(elems))
+            return ("list", _join([self.check(e) for e in node[1]]))
         if kind == "map":
             keys = [self.check(k) for k, _ in node[1]]
             values = [self.check(v) for _, v in node[1]]
-            if ERROR in keys or ERROR in values:
-                return ERROR
             return ("map", _join(keys), _join(values))
         if kind == "struct":
             for _, value in node[2]:
@@ -591,7 +600,7 @@ class Checker:
         operand = self.check(node[1])
         field = node[2]
         if operand in (ERROR, DYN):
-            return operand
+            return DYN
         if operand[0] == "map":
             return operand[2] if unify(operand[1], STRING) is not None else self.error(
                 f"type '{fmt(operand)}' does not support field selection")
@@ -607,14 +616,12 @@ class Checker:
     def comprehension(self, node: Node) -> Type:
         _, macro, target, var, body = node
         range_type = self.check(target)
-        if range_type == ERROR:
-            return ERROR
-        if range_type[0] == "list":
+        if range_type in (ERROR, DYN):
+            elem = DYN
+        elif range_type[0] == "list":
             elem = range_type[1]
         elif range_type[0] == "map":
             elem = range_type[1]
-        elif range_type == DYN:
-            elem = DYN
         else:
             return self.error(f"expression of type '{fmt(range_type)}' cannot be range of a comprehension "
                               f"(must be list, map, or dynamic)")
@@ -627,8 +634,6 @@ class Checker:
                 del self.vars[var]
             else:
                 self.vars[var] = saved
-        if ERROR in types:
-            return ERROR
         if macro in ("all", "exists", "exists_one", "filter") or (macro == "map" and len(body) == 2):
             predicate = types[0]
             if unify(predicate, BOOL) is None:
@@ -652,20 +657,32 @@ class Checker:
         if not known:
             self.error(f"undeclared reference to '{name}' (in container '')")
             return ERROR
-        if target_type == ERROR or ERROR in arg_types:
-            return ERROR
+        if target is None and name in ("_&&_", "_||_"):  # cel-go asserts each operand is a bool
+            wrong = [t for t in arg_types if unify(t, BOOL) is None]
+            for t in wrong:
+                self.error(f"expected type 'bool' but found '{fmt(t)}'")
+            return ERROR if wrong else BOOL
+        if target is None and name == "_+_" and all(t[0] == "list" or t in (DYN, ERROR) for t in arg_types) \
+                and any(t[0] == "list" for t in arg_types):
+            # list(A) + list(A) -> list(A), A bound by the first list
+            first, second = arg_types
+            if unify(first, second) is None:
+                return self.no_overload(name, arg_types)
+            if first[0] != "list" or second[0] != "list":
+                return first if first[0] == "list" else second
+            return first if first == second else ("list", DYN)
         if target is None and name in _ARITH:
             return self.overload(name, _ARITH[name], arg_types)
         if target is None and name in ("_==_", "_!=_"):
             return BOOL if unify(arg_types[0], arg_types[1]) is not None else self.no_overload(name, arg_types)
         if target is None and name == "_?_:_":
-            joined = unify(arg_types[1], arg_types[2])
-            if unify(arg_types[0], BOOL) is None or joined is None:
+            # (bool, A, A) -> A: the first branch binds A, the second must fit it
+            if unify(arg_types[0], BOOL) is None or unify(arg_types[1], arg_types[2]) is None:
                 return self.no_overload(name, arg_types)
-            return joined
+            return arg_types[2] if arg_types[1] == DYN else arg_types[1]
         if target is None and name == "@in":
             container = arg_types[1]
-            if container == DYN:
+            if container in (DYN, ERROR):
                 return BOOL
             if container[0] in ("list", "map") and unify(arg_types[0], container[1]) is not None:
                 return BOOL
@@ -685,7 +702,7 @@ class Checker:
         return self.overload(name, options, [target_type, *arg_types], member=True)
 
     def size(self, name: str, receiver: Type | None, t: Type) -> Type:
-        if t in (STRING, BYTES, DYN) or t[0] in ("list", "map"):
+        if t in (STRING, BYTES, DYN, ERROR) or t[0] in ("list", "map"):
             return INT
         if receiver is not None:
             return self.error(f"found no matching overload for '{name}' applied to '{fmt(receiver)}.()'")
@@ -693,7 +710,7 @@ class Checker:
 
     def index(self, arg_types: list[Type]) -> Type:
         container, key = arg_types
-        if container == DYN:
+        if container in (DYN, ERROR):
             return DYN
         if container[0] == "list" and unify(key, INT) is not None:
             return container[1]
@@ -736,13 +753,17 @@ def _qualified(node: Node | None) -> str | None:
 
 
 def _join(types: list[Type]) -> Type:
-    if not types:
-        return DYN
-    first = types[0]
-    for t in types[1:]:
-        if t != first:
+    """A list or map literal's element type as cel-go joins them: the later of two assignable types (the
+    earlier when it is dyn or the same), dyn when two are not assignable."""
+    joined: Type | None = None
+    for t in types:
+        if joined is None:
+            joined = t
+        elif unify(joined, t) is None:
             return DYN
-    return first
+        elif joined != DYN and joined != t:
+            joined = t
+    return DYN if joined is None else joined
 
 
 def compile_expression(expression: str, variables: dict[str, Type],
@@ -750,17 +771,19 @@ def compile_expression(expression: str, variables: dict[str, Type],
     """(result type, cel-go's issues without their `ERROR: <input>:1:2:` prefix); ERROR when it fails."""
     errors: list[str] = []
     tokens = lex(expression, errors)
+    parser = Parser(tokens)
     try:
-        tree = Parser(tokens).start()
+        tree = parser.start()
     except CelSyntaxError as e:
-        return ERROR, [*(str(a) for a in e.args), *errors]
+        return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors, *parser.late]))
     except RecursionError:
         return ERROR, ["expression recursion limit exceeded"]
-    if errors:
-        return ERROR, errors
+    if errors or parser.late:
+        return ERROR, list(dict.fromkeys([*errors, *parser.late]))
     checker = Checker(dict(variables), fields)
     try:
         result = checker.check(tree)
     except RecursionError:
         return ERROR, ["expression recursion limit exceeded"]
-    return (ERROR if checker.errors else result), checker.errors
+    issues = list(dict.fromkeys(checker.errors))  # buf prints a finding once per place and text
+    return (ERROR if issues else result), issues

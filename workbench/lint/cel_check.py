@@ -88,6 +88,21 @@ def unify(a: Type, b: Type) -> Type | None:
     return None
 
 
+def _less_specific(a: Type, b: Type) -> bool:
+    """cel-go's isEqualOrLessSpecific: dyn is less specific than anything, kinds must agree."""
+    if a == DYN:
+        return True
+    if b == DYN or a[0] != b[0]:
+        return False
+    if a[0] in ("list", "map", "wrapper"):
+        return all(_less_specific(x, y) for x, y in zip(a[1:], b[1:], strict=True))
+    return a == b
+
+
+def most_general(a: Type, b: Type) -> Type:
+    return a if _less_specific(a, b) else b
+
+
 def _plain(t: Type) -> Type:
     return t[1] if t[0] == "wrapper" else t
 
@@ -670,7 +685,7 @@ class Checker:
                 return self.no_overload(name, arg_types)
             if first[0] != "list" or second[0] != "list":
                 return first if first[0] == "list" else second
-            return first if first == second else ("list", DYN)
+            return ("list", most_general(second[1], first[1]))
         if target is None and name in _ARITH:
             return self.overload(name, _ARITH[name], arg_types)
         if target is None and name in ("_==_", "_!=_"):
@@ -679,7 +694,7 @@ class Checker:
             # (bool, A, A) -> A: the first branch binds A, the second must fit it
             if unify(arg_types[0], BOOL) is None or unify(arg_types[1], arg_types[2]) is None:
                 return self.no_overload(name, arg_types)
-            return arg_types[2] if arg_types[1] == DYN else arg_types[1]
+            return most_general(arg_types[2], arg_types[1])
         if target is None and name == "@in":
             container = arg_types[1]
             if container in (DYN, ERROR):
@@ -761,8 +776,8 @@ def _join(types: list[Type]) -> Type:
             joined = t
         elif unify(joined, t) is None:
             return DYN
-        elif joined != DYN and joined != t:
-            joined = t
+        else:
+            joined = most_general(joined, t)
     return DYN if joined is None else joined
 
 

@@ -43,6 +43,9 @@ INT, UINT, DOUBLE, BOOL, STRING, BYTES = ("int",), ("uint",), ("double",), ("boo
 NULL, DYN, ERROR, TYPE = ("null",), ("dyn",), ("error",), ("type",)
 TIMESTAMP, DURATION = ("message", "google.protobuf.Timestamp"), ("message", "google.protobuf.Duration")
 NUMERIC = (INT, UINT, DOUBLE)
+ANY = ("any",)  # google.protobuf.Any: named so in messages, matched as dyn
+WELL_KNOWN_CEL: dict[str, Type] = {"google.protobuf.Timestamp": TIMESTAMP, "google.protobuf.Duration": DURATION,
+                                   "google.protobuf.Any": ANY}
 
 
 def fmt(t: Type) -> str:
@@ -70,7 +73,7 @@ def unify(a: Type, b: Type) -> Type | None:
     """The common type of a and b as cel-go's type parameters bind them, or None."""
     if a == b:
         return a
-    if a in (DYN, ERROR) or b in (DYN, ERROR):  # cel-go: an ill-typed operand matches anything, as dyn does
+    if a in (DYN, ERROR, ANY) or b in (DYN, ERROR, ANY):  # cel-go: ill-typed operands and Any match as dyn
         return DYN
     if a == NULL or b == NULL:
         other = b if a == NULL else a
@@ -432,6 +435,13 @@ class Parser:
             return self.primary()
         if kind == "IDENT":
             name = self.ident_name()
+            j = 0  # a message literal may name its type with dots: pkg.v1.Name{field: value}
+            while self.peek(j).kind == "." and self.peek(j + 1).kind == "IDENT":
+                j += 2
+            if j and self.peek(j).kind == "{":
+                while self.peek().kind == ".":
+                    self.take()
+                    name += "." + self.ident_name()
             if self.peek().kind == "(":
                 self.take()
                 args = self.args(")")
@@ -570,9 +580,11 @@ _GLOBALS: dict[str, list[tuple[tuple[Type, ...], Type]]] = {
 class Checker:
     """Types a parsed expression; `fields(full_name)` gives a message's fields' types (None: unknown)."""
 
-    def __init__(self, variables: dict[str, Type], fields: Callable[[str], dict[str, Type] | None]) -> None:
+    def __init__(self, variables: dict[str, Type], fields: Callable[[str], dict[str, Type] | None],
+                 names: Callable[[str], Type | None] = lambda _: None) -> None:
         self.vars = variables
         self.fields = fields
+        self.names = names
         self.errors: list[str] = []
 
     def error(self, text: str) -> Type:
@@ -588,7 +600,7 @@ class Checker:
         if kind == "select":
             return self.select(node)
         if kind == "has":
-            self.check(node[1][1])
+            self.select(node[1])
             return BOOL
         if kind == "list":
             return ("list", _join([self.check(e) for e in node[1]]))
@@ -599,7 +611,13 @@ class Checker:
         if kind == "struct":
             for _, value in node[2]:
                 self.check(value)
-            return ("message", node[1])
+            known = self.fields(node[1])
+            if known is None:
+                return self.error(f"undeclared reference to '{node[1]}' (in container '')")
+            for field, _ in node[2]:
+                if field not in known:
+                    self.error(f"undefined field '{field}'")
+            return WELL_KNOWN_CEL.get(node[1], ("message", node[1]))
         if kind == "comp":
             return self.comprehension(node)
         return self.call(node)
@@ -612,13 +630,20 @@ class Checker:
         return self.error(f"undeclared reference to '{name}' (in container '')")
 
     def select(self, node: Node) -> Type:
+        qualified = _qualified(node)
+        if qualified is not None and qualified.split(".")[0] not in self.vars:
+            found = self.names(qualified)  # an enum value or a type, named in full: pkg.v1.Kind.KIND_A
+            if found is not None:
+                return found
         operand = self.check(node[1])
         field = node[2]
-        if operand in (ERROR, DYN):
+        if operand in (ERROR, DYN, ANY):
             return DYN
         if operand[0] == "map":
-            return operand[2] if unify(operand[1], STRING) is not None else self.error(
-                f"type '{fmt(operand)}' does not support field selection")
+            if unify(operand[1], STRING) is not None:
+                return operand[2]
+            self.error(f"type '{fmt(operand)}' does not support field selection")
+            return DYN
         if operand[0] == "message" and operand not in (TIMESTAMP, DURATION):
             known = self.fields(operand[1])
             if known is None:
@@ -626,7 +651,8 @@ class Checker:
             if field not in known:
                 return self.error(f"undefined field '{field}'")
             return known[field]
-        return self.error(f"type '{fmt(operand)}' does not support field selection")
+        self.error(f"type '{fmt(operand)}' does not support field selection")
+        return DYN  # cel-go goes on with dyn
 
     def comprehension(self, node: Node) -> Type:
         _, macro, target, var, body = node
@@ -782,7 +808,8 @@ def _join(types: list[Type]) -> Type:
 
 
 def compile_expression(expression: str, variables: dict[str, Type],
-                       fields: Callable[[str], dict[str, Type] | None]) -> tuple[Type, list[str]]:
+                       fields: Callable[[str], dict[str, Type] | None],
+                       names: Callable[[str], Type | None] = lambda _: None) -> tuple[Type, list[str]]:
     """(result type, cel-go's issues without their `ERROR: <input>:1:2:` prefix); ERROR when it fails."""
     errors: list[str] = []
     tokens = lex(expression, errors)
@@ -795,7 +822,7 @@ def compile_expression(expression: str, variables: dict[str, Type],
         return ERROR, ["expression recursion limit exceeded"]
     if errors or parser.late:
         return ERROR, list(dict.fromkeys([*errors, *parser.late]))
-    checker = Checker(dict(variables), fields)
+    checker = Checker(dict(variables), fields, names)
     try:
         result = checker.check(tree)
     except RecursionError:

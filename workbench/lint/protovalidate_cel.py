@@ -11,6 +11,7 @@ used twice in one list (a finding at each); an empty expression; an expression t
 from __future__ import annotations
 
 from workbench.lint.cel_check import (
+    ANY,
     BOOL,
     BYTES,
     DOUBLE,
@@ -43,7 +44,7 @@ SCALARS: dict[int, Type] = {1: DOUBLE, 2: DOUBLE, 3: INT, 4: UINT, 5: INT, 6: UI
                             12: BYTES, 13: UINT, 14: INT, 15: INT, 16: INT, 17: INT, 18: INT}
 WELL_KNOWN: dict[str, Type] = {
     "google.protobuf.Timestamp": TIMESTAMP, "google.protobuf.Duration": DURATION,
-    "google.protobuf.Any": DYN, "google.protobuf.Value": DYN, "google.protobuf.Struct": ("map", STRING, DYN),
+    "google.protobuf.Any": ANY, "google.protobuf.Value": DYN, "google.protobuf.Struct": ("map", STRING, DYN),
     "google.protobuf.ListValue": ("list", DYN),
     "google.protobuf.DoubleValue": ("wrapper", DOUBLE), "google.protobuf.FloatValue": ("wrapper", DOUBLE),
     "google.protobuf.Int64Value": ("wrapper", INT), "google.protobuf.Int32Value": ("wrapper", INT),
@@ -81,12 +82,42 @@ class _Scope:
     def __init__(self, lint: Lint) -> None:
         self.lint = lint
         self.cache: dict[str, dict[str, Type] | None] = {}
+        self._names: dict[str, Type] | None = None
 
     def fields(self, full_name: str) -> dict[str, Type] | None:
         if full_name not in self.cache:
             m = _messages(self.lint).get(full_name)
             self.cache[full_name] = None if m is None else {f.name: field_this(self.lint, f, True) for f in m.field}
         return self.cache[full_name]
+
+
+    def names(self, qualified: str) -> Type | None:
+        """An enum value (int) or a message or enum type (type) by its full name."""
+        if self._names is None:
+            self._names = {}
+            for f in self.lint.all_files.values():
+                package = f.proto.package
+                for enum in f.proto.enum_type:
+                    self._enum(package, enum)
+                for name, m in _walk_messages(package, f.proto.message_type):
+                    self._names[name] = ("type",)
+                    for enum in m.enum_type:
+                        self._enum(name, enum)
+        return self._names.get(qualified.lstrip("."))
+
+    def _enum(self, scope: str, enum: Any) -> None:
+        assert self._names is not None
+        name = f"{scope}.{enum.name}" if scope else enum.name
+        self._names[name] = ("type",)
+        for value in enum.value:
+            self._names[f"{name}.{value.name}"] = INT
+
+
+def _walk_messages(scope: str, messages: Any) -> Any:
+    for m in messages:
+        name = f"{scope}.{m.name}" if scope else m.name
+        yield name, m
+        yield from _walk_messages(name, m.nested_type)
 
 
 def _scope(lint: Lint) -> _Scope:
@@ -210,7 +241,7 @@ def _expression(expression: str, message: str, shown: str, rule_name: str, capit
     if not expression.strip():
         add(f"{capital} has an empty {shown}. Expressions should always be specified.")
         return
-    result, issues = compile_expression(expression, variables, scope.fields)
+    result, issues = compile_expression(expression, variables, scope.fields, scope.names)
     if result != ERROR:
         if unify(result, BOOL) is not None:
             pass

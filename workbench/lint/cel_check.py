@@ -93,9 +93,9 @@ def unify(a: Type, b: Type) -> Type | None:
 
 def _less_specific(a: Type, b: Type) -> bool:
     """cel-go's isEqualOrLessSpecific: dyn is less specific than anything, kinds must agree."""
-    if a == DYN:
+    if a in (DYN, ANY):  # cel-go's isDyn: dyn and Any
         return True
-    if b == DYN or a[0] != b[0]:
+    if b in (DYN, ANY) or a[0] != b[0]:
         return False
     if a[0] in ("list", "map", "wrapper"):
         return all(_less_specific(x, y) for x, y in zip(a[1:], b[1:], strict=True))
@@ -273,6 +273,21 @@ class Parser:
         self.t, self.i = tokens, 0
         self.expected = PRIMARY_START  # what the next operand may start with, as ANTLR lists it
         self.late: list[str] = []  # errors cel-go reports after a parse, beside ANTLR's
+        self.errors: list[str] = []  # ANTLR's errors it recovered from by deleting or conjuring one token
+        self.depth = 0  # inside (), [], {} or a call's arguments
+
+    def fail(self, *messages: str) -> CelSyntaxError:
+        """An error ANTLR recovers from at the rule level, which this parser does not follow: stop here."""
+        return CelSyntaxError(*self.errors, *messages)
+
+    def delete_or_fail(self, expected: str, allowed: set[str], word: str = "mismatched") -> None:
+        """ANTLR's single-token deletion: a stray token before one that fits is reported and skipped."""
+        tok = self.peek()
+        if tok.kind != "EOF" and self.peek(1).kind in allowed:
+            self.errors.append(f"extraneous input '{tok.text}' expecting {expected}")
+            self.take()
+            return
+        raise self.fail(f"{word} input '{tok.text}' expecting {expected}")
 
     def peek(self, k: int = 0) -> Token:
         return self.t[min(self.i + k, len(self.t) - 1)]
@@ -282,13 +297,18 @@ class Parser:
         self.i += 1
         return tok
 
-    def expect(self, kind: str) -> Token:
+    def expect(self, kind: str) -> Token | None:
         tok = self.peek()
         if tok.kind != kind:
+            if tok.kind != "EOF" and self.peek(1).kind == kind:  # deletes the stray token
+                self.errors.append(f"extraneous input '{tok.text}' expecting '{kind}'")
+                self.take()
+                return self.take()
             # ANTLR conjures the missing token when what comes next could follow it
             if tok.kind in (PRIMARY_KINDS if kind == ":" else AFTER_OPERAND):
-                raise CelSyntaxError(f"missing '{kind}' at '{tok.text}'")
-            raise CelSyntaxError(f"mismatched input '{tok.text}' expecting '{kind}'")
+                self.errors.append(f"missing '{kind}' at '{tok.text}'")
+                return None
+            raise self.fail(f"mismatched input '{tok.text}' expecting '{kind}'")
         return self.take()
 
     def start(self) -> Node:
@@ -296,7 +316,9 @@ class Parser:
         tok = self.peek()
         if tok.kind != "EOF":
             word = "extraneous" if self.peek(1).kind == "EOF" else "mismatched"
-            raise CelSyntaxError(f"{word} input '{tok.text}' expecting <EOF>")
+            raise self.fail(f"{word} input '{tok.text}' expecting <EOF>")
+        if self.errors:
+            raise self.fail()
         return node
 
     def expr(self, expected: str = "") -> Node:
@@ -305,6 +327,9 @@ class Parser:
         if self.peek().kind == "?":
             self.take()
             yes = self.or_()
+            if self.peek().kind == "?" and self.depth and any(t.kind == ":" for t in self.t[self.i + 1:]):
+                # a ternary in the middle branch needs parentheses; nested, ANTLR's recovery stops at the ':'
+                raise self.fail("mismatched input '?' expecting ':'", "mismatched input ':' expecting <EOF>")
             self.expect(":")
             no = self.expr()
             return ("call", "_?_:_", None, [cond, yes, no])
@@ -351,9 +376,9 @@ class Parser:
                 count += 1
             if self.peek().kind == "EOF":
                 if kind == "!":  # ANTLR's sync in the ('!')+ loop deletes the end of input
-                    raise CelSyntaxError(f"extraneous input '<EOF>' expecting {PRIMARY_START}")
-                raise CelSyntaxError(f"mismatched input '<EOF>' expecting {PRIMARY_START}",
-                                     f"no viable alternative at input '{'-' * count}'")
+                    raise self.fail(f"extraneous input '<EOF>' expecting {PRIMARY_START}")
+                raise self.fail(f"mismatched input '<EOF>' expecting {PRIMARY_START}",
+                                f"no viable alternative at input '{'-' * count}'")
             if kind == "-" and self.peek().kind in ("INT", "FLOAT") and count % 2 == 1:
                 tok = self.take()
                 node: Node = ("lit", INT if tok.kind == "INT" else DOUBLE)
@@ -374,7 +399,7 @@ class Parser:
                 after = self.peek()
                 if after.kind not in ("IDENT", "ESCIDENT"):
                     shown = "." + (after.text if after.kind != "EOF" else "")
-                    raise CelSyntaxError(f"no viable alternative at input '{shown}'")
+                    raise self.fail(f"no viable alternative at input '{shown}'")
                 name = self.ident_name()
                 if self.peek().kind == "(":
                     self.take()
@@ -387,8 +412,10 @@ class Parser:
                 if self.peek().kind == "?":
                     self.take()  # an optional index: a[?key], which buf's environment does not enable
                     self.late.append("unsupported syntax '[?'")
+                self.depth += 1
                 index = self.expr(INDEX_START)
                 self.expect("]")
+                self.depth -= 1
                 node = ("call", "_[_]", None, [node, index])
             else:
                 return node
@@ -399,11 +426,10 @@ class Parser:
             self.take()
             return tok.text[1:-1]
         if tok.kind != "IDENT":
-            raise CelSyntaxError(f"mismatched input '{tok.text}' expecting IDENTIFIER" if tok.kind != "EOF"
-                                 else "mismatched input '<EOF>' expecting IDENTIFIER")
+            raise self.fail(f"mismatched input '{tok.text}' expecting IDENTIFIER")
         self.take()
         if tok.text in RESERVED:
-            raise CelSyntaxError(f"reserved identifier: {tok.text}")
+            raise self.fail(f"reserved identifier: {tok.text}")
         return tok.text
 
     def args(self, close: str) -> list[Node]:
@@ -411,17 +437,19 @@ class Parser:
         if self.peek().kind == close:
             self.take()
             return out
+        self.depth += 1
         while True:
             out.append(self.expr(CALL_START if close == ")" and not out else PRIMARY_START))
+            if close == "]" and self.peek().kind not in (",", "]"):
+                self.delete_or_fail("{']', ','}", {",", "]"})
             if self.peek().kind == ",":
                 self.take()
                 if self.peek().kind == close and close == "]":  # a list's trailing comma
                     break
                 continue
             break
-        if close == "]" and self.peek().kind != close:
-            raise CelSyntaxError(f"mismatched input '{self.peek().text}' expecting {{']', ','}}")
         self.expect(close)
+        self.depth -= 1
         return out
 
     def primary(self) -> Node:
@@ -431,7 +459,7 @@ class Parser:
             self.take()
             after = self.peek()
             if after.kind != "IDENT":
-                raise CelSyntaxError(f"no viable alternative at input '.{after.text if after.kind != 'EOF' else ''}'")
+                raise self.fail(f"no viable alternative at input '.{after.text if after.kind != 'EOF' else ''}'")
             return self.primary()
         if kind == "IDENT":
             name = self.ident_name()
@@ -448,38 +476,52 @@ class Parser:
                 return _macro(name, None, args) or ("call", name, None, args)
             if self.peek().kind == "{":  # a message literal: Name{field: value}
                 self.take()
+                self.depth += 1
                 fields: list[tuple[str, Node]] = []
                 while self.peek().kind != "}":
+                    if self.peek().kind not in ("IDENT", "ESCIDENT", "?"):
+                        raise self.fail(f"mismatched input '{self.peek().text}' expecting "
+                                        "{'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}")
+                    if self.peek().kind == "?":
+                        self.take()
+                        self.late.append("unsupported syntax '?'")
                     field = self.ident_name()
                     self.expect(":")
                     fields.append((field, self.expr()))
+                    if self.peek().kind not in (",", "}"):
+                        self.delete_or_fail("{'}', ','}", {",", "}"})
                     if self.peek().kind != ",":
                         break
                     self.take()
                 self.expect("}")
+                self.depth -= 1
                 return ("struct", name, fields)
             return ("ident", name)
         if kind == "(":
             self.take()
+            self.depth += 1
             node = self.expr()
             self.expect(")")
+            self.depth -= 1
             return node
         if kind == "[":
             self.take()
             return ("list", self.args("]"))
         if kind == "{":
             self.take()
+            self.depth += 1
             entries: list[tuple[Node, Node]] = []
             while self.peek().kind != "}":
                 key = self.expr()
                 self.expect(":")
                 entries.append((key, self.expr()))
+                if self.peek().kind not in (",", "}"):
+                    self.delete_or_fail("{'}', ','}", {",", "}"})
                 if self.peek().kind != ",":
                     break
                 self.take()
-            if self.peek().kind != "}":
-                raise CelSyntaxError(f"mismatched input '{self.peek().text}' expecting {{'}}', ','}}")
-            self.take()
+            self.expect("}")
+            self.depth -= 1
             return ("map", entries)
         if kind == "-" and self.peek(1).kind in ("INT", "FLOAT"):  # a literal's sign: !-1
             self.take()
@@ -491,10 +533,10 @@ class Parser:
             return ("lit", literal)
         expected = self.expected
         if kind == "EOF":
-            raise CelSyntaxError(f"mismatched input '<EOF>' expecting {expected}")
+            raise self.fail(f"mismatched input '<EOF>' expecting {expected}")
         # ANTLR deletes one token when the next one could start the operand, else gives up on it
-        word = "extraneous" if self.peek(1).kind in PRIMARY_KINDS else "mismatched"
-        raise CelSyntaxError(f"{word} input '{tok.text}' expecting {expected}")
+        self.delete_or_fail(expected, PRIMARY_KINDS)
+        return self.primary()
 
 
 def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
@@ -505,7 +547,8 @@ def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
     if target is not None and name in ("all", "exists", "exists_one", "filter") and len(args) == 2 or \
             target is not None and name == "map" and len(args) in (2, 3):
         if args[0][0] != "ident":
-            raise CelSyntaxError("argument must be a simple name")
+            raise CelSyntaxError("argument is not an identifier" if name in ("map", "filter")
+                                 else "argument must be a simple name")
         return ("comp", name, target, args[0][1], args[1:])
     return None
 
@@ -657,7 +700,7 @@ class Checker:
     def comprehension(self, node: Node) -> Type:
         _, macro, target, var, body = node
         range_type = self.check(target)
-        if range_type in (ERROR, DYN):
+        if range_type in (ERROR, DYN, ANY):
             elem = DYN
         elif range_type[0] == "list":
             elem = range_type[1]
@@ -703,7 +746,7 @@ class Checker:
             for t in wrong:
                 self.error(f"expected type 'bool' but found '{fmt(t)}'")
             return ERROR if wrong else BOOL
-        if target is None and name == "_+_" and all(t[0] == "list" or t in (DYN, ERROR) for t in arg_types) \
+        if target is None and name == "_+_" and all(t[0] == "list" or t in (DYN, ERROR, ANY) for t in arg_types) \
                 and any(t[0] == "list" for t in arg_types):
             # list(A) + list(A) -> list(A), A bound by the first list
             first, second = arg_types
@@ -723,7 +766,7 @@ class Checker:
             return most_general(arg_types[2], arg_types[1])
         if target is None and name == "@in":
             container = arg_types[1]
-            if container in (DYN, ERROR):
+            if container in (DYN, ERROR, ANY):
                 return BOOL
             if container[0] in ("list", "map") and unify(arg_types[0], container[1]) is not None:
                 return BOOL
@@ -743,7 +786,7 @@ class Checker:
         return self.overload(name, options, [target_type, *arg_types], member=True)
 
     def size(self, name: str, receiver: Type | None, t: Type) -> Type:
-        if t in (STRING, BYTES, DYN, ERROR) or t[0] in ("list", "map"):
+        if t in (STRING, BYTES, DYN, ERROR, ANY) or t[0] in ("list", "map"):
             return INT
         if receiver is not None:
             return self.error(f"found no matching overload for '{name}' applied to '{fmt(receiver)}.()'")
@@ -751,7 +794,7 @@ class Checker:
 
     def index(self, arg_types: list[Type]) -> Type:
         container, key = arg_types
-        if container in (DYN, ERROR):
+        if container in (DYN, ERROR, ANY):
             return DYN
         if container[0] == "list" and unify(key, INT) is not None:
             return container[1]

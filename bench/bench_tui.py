@@ -134,16 +134,11 @@ from workbench.tui.app import WorkbenchApp
 """ + STALLS + r"""
 
 class Bench(WorkbenchApp):
-    painted = False
-
-    def load_model(self, changed=None):
-        # First called from the Ready handler, i.e. right after the first frame was painted.
-        if not self.painted:
-            self.painted = True
-            print(f"ready {time.perf_counter() - t0:.4f}", flush=True)
-            self.snapshot_signal.subscribe(self, self._shown)
-            stalls_on[0] = True
-        return super().load_model(changed)
+    def on_ready(self) -> None:
+        # Textual's Ready: posted right after the first frame was painted.
+        print(f"ready {time.perf_counter() - t0:.4f}", flush=True)
+        self.snapshot_signal.subscribe(self, self._shown)
+        stalls_on[0] = True
 
     def _shown(self, snapshot: object) -> None:
         # The first snapshot is the first look (protos alone): the entity browser renders the first

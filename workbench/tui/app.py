@@ -197,6 +197,11 @@ class WorkbenchApp(App[int]):
         A hidden screen gets no snapshot (WorkbenchScreen delivers only to the current screen):
         nothing it does with the model (read databases, run a review) starts before it is shown."""
         mode = self.current_mode
+        # Not while the loader's thread still imports the screens' modules (it does, after posting
+        # the checked model): a screen made now would import its module on the UI loop, or wait
+        # there for the thread's import lock, with the thread holding the GIL in turns.
+        while any(worker.group == "model" and worker.is_running for worker in self.workers):
+            await asyncio.sleep(0.05)
         for entry in self.screen_entries:
             await asyncio.sleep(0.1)  # keys pressed meanwhile go first
             if not self.is_running:

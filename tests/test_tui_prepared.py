@@ -69,9 +69,12 @@ async def test_a_screen_prepared_hidden_is_identical_once_shown(demo: Path, mode
     assert warmed == fresh
 
 
-async def test_prepared_screens_are_complete_and_get_no_snapshot_before_shown(demo: Path) -> None:
+@pytest.mark.parametrize(("size", "breakpoint", "other"), [((80, 24), "-narrow", "-wide"),
+                                                         ((160, 48), "-wide", "-narrow")])
+async def test_prepared_screens_are_complete_and_get_no_snapshot_before_shown(
+        demo: Path, size: tuple[int, int], breakpoint: str, other: str) -> None:
     app = WorkbenchApp(demo, watch=False, screens=SCREENS[:5])
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for mode in OTHER_MODES:
             screen = app._screen_stacks[mode][0]
@@ -79,20 +82,11 @@ async def test_prepared_screens_are_complete_and_get_no_snapshot_before_shown(de
             assert screen._shown is None  # one truth: nothing computed for a screen not shown
             assert screen.query(QuietFooter).first().query(FooterKey)  # composed to the footer's keys
             # Styled for this terminal before it is shown (no restyle of the whole screen after).
-            assert screen.has_class("-narrow") and not screen.has_class("-wide")
+            assert screen.has_class(breakpoint) and not screen.has_class(other)
         await pilot.press("3")
         await settle(pilot)
         assert app.current_mode == "breaking"
         assert app.screen._shown is app.snapshot  # type: ignore[attr-defined]
-
-
-async def test_prepared_screens_take_the_wide_classes_of_a_wide_terminal(demo: Path) -> None:
-    app = WorkbenchApp(demo, watch=False, screens=SCREENS[:5])
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        for mode in OTHER_MODES:
-            screen = app._screen_stacks[mode][0]
-            assert screen.has_class("-wide") and not screen.has_class("-narrow")
 
 
 class Recording(WorkbenchApp):

@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import subprocess  # noqa: S404 - fixed argument lists
@@ -49,7 +50,10 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -66,30 +70,87 @@ def pair(round_no: int, peer: Callable[[], T], workbench: Callable[[], U]) -> tu
     second = workbench()
     return peer(), second
 
+# The UI loop's stalls: every callback the event loop runs (a message pump's batch of messages, a
+# timer's layout and paint, a worker's step) is timed from the first frame on; the longest is the
+# longest the UI could not answer a key. Each is named by what ran it (which widget's messages,
+# which timer, which worker) and the start-up step it fell in, for "where the stalls come from".
+STALLS = r"""
+import asyncio
+import asyncio.events
+
+stalls = []  # (seconds, what ran, step) over 15 ms
+longest = [0.0]
+stalls_on = [False]
+step = ["first frame"]
+_handle_run = asyncio.events.Handle._run
+
+
+def _ran(handle):
+    callback = handle._callback
+    task = getattr(callback, "__self__", None)
+    if not isinstance(task, asyncio.Task):
+        return getattr(callback, "__qualname__", type(callback).__name__)
+    coro = task.get_coro()
+    frame = getattr(coro, "cr_frame", None)
+    owner = frame.f_locals.get("self") if frame is not None else None
+    name = getattr(coro, "__qualname__", "?")
+    if name == "Timer._run_timer" and owner is not None:
+        target = owner._target()
+        return f"{type(target).__name__} timer {owner.name}"
+    if name == "Worker._run" and owner is not None:
+        return f"worker {owner.group}"
+    return f"{type(owner).__name__} messages" if owner is not None else name
+
+
+def _timed_run(handle):
+    if not stalls_on[0]:
+        return _handle_run(handle)
+    start = time.perf_counter()
+    try:
+        return _handle_run(handle)
+    finally:
+        took = time.perf_counter() - start
+        longest[0] = max(longest[0], took)
+        if took > 0.015:
+            stalls.append((took, _ran(handle), step[0]))
+
+
+asyncio.events.Handle._run = _timed_run
+
+
+def report_stalls():
+    stalls_on[0] = False
+    stalls.sort(reverse=True)
+    print(f"stall: {longest[0]:.4f}", flush=True)
+    for took, what, when in stalls[:3]:
+        print(f"stalled: {took:.4f} {when}: {what}", flush=True)
+"""
+
 CHILD = r"""
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from workbench.tui.app import WorkbenchApp
+""" + STALLS + r"""
 
 class Bench(WorkbenchApp):
-    painted = False
-
-    def load_model(self, changed=None):
-        # First called from the Ready handler, i.e. right after the first frame was painted.
-        if not self.painted:
-            self.painted = True
-            print(f"ready {time.perf_counter() - t0:.4f}", flush=True)
-            self.snapshot_signal.subscribe(self, self._shown)
-        return super().load_model(changed)
+    def on_ready(self) -> None:
+        # Textual's Ready: posted right after the first frame was painted.
+        print(f"ready {time.perf_counter() - t0:.4f}", flush=True)
+        self.snapshot_signal.subscribe(self, self._shown)
+        stalls_on[0] = True
 
     def _shown(self, snapshot: object) -> None:
         # The first snapshot is the first look (protos alone): the entity browser renders the first
         # entity's proto from it; the last one has every check run.
         if not getattr(self, "proto_shown", False):
             self.proto_shown = True
+            step[0] = "first look shown"
             self.call_after_refresh(self._proto_on_screen)
+        elif not getattr(snapshot, "loading", True) and not getattr(snapshot, "checked", False):
+            step[0] = "full load shown"
         if getattr(snapshot, "checked", False):
+            step[0] = "checked model shown, screens prepared"
             self.call_after_refresh(self._done)
 
     def _proto_on_screen(self) -> None:
@@ -100,6 +161,15 @@ class Bench(WorkbenchApp):
 
     def _done(self) -> None:
         print(f"model {time.perf_counter() - t0:.4f}", flush=True)
+        self.run_worker(self._prepared(), group="bench")
+
+    async def _prepared(self) -> None:
+        # The stalls are counted until the other screens are prepared (and settled).
+        import asyncio
+
+        await self.workers.wait_for_complete([w for w in self.workers if w.group == "warm-screens"])
+        await asyncio.sleep(0.3)
+        report_stalls()
         self.exit()
 
 Bench(Path(sys.argv[1]), watch=False).run(headless=True, size=(80, 24))
@@ -110,6 +180,7 @@ import time
 t0 = time.perf_counter()
 from textual.app import App
 from textual.widgets import Static
+""" + STALLS + r"""
 
 class Bare(App):
     def compose(self):
@@ -117,23 +188,42 @@ class Bare(App):
 
     def on_ready(self) -> None:
         print(f"ready {time.perf_counter() - t0:.4f}", flush=True)
+        stalls_on[0] = True
+        self.set_timer(0.3, self._done)  # its stalls over a short idle (the floor: the loop's own work)
+
+    def _done(self) -> None:
+        report_stalls()
         self.exit()
 
 Bare().run(headless=True, size=(80, 24))
 """
 
 
-def run_child(code: str, *args: str) -> dict[str, float]:
-    """Times from the parent's spawn (so interpreter start-up counts) to each line the child prints."""
+class Child(dict[str, float]):
+    """A child's times by line name, its longest stall (`stall`) and its longest stalls' names."""
+
+    stalled: list[tuple[float, str]]
+
+
+def run_child(code: str, *args: str, env: dict[str, str] | None = None) -> Child:
+    """Times from the parent's spawn (so interpreter start-up counts) to each line the child prints;
+    a line `name: value` carries its own value instead (the stalls)."""
     start = time.perf_counter()
     proc = subprocess.Popen([PY, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,  # noqa: S603
-                            text=True, cwd=REPO)
+                            text=True, cwd=REPO, env=env)
     # The child measures from its first line; add the interpreter start it cannot see.
-    out: dict[str, float] = {}
+    out = Child()
+    out.stalled = []
     assert proc.stdout is not None
     for line in proc.stdout:
-        name, _, _value = line.partition(" ")
-        out[name] = time.perf_counter() - start
+        name, _, value = line.rstrip("\n").partition(" ")
+        if name == "stall:":
+            out["stall"] = float(value)
+        elif name == "stalled:":
+            took, _, what = value.partition(" ")
+            out.stalled.append((float(took), what))
+        else:
+            out[name] = time.perf_counter() - start
     proc.wait(timeout=60)
     return out
 
@@ -171,27 +261,57 @@ def where_time_goes(root: Path) -> dict[str, float]:
     return {name: float(value) for name, _, value in (line.rpartition(" ") for line in proc.stdout.splitlines())}
 
 
+SWITCH_KEYS = ("first visit", "first visit, frame written", "again", "again, frame written")
+
+
 async def _screen_switches(root: Path, runs: int) -> dict[str, list[float]]:
     """Key press -> the screen painted, for every screen (the first visit builds it, later ones reuse it)."""
     from workbench.tui.app import WorkbenchApp
 
     app = WorkbenchApp(root, watch=False)
-    times: dict[str, list[float]] = {"first visit": [], "again": []}
+    times: dict[str, list[float]] = {key: [] for key in SWITCH_KEYS}
     async with app.run_test(size=(80, 24)) as pilot:
         while app.snapshot is None or not app.snapshot.checked:
             await pilot.pause(0.05)
         # Start-up is over when the other screens are prepared (built hidden after the model loads).
         await app.workers.wait_for_complete([w for w in app.workers if w.group == "warm-screens"])
+        written = _frames_written(app)
         for visit in range(runs + 1):
             for entry in app.screen_entries[1:] + app.screen_entries[:1]:
-                painted = asyncio.Event()
-                start = time.perf_counter()
-                await app.switch_mode(entry.id)
-                app.call_after_refresh(painted.set)
-                await painted.wait()
-                times["first visit" if visit == 0 else "again"].append(time.perf_counter() - start)
+                key = "first visit" if visit == 0 else "again"
+                await _switch(app, entry.id, written, times[key], times[f"{key}, frame written"])
                 await pilot.pause(0.3)  # let its workers start, as a user would look
     return times
+
+
+def _frames_written(app: App[Any]) -> list[float]:
+    """When the app writes a frame to the terminal (headless: when it would): Textual's
+    `App._display` with an update while no batch holds updates back (switch_mode holds them 50 ms)."""
+    written: list[float] = []
+    display = app._display
+
+    def timed_display(screen: object, renderable: object) -> None:
+        if renderable is not None and not app._batch_count:
+            written.append(time.perf_counter())
+        display(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = timed_display  # type: ignore[method-assign]
+    return written
+
+
+async def _switch(app: App[Any], mode: str, written: list[float], refreshed_after: list[float],
+                  written_after: list[float]) -> None:
+    """Switch to `mode`: times until the next refresh and until the first frame written."""
+    painted = asyncio.Event()
+    written.clear()
+    start = time.perf_counter()
+    await app.switch_mode(mode)
+    app.call_after_refresh(painted.set)
+    await painted.wait()
+    refreshed_after.append(time.perf_counter() - start)
+    while not written:
+        await asyncio.sleep(0.001)
+    written_after.append(written[0] - start)
 
 
 async def _bare_switches(modes: int, visits: int) -> dict[str, list[float]]:
@@ -217,17 +337,14 @@ async def _bare_switches(modes: int, visits: int) -> dict[str, list[float]]:
 
     app = Bare()
     ids = [f"m{i}" for i in range(modes)]
-    times: dict[str, list[float]] = {"first visit": [], "again": []}
+    times: dict[str, list[float]] = {key: [] for key in SWITCH_KEYS}
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        written = _frames_written(app)
         for visit in range(visits + 1):
             for mode in ids[1:] + ids[:1]:
-                painted = asyncio.Event()
-                start = time.perf_counter()
-                await app.switch_mode(mode)
-                app.call_after_refresh(painted.set)
-                await painted.wait()
-                times["first visit" if visit == 0 else "again"].append(time.perf_counter() - start)
+                key = "first visit" if visit == 0 else "again"
+                await _switch(app, mode, written, times[key], times[f"{key}, frame written"])
                 await pilot.pause(0.3)
     return times
 
@@ -555,13 +672,52 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
+def bytecode_env(prefix: Path) -> dict[str, str]:
+    """The environment of a start with bytecode cached for every module (the workbench's included),
+    as a `pip install`ed package has it: this environment sets PYTHONDONTWRITEBYTECODE=1, so an
+    editable checkout compiles the workbench's modules from source on every start while Textual's
+    load from .pyc. The cache is a separate prefix (warmed here by one start), so the other rows
+    stay from source."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(prefix)
+    run_child(CHILD, str(REPO), env=env)
+    return env
+
+
+def print_bytecode_share(cases: dict[str, tuple[list[float], list[float]]]) -> None:
+    """How much of the proto-shown ratio is compiling the workbench's modules from source."""
+    shown = "this repo: first entity's proto shown"
+    if f"{shown}, bytecode cached" not in cases:
+        return
+    source, cached = ratio(*cases[shown]), ratio(*cases[f"{shown}, bytecode cached"])
+    note = ""
+    if any((REPO / "workbench").rglob("__pycache__")):
+        note = " (workbench/ holds __pycache__ folders: the from-source rows read that bytecode too)"
+    print(f"\nbytecode: this repo's proto shown is {source:.2f}x the bare app from source, {cached:.2f}x with "
+          f"the workbench's bytecode cached: compiling from source is {source - cached:+.2f}x of the ratio{note}")
+
+
+def print_stalls(label: str, stalls: list[tuple[float, str]], rounds: int) -> None:
+    """Where the stalls come from: the longest three of every round, grouped by what ran them."""
+    if not stalls:
+        return
+    grouped: dict[str, list[float]] = {}
+    for took, what in stalls:
+        grouped.setdefault(what, []).append(took)
+    print(f"\nwhere the UI stalls come from, {label} (the 3 longest of each of {rounds} rounds: start-up step: "
+          f"what ran; count, median, max ms):")
+    for what, times in sorted(grouped.items(), key=lambda item: -max(item[1]))[:8]:
+        print(f"  {what:78} {len(times):3} {statistics.median(times) * 1000:5.0f} {max(times) * 1000:5.0f}")
+
+
 def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:8.0f}"
 
 
 def ratio(workbench: list[float], peer: list[float]) -> float:
     """Median of the per-pair ratios workbench / peer (never a ratio of medians or of bests)."""
-    return statistics.median(w / p for w, p in zip(workbench, peer, strict=True))
+    return statistics.median(w / max(p, 1e-6) for w, p in zip(workbench, peer, strict=True))
 
 
 def verdict(target: str, workbench: list[float], peer: list[float]) -> str:
@@ -578,7 +734,11 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="generate the large repo here and keep it")
     parser.add_argument("--fleet", type=int, default=0, metavar="N",
                         help="also: status and `migrate up` over N databases on the test server + a black hole")
+    parser.add_argument("--cases", default="startup,switch,save,seeds",
+                        help="which cases, comma-separated: startup (first paint, proto shown, model checked, "
+                             "UI stalls; from source and with bytecode), switch, save, seeds")
     args = parser.parse_args()
+    chosen = set(args.cases.split(","))
     rounds = max(2, args.runs)
     tmp = Path(tempfile.mkdtemp(prefix="bench-tui-"))
     try:
@@ -609,55 +769,83 @@ def main() -> int:
 
         steps_here: list[dict[str, float]] = []
         steps_large: list[dict[str, float]] = []
+        stalled: dict[str, list[tuple[float, str]]] = {"this repo": [], "large repo": []}
+        loads: list[float] = []
+        cached = bytecode_env(tmp / "pycache") if "startup" in chosen else None
         for r in range(rounds):
             print(f"round {r + 1}/{rounds}", file=sys.stderr)
-            for label, root in (("this repo", REPO), ("large repo", large)):
-                bare, child = pair(r, lambda: run_child(BARE), partial(run_child, CHILD, str(root)))
-                add(f"{label}: first paint", [child["ready"]], [bare["ready"]])
-                add(f"{label}: first entity's proto shown", [child["proto"]], [bare["ready"]])
-                add(f"{label}: model checked", [child["model"]], [bare["ready"]])
-            peer_sw, wb_sw = pair(r, lambda: asyncio.run(_bare_switches(screens, 1)),
-                                  lambda: asyncio.run(_screen_switches(here, 1)))
-            for key in ("first visit", "again"):
-                add(f"screen switch: {key}", wb_sw[key], peer_sw[key])
-            peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(here_edit, 2)),
-                                lambda: asyncio.run(_save_to_view(here, here_edit, 2, here_entity)))
-            add("this repo: save -> view", wb_s, peer_s)
-            peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(large_edit, 2)),
-                                lambda: asyncio.run(_save_to_view(large, large_edit, 2, "Thing123")))
-            add("large repo: save -> view", wb_s, peer_s)
-            peer_o, wb_o = pair(r, lambda: asyncio.run(_bare_open_rows(big_fixture)),
-                                lambda: asyncio.run(_open_big_fixture(large, big_entity)))
-            add("large repo: 100,000-row seeds open", [wb_o[0]], [peer_o[0]])
-            add("large repo: longest UI stall opening it", [wb_o[1]], [peer_o[1]])
-            steps_here.append(where_time_goes(REPO))
-            steps_large.append(where_time_goes(large))
+            loads.append(os.getloadavg()[0])
+            if "startup" in chosen:
+                for label, root in (("this repo", REPO), ("large repo", large)):
+                    bare, child = pair(r, lambda: run_child(BARE), partial(run_child, CHILD, str(root)))
+                    add(f"{label}: first paint", [child["ready"]], [bare["ready"]])
+                    add(f"{label}: first entity's proto shown", [child["proto"]], [bare["ready"]])
+                    add(f"{label}: model checked", [child["model"]], [bare["ready"]])
+                    add(f"{label}: longest UI stall, first frame -> screens prepared", [child["stall"]],
+                        [bare["stall"]])
+                    stalled[label] += child.stalled
+                # The same start with the workbench's bytecode cached, as an installed package has it.
+                bare, child = pair(r, lambda: run_child(BARE), partial(run_child, CHILD, str(REPO), env=cached))
+                add("this repo: first paint, bytecode cached", [child["ready"]], [bare["ready"]])
+                add("this repo: first entity's proto shown, bytecode cached", [child["proto"]], [bare["ready"]])
+                steps_here.append(where_time_goes(REPO))
+                steps_large.append(where_time_goes(large))
+            if "switch" in chosen:
+                peer_sw, wb_sw = pair(r, lambda: asyncio.run(_bare_switches(screens, 1)),
+                                      lambda: asyncio.run(_screen_switches(here, 1)))
+                for key in SWITCH_KEYS:
+                    add(f"screen switch: {key}", wb_sw[key], peer_sw[key])
+            if "save" in chosen:
+                peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(here_edit, 2)),
+                                    lambda: asyncio.run(_save_to_view(here, here_edit, 2, here_entity)))
+                add("this repo: save -> view", wb_s, peer_s)
+                peer_s, wb_s = pair(r, lambda: asyncio.run(_bare_save_to_view(large_edit, 2)),
+                                    lambda: asyncio.run(_save_to_view(large, large_edit, 2, "Thing123")))
+                add("large repo: save -> view", wb_s, peer_s)
+            if "seeds" in chosen:
+                peer_o, wb_o = pair(r, lambda: asyncio.run(_bare_open_rows(big_fixture)),
+                                    lambda: asyncio.run(_open_big_fixture(large, big_entity)))
+                add("large repo: 100,000-row seeds open", [wb_o[0]], [peer_o[0]])
+                add("large repo: longest UI stall opening it", [wb_o[1]], [peer_o[1]])
 
         targets = {"this repo: first paint": "< 400", "this repo: first entity's proto shown": "<= 2.5x",
                    "this repo: save -> view": "< 150", "screen switch: first visit": "< 100",
                    "screen switch: again": "< 100", "large repo: first paint": "< 1500",
                    "large repo: first entity's proto shown": "<= 4x", "large repo: save -> view": "< 1000",
-                   "large repo: 100,000-row seeds open": "< 500"}
+                   "large repo: 100,000-row seeds open": "< 500",
+                   "screen switch: first visit, frame written": "< 100",
+                   "screen switch: again, frame written": "< 100",
+                   "this repo: longest UI stall, first frame -> screens prepared": "<= 50",
+                   "large repo: longest UI stall, first frame -> screens prepared": "<= 50"}
         order = ["this repo: first paint", "this repo: first entity's proto shown", "this repo: model checked",
-                 "this repo: save -> view", "screen switch: first visit", "screen switch: again",
+                 "this repo: first paint, bytecode cached", "this repo: first entity's proto shown, bytecode cached",
+                 "this repo: longest UI stall, first frame -> screens prepared",
+                 "this repo: save -> view", *(f"screen switch: {key}" for key in SWITCH_KEYS),
                  "large repo: first paint", "large repo: first entity's proto shown", "large repo: model checked",
+                 "large repo: longest UI stall, first frame -> screens prepared",
                  "large repo: save -> view", "large repo: 100,000-row seeds open",
                  "large repo: longest UI stall opening it"]
+        order = [name for name in order if name in cases]
         print(f"{rounds} rounds of pairs, alternating which side goes first; peer: a bare Textual app with one "
-              f"Static doing the same work")
-        print(f"{'case':42} {'pairs':>5} {'wb ms':>8} {'peer ms':>8} {'ratio':>7}  target")
-        print(f"{'':42} {'':>5} {'median':>8} {'median':>8} {'median':>7}")
+              f"Static doing the same work; 1-minute load average {min(loads):.1f}-{max(loads):.1f} "
+              f"on {os.cpu_count()} cores")
+        print(f"{'case':60} {'pairs':>5} {'wb ms':>8} {'peer ms':>8} {'ratio':>7}  target")
+        print(f"{'':60} {'':>5} {'median':>8} {'median':>8} {'median':>7}")
         for name in order:
             wb, peer = cases[name]
             target = targets.get(name, "")
             mark = verdict(target, wb, peer)
-            print(f"{name:42} {len(wb):5} {ms(wb)} {ms(peer)} {ratio(wb, peer):6.2f}x  {target} {mark}".rstrip())
+            print(f"{name:60} {len(wb):5} {ms(wb)} {ms(peer)} {ratio(wb, peer):6.2f}x  {target} {mark}".rstrip())
         print("(ratio: median of the per-pair ratios workbench / peer; the first-paint rows' peer is the bare "
-              "app's first frame)")
-        for label, runs in (("this repo", steps_here), ("large repo", steps_large)):
-            print(f"\nwhere the time goes, {label} (one process, median of {len(runs)}, ms): " +
-                  ", ".join(f"{name} {statistics.median(run[name] for run in runs) * 1000:.0f}"
-                            for name in runs[0]))
+              "app's first frame; the stall rows' peer is the bare app's loop over 0.3 s after its first frame)")
+        if "startup" in chosen:
+            print_bytecode_share(cases)
+            for label, runs in (("this repo", steps_here), ("large repo", steps_large)):
+                print(f"\nwhere the time goes, {label} (one process, median of {len(runs)}, ms): " +
+                      ", ".join(f"{name} {statistics.median(run[name] for run in runs) * 1000:.0f}"
+                                for name in runs[0]))
+            for label, stalls in stalled.items():
+                print_stalls(label, stalls, rounds)
         if args.fleet:
             status, timeout, sequential, concurrent = fleet(args.fleet, rounds)
             print(f"\nfleet of {args.fleet} databases + 1 black hole (connect timeout {timeout:g} s), "

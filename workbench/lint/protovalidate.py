@@ -58,6 +58,8 @@ LENGTHS: dict[str, tuple[tuple[int, str, int, str, int, str], ...]] = {
     "repeated": ((1, "min_items", 2, "max_items", 0, ""),),
     "map": ((1, "min_pairs", 2, "max_pairs", 0, ""),),
 }
+CEL_RULES, CEL_EXPRESSIONS = 23, 29  # FieldRules.cel, FieldRules.cel_expression
+PATTERNS = {"string": 6, "bytes": 4}  # StringRules.pattern, BytesRules.pattern
 REPEATED_ITEMS, MAP_KEYS, MAP_VALUES = 4, 4, 5
 LABEL_REPEATED = 3
 TYPE_MESSAGE = 11
@@ -68,6 +70,14 @@ def check(lint: Lint, rule: str) -> None:
         data = _extension(fd.proto.options.SerializeToString(), FIELD_RULES)
         if data is not None:
             _Field(lint, rule, fd).rules(data)
+    if any(m.proto.HasField("options") for m in lint.messages()):
+        from workbench.lint.protovalidate_cel import check_message_cel
+
+        check_message_cel(lint, rule)
+    if any(fd.proto.extendee.startswith(".buf.validate.") for fd in lint.fields()):
+        from workbench.lint.protovalidate_cel import check_predefined_cel
+
+        check_predefined_cel(lint, rule)
 
 
 class _Field:
@@ -82,6 +92,11 @@ class _Field:
 
     def check(self, data: bytes, at: tuple[int, ...], name: str, shown: str, slot: _Slot) -> None:
         fields = _decode(data)
+        if CEL_RULES in fields or CEL_EXPRESSIONS in fields:  # only then the CEL compiler is imported
+            from workbench.lint.protovalidate_cel import check_field_cel, field_this
+
+            this = field_this(self.lint, slot.fd, slot.whole)
+            check_field_cel(self.lint, self.rule, self.fd, fields, at, name, this, (OPTIONS, FIELD_RULES))
         for number, rule_type in RULE_TYPES.items():
             if number not in fields:
                 continue
@@ -100,6 +115,7 @@ class _Field:
                 self.add(path, f"Field {_q(self.name)} is of type {shown} but has {where} rules.")
                 continue
             self.lengths(_decode(body), path, where, rule_type)
+            self.pattern(_decode(body), path, where, rule_type)
             nested = _decode(body)
             if rule_type == "repeated" and REPEATED_ITEMS in nested:
                 item = _Slot(slot.fd, None, False)
@@ -133,6 +149,19 @@ class _Field:
                     self.add((*path, n), f"Field {_q(self.name)} has equal {where}.{low} and {high}, use "
                                          f"{where}.{exact} instead.")
 
+    def pattern(self, values: dict[int, list[int | bytes]], path: tuple[int, ...], where: str, rule_type: str) -> None:
+        """A `pattern` Go's regexp package rejects, with Go's error (buf compiles it with Go's)."""
+        number = PATTERNS.get(rule_type)
+        found = [v for v in values.get(number or 0, ()) if isinstance(v, bytes)]
+        if not found:
+            return
+        from workbench.lint.go_regexp import go_regexp_error
+
+        error = go_regexp_error(found[-1].decode("utf-8", "replace"))
+        if error is not None:
+            self.add((*path, number or 0), f"Field {_q(self.name)} has a {where}.pattern that fails to compile: "
+                                            f"{error}.")
+
     def add(self, rule_path: tuple[int, ...], message: str) -> None:
         fd = self.fd
         full = (*fd.path, OPTIONS, FIELD_RULES, *rule_path)
@@ -146,6 +175,7 @@ class _Slot:
     def __init__(self, fd: Any, entry: Any, whole_field: bool) -> None:
         self.fd = fd
         self.entry = entry
+        self.whole = whole_field
         self.is_map = entry is not None and whole_field
         self.is_list = whole_field and entry is None and getattr(fd, "label", 0) == LABEL_REPEATED
 
@@ -216,7 +246,8 @@ def _span(file: LintFile, path: tuple[int, ...]) -> tuple[int, int, int, int]:
     if found is None:
         found = _first_below(file, path)
     if found is not None:
-        return found.line, found.column, found.end_line, found.end_column
+        return (found.line, _rune_column(file, found.line, found.column), found.end_line,
+                _rune_column(file, found.end_line, found.end_column))
     names = _names(path[path.index(FIELD_RULES) + 1:]) if FIELD_RULES in path else None
     for n in range(len(path) - 1, 0, -1):
         outer = find_location(data, path[:n])
@@ -227,6 +258,16 @@ def _span(file: LintFile, path: tuple[int, ...]) -> tuple[int, int, int, int]:
                 return inner
             return outer.line, outer.column, outer.end_line, outer.end_column
     return 1, 1, 1, 1
+
+
+def _rune_column(file: LintFile, line: int, column: int) -> int:
+    """protoc counts a column in UTF-8 bytes, buf in characters: `"é-a"` ends one column earlier in buf."""
+    text = file.text()
+    lines = text.split("\n") if text else []
+    if not 0 < line <= len(lines) or lines[line - 1].isascii():
+        return column
+    encoded = lines[line - 1].encode()
+    return len(encoded[:column - 1].decode("utf-8", "ignore")) + 1
 
 
 def _first_below(file: LintFile, path: tuple[int, ...]) -> Any:
@@ -319,8 +360,9 @@ def _value_end(text: str, i: int) -> int:
 # FieldRules numbers -> text-format names along a path below the extension
 _NESTED = {"repeated": {1: "min_items", 2: "max_items", 4: "items"},
            "map": {1: "min_pairs", 2: "max_pairs", 4: "keys", 5: "values"},
-           "string": {2: "min_len", 3: "max_len", 4: "min_bytes", 5: "max_bytes", 19: "len", 20: "len_bytes"},
-           "bytes": {2: "min_len", 3: "max_len", 13: "len"}}
+           "string": {2: "min_len", 3: "max_len", 4: "min_bytes", 5: "max_bytes", 6: "pattern", 19: "len",
+                      20: "len_bytes"},
+           "bytes": {2: "min_len", 3: "max_len", 4: "pattern", 13: "len"}}
 
 
 def _names(rest: tuple[int, ...]) -> list[str] | None:

@@ -29,6 +29,8 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.uistate import UiState
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from workbench.tui.live import JumpTarget, Snapshot
 
 CSS_DIR = Path(__file__).parent / "styles"
@@ -63,6 +65,8 @@ class WorkbenchApp(App[int]):
         self._first_look_painted = threading.Event()
         self._first_load_ns = 0
         self._warmed = False  # the other screens built ahead (after the first checked load)
+        self._switching_to_built = False  # switch_mode to a screen built already: see delay_update
+        self._release_switch: Callable[[], None] | None = None
         self.first_frame_painted = False
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
@@ -74,6 +78,42 @@ class WorkbenchApp(App[int]):
             self._bindings.key_to_bindings.setdefault(entry.key, []).append(binding)
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
+
+    # -- screen switches ------------------------------------------------------------------------
+    # Textual's switch_mode holds every frame for 50 ms (`delay_update`) to hide the new screen's
+    # first layout. A screen that is built already (prepared hidden by warm_screens, or visited) was
+    # laid out at this size: it only has to handle its ScreenResume (which gives it the model), so
+    # frames are held until it has, not for a fixed 50 ms. Relies on switch_mode calling
+    # delay_update before it changes the screen (textual 8.2.8).
+    def switch_mode(self, mode: str) -> AwaitMount:
+        self._switching_to_built = mode != self.current_mode and mode in self._screen_stacks
+        try:
+            mounted = super().switch_mode(mode)
+        finally:
+            self._switching_to_built = False
+        release = self._release_switch
+        if release is not None:
+            self._release_switch = None
+            self.screen.call_later(release)  # after its ScreenResume, queued before it
+        return mounted
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._switching_to_built:
+            super().delay_update(delay)
+            return
+        self._begin_batch()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:  # once: the screen's turn or, if it never comes, the timer
+                released = True
+                self._end_batch()
+                if not self._batch_count:
+                    self.screen.refresh()
+
+        self._release_switch = release
+        self.set_timer(delay, release, name="delay_update")
 
     @staticmethod
     def _screen_factory(entry: ScreenEntry) -> Callable[[], Screen[None]]:
@@ -157,6 +197,11 @@ class WorkbenchApp(App[int]):
         A hidden screen gets no snapshot (WorkbenchScreen delivers only to the current screen):
         nothing it does with the model (read databases, run a review) starts before it is shown."""
         mode = self.current_mode
+        # Not while the loader's thread still imports the screens' modules (it does, after posting
+        # the checked model): a screen made now would import its module on the UI loop, or wait
+        # there for the thread's import lock, with the thread holding the GIL in turns.
+        while any(worker.group == "model" and worker.is_running for worker in self.workers):
+            await asyncio.sleep(0.05)
         for entry in self.screen_entries:
             await asyncio.sleep(0.1)  # keys pressed meanwhile go first
             if not self.is_running:

@@ -50,7 +50,23 @@ class WorkbenchScreen(Screen[None]):
         if app is not None and getattr(app, "first_frame_painted", False):
             self._css_update_count = app._css_update_count
         self._styled_at = app._css_update_count if app is not None else -1  # widgets are styled as they mount
+        if app is not None:
+            self._start_with_breakpoint_classes(app.size)
         self._resumed = False
+
+    def _start_with_breakpoint_classes(self, size: Size) -> None:
+        # The -narrow / -wide classes Textual sets on the screen's first Resize (Screen._on_resize),
+        # set now for the terminal's size: the widgets are styled with them as they mount, and that
+        # Resize changes no class, so the screen is not restyled as a whole just after (20-45 ms
+        # of the UI loop for a screen prepared hidden).
+        app = self.app
+        horizontal = (app.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is None
+                      else self.HORIZONTAL_BREAKPOINTS) or []
+        vertical = (app.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is None
+                    else self.VERTICAL_BREAKPOINTS) or []
+        classes = self._get_breakpoint_classes(size.width, horizontal) | self._get_breakpoint_classes(
+            size.height, vertical)
+        self.add_class(*classes, update=False)
 
     @property
     def workbench(self) -> WorkbenchApp:

@@ -124,6 +124,7 @@ class CodegenScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="codegen-toolchains",
           description="finding the codegen toolchains")
     def resolve_toolchains(self) -> None:
+        import workbench.codegen.run  # noqa: F401 - imported here, not by the handler on the UI loop
         from workbench.codegen.toolchains import resolve
 
         found = resolve(list(LANGUAGES), self.workbench.root / ".workbench" / "codegen")

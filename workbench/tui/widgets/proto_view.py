@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Static
 
-from workbench.tui.widgets.code_view import CodeView
+from workbench.tui.widgets.code_view import CodeView, highlight_ahead
 
 if TYPE_CHECKING:
     from workbench.contracts.model import Model
@@ -60,3 +60,16 @@ class ProtoView(Vertical):
             scroll = self.query_one(".view-scroll", ScrollableContainer)
             self.call_after_refresh(scroll.scroll_to, None, target, animate=False)
         return place
+
+
+def prepare_first_entity(model: Model) -> None:
+    """Highlight what the Proto tab first shows of the model's first entity (the entity browser
+    selects it): its file's top (drawn before the scroll) and its message. Called from the loader's
+    thread, before the first look is posted."""
+    if not model.entities:
+        return
+    msg = model.protos.message(model.entities[0].name)
+    if msg is None:
+        return
+    text = model.protos.sources.get(msg.place.file, "")
+    highlight_ahead(text, "protobuf", 0, msg.place.line - 1, msg.place.end_line - 1)

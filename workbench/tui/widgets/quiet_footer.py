@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from textual.screen import Screen
 
 
@@ -19,13 +20,25 @@ class QuietFooter(Footer):
     def __init__(self, **kwargs: bool) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._composed_for: tuple[object, ...] | None = None
+        # Textual's Footer composes empty and gets its keys from the screen's first bindings signal,
+        # just after the first frame: a second layout and paint of the whole screen then. Compose
+        # the keys at once; the signal recomposes only if they changed meanwhile (a focused
+        # widget's own shown keys).
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def compose(self) -> ComposeResult:
+        if self.app.app_focus:
+            self._composed_for = self._what_it_shows(self.screen)
+        yield from super().compose()
 
     def _what_it_shows(self, screen: Screen[object]) -> tuple[object, ...]:
         app = self.app
         return (app.app_focus, self.compact, self.show_command_palette, tuple(
             (key, active.binding.action, active.binding.description, active.binding.show, active.enabled,
              active.tooltip, app.get_key_display(active.binding), active.binding.group)
-            for key, active in screen.active_bindings.items()))
+            for key, active in screen.active_bindings.items()
+            # what compose shows: a focused widget's hidden keys (a Tree's arrows) change nothing
+            if active.binding.show or key == app.COMMAND_PALETTE_BINDING))
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:

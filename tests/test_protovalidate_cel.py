@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.cli.main import main
-from workbench.lint.cel_check import DYN, INT, STRING, compile_expression
+from workbench.lint.cel_check import DYN, ERROR, INT, STRING, compile_expression
 from workbench.lint.go_regexp import go_regexp_error
 
 CASE = Path(__file__).parent / "lint_cases" / "protovalidate_cel"
@@ -98,6 +98,13 @@ def test_any_expression_gets_an_answer_never_a_crash(expression: str, this: tupl
                                         fields)
     assert isinstance(result, tuple)
     assert all(isinstance(i, str) and i for i in issues)
+
+
+@pytest.mark.parametrize("expression", ["é", "this + é", "a²", "١ + 1", "this.naïve"])
+def test_letters_and_digits_outside_ascii_are_token_errors(expression: str) -> None:
+    # CEL spells identifiers and numbers in ASCII; a non-ASCII letter once stopped the lexer in place
+    result, issues = compile_expression(expression, {"this": INT}, lambda _: None)
+    assert result == ERROR and any(i.startswith("token recognition error at: '") for i in issues), issues
 
 
 def test_deep_nesting_is_an_issue_not_a_crash() -> None:

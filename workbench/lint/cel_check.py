@@ -117,6 +117,13 @@ OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "
              "[", "]", "{", "}", "(", ")")
 
 
+# CEL's grammar spells digits and letters in ASCII: str.isdigit() and str.isalpha() also take '²' or
+# 'é', and a letter the identifier loop then refused left the lexer where it was (a hang).
+DIGITS = frozenset("0123456789")
+IDENT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+IDENT_PART = IDENT_START | DIGITS
+
+
 class Token:
     __slots__ = ("kind", "text", "value")
 
@@ -137,7 +144,7 @@ def lex(src: str, errors: list[str]) -> list[Token]:
                 i += 1
             continue
         start = i
-        if c.isdigit() or (c == "." and i + 1 < n and src[i + 1].isdigit()):
+        if c in DIGITS or (c == "." and i + 1 < n and src[i + 1] in DIGITS):
             i = _number(src, i, out)
             continue
         lower = src[i:i + 3].lower()
@@ -155,8 +162,8 @@ def lex(src: str, errors: list[str]) -> list[Token]:
             out.append(Token("IDENT", src[start:i + prefix]))
             i += prefix
             continue
-        if c.isalpha() or c == "_":
-            while i < n and (src[i].isalnum() or src[i] == "_") and src[i].isascii():
+        if c in IDENT_START:
+            while i < n and src[i] in IDENT_PART:
                 i += 1
             word = src[start:i]
             kind = {"true": "BOOL", "false": "BOOL", "null": "NULL", "in": "in"}.get(word, "IDENT")
@@ -210,22 +217,22 @@ def _number(src: str, i: int, out: list[Token]) -> int:
         while i < n and src[i] in "0123456789abcdefABCDEF":
             i += 1
     else:
-        while i < n and src[i].isdigit():
+        while i < n and src[i] in DIGITS:
             i += 1
         is_float = False
-        if i + 1 < n and src[i] == "." and src[i + 1].isdigit():
+        if i + 1 < n and src[i] == "." and src[i + 1] in DIGITS:
             is_float = True
             i += 1
-            while i < n and src[i].isdigit():
+            while i < n and src[i] in DIGITS:
                 i += 1
         if i < n and src[i] in "eE":
             j = i + 1
             if j < n and src[j] in "+-":
                 j += 1
-            if j < n and src[j].isdigit():
+            if j < n and src[j] in DIGITS:
                 is_float = True
                 i = j
-                while i < n and src[i].isdigit():
+                while i < n and src[i] in DIGITS:
                     i += 1
         if is_float:
             out.append(Token("FLOAT", src[start:i]))

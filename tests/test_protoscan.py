@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.contracts.proto_compile import compile_protos
 from workbench.contracts.proto_model import build_model
@@ -44,3 +46,26 @@ def test_unsure_on_what_it_does_not_follow(tmp_path: Path) -> None:
     (tmp_path / "a.proto").write_text('syntax = "proto2";\npackage a;\nmessage A {\n  optional int64 id = 1;\n}\n')
     with pytest.raises(Unsure):
         scan_protos(tmp_path, "p/")
+
+
+FRAGMENTS = ['syntax = "proto3";', "syntax = 'proto3';", 'syntax = "proto2";', "package a.v1;", "package", "a.v1;",
+             'import "b.proto";', "import", '"b.proto";', "import 'b.proto';", "import public", "message A {",
+             "message A {}", "enum E {", "oneof o {", "service S {", "rpc R(A) returns (A);", "}", "};", "{",
+             "int64 id = 1;", "repeated string tags = 2 [", "(x) = 1,", 'json_name = "t"];', "map<string, A> m = 3;",
+             "E_UNSPECIFIED = 0;", "option (o) = {", "a: 1", "};", "reserved 4, 5;", "// c", "/* c */", "/* c",
+             "*/", "/* a */ int64 x = 9;", "'", '"', "\\", "\t", "é", ";", "=", "[", "]", "<", ">"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(*[st.sampled_from(FRAGMENTS)] * 4, st.text(max_size=20)), max_size=30), st.data())
+def test_any_text_scans_or_is_unsure_never_a_crash(tmp_path: Path, lines: list[str], data: st.DataObject) -> None:
+    """Whatever is on disk mid-edit, the first look gets a model or Unsure (then protoc), never another error."""
+    real = (REPO / "proto").rglob("*.proto")
+    base = data.draw(st.sampled_from(["", *sorted(p.read_text() for p in real)]))
+    text = base.split("\n")
+    at = data.draw(st.integers(0, len(text)))
+    (tmp_path / "a.proto").write_text("\n".join([*text[:at], *lines, *text[at:]]))
+    try:
+        scan_protos(tmp_path, "p/")
+    except Unsure:
+        pass

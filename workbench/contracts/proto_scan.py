@@ -28,6 +28,7 @@ _JSON_NAME = re.compile(r'\bjson_name\s*=\s*"([^"]*)"')
 _SYNTAX = re.compile(r"""syntax\s*=\s*["']proto3["']\s*;$""")
 _FIELD = re.compile(r"(?:(repeated|optional|required)\s+)?(map\s*<[^>]*>|\.?[\w.]+)\s+(\w+)\s*=\s*(\d+)\b")
 _VALUE = re.compile(r"(\w+)\s*=\s*(-?(?:0[xX][0-9a-fA-F]+|\d+))\b")
+_IMPORT_PATH = re.compile(r""""([^"]*)"|'([^']*)'""")
 _SIMPLE = re.compile(r"(syntax|edition|package|import|option|reserved|extensions)\b")
 
 
@@ -100,7 +101,9 @@ class _File:
             column = len(indent.expandtabs(8)) + 1  # protoc: a tab moves to the next multiple of 8
             comment = "\n".join(pending)
             pending = []
-            if open_stmt is not None:  # the rest of a multi-line statement (field options)
+            if open_stmt is not None:  # the rest of a multi-line statement (field options, an import's path)
+                first, first_column, so_far, above = open_stmt
+                open_stmt = (first, first_column, f"{so_far} {code}", above)  # the statement reads as one line
                 if code.endswith(";"):
                     self._statement(stack, *open_stmt, end=number, trailing=trailing)
                     open_stmt = None
@@ -148,7 +151,10 @@ class _File:
             if top is None and simple[1] == "package":
                 self.package = code.split(None, 1)[1].rstrip(";").strip()
             elif top is None and simple[1] == "import":
-                self.imports.append(code.split('"')[1] if '"' in code else code.split("'")[1])
+                path = _IMPORT_PATH.search(code)
+                if path is None:
+                    raise Unsure(line)
+                self.imports.append(path[1] if path[1] is not None else path[2])
             return
         if top is None or top.kind in ("service", "extend"):
             if top is None:

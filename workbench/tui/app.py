@@ -8,6 +8,7 @@ a thread worker once the first frame is on screen, and the watcher starts after 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -64,6 +65,7 @@ class WorkbenchApp(App[int]):
         self._watched_folders: list[Path] = []
         self._first_look_painted = threading.Event()
         self._first_load_ns = 0
+        self._froze = False  # the first load's objects are frozen out of collections (load_model)
         self._warmed = False  # the other screens built ahead (after the first checked load)
         self._switching_to_built = False  # switch_mode to a screen built already: see delay_update
         self._release_switch: Callable[[], None] | None = None
@@ -132,37 +134,62 @@ class WorkbenchApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model", description="loading the model")
     def load_model(self, changed: frozenset[str] | None = None) -> None:
-        from workbench.workspace import first_look, reload, rest_of, with_checks
+        if self.snapshot is None:
+            # The first load makes most of the objects the app will ever hold (the model, the
+            # screens' modules). Each full collection while they pile up walks all of them
+            # (40-70 ms each, six of them, on the large bench repo) and stalls the UI loop through
+            # the GIL; so none runs during it, and what it made is frozen out of later collections
+            # until the app ends (`_unfreeze`).
+            gc.disable()
+            try:
+                self._first_load()
+            finally:
+                if self.is_running:  # not after the app has ended (tests run many apps in one process)
+                    gc.freeze()
+                    self._froze = True
+                gc.enable()
+            return
+        from workbench.workspace import reload
 
-        # First load in three steps, each posted as soon as it exists: the protos alone (the first
-        # entity's proto on screen), then migrations and fixtures, then the checks (seconds on a
-        # large repository). Reloads run all at once: their checks are incremental.
-        first = self.snapshot is None
-        if first:
-            self._first_load_ns = time.time_ns()  # the watcher starts after it: see watch_files
-            look = first_look(self.root)
-            if get_current_worker().is_cancelled:
-                return
-            self.post_message(ModelReloaded(look))
-            # Let the UI paint it before pglast and the fixtures compete with it for the GIL.
-            self._first_look_painted.wait(timeout=2.0)
-            snapshot = rest_of(look)
-        else:
-            snapshot = reload(self.root, self.snapshot, changed, checks=True)
+        # Reloads run all at once: their checks are incremental.
+        snapshot = reload(self.root, self.snapshot, changed, checks=True)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ModelReloaded(snapshot))
+
+    def _first_load(self) -> None:
+        """In the loader's thread, three steps, each posted as soon as it exists: the protos alone
+        (the first entity's proto on screen), then migrations and fixtures, then the checks
+        (seconds on a large repository)."""
+        from workbench.workspace import first_look, rest_of, with_checks
+
+        self._first_load_ns = time.time_ns()  # the watcher starts after it: see watch_files
+        look = first_look(self.root)
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(ModelReloaded(look))
+        # Let the UI paint it before pglast and the fixtures compete with it for the GIL.
+        self._first_look_painted.wait(timeout=2.0)
+        snapshot = rest_of(look)
         if get_current_worker().is_cancelled:
             return
         self.post_message(ModelReloaded(snapshot))
         if not snapshot.checked:
             snapshot = with_checks(snapshot)
-            if not get_current_worker().is_cancelled:
-                self.post_message(ModelReloaded(snapshot))
-        if first:
-            # Warm the other screens' modules (and their imports) here, off the UI thread, so a
-            # screen's first visit only composes it.
-            import importlib
+            if get_current_worker().is_cancelled:
+                return
+            self.post_message(ModelReloaded(snapshot))
+        # Warm the other screens' modules (and their imports) here, off the UI thread, so a
+        # screen's first visit only composes it.
+        import importlib
 
-            for entry in self.screen_entries:
-                importlib.import_module(entry.module)
+        for entry in self.screen_entries:
+            importlib.import_module(entry.module)
+
+    @on(events.Unmount)
+    def _unfreeze(self) -> None:
+        if self._froze:  # what the first load froze may be collected again once the app is gone
+            self._froze = False
+            gc.unfreeze()
 
     @on(ModelReloaded)
     def _model_reloaded(self, message: ModelReloaded) -> None:

@@ -228,3 +228,17 @@ async def test_the_first_load_runs_without_collections_and_its_objects_are_froze
         assert gc.get_freeze_count() > before
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_loader_highlights_the_first_entity_before_posting_the_first_look(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[bool, bool]] = []
+
+    def prepare(model: Any) -> None:  # (off the UI thread, before the first look reached the app)
+        calls.append((threading.current_thread() is not threading.main_thread(), app.snapshot is None))
+
+    monkeypatch.setattr("workbench.tui.widgets.proto_view.prepare_first_entity", prepare)
+    app = WorkbenchApp(demo, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert calls == [(True, True)]

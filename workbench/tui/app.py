@@ -166,6 +166,11 @@ class WorkbenchApp(App[int]):
         look = first_look(self.root)
         if get_current_worker().is_cancelled:
             return
+        # Its first drawing then finds the lines on screen highlighted (Pygments' import and
+        # lexing were the longest step of that drawing on the UI loop).
+        from workbench.tui.widgets.proto_view import prepare_first_entity
+
+        prepare_first_entity(look.model)
         self.post_message(ModelReloaded(look))
         # Let the UI paint it before pglast and the fixtures compete with it for the GIL.
         self._first_look_painted.wait(timeout=2.0)

@@ -12,8 +12,11 @@ tests/lint_cases/protovalidate, run with buf-bin as the oracle):
   where a `len` (`len_bytes`) rule says it;
 - `min_len`/`max_len` (`min_bytes`/`max_bytes`) beside `len` (`len_bytes`): redundant.
 
-Not checked (buf compiles them; reported as nothing here): CEL expressions (`cel`, predefined rules),
-`string.pattern` regular expressions (RE2), message and oneof rules.
+- a `string.pattern` / `bytes.pattern` Go's regexp package rejects, with Go's error (go_regexp.py);
+- CEL rules of fields, messages and predefined rules that fail to compile (protovalidate_cel.py,
+  imported only for files that have them).
+
+Not checked: oneof rules.
 
 The options are read from their encoding (FieldOptions extension 1159, buf.validate.FieldRules), so
 buf/validate/validate.proto needs no Python classes. Locations come from protoc's source info; inside
@@ -246,8 +249,7 @@ def _span(file: LintFile, path: tuple[int, ...]) -> tuple[int, int, int, int]:
     if found is None:
         found = _first_below(file, path)
     if found is not None:
-        return (found.line, _rune_column(file, found.line, found.column), found.end_line,
-                _rune_column(file, found.end_line, found.end_column))
+        return file.buf_span(found)
     names = _names(path[path.index(FIELD_RULES) + 1:]) if FIELD_RULES in path else None
     for n in range(len(path) - 1, 0, -1):
         outer = find_location(data, path[:n])
@@ -258,16 +260,6 @@ def _span(file: LintFile, path: tuple[int, ...]) -> tuple[int, int, int, int]:
                 return inner
             return outer.line, outer.column, outer.end_line, outer.end_column
     return 1, 1, 1, 1
-
-
-def _rune_column(file: LintFile, line: int, column: int) -> int:
-    """protoc counts a column in UTF-8 bytes, buf in characters: `"é-a"` ends one column earlier in buf."""
-    text = file.text()
-    lines = text.split("\n") if text else []
-    if not 0 < line <= len(lines) or lines[line - 1].isascii():
-        return column
-    encoded = lines[line - 1].encode()
-    return len(encoded[:column - 1].decode("utf-8", "ignore")) + 1
 
 
 def _first_below(file: LintFile, path: tuple[int, ...]) -> Any:

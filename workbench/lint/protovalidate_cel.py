@@ -26,7 +26,17 @@ from workbench.lint.cel_check import (
     fmt,
     unify,
 )
-from workbench.lint.protovalidate import LABEL_REPEATED, TYPE_MESSAGE, _decode, _messages, _q, _span
+from workbench.lint.protovalidate import (
+    CEL_EXPRESSIONS,
+    CEL_RULES,
+    LABEL_REPEATED,
+    TYPE_MESSAGE,
+    _decode,
+    _messages,
+    _q,
+    _span,
+    _walk,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,7 +45,6 @@ if TYPE_CHECKING:
     from workbench.lint.cel_check import Type
     from workbench.lint.rules import Element, Lint
 
-CEL, CEL_EXPRESSION = 23, 29  # FieldRules.cel, FieldRules.cel_expression
 MESSAGE_RULES, MESSAGE_CEL, MESSAGE_CEL_EXPRESSION = 1159, 3, 5  # MessageOptions ext., MessageRules fields
 MESSAGE_OPTIONS = 7  # DescriptorProto.options
 RULE_ID, RULE_MESSAGE, RULE_EXPRESSION = 1, 2, 3
@@ -99,7 +108,7 @@ class _Scope:
                 package = f.proto.package
                 for enum in f.proto.enum_type:
                     self._enum(package, enum)
-                for name, m in _walk_messages(package, f.proto.message_type):
+                for name, m in _walk(package, f.proto.message_type):
                     self._names[name] = ("type",)
                     for enum in m.enum_type:
                         self._enum(name, enum)
@@ -113,13 +122,6 @@ class _Scope:
             self._names[f"{name}.{value.name}"] = INT
 
 
-def _walk_messages(scope: str, messages: Any) -> Any:
-    for m in messages:
-        name = f"{scope}.{m.name}" if scope else m.name
-        yield name, m
-        yield from _walk_messages(name, m.nested_type)
-
-
 def _scope(lint: Lint) -> _Scope:
     found: _Scope | None = getattr(lint, "_protovalidate_scope", None)
     if found is None:
@@ -131,7 +133,7 @@ def _scope(lint: Lint) -> _Scope:
 def check_field_cel(lint: Lint, rule: str, fd: Element, fields: dict[int, list[int | bytes]], at: tuple[int, ...],
                     name: str, this: Type, options_path: tuple[int, ...]) -> None:
     """The cel/cel_expression rules in one FieldRules (the field's own, or items/keys/values below it)."""
-    if CEL not in fields and CEL_EXPRESSION not in fields:
+    if CEL_RULES not in fields and CEL_EXPRESSIONS not in fields:
         return
     owner = f"field {_q(fd.proto.name)}"
 
@@ -139,7 +141,7 @@ def check_field_cel(lint: Lint, rule: str, fd: Element, fields: dict[int, list[i
         full = (*fd.path, *options_path, *at, *path)
         lint.add_at(rule, fd.file, fd.path, _span(fd.file, full), message)
 
-    _check(lint, fields, CEL, CEL_EXPRESSION, name, owner, this, add)
+    _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, name, owner, this, add)
 
 
 def check_message_cel(lint: Lint, rule: str) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from google.protobuf import descriptor_pb2 as pb
 
+    from workbench.breaking.schema import Span
     from workbench.lint.locations import Locator
 
 # descriptor.proto field numbers used in source paths
@@ -187,6 +188,10 @@ class LintFile:
         found = find_location(self.source_info, path)
         if found is None:
             return 1, 1, 1, 1
+        return self.buf_span(found)
+
+    def buf_span(self, found: Span) -> tuple[int, int, int, int]:
+        """A protoc location's span as buf prints it (columns in characters, see `_buf_column`)."""
         if self._ascii:
             return found.line, found.column, found.end_line, found.end_column
         return (found.line, self._buf_column(found.line, found.column),

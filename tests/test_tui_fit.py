@@ -195,6 +195,34 @@ async def test_key_columns_fit_at_80x24(fit_repo: Path) -> None:
         assert " ".join(words[-3:]) in text  # the sentence ends on screen, not cut mid-way
 
 
+async def test_a_tab_title_too_long_for_its_line_ends_in_an_ellipsis(fit_repo: Path) -> None:
+    """A tab's title is one line: cut, it ends in "…" and keeps its start (the file and line),
+    rather than wrapping into a second line its height hides (the Proto title lost the message's
+    name that way at 80x24)."""
+    from textual.widgets import Static
+
+    from workbench.tui.widgets.proto_view import ProtoView
+
+    app = WorkbenchApp(fit_repo, watch=False, screens=SCREENS[:5])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "p")
+        await settle(pilot)
+        title = app.screen.query_one(ProtoView).query_one(".view-title", Static)
+        full = str(title.render())
+        for width in (SMALL[0], 56, 48):  # fits, then cut at two places
+            await pilot.resize_terminal(width, SMALL[1])
+            await settle(pilot)
+            region = title.content_region
+            shown = screen_lines(app)[region.y][region.x:region.right].rstrip()
+            assert title.size.height == 1
+            if len(full) <= region.width:
+                assert shown == full
+            else:
+                assert shown.endswith("…") and full.startswith(shown[:-1]), (shown, full)
+                assert shown.startswith("proto/demo.proto:")
+
+
 # -- findability ------------------------------------------------------------------------------------
 
 def all_bindings() -> dict[str, list[object]]:

@@ -242,3 +242,86 @@ async def test_the_loader_highlights_the_first_entity_before_posting_the_first_l
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert calls == [(True, True)]
+
+
+# -- the stylesheet: parsed once per set of variables --------------------------------------------
+
+def css_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The CSS texts Textual parses from now on, one entry a parse."""
+    import textual.css.stylesheet as textual_stylesheet
+
+    parsed: list[str] = []
+    parse = textual_stylesheet.parse
+
+    def counted(scope: str, css: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(css)
+        return parse(scope, css, *args, **kwargs)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counted)
+    return parsed
+
+
+def test_the_stylesheet_keeps_its_parsed_rules_while_the_variables_stay_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.css.stylesheet import StylesheetParseError
+
+    from workbench.tui.stylesheet import SteadyStylesheet
+
+    parsed = css_parses(monkeypatch)
+    sheet = SteadyStylesheet(variables={"accent": "red"})
+    sheet.add_source("Static { color: $accent; }", read_from=("a.tcss", ""))
+    assert sheet.rules and parsed
+    parsed.clear()
+    # What Textual's refresh_css does: the same variables again, then a reparse: nothing re-parsed.
+    sheet.set_variables({"accent": "red"})
+    sheet.reparse()
+    assert parsed == []
+    red = sheet.rules[0].styles.color
+    # Other variables (a new theme): parsed again, with the new value.
+    sheet.set_variables({"accent": "blue"})
+    sheet.reparse()
+    assert len(parsed) == 1 and sheet.rules[0].styles.color != red
+    # A source with errors leaves the rules in use as they were, as Textual's own reparse does.
+    blue = sheet.rules
+    sheet.add_source("Static { color: nonsense; }", read_from=("b.tcss", ""))
+    with pytest.raises(StylesheetParseError):
+        sheet.reparse()
+    assert sheet._rules == blue
+    assert isinstance(sheet.copy(), SteadyStylesheet)  # Textual copies it to reload changed CSS files
+
+
+async def test_start_up_parses_the_app_css_once_and_coming_back_restyles_nothing(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual parsed app.tcss three times before the first frame (a refresh with unchanged
+    variables), and restyled the whole app the first time the first screen was shown again (made
+    before it was mounted, it never counted as styled). A theme change still restyles."""
+    from workbench.tui.app import CSS_DIR
+
+    app_css = (CSS_DIR / "app.tcss").read_text(encoding="utf-8")
+    parsed = css_parses(monkeypatch)
+    app = WorkbenchApp(demo, watch=False, screens=SCREENS[:5])
+    refreshes: list[str] = []
+    refresh_css = app.refresh_css
+
+    def counted_refresh(animate: bool = True) -> None:
+        refreshes.append(app.current_mode)
+        refresh_css(animate)
+
+    app.refresh_css = counted_refresh  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert parsed.count(app_css) == 1
+        refreshes.clear()
+        for mode in [*OTHER_MODES, "entities"]:
+            await app.switch_mode(mode)
+            await settle(pilot)
+        assert refreshes == []
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        await app.switch_mode("migrations")
+        await settle(pilot)
+        assert refreshes  # the theme's own refresh and that of the screen not shown when it changed
+        background = app.screen.styles.background
+        await app.switch_mode("entities")
+        await settle(pilot)
+        assert app.screen.styles.background == background  # the theme's colours on both screens

@@ -27,6 +27,7 @@ from workbench.tui.errors import ErrorScreen, describe_error
 from workbench.tui.messages import FilesChanged, JumpRequested, ModelReloaded, SourceRequested
 from workbench.tui.screens import ScreenEntry, available_screens
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.stylesheet import SteadyStylesheet
 from workbench.tui.uistate import UiState
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class WorkbenchApp(App[int]):
         # `screens`: tests and screenshots pin the registry so other screens don't change them.
         self.screen_entries: list[ScreenEntry] = screens if screens is not None else available_screens()
         super().__init__()
+        # Before any CSS is read (Textual reads it once the app runs): see tui/stylesheet.py.
+        self.stylesheet = SteadyStylesheet(variables=self.get_css_variables())
         for entry in self.screen_entries:
             self.add_mode(entry.id, self._screen_factory(entry))
             binding = Binding(entry.key, f"switch_mode('{entry.id}')", entry.title, show=False,
@@ -129,6 +132,8 @@ class WorkbenchApp(App[int]):
     @on(events.Ready)
     def _first_frame_painted(self) -> None:
         self.first_frame_painted = True  # screens made from now on need no stylesheet refresh
+        if isinstance(self.screen, WorkbenchScreen):
+            self.screen.mark_styles_current()
         # Only now: the first paint never waits for protoc or pglast (nor for their GIL time).
         self.load_model()
 

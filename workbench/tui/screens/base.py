@@ -54,6 +54,15 @@ class WorkbenchScreen(Screen[None]):
             self._start_with_breakpoint_classes(app.size)
         self._resumed = False
 
+    def mark_styles_current(self) -> None:
+        """Called on the first frame for the first screen. Textual made it before it was mounted
+        (`App._init_mode` refreshes the CSS then, and marks only a mounted screen as styled), so
+        its styles counted as stale and coming back to it restyled every widget of the app
+        (40-60 ms on the UI loop, the first time it was shown again). It was styled as it mounted;
+        if the stylesheet's variables have not changed since, its styles are the current ones."""
+        if self._styled_at == self.app._css_update_count:
+            self._css_update_count = self.app._css_update_count
+
     def _start_with_breakpoint_classes(self, size: Size) -> None:
         # The -narrow / -wide classes Textual sets on the screen's first Resize (Screen._on_resize),
         # set now for the terminal's size: the widgets are styled with them as they mount, and that

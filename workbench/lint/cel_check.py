@@ -328,7 +328,8 @@ class Parser:
 
     def __init__(self, tokens: list[Token]) -> None:
         self.t, self.i = tokens, 0
-        self.expected = PRIMARY_START  # what the next operand may start with, as ANTLR lists it
+        self.expected = PRIMARY_START  # what an expr's first token may be, as ANTLR lists it
+        self.expected_at = 0  # that token's index: any later operand may start with PRIMARY_START
         self.late: list[str] = []  # what cel-go's visitor reports beside ANTLR's errors, for a parse that fails
         self.errors: list[str] = []  # ANTLR's errors it recovered from by deleting or conjuring one token
         self.brackets = 0  # inside (), [], {} or a call's arguments
@@ -403,7 +404,7 @@ class Parser:
 
     def expr(self, expected: str = "") -> Step:
         self.enter("expr")
-        self.expected = expected or PRIMARY_START
+        self.expected, self.expected_at = expected or PRIMARY_START, self.i
         node = yield self.or_()
         if self.peek().kind == "?":
             self.take()
@@ -613,11 +614,14 @@ class Parser:
         if kind in LITERALS:
             self.take()
             return ("lit", LITERALS[kind])
-        expected = self.expected
+        first = self.i == self.expected_at
+        expected = self.expected if first else PRIMARY_START
         if kind == "EOF":
             raise self.fail(f"mismatched input '<EOF>' expecting {expected}")
         # ANTLR deletes one token when the next one could start the operand, else gives up on it
         self.delete_or_fail(expected, PRIMARY_KINDS)
+        if first:
+            self.expected_at = self.i  # the operand still starts the expr
         return (yield self.primary())
 
     def message(self, name: str) -> Step:

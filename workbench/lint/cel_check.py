@@ -8,10 +8,18 @@ small CEL front end of its own: a lexer and precedence parser following cel-go's
 checker with cel-go's overloads and its wording ("undeclared reference to 'x' (in container '')",
 "undefined field 'x'", "found no matching overload for '_+_' applied to '(int, string)'").
 
+cel-go's limits are counted as cel-go counts them: the rules its ANTLR parser has entered and not left
+(more than 250 of one rule: "expression recursion limit exceeded: 250"), then the operators, selections,
+calls and indexes on a path of the tree ("max recursion depth exceeded"). Parser and checker run their
+rules on a list (run_steps), not on Python's stack; only the type functions recurse, through the nesting
+of one type (some 500 levels at most).
+
 Where it cannot be exact: cel-go's syntax errors come from an ANTLR parser whose error recovery lists
 the tokens it expected; the common shapes are reproduced (an expression cut short, a token after the
 end, a character no token starts with, an unterminated string), others are reported with the same
-prefix and location and a message that may differ. A function or field it does not know makes the
+prefix and location and a message that may differ. Such an error beside a tree deeper than the
+visitor's limit is reported alone: cel-go visits the tree ANTLR recovered, and adds "max recursion depth
+exceeded". A function or field it does not know makes the
 result `dyn`, never a finding of its own, except a plain unknown function name (as cel-go does).
 """
 
@@ -19,7 +27,10 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Generator
+    from typing import Any
+
+    Step = Generator[Any, Any, Any]  # a rule as run_steps runs it: it yields the rules it needs, gets their results
 
 PRIMARY_START = ("{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, "
                  "BYTES, IDENTIFIER}")
@@ -271,17 +282,71 @@ def _string_end(src: str, i: int) -> int:
 
 # ---------------------------------------------------------------- parser (cel-go's CEL.g4 precedence)
 
-Node = tuple  # ("lit", Type) ("ident", name) ("select", operand, field, test_only) ("call", fn, target|None, args)
+Node = tuple  # ("lit", Type) ("ident", name) ("select", operand, field) ("call", fn, target|None, args)
 #              ("list", elems) ("map", entries) ("struct", name, fields) ("comp", macro, range, var, body...)
+#              ("bad", issue, counted, children): where cel-go's visitor reports an issue instead of a node
+
+# cel-go's parser limits, left at parser.NewParser's defaults by protovalidate
+MAX_RECURSION = 250
+MAX_CODE_POINTS = 100_000
+RELATIONAL = ("<", "<=", ">", ">=", "==", "!=", "in")
+LITERALS = {"INT": INT, "UINT": UINT, "FLOAT": DOUBLE, "STRING": STRING, "BYTES": BYTES, "BOOL": BOOL, "NULL": NULL}
+# What cel-go's visitor counts towards its depth (checkAndIncrementRecursionDepth): a ternary, a relation or calc
+# with its operator, a selection, a member call (macros too), an index. Parentheses, '!', '-', '&&', '||' (it
+# balances those), global calls and list, map and message literals do not count.
+VISITOR_COUNTED = {"_?_:_", "_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in", "_+_", "_-_", "_*_", "_/_", "_%_",
+                   "_[_]"}
+
+
+def run_steps(rule: Step) -> Any:
+    """Run a rule, and the rules it yields, on a list instead of Python's stack.
+
+    A level of CEL nesting passes through some eight rules, so the 250 levels cel-go allows would take
+    thousands of Python frames, past Python's recursion limit; here they take list entries.
+    """
+    waiting: list[Step] = []  # the rules that yielded, innermost last
+    value: Any = None
+    while True:
+        try:
+            needed = rule.send(value)
+        except StopIteration as done:
+            if not waiting:
+                return done.value
+            rule, value = waiting.pop(), done.value
+        else:
+            waiting.append(rule)
+            rule, value = needed, None
+
+
+class RecursionLimit(CelSyntaxError):
+    """cel-go's recursionListener stopped the parse: nothing gets visited, so no visitor issue comes with it."""
 
 
 class Parser:
+    """CEL's grammar as ANTLR runs it, each rule a Step (unary and member share one) entered where ANTLR
+    enters it: cel-go's recursionListener counts rule entries, and this parser counts the same ones."""
+
     def __init__(self, tokens: list[Token]) -> None:
         self.t, self.i = tokens, 0
-        self.expected = PRIMARY_START  # what the next operand may start with, as ANTLR lists it
-        self.late: list[str] = []  # errors cel-go reports after a parse, beside ANTLR's
+        self.expected = PRIMARY_START  # what an expr's first token may be, as ANTLR lists it
+        self.expected_at = 0  # that token's index: any later operand may start with PRIMARY_START
+        self.late: list[str] = []  # what cel-go's visitor reports beside ANTLR's errors, for a parse that fails
         self.errors: list[str] = []  # ANTLR's errors it recovered from by deleting or conjuring one token
-        self.depth = 0  # inside (), [], {} or a call's arguments
+        self.brackets = 0  # inside (), [], {} or a call's arguments
+        # Rules entered and not yet left, as the recursionListener counts them per rule. Only these three can
+        # outgrow the others: every nested operand is a new expr, and relation and calc are entered once more
+        # for the right side of each operator (`a + (b + (...))` enters calc twice per level, expr once).
+        # ANTLR's left recursion keeps a chain (`a + b + c`) to one entry: it leaves and re-enters the rule's
+        # context at each operator.
+        self.entered = {"expr": 0, "relation": 0, "calc": 0}
+
+    def enter(self, rule: str) -> None:
+        self.entered[rule] += 1
+        if self.entered[rule] > MAX_RECURSION:
+            raise RecursionLimit(*self.errors, f"expression recursion limit exceeded: {MAX_RECURSION}")
+
+    def leave(self, rule: str) -> None:
+        self.entered[rule] -= 1
 
     def fail(self, *messages: str) -> CelSyntaxError:
         """An error ANTLR recovers from at the rule level, which this parser does not follow: stop here."""
@@ -295,6 +360,11 @@ class Parser:
             self.take()
             return
         raise self.fail(f"{word} input '{tok.text}' expecting {expected}")
+
+    def visit_error(self, issue: str, counted: bool, children: list[Node]) -> Node:
+        """An issue of cel-go's visitor (a macro's argument, a reserved word), reported after `children`."""
+        self.late.append(issue)
+        return ("bad", issue, counted, children)
 
     def peek(self, k: int = 0) -> Token:
         return self.t[min(self.i + k, len(self.t) - 1)]
@@ -318,8 +388,12 @@ class Parser:
             raise self.fail(f"mismatched input '{tok.text}' expecting '{kind}'")
         return self.take()
 
-    def start(self) -> Node:
-        node = self.expr()
+    def parse(self) -> Node:
+        tree: Node = run_steps(self.start())
+        return tree
+
+    def start(self) -> Step:
+        node = yield self.expr()
         tok = self.peek()
         if tok.kind != "EOF":
             word = "extraneous" if self.peek(1).kind == "EOF" else "mismatched"
@@ -328,56 +402,74 @@ class Parser:
             raise self.fail()
         return node
 
-    def expr(self, expected: str = "") -> Node:
-        self.expected = expected or PRIMARY_START
-        cond = self.or_()
+    def expr(self, expected: str = "") -> Step:
+        self.enter("expr")
+        self.expected, self.expected_at = expected or PRIMARY_START, self.i
+        node = yield self.or_()
         if self.peek().kind == "?":
             self.take()
-            yes = self.or_()
-            if self.peek().kind == "?" and self.depth and any(t.kind == ":" for t in self.t[self.i + 1:]):
+            yes = yield self.or_()
+            if self.peek().kind == "?" and self.brackets and any(t.kind == ":" for t in self.t[self.i + 1:]):
                 # a ternary in the middle branch needs parentheses; nested, ANTLR's recovery stops at the ':'
                 raise self.fail("mismatched input '?' expecting ':'", "mismatched input ':' expecting <EOF>")
             self.expect(":")
-            no = self.expr()
-            return ("call", "_?_:_", None, [cond, yes, no])
-        return cond
+            no = yield self.expr()  # ANTLR's `e2=expr`: an entry inside this one
+            node = ("call", "_?_:_", None, [node, yes, no])
+        self.leave("expr")
+        return node
 
-    def or_(self) -> Node:
-        node = self.and_()
+    def or_(self) -> Step:
+        node = yield self.and_()
         while self.peek().kind == "||":
             self.take()
-            node = ("call", "_||_", None, [node, self.and_()])
+            right = yield self.and_()
+            node = ("call", "_||_", None, [node, right])
         return node
 
-    def and_(self) -> Node:
-        node = self.relation()
+    def and_(self) -> Step:
+        node = yield self.relation()
         while self.peek().kind == "&&":
             self.take()
-            node = ("call", "_&&_", None, [node, self.relation()])
+            right = yield self.relation()
+            node = ("call", "_&&_", None, [node, right])
         return node
 
-    def relation(self) -> Node:
-        node = self.calc(0)
-        while self.peek().kind in ("<", "<=", ">", ">=", "==", "!=", "in"):
+    def relation(self, operand: bool = False) -> Step:
+        """ANTLR's left-recursive relation[_p]: a calc and the relational operators after it. An operator's right
+        side is relation[2] (`operand`), which takes no operator itself, so `a < b < c` is left-associative."""
+        self.enter("relation")
+        node = yield self.calc()
+        while not operand and self.peek().kind in RELATIONAL:
             op = self.take().kind
-            name = "@in" if op == "in" else f"_{op}_"
-            node = ("call", name, None, [node, self.calc(0)])
+            right = yield self.relation(operand=True)
+            node = ("call", "@in" if op == "in" else f"_{op}_", None, [node, right])
+        self.leave("relation")
         return node
 
-    def calc(self, level: int) -> Node:
-        ops = (("+", "-"), ("*", "/", "%"))
-        if level == 2:
-            return self.unary()
-        node = self.calc(level + 1)
-        while self.peek().kind in ops[level]:
-            op = self.take().kind
-            node = ("call", f"_{op}_", None, [node, self.calc(level + 1)])
+    def calc(self, precedence: int = 0) -> Step:
+        """ANTLR's left-recursive calc[_p]: '*' '/' '%' bind at precedence 2 with calc[3] on their right, '+' '-'
+        at 1 with calc[2], and calc[_p] takes only operators binding at _p or more."""
+        self.enter("calc")
+        node = yield self.unary()
+        while True:
+            kind = self.peek().kind
+            if kind in ("*", "/", "%") and precedence <= 2:
+                right_precedence = 3
+            elif kind in ("+", "-") and precedence <= 1:
+                right_precedence = 2
+            else:
+                break
+            self.take()
+            right = yield self.calc(right_precedence)
+            node = ("call", f"_{kind}_", None, [node, right])
+        self.leave("calc")
         return node
 
-    def unary(self) -> Node:
+    def unary(self) -> Step:
+        """unary and member: a run of '!' or '-', an operand, selections, calls and indexes after it."""
         kind = self.peek().kind
+        count = 0
         if kind in ("!", "-"):
-            count = 0
             while self.peek().kind == kind:
                 self.take()
                 count += 1
@@ -386,19 +478,22 @@ class Parser:
                     raise self.fail(f"extraneous input '<EOF>' expecting {PRIMARY_START}")
                 raise self.fail(f"mismatched input '<EOF>' expecting {PRIMARY_START}",
                                 f"no viable alternative at input '{'-' * count}'")
-            if kind == "-" and self.peek().kind in ("INT", "FLOAT") and count % 2 == 1:
-                tok = self.take()
-                node: Node = ("lit", INT if tok.kind == "INT" else DOUBLE)
-                return self.member_tail(node)
-            node = self.member()
-            # cel-go drops an even run of '!' or '-' and keeps one of an odd run
-            return ("call", "!_" if kind == "!" else "-_", None, [node]) if count % 2 else node
-        return self.member()
+        tok = self.peek()
+        if kind == "-" and tok.kind in ("INT", "FLOAT") and count % 2 == 1:
+            self.take()  # a negative literal: the last '-' is its sign, and none is left to negate
+            node: Node = ("lit", LITERALS[tok.kind])
+            count = 0
+        elif tok.kind in LITERALS:  # the most common operand, without a step of its own
+            self.take()
+            node = ("lit", LITERALS[tok.kind])
+        else:
+            node = yield self.primary()
+        if self.peek().kind in (".", "["):
+            node = yield self.member_tail(node)
+        # cel-go drops an even run of '!' or '-' and keeps one of an odd run
+        return ("call", "!_" if kind == "!" else "-_", None, [node]) if count % 2 else node
 
-    def member(self) -> Node:
-        return self.member_tail(self.primary())
-
-    def member_tail(self, node: Node) -> Node:
+    def member_tail(self, node: Node) -> Step:
         while True:
             kind = self.peek().kind
             if kind == ".":
@@ -410,20 +505,23 @@ class Parser:
                 name = self.ident_name()
                 if self.peek().kind == "(":
                     self.take()
-                    args = self.args(")")
-                    node = _macro(name, node, args) or ("call", name, node, args)
+                    args = yield self.args(")")
+                    node = self.macro(name, node, args) or ("call", name, node, args)
                 else:
                     node = ("select", node, name)
             elif kind == "[":
                 self.take()
-                if self.peek().kind == "?":
+                optional = self.peek().kind == "?"
+                if optional:
                     self.take()  # an optional index: a[?key], which buf's environment does not enable
                     self.late.append("unsupported syntax '[?'")
-                self.depth += 1
-                index = self.expr(INDEX_START)
+                self.brackets += 1
+                index = yield self.expr(INDEX_START)
                 self.expect("]")
-                self.depth -= 1
-                node = ("call", "_[_]", None, [node, index])
+                self.brackets -= 1
+                # cel-go's visitor reports the '[?' after visiting both sides, in place of the index
+                node = ("bad", "unsupported syntax '[?'", True, [node, index]) if optional else \
+                    ("call", "_[_]", None, [node, index])
             else:
                 return node
 
@@ -435,18 +533,16 @@ class Parser:
         if tok.kind != "IDENT":
             raise self.fail(f"mismatched input '{tok.text}' expecting IDENTIFIER")
         self.take()
-        if tok.text in RESERVED:
-            raise self.fail(f"reserved identifier: {tok.text}")
         return tok.text
 
-    def args(self, close: str) -> list[Node]:
+    def args(self, close: str) -> Step:
         out: list[Node] = []
         if self.peek().kind == close:
             self.take()
             return out
-        self.depth += 1
+        self.brackets += 1
         while True:
-            out.append(self.expr(CALL_START if close == ")" and not out else PRIMARY_START))
+            out.append((yield self.expr(CALL_START if close == ")" and not out else PRIMARY_START)))
             if close == "]" and self.peek().kind not in (",", "]"):
                 self.delete_or_fail("{']', ','}", {",", "]"})
             if self.peek().kind == ",":
@@ -456,10 +552,10 @@ class Parser:
                 continue
             break
         self.expect(close)
-        self.depth -= 1
+        self.brackets -= 1
         return out
 
-    def primary(self) -> Node:
+    def primary(self) -> Step:
         tok = self.peek()
         kind = tok.kind
         if kind == ".":
@@ -467,7 +563,7 @@ class Parser:
             after = self.peek()
             if after.kind != "IDENT":
                 raise self.fail(f"no viable alternative at input '.{after.text if after.kind != 'EOF' else ''}'")
-            return self.primary()
+            return (yield self.primary())
         if kind == "IDENT":
             name = self.ident_name()
             j = 0  # a message literal may name its type with dots: pkg.v1.Name{field: value}
@@ -479,85 +575,145 @@ class Parser:
                     name += "." + self.ident_name()
             if self.peek().kind == "(":
                 self.take()
-                args = self.args(")")
-                return _macro(name, None, args) or ("call", name, None, args)
+                args = yield self.args(")")
+                if name in RESERVED:  # cel-go checks the name before visiting the arguments, and skips them
+                    return self.visit_error(f"reserved identifier: {name}", False, [])
+                return self.macro(name, None, args) or ("call", name, None, args)
             if self.peek().kind == "{":  # a message literal: Name{field: value}
-                self.take()
-                self.depth += 1
-                fields: list[tuple[str, Node]] = []
-                while self.peek().kind != "}":
-                    if self.peek().kind not in ("IDENT", "ESCIDENT", "?"):
-                        raise self.fail(f"mismatched input '{self.peek().text}' expecting "
-                                        "{'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}")
-                    if self.peek().kind == "?":
-                        self.take()
-                        self.late.append("unsupported syntax '?'")
-                    field = self.ident_name()
-                    self.expect(":")
-                    fields.append((field, self.expr()))
-                    if self.peek().kind not in (",", "}"):
-                        self.delete_or_fail("{'}', ','}", {",", "}"})
-                    if self.peek().kind != ",":
-                        break
-                    self.take()
-                self.expect("}")
-                self.depth -= 1
-                return ("struct", name, fields)
+                return (yield self.message(name))
+            if name in RESERVED:  # as an identifier only: a field may be called `if`
+                return self.visit_error(f"reserved identifier: {name}", False, [])
             return ("ident", name)
         if kind == "(":
             self.take()
-            self.depth += 1
-            node = self.expr()
+            self.brackets += 1
+            node = yield self.expr()
             self.expect(")")
-            self.depth -= 1
+            self.brackets -= 1
             return node
         if kind == "[":
             self.take()
-            return ("list", self.args("]"))
+            return ("list", (yield self.args("]")))
         if kind == "{":
             self.take()
-            self.depth += 1
+            self.brackets += 1
             entries: list[tuple[Node, Node]] = []
             while self.peek().kind != "}":
-                key = self.expr()
+                key = yield self.expr()
                 self.expect(":")
-                entries.append((key, self.expr()))
-                if self.peek().kind not in (",", "}"):
-                    self.delete_or_fail("{'}', ','}", {",", "}"})
-                if self.peek().kind != ",":
+                value = yield self.expr()
+                entries.append((key, value))
+                if not self.another_entry():
                     break
-                self.take()
             self.expect("}")
-            self.depth -= 1
+            self.brackets -= 1
             return ("map", entries)
         if kind == "-" and self.peek(1).kind in ("INT", "FLOAT"):  # a literal's sign: !-1
             self.take()
             return ("lit", INT if self.take().kind == "INT" else DOUBLE)
-        literal = {"INT": INT, "UINT": UINT, "FLOAT": DOUBLE, "STRING": STRING, "BYTES": BYTES, "BOOL": BOOL,
-                   "NULL": NULL}.get(kind)
-        if literal is not None:
+        if kind in LITERALS:
             self.take()
-            return ("lit", literal)
-        expected = self.expected
+            return ("lit", LITERALS[kind])
+        first = self.i == self.expected_at
+        expected = self.expected if first else PRIMARY_START
         if kind == "EOF":
             raise self.fail(f"mismatched input '<EOF>' expecting {expected}")
         # ANTLR deletes one token when the next one could start the operand, else gives up on it
         self.delete_or_fail(expected, PRIMARY_KINDS)
-        return self.primary()
+        if first:
+            self.expected_at = self.i  # the operand still starts the expr
+        return (yield self.primary())
+
+    def message(self, name: str) -> Step:
+        """A message literal's fields, from its '{'."""
+        self.take()
+        self.brackets += 1
+        fields: list[tuple[str, Node]] = []
+        while self.peek().kind != "}":
+            if self.peek().kind not in ("IDENT", "ESCIDENT", "?"):
+                raise self.fail(f"mismatched input '{self.peek().text}' expecting "
+                                "{'}', ',', '?', IDENTIFIER, ESC_IDENTIFIER}")
+            optional = self.peek().kind == "?"
+            if optional:
+                self.take()
+                self.late.append("unsupported syntax '?'")
+            field = self.ident_name()
+            self.expect(":")
+            value = yield self.expr()
+            # cel-go's visitor reports an optional field and skips its value
+            fields.append((field, ("bad", "unsupported syntax '?'", False, []) if optional else value))
+            if not self.another_entry():
+                break
+        self.expect("}")
+        self.brackets -= 1
+        return ("struct", name, fields)
+
+    def another_entry(self) -> bool:
+        """After an entry of a map or message literal: whether a ',' brings another (ANTLR first deletes a
+        stray token before a ',' or the '}')."""
+        if self.peek().kind not in (",", "}"):
+            self.delete_or_fail("{'}', ','}", {",", "}"})
+        if self.peek().kind != ",":
+            return False
+        self.take()
+        return True
+
+    def macro(self, name: str, target: Node | None, args: list[Node]) -> Node | None:
+        """has(), and all/exists/exists_one/filter/map on a target, as cel-go expands them; None: not a macro."""
+        if target is None and name == "has" and len(args) == 1:
+            if args[0][0] != "select":
+                return self.visit_error("invalid argument to has() macro", False, args)
+            return ("has", args[0])
+        if target is not None and name in ("all", "exists", "exists_one", "filter") and len(args) == 2 or \
+                target is not None and name == "map" and len(args) in (2, 3):
+            if args[0][0] != "ident":
+                return self.visit_error("argument is not an identifier" if name in ("map", "filter")
+                                        else "argument must be a simple name", True, [target, *args])
+            return ("comp", name, target, args[0][1], args[1:])
+        return None
 
 
-def _macro(name: str, target: Node | None, args: list[Node]) -> Node | None:
-    if target is None and name == "has" and len(args) == 1:
-        if args[0][0] != "select":
-            raise CelSyntaxError("invalid argument to has() macro")
-        return ("has", args[0])
-    if target is not None and name in ("all", "exists", "exists_one", "filter") and len(args) == 2 or \
-            target is not None and name == "map" and len(args) in (2, 3):
-        if args[0][0] != "ident":
-            raise CelSyntaxError("argument is not an identifier" if name in ("map", "filter")
-                                 else "argument must be a simple name")
-        return ("comp", name, target, args[0][1], args[1:])
-    return None
+def _children(node: Node) -> list[Node]:
+    """A node's operands in the order cel-go's visitor visits them."""
+    kind = node[0]
+    if kind in ("select", "has"):
+        return [node[1]]
+    if kind == "list":
+        return list(node[1])
+    if kind == "map":
+        return [part for entry in node[1] for part in entry]
+    if kind == "struct":
+        return [value for _, value in node[2]]
+    if kind == "comp":
+        return [node[2], *node[4]]
+    if kind == "call":
+        return [node[2], *node[3]] if node[2] is not None else list(node[3])
+    if kind == "bad":
+        return list(node[3])
+    return []
+
+
+def visit_issues(tree: Node) -> list[str]:
+    """What cel-go's visitor reports over a parsed expression, in its order: the issues of "bad" nodes, until a
+    path holds more than MAX_RECURSION counted nodes, where it stops with "max recursion depth exceeded"."""
+    issues: list[str] = []
+    stack: list[tuple[Node, int] | str] = [(tree, 0)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            issues.append(item)
+            continue
+        node, depth = item
+        kind = node[0]
+        if kind in ("select", "comp") or kind == "bad" and node[2] or \
+                kind == "call" and (node[2] is not None or node[1] in VISITOR_COUNTED):
+            depth += 1
+            if depth > MAX_RECURSION:
+                return [*issues, "max recursion depth exceeded"]
+        if kind == "bad":
+            stack.append(node[1])  # after the children, which go on the stack above it
+        stack.extend((child, depth) for child in reversed(_children(node)))
+    return issues
 
 
 # ---------------------------------------------------------------- checker
@@ -642,25 +798,35 @@ class Checker:
         return ERROR
 
     def check(self, node: Node) -> Type:
+        """The node's type; its issues go to `errors`. Run as steps: a deep tree costs no Python frames."""
+        result: Type = run_steps(self.type_of(node))
+        return result
+
+    def types_of(self, nodes: list[Node]) -> Step:
+        types = []
+        for node in nodes:
+            types.append(node[1] if node[0] == "lit" else (yield self.type_of(node)))  # no step for a literal
+        return types
+
+    def type_of(self, node: Node) -> Step:
         kind = node[0]
         if kind == "lit":
             return node[1]
         if kind == "ident":
             return self.ident(node[1])
         if kind == "select":
-            return self.select(node)
+            return (yield self.select(node))
         if kind == "has":
-            self.select(node[1])
+            yield self.select(node[1])
             return BOOL
         if kind == "list":
-            return ("list", _join([self.check(e) for e in node[1]]))
+            return ("list", _join((yield self.types_of(node[1]))))
         if kind == "map":
-            keys = [self.check(k) for k, _ in node[1]]
-            values = [self.check(v) for _, v in node[1]]
+            keys = yield self.types_of([k for k, _ in node[1]])
+            values = yield self.types_of([v for _, v in node[1]])
             return ("map", _join(keys), _join(values))
         if kind == "struct":
-            for _, value in node[2]:
-                self.check(value)
+            yield self.types_of([value for _, value in node[2]])
             known = self.fields(node[1])
             if known is None:
                 return self.error(f"undeclared reference to '{node[1]}' (in container '')")
@@ -669,8 +835,8 @@ class Checker:
                     self.error(f"undefined field '{field}'")
             return WELL_KNOWN_CEL.get(node[1], ("message", node[1]))
         if kind == "comp":
-            return self.comprehension(node)
-        return self.call(node)
+            return (yield self.comprehension(node))
+        return (yield self.call(node))
 
     def ident(self, name: str) -> Type:
         if name in self.vars:
@@ -679,13 +845,13 @@ class Checker:
             return TYPE
         return self.error(f"undeclared reference to '{name}' (in container '')")
 
-    def select(self, node: Node) -> Type:
+    def select(self, node: Node) -> Step:
         qualified = _qualified(node)
         if qualified is not None and qualified.split(".")[0] not in self.vars:
             found = self.names(qualified)  # an enum value or a type, named in full: pkg.v1.Kind.KIND_A
             if found is not None:
                 return found
-        operand = self.check(node[1])
+        operand = yield self.type_of(node[1])
         field = node[2]
         if operand in (ERROR, DYN, ANY):
             return DYN
@@ -704,9 +870,9 @@ class Checker:
         self.error(f"type '{fmt(operand)}' does not support field selection")
         return DYN  # cel-go goes on with dyn
 
-    def comprehension(self, node: Node) -> Type:
+    def comprehension(self, node: Node) -> Step:
         _, macro, target, var, body = node
-        range_type = self.check(target)
+        range_type = yield self.type_of(target)
         if range_type in (ERROR, DYN, ANY):
             elem = DYN
         elif range_type[0] == "list":
@@ -719,7 +885,7 @@ class Checker:
         saved = self.vars.get(var)
         self.vars[var] = elem
         try:
-            types = [self.check(b) for b in body]
+            types = yield self.types_of(body)
         finally:
             if saved is None:
                 del self.vars[var]
@@ -737,13 +903,13 @@ class Checker:
             return ("list", types[-1])
         return BOOL
 
-    def call(self, node: Node) -> Type:
+    def call(self, node: Node) -> Step:
         _, name, target, args = node
         qualified = _qualified(target)
         if qualified is not None and qualified.split(".")[0] not in self.vars and f"{qualified}.{name}" in _GLOBALS:
             name, target = f"{qualified}.{name}", None  # a namespaced function: strings.quote(x)
-        target_type = self.check(target) if target is not None else None
-        arg_types = [self.check(a) for a in args]
+        target_type = (yield self.type_of(target)) if target is not None else None
+        arg_types = yield self.types_of(args)
         known = name in _MEMBERS or name in _GLOBALS or name in _ARITH or name in _BUILTIN
         if not known:
             self.error(f"undeclared reference to '{name}' (in container '')")
@@ -861,21 +1027,27 @@ def compile_expression(expression: str, variables: dict[str, Type],
                        fields: Callable[[str], dict[str, Type] | None],
                        names: Callable[[str], Type | None] = lambda _: None) -> tuple[Type, list[str]]:
     """(result type, cel-go's issues without their `ERROR: <input>:1:2:` prefix); ERROR when it fails."""
+    if len(expression) > MAX_CODE_POINTS:  # cel-go measures before it lexes
+        return ERROR, [f"expression code point size exceeds limit: size: {len(expression)}, limit {MAX_CODE_POINTS}"]
     errors: list[str] = []
     tokens = lex(expression, errors)
     parser = Parser(tokens)
     try:
-        tree = parser.start()
+        tree = parser.parse()
+    except RecursionLimit as e:
+        return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors]))
     except CelSyntaxError as e:
         return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors, *parser.late]))
-    except RecursionError:
-        return ERROR, ["expression recursion limit exceeded"]
-    if errors or parser.late:
-        return ERROR, list(dict.fromkeys([*errors, *parser.late]))
+    issues = visit_issues(tree)
+    if errors or issues:
+        return ERROR, list(dict.fromkeys([*errors, *issues]))
     checker = Checker(dict(variables), fields, names)
     try:
         result = checker.check(tree)
     except RecursionError:
-        return ERROR, ["expression recursion limit exceeded"]
+        # The last guard, not buf's answer. Types nest at most ~500 deep (249 list levels under 250 map()
+        # calls), and unify, fmt and tuple comparison recurse through them: some 600 frames, which only a
+        # caller already ~400 frames deep runs out of (`workbench lint` calls this from 18).
+        return ERROR, ["type nesting too deep to check"]
     issues = list(dict.fromkeys(checker.errors))  # buf prints a finding once per place and text
     return (ERROR if issues else result), issues

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import select
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,18 +89,35 @@ def compile_forked(jobs: Sequence[Job]) -> list[Compiled]:
 
     load_compiler()
 
-    with tempfile.TemporaryDirectory(prefix="wb-compile-") as tmp:
-        children: list[_Child] = []
-        try:
-            children.append(_start(jobs[0], Path(tmp), 0))
-            while len(children) < len(jobs) or not all(c.done for c in children):
-                if len(children) < len(jobs) and _handoff_due(children[-1]):
-                    children.append(_start(jobs[len(children)], Path(tmp), len(children)))
-                _pump([c for c in children if not c.done])
-            return [_result(c) for c in children]
-        finally:
-            for child in children:
-                _stop(child)
+    tmp = _scratch_dir()
+    children: list[_Child] = []
+    try:
+        children.append(_start(jobs[0], tmp, 0))
+        while len(children) < len(jobs) or not all(c.done for c in children):
+            if len(children) < len(jobs) and _handoff_due(children[-1]):
+                children.append(_start(jobs[len(children)], tmp, len(children)))
+            _pump([c for c in children if not c.done])
+        return [_result(c) for c in children]
+    finally:
+        for child in children:
+            _stop(child)
+        for name in os.listdir(tmp):
+            os.unlink(tmp / name)
+        tmp.rmdir()
+
+
+def _scratch_dir() -> Path:
+    """A new folder only this user can use, in the temp folder: what tempfile.mkdtemp makes, without
+    importing tempfile (with shutil, random, bz2 and lzma: 8 ms, and 1.4 MiB of the process that forks
+    protoc, which its child carries through the compile's memory peak). Where that fails, tempfile's."""
+    try:
+        path = Path(os.environ.get("TMPDIR") or "/tmp", f"wb-compile-{os.getpid()}-{os.urandom(6).hex()}")
+        path.mkdir(mode=0o700)
+        return path
+    except OSError:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="wb-compile-"))
 
 
 def _start(job: Job, tmp: Path, index: int) -> _Child:

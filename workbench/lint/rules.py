@@ -254,6 +254,10 @@ class Element(Record):
         self.synthetic = False  # a oneof: proto3 `optional`'s own (set by the walk)
 
 
+# A finding before `Lint.finish`, its file by name: (rule, file name, element path, span, message)
+Named = tuple[str, str, "tuple[int, ...] | None", "tuple[int, int, int, int] | None", str]
+
+
 class Lint:
     def __init__(self, files: list[LintFile], all_files: dict[str, LintFile], config: LintConfig,
                  unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
@@ -265,6 +269,14 @@ class Lint:
         self.out: list[Violation] = []
         self._pending: list[tuple[str, LintFile, tuple[int, ...] | None, tuple[int, int, int, int] | None, str]] = []
         self._walked: dict[str, list[Element]] = {}
+
+    def named_findings(self) -> list[Named]:
+        """The findings so far, each file by its name: what another process's run can `take`."""
+        return [(rule, file.name, path, span, message) for rule, file, path, span, message in self._pending]
+
+    def take(self, found: Iterable[Named]) -> None:
+        """Findings that a run over some of these files made (`named_findings`), as if made here."""
+        self._pending += [(rule, self.all_files[name], path, span, message) for rule, name, path, span, message in found]
 
     def add(self, rule: str, file: LintFile, path: tuple[int, ...] | None, message: str) -> None:
         """A finding at the element `path` of `file` (None: the whole file). Kept until `finish`, when

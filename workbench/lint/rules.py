@@ -357,8 +357,8 @@ class Lint:
 
     def _oneofs(self) -> Iterator[Element]:
         # a proto3 `optional` field is the only member of its own (synthetic) oneof, as protoc makes it.
-        # Read from the fields listed once for all rules, not from each message's fields again: that
-        # second walk was half of this one on the 5,000-message tree.
+        # Read from the fields the field rules listed already, not from each message's fields again
+        # (38 -> 35 ms on the 5,000-message tree, whose messages nearly all have such a field).
         synthetic: dict[int, set[int]] = {}
         for fd in self.fields():
             if fd.path[-2] == M_FIELD and fd.proto.proto3_optional:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         if side.findings or side.fds is None:
             return report
         unused = _unused_imports(side)
-        parallel = hasattr(os, "fork") and source_bytes(side) >= PARALLEL_MIN_BYTES
+        parallel = source_bytes(side) >= PARALLEL_MIN_BYTES and _may_fork()
         locator = None if located else _locator(side, parallel)
         modules: dict[str, set[str]] = {}
         for name, root in side.files.items():
@@ -86,6 +87,13 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         return report
     finally:
         side.cleanup()
+
+
+def _may_fork() -> bool:
+    """Whether half of a big tree's lint may run in a forked child: not where another thread could hold
+    a lock the child would wait on for ever (threading is not even imported by `workbench lint`)."""
+    threading = sys.modules.get("threading")
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
 def _locate_later(side: Side, configs: Iterable[LintConfig]) -> bool:

@@ -72,6 +72,47 @@ def test_every_case_is_exact_with_locations_fetched_later(case: str, tmp_path: P
     assert fills or not want, "findings came with locations: the second pass ran"
 
 
+@pytest.mark.parametrize("child_fails", [False, True], ids=["child", "child failed"])
+@pytest.mark.parametrize("case", MODULES)
+def test_every_case_is_exact_linted_in_two_processes(case: str, child_fails: bool, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A big tree's per-file rules, and its locations, are done for half of the files in a forked child
+    (workbench/lint/forked.py): the findings are the same, also when the child fails and this process
+    does its half itself."""
+    from workbench.breaking import inputs
+    from workbench.lint import locations
+    from workbench.lint.forked import Forked
+
+    monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: side.fds is None)
+    monkeypatch.setattr(inputs, "PARALLEL_MIN_BYTES", 0)  # every tree is big
+    monkeypatch.setattr(locations, "SPLIT_MIN_FILES", 2)
+    forks: list[Forked] = []
+    original = Forked.__init__
+
+    def counted(self: Forked, work: object) -> None:
+        forks.append(self)
+        original(self, (lambda: 1 / 0) if child_fails else work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Forked, "__init__", counted)
+    shutil.copytree(CASES / case, tmp_path / case)
+    code, out = lint_json(tmp_path / case, monkeypatch, capsys)
+    want = lines((CASES / case / "expected.jsonl").read_text())
+    assert lines(out) == want
+    assert code == (1 if want else 0)
+    if case == "located":
+        assert len(forks) >= 2  # the per-file rules' child, the locations' (one per batch)
+
+
+def test_a_forked_call_returns_its_value_or_none_when_the_child_fails() -> None:
+    from workbench.lint.forked import Forked
+
+    assert Forked(lambda: [("rule", "a.proto", (4, 0), None, "message")]).result() == [
+        ("rule", "a.proto", (4, 0), None, "message")]
+    assert Forked(lambda: 1 / 0).result() is None
+    assert Forked(lambda: "x" * (1 << 20)).result() == "x" * (1 << 20)  # more than a pipe holds
+
+
 def test_located_case_fetches_only_reported_files_in_few_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str],
                                                               fills: list[list[str]]) -> None:

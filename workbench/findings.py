@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 
@@ -13,17 +12,65 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
-    """A problem at a place: severity, stable rule ID, file, line, column, message."""
+    """A problem at a place: severity, stable rule ID, file, line, column, message.
+
+    Written out rather than a `dataclass(frozen=True, slots=True)`, with the same behaviour (equality,
+    hash and repr by the fields in order, no assignment, pickles alike): importing `dataclasses` and
+    making the class (ten methods compiled with `exec`) was ~3 ms of a 1-file module's `workbench
+    lint`/`workbench breaking`, which import nothing else of dataclasses.
+    """
+
+    __match_args__ = ("severity", "rule", "file", "line", "message", "column", "entity")
+    __slots__ = __match_args__
 
     severity: Severity
     rule: str
     file: str  # repository-relative path, "" when the finding is about no file (a database, say)
     line: int  # 1-based; 0 when unknown
     message: str
-    column: int = 0  # 1-based; 0 when unknown
-    entity: str = ""  # message name the finding touches, when known (lets the TUI filter per entity)
+    column: int  # 1-based; 0 when unknown
+    entity: str  # message name the finding touches, when known (lets the TUI filter per entity)
+
+    def __init__(self, severity: Severity, rule: str, file: str, line: int, message: str, column: int = 0,
+                 entity: str = "") -> None:
+        put = object.__setattr__
+        put(self, "severity", severity)
+        put(self, "rule", rule)
+        put(self, "file", file)
+        put(self, "line", line)
+        put(self, "message", message)
+        put(self, "column", column)
+        put(self, "entity", entity)
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.severity, self.rule, self.file, self.line, self.message, self.column, self.entity)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_FIELDS, self._values(), strict=True))
+        return f"Finding({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    # pickled as the dataclass was (a list of the values), so caches written before still load
+    def __getstate__(self) -> list[object]:
+        return list(self._values())
+
+    def __setstate__(self, state: list[object]) -> None:
+        for name, value in zip(_FIELDS, state, strict=True):
+            object.__setattr__(self, name, value)
 
     @property
     def location(self) -> str:
@@ -36,7 +83,7 @@ class Finding:
         return self.file
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
+        data: dict[str, object] = dict(zip(_FIELDS, self._values(), strict=True))
         data["severity"] = str(self.severity)
         return data
 
@@ -44,6 +91,9 @@ class Finding:
         where = self.location
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.severity}: {self.message} [{self.rule}]"
+
+
+_FIELDS = Finding.__match_args__
 
 
 def error(rule: str, file: str, line: int, message: str, column: int = 0, entity: str = "") -> Finding:

@@ -62,12 +62,10 @@ class Root(Record):
         """Every .proto below the root, minus the excluded ones, relative to the root, sorted."""
         if not self.dir.is_dir():
             return []
-        out = []
-        for p in self.dir.rglob("*.proto"):
-            rel = p.relative_to(self.dir).as_posix()
-            if not any(rel == e or rel.startswith(e + "/") for e in self.excludes):
-                out.append(rel)
-        return sorted(out)
+        from workbench.contracts.proto_compile import proto_files
+
+        return [rel for rel in proto_files(self.dir)
+                if not any(rel == e or rel.startswith(e + "/") for e in self.excludes)]
 
 
 class Layout(Record):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from workbench.breaking.change import ACCEPTED, BREAKING, COMPATIBLE, Change
@@ -70,6 +69,8 @@ def _block(label: str, file: str, line: int, snippet: str) -> str:
 def json_out(report: Report, out: TextIO | None = None) -> None:
     """One change per line: readable, and each line goes through the C encoder (indent= does not,
     which cost more than the diff itself on a 5,000-message tree)."""
+    import json  # only this format needs it (2 ms of a 1-file module's text review)
+
     out = out or sys.stdout
     data = report.to_json()
     out.write("{\n")

@@ -64,8 +64,17 @@ def wkt_include() -> str:
 
 
 def proto_files(proto_root: Path) -> list[str]:
-    """Every .proto below `proto_root`, as sorted paths relative to it (what protoc is given)."""
-    return sorted(p.relative_to(proto_root).as_posix() for p in proto_root.rglob("*.proto"))
+    """Every .proto below `proto_root`, as sorted paths relative to it (what protoc is given): what
+    `proto_root.rglob("*.proto")` finds (folders named so too; symlinked folders are not entered).
+
+    os.walk rather than rglob: pathlib's objects per entry made it 25 ms on a 500-file tree, 3 ms so."""
+    top = str(proto_root)
+    cut = len(os.path.join(top, ""))
+    out: list[str] = []
+    for folder, dirs, files in os.walk(top):
+        base = folder[cut:].replace(os.sep, "/") + "/" if folder != top else ""
+        out += [base + name for names in (dirs, files) for name in names if name.endswith(".proto")]
+    return sorted(out)
 
 
 def compile_protos(
@@ -167,7 +176,7 @@ def run_protoc(
         *extra_args,
         *files,
     ]
-    _load_compiler()  # imported before fd 2 is redirected: `python -X importtime` lines are not diagnostics
+    load_compiler()  # imported before fd 2 is redirected: `python -X importtime` lines are not diagnostics
     code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args), diagnostics_path)
     return code, protoc_findings(diagnostics, code, roots, rel_prefix=rel_prefix, prefixes=prefixes)
 
@@ -177,11 +186,11 @@ def protoc_findings(diagnostics: str, code: int, roots: Sequence[Path], *, rel_p
     """What protoc printed while compiling with the (resolved) `roots`, and its exit code, as findings."""
     findings = parse_diagnostics(diagnostics, rel_prefix, strip=tuple(f"{r}/" for r in roots))
     if prefixes:
-        from dataclasses import replace
-
         def named(f: Finding) -> Finding:
             name = f.file.removeprefix(rel_prefix) if rel_prefix else f.file
-            return replace(f, file=prefixes[name] + name) if name in prefixes else f
+            if name not in prefixes:
+                return f
+            return Finding(f.severity, f.rule, prefixes[name] + name, f.line, f.message, f.column, f.entity)
 
         findings = [named(f) for f in findings]
     if code != 0 and not any(f.severity is Severity.ERROR for f in findings):
@@ -206,12 +215,12 @@ def locate(files: Mapping[str, Path], imports: bytes) -> bytes | None:
             fh.write(imports)
         args = ["protoc", *(f"-I{name}={path}" for name, path in files.items()), f"--descriptor_set_in={set_in}",
                 "--include_source_info", f"--descriptor_set_out={out}", *files]
-        _load_compiler()
+        load_compiler()
         code, _ = _run_capturing_fd2(lambda: _protoc_main(args))  # its warnings were had from the first compile
         return _read_all(fd, out) if code == 0 else None
 
 
-def _load_compiler() -> None:
+def load_compiler() -> None:
     try:
         from grpc_tools import _protoc_compiler  # noqa: F401
     except ImportError:

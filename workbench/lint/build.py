@@ -70,6 +70,20 @@ _HANDLERS: dict[str, r.Handler] = {
 }
 
 
+# Rules that look at one file's elements at a time and read no source info while they run (their
+# findings get locations afterwards, in `Lint.finish`): a big tree's files are split between two
+# processes for these (`workbench.lint.run.lint_set`). A rule not listed runs once over all files.
+PER_FILE = frozenset({
+    "ENUM_FIRST_VALUE_ZERO", "ENUM_NO_ALLOW_ALIAS", "ENUM_PASCAL_CASE", "ENUM_VALUE_PREFIX",
+    "ENUM_VALUE_UPPER_SNAKE_CASE", "ENUM_ZERO_VALUE_SUFFIX", "FIELD_LOWER_SNAKE_CASE", "FIELD_NO_DESCRIPTOR",
+    "FIELD_NOT_REQUIRED", "FILE_LOWER_SNAKE_CASE", "IMPORT_NO_PUBLIC", "IMPORT_NO_WEAK", "IMPORT_USED",
+    "MESSAGE_PASCAL_CASE", "ONEOF_LOWER_SNAKE_CASE", "PACKAGE_DEFINED", "PACKAGE_DIRECTORY_MATCH",
+    "PACKAGE_LOWER_SNAKE_CASE", "PACKAGE_VERSION_SUFFIX", "RPC_NO_CLIENT_STREAMING", "RPC_NO_SERVER_STREAMING",
+    "RPC_PASCAL_CASE", "RPC_REQUEST_STANDARD_NAME", "RPC_RESPONSE_STANDARD_NAME", "SERVICE_PASCAL_CASE",
+    "SERVICE_SUFFIX", "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
+})
+
+
 def _purpose(rule_id: str) -> str:
     spec = V2.get(rule_id) or V1BETA1[rule_id]
     return spec.purpose

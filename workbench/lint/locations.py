@@ -30,10 +30,11 @@ class Locator:
     source info compiled the ordinary way (imports from source), for what protoc cannot map."""
 
     def __init__(self, fds: pb.FileDescriptorSet, disk: Mapping[str, Path],
-                 fallback: Callable[[list[str]], bytes | None]) -> None:
+                 fallback: Callable[[list[str]], bytes | None], parallel: bool = False) -> None:
         self._by_name = {f.name: f for f in fds.file}
         self._disk = disk
         self._fallback = fallback
+        self._parallel = parallel  # a big tree: a batch of SPLIT_MIN_FILES or more compiles in two processes
         self._queued: set[str] = set()
         self._done: set[str] = set()
         self.compiles = 0  # protoc runs so far (tests check that asks are batched)
@@ -56,6 +57,29 @@ class Locator:
 
     def _fill(self, names: list[str]) -> None:
         from workbench.breaking.descriptors import parse_set
+
+        sets: list[bytes | None] = []
+        if self._parallel and len(names) >= SPLIT_MIN_FILES:
+            # half of them compiled in a forked child meanwhile: protoc on the machine's second core
+            from workbench.lint.forked import Forked
+
+            other = Forked(lambda: (self._compiled(names[1::2]),))
+            sets.append(self._compiled(names[0::2]))
+            got = other.result()
+            sets.append(got[0] if isinstance(got, tuple) else self._compiled(names[1::2]))
+        else:
+            sets.append(self._compiled(names))
+        wanted = set(names)
+        for data in sets:
+            if data is None:
+                continue  # no locations: findings fall back to line 1, as for a set without source info
+            for compiled in parse_set(data).file:
+                target = self._by_name.get(compiled.name)
+                if target is not None and compiled.name in wanted:
+                    target.source_code_info.CopyFrom(compiled.source_code_info)
+
+    def _compiled(self, names: list[str]) -> bytes | None:
+        """The descriptor set, with source info, of `names`; None when no way of compiling them works."""
         from workbench.contracts.proto_compile import locate
 
         files = {n: self._disk[n] for n in names}
@@ -67,12 +91,7 @@ class Locator:
         if data is None:
             self.compiles += 1
             data = self._fallback(names)
-        if data is None:
-            return  # no locations: findings fall back to line 1, as for a set without source info
-        for compiled in parse_set(data).file:
-            target = self._by_name.get(compiled.name)
-            if target is not None and compiled.name in files:
-                target.source_code_info.CopyFrom(compiled.source_code_info)
+        return data
 
     def _imports(self, names: list[str], stubs: bool) -> bytes:
         """A serialized set of what `names` import, for protoc's `--descriptor_set_in` (it reads all
@@ -109,6 +128,8 @@ class Locator:
         return list(proto.dependency) if proto is not None else []
 
 
+# Below this many files, one protoc run (a few ms) costs less than forking a process for half of them.
+SPLIT_MIN_FILES = 8
 WELL_KNOWN = "google/protobuf/"
 TYPE_BYTES = 12
 OPTION_EXTENDEES = (".google.protobuf.",)

@@ -138,6 +138,7 @@ class LintFile:
         self.name = proto.name
         self.shown = shown  # as buf prints it (module path joined with the name)
         self.package = proto.package
+        self.syntax = proto.syntax  # read once: field rules look at it for every field
         self._source = source  # the file's text by name, when the caller can read it
         # compiled without source info: the locator fills it in when a rule or a finding needs it
         self._locator = locator
@@ -253,6 +254,10 @@ class Element(Record):
         self.synthetic = False  # a oneof: proto3 `optional`'s own (set by the walk)
 
 
+# A finding before `Lint.finish`, its file by name: (rule, file name, element path, span, message)
+Named = tuple[str, str, "tuple[int, ...] | None", "tuple[int, int, int, int] | None", str]
+
+
 class Lint:
     def __init__(self, files: list[LintFile], all_files: dict[str, LintFile], config: LintConfig,
                  unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
@@ -264,6 +269,14 @@ class Lint:
         self.out: list[Violation] = []
         self._pending: list[tuple[str, LintFile, tuple[int, ...] | None, tuple[int, int, int, int] | None, str]] = []
         self._walked: dict[str, list[Element]] = {}
+
+    def named_findings(self) -> list[Named]:
+        """The findings so far, each file by its name: what another process's run can `take`."""
+        return [(rule, file.name, path, span, message) for rule, file, path, span, message in self._pending]
+
+    def take(self, found: Iterable[Named]) -> None:
+        """Findings that a run over some of these files made (`named_findings`), as if made here."""
+        self._pending += [(rule, self.all_files[name], path, span, message) for rule, name, path, span, message in found]
 
     def add(self, rule: str, file: LintFile, path: tuple[int, ...] | None, message: str) -> None:
         """A finding at the element `path` of `file` (None: the whole file). Kept until `finish`, when
@@ -343,15 +356,21 @@ class Lint:
         return iter(self._listed("oneofs", self._oneofs))
 
     def _oneofs(self) -> Iterator[Element]:
+        # a proto3 `optional` field is the only member of its own (synthetic) oneof, as protoc makes it.
+        # Read from the fields the field rules listed already, not from each message's fields again
+        # (38 -> 35 ms on the 5,000-message tree, whose messages nearly all have such a field).
+        synthetic: dict[int, set[int]] = {}
+        for fd in self.fields():
+            if fd.path[-2] == M_FIELD and fd.proto.proto3_optional:
+                synthetic.setdefault(id(fd.parent), set()).add(fd.proto.oneof_index)
         for m in self.messages():
             decls = m.proto.oneof_decl
             if not decls:
                 continue
-            # a proto3 `optional` field is the only member of its own (synthetic) oneof, as protoc makes it
-            synthetic = {fd.oneof_index for fd in m.proto.field if fd.proto3_optional}
+            own = synthetic.get(id(m), ())
             for i, o in enumerate(decls):
                 el = Element(m.file, o, (*m.path, M_ONEOF, i), m)
-                el.synthetic = i in synthetic
+                el.synthetic = i in own
                 yield el
 
     def enums(self) -> Iterator[Element]:
@@ -709,13 +728,15 @@ def enum_zero_value_suffix(lint: Lint, rule: str) -> None:
 
 
 def field_lower_snake_case(lint: Lint, rule: str) -> None:
-    for fd in lint.fields():
-        if _is_map_entry(fd.parent):
+    done = _LOWER_SNAKE
+    for fd in lint.fields():  # every field of the tree: the name is read once, its conversion looked up inline
+        if fd.parent is not None and fd.parent.map_entry:
             continue
-        expected = to_lower_snake(fd.proto.name)
-        if fd.proto.name != expected:
+        name = fd.proto.name
+        expected = done.get(name) or to_lower_snake(name)
+        if name != expected:
             lint.add(rule, fd.file, (*fd.path, NAME),
-                     f"Field name {_q(fd.proto.name)} should be lower_snake_case, such as {_q(expected)}.")
+                     f"Field name {_q(name)} should be lower_snake_case, such as {_q(expected)}.")
 
 
 def field_no_descriptor(lint: Lint, rule: str) -> None:
@@ -728,7 +749,7 @@ def field_no_descriptor(lint: Lint, rule: str) -> None:
 def field_not_required(lint: Lint, rule: str) -> None:
     for fd in lint.fields():
         required = fd.proto.label == LABEL_REQUIRED
-        if not required and fd.file.proto.syntax == "editions" and not fd.proto.extendee:
+        if not required and fd.file.syntax == "editions" and not fd.proto.extendee:
             required = _presence(fd) == 3
         if required:
             lint.add(rule, fd.file, (*fd.path, NAME), f"Field named {_q(fd.proto.name)} should not be required.")

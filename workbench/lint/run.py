@@ -6,7 +6,9 @@ files compile with the in-process protoc; every module's files are linted with i
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,8 +23,9 @@ if TYPE_CHECKING:
 
     from workbench.breaking.inputs import Side
     from workbench.lint.locations import Locator
+    from workbench.lint.rules import Lint, Named
 
-_UNUSED = re.compile(r"^Import (?P<dep>\S+) is unused\.$")
+_UNUSED = r"^Import (?P<dep>\S+) is unused\.$"  # compiled on first use (re caches it): most runs have none
 # Above this many bytes of .proto source, a tree compiles without source info and lint fetches it for
 # the files it reports on. Below, one compile is a few ms and a second would cost more than it saves
 # (the 1-file module of bench/bench_breaking.py: 0.08 s a run, a fifth of it protoc).
@@ -52,7 +55,13 @@ class LintReport(Record):
 
 def lint_input(spec: str, repo: Path | None = None) -> LintReport:
     """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref."""
-    from workbench.breaking.inputs import InputError, compile_sides, open_side
+    from workbench.breaking.inputs import (
+        PARALLEL_MIN_BYTES,
+        InputError,
+        compile_sides,
+        open_side,
+        source_bytes,
+    )
 
     try:
         side = open_side(spec, repo)
@@ -66,17 +75,25 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         if side.findings or side.fds is None:
             return report
         unused = _unused_imports(side)
-        locator = None if located else _locator(side)
+        parallel = source_bytes(side) >= PARALLEL_MIN_BYTES and _may_fork()
+        locator = None if located else _locator(side, parallel)
         modules: dict[str, set[str]] = {}
         for name, root in side.files.items():
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
             report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused,
-                                          source=side.source, locator=locator)
+                                          source=side.source, locator=locator, parallel=parallel)
         report.violations.sort()
         return report
     finally:
         side.cleanup()
+
+
+def _may_fork() -> bool:
+    """Whether half of a big tree's lint may run in a forked child: not where another thread could hold
+    a lock the child would wait on for ever (threading is not even imported by `workbench lint`)."""
+    threading = sys.modules.get("threading")
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
 def _locate_later(side: Side, configs: Iterable[LintConfig]) -> bool:
@@ -90,7 +107,7 @@ def _locate_later(side: Side, configs: Iterable[LintConfig]) -> bool:
     return source_bytes(side) >= LOCATE_LATER_MIN_BYTES
 
 
-def _locator(side: Side) -> Locator:
+def _locator(side: Side, parallel: bool) -> Locator:
     from workbench.lint.locations import Locator
 
     def fallback(names: list[str]) -> bytes | None:
@@ -101,7 +118,7 @@ def _locator(side: Side) -> Locator:
         return compile_protos(roots[0], names, includes=roots[1:]).descriptor_set
 
     assert side.fds is not None
-    return Locator(side.fds, {name: root.dir / name for name, root in side.files.items()}, fallback)
+    return Locator(side.fds, {name: root.dir / name for name, root in side.files.items()}, fallback, parallel)
 
 
 def module_configs(side: Side) -> dict[str, LintConfig]:
@@ -141,7 +158,7 @@ def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:
     names = {side.prefix(n): n for n in side.files}
     out = {}
     for w in side.warnings:
-        m = _UNUSED.match(w.message)
+        m = re.match(_UNUSED, w.message)
         if m and w.file in names:
             out[(names[w.file], m["dep"])] = (w.line, w.column)
     return out
@@ -150,12 +167,14 @@ def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:
 def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig,
              shown: object = None,
              unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None,
-             source: Callable[[str], str] | None = None, locator: Locator | None = None) -> list[Violation]:
+             source: Callable[[str], str] | None = None, locator: Locator | None = None,
+             parallel: bool = False) -> list[Violation]:
     """Lint the files `names` of a descriptor set under `config`.
 
     `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text;
-    `locator` fills in the source info of files compiled without it, as the rules need it."""
-    from workbench.lint.build import RULES
+    `locator` fills in the source info of files compiled without it, as the rules need it; `parallel`:
+    a big tree, whose per-file rules run for half of the files in a forked child."""
+    from workbench.lint.build import PER_FILE, RULES
     from workbench.lint.rules import Lint, LintFile
 
     show = shown if callable(shown) else (lambda n: n)
@@ -167,8 +186,28 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
     if config.ignore_unstable_packages:
         files = [f for f in files if not config.unstable(f.package)]
     lint = Lint(files, all_files, config, unused)
-    for rule_id in config.rule_ids():
-        rule = RULES.get(rule_id)
-        if rule is not None:
-            rule.handler(lint, rule_id)
+    rule_ids = [rule_id for rule_id in config.rule_ids() if rule_id in RULES]
+    if parallel and len(files) > 1:
+        from workbench.lint.forked import Forked
+
+        per_file = [rule_id for rule_id in rule_ids if rule_id in PER_FILE]
+        rule_ids = [rule_id for rule_id in rule_ids if rule_id not in PER_FILE]
+
+        def per_file_findings(part: list[LintFile]) -> list[Named]:
+            run = Lint(part, all_files, config, unused)
+            _run(run, per_file)
+            return run.named_findings()
+
+        other = Forked(lambda: per_file_findings(files[1::2]))  # every other file: halves of about the same work
+        lint.take(per_file_findings(files[0::2]))
+        theirs = other.result()
+        lint.take(theirs if isinstance(theirs, list) else per_file_findings(files[1::2]))
+    _run(lint, rule_ids)
     return sorted(set(lint.finish()))
+
+
+def _run(lint: Lint, rule_ids: Iterable[str]) -> None:
+    from workbench.lint.build import RULES
+
+    for rule_id in rule_ids:
+        RULES[rule_id].handler(lint, rule_id)

@@ -43,7 +43,7 @@ def run_buf(after: Path, before: Path, config: dict[str, object] | None = None,
         raise RuntimeError(f"buf failed ({done.returncode}): {done.stderr.strip()}")
     prefix = str(after).rstrip("/") + "/"
     out = []
-    for line in done.stdout.splitlines():
+    for line in done.stdout.split("\n"):  # not splitlines: buf's JSON keeps U+0085 in a message raw
         if not line.strip():
             continue
         data = json.loads(line)

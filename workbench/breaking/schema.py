@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
+from workbench.breaking.buf_columns import buf_column, index_at, index_column, same_columns
 from workbench.contracts.record import FrozenRecord, Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
@@ -130,19 +131,21 @@ class FileInfo:
                 if alias is not None:
                     found = self._span(alias)
                     break
-        return self._retab(found) if found is not None and "\t" in self.text else found
+        return found if found is None or self._same_columns else self._buf_span(found)
+
+    @cached_property
+    def _same_columns(self) -> bool:
+        return same_columns(self.text)
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # at "\n" only, as protoc and buf number lines (str.splitlines also splits at U+2028, U+0085...)
+        return self.text.split("\n")
 
-    def _retab(self, span: Span) -> Span:
-        """protoc counts a tab up to the next multiple of 8 columns, buf's compiler of 4: use buf's."""
+    def _buf_span(self, span: Span) -> Span:
+        """protoc counts a column per UTF-8 byte and a tab up to a multiple of 8, buf terminal cells."""
         def convert(line: int, column: int) -> int:
-            if not 0 < line <= len(self.lines):
-                return column
-            text = self.lines[line - 1]
-            return visual_column(text, char_index(text, column - 1, 8), 4) + 1
+            return buf_column(self.lines[line - 1], column) if 0 < line <= len(self.lines) else column
 
         return Span(span.line, convert(span.line, span.column), span.end_line,
                     convert(span.end_line, span.end_column))
@@ -155,10 +158,10 @@ class FileInfo:
         if span.line > len(lines):
             return span
         line = lines[span.line - 1]
-        at = line.rfind(keyword, 0, max(char_index(line, span.column - 1, 4), 0))
+        at = line.rfind(keyword, 0, index_at(line, span.column))
         if at < 0:
             return span
-        return Span(span.line, visual_column(line, at, 4) + 1, span.end_line, span.end_column)
+        return Span(span.line, index_column(line, at), span.end_line, span.end_column)
 
     @property
     def options(self) -> pb.FileOptions:
@@ -228,23 +231,6 @@ def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:
             if len(values) == 4:
                 return Span(values[0] + 1, values[1] + 1, values[2] + 1, values[3] + 1)
             return None
-
-
-def char_index(line: str, column: int, tab: int) -> int:
-    """Index of the character at 0-based visual `column` when tabs advance to multiples of `tab`."""
-    visual = 0
-    for i, c in enumerate(line):
-        if visual >= column:
-            return i
-        visual = (visual // tab + 1) * tab if c == "\t" else visual + 1
-    return len(line) + (column - visual)
-
-
-def visual_column(line: str, index: int, tab: int) -> int:
-    visual = 0
-    for c in line[:index]:
-        visual = (visual // tab + 1) * tab if c == "\t" else visual + 1
-    return visual + max(0, index - len(line))
 
 
 class MessageInfo:

@@ -26,6 +26,7 @@ option, the sub-field's span is found in the option's text, as buf's compiler re
 
 from __future__ import annotations
 
+from workbench.breaking.buf_columns import char_index, index_column
 from workbench.breaking.schema import find_location
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
@@ -258,7 +259,7 @@ def _span(file: LintFile, path: tuple[int, ...]) -> tuple[int, int, int, int]:
             inner = _in_literal(file, outer, names[-rest:]) if names and rest <= len(names) else None
             if inner is not None:
                 return inner
-            return outer.line, outer.column, outer.end_line, outer.end_column
+            return file.buf_span(outer)
     return 1, 1, 1, 1
 
 
@@ -286,14 +287,15 @@ def _in_literal(file: LintFile, outer: Any, names: list[str]) -> tuple[int, int,
         return None
     if not segment_lines:
         return None
-    # offsets within the option's text, kept as (line, column) to report
+    # the option's characters, each with its line and index in that line (protoc's byte columns
+    # turned into indexes; buf's columns computed from the indexes of the span found)
     chars: list[tuple[int, int, str]] = []
     for i, line in enumerate(segment_lines):
-        first = o.column - 1 if i == 0 else 0
-        last = o.end_column - 1 if i == len(segment_lines) - 1 else len(line)
-        for col in range(first, min(last, len(line))):
-            chars.append((o.line + i, col + 1, line[col]))
-        chars.append((o.line + i, len(line) + 1, "\n"))
+        first = char_index(line, o.column) if i == 0 else 0
+        last = char_index(line, o.end_column) if i == len(segment_lines) - 1 else len(line)
+        for index in range(first, min(last, len(line))):
+            chars.append((o.line + i, index, line[index]))
+        chars.append((o.line + i, len(line), "\n"))
     flat = "".join(c for _, _, c in chars)
     pos = flat.find("{")
     if pos < 0:
@@ -306,9 +308,10 @@ def _in_literal(file: LintFile, outer: Any, names: list[str]) -> tuple[int, int,
         if k < len(names) - 1:
             pos = hit + len(word)
     end = _value_end(flat, pos + len(names[-1]))
-    start_line, start_col, _ = chars[pos]
-    end_line, end_col, _ = chars[end - 1]
-    return start_line, start_col, end_line, end_col + 1
+    start_line, start_index, _ = chars[pos]
+    end_line, end_index, _ = chars[end - 1]
+    return (start_line, index_column(lines[start_line - 1], start_index),
+            end_line, index_column(lines[end_line - 1], end_index + 1))
 
 
 def _token(text: str, word: str, start: int) -> int:

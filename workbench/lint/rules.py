@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
+from workbench.breaking.buf_columns import buf_column, same_columns
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.schema import find_location
 from workbench.contracts.proto_compile import text_of
@@ -192,33 +193,20 @@ class LintFile:
         return self.buf_span(found)
 
     def buf_span(self, found: Span) -> tuple[int, int, int, int]:
-        """A protoc location's span as buf prints it (columns in characters, see `_buf_column`)."""
-        if self._ascii:
+        """A protoc location's span as buf prints it (columns in terminal cells, see `buf_column`)."""
+        if self._same_columns:
             return found.line, found.column, found.end_line, found.end_column
         return (found.line, self._buf_column(found.line, found.column),
                 found.end_line, self._buf_column(found.end_line, found.end_column))
 
     @cached_property
-    def _ascii(self) -> bool:
-        return self.text().isascii()
+    def _same_columns(self) -> bool:
+        return same_columns(self.text())
 
     def _buf_column(self, line: int, column: int) -> int:
-        """protoc counts a UTF-8 character's bytes as columns, buf its characters (both count a tab up
-        to the next multiple of 8): protoc's 1-based `column` on `line` as buf prints it."""
+        """protoc's 1-based `column` on `line` as buf prints it."""
         lines = self.lines
-        if not 0 < line <= len(lines):
-            return column
-        bytes_col = chars_col = 0
-        for c in lines[line - 1]:
-            if bytes_col >= column - 1:
-                break
-            if c == "\t":
-                bytes_col += 8 - bytes_col % 8
-                chars_col += 8 - chars_col % 8
-            else:
-                bytes_col += len(c.encode("utf-8", "surrogatepass"))
-                chars_col += 1
-        return chars_col + 1 + max(0, column - 1 - bytes_col)
+        return buf_column(lines[line - 1], column) if 0 < line <= len(lines) else column
 
     def has_location(self, path: tuple[int, ...]) -> bool:
         return find_location(self.source_info, path) is not None
@@ -649,8 +637,8 @@ def import_used(lint: Lint, rule: str) -> None:
                     lint.add_at(rule, f, (DEPENDENCY, i), span, f"Import {_q(dep)} is unused.")
 
 
-# `import "a.proto";` on one line, spaces only: its end column is its length (protoc counts a tab as up
-# to 8 columns and a UTF-8 character as its bytes; anything else is left to protoc's source info)
+# `import "a.proto";` on one line, spaces only: its end column is its length (where protoc's columns are
+# buf's, see `same_columns`; anything else is left to the source info and `buf_column`)
 _IMPORT_STATEMENT = r"""import(?: +(?:public|weak))? *(?:"[^"\\\n]*"|'[^'\\\n]*') *;"""
 
 
@@ -665,7 +653,7 @@ def _import_span(f: LintFile, at: tuple[int, int] | None) -> tuple[int, int, int
         return None
     text = lines[line - 1]
     before = text[:column - 1]
-    if len(before) != column - 1 or not before.isascii() or "\t" in before:
+    if len(before) != column - 1 or not same_columns(before):
         return None
     m = re.compile(_IMPORT_STATEMENT).match(text, column - 1)  # re caches it: compiled on first use
     if m is None or not m.group().isascii():

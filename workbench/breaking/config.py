@@ -83,19 +83,26 @@ class BreakingConfig(Record):
         return False
 
 
+def without_buf_yaml() -> BreakingConfig:
+    """What buf checks with where no buf.yaml applies: version v1's FILE rules, not v2's. Measured
+    with buf 1.75: a changed proto2 default is no FIELD_SAME_DEFAULT (a v2-only rule) without a
+    buf.yaml, and is one under `version: v2`."""
+    return BreakingConfig(version="v1")
+
+
 def _under(path: str, prefix: str) -> bool:
     prefix = prefix.strip("/")
     return path == prefix or path.startswith(prefix + "/") or prefix in (".", "")
 
 
 def find_config(*dirs: Path, module_path: str = "") -> BreakingConfig:
-    """The first buf.yaml found in `dirs`; buf's defaults (v2, use FILE) when there is none."""
+    """The first buf.yaml found in `dirs`; buf's defaults when there is none (`without_buf_yaml`)."""
     for d in dirs:
         for name in ("buf.yaml", "buf.yml"):
             candidate = d / name
             if candidate.is_file():
                 return load_config(candidate.read_text(encoding="utf-8"), str(candidate), module_path)
-    return BreakingConfig()
+    return without_buf_yaml()
 
 
 def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> BreakingConfig:

@@ -171,8 +171,9 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     verdict_basis: list[Change] = []
     if extras and contracts:
         # The verdict follows CONTRACTS.md (a type change is MAJOR), not a lenient buf.yaml or
-        # --category: it is judged on buf's FILE rules with no ignores, whatever the report lists.
-        contract = BreakingConfig(use=["FILE"])
+        # --category: it is judged on buf's FILE rules (of the config's version) with no ignores,
+        # whatever the report lists.
+        contract = BreakingConfig(version=config.version, use=["FILE"])
         verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and \
             not _ignores(config) else \
             diff_modules(before_schema, after_schema, _modules(before), _modules(after),
@@ -245,8 +246,8 @@ def _modules(side: Side) -> dict[str, set[str]]:
 
 
 def _configs(after: Side) -> dict[str, BreakingConfig]:
-    """module -> its breaking config: buf.yaml's, or buf's defaults (v2, use FILE) without one."""
-    from workbench.breaking.config import from_section
+    """module -> its breaking config: buf.yaml's, or buf's defaults without one."""
+    from workbench.breaking.config import from_section, without_buf_yaml
 
     try:
         if after.layout is None:
@@ -256,8 +257,8 @@ def _configs(after: Side) -> dict[str, BreakingConfig]:
         for root in after.layout.roots:
             if root.module not in out:
                 out[root.module] = from_section(root.breaking, root.version, root.config_file,
-                                                root.ignore_prefix) if root.config_file else BreakingConfig()
-        return out or {"": BreakingConfig()}
+                                                root.ignore_prefix) if root.config_file else without_buf_yaml()
+        return out or {"": without_buf_yaml()}
     except ConfigError as exc:
         raise InputError(str(exc)) from None
 

@@ -88,6 +88,13 @@ class LintConfig(Record):
         return self.ignore_unstable_packages and is_unstable(package)
 
 
+def without_buf_yaml() -> LintConfig:
+    """What buf lints with where no buf.yaml applies: version v1's defaults (its DEFAULT rules), not
+    v2's. Measured with buf 1.75: a module with no buf.yaml gets neither FIELD_NOT_REQUIRED (v2 only)
+    nor FIELD_NO_DESCRIPTOR (v1beta1 only), and does get IMPORT_USED and SYNTAX_SPECIFIED (v1)."""
+    return LintConfig(version="v1", use=["DEFAULT"])
+
+
 def _under(path: str, prefix: str) -> bool:
     prefix = prefix.strip("/")
     return path == prefix or path.startswith(prefix + "/") or prefix in (".", "")

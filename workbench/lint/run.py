@@ -15,7 +15,7 @@ from pathlib import Path
 from workbench.breaking.bufformat import Violation
 from workbench.contracts.record import Record
 from workbench.findings import Finding
-from workbench.lint.config import LintConfig, LintConfigError, from_section
+from workbench.lint.config import LintConfig, LintConfigError, from_section, without_buf_yaml
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         for name, root in side.files.items():
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
-            report.violations += lint_set(side.fds, names, configs.get(module) or LintConfig(), side.prefix, unused,
+            report.violations += lint_set(side.fds, names, configs.get(module) or without_buf_yaml(), side.prefix, unused,
                                           source=side.source, locator=locator, parallel=parallel)
         report.violations.sort()
         return report
@@ -129,7 +129,7 @@ def module_configs(side: Side) -> dict[str, LintConfig]:
         for root in side.layout.roots:
             if root.module not in out:
                 out[root.module] = from_section(root.lint, root.version, root.config_file, root.ignore_prefix) \
-                    if root.config_file else LintConfig()
+                    if root.config_file else without_buf_yaml()
         return out
     except LintConfigError as exc:
         raise LintError(str(exc)) from None
@@ -150,7 +150,7 @@ def _contracts_config(side: Side) -> LintConfig:
                 version = str(data.get("version", "v1beta1")) if isinstance(data, dict) else "v1beta1"
                 section = data.get("lint") if isinstance(data, dict) else None
                 return from_section(section or {}, version, str(path))
-    return LintConfig()
+    return without_buf_yaml()
 
 
 def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:

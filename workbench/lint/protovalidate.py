@@ -27,6 +27,7 @@ option, the sub-field's span is found in the option's text, as buf's compiler re
 from __future__ import annotations
 
 from workbench.breaking.buf_columns import char_index, index_column
+from workbench.breaking.go_quote import go_quote as _q
 from workbench.breaking.schema import find_location
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
@@ -380,9 +381,6 @@ def _names(rest: tuple[int, ...]) -> list[str] | None:
             rules = name in ("items", "keys", "values")
     return out
 
-
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # ---------------------------------------------------------------- the encoding

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from workbench.breaking.buf_columns import buf_column, same_columns
 from workbench.breaking.bufformat import Violation
+from workbench.breaking.go_quote import go_quote as _q
 from workbench.breaking.schema import find_location
 from workbench.contracts.proto_compile import text_of
 from workbench.contracts.record import Record
@@ -403,10 +404,6 @@ Handler = Callable[[Lint, str], None]
 def _is_map_entry(m: Element | None) -> bool:
     return m is not None and m.map_entry
 
-
-def _q(text: str) -> str:
-    """Go's %q for the plain strings of names and options."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # ---------------------------------------------------------------- comments

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import struct
 
+from workbench.breaking.go_quote import go_quote as _go_quote
 from workbench.breaking.schema import FDP, FieldInfo, Schema
 from workbench.contracts.record import FrozenRecord
 
@@ -130,9 +131,6 @@ def _shortest32(value: float) -> str:
             return text if "e" not in text else repr(float(text))
     return repr(value)
 
-
-def _go_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _unescape_bytes(raw: str) -> bytes:

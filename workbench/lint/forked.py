@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import pickle  # noqa: S403 - reads back what our own forked child wrote
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Forked:
@@ -40,3 +44,12 @@ class Forked:
         if status != 0:
             return None
         return pickle.loads(data)  # noqa: S301 - written by our own child
+
+
+def halves(items: list[T], work: Callable[[list[T]], R]) -> tuple[R, R]:
+    """`work` over every other item (halves of about the same work) in a forked child, and over the
+    rest here meanwhile. The child's half is redone here when the child failed."""
+    other = Forked(lambda: (work(items[1::2]),))  # in a tuple: a None result is not a failed child
+    mine = work(items[0::2])
+    theirs = other.result()
+    return mine, theirs[0] if isinstance(theirs, tuple) else work(items[1::2])

@@ -61,12 +61,9 @@ class Locator:
         sets: list[bytes | None] = []
         if self._parallel and len(names) >= SPLIT_MIN_FILES:
             # half of them compiled in a forked child meanwhile: protoc on the machine's second core
-            from workbench.lint.forked import Forked
+            from workbench.lint.forked import halves
 
-            other = Forked(lambda: (self._compiled(names[1::2]),))
-            sets.append(self._compiled(names[0::2]))
-            got = other.result()
-            sets.append(got[0] if isinstance(got, tuple) else self._compiled(names[1::2]))
+            sets += halves(names, self._compiled)
         else:
             sets.append(self._compiled(names))
         wanted = set(names)

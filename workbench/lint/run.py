@@ -188,7 +188,7 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
     lint = Lint(files, all_files, config, unused)
     rule_ids = [rule_id for rule_id in config.rule_ids() if rule_id in RULES]
     if parallel and len(files) > 1:
-        from workbench.lint.forked import Forked
+        from workbench.lint.forked import halves
 
         per_file = [rule_id for rule_id in rule_ids if rule_id in PER_FILE]
         rule_ids = [rule_id for rule_id in rule_ids if rule_id not in PER_FILE]
@@ -198,10 +198,8 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
             _run(run, per_file)
             return run.named_findings()
 
-        other = Forked(lambda: per_file_findings(files[1::2]))  # every other file: halves of about the same work
-        lint.take(per_file_findings(files[0::2]))
-        theirs = other.result()
-        lint.take(theirs if isinstance(theirs, list) else per_file_findings(files[1::2]))
+        for found in halves(files, per_file_findings):
+            lint.take(found)
     _run(lint, rule_ids)
     return sorted(set(lint.finish()))
 

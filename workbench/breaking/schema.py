@@ -131,7 +131,7 @@ class FileInfo:
                 if alias is not None:
                     found = self._span(alias)
                     break
-        return found if found is None or self._same_columns else self._buf_span(found)
+        return found if found is None or self._same_columns else buf_span(self.lines, found)
 
     @cached_property
     def _same_columns(self) -> bool:
@@ -141,14 +141,6 @@ class FileInfo:
     def lines(self) -> list[str]:
         # at "\n" only, as protoc and buf number lines (str.splitlines also splits at U+2028, U+0085...)
         return self.text.split("\n")
-
-    def _buf_span(self, span: Span) -> Span:
-        """protoc counts a column per UTF-8 byte and a tab up to a multiple of 8, buf terminal cells."""
-        def convert(line: int, column: int) -> int:
-            return buf_column(self.lines[line - 1], column) if 0 < line <= len(self.lines) else column
-
-        return Span(span.line, convert(span.line, span.column), span.end_line,
-                    convert(span.end_line, span.end_column))
 
     def keyword_before(self, span: Span | None, keyword: str) -> Span | None:
         """Move a value's span back to the option keyword in front of it (`default = 5` -> `default`)."""
@@ -190,6 +182,15 @@ def _read_varint(data: bytes, i: int) -> tuple[int, int]:
         if byte < 0x80:
             return result, i
         shift += 7
+
+
+def buf_span(lines: list[str], span: Span) -> Span:
+    """protoc's `span` in the file of `lines` as buf prints it: protoc counts a column per UTF-8 byte
+    and a tab up to a multiple of 8, buf terminal cells (`buf_column`)."""
+    def convert(line: int, column: int) -> int:
+        return buf_column(lines[line - 1], column) if 0 < line <= len(lines) else column
+
+    return Span(span.line, convert(span.line, span.column), span.end_line, convert(span.end_line, span.end_column))
 
 
 def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:

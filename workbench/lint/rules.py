@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
-from workbench.breaking.buf_columns import buf_column, same_columns
+from workbench.breaking.buf_columns import same_columns
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.go_quote import go_quote as _q
-from workbench.breaking.schema import find_location
+from workbench.breaking.schema import buf_span, find_location
 from workbench.contracts.proto_compile import text_of
 from workbench.contracts.record import Record
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
@@ -195,19 +195,12 @@ class LintFile:
 
     def buf_span(self, found: Span) -> tuple[int, int, int, int]:
         """A protoc location's span as buf prints it (columns in terminal cells, see `buf_column`)."""
-        if self._same_columns:
-            return found.line, found.column, found.end_line, found.end_column
-        return (found.line, self._buf_column(found.line, found.column),
-                found.end_line, self._buf_column(found.end_line, found.end_column))
+        shown = found if self._same_columns else buf_span(self.lines, found)
+        return shown.line, shown.column, shown.end_line, shown.end_column
 
     @cached_property
     def _same_columns(self) -> bool:
         return same_columns(self.text())
-
-    def _buf_column(self, line: int, column: int) -> int:
-        """protoc's 1-based `column` on `line` as buf prints it."""
-        lines = self.lines
-        return buf_column(lines[line - 1], column) if 0 < line <= len(lines) else column
 
     def has_location(self, path: tuple[int, ...]) -> bool:
         return find_location(self.source_info, path) is not None

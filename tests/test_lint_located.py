@@ -78,11 +78,11 @@ def test_every_case_is_exact_linted_in_two_processes(case: str, child_fails: boo
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A big tree's per-file rules, and its locations, are done for half of the files in a forked child
-    (workbench/lint/forked.py): the findings are the same, also when the child fails and this process
+    (workbench/breaking/forked.py): the findings are the same, also when the child fails and this process
     does its half itself."""
     from workbench.breaking import inputs
+    from workbench.breaking.forked import Forked
     from workbench.lint import locations
-    from workbench.lint.forked import Forked
 
     monkeypatch.setattr(lint_run, "_locate_later", lambda side, configs: side.fds is None)
     monkeypatch.setattr(inputs, "PARALLEL_MIN_BYTES", 0)  # every tree is big
@@ -105,7 +105,7 @@ def test_every_case_is_exact_linted_in_two_processes(case: str, child_fails: boo
 
 
 def test_a_forked_call_returns_its_value_or_none_when_the_child_fails() -> None:
-    from workbench.lint.forked import Forked
+    from workbench.breaking.forked import Forked
 
     assert Forked(lambda: [("rule", "a.proto", (4, 0), None, "message")]).result() == [
         ("rule", "a.proto", (4, 0), None, "message")]

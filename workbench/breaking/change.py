@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
-from workbench.breaking.schema import FileInfo, MessageInfo, Schema, Span
+from workbench.breaking.schema import FieldInfo, FileInfo, MessageInfo, Schema, Span
 from workbench.contracts.record import Record
 from workbench.findings import Finding, Severity
 
@@ -82,10 +82,22 @@ def q(text: str) -> str:
 class Pair:
     """Before (against) and after (input) schemas plus the emit helper every rule uses."""
 
-    def __init__(self, before: Schema, after: Schema) -> None:
+    def __init__(self, before: Schema, after: Schema,
+                 same_names: list[tuple[MessageInfo, MessageInfo]] | None = None, extensions: bool = True) -> None:
         self.before = before
         self.after = after
         self.out: list[Change] = []
+        self._given_names = same_names  # a half's share (see `halves`); None: every message of the same name
+        self.extensions = extensions  # whether field rules walk the extension pairs too
+
+    def halves(self) -> tuple[Pair, Pair]:
+        """Two pairs of the same schemas that split this one's messages of the same name between them
+        (every other one, so both get a share of each file), for the message and field rules of a big
+        review run in two processes; each half finds which of its messages changed. Extensions pair by
+        extendee, not by message: they go with the first half."""
+        pairs = self.same_names
+        return (Pair(self.before, self.after, pairs[0::2], extensions=self.extensions),
+                Pair(self.before, self.after, pairs[1::2], extensions=False))
 
     # Pairing maps over the compared (target) files only, as buf does.
     @cached_property
@@ -122,15 +134,39 @@ class Pair:
         return not changed or not any(n in before.top.fingerprint for n in changed)
 
     @cached_property
-    def _message_pairs(self) -> list[tuple[MessageInfo, MessageInfo]]:
+    def same_names(self) -> list[tuple[MessageInfo, MessageInfo]]:
+        """Messages of the same full name on both sides."""
+        if self._given_names is not None:
+            return self._given_names
         after = self.after_messages
-        return [(b, after[n]) for n, b in self.before_messages.items()
-                if n in after and not self.unchanged(b, after[n])]
+        return [(b, after[n]) for n, b in self.before_messages.items() if n in after]
+
+    @cached_property
+    def _message_pairs(self) -> list[tuple[MessageInfo, MessageInfo]]:
+        return [(b, a) for b, a in self.same_names if not self.unchanged(b, a)]
 
     def message_pairs(self) -> list[tuple[MessageInfo, MessageInfo]]:
         """Message pairs (by full name) that may differ; identical ones are skipped, which is what
         makes a large tree with a small change fast."""
         return self._message_pairs
+
+    @cached_property
+    def field_pairs(self) -> list[tuple[FieldInfo, FieldInfo]]:
+        """Fields paired by number in the message pairs, then extensions by extendee and number (with
+        `extensions`). A list made once: ten field rules walk it."""
+        out = []
+        for before, after in self.message_pairs():
+            current = after.fields_by_number
+            for number, field in before.fields_by_number.items():
+                if number in current:
+                    out.append((field, current[number]))
+        if self.extensions:
+            after_ext = {(x.extendee, x.number): x for x in self.after.target_extensions()}
+            for x in self.before.target_extensions():
+                match = after_ext.get((x.extendee, x.number))
+                if match is not None:
+                    out.append((x, match))
+        return out
 
     def file_pairs(self) -> list[tuple[FileInfo, FileInfo]]:
         return [(b, self.after.files[p]) for p, b in self.before.files.items() if p in self.after.files]

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
 
-def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category: str | None = None) -> list[Change]:
+def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category: str | None = None,
+                 parallel: bool = False) -> list[Change]:
+    """`parallel`: a big review may run half of its message and field rules in a forked child (`run_rules`)."""
     pair = Pair(before, after)
-    changes = run_rules(pair, config.rule_ids(category))
+    changes = run_rules(pair, config.rule_ids(category), parallel)
     kept = []
     for change in changes:
         path = change.file or change.against_file
@@ -34,7 +36,7 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
 
 def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[str]],
                  after_modules: dict[str, set[str]], configs: dict[str, BreakingConfig],
-                 category: str | None = None) -> list[Change]:
+                 category: str | None = None, parallel: bool = False) -> list[Change]:
     """Each module of the input against the module of the same path in the base, with its own config.
 
     A vendored well-known type (`google/protobuf/*.proto` in the module) that the input no longer
@@ -49,8 +51,8 @@ def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[st
         a_names = _with_imports(after, after_modules.get(module, set())) if not single else set(after.files)
         kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
         if single and not kept:
-            return diff_schemas(before, after, config, category)
-        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category)
+            return diff_schemas(before, after, config, category, parallel)
+        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category, parallel)
     out.sort(key=Change.sort_key)
     return _dedupe(out)
 

@@ -79,12 +79,13 @@ class Report(Record):
 def review(root: Path | None, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
            fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
-           progress: Callable[[str], None] | None = None) -> Report:
+           snippets: bool = True, progress: Callable[[str], None] | None = None) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
 
     `root` is the contracts repository, or None in a plain buf module or workspace: INPUT then
     defaults to the current directory and git refs are read from its repository.
-    `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
+    `snippets`: each change carries the before/after lines it points at (buf's output formats show
+    none). `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
     """
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -93,7 +94,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
     gc.disable()
     try:
         report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                         extras, t0, keep_sources, progress or _quiet)
+                         extras, t0, keep_sources, snippets, progress or _quiet)
         return report
     finally:
         if gc_was_enabled:
@@ -102,7 +103,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
 
 def _review(root: Path | None, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
-            keep_sources: bool, progress: Callable[[str], None]) -> Report:
+            keep_sources: bool, snippets: bool, progress: Callable[[str], None]) -> Report:
     from workbench.breaking.inputs import repo_root
 
     if input_spec is None and root is not None:
@@ -131,7 +132,7 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
         raise
     try:
         report = _review_sides(before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0,
-                               progress)
+                               snippets, progress)
         if keep_sources:
             _keep_sources(report, before, after)
         return report
@@ -141,7 +142,8 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
 
 
 def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
-                  fixtures_dir: str, extras: bool, t0: float, progress: Callable[[str], None]) -> Report:
+                  fixtures_dir: str, extras: bool, t0: float, snippets: bool,
+                  progress: Callable[[str], None]) -> Report:
     report = Report(after.label, before.label)
     configs = _configs(after)
     config = next(iter(configs.values()))
@@ -164,7 +166,8 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     after_schema = build_schema(after.fds, after.targets, after.sources())
     from workbench.breaking.proto_diff import diff_modules
 
-    changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category)
+    changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category,
+                           parallel=True)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
     report.contracts = contracts
@@ -188,7 +191,8 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         attach_plans(changes)
         apply_exemptions(changes, before_schema, after_schema)
         changes += additions(before_schema, after_schema)
-    _attach_snippets(changes, before, after)
+    if snippets:
+        _attach_snippets(changes, before, after)
     for c in changes:
         # file names as buf prints them: the module's path joined with the file's name
         if c.file:

@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the same call as the TUI's Breaking screen: one review, one truth
         report = breaking_review(root, args.input, args.against, exact=args.against_exact, category=args.category,
-                                 extras=not args.protos_only and args.error_format is None, progress=progress)
+                                 extras=not args.protos_only and args.error_format is None,
+                                 snippets=args.error_format is None, progress=progress)
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)

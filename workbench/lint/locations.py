@@ -61,7 +61,7 @@ class Locator:
         sets: list[bytes | None] = []
         if self._parallel and len(names) >= SPLIT_MIN_FILES:
             # half of them compiled in a forked child meanwhile: protoc on the machine's second core
-            from workbench.lint.forked import halves
+            from workbench.breaking.forked import halves
 
             sets += halves(names, self._compiled)
         else:

@@ -6,9 +6,7 @@ files compile with the in-process protoc; every module's files are linted with i
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -90,10 +88,10 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
 
 
 def _may_fork() -> bool:
-    """Whether half of a big tree's lint may run in a forked child: not where another thread could hold
-    a lock the child would wait on for ever (threading is not even imported by `workbench lint`)."""
-    threading = sys.modules.get("threading")
-    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
+    # imported only for a big tree: a small lint's start-up skips pickle
+    from workbench.breaking.forked import may_fork
+
+    return may_fork()
 
 
 def _locate_later(side: Side, configs: Iterable[LintConfig]) -> bool:
@@ -188,7 +186,7 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
     lint = Lint(files, all_files, config, unused)
     rule_ids = [rule_id for rule_id in config.rule_ids() if rule_id in RULES]
     if parallel and len(files) > 1:
-        from workbench.lint.forked import halves
+        from workbench.breaking.forked import halves
 
         per_file = [rule_id for rule_id in rule_ids if rule_id in PER_FILE]
         rule_ids = [rule_id for rule_id in rule_ids if rule_id not in PER_FILE]

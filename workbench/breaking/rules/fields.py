@@ -5,8 +5,6 @@ Fields pair by number within messages of the same full name, extensions by exten
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from workbench.breaking.change import Pair, q
 from workbench.breaking.rules import Emit, Handler, for_field_pairs
 from workbench.breaking.rules.defaults import field_default
@@ -49,19 +47,6 @@ CTYPE_NAMES = {0: "STRING", 1: "CORD", 2: "STRING_PIECE"}
 CPP_STRING_TYPES = {0: "STRING_TYPE_UNKNOWN", 1: "VIEW", 2: "CORD", 3: "STRING"}  # pb.CppFeatures.StringType
 
 
-def field_pairs(p: Pair) -> Iterator[tuple[FieldInfo, FieldInfo]]:
-    for before, after in p.message_pairs():
-        current = after.fields_by_number
-        for number, field in before.fields_by_number.items():
-            if number in current:
-                yield field, current[number]
-    after_ext = {(x.extendee, x.number): x for x in p.after.target_extensions()}
-    for x in p.before.target_extensions():
-        match = after_ext.get((x.extendee, x.number))
-        if match is not None:
-            yield x, match
-
-
 def _emit(emit: Emit, message: str, before: FieldInfo, after: FieldInfo,
           suffixes: list[tuple[int, ...]] | None = None, at: Span | None = None) -> None:
     """Emit at the first of path+suffix that exists, falling back to the field itself."""
@@ -94,7 +79,7 @@ def _type_path(field: FieldInfo, schema: Schema) -> tuple[int, ...]:
 
 def _type_name_path(field: FieldInfo) -> tuple[int, ...]:
     # protoc puts a group's type name on its name; buf's compiler on the `group` keyword (the type)
-    return (*field.path, 5) if field.proto.type == T.TYPE_GROUP else (*field.path, 6)
+    return (*field.path, 5) if field.type == T.TYPE_GROUP else (*field.path, 6)
 
 
 def _changed_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo, extra: str = "") -> None:
@@ -114,7 +99,7 @@ def _changed_type_name(emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
 def field_same_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
     if before.kind(p.before) != after.kind(p.after):
         _changed_type(p, emit, before, after)
-    elif after.proto.type in COMPOSITE and before.type_name != after.type_name:
+    elif after.type in COMPOSITE and before.type_name != after.type_name:
         _changed_type_name(emit, before, after)
 
 
@@ -145,7 +130,7 @@ def _wire_compatible_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldIn
         extra = WIRE_NOTE + (BYTES_NOTE if old == T.TYPE_BYTES and new == T.TYPE_STRING else "")
         _changed_type(p, emit, before, after, extra)
         return
-    kind = new if json else after.proto.type
+    kind = new if json else after.type
     if before.type_name == after.type_name:
         return
     if kind == T.TYPE_ENUM:
@@ -218,7 +203,7 @@ def _can_have_default(field: FieldInfo, schema: Schema) -> bool:
 
 
 def field_same_jstype(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
-    if before.proto.type not in INT64_TYPES or after.proto.type not in INT64_TYPES:
+    if before.type not in INT64_TYPES or after.type not in INT64_TYPES:
         return
     old, new = before.proto.options.jstype, after.proto.options.jstype
     if old != new:

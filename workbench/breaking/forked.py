@@ -1,20 +1,30 @@
-"""A function run in a forked child, its return value read back pickled: lint's second core.
+"""A function run in a forked child, its return value read back pickled: a big tree's second core.
 
-Why: after protoc, a big tree's lint is Python on one core (the element walks and per-element rules,
-then one protoc run for the locations of the files it reports on), ~0.28 s of the 0.8 s that the
-5,000-message tree of bench/bench_breaking.py takes, while the machine's other core idles. Two halves
-of the files are linted side by side (`workbench.lint.run.lint_set`), one of them here.
+Why: after protoc, a big tree's lint or breaking review is Python on one core while the machine's other
+core idles. Lint: the element walks and per-element rules, then one protoc run for the locations of the
+files it reports on, ~0.28 s of the 0.8 s that the 5,000-message tree of bench/bench_breaking.py takes;
+two halves of the files are linted side by side (`workbench.lint.run.lint_set`). Breaking: the message
+and field rules, ~1 s of that tree's ~2.5 s review, run over two halves of the message pairs
+(`workbench.breaking.rules.run_rules`).
 """
 
 from __future__ import annotations
 
 import os
 import pickle  # noqa: S403 - reads back what our own forked child wrote
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def may_fork() -> bool:
+    """Whether work may go to a forked child: not where another thread could hold a lock the child would
+    wait on for ever (the TUI's workers; threading is not even imported by `workbench lint`)."""
+    threading = sys.modules.get("threading")
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
 class Forked:

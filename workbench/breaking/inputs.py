@@ -61,6 +61,8 @@ class Side(Record):
         self._tmp = _tmp
         self._files = _files
         self._source_bytes: int | None = None  # size of its .proto files, once measured
+        # file -> its source info's bytes, kept out of `fds` (`compile_sides(source_apart=True)`)
+        self.source_infos: dict[str, bytes] = {}
 
     @property
     def roots(self) -> list[Root]:
@@ -315,14 +317,15 @@ def source_bytes(side: Side) -> int:
     return side._source_bytes
 
 
-def compile_sides(*sides: Side, source_info: bool = True) -> None:
+def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = False) -> None:
     """Compile every side that has sources; in parallel (forked workers) when they are big.
 
     `source_info=False`: without locations and comments (lint asks for them afterwards, for the few
-    files it reports on: `workbench.lint.locations`)."""
+    files it reports on: `workbench.lint.locations`). `source_apart`: each file's source info in
+    `side.source_infos` as bytes, not parsed into `side.fds` (`descriptors.parse_set_apart`)."""
     from google.protobuf.message import DecodeError
 
-    from workbench.breaking.descriptors import new_set, parse_set
+    from workbench.breaking.descriptors import new_set, parse_set, parse_set_apart
 
     todo = [s for s in sides if s.fds is None]
     for side in todo:
@@ -354,7 +357,10 @@ def compile_sides(*sides: Side, source_info: bool = True) -> None:
         if data is None:
             continue
         try:
-            fds = parse_set(data)
+            if source_apart:
+                fds, side.source_infos = parse_set_apart(data)
+            else:
+                fds = parse_set(data)
         except DecodeError as exc:
             # A compile that died while writing its set (a forked child is read as it writes):
             # a usage error with the side's name, never a traceback.

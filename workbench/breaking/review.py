@@ -150,7 +150,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     report.config_source = config.source
     t1 = time.perf_counter()
     progress(f"compiling {after.label} and {before.label}")
-    compile_sides(before, after)
+    compile_sides(before, after, source_apart=True)
     report.timings["compile"] = time.perf_counter() - t1
     for side, name in ((before, "against"), (after, "input")):
         for f in side.findings:
@@ -162,8 +162,8 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     progress("comparing descriptors")
     from workbench.breaking.schema import build_schema
 
-    before_schema = build_schema(before.fds, before.targets, before.sources())
-    after_schema = build_schema(after.fds, after.targets, after.sources())
+    before_schema = build_schema(before.fds, before.targets, before.sources(), before.source_infos)
+    after_schema = build_schema(after.fds, after.targets, after.sources(), after.source_infos)
     from workbench.breaking.proto_diff import diff_modules
 
     changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category,

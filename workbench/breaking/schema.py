@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from workbench.breaking.buf_columns import buf_column, index_at, index_column, same_columns
+from workbench.breaking.descriptors import encode_varint, read_varint
 from workbench.contracts.record import FrozenRecord, Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
@@ -77,9 +78,11 @@ class Span(FrozenRecord):
 
 
 class FileInfo:
-    def __init__(self, proto: pb.FileDescriptorProto, target: bool, text: str = "") -> None:
+    def __init__(self, proto: pb.FileDescriptorProto, target: bool, text: str = "",
+                 source_info: bytes | None = None) -> None:
         self.proto = proto
         self.text = text  # source, when known: lets findings point where buf's compiler points
+        self._source_info_apart = source_info  # serialized SourceCodeInfo kept out of `proto`, if it was
         self.path = proto.name
         self.package = proto.package
         self.target = target
@@ -96,6 +99,8 @@ class FileInfo:
 
     @cached_property
     def _source_info(self) -> bytes:
+        if self._source_info_apart is not None:
+            return self._source_info_apart
         return self.proto.source_code_info.SerializeToString()
 
     def _span(self, path: tuple[int, ...]) -> Span | None:
@@ -115,7 +120,10 @@ class FileInfo:
     def comments(self) -> dict[tuple[int, ...], str]:
         """Leading + trailing comments per element path (for inline exemptions)."""
         out: dict[tuple[int, ...], str] = {}
-        for loc in self.proto.source_code_info.location:
+        info = self.proto.source_code_info
+        if self._source_info_apart is not None:
+            info = type(info).FromString(self._source_info_apart)
+        for loc in info.location:
             text = loc.leading_comments + loc.trailing_comments
             if text:
                 out.setdefault(tuple(loc.path), text)
@@ -160,30 +168,6 @@ class FileInfo:
         return self.proto.options
 
 
-def _varint(value: int) -> bytes:
-    value &= (1 << 64) - 1  # negative int32s are sign-extended to ten bytes, as protobuf does
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _read_varint(data: bytes, i: int) -> tuple[int, int]:
-    shift = result = 0
-    while True:
-        byte = data[i]
-        result |= (byte & 0x7F) << shift
-        i += 1
-        if byte < 0x80:
-            return result, i
-        shift += 7
-
-
 def buf_span(lines: list[str], span: Span) -> Span:
     """protoc's `span` in the file of `lines` as buf prints it: protoc counts a column per UTF-8 byte
     and a tab up to a multiple of 8, buf terminal cells (`buf_column`)."""
@@ -200,9 +184,9 @@ def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:
     We search for the encoded path and accept a hit only where a Location really starts (a `0a` tag
     and a length that ends exactly at the next Location), so bytes inside comments never match.
     """
-    packed = b"".join(_varint(p) for p in path)
+    packed = b"".join(encode_varint(p) for p in path)
     # an empty packed field is not written at all: the file's own location has no path bytes
-    needle = b"\x0a" + _varint(len(packed)) + packed + b"\x12" if packed else b"\x12"
+    needle = b"\x0a" + encode_varint(len(packed)) + packed + b"\x12" if packed else b"\x12"
     start = 0
     while True:
         i = data.find(needle, start)
@@ -216,16 +200,16 @@ def find_location(data: bytes, path: tuple[int, ...]) -> Span | None:
             length_bytes = data[tag_at + 1:i]
             if any(b < 0x80 for b in length_bytes[:-1]) or length_bytes[-1] >= 0x80:
                 continue
-            length, _ = _read_varint(data, tag_at + 1)
+            length, _ = read_varint(data, tag_at + 1)
             end = i + length
             if end > len(data) or (end < len(data) and data[end] != 0x0A):
                 continue
             j = i + len(needle)
-            span_len, j = _read_varint(data, j)
+            span_len, j = read_varint(data, j)
             values = []
             stop = j + span_len
             while j < stop:
-                value, j = _read_varint(data, j)
+                value, j = read_varint(data, j)
                 values.append(value)
             if len(values) == 3:
                 return Span(values[0] + 1, values[1] + 1, values[0] + 1, values[2] + 1)
@@ -484,12 +468,15 @@ class Schema(Record):
 
 
 def build_schema(fds: pb.FileDescriptorSet, targets: set[str] | None = None,
-                 sources: dict[str, str] | None = None) -> Schema:
-    """Index `fds`; only files in `targets` (default: all) are compared, the rest only resolve types."""
+                 sources: dict[str, str] | None = None, source_infos: dict[str, bytes] | None = None) -> Schema:
+    """Index `fds`; only files in `targets` (default: all) are compared, the rest only resolve types.
+    `source_infos`: files' source info as bytes, where it was kept out of `fds`."""
     schema = Schema()
     sources = sources or {}
+    source_infos = source_infos or {}
     for proto in fds.file:
-        info = FileInfo(proto, targets is None or proto.name in targets, sources.get(proto.name, ""))
+        info = FileInfo(proto, targets is None or proto.name in targets, sources.get(proto.name, ""),
+                        source_infos.get(proto.name))
         schema.all_files[info.path] = info
         if info.target:
             schema.files[info.path] = info
@@ -566,13 +553,13 @@ def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
     """(number, wire type, value) of a serialized message's fields."""
     i = 0
     while i < len(data):
-        key, i = _read_varint(data, i)
+        key, i = read_varint(data, i)
         number, wire = key >> 3, key & 7
         if wire == 0:
-            value, i = _read_varint(data, i)
+            value, i = read_varint(data, i)
             yield number, wire, value
         elif wire == 2:
-            size, i = _read_varint(data, i)
+            size, i = read_varint(data, i)
             yield number, wire, data[i:i + size]
             i += size
         elif wire == 1:

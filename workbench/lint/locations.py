@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from workbench.breaking.schema import _varint
+from workbench.breaking.descriptors import encode_varint
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class Locator:
                 stub = _stub(proto)
                 todo += list(stub.dependency)
                 data = stub.SerializeToString()
-            out.append(b"\x0a" + _varint(len(data)) + data)
+            out.append(b"\x0a" + encode_varint(len(data)) + data)
         return b"".join(out)
 
     def _deps(self, name: str) -> list[str]:

@@ -12,6 +12,7 @@ import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from google.protobuf import descriptor_pb2 as pb
@@ -126,36 +127,43 @@ def _split_source_info(data: bytes) -> tuple[bytes, dict[int, bytes]] | None:
     return b"".join(pieces), infos
 
 
-_SOURCE_INFO_TAG = (9 << 3) | 2  # FileDescriptorProto.source_code_info, length-delimited
-
-
 def _source_info_at(data: bytes, i: int, stop: int) -> tuple[int, int, int] | None:
     """(where its tag starts, where its bytes start, where they stop) of the one source info among a
     FileDescriptorProto's fields in data[i:stop]; None when it has none. Raises ValueError for bytes
     that are not fields, or a second source info."""
     found = None
+    for number, wire, tag_at, value_at, end in wire_fields(data, i, stop):
+        if number == 9 and wire == 2:  # FileDescriptorProto.source_code_info
+            if found is not None:
+                raise ValueError("two source infos")
+            found = (tag_at, value_at, end)
+    return found
+
+
+def wire_fields(data: bytes, i: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, int, int, int]]:
+    """(number, wire type, where the field starts, where its value starts, where the field ends) of each
+    field of the serialized message in data[i:stop]: a varint's value is read at its start, a
+    length-delimited field's bytes are data[value start:end]. Raises ValueError for bytes that are no
+    fields (groups included, which descriptors never hold)."""
+    stop = len(data) if stop is None else stop
     while i < stop:
         tag_at = i
         tag, i = read_varint(data, i)
-        wire = tag & 7
+        wire, value_at = tag & 7, i
         if wire == 0:
             _, i = read_varint(data, i)
         elif wire == 2:
-            length, i = read_varint(data, i)
-            if tag == _SOURCE_INFO_TAG:
-                if found is not None:
-                    raise ValueError("two source infos")
-                found = (tag_at, i, i + length)
-            i += length
+            length, value_at = read_varint(data, i)
+            i = value_at + length
         elif wire == 1:
             i += 8
         elif wire == 5:
             i += 4
         else:
             raise ValueError(f"wire type {wire}")
-    if i != stop:
-        raise ValueError("a field runs past its file")
-    return found
+        if i > stop:
+            raise ValueError("a field runs past its message")
+        yield tag >> 3, wire, tag_at, value_at, i
 
 
 def read_varint(data: bytes, i: int) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from workbench.breaking.buf_columns import buf_column, index_at, index_column, same_columns
-from workbench.breaking.descriptors import encode_varint, read_varint
+from workbench.breaking.descriptors import encode_varint, read_varint, wire_fields
 from workbench.contracts.record import FrozenRecord, Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
@@ -549,36 +549,18 @@ def custom_feature(field: FieldInfo, extension: int, number: int) -> int | None:
     return None
 
 
-def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
-    """(number, wire type, value) of a serialized message's fields."""
-    i = 0
-    while i < len(data):
-        key, i = read_varint(data, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, i = read_varint(data, i)
-            yield number, wire, value
-        elif wire == 2:
-            size, i = read_varint(data, i)
-            yield number, wire, data[i:i + size]
-            i += size
-        elif wire == 1:
-            i += 8
-        elif wire == 5:
-            i += 4
-        else:
-            return  # groups never occur in a FeatureSet
-
-
 def _extension_varint(features: bytes, extension: int, number: int) -> int | None:
     found = None
     if not features:
         return None
-    for n, wire, value in _fields(features):
-        if n == extension and wire == 2 and isinstance(value, bytes):
-            for m, w, v in _fields(value):
-                if m == number and w == 0 and isinstance(v, int):
-                    found = v  # the last occurrence wins, as protobuf merges
+    try:
+        for n, wire, _, at, end in wire_fields(features):
+            if n == extension and wire == 2:
+                for m, w, _, value_at, _ in wire_fields(features, at, end):
+                    if m == number and w == 0:
+                        found = read_varint(features, value_at)[0]  # the last occurrence wins, as protobuf merges
+    except ValueError:
+        pass  # bytes past what a FeatureSet holds (a group): the value found before them stands
     return found
 
 

@@ -365,6 +365,25 @@ def compile_sides(*sides: Side, source_info: bool = True) -> None:
         side.targets = set(side.files)
 
 
+def empty_module(side: Side) -> str | None:
+    """buf's words for the first module of a buf module or workspace that holds no .proto file
+    (after its excludes), or None. buf refuses such an input or base outright (`Failure: Module
+    "path: "m1"" had no .proto files`, exit 1): a workspace directory that is missing or emptied, a
+    base from before the module existed."""
+    if side.layout is None or side.root is not None:
+        return None  # a contracts repository: a base with no protos is everything added
+    filled = {root.module for root in side.files.values()}
+    for root in side.layout.roots:
+        if root.module not in filled:
+            shown = f'path: "{root.module or "."}"'
+            if len(root.excludes) == 1:
+                shown += f', excludes: "{root.excludes[0]}"'
+            elif root.excludes:
+                shown += ", excludes: [" + ", ".join(f'"{e}"' for e in root.excludes) + "]"
+            return f'Module "{shown}" had no .proto files'
+    return None
+
+
 def _release_freed_memory() -> None:
     """Give protoc's freed heap back to the OS (glibc keeps it otherwise): the diff that follows and a
     long-running TUI should not carry a compile's worth of dead memory."""

@@ -19,7 +19,11 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
     for change in changes:
         path = change.file or change.against_file
         package = _package_of(before, after, change)
-        if config.ignored(change.rule, path, package):
+        # buf ignores a finding when either of its locations is ignored: a file moved out of an
+        # ignored directory carries the ignore along (client.go, ignoreAnnotation)
+        if config.ignored(change.rule, path, package) or (
+                change.against_file and change.against_file != path
+                and config.ignored(change.rule, change.against_file, package)):
             continue
         if not path and change.rule == "PACKAGE_NO_DELETE":
             # a deleted package has no file: buf ignores it when every file it had is ignored

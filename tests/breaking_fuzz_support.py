@@ -273,6 +273,8 @@ def _legal_field_opts(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> di
             continue
         if k == "packed" and (f.label != "repeated" or editions):
             continue
+        if k == "default" and f.type == "E0" and v != "E0_B":
+            continue  # buf takes a number as an enum's default, protoc does not
         if k == "default" and (proto3 or f.label == "repeated" or f.type.startswith("map") or f.type in ("M0", "M1")
                                or f.type.startswith("google") or in_oneof and editions):
             continue
@@ -283,8 +285,8 @@ def _legal_field_opts(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> di
             continue
         if k == "features.utf8_validation" and f.type != "string":
             continue
-        if k == "ctype" and f.type.startswith("map"):
-            continue
+        if k == "ctype" and f.type not in ("string", "bytes"):
+            continue  # protoc takes ctype on any field, buf only on strings and bytes
         if k == "ctype" and editions and ("features.(pb.cpp).string_type" in f.opts):
             continue
         if k == "ctype" and is_ext and v != "STRING":
@@ -323,7 +325,8 @@ def _field_line(f: Field, syntax: str, in_oneof: bool = False, is_ext: bool = Fa
 
 def _enum_lines(e: Enum, syntax: str, indent: str) -> list[str]:
     out = [f"{indent}enum {e.name} {{"]
-    if e.alias:
+    numbers = [n for _, n in e.values]
+    if e.alias and len(set(numbers)) < len(numbers):  # an edit may have dropped the alias
         out.append(f"{indent}  option allow_alias = true;")
     for k, v in e.opts.items():
         if syntax == "2023":
@@ -397,6 +400,7 @@ def render(f: ProtoFile) -> str:
 def _tagged(body: str, tag: str) -> str:
     """The file's own type names (M0, M1, E0) and top-level enum values (E0_*) with its tag."""
     body = re.sub(r"\b(M[0-9]|E0|SVC)\b", lambda m: tag + m.group(1), body)
+    body = re.sub(r"\bext_", f"ext_{tag.lower()}_", body)  # extensions are package-level names too
     return re.sub(r"\bE0_", tag.upper() + "_E0_", body)
 
 

@@ -2,7 +2,7 @@
 
 A module is drawn from a `random.Random` (Hypothesis' `st.randoms` in the tests, plain seeds in long
 sweeps): a buf config (none, buf.yaml v1beta1/v1/v2, buf.work.yaml) and proto files in its roots,
-written in proto2, proto3, edition 2023 or with no syntax line. The "after" side is the "before" side
+written in proto2, proto3, edition 2023 or 2024 or with no syntax line. The "after" side is the "before" side
 with a few random edits (what a pull request does), including edits of the config itself. Every
 generated file is rendered for its own syntax (labels, defaults and features only where that syntax
 allows them), so most draws compile.
@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SYNTAXES = ["proto3", "proto3", "proto2", "2023", "2023", "none"]
+SYNTAXES = ["proto3", "proto3", "proto2", "2023", "2023", "2024", "none"]
+EDITIONS = ("2023", "2024")
 SCALARS = ["int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64",
            "bool", "string", "bytes", "double", "float"]
 PACKAGES = ["acme.v1", "acme.v1", "acme.v2", "acme.v1beta1", "acme.v1alpha1", "acme.v1test", "other", ""]
@@ -252,7 +253,7 @@ def draw_file(rng: random.Random, path: str, tag: str, syntax: str | None = None
 
 def _legal_field_opts(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> dict[str, str]:
     """Options valid for this field in this syntax (protoc refuses the rest)."""
-    editions = syntax == "2023"
+    editions = syntax in EDITIONS
     proto3 = syntax == "proto3"
     out: dict[str, str] = {}
     scalar = f.type in SCALARS
@@ -285,6 +286,8 @@ def _legal_field_opts(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> di
             continue
         if k == "features.utf8_validation" and f.type != "string":
             continue
+        if k == "ctype" and syntax == "2024":
+            continue  # edition 2024 has only the (pb.cpp).string_type feature
         if k == "ctype" and f.type not in ("string", "bytes"):
             continue  # protoc takes ctype on any field, buf only on strings and bytes
         if k == "ctype" and editions and ("features.(pb.cpp).string_type" in f.opts):
@@ -302,7 +305,7 @@ def _legal_field_opts(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> di
 def _label(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> str:
     if f.type.startswith("map") or in_oneof:
         return ""
-    if syntax == "2023":
+    if syntax in EDITIONS:
         return "repeated " if f.label == "repeated" else ""
     if syntax == "proto3":
         if f.label == "required" or (is_ext and f.label != "repeated"):
@@ -316,7 +319,7 @@ def _label(f: Field, syntax: str, in_oneof: bool, is_ext: bool) -> str:
 
 def _field_line(f: Field, syntax: str, in_oneof: bool = False, is_ext: bool = False, indent: str = "  ") -> str:
     opts = _legal_field_opts(f, syntax, in_oneof, is_ext)
-    if syntax == "2023" and f.label == "required" and "features.field_presence" not in opts \
+    if syntax in EDITIONS and f.label == "required" and "features.field_presence" not in opts \
             and not in_oneof and not is_ext and not f.type.startswith("map"):
         opts["features.field_presence"] = "LEGACY_REQUIRED"
     shown = f" [{', '.join(f'{k} = {v}' for k, v in opts.items())}]" if opts else ""
@@ -329,7 +332,7 @@ def _enum_lines(e: Enum, syntax: str, indent: str) -> list[str]:
     if e.alias and len(set(numbers)) < len(numbers):  # an edit may have dropped the alias
         out.append(f"{indent}  option allow_alias = true;")
     for k, v in e.opts.items():
-        if syntax == "2023":
+        if syntax in EDITIONS:
             out.append(f"{indent}  option {k} = {v};")
     values = e.values if syntax != "proto3" or (e.values and e.values[0][1] == 0) else e.values
     seen: set[int] = set()
@@ -347,7 +350,7 @@ def _enum_lines(e: Enum, syntax: str, indent: str) -> list[str]:
 def _message_lines(m: Message, syntax: str, indent: str = "") -> list[str]:
     out = [f"{indent}message {m.name} {{"]
     for k, v in m.opts.items():
-        if k.startswith("features.") and syntax != "2023":
+        if k.startswith("features.") and syntax not in EDITIONS:
             continue
         out.append(f"{indent}  option {k} = {v};")
     plain = [f for f in m.fields if not f.oneof]
@@ -364,7 +367,7 @@ def _message_lines(m: Message, syntax: str, indent: str = "") -> list[str]:
         if nums:
             out.append(f"{indent}  reserved {', '.join(nums)};")
         if names:
-            shown = names if syntax != "2023" else [n.strip('"') for n in names]
+            shown = names if syntax not in EDITIONS else [n.strip('"') for n in names]
             out.append(f"{indent}  reserved {', '.join(shown)};")
     if m.extensions and syntax != "proto3":
         out.append(f"{indent}  extensions {m.extensions};")
@@ -379,14 +382,14 @@ def _message_lines(m: Message, syntax: str, indent: str = "") -> list[str]:
 def render(f: ProtoFile) -> str:
     syntax = f.syntax
     out = []
-    if syntax == "2023":
-        out.append('edition = "2023";')
+    if syntax in EDITIONS:
+        out.append(f'edition = "{syntax}";')
     elif syntax != "none":
         out.append(f'syntax = "{syntax}";')
     if f.package:
         out.append(f"package {f.package};")
     imports = list(dict.fromkeys(f.imports))
-    if syntax == "2023":
+    if syntax in EDITIONS:
         uses = render_body(f)
         if "pb.cpp" in uses:
             imports.append("google/protobuf/cpp_features.proto")
@@ -408,8 +411,10 @@ def render_body(f: ProtoFile) -> str:
     syntax = f.syntax
     out = []
     for k, v in f.opts.items():
-        if k.startswith("features.") and syntax != "2023" or k == "java_string_check_utf8" and syntax == "2023":
+        if k.startswith("features.") and syntax not in EDITIONS or k == "java_string_check_utf8" and syntax in EDITIONS:
             continue  # buf refuses java_string_check_utf8 in editions, whatever its value
+        if k == "java_multiple_files" and syntax == "2024":
+            continue  # edition 2024 has the (pb.java).nest_in_file_class feature instead
         if k in ("cc_generic_services", "java_generic_services") and f.rpcs \
                 and f.opts.get("optimize_for") == "LITE_RUNTIME":
             continue  # protoc refuses generic services in a lite file (buf does not check it)
@@ -488,7 +493,7 @@ def edit_file(rng: random.Random, f: ProtoFile) -> None:
             values = FILE_FEATURES.get(feat) or (CPP_STRING if "cpp" in feat else JAVA_UTF8)
             f.opts[key] = rng.choice(values)
     elif kind == "syntax":
-        f.syntax = rng.choice(["proto2", "proto3", "2023", "none"])
+        f.syntax = rng.choice(["proto2", "proto3", "2023", "2024", "none"])
     elif kind == "package":
         f.package = rng.choice(PACKAGES)
     elif kind == "enum":

@@ -68,7 +68,8 @@ def _image(schema: Schema, names: set[str]) -> set[str]:
         f = schema.all_files.get(todo.pop())
         if f is None:
             continue
-        for dep in f.proto.dependency:
+        # edition 2024's `import option` files are in the image too
+        for dep in (*f.proto.dependency, *f.proto.option_dependency):
             if dep not in out and dep in schema.all_files:
                 out.add(dep)
                 todo.append(dep)

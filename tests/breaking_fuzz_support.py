@@ -131,7 +131,7 @@ class Module:
 def _draw_field(rng: random.Random, i: int, refs: list[str], syntax: str) -> Field:
     kind = rng.choice(SCALARS + refs + ["map<string, int32>"] + (["string"] * 3))
     label = "" if kind.startswith("map") else rng.choice(["", "optional", "repeated", "required"])
-    f = Field(label, kind, rng.choice([f"f{i}", f"field_{i}", f"f{i}_x"]), 0)
+    f = Field(label, kind, rng.choice([f"f{i}", f"field_{chr(97 + i % 26)}", f"f{i}_x"]), 0)  # edition 2024 refuses "_0"
     if rng.random() < 0.15:
         f.opts["json_name"] = json.dumps(rng.choice([f"j{i}", f"fooBar{i}"]))
     if kind in ("string", "bytes") and rng.random() < 0.3:
@@ -719,6 +719,16 @@ def edit_module(rng: random.Random, module: Module) -> Module:
                         del m["excludes"]
                     elif rng.random() < 0.5:
                         m["excludes"] = [f"{m['path']}/ig" if m["path"] != "." else "ig"]
+            elif data.get("version") in ("v1", "v1beta1") and "directories" not in data and rng.random() < 0.4:
+                # the base and the input exclude different files: each side is built with its own
+                build = data.setdefault("build", {})
+                roots = build.get("roots", ["."])
+                if build.get("excludes"):
+                    del build["excludes"]
+                else:
+                    build["excludes"] = [d if r == "." else f"{r}/{d}" for r in roots[:1] for d in ("ig", "other")]
+                if not build:
+                    del data["build"]
             elif "breaking" in data:
                 data["breaking"] = _breaking_section(rng, [], ["ig", "ex", "other", "acme/v1"])
         else:

@@ -363,6 +363,31 @@ def compile_sides(*sides: Side, source_info: bool = True) -> None:
             continue
         side.fds = fds
         side.targets = set(side.files)
+        _with_bufs_descriptor_proto(side)
+
+
+DESCRIPTOR_FILE = "google/protobuf/descriptor.proto"
+
+
+def _with_bufs_descriptor_proto(side: Side) -> None:
+    """The compiler's own `google/protobuf/descriptor.proto` as buf 1.75 has it.
+
+    buf compiles against its own copy of the well-known types and checks imports like any file: when
+    descriptor.proto leaves an image (an editions file drops its `(pb.cpp)` features) while other
+    `google.protobuf` files stay, buf lists every message of it as a `PACKAGE_MESSAGE_NO_DELETE`.
+    grpcio-tools bundles an older copy (no `FeatureSet.ProtoLimitsFeature`); the runtime's copy kept
+    in `_descriptor_proto` has buf's elements. A module's own (vendored) copy is left as it is.
+    """
+    fds = side.fds
+    if fds is None or DESCRIPTOR_FILE in side.files:
+        return
+    for proto in fds.file:
+        if proto.name == DESCRIPTOR_FILE:
+            from workbench.breaking._descriptor_proto import DESCRIPTOR_PROTO
+
+            proto.Clear()  # its locations are protoc's copy's: buf names no line in an import it drops
+            proto.MergeFromString(DESCRIPTOR_PROTO)
+            return
 
 
 def empty_module(side: Side) -> str | None:

@@ -44,6 +44,9 @@ from workbench.breaking.bufcli import ALL_CATEGORIES_CONFIG, buf_executable, run
 from workbench.cli.main import main
 
 EXAMPLES = int(os.environ.get("WB_BREAKING_EXAMPLES", "8"))
+# each example runs buf and a review (~1 s, more on a busy machine): a long sweep outlasts the suite's
+# per-test timeout
+SWEEP_TIMEOUT = pytest.mark.timeout(max(240, EXAMPLES * 4))
 
 
 @pytest.fixture
@@ -78,6 +81,7 @@ def assert_same_cli(buf: str, root: Path) -> None:
     assert (mine.code, only_buf, only_ours) == (theirs.code, [], []), mine.err
 
 
+@SWEEP_TIMEOUT
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rng=st.randoms(use_true_random=False))
 def test_random_modules_match_buf(tmp_path_factory: pytest.TempPathFactory, buf: str, rng: random.Random) -> None:
@@ -89,6 +93,7 @@ def test_random_modules_match_buf(tmp_path_factory: pytest.TempPathFactory, buf:
     assert_same_cli(buf, root)
 
 
+@SWEEP_TIMEOUT
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rng=st.randoms(use_true_random=False))
 def test_random_file_edits_match_buf_on_every_rule(tmp_path_factory: pytest.TempPathFactory, buf: str,

@@ -787,8 +787,8 @@ def buf_outcome(buf: str, after: Path, *args: str) -> Outcome:
     done = subprocess.run([buf, "breaking", *args, "--against", "../before", "--error-format", "json"],
                           cwd=after, capture_output=True, text=True, check=False, timeout=300, env=env)
     code = {0: 0, 100: 1}.get(done.returncode, 2)
-    if code == 1 and not done.stdout.strip():
-        code = 2  # buf exits 100 on a compile error too, printing it on stderr
+    if code == 1 and (not done.stdout.strip() or '"type":"COMPILE"' in done.stdout):
+        code = 2  # buf exits 100 on a compile error too (its COMPILE lines on stdout): a refused input
     lines = tuple(sorted(x for x in done.stdout.split("\n") if x.strip())) if code != 2 else ()
     return Outcome(code, lines, done.stderr)
 

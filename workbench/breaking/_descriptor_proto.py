@@ -1,4 +1,5 @@
-"""descriptor.proto as protoc serializes it (the protobuf runtime's own copy, 7.36), for
+"""descriptor.proto as protoc serializes it (the protobuf runtime's own copy, 7.36: the elements buf 1.75
+has, which `inputs._with_bufs_descriptor_proto` relies on), for
 `workbench.breaking.descriptors`. Regenerate with:
 
     python -c "from google.protobuf import descriptor_pb2 as d; print(repr(d.DESCRIPTOR.serialized_pb))"

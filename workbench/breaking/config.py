@@ -142,6 +142,13 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
         raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
     config = BreakingConfig(version=version, source=source, module_prefix=module_prefix)
     use, config.except_, config.ignore, config.ignore_only = rule_lists(section, source, ConfigError)
+    if module_prefix:
+        # v2 paths are relative to the buf.yaml: buf keeps for a module only those inside it, and a
+        # key of `ignore_only` left with no path is dropped before its ID is checked
+        module = module_prefix.rstrip("/")
+        config.ignore = [p for p in config.ignore if _under(p.strip("/"), module)]
+        config.ignore_only = {key: kept for key, paths in config.ignore_only.items()
+                              if (kept := [p for p in paths if _under(p.strip("/"), module)])}
     config.use = use or ["FILE"]
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now

@@ -369,6 +369,50 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
             continue
         side.fds = fds
         side.targets = set(side.files)
+        _with_bufs_descriptor_proto(side)
+
+
+DESCRIPTOR_FILE = "google/protobuf/descriptor.proto"
+
+
+def _with_bufs_descriptor_proto(side: Side) -> None:
+    """The compiler's own `google/protobuf/descriptor.proto` as buf 1.75 has it.
+
+    buf compiles against its own copy of the well-known types and checks imports like any file: when
+    descriptor.proto leaves an image (an editions file drops its `(pb.cpp)` features) while other
+    `google.protobuf` files stay, buf lists every message of it as a `PACKAGE_MESSAGE_NO_DELETE`.
+    grpcio-tools bundles an older copy (no `FeatureSet.ProtoLimitsFeature`); the runtime's copy kept
+    in `_descriptor_proto` has buf's elements. A module's own (vendored) copy is left as it is.
+    """
+    fds = side.fds
+    if fds is None or DESCRIPTOR_FILE in side.files:
+        return
+    for proto in fds.file:
+        if proto.name == DESCRIPTOR_FILE:
+            from workbench.breaking._descriptor_proto import DESCRIPTOR_PROTO
+
+            proto.Clear()  # its locations are protoc's copy's: buf names no line in an import it drops
+            proto.MergeFromString(DESCRIPTOR_PROTO)
+            return
+
+
+def empty_module(side: Side) -> str | None:
+    """buf's words for the first module of a buf module or workspace that holds no .proto file
+    (after its excludes), or None. buf refuses such an input or base outright (`Failure: Module
+    "path: "m1"" had no .proto files`, exit 1): a workspace directory that is missing or emptied, a
+    base from before the module existed."""
+    if side.layout is None or side.root is not None:
+        return None  # a contracts repository: a base with no protos is everything added
+    filled = {root.module for root in side.files.values()}
+    for root in side.layout.roots:
+        if root.module not in filled:
+            shown = f'path: "{root.module or "."}"'
+            if len(root.excludes) == 1:
+                shown += f', excludes: "{root.excludes[0]}"'
+            elif root.excludes:
+                shown += ", excludes: [" + ", ".join(f'"{e}"' for e in root.excludes) + "]"
+            return f'Module "{shown}" had no .proto files'
+    return None
 
 
 def _release_freed_memory() -> None:

@@ -21,7 +21,11 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
     for change in changes:
         path = change.file or change.against_file
         package = _package_of(before, after, change)
-        if config.ignored(change.rule, path, package):
+        # buf ignores a finding when either of its locations is ignored: a file moved out of an
+        # ignored directory carries the ignore along (client.go, ignoreAnnotation)
+        if config.ignored(change.rule, path, package) or (
+                change.against_file and change.against_file != path
+                and config.ignored(change.rule, change.against_file, package)):
             continue
         if not path and change.rule == "PACKAGE_NO_DELETE":
             # a deleted package has no file: buf ignores it when every file it had is ignored
@@ -39,33 +43,36 @@ def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[st
                  category: str | None = None, parallel: bool = False) -> list[Change]:
     """Each module of the input against the module of the same path in the base, with its own config.
 
-    A vendored well-known type (`google/protobuf/*.proto` in the module) that the input no longer
-    holds but still imports is the same file from protoc's own copy: buf reports no deletion for it.
+    buf checks a module's image: its files and every file they import, transitively (other modules'
+    files, well-known types, `google/protobuf/cpp_features.proto`, vendored copies), with no
+    `--exclude-imports`. Imports that are the same on both sides report nothing; an import the input
+    no longer reaches is a deleted file (`FILE_NO_DELETE`, and `PACKAGE_*` when its package or its
+    messages go with it), while a vendored well-known type the input drops but still imports is
+    still there (protoc's own copy).
     """
     out: list[Change] = []
     single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
     for module, config in configs.items():
-        # buf checks a module's image, imports included: files of other modules it imports are
-        # checked with this module's rules too
-        b_names = _with_imports(before, before_modules.get(module, set())) if not single else set(before.files)
-        a_names = _with_imports(after, after_modules.get(module, set())) if not single else set(after.files)
-        kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
-        if single and not kept:
-            return diff_schemas(before, after, config, category, parallel)
-        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category, parallel)
+        b_names = _image(before, before_modules.get(module, set())) if not single else set(before.all_files)
+        a_names = _image(after, after_modules.get(module, set())) if not single else set(after.all_files)
+        out += diff_schemas(before.restricted(b_names), after.restricted(a_names), config, category, parallel)
+    if single:
+        return out
     out.sort(key=Change.sort_key)
     return _dedupe(out)
 
 
-def _with_imports(schema: Schema, names: set[str]) -> set[str]:
+def _image(schema: Schema, names: set[str]) -> set[str]:
+    """`names` and every file they import, transitively: a module's image as buf builds it."""
     out = set(names)
     todo = list(names)
     while todo:
         f = schema.all_files.get(todo.pop())
         if f is None:
             continue
-        for dep in f.proto.dependency:
-            if dep not in out and dep in schema.files:
+        # edition 2024's `import option` files are in the image too
+        for dep in (*f.proto.dependency, *f.proto.option_dependency):
+            if dep not in out and dep in schema.all_files:
                 out.add(dep)
                 todo.append(dep)
     return out
@@ -75,8 +82,9 @@ def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config:
               before_targets: set[str] | None = None, after_targets: set[str] | None = None,
               category: str | None = None, before_sources: dict[str, str] | None = None,
               after_sources: dict[str, str] | None = None) -> list[Change]:
-    return diff_schemas(build_schema(before, before_targets, before_sources),
-                        build_schema(after, after_targets, after_sources), config, category)
+    """One module's sets: the targets and their imports, as `diff_modules` compares them."""
+    b, a = build_schema(before, before_targets, before_sources), build_schema(after, after_targets, after_sources)
+    return diff_modules(b, a, {"": set(b.files)}, {"": set(a.files)}, {"": config}, category)
 
 
 def _package_of(before: Schema, after: Schema, change: Change) -> tuple[str, ...]:

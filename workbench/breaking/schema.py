@@ -36,6 +36,7 @@ class FDP:
 FILE_MESSAGE, FILE_ENUM, FILE_SERVICE, FILE_EXTENSION, FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX = 4, 5, 6, 7, 8, 2, 12
 MSG_FIELD, MSG_NESTED, MSG_ENUM, MSG_EXTENSION, MSG_OPTIONS, MSG_ONEOF = 2, 3, 4, 6, 7, 8
 ENUM_VALUE, ENUM_OPTIONS = 2, 3
+FIELD_TYPE_NAME = 6
 SERVICE_METHOD = 2
 FEATURES_IN = {"file": 50, "message": 12, "field": 21, "enum": 7, "oneof": 1}
 
@@ -512,7 +513,9 @@ def _index_message(schema: Schema, file: FileInfo, proto: pb.DescriptorProto, pa
             entry_name = f".{msg.full_name}.{n.name}"
             for j, f in enumerate(proto.field):
                 if f.type_name == entry_name:
-                    file.map_entry_alias[(*path, MSG_NESTED, i)] = (*path, MSG_FIELD, j)
+                    # protoc gives the synthesized entry no location; buf's compiler places the
+                    # entry and its key and value fields on the field's `map<K, V>` type
+                    file.map_entry_alias[(*path, MSG_NESTED, i)] = (*path, MSG_FIELD, j, FIELD_TYPE_NAME)
                     break
         _index_message(schema, file, n, (*path, MSG_NESTED, i), msg)
     for i, e in enumerate(proto.enum_type):

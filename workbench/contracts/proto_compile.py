@@ -304,7 +304,12 @@ def parse_diagnostics(text: str, rel_prefix: str = "", strip: str | tuple[str, .
             continue
         m = re.match(_FILE_DIAG, line)
         if m and not m["file"].startswith("--"):
-            findings.append(_finding("PROTO_COMPILE", rel(m["file"]), 0, 0, m["msg"]))
+            # a file-wide warning has no line ("a.proto: warning: pb.JavaFeatures.utf8_validation has
+            # been deprecated in edition 2024" for a file-level feature): still a warning
+            msg = m["msg"]
+            severity = Severity.WARNING if msg.startswith("warning:") else Severity.ERROR
+            findings.append(Finding(severity, "PROTO_COMPILE", rel(m["file"]), 0,
+                                    msg.removeprefix("warning:").strip(), 0))
         else:
             findings.append(_finding("PROTO_COMPILE", rel_prefix.rstrip("/"), 0, 0, line))
     return findings

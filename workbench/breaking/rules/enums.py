@@ -77,9 +77,11 @@ def enum_value_same_name(p: Pair, emit: Emit, before: EnumInfo, after: EnumInfo)
             before_path = None
             if name in old_names:
                 before_path = (*before.value_path(old_names[name][0]), 2)
+            # buf points into the base only for a name the value had there: a new name has no
+            # against location (and so the base's ignores do not reach it)
             emit(f'Enum value "{number}" on enum {q(after.name)} changed name{plural} from {old_text} to '
                  f"{new_text}.", after.file, [(*after.value_path(index), 2)],
-                 before.file, [before_path], after.full_name)
+                 before.file if before_path is not None else None, [before_path], after.full_name)
 
 
 def reserved_enum_no_delete(p: Pair, emit: Emit, before: EnumInfo, after: EnumInfo) -> None:

@@ -45,6 +45,8 @@ FIELD_OPTIONS = 8
 JSTYPE_NAMES = {0: "JS_NORMAL", 1: "JS_STRING", 2: "JS_NUMBER"}
 CTYPE_NAMES = {0: "STRING", 1: "CORD", 2: "STRING_PIECE"}
 CPP_STRING_TYPES = {0: "STRING_TYPE_UNKNOWN", 1: "VIEW", 2: "CORD", 3: "STRING"}  # pb.CppFeatures.StringType
+CPP_VIEW, CPP_STRING = 1, 3
+EDITION_2024 = 1001  # google.protobuf.Edition
 
 
 def _emit(emit: Emit, message: str, before: FieldInfo, after: FieldInfo,
@@ -247,7 +249,7 @@ def field_same_java_utf8_validation(p: Pair, emit: Emit, before: FieldInfo, afte
 
 def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
     """buf's fieldCppStringType: the ctype option when set (editions 2023 may use either), else the
-    `(pb.cpp).string_type` feature resolved field -> oneof -> messages -> file (default STRING)."""
+    `(pb.cpp).string_type` feature resolved field -> oneof -> messages -> file (then the edition's default)."""
     opts = field.proto.options
     if opts.HasField("ctype"):
         ctype = opts.ctype
@@ -258,7 +260,10 @@ def _cpp_string_type(field: FieldInfo) -> tuple[str, bool]:
         if ctype == 0 or field.file.syntax != "editions":
             return "STRING", False
     value = custom_feature(field, CPP_FEATURES, CPP_STRING_TYPE)
-    return CPP_STRING_TYPES.get(value if value is not None else 3, str(value)), False
+    if value is None:
+        # cpp_features.proto's edition defaults: STRING up to edition 2023, VIEW from 2024
+        value = CPP_VIEW if field.file.proto.edition >= EDITION_2024 else CPP_STRING
+    return CPP_STRING_TYPES.get(value, str(value)), False
 
 
 def field_same_cpp_string_type(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:

@@ -78,6 +78,21 @@ class Layout(Record):
         self.roots = roots
         self.source = source  # the config file the layout came from ("" when there is none)
 
+    def empty_module(self) -> str | None:
+        """buf's description of the first module with no .proto file (excluded ones do not count), if any.
+
+        buf refuses such an input or --against ("Module "path: "proto"" had no .proto files"), as
+        on the commit that first adds a module: its base has no protos yet. A v1beta1 module with
+        several roots has files when any root has."""
+        seen: dict[str, list[Root]] = {}
+        for root in self.roots:
+            seen.setdefault(root.module, []).append(root)
+        for module, roots in seen.items():
+            if not any(root.files() for root in roots):
+                excludes = sorted({e for root in roots for e in root.excludes})
+                return f'path: "{module or "."}"' + "".join(f', excludes: "{e}"' for e in excludes)
+        return None
+
     def files(self) -> dict[str, Root]:
         """file name (as protoc knows it) -> its root; the first root wins, as on protoc's path."""
         out: dict[str, Root] = {}

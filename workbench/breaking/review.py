@@ -142,6 +142,10 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
 
 def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
                   fixtures_dir: str, extras: bool, t0: float, progress: Callable[[str], None]) -> Report:
+    for side in (after, before):
+        empty = side.layout.empty_module() if side.layout is not None else None
+        if empty is not None:
+            raise InputError(f'Module "{empty}" had no .proto files')
     report = Report(after.label, before.label)
     configs = _configs(after)
     config = next(iter(configs.values()))

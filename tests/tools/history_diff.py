@@ -54,6 +54,7 @@ class Source:
     layouts: tuple[str, ...] = ("v2", "v1", "none")
     categories: tuple[str, ...] = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")
     exclude: str = ""  # a folder for the v1-excludes / v2-ignore layouts
+    mutations: tuple[str, ...] = ()  # oddities (MUTATIONS) applied to the last pair, each a run of its own
 
 
 def _first_dir_with(pattern: str) -> Callable[[Path], Path | None]:
@@ -79,7 +80,8 @@ SOURCES = [
            exclude="google/type"),
     Source("googleapis-common-protos", "pypi", "googleapis-common-protos",
            ("1.70.0", "1.72.0", "1.74.0", "1.75.0", "1.76.0"), _first_dir_with("google/api"),
-           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google/rpc"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google/rpc",
+           mutations=("vendored-wkt", "api-deleted", "files-moved", "options-changed")),
     Source("google-gax", "npm", "google-gax", ("4.4.1", "5.0.8", "6.0.0", "6.17.0"),
            _first_dir_with("google/longrunning"), layouts=("v2", "v1", "none", "v1-excludes"),
            exclude="google/iam"),
@@ -88,6 +90,12 @@ SOURCES = [
     Source("grpcio-tools", "pypi", "grpcio-tools", ("1.66.0", "1.68.0", "1.71.0", "1.76.0"),
            _first_dir_with("google/protobuf/descriptor.proto"),
            layouts=("v2", "v1", "none", "v1-excludes"), exclude="google/protobuf/compiler"),
+    # protobuf's own sources inside grpcio-tools' sdist: editions files, proto2 groups and extensions,
+    # unittest protos, and the well-known types themselves vendored inside the module
+    Source("protobuf-src", "pypi", "grpcio-tools", ("1.66.0", "1.68.0", "1.71.0", "1.76.0"),
+           _first_dir_with("google/protobuf/unittest.proto"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google/protobuf/compiler",
+           mutations=("no-syntax-newer", "no-syntax-both", "package-deleted", "files-moved", "options-changed")),
     Source("protovalidate-pypi", "pypi", "protovalidate", ("0.10.0", "0.13.0", "1.0.0"),
            _first_dir_with("buf/validate")),
     Source("opensearch-protobufs", "pypi", "opensearch-protobufs", ("1.0.0", "1.2.0", "1.5.0", "1.7.0"),
@@ -181,6 +189,7 @@ class Run:
     exact: bool = False
     detail: list[str] = field(default_factory=list)
     seconds: tuple[float, float] = (0.0, 0.0)
+    outcome: str = ""  # what buf said: "refused", or how many findings
 
     @property
     def name(self) -> str:
@@ -198,6 +207,99 @@ def lay_out(run_dir: Path, old_root: Path, new_root: Path, subset: tuple[str, ..
         (run_dir / side).mkdir(parents=True, exist_ok=True)
         if config is not None:
             (run_dir / side / "buf.yaml").write_text(config)
+
+
+# ---------------------------------------------------------------- oddities real trees contain
+
+
+SYNTAX_LINE = re.compile(r'^\s*syntax\s*=\s*"proto2"\s*;[^\n]*\n', re.M)
+
+
+def _drop_proto2_syntax(older: Path, newer: Path, both: bool) -> None:
+    """A file with no syntax line is proto2: dropping the line from proto2 files changes nothing."""
+    for side in (older, newer) if both else (newer,):
+        for path in sorted(side.rglob("*.proto")):
+            text = path.read_text(encoding="utf-8")
+            if SYNTAX_LINE.search(text):
+                path.write_text(SYNTAX_LINE.sub("", text, count=1), encoding="utf-8")
+
+
+def _delete_folder(newer: Path, folder: str) -> None:
+    """A package deleted between versions (and whatever imported it, so the tree still compiles)."""
+    gone = newer / folder
+    if not gone.is_dir():
+        return
+    names = {p.relative_to(newer).as_posix() for p in gone.rglob("*.proto")}
+    shutil.rmtree(gone)
+    for path in sorted(newer.rglob("*.proto")):
+        if set(IMPORT.findall(path.read_text(encoding="utf-8", errors="replace"))) & names:
+            path.unlink()
+
+
+def _move_files(newer: Path, count: int) -> None:
+    """Files moved to another folder between versions, same package and contents."""
+    for path in sorted(newer.rglob("*.proto"))[:count]:
+        rel = path.relative_to(newer).as_posix()
+        if any(rel in IMPORT.findall(p.read_text(encoding="utf-8", errors="replace"))
+               for p in newer.rglob("*.proto")):
+            continue  # imported: moving it would break the importer
+        target = newer / "moved" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(target)
+
+
+OPTION = re.compile(r'^(option\s+(java_package|go_package|csharp_namespace|objc_class_prefix|java_outer_classname|'
+                    r'php_namespace|ruby_package|java_multiple_files|optimize_for|cc_enable_arenas)\s*=\s*)([^;]+);',
+                    re.M)
+
+
+def _change_options(newer: Path) -> None:
+    """File options changed: string options get a suffix, booleans flip, optimize_for changes."""
+    def changed(m: re.Match[str]) -> str:
+        value = m.group(3).strip()
+        if value in ("true", "false"):
+            value = "false" if value == "true" else "true"
+        elif value in ("SPEED", "CODE_SIZE", "LITE_RUNTIME"):
+            value = "CODE_SIZE" if value != "CODE_SIZE" else "SPEED"
+        elif value.startswith('"'):
+            value = value[:-1] + 'X"'
+        return f"{m.group(1)}{value};"
+    for path in sorted(newer.rglob("*.proto")):
+        text = path.read_text(encoding="utf-8")
+        new = OPTION.sub(changed, text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
+def _vendor_wkt(older: Path, newer: Path) -> None:
+    """The well-known types copied into the module (as many repositories vendor them), and one of
+    them deleted in the newer version."""
+    import grpc_tools
+
+    wkt = Path(grpc_tools.__file__).parent / "_proto" / "google" / "protobuf"
+    for side in (older, newer):
+        for path in sorted(wkt.glob("*.proto")):
+            target = side / "google" / "protobuf" / path.name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+    for name in ("duration.proto", "empty.proto"):
+        gone = newer / "google" / "protobuf" / name
+        used = any(f"google/protobuf/{name}" in IMPORT.findall(p.read_text(encoding="utf-8", errors="replace"))
+                   for p in newer.rglob("*.proto"))
+        if gone.exists() and not used:
+            gone.unlink()
+
+
+MUTATIONS: dict[str, Callable[[Path, Path], None]] = {
+    "no-syntax-newer": lambda older, newer: _drop_proto2_syntax(older, newer, both=False),
+    "no-syntax-both": lambda older, newer: _drop_proto2_syntax(older, newer, both=True),
+    "package-deleted": lambda older, newer: _delete_folder(newer, "google/protobuf/util"),
+    "api-deleted": lambda older, newer: _delete_folder(newer, "google/api"),
+    "files-moved": lambda older, newer: _move_files(newer, 6),
+    "options-changed": lambda older, newer: _change_options(newer),
+    "vendored-wkt": _vendor_wkt,
+}
 
 
 # ---------------------------------------------------------------- running and comparing
@@ -232,6 +334,7 @@ def compare(run: Run) -> None:
     # not compile as a usage error (exit 2, its own messages on stderr): the same verdict, other words
     refused = b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
     want_code = 2 if refused else {0: 0, 100: 1}[b_code]
+    run.outcome = "refused" if refused else f"{len(theirs)} findings"
     if refused:
         theirs = set()
     if w_code != want_code:
@@ -296,12 +399,29 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
                             subset: tuple[str, ...] = subset, config: str | None = config) -> None:
                     lay_out(run.where, old, new, subset, config)
                 yield run, prepare
+        if newer != versions[-1]:
+            continue
+        for mutation in source.mutations:
+            subset = parts[0] if parts else ()
+            for layout, category in (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v1", "PACKAGE"), ("none", "FILE")):
+                tag = f"{older}..{newer}+{mutation}"
+                where = RUNS / source.name / f"{tag}-{layout}-{category}"
+                run = Run(source.name, tag, ",".join(subset), layout, category, where)
+                config = buf_yaml(layout, category, source.exclude)
+
+                def mutated(run: Run = run, old: Path = old_root, new: Path = new_root,
+                            subset: tuple[str, ...] = subset, config: str | None = config,
+                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation]) -> None:
+                    lay_out(run.where, old, new, subset, config)
+                    mutate(run.where / "older", run.where / "newer")
+                yield run, mutated
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="source names to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="two subsets per pair at most")
+    parser.add_argument("--mutations-only", action="store_true", help="only the oddity runs (MUTATIONS)")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
@@ -314,11 +434,14 @@ def main() -> int:
             continue
         print(f"== {source.name}", flush=True)
         for run, prepare in runs_for(source, opts.quick):
+            if opts.mutations_only and "+" not in run.pair:
+                continue
             prepare()
             compare(run)
             results.append(run)
             mark = "ok  " if run.exact else "DIFF"
-            print(f"{mark} {run.name}  (buf {run.seconds[0]:.1f}s, workbench {run.seconds[1]:.1f}s)", flush=True)
+            print(f"{mark} {run.name}: {run.outcome}  (buf {run.seconds[0]:.1f}s, workbench {run.seconds[1]:.1f}s)",
+                  flush=True)
             for line in run.detail[:40]:
                 print("     " + line, flush=True)
             if run.exact and not opts.keep:
@@ -326,7 +449,7 @@ def main() -> int:
     exact = sum(r.exact for r in results)
     print(f"\n{exact} of {len(results)} runs exact")
     if opts.json:
-        opts.json.write_text(json.dumps([{"run": r.name, "exact": r.exact, "detail": r.detail,
+        opts.json.write_text(json.dumps([{"run": r.name, "exact": r.exact, "outcome": r.outcome, "detail": r.detail,
                                           "dir": str(r.where)} for r in results], indent=1))
     return 0 if exact == len(results) else 1
 

@@ -37,25 +37,30 @@ def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[st
                  category: str | None = None) -> list[Change]:
     """Each module of the input against the module of the same path in the base, with its own config.
 
-    A vendored well-known type (`google/protobuf/*.proto` in the module) that the input no longer
-    holds but still imports is the same file from protoc's own copy: buf reports no deletion for it.
+    buf compares a module's image, and an image holds the module's files and everything they import
+    (`buf breaking` excludes no imports unless told `--exclude-imports`): files of other modules of a
+    workspace, and the well-known types. So a well-known type the module stops importing is
+    `FILE_NO_DELETE` ("google/protobuf/empty.proto" was deleted), its messages `PACKAGE_MESSAGE_NO_DELETE`
+    and, when it was the last one, `google.protobuf` is `PACKAGE_NO_DELETE`; and a vendored one
+    (`google/protobuf/*.proto` in the module) that the input no longer holds but still imports is the
+    same file from the compiler's own copy: no deletion.
     """
     out: list[Change] = []
     single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
     for module, config in configs.items():
-        # buf checks a module's image, imports included: files of other modules it imports are
-        # checked with this module's rules too
-        b_names = _with_imports(before, before_modules.get(module, set())) if not single else set(before.files)
-        a_names = _with_imports(after, after_modules.get(module, set())) if not single else set(after.files)
-        kept = {n for n in b_names - a_names if n.startswith("google/protobuf/") and n in after.all_files}
-        if single and not kept:
-            return diff_schemas(before, after, config, category)
-        out += diff_schemas(before.restricted(b_names), after.restricted(a_names | kept), config, category)
+        b_files = set(before.files) if single else before_modules.get(module, set())
+        a_files = set(after.files) if single else after_modules.get(module, set())
+        b_names, a_names = _with_imports(before, b_files), _with_imports(after, a_files)
+        if b_names == set(before.files) and a_names == set(after.files):
+            out += diff_schemas(before, after, config, category)
+        else:
+            out += diff_schemas(before.restricted(b_names), after.restricted(a_names), config, category)
     out.sort(key=Change.sort_key)
     return _dedupe(out)
 
 
 def _with_imports(schema: Schema, names: set[str]) -> set[str]:
+    """`names` and every file they import, directly or not (the image buf builds for them)."""
     out = set(names)
     todo = list(names)
     while todo:
@@ -63,7 +68,7 @@ def _with_imports(schema: Schema, names: set[str]) -> set[str]:
         if f is None:
             continue
         for dep in f.proto.dependency:
-            if dep not in out and dep in schema.files:
+            if dep not in out and dep in schema.all_files:
                 out.add(dep)
                 todo.append(dep)
     return out
@@ -73,8 +78,9 @@ def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config:
               before_targets: set[str] | None = None, after_targets: set[str] | None = None,
               category: str | None = None, before_sources: dict[str, str] | None = None,
               after_sources: dict[str, str] | None = None) -> list[Change]:
-    return diff_schemas(build_schema(before, before_targets, before_sources),
-                        build_schema(after, after_targets, after_sources), config, category)
+    """One module's sets compared as buf compares them (its imports included, see `diff_modules`)."""
+    b, a = build_schema(before, before_targets, before_sources), build_schema(after, after_targets, after_sources)
+    return diff_modules(b, a, {"": set(b.files)}, {"": set(a.files)}, {"": config}, category)
 
 
 def _package_of(before: Schema, after: Schema, change: Change) -> tuple[str, ...]:

@@ -119,9 +119,18 @@ def message_fields(draw: st.DrawFn, refs: list[str]) -> list[tuple[str, str, str
     return fields
 
 
+# Well-known types a field may use: a module's image holds the ones it imports, so a side that stops
+# importing one deletes it (buf's FILE_NO_DELETE "google/protobuf/empty.proto", PACKAGE_*_NO_DELETE).
+WKTS = {"google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
+        "google.protobuf.Duration": "google/protobuf/duration.proto",
+        "google.protobuf.Empty": "google/protobuf/empty.proto",
+        "google.protobuf.Struct": "google/protobuf/struct.proto"}
+
+
 @st.composite
 def schemas(draw: st.DrawFn) -> dict[str, object]:
-    messages = {f"M{i}": draw(message_fields(["E0", "M0"])) for i in range(draw(st.integers(1, 3)))}
+    refs = ["E0", "M0", *draw(st.lists(st.sampled_from(sorted(WKTS)), max_size=2, unique=True))]
+    messages = {f"M{i}": draw(message_fields(refs)) for i in range(draw(st.integers(1, 3)))}
     enum_values = draw(st.lists(st.integers(1, 9), max_size=4, unique=True))
     oneof = draw(st.booleans())
     reserved = draw(st.lists(st.integers(40, 60), max_size=3, unique=True))
@@ -132,7 +141,10 @@ def schemas(draw: st.DrawFn) -> dict[str, object]:
 
 
 def render(schema: dict[str, object]) -> str:
-    out = ['syntax = "proto3";', f"package {schema['package']};", "enum E0 {", "  E0_UNSPECIFIED = 0;"]
+    used = sorted({WKTS[f[1]] for fields in schema["messages"].values() for f in fields  # type: ignore[attr-defined]
+                   if f[1] in WKTS})
+    out = ['syntax = "proto3";', f"package {schema['package']};", *(f'import "{path}";' for path in used),
+           "enum E0 {", "  E0_UNSPECIFIED = 0;"]
     out += [f"  E0_V{n} = {n};" for n in schema["enum"]]  # type: ignore[attr-defined]
     out.append("}")
     for name, fields in schema["messages"].items():  # type: ignore[attr-defined]

@@ -164,3 +164,85 @@ def test_v1_build_roots_are_refused_as_buf_refuses_them(tmp_path: Path, monkeypa
         done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before"], cwd=tmp_path / "after",
                               capture_output=True, text=True, check=False, timeout=300)
         assert done.returncode == 1 and "build.roots cannot be set on version v1: [r1]" in done.stderr
+
+
+EXCLUDING_CONFIGS = {
+    "v1": "version: v1\nbuild:\n  excludes: [ex]\n",
+    "v1beta1": "version: v1beta1\nbuild:\n  excludes: [ex]\n",
+    "v2": "version: v2\nmodules:\n  - path: .\n    excludes: [ex]\n",
+}
+
+
+@pytest.mark.parametrize("version", sorted(EXCLUDING_CONFIGS))
+def test_an_excluded_folder_cannot_be_imported(version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """buf takes excluded files out of the module altogether: importing one is its "imported file does
+    not exist" (COMPILE). Found on googleapis-common-protos with `excludes: [google/rpc]`, where
+    google/longrunning imports google/rpc/status.proto: the review must refuse, not pass."""
+    for side in ("before", "after"):
+        (tmp_path / side / "ex").mkdir(parents=True)
+        (tmp_path / side / "buf.yaml").write_text(EXCLUDING_CONFIGS[version])
+        (tmp_path / side / "ex" / "b.proto").write_text('syntax = "proto3";\npackage ex;\nmessage B {}\n')
+        (tmp_path / side / "a.proto").write_text(
+            'syntax = "proto3";\npackage a;\nimport "ex/b.proto";\nmessage A { ex.B b = 1; }\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before",
+                              "--error-format", "json")
+    assert (code, out) == (2, "")
+    assert 'a.proto:3:1: error: Import "ex/b.proto" was not found' in err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before", "--error-format",
+                               "json"], cwd=tmp_path / "after", capture_output=True, text=True, check=False,
+                              timeout=300)
+        assert done.returncode == 100
+        assert '"path":"a.proto","start_line":3,"start_column":1,"end_line":3,"end_column":21,"type":"COMPILE",' \
+               '"message":"imported file does not exist"' in done.stdout
+
+
+def test_an_excluded_folder_next_to_its_importers_keeps_the_rest_importable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the excluded folder is hidden: its siblings (and files of the folders above it) still import."""
+    for side in ("before", "after"):
+        (tmp_path / side / "p" / "ex").mkdir(parents=True)
+        (tmp_path / side / "p" / "keep").mkdir(parents=True)
+        (tmp_path / side / "buf.yaml").write_text("version: v1\nbuild:\n  excludes: [p/ex]\n")
+        (tmp_path / side / "p" / "ex" / "e.proto").write_text('syntax = "proto3";\npackage p.ex;\n')
+        (tmp_path / side / "p" / "keep" / "k.proto").write_text('syntax = "proto3";\npackage p.keep;\nmessage K {}\n')
+        (tmp_path / side / "p" / "top.proto").write_text('syntax = "proto3";\npackage p;\nmessage T {}\n')
+    (tmp_path / "after" / "a.proto").write_text('syntax = "proto3";\npackage a;\nimport "p/keep/k.proto";\n'
+                                                'import "p/top.proto";\nmessage A { p.keep.K k = 1; p.T t = 2; }\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before",
+                              "--error-format", "json")
+    assert (code, out) == (0, ""), err
+
+
+@pytest.mark.parametrize(("config", "empty_side", "module"), [
+    ("", "before", "."), ("", "after", "."), ("version: v2\n", "before", "."),
+    ("version: v2\nmodules:\n  - path: p\n  - path: q\n", "before", "q"),
+    ("version: v1\nbuild:\n  excludes: [p]\n", "after", '.", excludes: "p'),
+])
+def test_a_module_with_no_protos_is_refused_as_buf_refuses_it(
+        config: str, empty_side: str, module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """buf fails on a module (of the input or of --against) that has no .proto file, as on the commit
+    that first adds the module: `Module "path: "."" had no .proto files`, exit 1. The review must not
+    pass, nor report every file deleted."""
+    for side in ("before", "after"):
+        (tmp_path / side / "p").mkdir(parents=True)
+        (tmp_path / side / "q").mkdir(parents=True)
+        if config:
+            (tmp_path / side / "buf.yaml").write_text(config)
+        if side != empty_side:
+            (tmp_path / side / "p" / "a.proto").write_text('syntax = "proto3";\npackage p;\nmessage A {}\n')
+    if "modules" in config:  # a workspace whose module q is empty on the --against side only
+        (tmp_path / "after" / "q" / "b.proto").write_text('syntax = "proto3";\npackage q;\n')
+        (tmp_path / "before" / "p" / "a.proto").write_text('syntax = "proto3";\npackage p;\nmessage A {}\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before",
+                              "--error-format", "json")
+    assert (code, out) == (2, "")
+    assert f'Module "path: "{module}"" had no .proto files' in err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before", "--error-format",
+                               "json"], cwd=tmp_path / "after", capture_output=True, text=True, check=False,
+                              timeout=300)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert f'Module "path: "{module}"" had no .proto files' in done.stderr

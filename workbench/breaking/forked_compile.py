@@ -44,12 +44,12 @@ Compiled = tuple[bytes | None, list[Finding]]
 class Job(FrozenRecord):
     """One tree to compile in a child."""
 
-    _fields = ("proto_root", "rel_prefix", "source_bytes", "files", "includes", "prefixes", "source_info")
+    _fields = ("proto_root", "rel_prefix", "source_bytes", "files", "includes", "prefixes", "source_info", "hidden")
     __slots__ = _fields
 
     def __init__(self, proto_root: Path, rel_prefix: str, source_bytes: int, files: tuple[str, ...] = (),
                  includes: tuple[Path, ...] = (), prefixes: dict[str, str] | None = None,
-                 source_info: bool = True) -> None:
+                 source_info: bool = True, hidden: tuple[Path, ...] = ()) -> None:
         self.proto_root = proto_root
         self.rel_prefix = rel_prefix
         self.source_bytes = source_bytes  # size of its .proto files: how much a child reads before its output phase
@@ -57,6 +57,7 @@ class Job(FrozenRecord):
         self.includes = includes  # more roots (a buf workspace's other modules)
         self.prefixes = prefixes  # file -> its root's prefix in findings
         self.source_info = source_info  # locations and comments in the set
+        self.hidden = hidden  # excluded folders no import may find (proto_compile.include_args)
 
 
 class _Child:
@@ -142,7 +143,8 @@ def _child_main(job: Job, fifo_path: str, result_path: Path, diagnostics_path: P
 
         outcome = run_protoc(job.proto_root, job.files or proto_files(job.proto_root), fifo_path,
                              rel_prefix=job.rel_prefix, includes=job.includes, prefixes=job.prefixes,
-                             source_info=job.source_info, diagnostics_path=str(diagnostics_path))
+                             source_info=job.source_info, diagnostics_path=str(diagnostics_path),
+                             hidden=job.hidden)
         # imported here, not by the parent: it reads the result only when the child was not ended early
         import pickle  # noqa: S403
 

@@ -291,7 +291,7 @@ def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[F
     files = sorted(side.files)
     result = compile_protos(roots[0], files, includes=roots[1:],
                             prefixes={name: root.prefix for name, root in side.files.items()},
-                            source_info=source_info)
+                            source_info=source_info, hidden=excluded_paths(side))
     return result.descriptor_set, result.findings
 
 
@@ -301,6 +301,11 @@ def _include_dirs(side: Side) -> list[Path]:
         if root.dir not in out:
             out.append(root.dir)
     return out
+
+
+def excluded_paths(side: Side) -> tuple[Path, ...]:
+    """The roots' excluded folders: buf takes them out of the module, so no import finds them either."""
+    return tuple(root.dir / e for root in side.roots for e in root.excludes)
 
 
 def source_bytes(side: Side) -> int:
@@ -345,7 +350,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         for s, size in zip(todo, sizes, strict=True):
             dirs = _include_dirs(s)
             jobs.append(Job(dirs[0], s.rel_prefix, size, tuple(sorted(s.files)), tuple(dirs[1:]),
-                            {name: root.prefix for name, root in s.files.items()}, source_info))
+                            {name: root.prefix for name, root in s.files.items()}, source_info,
+                            excluded_paths(s)))
         results = compile_forked(jobs)
     else:
         results = [_compile(s, source_info) for s in todo]

@@ -86,12 +86,14 @@ def compile_protos(
     includes: Sequence[Path] = (),
     prefixes: Mapping[str, str] | None = None,
     source_info: bool = True,
+    hidden: Sequence[Path] = (),
 ) -> CompileResult:
     """Compile `files` (paths relative to `proto_root`; default: every .proto below it).
 
     `rel_prefix` is prepended to file names in findings so they read as repository paths
     (e.g. "proto/"). `extra_args` lets callers add plugin outputs (codegen). `source_info=False`:
     no locations and comments in the set (a third of its size, and of protoc's peak memory).
+    `hidden`: folders or files below the roots that imports must not find (see `include_args`).
     """
     proto_root = proto_root.resolve()
     if files is None:
@@ -101,7 +103,8 @@ def compile_protos(
                                              f"no .proto files under {rel_prefix or proto_root}")])
     with _scratch_file() as (out, fd):
         code, findings = run_protoc(proto_root, files, out, rel_prefix=rel_prefix, extra_args=extra_args,
-                                    includes=includes, prefixes=prefixes, source_info=source_info)
+                                    includes=includes, prefixes=prefixes, source_info=source_info,
+                                    hidden=hidden)
         if code != 0:
             return CompileResult(None, findings)
         return CompileResult(_read_all(fd, out), findings)
@@ -155,6 +158,7 @@ def run_protoc(
     prefixes: Mapping[str, str] | None = None,
     source_info: bool = True,
     diagnostics_path: str | None = None,
+    hidden: Sequence[Path] = (),
 ) -> tuple[int, list[Finding]]:
     """protoc's exit code and findings; the descriptor set (imports and source info included) goes to
     `descriptor_set_out`, which may be a FIFO whose reader gets the set as protoc writes it.
@@ -162,13 +166,14 @@ def run_protoc(
     `includes`: more roots after `proto_root` (a buf workspace's other modules, v1beta1 roots);
     `prefixes`: file -> its root's prefix in findings, when the roots have different ones;
     `diagnostics_path`: a file that gets protoc's diagnostics as it prints them (a forked compile's
-    parent reads them there when it ends the child as soon as the set is written).
+    parent reads them there when it ends the child as soon as the set is written);
+    `hidden`: see `include_args`.
     """
     proto_root = proto_root.resolve()
     roots = [proto_root, *(r.resolve() for r in includes)]
     args = [
         "protoc",
-        *(f"-I{r}" for r in roots),
+        *include_args(roots, hidden),
         f"-I{wkt_include()}",
         "--include_imports",
         *(["--include_source_info"] if source_info else []),
@@ -179,6 +184,46 @@ def run_protoc(
     load_compiler()  # imported before fd 2 is redirected: `python -X importtime` lines are not diagnostics
     code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args), diagnostics_path)
     return code, protoc_findings(diagnostics, code, roots, rel_prefix=rel_prefix, prefixes=prefixes)
+
+
+def include_args(roots: Sequence[Path], hidden: Sequence[Path] = ()) -> list[str]:
+    """protoc's -I arguments for `roots` (resolved) such that no import finds a `hidden` path.
+
+    Why: buf's `excludes` (v1beta1/v1 `build.excludes`, v2 `modules[].excludes`) take files out of the
+    module altogether, so importing one is buf's "imported file does not exist". protoc cannot hide a
+    folder of a root (a mapping that finds nothing falls through to the next), so a root with hidden
+    paths is given as one `-IVIRTUAL=DISK` mapping per entry beside each hidden path, and per entry
+    of the folders above it: a handful of mappings, and nothing else in the root changes.
+    """
+    hidden_abs = [h.resolve() for h in hidden]
+    args: list[str] = []
+    for root in roots:
+        inside = [h.relative_to(root).as_posix() for h in hidden_abs if h != root and h.is_relative_to(root)]
+        if not inside or ":" in str(root) or "=" in str(root):
+            args.append(f"-I{root}")  # protoc splits a mapping on ':' and '=': such a root cannot be mapped
+            continue
+        args += [f"-I{virtual}={disk}" for virtual, disk in _visible(root, "", inside)]
+    return args
+
+
+def _visible(folder: Path, virtual: str, hidden: list[str]) -> list[tuple[str, Path]]:
+    """(virtual name, disk path) of each entry of `folder` that is neither hidden nor above a hidden
+    path, descending into those above one; `hidden` is relative to `folder`."""
+    out: list[tuple[str, Path]] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return out
+    for name in names:
+        if name in hidden:
+            continue
+        below = [h[len(name) + 1:] for h in hidden if h.startswith(name + "/")]
+        child = virtual + name
+        if below and (folder / name).is_dir():
+            out += _visible(folder / name, child + "/", below)
+        elif ":" not in child and "=" not in child:
+            out.append((child, folder / name))
+    return out
 
 
 def protoc_findings(diagnostics: str, code: int, roots: Sequence[Path], *, rel_prefix: str = "",

@@ -109,11 +109,11 @@ def _locator(side: Side, parallel: bool) -> Locator:
     from workbench.lint.locations import Locator
 
     def fallback(names: list[str]) -> bytes | None:
-        from workbench.breaking.inputs import _include_dirs
+        from workbench.breaking.inputs import _include_dirs, excluded_paths
         from workbench.contracts.proto_compile import compile_protos
 
         roots = _include_dirs(side)
-        return compile_protos(roots[0], names, includes=roots[1:]).descriptor_set
+        return compile_protos(roots[0], names, includes=roots[1:], hidden=excluded_paths(side)).descriptor_set
 
     assert side.fds is not None
     return Locator(side.fds, {name: root.dir / name for name, root in side.files.items()}, fallback, parallel)

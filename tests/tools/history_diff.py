@@ -1,0 +1,515 @@
+"""Differential check of `workbench breaking` against `buf breaking` on real release histories.
+
+Not run by the test suite (it downloads packages and runs for minutes): run it by hand,
+
+    .venv/bin/python tests/tools/history_diff.py [--only SOURCE] [--quick] [--keep]
+
+It fetches consecutive released versions of public packages that ship .proto files (npm with
+`npm pack`, PyPI sdists with `pip download --no-binary :all:`), cached under /tmp/histories, and for
+each consecutive pair (older, newer) lays out a plain buf module the way a user would: the proto root
+copied twice, with a buf.yaml (v2, v1, none, v1 `build.excludes`, v2 `ignore`) and a category. In the
+newer copy it runs
+
+    buf breaking . --against ../older --error-format json
+    workbench breaking . --against ../older --error-format json
+
+and compares stdout as sets of lines, the exit codes (buf's 100 is the workbench's 1, buf's other
+failures its 2) and whether either wrote a traceback. Every mismatch is printed with the lines only
+one side printed; the run directory is kept for a repro (`--keep` keeps every run's).
+
+A subset of a big tree (one googleapis product directory) is laid out with its transitive imports, as
+a user copying that directory with its dependencies would.
+
+Known difference, left as is: protobuf's own google/protobuf/unittest.proto (grpcio-tools 1.66-1.71
+sdists) marks an extension `unverified_lazy = true`; protoc 7 (grpcio-tools' compiler) refuses it
+("Extensions cannot be marked as unverified_lazy"), buf accepts it. That is why `protobuf-src` (the
+whole tree) differs and `protobuf-src-editions` leaves out the files that import unittest.proto.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess  # noqa: S404 - fixed argument lists, no shell
+import sys
+import tarfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CACHE = Path("/tmp/histories")
+RUNS = CACHE / "runs"
+BIN = Path(sys.executable).parent
+IMPORT = re.compile(r'^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;', re.M)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A package whose releases ship protos: where its proto root sits inside an unpacked release."""
+
+    name: str
+    registry: str  # "npm" or "pypi"
+    package: str
+    versions: tuple[str, ...]
+    root: Callable[[Path], Path | None]  # unpacked release -> its proto root
+    subsets: tuple[tuple[str, ...], ...] = ((),)  # folders of the root to lay out (with imports); () = whole
+    layouts: tuple[str, ...] = ("v2", "v1", "none")
+    categories: tuple[str, ...] = ("FILE", "PACKAGE", "WIRE_JSON", "WIRE")
+    exclude: str = ""  # a folder for the v1-excludes / v2-ignore layouts
+    mutations: tuple[str, ...] = ()  # oddities (MUTATIONS) applied to the last pair, each a run of its own
+    prune: bool = False  # drop the files buf refuses to build (test protos meant to fail) and their importers
+    whole_tree: bool = True  # with subsets: also the whole tree for the last pairs
+
+
+def _first_dir_with(pattern: str) -> Callable[[Path], Path | None]:
+    """The shallowest folder holding `pattern` (e.g. "google/api"), as a proto root."""
+    def find(unpacked: Path) -> Path | None:
+        hits = sorted(unpacked.rglob(pattern), key=lambda p: (len(p.parts), str(p)))
+        for hit in hits:
+            if hit.is_file() or any(hit.glob("*.proto")):
+                root = hit
+                for _ in Path(pattern).parts:
+                    root = root.parent
+                return root
+        return None
+    return find
+
+
+SOURCES = [
+    Source("google-proto-files", "npm", "google-proto-files",
+           ("3.0.3", "4.0.0", "4.2.0", "5.0.0", "5.0.3", "6.0.0", "6.0.1"), _first_dir_with("google/api"),
+           subsets=(("google/pubsub",), ("google/cloud/kms",), ("google/spanner",), ("google/firestore",),
+                    ("google/cloud/aiplatform/v1",), ("google/cloud/speech",), ("google/logging",),
+                    ("google/storage",), ("google/cloud/bigquery/storage",), ()),
+           exclude="google/type"),
+    Source("googleapis-common-protos", "pypi", "googleapis-common-protos",
+           ("1.70.0", "1.72.0", "1.74.0", "1.75.0", "1.76.0"), _first_dir_with("google/api"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google/rpc",
+           mutations=("vendored-wkt", "api-deleted", "files-moved", "options-changed")),
+    Source("google-gax", "npm", "google-gax", ("4.4.1", "5.0.8", "6.0.0", "6.17.0"),
+           _first_dir_with("google/longrunning"), layouts=("v2", "v1", "none", "v1-excludes"),
+           exclude="google/iam"),
+    Source("protobufjs", "npm", "protobufjs", ("6.11.4", "7.2.0", "7.5.9", "8.0.0", "8.8.1"),
+           _first_dir_with("google/protobuf/descriptor.proto")),
+    Source("grpcio-tools", "pypi", "grpcio-tools", ("1.66.0", "1.68.0", "1.71.0", "1.76.0"),
+           _first_dir_with("google/protobuf/descriptor.proto"),
+           layouts=("v2", "v1", "none", "v1-excludes"), exclude="google/protobuf/compiler"),
+    # protobuf's own sources inside grpcio-tools' sdist: editions files, proto2 groups and extensions,
+    # unittest protos, and the well-known types themselves vendored inside the module
+    Source("protobuf-src", "pypi", "grpcio-tools", ("1.66.0", "1.68.0", "1.71.0", "1.76.0"),
+           _first_dir_with("google/protobuf/unittest.proto"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google/protobuf/compiler",
+           mutations=("no-syntax-newer", "no-syntax-both", "package-deleted", "files-moved", "options-changed"),
+           prune=True),
+    # the same tree's editions and proto2 files that do not import unittest.proto, whose
+    # `unverified_lazy` extension protoc 7 refuses and buf accepts (see the report in the docstring)
+    Source("protobuf-src-editions", "pypi", "grpcio-tools", ("1.66.0", "1.68.0", "1.71.0", "1.76.0"),
+           _first_dir_with("google/protobuf/unittest.proto"),
+           subsets=(tuple(f"google/protobuf/{n}.proto" for n in (
+               "map_proto3_unittest", "only_one_enum_test", "unittest_arena", "unittest_delimited",
+               "unittest_drop_unknown_fields", "unittest_legacy_features", "unittest_lite_edition_2024",
+               "unittest_preserve_unknown_enum", "unittest_preserve_unknown_enum2",
+               "compiler/java/message_serialization_unittest", "unittest_lazy_dependencies_enum")),
+                    tuple(f"google/protobuf/{n}.proto" for n in (
+                        "unittest_no_generic_services", "unittest_enormous_descriptor", "util/json_format",
+                        "unittest_empty", "compiler/cpp/test_large_enum_value", "descriptor",
+                        "compiler/plugin", "util/message_differencer_unittest"))),
+           layouts=("v2", "v1", "none"), whole_tree=False, prune=True,
+           mutations=("no-syntax-newer", "no-syntax-both", "files-moved", "options-changed", "vendored-wkt")),
+    Source("protovalidate-pypi", "pypi", "protovalidate", ("0.10.0", "0.13.0", "1.0.0"),
+           _first_dir_with("buf/validate")),
+]
+
+
+# ---------------------------------------------------------------- fetching
+
+
+def unpacked(source: Source, version: str) -> Path | None:
+    """The release unpacked under CACHE (fetched once)."""
+    where = CACHE / source.registry / source.package / version
+    done = where / ".unpacked"
+    if done.exists():
+        return where / "x"
+    where.mkdir(parents=True, exist_ok=True)
+    if source.registry == "npm":
+        cmd = ["npm", "pack", f"{source.package}@{version}", "--silent"]
+    else:
+        cmd = [str(BIN / "pip"), "download", "-q", "--no-deps", "--no-binary", ":all:", "-d", ".",
+               f"{source.package}=={version}"]
+    if not [*where.glob("*.tgz"), *where.glob("*.tar.gz")]:
+        done_cmd = subprocess.run(cmd, cwd=where, capture_output=True, check=False, timeout=600)  # noqa: S603
+        if done_cmd.returncode != 0:
+            return None  # no sdist of that version (a wheel-only release): the pair is skipped
+    dest = where / "x"
+    dest.mkdir(exist_ok=True)
+    for archive in [*where.glob("*.tgz"), *where.glob("*.tar.gz")]:
+        with tarfile.open(archive) as tar:
+            tar.extractall(dest, filter="data")
+    done.touch()
+    return dest
+
+
+# ---------------------------------------------------------------- laying out a module
+
+
+def proto_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.proto") if p.is_file())
+
+
+def closure(root: Path, starts: list[str]) -> set[str]:
+    """`starts` and every file they import (transitively) that the root holds."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        name = todo.pop()
+        if name in seen or not (root / name).is_file():
+            continue
+        seen.add(name)
+        todo += IMPORT.findall((root / name).read_text(encoding="utf-8", errors="replace"))
+    return seen
+
+
+def copy_subset(root: Path, dest: Path, subset: tuple[str, ...], keep: set[str] | None = None) -> set[str]:
+    """Copy the files of `subset` (every file when empty) with their imports; returns the names."""
+    if subset:
+        starts = [n for n in proto_files(root) if any(n == s or n.startswith(s + "/") for s in subset)]
+        names = closure(root, starts) | (keep or set())
+    else:
+        names = set(proto_files(root))
+    for name in sorted(names):
+        if not (root / name).is_file():
+            continue
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, target)
+    return names
+
+
+def buf_yaml(layout: str, category: str, exclude: str) -> str | None:
+    use = f"breaking:\n  use: [{category}]\n"
+    if layout == "v2":
+        return "version: v2\n" + use
+    if layout == "v1":
+        return "version: v1\n" + use
+    if layout == "v1-excludes":
+        return f"version: v1\nbuild:\n  excludes: [{exclude}]\n" + use
+    if layout == "v2-ignore":
+        return f"version: v2\n{use}  ignore: [{exclude}]\n"
+    return None  # "none": no config, buf's defaults (FILE)
+
+
+@dataclass
+class Run:
+    source: str
+    pair: str
+    subset: str
+    layout: str
+    category: str
+    where: Path
+    exact: bool = False
+    detail: list[str] = field(default_factory=list)
+    seconds: tuple[float, float] = (0.0, 0.0)
+    outcome: str = ""  # what buf said: "refused", or how many findings
+
+    @property
+    def name(self) -> str:
+        return f"{self.source} {self.pair} [{self.subset or 'whole'}] {self.layout} {self.category}"
+
+
+def prune_refused(run_dir: Path) -> None:
+    """Delete, from both sides, the files `buf build` refuses on either side, and every file that
+    imports them, until both build: a tree of compiler tests holds protos meant to fail."""
+    for _ in range(8):
+        bad: set[str] = set()
+        for side in ("older", "newer"):
+            # buf builds a MessageSet but fails to check it ("is a MessageSet, which is a legacy proto1
+            # feature that is no longer supported"): no file named, so found by its option
+            bad |= {p.relative_to(run_dir / side).as_posix() for p in (run_dir / side).rglob("*.proto")
+                    if "message_set_wire_format" in p.read_text(encoding="utf-8", errors="replace")}
+            code, _out, err, _s = execute([str(BIN / "buf"), "build", ".", "-o", "/dev/null"], run_dir / side)
+            if code != 0:
+                bad |= {line.split(":", 1)[0] for line in err.splitlines() if ".proto:" in line}
+        if not bad:
+            return
+        for side in ("older", "newer"):
+            root = run_dir / side
+            gone = set(bad)
+            changed = True
+            while changed:
+                changed = False
+                for path in sorted(root.rglob("*.proto")):
+                    rel = path.relative_to(root).as_posix()
+                    if rel in gone or set(IMPORT.findall(path.read_text(encoding="utf-8", errors="replace"))) & gone:
+                        gone.add(rel)
+                        path.unlink()
+                        changed = True
+
+
+def lay_out(run_dir: Path, old_root: Path, new_root: Path, subset: tuple[str, ...], config: str | None) -> None:
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    # The newer side's subset decides what is copied; the older side gets the same folders plus the
+    # imports its own files need (a file the newer side dropped is still in the older one).
+    new_names = copy_subset(new_root, run_dir / "newer", subset)
+    copy_subset(old_root, run_dir / "older", subset, keep={n for n in new_names if (old_root / n).is_file()})
+    for side in ("older", "newer"):
+        (run_dir / side).mkdir(parents=True, exist_ok=True)
+        if config is not None:
+            (run_dir / side / "buf.yaml").write_text(config)
+
+
+# ---------------------------------------------------------------- oddities real trees contain
+
+
+SYNTAX_LINE = re.compile(r'^\s*syntax\s*=\s*"proto2"\s*;[^\n]*\n', re.M)
+
+
+def _drop_proto2_syntax(older: Path, newer: Path, both: bool) -> None:
+    """A file with no syntax line is proto2: dropping the line from proto2 files changes nothing."""
+    for side in (older, newer) if both else (newer,):
+        for path in sorted(side.rglob("*.proto")):
+            text = path.read_text(encoding="utf-8")
+            if SYNTAX_LINE.search(text):
+                path.write_text(SYNTAX_LINE.sub("", text, count=1), encoding="utf-8")
+
+
+def _delete_folder(newer: Path, folder: str) -> None:
+    """A package deleted between versions (and whatever imported it, so the tree still compiles)."""
+    gone = newer / folder
+    if not gone.is_dir():
+        return
+    names = {p.relative_to(newer).as_posix() for p in gone.rglob("*.proto")}
+    shutil.rmtree(gone)
+    for path in sorted(newer.rglob("*.proto")):
+        if set(IMPORT.findall(path.read_text(encoding="utf-8", errors="replace"))) & names:
+            path.unlink()
+
+
+def _move_files(newer: Path, count: int) -> None:
+    """Files moved to another folder between versions, same package and contents."""
+    for path in sorted(newer.rglob("*.proto"))[:count]:
+        rel = path.relative_to(newer).as_posix()
+        if any(rel in IMPORT.findall(p.read_text(encoding="utf-8", errors="replace"))
+               for p in newer.rglob("*.proto")):
+            continue  # imported: moving it would break the importer
+        target = newer / "moved" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(target)
+
+
+OPTION = re.compile(r'^(option\s+(java_package|go_package|csharp_namespace|objc_class_prefix|java_outer_classname|'
+                    r'php_namespace|ruby_package|java_multiple_files|optimize_for|cc_enable_arenas)\s*=\s*)("[^"]*"|[^;"]+);',
+                    re.M)
+
+
+def _change_options(newer: Path) -> None:
+    """File options changed: string options get a suffix, booleans flip, optimize_for changes."""
+    def changed(m: re.Match[str]) -> str:
+        value = m.group(3).strip()
+        if value in ("true", "false"):
+            value = "false" if value == "true" else "true"
+        elif value in ("SPEED", "CODE_SIZE", "LITE_RUNTIME"):
+            value = "CODE_SIZE" if value != "CODE_SIZE" else "SPEED"
+        elif value.startswith('"'):
+            value = value[:-1] + 'X"'
+        return f"{m.group(1)}{value};"
+    for path in sorted(newer.rglob("*.proto")):
+        text = path.read_text(encoding="utf-8")
+        new = OPTION.sub(changed, text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
+def _vendor_wkt(older: Path, newer: Path) -> None:
+    """The well-known types copied into the module (as many repositories vendor them), and one of
+    them deleted in the newer version."""
+    import grpc_tools
+
+    wkt = Path(grpc_tools.__file__).parent / "_proto" / "google" / "protobuf"
+    for side in (older, newer):
+        for path in sorted(wkt.glob("*.proto")):
+            target = side / "google" / "protobuf" / path.name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+    for name in ("duration.proto", "empty.proto"):
+        gone = newer / "google" / "protobuf" / name
+        used = any(f"google/protobuf/{name}" in IMPORT.findall(p.read_text(encoding="utf-8", errors="replace"))
+                   for p in newer.rglob("*.proto"))
+        if gone.exists() and not used:
+            gone.unlink()
+
+
+MUTATIONS: dict[str, Callable[[Path, Path], None]] = {
+    "no-syntax-newer": lambda older, newer: _drop_proto2_syntax(older, newer, both=False),
+    "no-syntax-both": lambda older, newer: _drop_proto2_syntax(older, newer, both=True),
+    "package-deleted": lambda older, newer: _delete_folder(newer, "google/protobuf/util"),
+    "api-deleted": lambda older, newer: _delete_folder(newer, "google/api"),
+    "files-moved": lambda older, newer: _move_files(newer, 6),
+    "options-changed": lambda older, newer: _change_options(newer),
+    "vendored-wkt": _vendor_wkt,
+}
+
+
+# ---------------------------------------------------------------- running and comparing
+
+
+def execute(args: list[str], cwd: Path) -> tuple[int, str, str, float]:
+    env_cache = {"BUF_CACHE_DIR": str(CACHE / "buf-cache"), **PYTHONPATH}
+    import os
+
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, timeout=1800,  # noqa: S603
+                          env={**os.environ, **env_cache})
+    return done.returncode, done.stdout, done.stderr, time.perf_counter() - start
+
+
+def output_lines(text: str) -> set[str]:
+    return {line for line in text.split("\n") if line.strip()}  # not splitlines: U+0085 stays in a message
+
+
+PYTHONPATH: dict[str, str] = {}
+
+
+def compare(run: Run) -> None:
+    newer = run.where / "newer"
+    b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), "breaking", ".", "--against", "../older",
+                                         "--error-format", "json"], newer)
+    w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), "breaking", ".", "--against", "../older",
+                                         "--error-format", "json"], newer)
+    run.seconds = (b_s, w_s)
+    theirs, mine = output_lines(b_out), output_lines(w_out)
+    # buf prints compile errors as COMPILE annotations (exit 100); the workbench reports protos that do
+    # not compile as a usage error (exit 2, its own messages on stderr): the same verdict, other words
+    refused = b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
+    want_code = 2 if refused else {0: 0, 100: 1}[b_code]
+    run.outcome = "refused" if refused else f"{len(theirs)} findings"
+    if refused:
+        theirs = set()
+    if w_code != want_code:
+        run.detail.append(f"exit: buf {b_code} -> want {want_code}, workbench {w_code}")
+    if "Traceback" in w_err:
+        run.detail.append("workbench traceback: " + w_err.strip().splitlines()[-1])
+    if refused and w_code != 2:
+        run.detail.append(f"buf refused ({b_code}): {(b_err.strip() or b_out.strip())[:300]}")
+        if w_code == 2:
+            run.detail.append(f"  workbench: {w_err.strip()[:300]}")
+    for line in sorted(theirs - mine):
+        run.detail.append("only buf:       " + line)
+    for line in sorted(mine - theirs):
+        run.detail.append("only workbench: " + line)
+    if w_code != want_code or theirs != mine or "Traceback" in w_err:
+        if not run.detail:
+            run.detail.append(f"stderr: {w_err.strip()[:300]}")
+        return
+    run.exact = True
+
+
+def matrix(source: Source) -> list[tuple[str, str]]:
+    """(layout, category) runs for one pair: every category under v2, FILE (and PACKAGE for the
+    layouts that hide a folder) under the others."""
+    out = []
+    for layout in source.layouts:
+        if layout == "v2":
+            out += [(layout, c) for c in source.categories]
+        elif layout in ("v1-excludes", "v2-ignore"):
+            out += [(layout, "FILE"), (layout, "PACKAGE")]
+        else:
+            out.append((layout, "FILE"))
+    return out
+
+
+def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], None]]]:
+    versions = source.versions
+    parts = [s for s in source.subsets if s]
+    for index, (older, newer) in enumerate(zip(versions, versions[1:], strict=False)):
+        old_dir, new_dir = unpacked(source, older), unpacked(source, newer)
+        old_root = source.root(old_dir) if old_dir is not None else None
+        new_root = source.root(new_dir) if new_dir is not None else None
+        if old_root is None or new_root is None:
+            print(f"  {source.name} {older}..{newer}: no proto root", file=sys.stderr)
+            continue
+        chosen: list[tuple[str, ...]] = [()]
+        runs = matrix(source)
+        if parts:
+            # a big tree: two of its folders per pair, turn about, and the whole tree for the last
+            # two pairs under a few layouts (it takes a while)
+            chosen = [parts[(2 * index) % len(parts)], parts[(2 * index + 1) % len(parts)]][: 1 if quick else 2]
+            if index >= len(versions) - 3 and not quick and source.whole_tree:
+                chosen.append(())
+        for i, subset in enumerate(chosen):
+            pairs = runs if subset or not parts else [("v2", "FILE"), ("none", "FILE"), ("v2", "WIRE")]
+            for layout, category in pairs:
+                tag = f"{older}..{newer}"
+                where = RUNS / source.name / f"{tag}-{i}-{layout}-{category}"
+                run = Run(source.name, tag, ",".join(subset), layout, category, where)
+                config = buf_yaml(layout, category, source.exclude)
+
+                def prepare(run: Run = run, old: Path = old_root, new: Path = new_root,
+                            subset: tuple[str, ...] = subset, config: str | None = config) -> None:
+                    lay_out(run.where, old, new, subset, config)
+                    if source.prune:
+                        prune_refused(run.where)
+                yield run, prepare
+        if newer != versions[-1]:
+            continue
+        for mutation in source.mutations:
+            subset = parts[0] if parts else ()
+            for layout, category in (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v1", "PACKAGE"), ("none", "FILE")):
+                tag = f"{older}..{newer}+{mutation}"
+                where = RUNS / source.name / f"{tag}-{layout}-{category}"
+                run = Run(source.name, tag, ",".join(subset), layout, category, where)
+                config = buf_yaml(layout, category, source.exclude)
+
+                def mutated(run: Run = run, old: Path = old_root, new: Path = new_root,
+                            subset: tuple[str, ...] = subset, config: str | None = config,
+                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation]) -> None:
+                    lay_out(run.where, old, new, subset, config)
+                    if source.prune:
+                        prune_refused(run.where)
+                    mutate(run.where / "older", run.where / "newer")
+                yield run, mutated
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", help="source names to run (default: all)")
+    parser.add_argument("--quick", action="store_true", help="two subsets per pair at most")
+    parser.add_argument("--mutations-only", action="store_true", help="only the oddity runs (MUTATIONS)")
+    parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
+    opts = parser.parse_args()
+    results: list[Run] = []
+    if opts.pythonpath:
+        PYTHONPATH["PYTHONPATH"] = opts.pythonpath
+    for source in SOURCES:
+        if opts.only and source.name not in opts.only:
+            continue
+        print(f"== {source.name}", flush=True)
+        for run, prepare in runs_for(source, opts.quick):
+            if opts.mutations_only and "+" not in run.pair:
+                continue
+            prepare()
+            compare(run)
+            results.append(run)
+            mark = "ok  " if run.exact else "DIFF"
+            print(f"{mark} {run.name}: {run.outcome}  (buf {run.seconds[0]:.1f}s, workbench {run.seconds[1]:.1f}s)",
+                  flush=True)
+            for line in run.detail[:40]:
+                print("     " + line, flush=True)
+            if run.exact and not opts.keep:
+                shutil.rmtree(run.where, ignore_errors=True)
+    exact = sum(r.exact for r in results)
+    print(f"\n{exact} of {len(results)} runs exact")
+    if opts.json:
+        opts.json.write_text(json.dumps([{"run": r.name, "exact": r.exact, "outcome": r.outcome, "detail": r.detail,
+                                          "dir": str(r.where)} for r in results], indent=1))
+    return 0 if exact == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -106,6 +106,20 @@ class Side(Record):
             self._tmp = None
 
 
+def require_files(side: Side) -> None:
+    """buf builds no module without a .proto file: a buf module or workspace (or a plain folder, a
+    module at ".") with an empty module is a usage error, as `buf lint`/`buf breaking` make it, on
+    either side. A contracts repository or a descriptor set is not a buf input and is let through."""
+    if side.layout is None:
+        return
+    from workbench.breaking.layout import EmptyModuleError, check_not_empty
+
+    try:
+        check_not_empty(side.layout.roots, side.files)
+    except EmptyModuleError as exc:
+        raise InputError(str(exc)) from None
+
+
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
     import subprocess  # noqa: S404 - git is called with argument lists, never a shell; imported when needed
 

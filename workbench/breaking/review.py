@@ -142,6 +142,10 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
 
 def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
                   fixtures_dir: str, extras: bool, t0: float, progress: Callable[[str], None]) -> Report:
+    from workbench.breaking.inputs import require_files
+
+    require_files(after)  # buf's order: the input's module is built first
+    require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
     config = next(iter(configs.values()))

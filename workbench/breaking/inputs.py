@@ -93,7 +93,9 @@ class Side(Record):
         if base is None:
             return ""
         try:
-            return (base / path).read_text(encoding="utf-8", errors="replace")
+            # bytes as they are: read_text's universal newlines would make a lone carriage return a
+            # line break, which it is neither to protoc's line numbers nor to buf's columns
+            return (base / path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             return ""
 
@@ -377,6 +379,38 @@ def compile_sides(*sides: Side, source_info: bool = True) -> None:
             continue
         side.fds = fds
         side.targets = set(side.files)
+        side.findings += excluded_imports(side)
+
+
+def excluded_imports(side: Side) -> list[Finding]:
+    """Imports of files the buf config excludes (or leaves out of its `includes`): protoc finds them on
+    the include path, buf does not (an excluded file is no part of any module) and fails the build
+    with "imported file does not exist" at the import. A compile error here too."""
+    if side.layout is None or side.fds is None:
+        return []
+    files = side.files
+    dirs = _include_dirs(side)
+    out = []
+    for proto in side.fds.file:
+        if proto.name not in files:
+            continue
+        for dep in proto.dependency:
+            if dep in files or not any(os.path.isfile(os.path.join(d, dep)) for d in dirs):
+                continue  # a module's file, or one from outside every root (the well-known types)
+            line, column = _import_at(side.source(proto.name), dep)
+            out.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.prefix(proto.name), line,
+                               f'Import "{dep}" was not found: the buf config excludes it from every module '
+                               "(buf: imported file does not exist).", column))
+    return out
+
+
+def _import_at(text: str, dep: str) -> tuple[int, int]:
+    """Line and column of the import statement naming `dep` (0, 0 when it cannot be told)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if f'"{dep}"' in line or f"'{dep}'" in line:
+            at = line.find("import")
+            return number, at + 1 if at >= 0 else 1
+    return 0, 0
 
 
 def _release_freed_memory() -> None:

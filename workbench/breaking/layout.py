@@ -212,19 +212,22 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
         modules = data.get("modules") or [{"path": "."}]
         if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
             raise LayoutError(f"{where}: 'modules' must be a list of mappings with a 'path'")
-        roots = []
+        roots: list[Root] = []
         for module in modules:
-            rel = str(module.get("path", ".")).strip("/") or "."
+            module = module or {}  # `- ~`: a module at "." with buf's defaults
+            rel = str(module.get("path") or ".").strip("/") or "."
             module_dir = directory if rel == "." else directory / rel
             written = _strings(module, "excludes", where)
             excludes = [e if rel == "." else e.removeprefix(rel + "/") for e in written]
             shown_includes = _strings(module, "includes", where)
             includes = [i if rel == "." else i.removeprefix(rel + "/") for i in shown_includes]
+            description = module_description(join(rel) or ".", written, shown_includes)
+            if any(r.description == description for r in roots):
+                raise LayoutError(f"{where}: multiple module configs found with the same description: {description}")
             roots.append(Root(join(rel), module_dir, tuple(excludes), version, str(config),
                               _section(module, "breaking", where) or breaking,
                               _section(module, "lint", where) or lint,
-                              "" if rel == "." else rel + "/", join(rel), tuple(includes),
-                              module_description(join(rel) or ".", written, shown_includes)))
+                              "" if rel == "." else rel + "/", join(rel), tuple(includes), description))
         return roots
     excludes = _strings(build, "excludes", where)
     if version == "v1":

@@ -91,8 +91,9 @@ class LintConfig(Record):
 def without_buf_yaml() -> LintConfig:
     """What buf lints with where no buf.yaml applies: version v1's defaults (its DEFAULT rules), not
     v2's. Measured with buf 1.75: a module with no buf.yaml gets neither FIELD_NOT_REQUIRED (v2 only)
-    nor FIELD_NO_DESCRIPTOR (v1beta1 only), and does get IMPORT_USED and SYNTAX_SPECIFIED (v1)."""
-    return LintConfig(version="v1", use=["DEFAULT"])
+    nor FIELD_NO_DESCRIPTOR (v1beta1 only), and does get IMPORT_USED and SYNTAX_SPECIFIED (v1); and, as
+    v1 without `allow_comment_ignores`, `// buf:lint:ignore` comments ignore nothing."""
+    return LintConfig(version="v1", use=["DEFAULT"], comment_ignores=False)
 
 
 def _under(path: str, prefix: str) -> bool:

@@ -245,5 +245,7 @@ _ONE_BYTE_ONE_CELL = bytes(range(0x20, 0x7F)) + b"\n\r"
 
 def same_columns(text: str) -> bool:
     """Whether protoc's columns are buf's everywhere in `text`: one byte, one cell (no tab, no control
-    character but line ends, nothing outside ASCII)."""
-    return text.isascii() and not text.encode("ascii").translate(None, _ONE_BYTE_ONE_CELL)
+    character but line ends, nothing outside ASCII). A carriage return is a line end only before a
+    line feed: elsewhere protoc counts it a column and buf (a control character) none."""
+    return text.isascii() and not text.encode("ascii").translate(None, _ONE_BYTE_ONE_CELL) \
+        and ("\r" not in text or text.count("\r") == text.count("\r\n"))

@@ -25,7 +25,20 @@ def rule_lists(section: dict[str, Any], source: str,
     ignore_only = section.get("ignore_only") or {}
     if not isinstance(ignore_only, dict):
         raise error(f"{source}: 'ignore_only' must map rule IDs to paths")
+    ignore = strings(section.get("ignore"), source, "ignore", error)
+    only = {str(k): strings(v, source, f"ignore_only.{k}", error) for k, v in ignore_only.items()}
+    _not_nested(ignore, "ignore", source, error)
+    for paths in only.values():
+        _not_nested(paths, "ignore_only path", source, error)
     return (strings(section.get("use"), source, "use", error),
-            strings(section.get("except"), source, "except", error),
-            strings(section.get("ignore"), source, "ignore", error),
-            {str(k): strings(v, source, f"ignore_only.{k}", error) for k, v in ignore_only.items()})
+            strings(section.get("except"), source, "except", error), ignore, only)
+
+
+def _not_nested(paths: list[str], what: str, source: str, error: type[ValueError]) -> None:
+    """buf refuses an ignore path inside another of the same list (its normalizeAndCheckPaths):
+    `ignore "a/b.proto" is within ignore "a" which is not allowed`. Repeats are merged first."""
+    unique = sorted({p.strip("/") for p in paths} - {"", "."})
+    for i, inner in enumerate(unique):
+        for outer in unique[:i]:
+            if inner.startswith(outer + "/"):
+                raise error(f'{source}: {what} "{inner}" is within {what} "{outer}" which is not allowed')

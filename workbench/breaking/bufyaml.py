@@ -1,12 +1,17 @@
-"""Just enough YAML for buf.yaml: block maps, block and flow lists, scalars, comments.
+"""Just enough YAML for buf.yaml: block maps, block and flow lists and maps, scalars, comments.
 
-The project ships no YAML library and buf.yaml files only use this subset.
+The project ships no YAML library and buf.yaml files only use this subset. What buf's YAML library
+(go-yaml v3) refuses is refused here too, with its line: a tab in the indentation, a key given twice,
+an unclosed flow list or quote, a line that is neither `key: value` nor `- item`. Maps and lists
+remember their lines (`YamlMap.lines`, `YamlList.line`) and unquoted scalars their text, so that a
+schema check (`workbench.breaking.bufyaml_schema`) can name the line of a wrong key or type.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 
@@ -14,19 +19,93 @@ class YamlError(ValueError):
     pass
 
 
+class YamlMap(dict):  # type: ignore[type-arg]
+    """A mapping with the line of each key (1-based) and its own line."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.lines: dict[str, int] = {}
+        self.raw: dict[str, str] = {}  # key -> a plain scalar value's text (`True` read into a string field)
+
+
+class YamlList(list):  # type: ignore[type-arg]
+    """A sequence with its line."""
+
+    def __init__(self, line: int, items: list[Any] | None = None) -> None:
+        super().__init__(items or [])
+        self.line = line
+
+
+Line = tuple[int, str, int]  # (indent, text, line number)
+
+
 def parse(text: str) -> Any:
-    lines: list[tuple[int, str, int]] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        stripped = _strip_comment(raw).rstrip()
-        if not stripped.strip() or stripped.strip() == "---":
-            continue
-        lines.append((len(stripped) - len(stripped.lstrip(" ")), stripped.strip(), number))
+    lines = _lines(text)
     if not lines:
-        return {}
+        return YamlMap(1)
     value, pos = _block(lines, 0, lines[0][0])
     if pos != len(lines):
-        raise YamlError(f"line {lines[pos][2]}: unexpected indentation")
+        raise YamlError(f"line {lines[pos][2]}: did not find expected key (unexpected indentation)")
     return value
+
+
+def _lines(text: str) -> list[Line]:
+    """Meaningful lines; a flow list or map left open is joined with the lines that close it."""
+    out: list[Line] = []
+    pending: tuple[int, str, int] | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = _strip_comment(raw).rstrip()
+        if pending is not None:
+            indent, head, first = pending
+            joined = f"{head} {stripped.strip()}".rstrip()
+            if _open_brackets(joined, first) > 0:
+                pending = (indent, joined, first)
+            else:
+                out.append((indent, joined, first))
+                pending = None
+            continue
+        body = stripped.lstrip(" ")
+        if not body.strip() or body.strip() in ("---", "..."):
+            continue
+        if body[0] == "\t" or "\t" in stripped[: len(stripped) - len(body)]:
+            raise YamlError(f"line {number}: found character that cannot start any token (a tab in the indentation)")
+        indent = len(stripped) - len(body)
+        if _open_brackets(body, number) > 0:
+            pending = (indent, body, number)
+        else:
+            out.append((indent, body, number))
+    if pending is not None:
+        raise YamlError(f"line {pending[2]}: did not find expected ',' or ']' (a flow list or map is not closed)")
+    return out
+
+
+def _walk(text: str) -> Iterator[tuple[str, int, bool]]:
+    """Each character of flow text with the bracket depth and whether a quote is open after it."""
+    depth, quote = 0, ""
+    for c in text:
+        if quote:
+            if c == quote:
+                quote = ""
+            yield c, depth, bool(quote)
+            continue
+        if c in "'\"":
+            quote = c
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+        yield c, depth, bool(quote)
+
+
+def _open_brackets(text: str, line: int) -> int:
+    """How many flow brackets `text` leaves open (quotes skipped); an unclosed quote is an error."""
+    import collections
+
+    _, depth, quoted = (collections.deque(_walk(text), maxlen=1) or [("", 0, False)])[-1]
+    if quoted and depth <= 0:
+        raise YamlError(f"line {line}: found unexpected end of stream (a quoted scalar is not closed)")
+    return depth
 
 
 def _strip_comment(line: str) -> str:
@@ -35,101 +114,138 @@ def _strip_comment(line: str) -> str:
         if quote:
             if c == quote:
                 quote = ""
-        elif c in "'\"":
+        elif c in "'\"" and (i == 0 or line[i - 1] in " \t[{,:-"):
             quote = c
         elif c == "#" and (i == 0 or line[i - 1] in " \t"):
             return line[:i]
     return line
 
 
-def _block(lines: list[tuple[int, str, int]], pos: int, indent: int) -> tuple[Any, int]:
-    if lines[pos][1].startswith("- ") or lines[pos][1] == "-":
-        items: list[Any] = []
-        while pos < len(lines) and lines[pos][0] == indent and (lines[pos][1].startswith("- ") or lines[pos][1] == "-"):
+def _is_item(text: str) -> bool:
+    return text.startswith("- ") or text == "-"
+
+
+def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
+    if _is_item(lines[pos][1]):
+        items = YamlList(lines[pos][2])
+        while pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
             rest = lines[pos][1][1:].strip()
             if not rest:
-                value, pos = _block(lines, pos + 1, lines[pos + 1][0])
+                if pos + 1 < len(lines) and lines[pos + 1][0] > indent:
+                    value, pos = _block(lines, pos + 1, lines[pos + 1][0])
+                else:
+                    value, pos = None, pos + 1
                 items.append(value)
                 continue
             if _is_key(rest):
                 # "- key: value" starts a map whose other keys sit under the first key
-                inner_indent = indent + 2
+                inner_indent = indent + 2 + (len(lines[pos][1][1:]) - len(lines[pos][1][1:].lstrip(" ")) - 1)
                 sub = [(inner_indent, rest, lines[pos][2])]
                 pos += 1
                 while pos < len(lines) and lines[pos][0] > indent:
                     sub.append(lines[pos])
                     pos += 1
-                value, _ = _block(sub, 0, inner_indent)
+                value, used = _block(sub, 0, inner_indent)
+                if used != len(sub):
+                    raise YamlError(f"line {sub[used][2]}: did not find expected key (unexpected indentation)")
                 items.append(value)
                 continue
-            items.append(_scalar(rest))
+            items.append(_scalar(rest, lines[pos][2]))
             pos += 1
         return items, pos
-    mapping: dict[str, Any] = {}
+    mapping = YamlMap(lines[pos][2])
     while pos < len(lines) and lines[pos][0] == indent:
-        text = lines[pos][1]
+        text, number = lines[pos][1], lines[pos][2]
+        if _is_item(text):
+            raise YamlError(f"line {number}: did not find expected key (a list item inside a mapping)")
         if not _is_key(text):
-            raise YamlError(f"line {lines[pos][2]}: expected 'key: value'")
-        key, _, rest = text.partition(":")
-        key = _scalar(key.strip())
-        rest = rest.strip()
+            raise YamlError(f"line {number}: could not find expected ':' (expected 'key: value')")
+        key_text, rest = _split_key(text)
+        key = _scalar(key_text, number)
+        if isinstance(key, (YamlMap, YamlList)):
+            raise YamlError(f"line {number}: a mapping key must be a scalar")
+        name = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+        if name in mapping:
+            raise YamlError(f'line {number}: mapping key "{name}" already defined at line {mapping.lines[name]}')
+        mapping.lines[name] = number
         pos += 1
         if rest:
-            mapping[str(key)] = _scalar(rest)
+            mapping[name] = _scalar(rest, number)
+            if not rest.startswith(("'", '"', "[", "{")):
+                mapping.raw[name] = rest
         elif pos < len(lines) and lines[pos][0] > indent:
-            mapping[str(key)], pos = _block(lines, pos, lines[pos][0])
-        elif pos < len(lines) and lines[pos][0] == indent and lines[pos][1].startswith("-"):
-            mapping[str(key)], pos = _block(lines, pos, indent)
+            mapping[name], pos = _block(lines, pos, lines[pos][0])
+        elif pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
+            mapping[name], pos = _block(lines, pos, indent)
         else:
-            mapping[str(key)] = None
+            mapping[name] = None
     return mapping, pos
 
 
+def _split_key(text: str) -> tuple[str, str]:
+    """`key: value` at the first ': ' (or a final ':') outside quotes."""
+    quote = ""
+    for i, c in enumerate(text):
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"" and i == 0:
+            quote = c
+        elif c == ":" and (i + 1 == len(text) or text[i + 1] in " \t"):
+            return text[:i].strip(), text[i + 1:].strip()
+    return text, ""
+
+
 def _is_key(text: str) -> bool:
-    if text.startswith(("[", "{", '"', "'")) and not text.startswith(('"', "'")):
+    if text.startswith(("[", "{")):
         return False
-    head = text.split(": ", 1)[0] if ": " in text else text
-    return (": " in text or text.endswith(":")) and not head.startswith("[")
+    key, rest = _split_key(text)
+    return key != text or text.endswith(":")
 
 
-def _scalar(text: str) -> Any:
+def _scalar(text: str, line: int) -> Any:
     text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
+    if text.startswith("["):
+        if not text.endswith("]") or _open_brackets(text, line) != 0:
+            raise YamlError(f"line {line}: did not find expected ',' or ']'")
         inner = text[1:-1].strip()
-        return [_scalar(part) for part in _split_flow(inner)] if inner else []
-    if text.startswith("{") and text.endswith("}"):
-        out: dict[str, Any] = {}
-        for part in _split_flow(text[1:-1]):
-            k, _, v = part.partition(":")
-            out[str(_scalar(k))] = _scalar(v)
+        return YamlList(line, [_scalar(part, line) for part in _split_flow(inner, line)] if inner else [])
+    if text.startswith("{"):
+        if not text.endswith("}") or _open_brackets(text, line) != 0:
+            raise YamlError(f"line {line}: did not find expected ',' or '}}'")
+        out = YamlMap(line)
+        for part in _split_flow(text[1:-1], line):
+            k, v = _split_key(part) if _is_key(part) else (part, "")
+            name = str(_scalar(k, line))
+            if name in out:
+                raise YamlError(f'line {line}: mapping key "{name}" already defined at line {line}')
+            out.lines[name] = line
+            out[name] = _scalar(v, line) if v else None
+            if v and not v.startswith(("'", '"', "[", "{")):
+                out.raw[name] = v
         return out
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    low = text.lower()
-    if low in ("true", "yes", "on"):
+    if text[:1] in "'\"":
+        if len(text) < 2 or text[-1] != text[0]:
+            raise YamlError(f"line {line}: did not find expected end of a quoted scalar")
+        inner = text[1:-1]
+        return inner.replace("''", "'") if text[0] == "'" else inner
+    if text[:1] in "]}&*!|>%@`":
+        raise YamlError(f"line {line}: found character that cannot start any token ({text[0]!r})")
+    if text in ("true", "True", "TRUE"):
         return True
-    if low in ("false", "no", "off"):
+    if text in ("false", "False", "FALSE"):
         return False
-    if low in ("null", "~", ""):
+    if text in ("null", "Null", "NULL", "~", ""):
         return None
     return text
 
 
-def _split_flow(text: str) -> list[str]:
-    parts, depth, current, quote = [], 0, "", ""
-    for c in text:
-        if quote:
-            current += c
-            if c == quote:
-                quote = ""
-            continue
-        if c in "'\"":
-            quote = c
-        elif c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-        elif c == "," and depth == 0:
+def _split_flow(text: str, line: int) -> list[str]:
+    parts, current = [], ""
+    for c, depth, quoted in _walk(text):
+        if c == "," and depth == 0 and not quoted:
+            if not current.strip():
+                raise YamlError(f"line {line}: did not find expected node content (an empty item in a flow list)")
             parts.append(current.strip())
             current = ""
             continue

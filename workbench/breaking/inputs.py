@@ -95,7 +95,9 @@ class Side(Record):
         if base is None:
             return ""
         try:
-            return (base / path).read_text(encoding="utf-8", errors="replace")
+            # bytes as they are: read_text's universal newlines would make a lone carriage return a
+            # line break, which it is neither to protoc's line numbers nor to buf's columns
+            return (base / path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             return ""
 
@@ -106,6 +108,20 @@ class Side(Record):
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def require_files(side: Side) -> None:
+    """buf builds no module without a .proto file: a buf module or workspace (or a plain folder, a
+    module at ".") with an empty module is a usage error, as `buf lint`/`buf breaking` make it, on
+    either side. A contracts repository or a descriptor set is not a buf input and is let through."""
+    if side.layout is None:
+        return
+    from workbench.breaking.layout import EmptyModuleError, check_not_empty
+
+    try:
+        check_not_empty(side.layout.roots, side.files)
+    except EmptyModuleError as exc:
+        raise InputError(str(exc)) from None
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
@@ -376,6 +392,7 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         side.fds = fds
         side.targets = set(side.files)
         _with_bufs_descriptor_proto(side)
+        side.findings += excluded_imports(side)
 
 
 DESCRIPTOR_FILE = "google/protobuf/descriptor.proto"
@@ -402,23 +419,35 @@ def _with_bufs_descriptor_proto(side: Side) -> None:
             return
 
 
-def empty_module(side: Side) -> str | None:
-    """buf's words for the first module of a buf module or workspace that holds no .proto file
-    (after its excludes), or None. buf refuses such an input or base outright (`Failure: Module
-    "path: "m1"" had no .proto files`, exit 1): a workspace directory that is missing or emptied, a
-    base from before the module existed."""
-    if side.layout is None or side.root is not None:
-        return None  # a contracts repository: a base with no protos is everything added
-    filled = {root.module for root in side.files.values()}
-    for root in side.layout.roots:
-        if root.module not in filled:
-            shown = f'path: "{root.module or "."}"'
-            if len(root.excludes) == 1:
-                shown += f', excludes: "{root.excludes[0]}"'
-            elif root.excludes:
-                shown += ", excludes: [" + ", ".join(f'"{e}"' for e in root.excludes) + "]"
-            return f'Module "{shown}" had no .proto files'
-    return None
+def excluded_imports(side: Side) -> list[Finding]:
+    """Imports of files the buf config excludes (or leaves out of its `includes`): protoc finds them on
+    the include path, buf does not (an excluded file is no part of any module) and fails the build
+    with "imported file does not exist" at the import. A compile error here too."""
+    if side.layout is None or side.fds is None:
+        return []
+    files = side.files
+    dirs = _include_dirs(side)
+    out = []
+    for proto in side.fds.file:
+        if proto.name not in files:
+            continue
+        for dep in proto.dependency:
+            if dep in files or not any(os.path.isfile(os.path.join(d, dep)) for d in dirs):
+                continue  # a module's file, or one from outside every root (the well-known types)
+            line, column = _import_at(side.source(proto.name), dep)
+            out.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.prefix(proto.name), line,
+                               f'Import "{dep}" was not found: the buf config excludes it from every module '
+                               "(buf: imported file does not exist).", column))
+    return out
+
+
+def _import_at(text: str, dep: str) -> tuple[int, int]:
+    """Line and column of the import statement naming `dep` (0, 0 when it cannot be told)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if f'"{dep}"' in line or f"'{dep}'" in line:
+            at = line.find("import")
+            return number, at + 1 if at >= 0 else 1
+    return 0, 0
 
 
 def _release_freed_memory() -> None:

@@ -38,11 +38,13 @@ class Root(Record):
 
     _fields = (
         "path", "dir", "excludes", "version", "config_file", "breaking", "lint", "ignore_prefix", "module",
+        "includes", "description",
     )
 
     def __init__(self, path: str, dir: Path, excludes: tuple[str, ...] = (), version: str = "v2",
                  config_file: str = "", breaking: dict[str, Any] | None = None,
-                 lint: dict[str, Any] | None = None, ignore_prefix: str = "", module: str = "") -> None:
+                 lint: dict[str, Any] | None = None, ignore_prefix: str = "", module: str = "",
+                 includes: tuple[str, ...] = (), description: str = "") -> None:
         self.path = path  # relative to the input directory, "" for the directory itself; buf's path prefix
         self.dir = dir
         self.excludes = excludes  # relative to `dir`
@@ -53,6 +55,9 @@ class Root(Record):
         # v2 ignore paths are relative to the buf.yaml's directory, which sits above the module
         self.ignore_prefix = ignore_prefix
         self.module = module  # which module it belongs to (a v1beta1 module has several roots): rules run per module
+        self.includes = includes  # v2 `includes`, relative to `dir`: when set, only files below them
+        # how buf names the module in its errors ('path: "a", excludes: "a/x"'), see module_description
+        self.description = description or module_description(path or ".")
 
     @property
     def prefix(self) -> str:
@@ -65,7 +70,36 @@ class Root(Record):
         from workbench.contracts.proto_compile import proto_files
 
         return [rel for rel in proto_files(self.dir)
-                if not any(rel == e or rel.startswith(e + "/") for e in self.excludes)]
+                if not any(rel == e or rel.startswith(e + "/") for e in self.excludes)
+                and (not self.includes or any(rel == i or rel.startswith(i + "/") for i in self.includes))]
+
+
+def module_description(path: str, excludes: list[str] | tuple[str, ...] = (),
+                       includes: list[str] | tuple[str, ...] = ()) -> str:
+    """buf's name for a local module in its messages (`Module "<this>" had no .proto files`): the
+    path, then the includes and excludes as written in the buf.yaml, sorted, one quoted or a list."""
+    def listed(paths: list[str] | tuple[str, ...]) -> str:
+        quoted = [f'"{p}"' for p in sorted(set(paths))]
+        return quoted[0] if len(quoted) == 1 else f"[{', '.join(quoted)}]"
+
+    out = f'path: "{path}"'
+    if includes:
+        out += f", includes: {listed(includes)}"
+    if excludes:
+        out += f", excludes: {listed(excludes)}"
+    return out
+
+
+class EmptyModuleError(ValueError):
+    """A module with no .proto file: buf refuses to build it (`Module "..." had no .proto files`)."""
+
+
+def check_not_empty(roots: list[Root], files: dict[str, Root]) -> None:
+    """Raise buf's error for the first module (by path) none of whose roots holds a file."""
+    having = {root.module for root in files.values()}
+    for root in sorted(roots, key=lambda r: r.module):
+        if root.module not in having:
+            raise EmptyModuleError(f'Module "{root.description}" had no .proto files')
 
 
 class Layout(Record):
@@ -105,16 +139,19 @@ def read_layout(directory: Path, *, label: str = "") -> Layout:
 
 
 def _load(path: Path, label: str) -> dict[str, Any]:
+    """A buf.yaml or buf.work.yaml, parsed and checked against what buf's strict decode accepts."""
+    from workbench.breaking.bufyaml_schema import SchemaError, check_buf_work_yaml, check_buf_yaml
+
     shown = _shown(path, label)
     try:
         data = parse(path.read_text(encoding="utf-8"))
-    except (YamlError, OSError, UnicodeDecodeError) as exc:
+        if path.name in WORK_NAMES:
+            check_buf_work_yaml(data)
+        else:
+            check_buf_yaml(data)
+    except (YamlError, SchemaError, OSError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{shown}: {exc}") from None
-    if data is None or data == {}:
-        return {}
-    if not isinstance(data, dict):
-        raise LayoutError(f"{shown}: expected a mapping at the top level")
-    return data
+    return data  # type: ignore[no-any-return]
 
 
 def _shown(path: Path, label: str) -> str:
@@ -160,9 +197,7 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
     """The roots a buf.yaml at `directory` (`path` relative to the input) defines."""
     data = _load(config, label)
     where = _shown(config, label)
-    version = str(data.get("version", "v1beta1"))
-    if version not in ("v1beta1", "v1", "v2"):
-        raise LayoutError(f"{where}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    version = str(data["version"])  # checked by _load: one of v1beta1, v1, v2
     breaking = _section(data, "breaking", where)
     lint = _section(data, "lint", where)
     build = _section(data, "build", where)
@@ -177,18 +212,22 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
         modules = data.get("modules") or [{"path": "."}]
         if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
             raise LayoutError(f"{where}: 'modules' must be a list of mappings with a 'path'")
-        roots = []
+        roots: list[Root] = []
         for module in modules:
-            rel = str(module.get("path", ".")).strip("/") or "."
+            module = module or {}  # `- ~`: a module at "." with buf's defaults
+            rel = str(module.get("path") or ".").strip("/") or "."
             module_dir = directory if rel == "." else directory / rel
-            excludes = []
-            for e in _strings(module, "excludes", where):
-                inner = e if rel == "." else e.removeprefix(rel + "/")
-                excludes.append(inner)
+            written = _strings(module, "excludes", where)
+            excludes = [e if rel == "." else e.removeprefix(rel + "/") for e in written]
+            shown_includes = _strings(module, "includes", where)
+            includes = [i if rel == "." else i.removeprefix(rel + "/") for i in shown_includes]
+            description = module_description(join(rel) or ".", written, shown_includes)
+            if any(r.description == description for r in roots):
+                raise LayoutError(f"{where}: multiple module configs found with the same description: {description}")
             roots.append(Root(join(rel), module_dir, tuple(excludes), version, str(config),
                               _section(module, "breaking", where) or breaking,
                               _section(module, "lint", where) or lint,
-                              "" if rel == "." else rel + "/", join(rel)))
+                              "" if rel == "." else rel + "/", join(rel), tuple(includes), description))
         return roots
     excludes = _strings(build, "excludes", where)
     if version == "v1":
@@ -196,16 +235,22 @@ def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
         if roots_v1:  # buf: "decode buf.yaml: build.roots cannot be set on version v1: [a b]"
             raise LayoutError(f"{where}: build.roots cannot be set on version v1: [{' '.join(roots_v1)}] "
                               "(roots are a v1beta1 setting; v1 has one root per module)")
-        return [Root(path, directory, tuple(excludes), version, str(config), breaking, lint, "", path)]
+        return [Root(path, directory, tuple(excludes), version, str(config), breaking, lint, "", path,
+                     description=module_description(path or ".", excludes))]
     # v1beta1: several roots; excludes are relative to the buf.yaml and fall inside one root
     roots = []
-    for root in _strings(build, "roots", where) or ["."]:
-        r = root.strip("/") or "."
+    listed = [root.strip("/") or "." for root in _strings(build, "roots", where) or ["."]]
+    # buf names a v1beta1 module by its path, with its excludes only when its one root is the module
+    description = module_description(path or ".", excludes if listed == ["."] else ())
+    for r in listed:
         if r != "." and not (directory / r).is_dir():
             # A root whose files were all deleted is absent from a checkout (git keeps no empty
             # folders): it holds no files, so it is left out rather than made a protoc -I error.
             continue
         kept = [e.removeprefix(r + "/") for e in excludes if r == "." or e.startswith(r + "/")]
         roots.append(Root(join(r), directory if r == "." else directory / r, tuple(kept), version,
-                          str(config), breaking, lint, "", path))
+                          str(config), breaking, lint, "", path, description=description))
+    if not roots:  # every root is missing: the module has no files, which buf refuses (check_not_empty)
+        roots.append(Root(join(listed[0]), directory / listed[0], (), version, str(config), breaking, lint, "",
+                          path, description=description))
     return roots

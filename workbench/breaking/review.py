@@ -144,12 +144,10 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
 def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
                   fixtures_dir: str, extras: bool, t0: float, snippets: bool,
                   progress: Callable[[str], None]) -> Report:
-    from workbench.breaking.inputs import empty_module
+    from workbench.breaking.inputs import require_files
 
-    for side in (after, before):  # buf builds the input first
-        empty = empty_module(side)
-        if empty is not None:
-            raise InputError(f"{side.label}: {empty}")
+    require_files(after)  # buf's order: the input's module is built first
+    require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
     config = next(iter(configs.values()))

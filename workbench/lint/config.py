@@ -91,8 +91,9 @@ class LintConfig(Record):
 def without_buf_yaml() -> LintConfig:
     """What buf lints with where no buf.yaml applies: version v1's defaults (its DEFAULT rules), not
     v2's. Measured with buf 1.75: a module with no buf.yaml gets neither FIELD_NOT_REQUIRED (v2 only)
-    nor FIELD_NO_DESCRIPTOR (v1beta1 only), and does get IMPORT_USED and SYNTAX_SPECIFIED (v1)."""
-    return LintConfig(version="v1", use=["DEFAULT"])
+    nor FIELD_NO_DESCRIPTOR (v1beta1 only), and does get IMPORT_USED and SYNTAX_SPECIFIED (v1); and, as
+    v1 without `allow_comment_ignores`, `// buf:lint:ignore` comments ignore nothing."""
+    return LintConfig(version="v1", use=["DEFAULT"], comment_ignores=False)
 
 
 def _under(path: str, prefix: str) -> bool:
@@ -111,11 +112,12 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
     config = LintConfig(version=version, source=source, ignore_prefix=ignore_prefix)
     use, config.except_, config.ignore, config.ignore_only = rule_lists(section, source, LintConfigError)
     config.use = use or ["STANDARD"]
+    # an empty suffix is buf's default, not "no suffix" (its lint config falls back when unset or "")
     suffix = section.get("enum_zero_value_suffix")
-    if suffix is not None:
+    if suffix:
         config.enum_zero_value_suffix = str(suffix)
     suffix = section.get("service_suffix")
-    if suffix is not None:
+    if suffix:
         config.service_suffix = str(suffix)
     config.rpc_allow_same_request_response = _flag(section, "rpc_allow_same_request_response", source)
     config.rpc_allow_google_protobuf_empty_requests = _flag(section, "rpc_allow_google_protobuf_empty_requests", source)
@@ -131,8 +133,10 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
 
 
 def _flag(section: dict[str, Any], key: str, source: str) -> bool:
-    value = section.get(key, False)
-    if not isinstance(value, bool):
+    from workbench.breaking.bufyaml_schema import as_bool
+
+    value = as_bool(section.get(key))  # as Go reads a bool: YAML 1.1's yes/no/on/off too
+    if value is None:
         raise LintConfigError(f"{source}: '{key}' must be true or false")
     return value
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
-from workbench.breaking.buf_columns import same_columns
+from workbench.breaking.buf_columns import char_index, same_columns
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.go_quote import go_quote as _q
 from workbench.breaking.schema import buf_span, find_location
@@ -206,18 +206,47 @@ class LintFile:
         return find_location(self.source_info, path) is not None
 
     def leading(self, path: tuple[int, ...]) -> str:
-        return self._comments.get(path, "")
+        found = self._comments.get(path)
+        if found is not None:
+            return found
+        where = find_location(self.source_info, path)
+        return _block_after_token(self.lines, where.line, where.column) if where is not None else ""
 
     def ignores(self, rule: str, path: tuple[int, ...] | None) -> bool:
         """A `buf:lint:ignore RULE` line in the leading comments of the element or any element around it."""
-        if path is None or not self.may_ignore or not self._comments:
+        if path is None or not self.may_ignore:
             return False
         for n in range(len(path), 0, -1):
-            for line in self._comments.get(path[:n], "").splitlines():
+            for line in self.leading(path[:n]).splitlines():
                 line = line.strip()
                 if line.startswith(COMMENT_IGNORE_PREFIX) and line[len(COMMENT_IGNORE_PREFIX):].strip() == rule:
                     return True
         return False
+
+
+def _block_after_token(lines: list[str], line: int, column: int) -> str:
+    """The comment buf (protocompile) reads as the leading one of the element at protoc's `line`,
+    `column` where protoc reads none: a block comment that follows a token on that token's line and
+    ends on the line just above the element is protoc's trailing comment of the token before, and
+    buf's leading comment of the element after (`x = 1; /* doc */` then the next field). A line
+    comment there, a blank line between, or a second comment keep protoc's reading."""
+    if line < 2 or line - 1 > len(lines) or lines[line - 1][: char_index(lines[line - 1], column)].strip():
+        return ""
+    above = lines[line - 2].rstrip()
+    if not above.endswith("*/"):
+        return ""
+    # the block's opening: on that line, or (a block over several lines) on an earlier one
+    start_line, opening = line - 2, above.rfind("/*", 0, len(above) - 2)
+    while opening < 0:
+        start_line -= 1
+        if start_line < 0 or "*/" in lines[start_line]:
+            return ""
+        opening = lines[start_line].rfind("/*")
+    before = lines[start_line][:opening].strip()
+    if not before or before.endswith("*/") or "//" in before or "/*" in before:
+        return ""  # on a line of its own (protoc's leading comment too), or after another comment
+    body = "\n".join([lines[start_line][opening + 2:], *lines[start_line + 1: line - 1]])
+    return body[: body.rfind("*/")]
 
 
 class Element(Record):

@@ -58,6 +58,7 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
         InputError,
         compile_sides,
         open_side,
+        require_files,
         source_bytes,
     )
 
@@ -66,6 +67,10 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
     except InputError as exc:
         raise LintError(str(exc)) from None
     try:
+        try:
+            require_files(side)
+        except InputError as exc:
+            raise LintError(str(exc)) from None
         configs = module_configs(side)
         located = not _locate_later(side, configs.values())
         compile_sides(side, source_info=located)

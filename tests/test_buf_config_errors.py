@@ -1,0 +1,259 @@
+"""buf.yaml / buf.work.yaml that buf refuses, and modules with no .proto file: `workbench lint` and
+`workbench breaking` refuse them too (exit 2, buf's 1) with a message naming the file and the line,
+never a traceback; whatever buf accepts, they accept and lint alike.
+
+Each config below was run through buf-bin 1.75 (its stderr is kept beside it as `buf_says`); where
+buf-bin is installed, it is run again. The Hypothesis test mutates valid configs the ways hands do
+(truncated, a tab, a key twice, a wrong type, an unknown key or version) and compares the exit codes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from skips import need_tool
+from test_proto_lint import buf_binary
+
+from workbench.cli.main import main
+
+
+@pytest.fixture
+def _buf() -> None:
+    need_tool(buf_binary(), "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
+
+
+needs_buf = pytest.mark.usefixtures("_buf")
+
+PROTO = 'syntax = "proto3";\n\npackage acme.v1;\n\n// Acme.\nmessage Acme {\n  // Name.\n  string Name = 1;\n}\n'
+
+# (buf.yaml text, what buf 1.75 says after "Failure: decode buf.yaml: ")
+REFUSED = [
+    ("version: [\n", "did not find expected node content"),
+    ("version: v2\nlint:\n\tuse: [STANDARD]\n", "line 3: found character that cannot start any token"),
+    ("version: v2\nversion: v1\n", 'line 2: mapping key "version" already defined at line 1'),
+    ("version: v3\n", 'unknown file version: "v3"'),
+    ("version: 2\n", 'unknown file version: "2"'),
+    ("version: v2\nfoo: 1\n", "line 2: field foo not found"),
+    ("lint:\n  use: [STANDARD]\n", '"version" is not set. Please add "version: v2"'),
+    ("", '"version" is not set. Please add "version: v2"'),
+    ("version: v2\nlint: []\n", "line 2: cannot unmarshal !!seq into bufconfig.externalBufYAMLFileLintV2"),
+    ("version: v2\nlint:\n  use: STANDARD\n", "line 3: cannot unmarshal !!str `STANDARD` into []string"),
+    ("version: v2\nlint:\n  use: [STANDARD\n", "did not find expected ',' or ']'"),
+    ("version: v2\nmodules: {}\n", "line 2: cannot unmarshal !!map into []bufconfig.externalBufYAMLFileModuleV2"),
+    ("version: v2\nlint:\n  ignore_unstable_packages: true\n", "line 3: field ignore_unstable_packages not found"),
+    ("version: v2\nlint:\n  allow_comment_ignores: true\n", "line 3: field allow_comment_ignores not found"),
+    ("version: v1\nlint:\n  disallow_comment_ignores: true\n", "line 3: field disallow_comment_ignores not found"),
+    ("version: v1\nmodules: []\n", "line 2: field modules not found"),
+    ("version: v2\nbuild:\n  excludes: [a]\n", "line 2: field build not found"),
+    ("version: v2\nlint:\n  rpc_allow_same_request_response: maybe\n", "cannot unmarshal !!str `maybe` into bool"),
+    ("version: v2\nlint:\n  ignore: [acme, acme/v1]\n", 'ignore "acme/v1" is within ignore "acme" which is not allowed'),
+    ("version: v1\ndeps: [x]\n", 'invalid dep: could not parse reference "x"'),
+]
+
+# accepted by buf 1.75, linted as it lints them
+ACCEPTED = [
+    "version: v2\nlint:\n  use: [\n    STANDARD,\n    COMMENTS,\n  ]\n",
+    "version: 'v2'\nlint: {use: [BASIC], except: ['FIELD_LOWER_SNAKE_CASE']}\n",
+    "version: v2\nlint:\n  rpc_allow_same_request_response: yes\n  service_suffix: True\n",
+    "version: v2\nlint:\n  enum_zero_value_suffix: ''\n  service_suffix:\n",
+    "version: v2\nname: buf.build/acme/acme\nplugins: []\npolicies: []\nlint: ~\nbreaking:\n",
+    "version: v1\nname: buf.build/acme/acme\ndeps: []\nbuild: {excludes: []}\nlint:\n  allow_comment_ignores: on\n",
+    "version: v1beta1\nbuild:\n  roots: [.]\n",
+    "# a comment\nversion: v2 # trailing\n---\nlint:\n  use:\n  - STANDARD\n  -   COMMENTS\n",
+    "version: v2\nmodules:\n  - path: .\n    includes: [acme]\n",
+]
+
+
+def _module(root: Path, buf_yaml: str | None) -> Path:
+    (root / "acme" / "v1").mkdir(parents=True, exist_ok=True)
+    (root / "acme" / "v1" / "acme.proto").write_text(PROTO)
+    if buf_yaml is not None:
+        (root / "buf.yaml").write_text(buf_yaml)
+    return root
+
+
+def _ours(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          *args: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(root)
+    code = main([*(args or ("lint",)), "--error-format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def _run_buf(root: Path, *args: str) -> tuple[int, str, str]:
+    done = subprocess.run([buf_binary() or "buf", *(args or ("lint",)), "--error-format", "json"], cwd=root,
+                          capture_output=True, text=True, timeout=120, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(("text", "buf_says"), REFUSED, ids=[t for t, _ in REFUSED])
+def test_a_config_buf_refuses_is_a_usage_error_with_its_line(text: str, buf_says: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = _module(tmp_path, text)
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert code == 2 and not out
+    assert "buf.yaml" in err
+    line = next((word for word in buf_says.split(":")[0].split() if word.isdigit()), None)
+    if buf_says.startswith("line ") and line:
+        assert f"line {line}" in err  # the location buf gives, ours too
+
+
+@needs_buf
+@pytest.mark.parametrize(("text", "buf_says"), REFUSED, ids=[t for t, _ in REFUSED])
+def test_buf_still_refuses(text: str, buf_says: str, tmp_path: Path) -> None:
+    code, _, err = _run_buf(_module(tmp_path, text))
+    assert code == 1 and buf_says in err
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_a_config_buf_accepts_lints_alike(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = _module(tmp_path, text)
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert code in (0, 1), err
+    if buf_binary() is not None:
+        buf_code, buf_out, _ = _run_buf(root)
+        assert {0: 0, 100: 1}[buf_code] == code
+        assert sorted(buf_out.splitlines()) == sorted(out.splitlines())
+
+
+# ---------------------------------------------------------------- modules with no .proto file
+
+EMPTY = [  # (files: path -> text, buf's message)
+    ({}, 'Module "path: "."" had no .proto files'),
+    ({"buf.yaml": "version: v1\nbuild:\n  excludes: [acme/v1, acme/v2]\n", "acme/v1/acme.proto": PROTO},
+     'Module "path: ".", excludes: ["acme/v1", "acme/v2"]" had no .proto files'),
+    ({"buf.yaml": "version: v2\nmodules:\n  - path: c\n  - path: b\n", "c/acme/v1/acme.proto": PROTO},
+     'Module "path: "b"" had no .proto files'),
+    ({"buf.yaml": "version: v2\nmodules:\n  - path: a\n    includes: [a/q, a/r]\n    excludes: [a/q/z]\n",
+      "a/acme/v1/acme.proto": PROTO},
+     'Module "path: "a", includes: ["a/q", "a/r"], excludes: "a/q/z"" had no .proto files'),
+    ({"buf.work.yaml": "version: v1\ndirectories: [c, b]\n", "c/acme/v1/acme.proto": PROTO},
+     'Module "path: "b"" had no .proto files'),
+    ({"buf.work.yaml": "version: v1\ndirectories: [a]\n", "a/buf.yaml": "version: v1\nbuild:\n  excludes: [x]\n",
+      "a/x/acme.proto": PROTO}, 'Module "path: "a", excludes: "x"" had no .proto files'),
+    ({"buf.yaml": "version: v1beta1\nbuild:\n  roots: [c]\n"}, 'Module "path: "."" had no .proto files'),
+    ({"buf.yaml": "version: v1beta1\nbuild:\n  excludes: [a/x]\n", "a/x/acme.proto": PROTO},
+     'Module "path: ".", excludes: "a/x"" had no .proto files'),
+]
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(("files", "message"), EMPTY, ids=[m for _, m in EMPTY])
+def test_an_empty_module_is_bufs_usage_error(files: dict[str, str], message: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = _tree(tmp_path / "m", files)
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert message in err
+    if buf_binary() is not None:
+        assert _run_buf(root)[0] == 1 and f"Failure: {message}" in _run_buf(root)[2]
+
+
+@pytest.mark.parametrize("empty_side", ["input", "against"])
+def test_breaking_with_an_empty_side_is_a_usage_error(empty_side: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    full = _module(tmp_path / "full", "version: v2\n")
+    empty = _tree(tmp_path / "empty", {"buf.yaml": "version: v2\n"})
+    here, there = (empty, full) if empty_side == "input" else (full, empty)
+    code, out, err = _ours(here, monkeypatch, capsys, "breaking", "--against", str(there))
+    assert (code, out) == (2, "")
+    assert 'Module "path: "."" had no .proto files' in err
+    if buf_binary() is not None:
+        assert _run_buf(here, "breaking", "--against", str(there))[0] == 1
+
+
+# ---------------------------------------------------------------- fuzzed configs: same verdict as buf
+
+BASES = [
+    "version: v2\nlint:\n  use:\n    - STANDARD\n  except:\n    - FIELD_LOWER_SNAKE_CASE\n  service_suffix: Svc\n",
+    "version: v1\nbuild:\n  excludes: [other]\nlint:\n  use: [DEFAULT, COMMENTS]\n  allow_comment_ignores: true\n",
+    "version: v2\nmodules:\n  - path: .\n    lint:\n      use: [BASIC]\n      ignore_only:\n        COMMENTS: [acme]\n",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(BASES))
+    lines = text.splitlines(keepends=True)
+    how = draw(st.sampled_from(["truncate", "tab", "duplicate", "wrong_type", "unknown_key", "version", "drop"]))
+    i = draw(st.integers(0, len(lines) - 1))
+    if how == "truncate":
+        return text[: draw(st.integers(0, len(text)))]
+    if how == "tab":
+        return "".join(lines[:i] + [lines[i].replace("  ", "\t", 1)] + lines[i + 1:])
+    if how == "duplicate":
+        return "".join(lines[: i + 1] + [lines[i]] + lines[i + 1:])
+    if how == "wrong_type":
+        key = lines[i].split(":")[0]
+        value = draw(st.sampled_from(["[a]", "{a: b}", "x", "1", "true", "~", "''"]))
+        return "".join(lines[:i] + [f"{key}: {value}\n"] + lines[i + 1:])
+    if how == "unknown_key":
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" -"))].replace("-", " ")
+        key = draw(st.sampled_from(["foo", "name", "deps", "plugins", "disable_builtin", "includes", "roots"]))
+        return "".join(lines[: i + 1] + [f"{indent}{key}: {draw(st.sampled_from(['[]', 'x', 'true']))}\n"] + lines[i + 1:])
+    if how == "version":
+        return text.replace(text.split("\n")[0], f"version: {draw(st.sampled_from(['v1beta1', 'v1', 'v2', 'v3', '', 'V2']))}")
+    return "".join(lines[:i] + lines[i + 1:])
+
+
+@needs_buf
+@settings(max_examples=int(os.environ.get("WB_LINT_EXAMPLES", "20")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=mutated())
+def test_fuzzed_configs_get_bufs_verdict(text: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = _module(tmp_path_factory.mktemp("cfg"), text)
+    (root / "other" / "v1").mkdir(parents=True)
+    (root / "other" / "v1" / "other.proto").write_text(PROTO.replace("acme", "other").replace("Acme", "Other"))
+    buf_code, buf_out, buf_err = _run_buf(root)
+    done = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", "--error-format", "json"],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr
+    assert {0: 0, 100: 1, 1: 2}.get(buf_code) == done.returncode, (buf_err, done.stderr)
+    if buf_code != 1:
+        assert sorted(map(json.loads, buf_out.splitlines()), key=json.dumps) == \
+            sorted(map(json.loads, done.stdout.splitlines()), key=json.dumps)
+
+
+@pytest.mark.parametrize("buf_yaml", [
+    "version: v1\nbuild:\n  excludes: [dep]\n",
+    "version: v2\nmodules:\n  - path: .\n    excludes: [dep]\n",
+    "version: v2\nmodules:\n  - path: .\n    includes: [acme]\n",
+])
+def test_an_import_of_an_excluded_file_fails_the_build_as_in_buf(buf_yaml: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """protoc finds an excluded file on the include path; buf does not (it is in no module): the
+    importer fails to build, at its import statement."""
+    root = _tree(tmp_path / "m", {
+        "buf.yaml": buf_yaml,
+        "dep/v1/dep.proto": 'syntax = "proto3";\n\npackage dep.v1;\n\n// Dep.\nmessage Dep {}\n',
+        "acme/v1/acme.proto": 'syntax = "proto3";\n\npackage acme.v1;\n\nimport "dep/v1/dep.proto";\n\n'
+                              "// Acme.\nmessage Acme {\n  // Dep.\n  dep.v1.Dep dep = 1;\n}\n",
+    })
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert 'acme/v1/acme.proto:5:1: error: Import "dep/v1/dep.proto" was not found' in err
+    if buf_binary() is not None:
+        buf_code, buf_out, _ = _run_buf(root)
+        found = [json.loads(line) for line in buf_out.splitlines()]
+        assert buf_code == 100
+        assert {"path": "acme/v1/acme.proto", "start_line": 5, "start_column": 1, "end_line": 5, "end_column": 27,
+                "type": "COMPILE", "message": "imported file does not exist"} in found

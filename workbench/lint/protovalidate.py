@@ -518,19 +518,28 @@ def _list_size(text: str, i: int) -> int:
 
 
 def _first_field(text: str, i: int) -> tuple[int, int] | None:
-    """`name: value` of the first field inside the message literal opening at text[i] (None: empty)."""
-    j = _value_start(text, i + 1)
-    while j < len(text) and text[j] in " \t\n,;":
-        j += 1
-    if j >= len(text) or text[j] in "}>":
-        return None
-    k = j
-    while k < len(text) and (text[k].isalnum() or text[k] in "_.[]()/"):
-        k += 1
-    value = _value_start(text, k)
-    if value < len(text) and text[value] in "{<":
-        return _first_field(text, value)
-    return j, _value_end(text, k)
+    """The first place buf's compiler records inside the message literal opening at text[i] (None:
+    none): a scalar field, a list (as a whole), a repeated message field (as a whole), or the first
+    recorded place inside a singular message field; an empty message records nothing."""
+    j = i + 1
+    while j < len(text):
+        while j < len(text) and text[j] in " \t\n,;":
+            j += 1
+        if j >= len(text) or text[j] in "}>":
+            return None
+        k = j
+        while k < len(text) and (text[k].isalnum() or text[k] in "_.[]()/"):
+            k += 1
+        name, value = text[j:k], _value_start(text, k)
+        end = _value_end(text, k)
+        if value < len(text) and text[value] in "{<" and name not in _LISTS:
+            inner = _first_field(text, value)
+            if inner is not None:
+                return inner
+        elif not (value < len(text) and text[value] == "[" and _list_size(text, value) == 0):
+            return j, end
+        j = end
+    return None
 
 
 def _token(text: str, word: str, start: int) -> int:

@@ -168,7 +168,8 @@ def _literal(pairs: list[tuple[str, str]]) -> str:
 
 @st.composite
 def _field_rules(draw: st.DrawFn, field_type: str, shape: str) -> tuple[str, list[tuple[str, str]]]:
-    """A FieldRules as (literal text, option statements): the type's rules (or list/map rules) and flags."""
+    """A FieldRules as (literal text, option statements): the type's rules (or list/map rules) and flags;
+    the statements set a type's rules as one literal or one by one (`string.min_len = 3`)."""
     flags: list[tuple[str, str]] = []
     if draw(st.floats(0, 1)) < 0.2:
         flags.append(("required", draw(st.sampled_from(["true", "false"]))))
@@ -196,7 +197,11 @@ def _field_rules(draw: st.DrawFn, field_type: str, shape: str) -> tuple[str, lis
         body.append((kind, _literal(inner)))
     elif own and draw(st.floats(0, 1)) < 0.9:
         rule_type = own if draw(st.floats(0, 1)) < 0.85 else draw(st.sampled_from(RULE_TYPES))
-        body.append((rule_type, _literal(draw(_type_rules(rule_type)))))
+        pairs = draw(_type_rules(rule_type))
+        literal = _literal(flags + [(rule_type, _literal(pairs))])
+        if pairs and draw(st.booleans()):
+            return literal, flags + [(f"{rule_type}.{n}", v) for n, v in pairs]
+        return literal, flags + [(rule_type, _literal(pairs))]
     return _literal(flags + body), flags + body
 
 
@@ -221,15 +226,16 @@ def _rule_type_of(field_type: str) -> str:
 
 
 @st.composite
-def _field(draw: st.DrawFn, number: int) -> tuple[str, str]:
-    """(declaration, oneof name or "") of field f<number>."""
+def _field(draw: st.DrawFn, number: int, editions: bool) -> tuple[str, str]:
+    """(declaration, oneof name or "") of field f<number>; in an editions file `optional` is the default
+    presence and some fields have implicit presence."""
     shape = draw(st.sampled_from(["single", "single", "single", "optional", "oneof", "repeated", "map"]))
     field_type = draw(st.sampled_from([*SCALARS, *WRAPPERS, *MESSAGES]))
     if shape == "map":
         declared = f"map<string, {field_type}>"
     elif shape == "repeated":
         declared = f"repeated {field_type}"
-    elif shape == "optional" and field_type in SCALARS:
+    elif shape == "optional" and field_type in SCALARS and not editions:
         declared = f"optional {field_type}"
     else:
         declared = field_type
@@ -238,16 +244,20 @@ def _field(draw: st.DrawFn, number: int) -> tuple[str, str]:
         options = f"(buf.validate.field) = {literal}"
     else:  # one option per rule: `(buf.validate.field).string = {...}`, `(buf.validate.field).required = true`
         options = ", ".join(f"(buf.validate.field).{n} = {v}" for n, v in pairs) or "deprecated = false"
+    if editions and shape == "single" and field_type in SCALARS and draw(st.booleans()):
+        options = f"features.field_presence = IMPLICIT, {options}"
     return f"{declared} f{number} = {number} [{options}];", "o" + str(number) if shape == "oneof" else ""
 
 
 @st.composite
 def _module(draw: st.DrawFn) -> str:
     lines = []
+    editions = draw(st.floats(0, 1)) < 0.3
     for number in range(1, 13):
-        declaration, oneof = draw(_field(number))
+        declaration, oneof = draw(_field(number, editions))
         lines.append(f"  oneof {oneof} {{\n    {declaration}\n  }}" if oneof else f"  {declaration}")
-    return HEADER + "\n".join(lines) + "\n}\n"
+    header = HEADER.replace('syntax = "proto3";', 'edition = "2023";') if editions else HEADER
+    return header + "\n".join(lines) + "\n}\n"
 
 
 @pytest.mark.skipif(not (Path(sys.executable).parent / "buf").exists(), reason="buf (PyPI buf-bin) is not installed")

@@ -15,7 +15,8 @@ tests/lint_cases/protovalidate*, run with buf-bin as the oracle), in buf's order
 - CEL rules of fields, messages and predefined rules that fail to compile (protovalidate_cel.py), and
   `(buf.validate.message).oneof` entries (protovalidate_message.py).
 
-Not checked: `example` values that the other rules reject (buf runs protovalidate on them).
+`example` values the field's standard rules reject: protovalidate_examples.py (integers, bools,
+strings, enums; not floats, bytes, well-known types, well-known string formats, CEL rules).
 
 The options are read from their encoding (FieldOptions extension 1159, buf.validate.FieldRules), so
 buf/validate/validate.proto needs no Python classes. Locations come from protoc's source info; inside
@@ -120,6 +121,9 @@ class _Field:
 
     def rules(self, data: bytes) -> None:
         fd = self.fd.proto
+        # protovalidate cannot build the field's rules, or ignores the field: buf checks no example below
+        top = _decode(data).get(IGNORE, [0])[-1]
+        self.broken = top == IGNORE_ALWAYS or _bad_pattern_below(data)
         self.check(data, (), _Slot(fd, self.entry, True), expect_repeated=fd.label == LABEL_REPEATED)
 
     def check(self, data: bytes, at: tuple[int, ...], slot: _Slot, *, expect_repeated: bool) -> None:
@@ -172,6 +176,14 @@ class _Field:
         elif not slot.takes(rule_type):
             a.add(path, f"Field {_q(self.name)} is of type {self.pretty} but has {a.name(number)} rules.")
         else:
+            from workbench.lint.protovalidate_examples import Field, check_examples
+
+            enum = self._enum_numbers(fd) if rule_type == "enum" else None
+            # an item, key or value is always there: protovalidate ignores its zero value, presence or not
+            flags = Field(bool(required) and not at, ignore, slot.whole and self._has_presence(slot),
+                          CEL_RULES in fields or CEL_EXPRESSIONS in fields, enum)
+            if not self.broken:
+                check_examples(a, number, rule_type, rules, flags)
             check_type_rules(a, number, rule_type, rules)
 
     def map_rules(self, a: _Adder, rules: dict[int, list[int | bytes]], slot: _Slot) -> None:
@@ -230,6 +242,18 @@ class _Field:
         a.add((number, high), f"Field {f} has value {hi} for {a.name(number, high)}, which must be higher than value "
                               f"{lo} for {a.name(number, low)}.")
 
+    def _enum_numbers(self, fd: Any) -> set[int] | None:
+        """The numbers of the enum a field has (None: not found)."""
+        name = getattr(fd, "type_name", "").lstrip(".")
+        for f in self.lint.all_files.values():
+            package = f.proto.package
+            scopes = [(package, f.proto.enum_type)] + [(n, m.enum_type) for n, m in _walk(package, f.proto.message_type)]
+            for scope, enums in scopes:
+                for enum in enums:
+                    if (f"{scope}.{enum.name}" if scope else enum.name) == name:
+                        return {v.number for v in enum.value}
+        return None
+
     def _oneof(self) -> str | None:
         """The name of the real oneof the field is in (a proto3 `optional` field's own oneof is not one)."""
         fd = self.fd.proto
@@ -286,6 +310,23 @@ class _Slot:
             name = getattr(fd, "type_name", "").lstrip(".")
             return WRAPPERS.get(name) == rule_type or MESSAGE_RULES.get(rule_type) == name
         return kind == rule_type
+
+
+def _bad_pattern_below(data: bytes) -> bool:
+    """Whether a FieldRules, or one below its repeated.items, map.keys or map.values, has a pattern Go's
+    regexp package rejects."""
+    from workbench.lint.go_regexp import go_regexp_error
+
+    fields = _decode(data)
+    for number, pattern in ((14, 6), (15, 4)):  # string.pattern, bytes.pattern
+        for raw in _decode(_join(fields.get(number, []))).get(pattern, []):
+            if isinstance(raw, bytes) and go_regexp_error(raw.decode("utf-8", "replace")) is not None:
+                return True
+    for number, below in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
+        rules = _decode(_join(fields.get(number, [])))
+        if any(_bad_pattern_below(_join(rules[n])) for n in below if n in rules):
+            return True
+    return False
 
 
 def _shown_type(fd: Any, entry: Any, *, repeated: bool) -> str:
@@ -454,9 +495,12 @@ def _find_path(flat: str, pos: int, names: list[str | int]) -> tuple[int, int] |
         if value < len(flat) and flat[value] == "[" and flat[_value_start(flat, value + 1)] in "{<":
             # a list of messages: its first element recorded as the whole list, nothing inside it
             return hit if k == len(names) and not _empty_element(flat, value, index or 0) else None
-        if k == len(names) and value < len(flat) and flat[value] in "{<" and index is None:
+        singular_message = value < len(flat) and flat[value] in "{<" and index is None
+        if k == len(names) and singular_message:
             return _first_field(flat, value)  # a singular message: recorded only through its first field
-        found, pos = hit, start + len(word)
+        if not singular_message:  # what a path below falls back to: only a place buf's compiler recorded
+            found = hit
+        pos = start + len(word)
     return found
 
 

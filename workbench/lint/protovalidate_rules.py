@@ -40,6 +40,7 @@ _NUMERIC_NAMES = {v: k for k, v in _NUMBER.items()}
 _TIME = {"const": 2, "lt": 3, "lte": 4, "gt": 5, "gte": 6, "in": 7, "not_in": 8}
 NUMERIC = ("float", "double", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
            "sfixed32", "sfixed64")
+INTEGERS = NUMERIC[2:]
 SCHEMA: dict[str, dict[int, str]] = {
     **{t: {**_NUMERIC_NAMES, 8: "example"} for t in NUMERIC},
     "float": {**_NUMERIC_NAMES, 8: "finite", 9: "example"},

@@ -16,10 +16,11 @@ of one type (some 500 levels at most).
 
 Where it cannot be exact: cel-go's syntax errors come from an ANTLR parser whose error recovery lists
 the tokens it expected; the common shapes are reproduced (an expression cut short, a token after the
-end, a character no token starts with, an unterminated string), others are reported with the same
-prefix and location and a message that may differ. Such an error beside a tree deeper than the
-visitor's limit is reported alone: cel-go visits the tree ANTLR recovered, and adds "max recursion depth
-exceeded". A function or field it does not know makes the
+end, a character no token starts with, an unterminated string, a literal's trailing comma), others are
+reported with the same prefix and location and a message that may differ. Beside such an error, cel-go
+visits the tree ANTLR recovered and adds "max recursion depth exceeded" when it is too deep: here, when
+a subtree parsed before the error is. Optional syntax (`a.?f`, `[?e]`, `{?k: v}`, `A{?f: v}`, `m[?k]`)
+is not enabled in buf's environment: "unsupported syntax". A function or field it does not know makes the
 result `dyn`, never a finding of its own, except a plain unknown function name (as cel-go does).
 """
 
@@ -37,6 +38,9 @@ PRIMARY_START = ("{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FL
 INDEX_START = PRIMARY_START.replace("'!', ", "'!', '?', ")
 CALL_START = PRIMARY_START.replace("'(', ", "'(', ')', ")
 PRIMARY_KINDS = {"[", "{", "(", ".", "-", "!", "BOOL", "NULL", "FLOAT", "INT", "UINT", "STRING", "BYTES", "IDENT"}
+# after a ',' in a list or map literal: another element, else the comma was a trailing one (ANTLR then
+# wants the closing bracket, and conjures it when what comes could follow it: "missing ']' at '<EOF>'")
+ELEMENT_START = PRIMARY_KINDS | {"?"}
 AFTER_OPERAND = {"EOF", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "?", ":", ".", ",",
                  "[", "]", "}", ")", "in"}
 RESERVED = {"as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop",
@@ -298,8 +302,9 @@ VISITOR_COUNTED = {"_?_:_", "_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in",
                    "_[_]"}
 
 
-def run_steps(rule: Step) -> Any:
-    """Run a rule, and the rules it yields, on a list instead of Python's stack.
+def run_steps(rule: Step, finished: list[Any] | None = None) -> Any:
+    """Run a rule, and the rules it yields, on a list instead of Python's stack (`finished` collects what
+    each rule returned, as they finish).
 
     A level of CEL nesting passes through some eight rules, so the 250 levels cel-go allows would take
     thousands of Python frames, past Python's recursion limit; here they take list entries.
@@ -310,6 +315,8 @@ def run_steps(rule: Step) -> Any:
         try:
             needed = rule.send(value)
         except StopIteration as done:
+            if finished is not None:
+                finished.append(done.value)
             if not waiting:
                 return done.value
             rule, value = waiting.pop(), done.value
@@ -331,6 +338,7 @@ class Parser:
         self.expected = PRIMARY_START  # what an expr's first token may be, as ANTLR lists it
         self.expected_at = 0  # that token's index: any later operand may start with PRIMARY_START
         self.late: list[str] = []  # what cel-go's visitor reports beside ANTLR's errors, for a parse that fails
+        self.finished: list[Any] = []  # every rule's result, as the rules finish (the subtrees built)
         self.errors: list[str] = []  # ANTLR's errors it recovered from by deleting or conjuring one token
         self.brackets = 0  # inside (), [], {} or a call's arguments
         # Rules entered and not yet left, as the recursionListener counts them per rule. Only these three can
@@ -389,8 +397,14 @@ class Parser:
         return self.take()
 
     def parse(self) -> Node:
-        tree: Node = run_steps(self.start())
+        tree: Node = run_steps(self.start(), self.finished)
         return tree
+
+    def too_deep(self) -> bool:
+        """Whether a subtree parsed before a syntax error is deeper than cel-go's visitor goes: cel-go visits
+        the tree ANTLR recovered, and reports "max recursion depth exceeded" beside the syntax error."""
+        depths: dict[int, int] = {}
+        return any(isinstance(n, tuple) and n and _visited_depth(n, depths) > MAX_RECURSION for n in self.finished)
 
     def start(self) -> Step:
         node = yield self.expr()
@@ -498,6 +512,14 @@ class Parser:
             kind = self.peek().kind
             if kind == ".":
                 self.take()
+                if self.peek().kind == "?" and self.peek(1).kind in ("IDENT", "ESCIDENT"):
+                    # an optional selection, a.?f, which buf's environment does not enable: cel-go visits the
+                    # operand, then reports it in place of the selection
+                    self.take()
+                    self.ident_name()
+                    self.late.append("unsupported syntax '.?'")
+                    node = ("bad", "unsupported syntax '.?'", True, [node])
+                    continue
                 after = self.peek()
                 if after.kind not in ("IDENT", "ESCIDENT"):
                     shown = "." + (after.text if after.kind != "EOF" else "")
@@ -540,20 +562,46 @@ class Parser:
         if self.peek().kind == close:
             self.take()
             return out
+        if close == "]" and self.peek().kind == ",":  # `[,]`: no elements, a trailing comma
+            self.take()
+            self.close_after_comma(close)
+            return out
         self.brackets += 1
         while True:
+            optional = close == "]" and self.peek().kind == "?"
+            if optional:  # an optional element, [?e]: cel-go visits it, then reports the '?', and keeps it
+                self.take()
             out.append((yield self.expr(CALL_START if close == ")" and not out else PRIMARY_START)))
+            if optional:
+                self.late.append("unsupported syntax '?'")
+                out[-1] = ("bad", "unsupported syntax '?'", False, [out[-1]])
             if close == "]" and self.peek().kind not in (",", "]"):
                 self.delete_or_fail("{']', ','}", {",", "]"})
             if self.peek().kind == ",":
                 self.take()
-                if self.peek().kind == close and close == "]":  # a list's trailing comma
-                    break
+                if close == "]" and self.peek().kind not in ELEMENT_START:  # a list's trailing comma
+                    self.close_after_comma(close)
+                    self.brackets -= 1
+                    return out
                 continue
             break
         self.expect(close)
         self.brackets -= 1
         return out
+
+    def close_after_comma(self, close: str) -> None:
+        """The bracket after a literal's trailing comma: ANTLR conjures it only at the end of the input."""
+        tok = self.peek()
+        if tok.kind == close:
+            self.take()
+        elif tok.kind == "EOF":
+            self.errors.append(f"missing '{close}' at '<EOF>'")
+        elif self.peek(1).kind == close:
+            self.errors.append(f"extraneous input '{tok.text}' expecting '{close}'")
+            self.take()
+            self.take()
+        else:
+            raise self.fail(f"mismatched input '{tok.text}' expecting '{close}'")
 
     def primary(self) -> Step:
         tok = self.peek()
@@ -598,13 +646,27 @@ class Parser:
             self.take()
             self.brackets += 1
             entries: list[tuple[Node, Node]] = []
+            if self.peek().kind == ",":  # `{,}`: no entries, a trailing comma
+                self.take()
+                self.close_after_comma("}")
+                self.brackets -= 1
+                return ("map", entries)
             while self.peek().kind != "}":
+                optional = self.peek().kind == "?"
+                if optional:  # an optional entry, {?k: v}: cel-go reports it and visits neither side
+                    self.take()
+                    self.late.append("unsupported syntax '?'")
                 key = yield self.expr()
                 self.expect(":")
                 value = yield self.expr()
-                entries.append((key, value))
+                entries.append((("bad", "unsupported syntax '?'", False, []), ("lit", DYN)) if optional
+                               else (key, value))
                 if not self.another_entry():
                     break
+                if self.peek().kind not in ELEMENT_START:  # a trailing comma
+                    self.close_after_comma("}")
+                    self.brackets -= 1
+                    return ("map", entries)
             self.expect("}")
             self.brackets -= 1
             return ("map", entries)
@@ -629,6 +691,11 @@ class Parser:
         self.take()
         self.brackets += 1
         fields: list[tuple[str, Node]] = []
+        if self.peek().kind == ",":  # `A{,}`: no fields, a trailing comma
+            self.take()
+            self.close_after_comma("}")
+            self.brackets -= 1
+            return ("struct", name, fields)
         while self.peek().kind != "}":
             if self.peek().kind not in ("IDENT", "ESCIDENT", "?"):
                 raise self.fail(f"mismatched input '{self.peek().text}' expecting "
@@ -644,6 +711,10 @@ class Parser:
             fields.append((field, ("bad", "unsupported syntax '?'", False, []) if optional else value))
             if not self.another_entry():
                 break
+            if self.peek().kind not in ("IDENT", "ESCIDENT", "?"):  # a trailing comma
+                self.close_after_comma("}")
+                self.brackets -= 1
+                return ("struct", name, fields)
         self.expect("}")
         self.brackets -= 1
         return ("struct", name, fields)
@@ -693,6 +764,28 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
+def _counted(node: Node) -> bool:
+    kind = node[0]
+    return kind in ("select", "comp") or kind == "bad" and bool(node[2]) or \
+        kind == "call" and (node[2] is not None or node[1] in VISITOR_COUNTED)
+
+
+def _visited_depth(tree: Node, depths: dict[int, int]) -> int:
+    """The most counted nodes on a path down from `tree` (`depths`: the subtrees already measured, by id)."""
+    stack: list[tuple[Node, bool]] = [(tree, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in depths:
+            continue
+        children = [c for c in _children(node) if isinstance(c, tuple) and c]
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in depths)
+            continue
+        depths[id(node)] = _counted(node) + max((depths[id(c)] for c in children), default=0)
+    return depths[id(tree)]
+
+
 def visit_issues(tree: Node) -> list[str]:
     """What cel-go's visitor reports over a parsed expression, in its order: the issues of "bad" nodes, until a
     path holds more than MAX_RECURSION counted nodes, where it stops with "max recursion depth exceeded"."""
@@ -705,8 +798,7 @@ def visit_issues(tree: Node) -> list[str]:
             continue
         node, depth = item
         kind = node[0]
-        if kind in ("select", "comp") or kind == "bad" and node[2] or \
-                kind == "call" and (node[2] is not None or node[1] in VISITOR_COUNTED):
+        if _counted(node):
             depth += 1
             if depth > MAX_RECURSION:
                 return [*issues, "max recursion depth exceeded"]
@@ -826,13 +918,18 @@ class Checker:
             values = yield self.types_of([v for _, v in node[1]])
             return ("map", _join(keys), _join(values))
         if kind == "struct":
-            yield self.types_of([value for _, value in node[2]])
+            values = yield self.types_of([value for _, value in node[2]])
             known = self.fields(node[1])
             if known is None:
                 return self.error(f"undeclared reference to '{node[1]}' (in container '')")
-            for field, _ in node[2]:
+            for (field, value), provided in zip(node[2], values, strict=True):
+                if value[0] == "bad":
+                    continue  # an optional field (`?f: v`): reported by the parser, its value never typed
                 if field not in known:
                     self.error(f"undefined field '{field}'")
+                elif unify(known[field], provided) is None:
+                    self.error(f"expected type of field '{field}' is '{fmt(known[field])}' but provided type is "
+                               f"'{fmt(provided)}'")
             return WELL_KNOWN_CEL.get(node[1], ("message", node[1]))
         if kind == "comp":
             return (yield self.comprehension(node))
@@ -855,11 +952,8 @@ class Checker:
         field = node[2]
         if operand in (ERROR, DYN, ANY):
             return DYN
-        if operand[0] == "map":
-            if unify(operand[1], STRING) is not None:
-                return operand[2]
-            self.error(f"type '{fmt(operand)}' does not support field selection")
-            return DYN
+        if operand[0] == "map":  # cel-go selects on any map: the value type, whatever the key type
+            return operand[2]
         if operand[0] == "message" and operand not in (TIMESTAMP, DURATION):
             known = self.fields(operand[1])
             if known is None:
@@ -1037,7 +1131,8 @@ def compile_expression(expression: str, variables: dict[str, Type],
     except RecursionLimit as e:
         return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors]))
     except CelSyntaxError as e:
-        return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors, *parser.late]))
+        deep = ["max recursion depth exceeded"] if parser.too_deep() else []
+        return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors, *parser.late, *deep]))
     issues = visit_issues(tree)
     if errors or issues:
         return ERROR, list(dict.fromkeys([*errors, *issues]))

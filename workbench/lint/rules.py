@@ -874,8 +874,8 @@ def stable_package_no_import_unstable(lint: Lint, rule: str) -> None:
 
 
 def protovalidate(lint: Lint, rule: str) -> None:
-    """The `(buf.validate.field)` rules must fit their field (workbench/lint/protovalidate.py); CEL
-    expressions and regular expressions are not compiled (docs/breaking.md)."""
+    """The `(buf.validate.field)` and `(buf.validate.message)` rules must be valid for their field or
+    message, as buf checks them (workbench/lint/protovalidate*.py, docs/breaking.md)."""
     users = [f for f in lint.files if "buf/validate/validate.proto" in f.proto.dependency]
     if not users:
         return  # no file uses protovalidate: nothing to load

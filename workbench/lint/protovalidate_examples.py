@@ -1,0 +1,227 @@
+"""PROTOVALIDATE's `example` values: each must pass the field's standard rules, as buf 1.75 runs protovalidate.
+
+buf sets the example on an otherwise empty message and reports each violation of the field's own rules:
+`"<value>" is an example value but does not satisfy rule "<rule id>": <protovalidate's message>`. Only
+when the rules hold something besides examples. Evaluated here: the integer types, `bool`, `string` and
+`enum` rules (const, bounds with protovalidate's combined range rules, in/not_in, lengths, prefix, suffix,
+contains, not_contains, pattern, defined_only), `required` on a field without presence, and `ignore`.
+Left to buf alone (no finding here): examples of floats, bytes, Duration/Timestamp/FieldMask, strings
+with a well-known format rule (email, hostname ...), and what a field's CEL rules say of an example
+(its standard rules are still checked).
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.lint.protovalidate_rules import INTEGERS, SCHEMA, count, last_bytes, last_int, unpacked
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from workbench.lint.protovalidate_rules import Adder, Values
+
+IGNORE_IF_ZERO_VALUE, IGNORE_ALWAYS = 1, 3
+_FIXED = {"fixed32": (4, False), "sfixed32": (4, True), "fixed64": (8, False), "sfixed64": (8, True)}
+# StringRules' well-known formats (oneof well_known), which are not evaluated here
+_WELL_KNOWN = frozenset(range(12, 19)) | {21, 22, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 37, 38}
+_BOUNDS = {"gt": "greater than", "gte": "greater than or equal to", "lt": "less than",
+           "lte": "less than or equal to"}
+
+
+class Field:
+    """What the examples are checked against besides the type's rules: the FieldRules' flags."""
+
+    def __init__(self, required: bool, ignore: int | None, has_presence: bool, has_cel: bool,
+                 enum_numbers: set[int] | None) -> None:
+        self.required, self.ignore, self.has_presence = required, ignore, has_presence
+        self.has_cel, self.enum_numbers = has_cel, enum_numbers
+
+
+def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: Field) -> None:
+    names = {v: k for k, v in SCHEMA.get(rule_type, {}).items()}
+    example = names.get("example")
+    if example is None or example not in rules:
+        return
+    if not field.has_cel and count(rules) == 1:
+        return  # only examples: nothing to check them against
+    if field.ignore == IGNORE_ALWAYS:
+        return
+    if rule_type == "string" and any(n in rules for n in _WELL_KNOWN):
+        return
+    values = _values(rule_type, rules.get(example, []))
+    if values is None:
+        return
+    for index, value in enumerate(values):
+        zero = value in (0, "", False)
+        if zero and field.required and not field.has_presence:  # before `ignore`, as protovalidate
+            failed = [("required", "value is required")]
+        elif zero and field.ignore == IGNORE_IF_ZERO_VALUE and not field.has_presence:
+            continue  # a field with presence is set by the example, whatever its value
+        else:
+            failed = _violations(rule_type, rules, names, value, field)
+        shown = _shown(value)
+        for rule_id, message in failed:
+            a.add((number, example, index), f'"{shown}" is an example value but does not satisfy rule '
+                                            f'{_go_q(rule_id)}: {message}')
+
+
+def _values(rule_type: str, raw: list[int | bytes]) -> list[int | str | bool] | None:
+    if rule_type in INTEGERS or rule_type == "enum":
+        return [_integer(rule_type if rule_type != "enum" else "int32", v) for v in _unpack(rule_type, raw)]
+    if rule_type == "bool":
+        return [bool(v) for v in unpacked(raw)]
+    if rule_type == "string":
+        return [v.decode("utf-8", "surrogateescape") for v in raw if isinstance(v, bytes)]
+    return None
+
+
+def _unpack(rule_type: str, raw: list[int | bytes]) -> list[int]:
+    width = _FIXED.get(rule_type, (0, False))[0]
+    return unpacked(raw, width)
+
+
+def _integer(rule_type: str, v: int) -> int:
+    """A decoded integer rule or example value of the type (two's complement, zigzag, fixed width)."""
+    if rule_type in ("sint32", "sint64"):
+        return (v >> 1) ^ -(v & 1)
+    if rule_type in ("int32", "int64", "sfixed64"):
+        return v - (1 << 64) if v >> 63 else v
+    if rule_type == "sfixed32":
+        return v - (1 << 32) if v >> 31 else v
+    return v
+
+
+def _violations(rule_type: str, rules: Values, names: dict[str, int], value: int | str | bool,
+                field: Field) -> list[tuple[str, str]]:
+    if rule_type == "string" and isinstance(value, str):
+        return _string(rules, names, value)
+    if rule_type == "bool":
+        const = last_int(rules, names["const"])
+        if const is not None and bool(const) != value:
+            return [("bool.const", f"must equal {'true' if const else 'false'}")]
+        return []
+    assert isinstance(value, int)
+    decode = "int32" if rule_type == "enum" else rule_type
+
+    def get(name: str) -> int | None:
+        n = names.get(name)
+        found = _unpack(decode, rules.get(n, [])) if n is not None else []
+        return _integer(decode, found[-1]) if found else None
+
+    def listed(name: str) -> list[int]:
+        n = names.get(name)
+        return [_integer(decode, v) for v in _unpack(decode, rules.get(n, []))] if n is not None else []
+
+    out: list[tuple[str, str]] = []
+    const = get("const")
+    if const is not None and value != const:
+        out.append((f"{rule_type}.const", f"must equal {const}"))
+    if rule_type == "enum":
+        if last_int(rules, names["defined_only"]) and field.enum_numbers is not None \
+                and value not in field.enum_numbers:
+            out.append(("enum.defined_only", "value must be one of the defined enum values"))
+    else:
+        out += _range(rule_type, value, {k: get(k) for k in _BOUNDS})
+    out += _lists(rule_type, value, listed("in"), listed("not_in"))
+    return out
+
+
+def _range(rule_type: str, value: int, bounds: dict[str, int | None]) -> list[tuple[str, str]]:
+    """protovalidate's bound rules: one for a lone bound, one combined rule for a lower and an upper bound
+    (`_exclusive` when the upper is below the lower: the value must lie outside)."""
+    low = next((k for k in ("gt", "gte") if bounds[k] is not None), None)
+    high = next((k for k in ("lt", "lte") if bounds[k] is not None), None)
+
+    def below(k: str) -> bool:  # value fails the lower bound k
+        b = bounds[k]
+        assert b is not None
+        return value <= b if k == "gt" else value < b
+
+    def above(k: str) -> bool:  # value fails the upper bound k
+        b = bounds[k]
+        assert b is not None
+        return value >= b if k == "lt" else value > b
+
+    if low and high:
+        lo, hi = bounds[low], bounds[high]
+        assert lo is not None and hi is not None
+        exclusive = hi < lo
+        failed = (below(low) and above(high)) if exclusive else (below(low) or above(high))
+        if not failed:
+            return []
+        word = "or" if exclusive else "and"
+        rule = f"{rule_type}.{low}_{high}" + ("_exclusive" if exclusive else "")
+        return [(rule, f"must be {_BOUNDS[low]} {lo} {word} {_BOUNDS[high]} {hi}")]
+    for k in (low, high):
+        if k and (below(k) if k in ("gt", "gte") else above(k)):
+            return [(f"{rule_type}.{k}", f"must be {_BOUNDS[k]} {bounds[k]}")]
+    return []
+
+
+def _lists(rule_type: str, value: object, within: list[int] | list[str],
+           without: list[int] | list[str]) -> list[tuple[str, str]]:
+    out = []
+    if within and value not in within:
+        out.append((f"{rule_type}.in", f"must be in list [{', '.join(map(str, within))}]"))
+    if without and value in without:
+        out.append((f"{rule_type}.not_in", f"must not be in list [{', '.join(map(str, without))}]"))
+    return out
+
+
+def _string(rules: Values, names: dict[str, int], value: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    size, width = len(value), len(value.encode("utf-8", "surrogateescape"))
+
+    def text(name: str) -> str | None:
+        raw = last_bytes(rules, names[name])
+        return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+    const = text("const")
+    if const is not None and value != const:
+        out.append(("string.const", f"must equal `{const}`"))
+    for name, measured, unit in (("len", size, "characters"), ("len_bytes", width, "bytes")):
+        n = last_int(rules, names[name])
+        if n is not None and measured != n:
+            out.append((f"string.{name}", f"must be {n} {unit}"))
+    for name, measured, unit, fails, word in (
+            ("min_len", size, "characters", lambda m, n: m < n, "at least"),
+            ("max_len", size, "characters", lambda m, n: m > n, "at most"),
+            ("min_bytes", width, "bytes", lambda m, n: m < n, "at least"),
+            ("max_bytes", width, "bytes", lambda m, n: m > n, "at most")):
+        n = last_int(rules, names[name])
+        if n is not None and fails(measured, n):
+            out.append((f"string.{name}", f"must be {word} {n} {unit}"))
+    pattern = text("pattern")
+    if pattern is not None:
+        try:  # RE2's \w, \d, \s and \b are ASCII
+            matched = re.search(pattern, value, re.ASCII) is not None
+        except re.error:
+            matched = True  # a pattern Python's re does not read: left to buf
+        if not matched:
+            out.append(("string.pattern", f"does not match regex pattern `{pattern}`"))
+    for name, ok, message in (("prefix", str.startswith, "does not have prefix"),
+                              ("suffix", str.endswith, "does not have suffix"),
+                              ("contains", str.__contains__, "does not contain substring")):
+        part = text(name)
+        if part is not None and not ok(value, part):
+            out.append((f"string.{name}", f"{message} `{part}`"))
+    part = text("not_contains")
+    if part is not None and part in value:
+        out.append(("string.not_contains", f"contains substring `{part}`"))
+    within = [v.decode("utf-8", "surrogateescape") for v in rules.get(names["in"], []) if isinstance(v, bytes)]
+    without = [v.decode("utf-8", "surrogateescape") for v in rules.get(names["not_in"], []) if isinstance(v, bytes)]
+    out += _lists("string", value, within, without)
+    return out
+
+
+def _shown(value: int | str | bool) -> str:
+    """Go's %v of the example."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _go_q(text: str) -> str:
+    from workbench.breaking.go_quote import go_quote
+
+    return go_quote(text)

@@ -54,6 +54,8 @@ REFUSED = [
     ("version: v2\nlint:\n  rpc_allow_same_request_response: maybe\n", "cannot unmarshal !!str `maybe` into bool"),
     ("version: v2\nlint:\n  ignore: [acme, acme/v1]\n", 'ignore "acme/v1" is within ignore "acme" which is not allowed'),
     ("version: v1\ndeps: [x]\n", 'invalid dep: could not parse reference "x"'),
+    ("version: v2\nname: x\n", 'could not parse full name "x": must be in the form registry/owner/name'),
+    ("version: v2\nmodules:\n  - path: .\n    name: a/b/c\n", 'registry "a" is not a valid hostname'),
 ]
 
 # accepted by buf 1.75, linted as it lints them

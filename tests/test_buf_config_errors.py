@@ -54,6 +54,8 @@ REFUSED = [
     ("version: v2\nlint:\n  rpc_allow_same_request_response: maybe\n", "cannot unmarshal !!str `maybe` into bool"),
     ("version: v2\nlint:\n  ignore: [acme, acme/v1]\n", 'ignore "acme/v1" is within ignore "acme" which is not allowed'),
     ("version: v1\ndeps: [x]\n", 'invalid dep: could not parse reference "x"'),
+    ("version: v2\nname: x\n", 'could not parse full name "x": must be in the form registry/owner/name'),
+    ("version: v2\nmodules:\n  - path: .\n    name: a/b/c\n", 'registry "a" is not a valid hostname'),
 ]
 
 # accepted by buf 1.75, linted as it lints them
@@ -257,3 +259,44 @@ def test_an_import_of_an_excluded_file_fails_the_build_as_in_buf(buf_yaml: str, 
         assert buf_code == 100
         assert {"path": "acme/v1/acme.proto", "start_line": 5, "start_column": 1, "end_line": 5, "end_column": 27,
                 "type": "COMPILE", "message": "imported file does not exist"} in found
+
+
+WORK_REFUSED = [  # (buf.work.yaml, what buf 1.75 says after "Failure: decode buf.work.yaml: ")
+    ("directories: [a]\n", '"version" is not set. Please add "version: v1"'),
+    ("version: v1\n", "directories is empty"),
+    ("version: v2\ndirectories: [a]\n", "v2 is not supported for buf.work.yaml files"),
+    ("version: v1\ndirectories: [a]\nfoo: 1\n", "line 3: field foo not found"),
+    ("version: v1\ndirectories: a\n", "line 2: cannot unmarshal !!str `a` into []string"),
+    ("version: v1\ndirectories: [a, a]\n", 'directory "a" is listed more than once'),
+    ("version: v1\ndirectories: [.]\n", 'directory "." is listed'),
+    ("version: v1\ndirectories:\n\t- a\n", "found character that cannot start any token"),
+]
+
+
+@pytest.mark.parametrize(("text", "buf_says"), WORK_REFUSED, ids=[t for t, _ in WORK_REFUSED])
+def test_a_workspace_buf_refuses_is_a_usage_error(text: str, buf_says: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = _tree(tmp_path / "w", {"buf.work.yaml": text, "a/acme/v1/acme.proto": PROTO})
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert (code, out) == (2, "") and "buf.work.yaml" in err
+    if buf_says.startswith("line "):
+        assert buf_says.split(":")[0] in err
+    if buf_binary() is not None:
+        buf_code, _, buf_err = _run_buf(root)
+        assert buf_code == 1 and buf_says in buf_err
+
+
+def test_an_excluded_vendored_well_known_type_is_still_importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """buf has the well-known types of its own: excluding a vendored copy breaks no import."""
+    root = _tree(tmp_path / "m", {
+        "buf.yaml": "version: v1\nbuild:\n  excludes: [google]\n",
+        "google/protobuf/empty.proto": 'syntax = "proto3";\npackage google.protobuf;\nmessage Empty {}\n',
+        "acme/v1/acme.proto": 'syntax = "proto3";\n\npackage acme.v1;\n\nimport "google/protobuf/empty.proto";\n\n'
+                              "message Acme {\n  google.protobuf.Empty e = 1;\n}\n",
+    })
+    code, out, err = _ours(root, monkeypatch, capsys)
+    assert code == 0 and not out, err
+    if buf_binary() is not None:
+        assert _run_buf(root)[0] == 0

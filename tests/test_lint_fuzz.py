@@ -38,7 +38,7 @@ CONFIGS = [
     "version: v2\nlint:\n  use: [MINIMAL, UNARY_RPC, COMMENTS]\n  disallow_comment_ignores: true\n",
     "version: v2\nlint:\n  use: [STANDARD]\n  enum_zero_value_suffix: _UNKNOWN\n  service_suffix: API\n"
     "  rpc_allow_same_request_response: true\n  rpc_allow_google_protobuf_empty_requests: true\n",
-    "version: v1\nlint:\n  use: [DEFAULT, COMMENTS, UNARY_RPC, OTHER]\n  allow_comment_ignores: true\n",
+    "version: v1\nlint:\n  use: [DEFAULT, COMMENTS, UNARY_RPC, PACKAGE_NO_IMPORT_CYCLE]\n  allow_comment_ignores: true\n",
     "version: v1\nlint:\n  use: [BASIC, FILE_LOWER_SNAKE_CASE]\n  rpc_allow_google_protobuf_empty_responses: true\n",
     "version: v1beta1\nlint:\n  use: [DEFAULT, COMMENTS]\n",
     None,

@@ -27,11 +27,13 @@ def rule_lists(section: dict[str, Any], source: str,
         raise error(f"{source}: 'ignore_only' must map rule IDs to paths")
     ignore = strings(section.get("ignore"), source, "ignore", error)
     only = {str(k): strings(v, source, f"ignore_only.{k}", error) for k, v in ignore_only.items()}
+    only = {k: paths for k, paths in only.items() if paths}  # an ID with no paths is dropped unchecked, as buf does
     _not_nested(ignore, "ignore", source, error)
     for paths in only.values():
         _not_nested(paths, "ignore_only path", source, error)
-    return (strings(section.get("use"), source, "use", error),
-            strings(section.get("except"), source, "except", error), ignore, only)
+    # `- ` with nothing after it is "" to Go, which buf drops: `use: [""]` is buf's default rules
+    return ([u for u in strings(section.get("use"), source, "use", error) if u],
+            [e for e in strings(section.get("except"), source, "except", error) if e], ignore, only)
 
 
 def _not_nested(paths: list[str], what: str, source: str, error: type[ValueError]) -> None:

@@ -45,6 +45,15 @@ def check_buf_yaml(data: Any) -> str:
     """Validate a parsed buf.yaml (normalising its values in place); return its version."""
     version = _version(data, "v2")
     _check_map(data, TOP_V2 if version == "v2" else TOP_V1)
+    for holder in [data, *(m for m in data.get("modules") or () if isinstance(m, YamlMap))]:
+        name = holder.get("name")
+        parts = str(name).split("/")
+        if name and (len(parts) != 3 or not all(parts)):
+            raise SchemaError(f'line {holder.lines["name"]}: could not parse full name "{name}": must be in the '
+                              "form registry/owner/name")
+        if name and not 2 <= len(parts[0]) <= 254:
+            raise SchemaError(f'line {holder.lines["name"]}: could not parse full name "{name}": registry '
+                              f'"{parts[0]}" is not a valid hostname: must be at least 2 and at most 254 characters')
     for dep in data.get("deps") or ():
         if str(dep).count("/") < 2:
             raise SchemaError(f'invalid dep: could not parse reference "{dep}": must be in the form '

@@ -152,5 +152,7 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
     config.use = use or ["FILE"]
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    if section.get("disable_builtin") is True:
+        config.use, config.except_ = [], []  # buf's own rules off (only plugins' would run): none here
     return config
 

@@ -432,8 +432,9 @@ def excluded_imports(side: Side) -> list[Finding]:
         if proto.name not in files:
             continue
         for dep in proto.dependency:
-            if dep in files or not any(os.path.isfile(os.path.join(d, dep)) for d in dirs):
-                continue  # a module's file, or one from outside every root (the well-known types)
+            if dep in files or dep.startswith("google/protobuf/") or \
+                    not any(os.path.isfile(os.path.join(d, dep)) for d in dirs):
+                continue  # a module's file, a well-known type (buf has its own), or one from no root
             line, column = _import_at(side.source(proto.name), dep)
             out.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.prefix(proto.name), line,
                                f'Import "{dep}" was not found: the buf config excludes it from every module '

@@ -129,6 +129,8 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
         config.comment_ignores = _flag(section, "allow_comment_ignores", source)
     config.ignore_unstable_packages = _flag(section, "ignore_unstable_packages", source)
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    if _flag(section, "disable_builtin", source):
+        config.use, config.except_ = [], []  # buf's own rules off (only plugins' would run): none here
     return config
 
 

@@ -315,12 +315,15 @@ class _Slot:
 def _bad_pattern_below(data: bytes) -> bool:
     """Whether a FieldRules, or one below its repeated.items, map.keys or map.values, has a pattern Go's
     regexp package rejects."""
-    from workbench.lint.go_regexp import go_regexp_error
-
     fields = _decode(data)
     for number, pattern in ((14, 6), (15, 4)):  # string.pattern, bytes.pattern
         for raw in _decode(_join(fields.get(number, []))).get(pattern, []):
-            if isinstance(raw, bytes) and go_regexp_error(raw.decode("utf-8", "replace")) is not None:
+            if not isinstance(raw, bytes):
+                continue
+            # imported only where a pattern is written: the regexp compiler loads for the files using it
+            from workbench.lint.go_regexp import go_regexp_error
+
+            if go_regexp_error(raw.decode("utf-8", "replace")) is not None:
                 return True
     for number, below in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
         rules = _decode(_join(fields.get(number, [])))

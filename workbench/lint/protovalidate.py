@@ -123,7 +123,7 @@ class _Field:
         fd = self.fd.proto
         # protovalidate cannot build the field's rules, or ignores the field: buf checks no example below
         top = _decode(data).get(IGNORE, [0])[-1]
-        self.broken = top == IGNORE_ALWAYS or _bad_pattern_below(data)
+        self.broken = top == IGNORE_ALWAYS or _bad_pattern_below(data) or _bad_time_below(data)
         self.check(data, (), _Slot(fd, self.entry, True), expect_repeated=fd.label == LABEL_REPEATED)
 
     def check(self, data: bytes, at: tuple[int, ...], slot: _Slot, *, expect_repeated: bool) -> None:
@@ -310,6 +310,24 @@ class _Slot:
             name = getattr(fd, "type_name", "").lstrip(".")
             return WRAPPERS.get(name) == rule_type or MESSAGE_RULES.get(rule_type) == name
         return kind == rule_type
+
+
+def _bad_time_below(data: bytes) -> bool:
+    """Whether a FieldRules, or one below its repeated.items, map.keys or map.values, has a Duration or
+    Timestamp value protovalidate refuses (a bound, `in`, `within`): the field's rules do not build,
+    so buf checks none of its examples, those of the keys beside bad values' rules included."""
+    from workbench.lint.protovalidate_rules import time_value_error
+
+    fields = _decode(data)
+    for number in (21, 22):  # duration, timestamp
+        for n, values in _decode(_join(fields.get(number, []))).items():
+            if any(time_value_error(number == 22, n, v) for v in values):
+                return True
+    for number, below in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
+        rules = _decode(_join(fields.get(number, [])))
+        if any(_bad_time_below(_join(rules[n])) for n in below if n in rules):
+            return True
+    return False
 
 
 def _bad_pattern_below(data: bytes) -> bool:

@@ -260,6 +260,22 @@ def _timestamp_error(value: tuple[int, int]) -> str:
     return ""
 
 
+def time_value_error(timestamp: bool, n: int, value: int | bytes) -> bool:
+    """Whether field `n` of a DurationRules (`timestamp` False) or TimestampRules holds a value
+    protovalidate cannot convert: a time before 0001-01-01 or after 9999-12-31, a duration beyond
+    Go's. Its rules then do not build. buf-bin 1.75 still checks examples beside a Duration with mixed
+    signs or a Timestamp with out-of-range nanos, which convert."""
+    if n not in _TIME.values() or (timestamp and n in (7, 8)):  # a TimestampRules' 7, 8: lt_now, gt_now
+        return False
+    parsed = _duration(value)
+    if not isinstance(parsed, tuple):
+        return False
+    if timestamp:
+        return not MIN_TIMESTAMP <= parsed[0] <= MAX_TIMESTAMP
+    limit = MAX_DURATION[0] * 1_000_000_000 + MAX_DURATION[1]
+    return abs(_go_duration(parsed[0] * 1_000_000_000 + parsed[1])) > limit
+
+
 def _timestamp(a: Adder, number: int, rules: Values) -> None:
     lt_now, gt_now, within = 7, 8, 9
     if last_int(rules, lt_now) and last_int(rules, gt_now):

@@ -123,7 +123,7 @@ class _Field:
         fd = self.fd.proto
         # protovalidate cannot build the field's rules, or ignores the field: buf checks no example below
         top = _decode(data).get(IGNORE, [0])[-1]
-        self.broken = top == IGNORE_ALWAYS or _bad_pattern_below(data) or _bad_time_below(data)
+        self.broken = top == IGNORE_ALWAYS or _unbuildable(data)
         self.check(data, (), _Slot(fd, self.entry, True), expect_repeated=fd.label == LABEL_REPEATED)
 
     def check(self, data: bytes, at: tuple[int, ...], slot: _Slot, *, expect_repeated: bool) -> None:
@@ -312,28 +312,22 @@ class _Slot:
         return kind == rule_type
 
 
-def _bad_time_below(data: bytes) -> bool:
-    """Whether a FieldRules, or one below its repeated.items, map.keys or map.values, has a Duration or
-    Timestamp value protovalidate refuses (a bound, `in`, `within`): the field's rules do not build,
-    so buf checks none of its examples, those of the keys beside bad values' rules included."""
-    from workbench.lint.protovalidate_rules import time_value_error
-
+def _unbuildable(data: bytes) -> bool:
+    """Whether protovalidate cannot build the rules of a FieldRules, or of one below its repeated.items,
+    map.keys or map.values: a pattern Go's regexp package rejects, or a Duration or Timestamp value
+    it cannot convert (a bound, `in`, `within`). buf then checks none of the field's examples, those
+    of the keys beside bad values' rules included."""
     fields = _decode(data)
-    for number in (21, 22):  # duration, timestamp
-        for n, values in _decode(_join(fields.get(number, []))).items():
-            if any(time_value_error(number == 22, n, v) for v in values):
-                return True
+    if _bad_pattern(fields) or _bad_time(fields):
+        return True
     for number, below in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
         rules = _decode(_join(fields.get(number, [])))
-        if any(_bad_time_below(_join(rules[n])) for n in below if n in rules):
+        if any(_unbuildable(_join(rules[n])) for n in below if n in rules):
             return True
     return False
 
 
-def _bad_pattern_below(data: bytes) -> bool:
-    """Whether a FieldRules, or one below its repeated.items, map.keys or map.values, has a pattern Go's
-    regexp package rejects."""
-    fields = _decode(data)
+def _bad_pattern(fields: dict[int, list[int | bytes]]) -> bool:
     for number, pattern in ((14, 6), (15, 4)):  # string.pattern, bytes.pattern
         for raw in _decode(_join(fields.get(number, []))).get(pattern, []):
             if not isinstance(raw, bytes):
@@ -343,10 +337,16 @@ def _bad_pattern_below(data: bytes) -> bool:
 
             if go_regexp_error(raw.decode("utf-8", "replace")) is not None:
                 return True
-    for number, below in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
-        rules = _decode(_join(fields.get(number, [])))
-        if any(_bad_pattern_below(_join(rules[n])) for n in below if n in rules):
-            return True
+    return False
+
+
+def _bad_time(fields: dict[int, list[int | bytes]]) -> bool:
+    from workbench.lint.protovalidate_rules import time_value_error
+
+    for number in (21, 22):  # duration, timestamp
+        for n, values in _decode(_join(fields.get(number, []))).items():
+            if any(time_value_error(number == 22, n, v) for v in values):
+                return True
     return False
 
 

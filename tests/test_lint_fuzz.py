@@ -137,3 +137,14 @@ def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], tmp_path_f
     key = json.dumps
     assert sorted(map(json.loads, ours.stdout.splitlines()), key=key) == \
         sorted(map(json.loads, buf.stdout.splitlines()), key=key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from("ab /*\n\t;="), max_size=40), line=st.integers(-2, 12),
+       column=st.integers(-2, 30))
+def test_the_block_comment_reading_takes_any_place_in_any_text(text: str, line: int, column: int) -> None:
+    """A place past the text's end (a file whose text was unavailable, an element on its last line)
+    means no such comment, never an IndexError (CI drew lines [""] with line 2)."""
+    from workbench.lint.rules import _block_after_token
+
+    assert isinstance(_block_after_token(text.split("\n"), line, column), str)

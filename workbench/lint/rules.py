@@ -230,7 +230,7 @@ def _block_after_token(lines: list[str], line: int, column: int) -> str:
     ends on the line just above the element is protoc's trailing comment of the token before, and
     buf's leading comment of the element after (`x = 1; /* doc */` then the next field). A line
     comment there, a blank line between, or a second comment keep protoc's reading."""
-    if line < 2 or line - 1 > len(lines) or lines[line - 1][: char_index(lines[line - 1], column)].strip():
+    if line < 2 or line > len(lines) or lines[line - 1][: char_index(lines[line - 1], column)].strip():
         return ""
     above = lines[line - 2].rstrip()
     if not above.endswith("*/"):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.findings import Finding, Severity
@@ -151,37 +151,40 @@ def _option_list(tokens: list[_Token], i: int) -> tuple[int, int, list[tuple[int
     """The bracketed option list around token `i`: (index of '[', of ']', (first, last) token of each
     option), or None when `i` is not inside one."""
     depth = 0
-    j = i
+    j = i - 1
     while j >= 0:
         kind = tokens[j].kind
-        if kind in "]})" and j != i:
+        if kind in ("]", "}", ")"):
             depth += 1
-        elif kind in "[{(":
+        elif kind in ("[", "{", "("):
             if depth == 0:
                 break
             depth -= 1
-        elif kind in ";" and depth == 0:
+        elif kind == ";" and depth == 0:
             return None
         j -= 1
     if j < 0 or tokens[j].kind != "[":
         return None
+    return _options_from(tokens, j)
+
+
+def _options_from(tokens: list[_Token], open_i: int) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """The option list opened by the '[' at `open_i`: as `_option_list` gives it."""
     options: list[tuple[int, int]] = []
-    first = j + 1
+    first = open_i + 1
     depth = 0
-    k = j + 1
-    while k < len(tokens):
+    for k in range(open_i + 1, len(tokens)):
         kind = tokens[k].kind
-        if kind in "[{(":
+        if kind in ("[", "{", "("):
             depth += 1
-        elif kind in "]})":
+        elif kind in ("]", "}", ")"):
             if depth == 0:
                 options.append((first, k - 1))
-                return j, k, options
+                return open_i, k, options
             depth -= 1
         elif kind == "," and depth == 0:
             options.append((first, k - 1))
             first = k + 1
-        k += 1
     return None
 
 
@@ -195,7 +198,7 @@ def _plan_unverified_lazy(plan: _Plan, tokens: list[_Token], offset: int) -> boo
         j += 1
     if j >= len(tokens) or tokens[j].kind != "[":
         return False
-    found = _option_list(tokens, j + 1)
+    found = _options_from(tokens, j)
     if found is None:
         return False
     names = [_text(plan.data, tokens[a]) for a, _ in found[2]]
@@ -268,11 +271,11 @@ def _plan_lite(plan: _Plan, tokens: list[_Token]) -> bool:
 class Recovery:
     """Compile a set whose first compile failed, rewriting the files of known "buf accepts" classes."""
 
-    def __init__(self, roots: Sequence[Path], files: Sequence[str], names: Mapping[str, str],
+    def __init__(self, roots: Sequence[Path], files: Sequence[str], name_of: Callable[[str], str],
                  compile_overlay: Compile) -> None:
         self.roots = roots  # where the sources are, in search order
         self.files = files
-        self.names = names  # finding's file name -> compiled name
+        self.name_of = name_of  # finding's file name -> compiled name
         self.compile_overlay = compile_overlay  # (overlay root, files) -> (code, findings, set or None)
         self.plans: dict[str, _Plan] = {}
         self.first: dict[str, list[Finding]] = {}  # findings of a rewritten file from before its rewrite
@@ -302,17 +305,17 @@ class Recovery:
 
     def _reported(self, findings: list[Finding]) -> list[Finding]:
         """A failed rewrite's findings: protoc's own first words on the files we rewrote."""
-        kept = [f for f in findings if self.names.get(f.file) not in self.plans]
+        kept = [f for f in findings if self.name_of(f.file) not in self.plans]
         return [f for name in self.plans for f in self.first.get(name, [])] + kept
 
     def _plan(self, findings: list[Finding]) -> bool:
         """Add rewrites for every error in `findings`; False when one is of no known class."""
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        failed = {self.names.get(f.file, "") for f in errors}
+        failed = {self.name_of(f.file) for f in errors}
         progress = False
         lite = any(f.message.startswith((LITE_SERVICES, LITE_EXTENSIONS)) for f in errors)
         for name in sorted(failed):
-            own = [f for f in errors if self.names.get(f.file, "") == name]
+            own = [f for f in errors if self.name_of(f.file) == name]
             if not any(f.message.startswith(_KNOWN) for f in own):
                 # an importer of a file that failed: its errors are the import's, unless they stay
                 if any(_follows_from(f, failed | set(self.plans)) for f in own):

@@ -128,13 +128,16 @@ def recover(proto_root: Path, files: Sequence[str], findings: list[Finding], *, 
     roots = [proto_root.resolve(), *(r.resolve() for r in includes)]
     names = {(prefixes[n] + n if prefixes and n in prefixes else _rel(n, rel_prefix)): n for n in files}
 
+    def name_of(file: str) -> str:  # an import that is no target has only the common prefix
+        return names.get(file) or (file.removeprefix(rel_prefix) if rel_prefix else file)
+
     def compile_overlay(overlay: Path, names: Sequence[str]) -> tuple[int, list[Finding], bytes | None]:
         with _scratch_file() as (out, fd):
             code, found = run_protoc(overlay, names, out, rel_prefix=rel_prefix, includes=roots, prefixes=prefixes,
                                      hidden=hidden)  # with source info: it finds the rewritten elements
             return code, found, (_read_all(fd, out) if code == 0 else None)
 
-    outcome = buf_leniency.Recovery(roots, files, names, compile_overlay).run(findings)
+    outcome = buf_leniency.Recovery(roots, files, name_of, compile_overlay).run(findings)
     if outcome is None:
         return None
     data, found = outcome

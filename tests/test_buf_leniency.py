@@ -1,0 +1,247 @@
+"""Protos buf 1.75 accepts and protoc refuses compile, with the source's values (`buf_leniency`).
+
+The oracle for the rewritten compile is protoc itself on a twin source: an enum default given by
+number is written as the name of the enum's first value with that number, and the generator names
+that value with as many characters as the number's literal has, so the twin has every byte where
+the source has it and protoc's set for it is what ours must be, source info and all. Where buf-bin is
+installed, the descriptors (without source info) must be buf's image too, and what buf refuses
+(lint and breaking fail on it) we refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from skips import need_tool
+
+from workbench.breaking.bufcli import buf_executable
+from workbench.contracts.proto_compile import compile_protos
+
+EXAMPLES = int(os.environ.get("WB_BREAKING_EXAMPLES", "25"))
+P2 = 'syntax = "proto2";\npackage p;\n'
+
+
+def _set(root: Path, names: list[str], source_info: bool = True) -> object:
+    from google.protobuf import descriptor_pb2 as pb
+
+    result = compile_protos(root, names, source_info=source_info)
+    assert result.ok, result.findings
+    assert result.descriptor_set is not None
+    return pb.FileDescriptorSet.FromString(result.descriptor_set)
+
+
+def _buf_image(root: Path) -> object | None:
+    """buf's image of the module at `root` (no source info), or None when buf refuses it."""
+    from google.protobuf import descriptor_pb2 as pb
+
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    (root / "buf.yaml").write_text("version: v2\n")
+    out = root / "image.binpb"
+    done = subprocess.run([str(exe), "build", "--exclude-source-info", "-o", str(out)], cwd=root,  # noqa: S603
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        return None
+    image = pb.FileDescriptorSet.FromString(out.read_bytes())
+    image.DiscardUnknownFields()  # buf's own per-file extension
+    return image
+
+
+def _buf_lint_fails(root: Path) -> bool:
+    """buf refuses the module: its build, or (an image Go's protodesc will not take) its lint."""
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    (root / "buf.yaml").write_text("version: v2\n")
+    built = subprocess.run([str(exe), "build", "-o", "/dev/null"], cwd=root, capture_output=True, check=False)  # noqa: S603
+    if built.returncode != 0:
+        return True  # compile errors: exit 100 with file annotations, as lint findings have it too
+    done = subprocess.run([str(exe), "lint"], cwd=root, capture_output=True, check=False)  # noqa: S603
+    return done.returncode not in (0, 100)
+
+
+def _without_source_info(fds: object) -> dict[str, bytes]:
+    """Each file's descriptor without source info, and without unknown fields: buf's image has its own
+    per-file extension there, and custom options are unknown to this process either side (the twin
+    test compares those)."""
+    out = {}
+    fds.DiscardUnknownFields()  # type: ignore[attr-defined]
+    for f in fds.file:  # type: ignore[attr-defined]
+        if not f.name.startswith("google/"):
+            f.ClearField("source_code_info")
+            out[f.name] = f.SerializeToString(deterministic=True)
+    return out
+
+
+# ------------------------------------------------------------------ a generator of such files
+
+LITERALS = st.sampled_from(["dec", "hex", "oct", "neg"])
+
+
+@st.composite
+def lenient_files(draw: st.DrawFn) -> tuple[str, str]:
+    """(source, twin): proto2 with enum defaults by number, `unverified_lazy` extensions and a lite
+    file's services, in any order, spacing and company of other options."""
+    numbers = draw(st.lists(st.integers(-20, 40), min_size=1, max_size=5, unique=True))
+    forms = [draw(LITERALS) for _ in numbers]
+    literals = []
+    for n, form in zip(numbers, forms, strict=True):
+        if n < 0 or form == "neg":
+            literals.append(f"-{abs(n)}" if n < 0 else str(n))
+        elif form == "hex":
+            literals.append(hex(n))
+        elif form == "oct" and n > 0:
+            literals.append("0" + oct(n)[2:])
+        else:
+            literals.append(str(n))
+    # the first value with each number is named with as many characters as the literal has
+    names = ["ABCDFGHIJKL"[i] + "X" * (len(lit) - 1) for i, lit in enumerate(literals)]  # not E, M or S
+    values = [f"  {name} = {n};" for name, n in zip(names, numbers, strict=True)]
+    aliases = draw(st.booleans())
+    if aliases:
+        values.append(f"  ZZALIAS = {numbers[0]};")
+    if 0 not in numbers:
+        values.insert(0, "  ZERO = 0;")
+    enum = "enum E {\n" + ("  option allow_alias = true;\n" if aliases else "") + "\n".join(values) + "\n}\n"
+    space = st.sampled_from([" ", "  ", "\t", "\n    ", " /* c */ "])
+    fields, twin_fields = [], []
+    others = ["deprecated = true", 'json_name = "j%d"', "(opt) = 1"]
+    for i, (lit, name) in enumerate(zip(literals, names, strict=True)):
+        extra = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
+        at = draw(st.integers(0, len(extra)))
+        sp = draw(space)
+        opts = [o % i if "%d" in o else o for o in extra]
+        src_opts = opts[:at] + [f"default{sp}={sp}{lit}"] + opts[at:]
+        twin_opts = opts[:at] + [f"default{sp}={sp}{name}"] + opts[at:]
+        sep = draw(st.sampled_from([", ", ",\n    ", ","]))
+        line = f"  optional E f{i} = {i + 1} [{{}}];{draw(st.sampled_from(['', ' // t', ' /* t */']))}"
+        fields.append(line.format(sep.join(src_opts)))
+        twin_fields.append(line.format(sep.join(twin_opts)))
+    lazy_opts = draw(st.lists(st.sampled_from(["deprecated = true", "debug_redact = true", "(opt) = 2"]),
+                              max_size=2, unique=True))
+    lazy_at = draw(st.integers(0, len(lazy_opts)))
+    lazy = ", ".join(lazy_opts[:lazy_at] + [f"unverified_lazy{draw(space)}={draw(space)}true"] + lazy_opts[lazy_at:])
+    lite = draw(st.booleans())
+    head = P2 + 'import "google/protobuf/descriptor.proto";\n' + \
+        ("option optimize_for = LITE_RUNTIME;\noption cc_generic_services = true;\n" if lite else "") + \
+        "extend google.protobuf.FieldOptions { optional int32 opt = 50000; }\n" + enum
+    tail = f"extend M {{\n  // lazy\n  optional M lazy_ext = 100 [{lazy}];\n}}\n" \
+        "service S {\n  rpc Get(M) returns (M);\n}\n"
+    source = head + "message M {\n  extensions 100 to 200;\n" + "\n".join(fields) + "\n}\n" + tail
+    twin = head + "message M {\n  extensions 100 to 200;\n" + "\n".join(twin_fields) + "\n}\n" + tail
+    return source, twin
+
+
+def _twin_set(root: Path, twin: str) -> object:
+    """protoc's set for the twin, with what it cannot compile put as buf has it: the extension's
+    option compiled as `lazy` (protoc refuses `unverified_lazy` on an extension), and the lite file's
+    optimize_for (protoc refuses its services) written as SPEED, both moved back by hand."""
+    twin_root = root / "twin"
+    twin_root.mkdir()
+    lazy_at = twin.index("unverified_lazy")
+    text = twin[:lazy_at] + "lazy           " + twin[lazy_at + len("unverified_lazy"):]
+    text = text.replace("optimize_for = LITE_RUNTIME;", "optimize_for = SPEED       ;")
+    (twin_root / "a.proto").write_text(text)
+    fds = _set(twin_root, ["a.proto"])
+    for f in fds.file:  # type: ignore[attr-defined]
+        if f.name != "a.proto":
+            continue
+        if "LITE_RUNTIME" in twin:
+            f.options.optimize_for = 3
+        for ext in f.extension:
+            if ext.options.lazy:
+                ext.options.ClearField("lazy")
+                ext.options.unverified_lazy = True
+        for loc in f.source_code_info.location:
+            if len(loc.path) == 4 and loc.path[0] == 7 and list(loc.path[-2:]) == [8, 5]:
+                loc.path[-1] = 15
+    return fds
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=lenient_files())
+def test_rewritten_compile_is_protocs_set_of_the_twin(tmp_path_factory: pytest.TempPathFactory,
+                                                       files: tuple[str, str]) -> None:
+    source, twin = files
+    root = tmp_path_factory.mktemp("lenient")
+    (root / "a.proto").write_text(source)
+    ours = _set(root, ["a.proto"])
+    want = _twin_set(root, twin)
+    mine = {f.name: f for f in ours.file}  # type: ignore[attr-defined]
+    for f in want.file:  # type: ignore[attr-defined]
+        assert mine[f.name] == f, f.name
+    bare = _set(root, ["a.proto"], source_info=False)
+    assert not any(f.HasField("source_code_info") for f in bare.file)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=max(EXAMPLES // 5, 1), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=lenient_files())
+def test_rewritten_compile_is_bufs_image(tmp_path_factory: pytest.TempPathFactory, files: tuple[str, str]) -> None:
+    root = tmp_path_factory.mktemp("lenient-buf")
+    (root / "a.proto").write_text(files[0])
+    image = _buf_image(root)
+    assert image is not None, "buf refused a generated file"
+    assert _without_source_info(_set(root, ["a.proto"])) == _without_source_info(image)
+
+
+# ------------------------------------------------------------------ what buf refuses stays refused
+
+REFUSED = {
+    # buf builds it, but its lint and breaking fail: "invalid default: could not parse value for enum"
+    "enum default with no such value": {"a.proto": P2 + "enum E { A = 0; B = 3; }\nmessage M { optional E e = 1 [default = 4]; }\n"},
+    "enum default as float": {"a.proto": P2 + "enum E { A = 0; B = 3; }\nmessage M { optional E e = 1 [default = 3.0]; }\n"},
+    "unverified_lazy on a scalar extension": {"a.proto": P2 + "message M { extensions 10 to 20; }\n"
+                                              "extend M { optional int32 e = 10 [unverified_lazy = true]; }\n"},
+    "unverified_lazy on a group extension": {"a.proto": P2 + "message M { extensions 10 to 20; }\n"
+                                             "extend M { optional group G = 10 [unverified_lazy = true] {} }\n"},
+    "a non-lite file imports a lite one with services": {
+        "a.proto": P2 + 'import "b.proto";\nmessage M { optional q.R r = 1; }\n',
+        "b.proto": 'syntax = "proto2";\npackage q;\noption optimize_for = LITE_RUNTIME;\noption cc_generic_services = true;\n'
+                   "message R {}\nservice S { rpc G(R) returns (R); }\n"},
+    "a lite file with services and a syntax error after": {
+        "a.proto": P2 + "option optimize_for = LITE_RUNTIME;\noption cc_generic_services = true;\nmessage R {}\n"
+                   "service S { rpc G(R) returns (R); }\nmessage Broken { optional int32 x = ; }\n"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_what_buf_refuses_stays_a_compile_error(case: str, tmp_path: Path) -> None:
+    for name, text in REFUSED[case].items():
+        (tmp_path / name).write_text(text)
+    result = compile_protos(tmp_path, sorted(REFUSED[case]))
+    assert not result.ok and result.findings
+    # protoc's words on the source, never on a rewrite of it
+    assert not any("SPEED" in f.message or '"lazy"' in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_buf_refuses_them_too(case: str, tmp_path: Path) -> None:
+    for name, text in REFUSED[case].items():
+        (tmp_path / name).write_text(text)
+    assert _buf_lint_fails(tmp_path)
+
+
+def test_a_big_tree_compiled_in_a_forked_child_is_rewritten_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.breaking import inputs
+
+    monkeypatch.setattr(inputs, "PARALLEL_MIN_BYTES", 0)
+    (tmp_path / "a.proto").write_text(P2 + "enum E { A = 0; B = 3; }\nmessage M { optional E e = 1 [default = 3]; }\n")
+    side = inputs.Side("s", "s", proto_root=tmp_path)
+    inputs.compile_sides(side)
+    assert not side.findings and side.fds is not None
+    assert side.fds.file[-1].message_type[0].field[0].default_value == "B"
+
+
+def test_a_clean_compile_never_takes_the_rewrite_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.contracts import buf_leniency
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the rewrite path ran for a file protoc accepts")
+
+    monkeypatch.setattr(buf_leniency, "may_recover", fail)
+    (tmp_path / "a.proto").write_text(P2 + "enum E { A = 0; B = 3; }\nmessage M { optional E e = 1 [default = B]; }\n")
+    assert compile_protos(tmp_path, ["a.proto"]).ok

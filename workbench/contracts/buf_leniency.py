@@ -40,8 +40,11 @@ ENUM_DEFAULT = "Default value for an enum field must be an identifier."
 EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
+NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
-_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS)
+_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ")
+_MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
 # FieldOptions.lazy / unverified_lazy, FileOptions.optimize_for, descriptor paths
@@ -124,6 +127,9 @@ class _Plan:
         # (field name's (line, column), number, value span, brackets span when they were blanked too)
         self.defaults: list[tuple[tuple[int, int], int, list[int], list[int] | None]] = []
         self.lite = False
+        self.marker = b""  # what stands for '/' in "/*" inside a block comment (absent from the source)
+        self.renames: list[tuple[tuple[int, int], str]] = []  # enum value names compiled under another name
+        self.fresh: set[str] = set()  # the names they were compiled under
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -268,6 +274,45 @@ def _plan_lite(plan: _Plan, tokens: list[_Token]) -> bool:
     return plan.lite
 
 
+def _plan_nested_comment(plan: _Plan, at: int) -> bool:
+    """A "/*" inside a block comment (buf reads it as text): its '/' compiled as a marker, put back
+    into the comments afterwards."""
+    if plan.data[at - 1:at + 1] == b"/*":
+        at -= 1  # protoc points at the '*'
+    elif plan.data[at:at + 2] != b"/*":
+        return False
+    if not plan.marker:
+        plan.marker = next((bytes([m]) for m in _MARKERS if bytes([m]) not in plan.data), b"")
+        if not plan.marker:
+            return False
+    plan.edits[at] = plan.marker
+    return True
+
+
+def _plan_enum_rename(plan: _Plan, tokens: list[_Token], at: int) -> bool:
+    """An enum value whose name matches an earlier one's with case and the enum's prefix set aside
+    (buf takes that in a closed enum): compiled under a fresh name of the same length."""
+    i = _at(tokens, at)
+    if i < 0 or tokens[i].kind != "id":
+        return False
+    t = tokens[i]
+    if t.start in plan.edits:
+        return False  # our own name collided: give up
+    taken = {_text(plan.data, x).upper() for x in tokens if x.kind == "id"} | {n.upper() for n in plan.fresh}
+    size = t.end - t.start
+    if size == 1:
+        fresh = next((c for c in "QZXJKVWY" if c not in taken), "")
+    else:
+        fresh = next((c for c in (f"Q{k:0{size - 1}d}" for k in range(min(10 ** (size - 1), 1000)))
+                      if c not in taken), "")
+    if len(fresh) != size:
+        return False
+    plan.edits[t.start] = fresh.encode()
+    plan.fresh.add(fresh)
+    plan.renames.append((_position(plan.data, t.start), _text(plan.data, t)))
+    return True
+
+
 class Recovery:
     """Compile a set whose first compile failed, rewriting the files of known "buf accepts" classes."""
 
@@ -336,6 +381,10 @@ class Recovery:
                     ok = _plan_enum_default(plan, tokens, at)
                 elif f.message.startswith((LITE_SERVICES, LITE_EXTENSIONS)):
                     ok = plan.lite or _plan_lite(plan, tokens)
+                elif f.message == NESTED_COMMENT:
+                    ok = _plan_nested_comment(plan, at)
+                elif ENUM_CONFLICT.match(f.message):
+                    ok = _plan_enum_rename(plan, tokens, at)
                 else:
                     ok = False
                 if not ok:
@@ -384,6 +433,13 @@ class Recovery:
             for at in plan.lazy:
                 if not _restore_lazy(proto, at):
                     return None
+            if plan.marker:
+                _restore_comments(proto, plan.marker)
+            if plan.renames and proto.syntax not in ("", "proto2"):
+                return None  # an open enum: buf refuses it too ("enum values have the same name ...")
+            for at, original in plan.renames:
+                if not _restore_enum_value_name(proto, at, original):
+                    return None
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
@@ -426,6 +482,28 @@ def _restore_lazy(proto: pb.FileDescriptorProto, at: tuple[int, int]) -> bool:
             field.options.ClearField("lazy")  # type: ignore[attr-defined]
             field.options.unverified_lazy = True  # type: ignore[attr-defined]
             loc.path[-1] = _UNVERIFIED_LAZY
+            return True
+    return False
+
+
+def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes) -> None:
+    """Each marker in the comments back to the '/' it stands for (the source has no such byte; its
+    '*' may have ended the comment, as in `/* a /*/`)."""
+    stand_in = marker.decode("latin-1")
+    for loc in proto.source_code_info.location:
+        if loc.leading_comments:
+            loc.leading_comments = loc.leading_comments.replace(stand_in, "/")
+        if loc.trailing_comments:
+            loc.trailing_comments = loc.trailing_comments.replace(stand_in, "/")
+        for n, text in enumerate(loc.leading_detached_comments):
+            loc.leading_detached_comments[n] = text.replace(stand_in, "/")
+
+
+def _restore_enum_value_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> bool:
+    for loc in proto.source_code_info.location:
+        if len(loc.path) >= 5 and loc.path[-1] == 1 and loc.path[-3] == 2 and loc.path[-5] in (4, 5) and \
+                tuple(loc.span[:2]) == at:
+            _element(proto, loc.path[:-1]).name = original  # type: ignore[attr-defined]
             return True
     return False
 

@@ -402,6 +402,9 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
             side.findings.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.rel_prefix.rstrip("/") or side.label,
                                          0, f"protoc's descriptor set for {side.label} is unreadable ({exc})"))
             continue
+        from workbench.contracts.buf_refusals import findings as refusals
+
+        side.findings += refusals(data, fds, side.prefix)
         side.fds = fds
         side.targets = set(side.files)
         _with_bufs_descriptor_proto(side)

@@ -332,9 +332,10 @@ class Recovery:
 
         current = findings
         with tempfile.TemporaryDirectory(prefix="wb-lenient-") as tmp:
-            for _ in range(MAX_ROUNDS):
+            for round_ in range(MAX_ROUNDS):
                 if not self._plan(current):
-                    return None if not self.plans else (None, self._reported(current))
+                    # protoc's own findings when nothing got compiled differently yet
+                    return None if round_ == 0 else (None, self._reported(current))
                 overlay = Path(tmp, f"r{len(self.plans)}-{os.urandom(4).hex()}")
                 for name, plan in self.plans.items():
                     target = overlay / name

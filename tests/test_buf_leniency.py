@@ -135,6 +135,9 @@ def lenient_files(draw: st.DrawFn) -> tuple[str, str]:
         "extend google.protobuf.FieldOptions { optional int32 opt = 50000; }\n" + enum
     tail = f"extend M {{\n  // lazy\n  optional M lazy_ext = 100 [{lazy}];\n}}\n" \
         "service S {\n  rpc Get(M) returns (M);\n}\n"
+    if clash and draw(st.booleans()):  # a default naming the clashing value
+        fields.append(f"  optional E clashing = 99 [default = E_{names[0]}];")
+        twin_fields.append(fields[-1])
     doc = draw(st.sampled_from(["", "/* doc /* nested */\n", "/* a /*/\n", "/*\n * x /* y\n */\n", "// ~ a\n/* b /* c */\n"]))
     source = head + doc + "message M {\n  extensions 100 to 200;\n" + "\n".join(fields) + "\n}\n" + tail
     twin = head + doc + "message M {\n  extensions 100 to 200;\n" + "\n".join(twin_fields) + "\n}\n" + tail
@@ -194,6 +197,7 @@ def _twin_set(root: Path, twin: str) -> object:
     clash = re.search(r"\n  (E_\w+) = 99;", text)
     if clash:
         text = text.replace(f"  {clash[1]} = 99;", f"  {'Q' * len(clash[1])} = 99;")
+        text = text.replace(f"[default = {clash[1]}]", f"[default = {'Q' * len(clash[1])}]")
     (twin_root / "a.proto").write_text(text)
     fds = _set(twin_root, ["a.proto"])
     for f in fds.file:  # type: ignore[attr-defined]
@@ -203,6 +207,9 @@ def _twin_set(root: Path, twin: str) -> object:
             f.options.optimize_for = 3
         if clash:
             f.enum_type[0].value[-1].name = clash[1]
+            for field in f.message_type[0].field:
+                if field.default_value == "Q" * len(clash[1]):
+                    field.default_value = clash[1]
         for ext in f.extension:
             if ext.options.lazy:
                 ext.options.ClearField("lazy")
@@ -314,8 +321,6 @@ STILL_REFUSED = {
     "json_name with a NUL": P2 + 'message M { optional int32 e = 1 [json_name = "a\\0b"]; }\n',
     "enum-typed custom option by number": P2 + DESC + "enum E { A = 0; B = 1; }\n"
     "extend google.protobuf.FileOptions { optional E x = 50000; }\noption (x) = 1;\n",
-    "a renamed clashing enum value used as a default": P2 + "enum FooBar { FOO_BAR_A = 0; A = 1; }\n"
-    "message M { optional FooBar e = 1 [default = A]; }\n",
     "a NUL in a comment": P2 + "// a\x00b\nmessage M {}\n",
     "a feature set on a service": 'edition = "2023";\npackage p;\nservice S { option features.field_presence = EXPLICIT; }\n',
     "an extension number no declaration names": P2 + 'message M { extensions 10 to 20 [declaration = {number: 10, '

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from workbench.findings import Finding, Severity
@@ -41,9 +41,11 @@ EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
-_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ")
+_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ",
+          "Enum type ")
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
@@ -130,6 +132,7 @@ class _Plan:
         self.marker = b""  # what stands for '/' in "/*" inside a block comment (absent from the source)
         self.renames: list[tuple[tuple[int, int], str]] = []  # enum value names compiled under another name
         self.fresh: set[str] = set()  # the names they were compiled under
+        self.fresh_order: list[str] = []  # the same, in the order of `renames`
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -309,7 +312,19 @@ def _plan_enum_rename(plan: _Plan, tokens: list[_Token], at: int) -> bool:
         return False
     plan.edits[t.start] = fresh.encode()
     plan.fresh.add(fresh)
+    plan.fresh_order.append(fresh)
     plan.renames.append((_position(plan.data, t.start), _text(plan.data, t)))
+    return True
+
+
+def _plan_renamed_default(plan: _Plan, tokens: list[_Token], at: int, name: str) -> bool:
+    """`[default = A]` naming a value this file's rewrite renamed: the fresh name there too."""
+    fresh = [new for (_, original), new in zip(plan.renames, plan.fresh_order, strict=True) if original == name]
+    i = _at(tokens, at)
+    if len(fresh) != 1 or i < 2 or _text(plan.data, tokens[i]) != name or tokens[i - 1].kind != "=" or \
+            _text(plan.data, tokens[i - 2]) != "default" or tokens[i].start in plan.edits:
+        return False
+    plan.edits[tokens[i].start] = fresh[0].encode()
     return True
 
 
@@ -386,6 +401,8 @@ class Recovery:
                     ok = _plan_nested_comment(plan, at)
                 elif ENUM_CONFLICT.match(f.message):
                     ok = _plan_enum_rename(plan, tokens, at)
+                elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
+                    ok = _plan_renamed_default(plan, tokens, at, missing["name"])
                 else:
                     ok = False
                 if not ok:
@@ -438,9 +455,11 @@ class Recovery:
                 _restore_comments(proto, plan.marker)
             if plan.renames and proto.syntax not in ("", "proto2"):
                 return None  # an open enum: buf refuses it too ("enum values have the same name ...")
-            for at, original in plan.renames:
-                if not _restore_enum_value_name(proto, at, original):
+            for (at, original), fresh in zip(plan.renames, plan.fresh_order, strict=True):
+                enum = _restore_enum_value_name(proto, at, original)
+                if enum is None:
                     return None
+                _restore_defaults_named(fds, enum, fresh, original)
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
@@ -500,13 +519,29 @@ def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes) -> None:
             loc.leading_detached_comments[n] = text.replace(stand_in, "/")
 
 
-def _restore_enum_value_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> bool:
+def _restore_enum_value_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> str | None:
+    """Name the value at `at` back; the full name (".pkg.Enum") of its enum, None when not found."""
     for loc in proto.source_code_info.location:
         if len(loc.path) >= 5 and loc.path[-1] == 1 and loc.path[-3] == 2 and loc.path[-5] in (4, 5) and \
                 tuple(loc.span[:2]) == at:
             _element(proto, loc.path[:-1]).name = original  # type: ignore[attr-defined]
-            return True
-    return False
+            names = [_element(proto, loc.path[:n]).name for n in range(2, len(loc.path) - 2, 2)]  # type: ignore[attr-defined]
+            return ".".join(["", *([proto.package] if proto.package else []), *names])
+    return None
+
+
+def _restore_defaults_named(fds: pb.FileDescriptorSet, enum: str, fresh: str, original: str) -> None:
+    """Defaults that named a renamed value (written with its fresh name): the source's name again."""
+    def fields(messages: Iterable[pb.DescriptorProto]) -> Iterator[pb.FieldDescriptorProto]:
+        for m in messages:
+            yield from m.field
+            yield from m.extension
+            yield from fields(m.nested_type)
+
+    for f in fds.file:
+        for field in [*f.extension, *fields(f.message_type)]:
+            if field.type_name == enum and field.default_value == fresh:
+                field.default_value = original
 
 
 def _restore_default(fds: pb.FileDescriptorSet, proto: pb.FileDescriptorProto, name_at: tuple[int, int],

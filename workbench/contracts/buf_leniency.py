@@ -15,6 +15,12 @@ values the source wrote:
 - `option optimize_for = LITE_RUNTIME;` in a file with services and generic services on, or with
   extensions of a non-lite message: every lite file compiled as `SPEED`, then LITE_RUNTIME put back;
   a non-lite file importing a lite one is refused as buf refuses it.
+- a "/*" inside a block comment ('"/*" inside block comment.  Block comments cannot be nested.'):
+  its '/' compiled as a byte the file does not hold, turned back into '/' in the set's comments.
+- a proto2 enum value whose name matches an earlier one's with case and the enum's prefix set aside
+  ("Enum name A has the same name as FOO_BAR_A ..."; buf takes it in a closed enum): compiled under a
+  fresh name of the same length (a `[default = A]` in the file too), then named back; in an open
+  enum buf refuses it as well, so it stays an error.
 
 Every rewrite keeps each byte's line and column (same-length replacements, blanks), so protoc's
 locations, comments and other diagnostics are the source's. It runs only after protoc failed, and

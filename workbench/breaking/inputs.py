@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from google.protobuf import descriptor_pb2 as pb
 
+    from workbench.breaking.forked_compile import Job
+
 # What a side of the comparison needs from a git tree: a contracts repository's parts, and every
 # .proto and buf config anywhere (a buf module or workspace may sit in any folder).
 TREE_PATHS = ("proto", "sql", "seeders", "CHANGELOG.md", "CONTRACTS.md", "buf.yaml", "buf.yml", "workbench.toml")
@@ -311,6 +313,16 @@ def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[F
     return result.descriptor_set, result.findings
 
 
+def _recovered(job: Job, findings: list[Finding]) -> tuple[bytes | None, list[Finding]]:
+    """A forked compile that failed, once more in this process when buf accepts what protoc refused
+    (`proto_compile.recover`: only ever after a failure)."""
+    from workbench.contracts.proto_compile import proto_files, recover
+
+    result = recover(job.proto_root, job.files or proto_files(job.proto_root), findings, rel_prefix=job.rel_prefix,
+                     includes=job.includes, prefixes=job.prefixes, source_info=job.source_info, hidden=job.hidden)
+    return (None, findings) if result is None else (result.descriptor_set, result.findings)
+
+
 def _include_dirs(side: Side) -> list[Path]:
     out: list[Path] = []
     for root in side.roots:
@@ -368,7 +380,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
             jobs.append(Job(dirs[0], s.rel_prefix, size, tuple(sorted(s.files)), tuple(dirs[1:]),
                             {name: root.prefix for name, root in s.files.items()}, source_info,
                             excluded_paths(s)))
-        results = compile_forked(jobs)
+        results = [r if r[0] is not None else _recovered(job, r[1])
+                   for job, r in zip(jobs, compile_forked(jobs), strict=True)]
     else:
         results = [_compile(s, source_info) for s in todo]
         if sum(sizes) >= PARALLEL_MIN_BYTES:
@@ -389,6 +402,9 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
             side.findings.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.rel_prefix.rstrip("/") or side.label,
                                          0, f"protoc's descriptor set for {side.label} is unreadable ({exc})"))
             continue
+        from workbench.contracts.buf_refusals import findings as refusals
+
+        side.findings += refusals(data, fds, side.prefix)
         side.fds = fds
         side.targets = set(side.files)
         _with_bufs_descriptor_proto(side)

@@ -106,8 +106,44 @@ def compile_protos(
                                     includes=includes, prefixes=prefixes, source_info=source_info,
                                     hidden=hidden)
         if code != 0:
+            if not extra_args:  # generated code from a rewritten source would not be the source's
+                recovered = recover(proto_root, files, findings, rel_prefix=rel_prefix, includes=includes,
+                                    prefixes=prefixes, source_info=source_info, hidden=hidden)
+                if recovered is not None:
+                    return recovered
             return CompileResult(None, findings)
         return CompileResult(_read_all(fd, out), findings)
+
+
+def recover(proto_root: Path, files: Sequence[str], findings: list[Finding], *, rel_prefix: str = "",
+            includes: Sequence[Path] = (), prefixes: Mapping[str, str] | None = None, source_info: bool = True,
+            hidden: Sequence[Path] = ()) -> CompileResult | None:
+    """After protoc failed with `findings`: the set of a rewritten copy, when every error is one of the
+    classes buf accepts and protoc refuses (`workbench.contracts.buf_leniency`); a failed rewrite's
+    findings when it got further; None when there is nothing to rewrite."""
+    from workbench.contracts import buf_leniency
+
+    if not buf_leniency.may_recover(findings):
+        return None
+    roots = [proto_root.resolve(), *(r.resolve() for r in includes)]
+    names = {(prefixes[n] + n if prefixes and n in prefixes else _rel(n, rel_prefix)): n for n in files}
+
+    def name_of(file: str) -> str:  # an import that is no target has only the common prefix
+        return names.get(file) or (file.removeprefix(rel_prefix) if rel_prefix else file)
+
+    def compile_overlay(overlay: Path, names: Sequence[str]) -> tuple[int, list[Finding], bytes | None]:
+        with _scratch_file() as (out, fd):
+            code, found = run_protoc(overlay, names, out, rel_prefix=rel_prefix, includes=roots, prefixes=prefixes,
+                                     hidden=hidden)  # with source info: it finds the rewritten elements
+            return code, found, (_read_all(fd, out) if code == 0 else None)
+
+    outcome = buf_leniency.Recovery(roots, files, name_of, compile_overlay).run(findings)
+    if outcome is None:
+        return None
+    data, found = outcome
+    if data is not None and not source_info:
+        data = buf_leniency.without_source_info(data)
+    return CompileResult(data, found)
 
 
 class _scratch_file:

@@ -246,3 +246,37 @@ def test_a_module_with_no_protos_is_refused_as_buf_refuses_it(
                               timeout=300)
         assert (done.returncode, done.stdout) == (1, "")
         assert f'Module "path: "{module}"" had no .proto files' in done.stderr
+
+
+@pytest.mark.parametrize(("config", "roots", "message"), [
+    ("buf.work.yaml", "version: v1\ndirectories: [b, a]\n",
+     'x.proto is contained in multiple modules:\n  path: "a"\n  path: "b"'),
+    ("buf.yaml", "version: v2\nmodules:\n  - path: b\n  - path: a\n    excludes: [a/ex]\n",
+     'x.proto is contained in multiple modules:\n  path: "a", excludes: "a/ex"\n  path: "b"'),
+    ("buf.yaml", "version: v1beta1\nbuild:\n  roots: [a, b]\n", "x.proto exists in multiple locations: a/x.proto b/x.proto"),
+], ids=["work", "v2", "v1beta1"])
+def test_a_file_name_two_modules_hold_is_refused_as_buf_refuses_it(
+        config: str, roots: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """buf cannot tell which module's `x.proto` an import means: it refuses the workspace (exit 1)
+    before building anything, for breaking and lint alike, whatever the files define."""
+    for side in ("before", "after"):
+        for module, package in (("a", "pa"), ("b", "pb")):
+            (tmp_path / side / module).mkdir(parents=True)
+            (tmp_path / side / module / "x.proto").write_text(f'syntax = "proto3";\npackage {package};\nmessage M {{}}\n')
+            (tmp_path / side / module / "y.proto").write_text(f'syntax = "proto3";\npackage {package}.y;\n')
+        (tmp_path / side / config).write_text(roots)
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before")
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err  # the first file name, sorted
+    monkeypatch.chdir(tmp_path / "after")
+    assert main(["lint"]) == 2
+    assert message in capsys.readouterr().err
+    if buf_executable():
+        for command in (["breaking", "--against", "../before"], ["lint"]):
+            done = subprocess.run([buf_executable() or "buf", *command], cwd=tmp_path / "after",
+                                  capture_output=True, text=True, check=False, timeout=300)
+            assert done.returncode == 1
+            # buf names the first file name two modules hold; of two roots of a v1beta1 module, any
+            # file in either order, run to run
+            assert (message if "modules" in message else "exists in multiple locations: ") in done.stderr

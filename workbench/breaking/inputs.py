@@ -39,7 +39,7 @@ class Side(Record):
 
     _fields = (
         "spec", "label", "root", "proto_root", "rel_prefix", "fds", "targets", "commit", "findings",
-        "warnings", "layout", "_tmp", "_files",
+        "warnings", "layout", "_tmp", "_files", "images",
     )
 
     def __init__(self, spec: str, label: str, root: Path | None = None, proto_root: Path | None = None,
@@ -60,6 +60,9 @@ class Side(Record):
         self.layout = layout  # a buf module or workspace: its roots
         self._tmp = _tmp
         self._files = _files
+        # module -> the files of its image, when its modules were compiled apart (`module_images`);
+        # None when they compiled together and every module's names resolve in the whole set
+        self.images: dict[str, set[str]] | None = None
         self._source_bytes: int | None = None  # size of its .proto files, once measured
         # file -> its source info's bytes, kept out of `fds` (`compile_sides(source_apart=True)`)
         self.source_infos: dict[str, bytes] = {}
@@ -111,14 +114,15 @@ class Side(Record):
 
 
 def require_files(side: Side) -> None:
-    """buf builds no module without a .proto file: a buf module or workspace (or a plain folder, a
+    """buf builds no module without a .proto file, nor two modules holding the same file name: a buf module or workspace (or a plain folder, a
     module at ".") with an empty module is a usage error, as `buf lint`/`buf breaking` make it, on
     either side. A contracts repository or a descriptor set is not a buf input and is let through."""
     if side.layout is None:
         return
-    from workbench.breaking.layout import EmptyModuleError, check_not_empty
+    from workbench.breaking.layout import EmptyModuleError, check_not_empty, check_unique_paths
 
     try:
+        check_unique_paths(side.layout.roots)
         check_not_empty(side.layout.roots, side.files)
     except EmptyModuleError as exc:
         raise InputError(str(exc)) from None
@@ -311,6 +315,32 @@ def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[F
     return result.descriptor_set, result.findings
 
 
+def _compile_modules_apart(side: Side, findings: list[Finding]) -> tuple[bytes | None, list[Finding]]:
+    """A workspace whose modules define the same name: each module compiled on its own, as buf
+    builds it (`workbench.breaking.module_images`); any other failure is kept as it is.
+
+    Always with source info: lint's second pass (`workbench.lint.locations`) compiles the files it
+    reports on together, which such a workspace cannot do."""
+    from workbench.breaking.module_images import compile_apart, defined_twice
+
+    modules: dict[str, list[str]] = {}
+    for name, root in sorted(side.files.items()):
+        modules.setdefault(root.module, []).append(name)
+    if len(modules) < 2 or not defined_twice(findings):
+        return None, findings
+    from workbench.contracts.proto_compile import compile_protos
+
+    roots = _include_dirs(side)
+    prefixes = {name: root.prefix for name, root in side.files.items()}
+
+    def compile_files(names: list[str]) -> tuple[bytes | None, list[Finding]]:
+        result = compile_protos(roots[0], names, includes=roots[1:], prefixes=prefixes, hidden=excluded_paths(side))
+        return result.descriptor_set, result.findings
+
+    data, findings, side.images = compile_apart(modules, compile_files)
+    return data, findings
+
+
 def _include_dirs(side: Side) -> list[Path]:
     out: list[Path] = []
     for root in side.roots:
@@ -374,6 +404,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         if sum(sizes) >= PARALLEL_MIN_BYTES:
             _release_freed_memory()  # a small compile leaves little to give back (and ctypes costs a start)
     for side, (data, findings) in zip(todo, results, strict=True):
+        if data is None:
+            data, findings = _compile_modules_apart(side, findings)
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:

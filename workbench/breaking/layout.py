@@ -64,7 +64,14 @@ class Root(Record):
         return f"{self.path}/" if self.path else ""
 
     def files(self) -> list[str]:
-        """Every .proto below the root, minus the excluded ones, relative to the root, sorted."""
+        """Every .proto below the root, minus the excluded ones, relative to the root, sorted (read
+        once: the checks before a compile and the compile itself list the same tree)."""
+        listed: list[str] | None = self.__dict__.get("_listed")
+        if listed is None:
+            listed = self.__dict__["_listed"] = self._list_files()
+        return listed
+
+    def _list_files(self) -> list[str]:
         if not self.dir.is_dir():
             return []
         from workbench.contracts.proto_compile import proto_files
@@ -91,7 +98,28 @@ def module_description(path: str, excludes: list[str] | tuple[str, ...] = (),
 
 
 class EmptyModuleError(ValueError):
-    """A module with no .proto file: buf refuses to build it (`Module "..." had no .proto files`)."""
+    """A module buf refuses to build: it has no .proto file (`Module "..." had no .proto files`), or
+    shares a file name with another module or root."""
+
+
+def check_unique_paths(roots: list[Root]) -> None:
+    """Raise buf's error for the first file name (sorted) that two roots hold: in two modules of a
+    workspace, `a.proto is contained in multiple modules:` and the modules, one a line, by path; in two
+    roots of one v1beta1 module, `a.proto exists in multiple locations: r1/a.proto r2/a.proto`
+    (measured with buf 1.75; buf names any one such file there, run to run)."""
+    holders: dict[str, list[Root]] = {}
+    for root in roots:
+        for name in root.files():
+            holders.setdefault(name, []).append(root)
+    for name in sorted(n for n, held in holders.items() if len(held) > 1):
+        held = holders[name]
+        modules = sorted({root.module: root.description for root in held}.items())
+        if len(modules) > 1:
+            raise EmptyModuleError(f"{name} is contained in multiple modules:\n" +
+                                   "\n".join(f"  {description}" for _, description in modules))
+        module = held[0].module
+        located = [f"{root.path.removeprefix(module + '/') if module else root.path}/{name}" for root in held]
+        raise EmptyModuleError(f"{name} exists in multiple locations: {' '.join(located)}")
 
 
 def check_not_empty(roots: list[Root], files: dict[str, Root]) -> None:

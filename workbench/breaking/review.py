@@ -21,6 +21,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small 
 if TYPE_CHECKING:
     from typing import Any
 
+    from workbench.breaking.schema import Schema
+
 __all__ = ["InputError", "Report", "review"]
 
 
@@ -170,7 +172,9 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     after_schema = build_schema(after.fds, after.targets, after.sources(), after.source_infos)
     from workbench.breaking.proto_diff import diff_modules
 
-    changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category,
+    # a side compiled module by module (two modules define the same name) is compared per image
+    before_images, after_images = _image_schemas(before, before_schema), _image_schemas(after, after_schema)
+    changes = diff_modules(before_images, after_images, _modules(before), _modules(after), configs, category,
                            parallel=True)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
@@ -183,7 +187,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         contract = BreakingConfig(version=config.version, use=["FILE"])
         verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and \
             not _ignores(config) else \
-            diff_modules(before_schema, after_schema, _modules(before), _modules(after),
+            diff_modules(before_images, after_images, _modules(before), _modules(after),
                          dict.fromkeys(configs, contract))
     if extras:
         from workbench.breaking.additions import additions
@@ -243,6 +247,17 @@ def _may_be_ref(spec: str | None) -> bool:
 
 def _ignores(config: BreakingConfig) -> bool:
     return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
+
+
+def _image_schemas(side: Side, schema: Schema) -> Schema | dict[str, Schema]:
+    """`schema`, or module -> its image's schema when the side's modules were compiled apart."""
+    if side.images is None or side.fds is None:
+        return schema
+    from workbench.breaking.schema import build_schema
+
+    sources = side.sources()
+    return {module: build_schema(side.fds, side.targets, sources, side.source_infos, only=names).restricted(names)
+            for module, names in side.images.items()}
 
 
 def _modules(side: Side) -> dict[str, set[str]]:

@@ -85,7 +85,8 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
             report.violations += lint_set(side.fds, names, configs.get(module) or without_buf_yaml(), side.prefix, unused,
-                                          source=side.source, locator=locator, parallel=parallel)
+                                          source=side.source, locator=locator, parallel=parallel,
+                                          image=None if side.images is None else side.images.get(module, names))
         report.violations.sort()
         return report
     finally:
@@ -171,8 +172,9 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
              shown: object = None,
              unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None,
              source: Callable[[str], str] | None = None, locator: Locator | None = None,
-             parallel: bool = False) -> list[Violation]:
-    """Lint the files `names` of a descriptor set under `config`.
+             parallel: bool = False, image: set[str] | None = None) -> list[Violation]:
+    """Lint the files `names` of a descriptor set under `config`; `image`: the files names resolve in
+    (a module's image, where two modules define the same names), default the whole set.
 
     `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text;
     `locator` fills in the source info of files compiled without it, as the rules need it; `parallel`:
@@ -183,7 +185,7 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
     show = shown if callable(shown) else (lambda n: n)
     all_files = {f.name: LintFile(f, show(f.name), source,
                                   locator if locator is not None and not f.HasField("source_code_info") else None)
-                 for f in fds.file}
+                 for f in fds.file if image is None or f.name in image}
     wanted = set(names)
     files = [all_files[n] for n in sorted(wanted) if n in all_files]
     if config.ignore_unstable_packages:

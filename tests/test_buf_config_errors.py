@@ -300,3 +300,32 @@ def test_an_excluded_vendored_well_known_type_is_still_importable(tmp_path: Path
     assert code == 0 and not out, err
     if buf_binary() is not None:
         assert _run_buf(root)[0] == 0
+
+
+@pytest.mark.parametrize(("text", "buf_says"), [c for c in REFUSED if c[1].startswith("line ")][:6],
+                         ids=[t for t, said in REFUSED if said.startswith("line ")][:6])
+def test_a_contracts_repositorys_buf_yaml_is_decoded_as_bufs_own(text: str, buf_says: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A contracts repository's buf.yaml (proto/ beside sql/) is read by the same strict decode as a buf
+    module's: `workbench lint`, `workbench breaking` and `workbench check`'s proto lint all name its
+    line, and lint and breaking exit 2."""
+    from workbench.checks.proto_lint import house_config
+
+    line = buf_says.split(":")[0]
+    for side in ("before", "after"):
+        _module(tmp_path / side / "proto", text)
+        (tmp_path / side / "sql").mkdir()
+    code, out, err = _ours(tmp_path / "after", monkeypatch, capsys)
+    assert (code, out) == (2, "") and "buf.yaml" in err and line in err
+    code, out, err = _ours(tmp_path / "after", monkeypatch, capsys, "breaking", ".", "--against", "../before")
+    assert (code, out) == (2, "") and "buf.yaml" in err and line in err
+
+    class Model:  # what house_config reads of a loaded repository
+        root = tmp_path / "after"
+
+        class config:  # noqa: N801 - the attribute's name on the real model
+            proto_dir = "proto"
+
+    with pytest.raises(ValueError, match=line):
+        house_config(Model)

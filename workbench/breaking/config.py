@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.breaking.buf_sections import rule_lists
-from workbench.breaking.bufyaml import YamlError, parse
+from workbench.breaking.bufyaml import YamlError
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
 from workbench.buf_packages import is_unstable
 from workbench.contracts.record import Record
@@ -106,15 +106,15 @@ def find_config(*dirs: Path, module_path: str = "") -> BreakingConfig:
 
 
 def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> BreakingConfig:
+    """A buf.yaml's `breaking` section, the file decoded as buf decodes it (`decode_buf_yaml`): a
+    malformed one is the same error, with its line, as for a buf module's own."""
+    from workbench.breaking.bufyaml_schema import SchemaError, decode_buf_yaml
+
     try:
-        data = parse(text) or {}
-    except YamlError as exc:
+        data = decode_buf_yaml(text)
+    except (YamlError, SchemaError) as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level")
-    version = str(data.get("version", "v1beta1"))
-    if version not in BY_VERSION:
-        raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    version = str(data["version"])
     section = data.get("breaking") or {}
     module_prefix = ""
     if version == "v2":

@@ -81,13 +81,14 @@ class Report(Record):
 def review(root: Path | None, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
            fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
-           snippets: bool = True, progress: Callable[[str], None] | None = None) -> Report:
+           snippets: bool = True, progress: Callable[[str], None] | None = None, as_given: bool = False) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
 
     `root` is the contracts repository, or None in a plain buf module or workspace: INPUT then
     defaults to the current directory and git refs are read from its repository.
     `snippets`: each change carries the before/after lines it points at (buf's output formats show
     none). `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
+    `as_given`: INPUT's files named by the directory as the command line gave it, as buf prints them.
     """
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -96,7 +97,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
     gc.disable()
     try:
         report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                         extras, t0, keep_sources, snippets, progress or _quiet)
+                         extras, t0, keep_sources, snippets, progress or _quiet, as_given)
         return report
     finally:
         if gc_was_enabled:
@@ -105,7 +106,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
 
 def _review(root: Path | None, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
-            keep_sources: bool, snippets: bool, progress: Callable[[str], None]) -> Report:
+            keep_sources: bool, snippets: bool, progress: Callable[[str], None], as_given: bool = False) -> Report:
     from workbench.breaking.inputs import repo_root
 
     if input_spec is None and root is not None:
@@ -113,7 +114,7 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
                      rel_prefix=f"{proto_dir.strip('/')}/")
         repo: Path | None = root
     else:
-        after = open_side(input_spec or ".", root, proto_dir=proto_dir)
+        after = open_side(input_spec or ".", root, proto_dir=proto_dir, as_given=as_given)
         # git only when a ref is to be read: `--against ../previous` starts no process
         repo = root or (repo_root(Path.cwd()) if _may_be_ref(against_spec) or _may_be_ref(input_spec) else None)
     subdir = ""
@@ -128,7 +129,8 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
     if not exact:
         base_of = after.commit or "HEAD"
     try:
-        before = open_side(against_spec, repo, proto_dir=proto_dir, base_of=base_of, subdir=subdir)
+        before = open_side(against_spec, repo, proto_dir=proto_dir, base_of=base_of, subdir=subdir,
+                           inner=after.layout.sub if after.commit == "" and after.layout is not None else "")
     except InputError:
         after.cleanup()
         raise

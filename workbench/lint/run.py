@@ -51,8 +51,9 @@ class LintReport(Record):
         return 1 if self.violations else 0
 
 
-def lint_input(spec: str, repo: Path | None = None) -> LintReport:
-    """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref."""
+def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> LintReport:
+    """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref.
+    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`)."""
     from workbench.breaking.inputs import (
         PARALLEL_MIN_BYTES,
         InputError,
@@ -63,7 +64,7 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
     )
 
     try:
-        side = open_side(spec, repo)
+        side = open_side(spec, repo, as_given=as_given)
     except InputError as exc:
         raise LintError(str(exc)) from None
     try:
@@ -141,19 +142,18 @@ def module_configs(side: Side) -> dict[str, LintConfig]:
 
 def _contracts_config(side: Side) -> LintConfig:
     """A contracts repository: the buf.yaml in its proto folder or at its root, else buf's default."""
-    from workbench.breaking.bufyaml import YamlError, parse
+    from workbench.breaking.bufyaml import YamlError
+    from workbench.breaking.bufyaml_schema import SchemaError, decode_buf_yaml
 
     for d in (side.proto_root, side.root):
         for name in ("buf.yaml", "buf.yml"):
             path = d / name if d is not None else None
             if path is not None and path.is_file():
-                try:
-                    data = parse(path.read_text(encoding="utf-8")) or {}
-                except YamlError as exc:
+                try:  # decoded as buf decodes it: a malformed buf.yaml reads the same everywhere
+                    data = decode_buf_yaml(path.read_text(encoding="utf-8"))
+                except (YamlError, SchemaError) as exc:
                     raise LintConfigError(f"{path}: {exc}") from None
-                version = str(data.get("version", "v1beta1")) if isinstance(data, dict) else "v1beta1"
-                section = data.get("lint") if isinstance(data, dict) else None
-                return from_section(section or {}, version, str(path))
+                return from_section(data.get("lint") or {}, str(data["version"]), str(path))
     return without_buf_yaml()
 
 

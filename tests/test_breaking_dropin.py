@@ -387,3 +387,34 @@ def test_a_file_outside_v2_includes_cannot_be_imported(tmp_path: Path, monkeypat
         assert done.returncode == 100
         assert [(f["path"], f["start_line"], f["start_column"], f["message"]) for f in lines(done.stdout)] == [
             ("keep/a.proto", 3, 1, "imported file does not exist"), ("keep/a.proto", 4, 13, "cannot find `ex.B` in this scope")]
+
+
+@pytest.mark.parametrize(("after_modules", "b_config", "refused"), [
+    (["a"], None, True),  # a module gone: fewer input images than base images
+    (["a", "b"], None, False),  # a module added, every module on buf's default config
+    (["a", "b"], "version: v1\n", False),  # a buf.yaml with no breaking section is the default
+    (["a", "b"], "version: v1\nbreaking:\n  use: [FILE]\n", True),  # `use` written out differs from none
+    (["a", "b"], "version: v1\nbreaking:\n  except: [FIELD_NO_DELETE]\n", True),
+])
+def test_workspaces_of_different_sizes_are_compared_as_buf_compares_them(
+        after_modules: list[str], b_config: str | None, refused: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """buf compares the input's module images with the base's one for one: it refuses fewer input
+    modules than base modules, and more unless every input module has the same breaking config."""
+    before_modules = ["a"] if len(after_modules) == 2 else ["a", "b"]
+    for side, modules in (("before", before_modules), ("after", after_modules)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "buf.work.yaml").write_text(f"version: v1\ndirectories: [{', '.join(modules)}]\n")
+        for module in modules:
+            (tmp_path / side / module).mkdir()
+            (tmp_path / side / module / f"{module}.proto").write_text(
+                f'syntax = "proto3";\npackage {module}.v1;\nmessage M {{}}\n')
+    if b_config is not None:
+        (tmp_path / "after" / "b" / "buf.yaml").write_text(b_config)
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before", "--error-format", "json")
+    message = f"input contained {len(after_modules)} images, whereas against contained {len(before_modules)} images"
+    assert (code, out, message in err) == ((2, "", True) if refused else (0, "", False)), err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before"], cwd=tmp_path / "after",
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, message in done.stderr) == ((1, True) if refused else (0, False)), done.stderr

@@ -37,6 +37,7 @@ class BreakingConfig(Record):
         self.source = source  # the buf.yaml it came from, for messages
         # v2 ignore paths are relative to buf.yaml's directory, which may sit above the module ("proto/")
         self.module_prefix = module_prefix
+        self.written_use: tuple[str, ...] = ()  # `use` as the buf.yaml gives it (none: buf's default)
 
     @property
     def specs(self) -> dict[str, RuleSpec]:
@@ -150,6 +151,7 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
         config.ignore_only = {key: kept for key, paths in config.ignore_only.items()
                               if (kept := [p for p in paths if _under(p.strip("/"), module)])}
     config.use = use or ["FILE"]
+    config.written_use = tuple(use)  # as written: buf tells modules' configs apart by it (review._config_key)
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
     if section.get("disable_builtin") is True:

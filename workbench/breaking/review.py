@@ -154,6 +154,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
+    _check_image_counts(before, after, configs)
     config = next(iter(configs.values()))
     report.config_source = config.source
     t1 = time.perf_counter()
@@ -249,6 +250,35 @@ def _may_be_ref(spec: str | None) -> bool:
 
 def _ignores(config: BreakingConfig) -> bool:
     return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
+
+
+def _check_image_counts(before: Side, after: Side, configs: dict[str, BreakingConfig]) -> None:
+    """buf compares the input's module images with the base's one for one (`buf breaking`'s run):
+    fewer input modules than base modules is its usage error, and so are more, unless every input
+    module has the same breaking config and each base module shares a file with its own input module
+    (a workspace that gained a module). A plain folder, a contracts repository or a descriptor set is
+    one image."""
+    inputs, bases = _modules(after) if after.layout is not None else {"": set(after.files)}, \
+        _modules(before) if before.layout is not None else {"": set(before.files)}
+    if len(inputs) == len(bases):
+        return
+    error = InputError(f"input contained {len(inputs)} images, whereas against contained {len(bases)} images")
+    if len(inputs) < len(bases) or len({_config_key(c) for c in configs.values()}) > 1:
+        raise error
+    unmatched = list(bases.values())
+    for names in inputs.values():  # buf's order: each input module takes the first base module it shares a file with
+        match = next((i for i, base in enumerate(unmatched) if names & base), None)
+        if match is not None:
+            unmatched.pop(match)
+    if unmatched:
+        raise error
+
+
+def _config_key(config: BreakingConfig) -> tuple[object, ...]:
+    """What buf compares of two modules' breaking configs (its equalBreakingConfig): `use` as written,
+    so an explicit `[FILE]` differs from none (measured with buf 1.75)."""
+    return (config.version, config.written_use, tuple(config.except_), tuple(config.ignore),
+            tuple((k, tuple(v)) for k, v in sorted(config.ignore_only.items())), config.ignore_unstable_packages)
 
 
 def _image_schemas(side: Side, schema: Schema) -> Schema | dict[str, Schema]:

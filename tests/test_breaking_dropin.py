@@ -418,3 +418,33 @@ def test_workspaces_of_different_sizes_are_compared_as_buf_compares_them(
         done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before"], cwd=tmp_path / "after",
                               capture_output=True, text=True, check=False, timeout=300)
         assert (done.returncode, message in done.stderr) == ((1, True) if refused else (0, False)), done.stderr
+
+
+@pytest.mark.parametrize(("before_modules", "after_modules", "deleted"), [
+    (["a", "b"], ["a", "c"], False),  # b renamed c: still second in path order, compared with b
+    (["a", "b"], ["a", "0c"], True),  # renamed 0c: now first, compared with a (and a with b)
+    (["x", "y"], ["z", "a"], True),  # buf.work.yaml directories are paired in path order too, not as listed
+])
+def test_modules_are_paired_in_path_order_as_buf_pairs_them(
+        before_modules: list[str], after_modules: list[str], deleted: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """buf compares the input's module images with the base's by index, each side in the order of its
+    modules' paths: a renamed module is compared with the one in its place."""
+    for side, modules in (("before", before_modules), ("after", after_modules)):
+        if "x" in before_modules:
+            (tmp_path / side).mkdir()
+            (tmp_path / side / "buf.work.yaml").write_text(f"version: v1\ndirectories: [{', '.join(modules)}]\n")
+        else:
+            (tmp_path / side).mkdir()
+            (tmp_path / side / "buf.yaml").write_text("version: v2\nmodules:\n" + "".join(f"  - path: {m}\n" for m in modules))
+        for i, module in enumerate(modules):
+            (tmp_path / side / module).mkdir()
+            (tmp_path / side / module / f"f{i}.proto").write_text(f'syntax = "proto3";\npackage p{i}.v1;\nmessage M {{}}\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before", "--error-format", "json")
+    want = [("FILE_NO_DELETE", 'Previously present file "f0.proto" was deleted.'),
+            ("FILE_NO_DELETE", 'Previously present file "f1.proto" was deleted.')] if deleted else []
+    assert (code, sorted((f["type"], f["message"]) for f in lines(out))) == (1 if deleted else 0, want), err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before", "--error-format", "json"],
+                              cwd=tmp_path / "after", capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, lines(done.stdout)) == (100 if deleted else 0, lines(out)), done.stderr

@@ -154,7 +154,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
-    _check_image_counts(before, after, configs)
+    paired = _pair_images(before, after, configs)
     config = next(iter(configs.values()))
     report.config_source = config.source
     t1 = time.perf_counter()
@@ -177,7 +177,10 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
 
     # a side compiled module by module (two modules define the same name) is compared per image
     before_images, after_images = _image_schemas(before, before_schema), _image_schemas(after, after_schema)
-    changes = diff_modules(before_images, after_images, _modules(before), _modules(after), configs, category,
+    if isinstance(before_images, dict):
+        before_images = {paired[m]: image for m, image in before_images.items() if m in paired}
+    before_modules = {paired[m]: names for m, names in _modules(before).items() if m in paired}
+    changes = diff_modules(before_images, after_images, before_modules, _modules(after), configs, category,
                            parallel=True)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
@@ -190,7 +193,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         contract = BreakingConfig(version=config.version, use=["FILE"])
         verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and \
             not _ignores(config) else \
-            diff_modules(before_images, after_images, _modules(before), _modules(after),
+            diff_modules(before_images, after_images, before_modules, _modules(after),
                          dict.fromkeys(configs, contract))
     if extras:
         from workbench.breaking.additions import additions
@@ -252,26 +255,30 @@ def _ignores(config: BreakingConfig) -> bool:
     return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
 
 
-def _check_image_counts(before: Side, after: Side, configs: dict[str, BreakingConfig]) -> None:
-    """buf compares the input's module images with the base's one for one (`buf breaking`'s run):
-    fewer input modules than base modules is its usage error, and so are more, unless every input
-    module has the same breaking config and each base module shares a file with its own input module
-    (a workspace that gained a module). A plain folder, a contracts repository or a descriptor set is
-    one image."""
-    inputs, bases = _modules(after) if after.layout is not None else {"": set(after.files)}, \
-        _modules(before) if before.layout is not None else {"": set(before.files)}
-    if len(inputs) == len(bases):
-        return
-    error = InputError(f"input contained {len(inputs)} images, whereas against contained {len(bases)} images")
-    if len(inputs) < len(bases) or len({_config_key(c) for c in configs.values()}) > 1:
-        raise error
-    unmatched = list(bases.values())
-    for names in inputs.values():  # buf's order: each input module takes the first base module it shares a file with
-        match = next((i for i, base in enumerate(unmatched) if names & base), None)
-        if match is not None:
-            unmatched.pop(match)
-    if unmatched:
-        raise error
+def _pair_images(before: Side, after: Side, configs: dict[str, BreakingConfig]) -> dict[str, str]:
+    """base module -> the input module buf compares it with (`buf breaking`'s run): the module images
+    one for one, in the order of their paths, whatever the paths (a module renamed is compared with
+    the one in its place). Fewer input modules than base modules is buf's usage error, and so are
+    more, unless every input module has the same breaking config and each base module shares a file
+    with an input module (a workspace that gained a module): those input modules, in order, are then
+    compared with the base's. A plain folder, a contracts repository or a descriptor set is one image."""
+    inputs = sorted((_modules(after) if after.layout is not None else {"": set(after.files)}).items())
+    bases = sorted((_modules(before) if before.layout is not None else {"": set(before.files)}).items())
+    if len(inputs) != len(bases):
+        error = InputError(f"input contained {len(inputs)} images, whereas against contained {len(bases)} images")
+        if len(inputs) < len(bases) or len({_config_key(c) for c in configs.values()}) > 1:
+            raise error
+        unmatched = list(range(len(bases)))
+        kept = []
+        for module, names in inputs:  # each input module takes the first base module it shares a file with
+            match = next((i for i in unmatched if names & bases[i][1]), None)
+            if match is not None:
+                unmatched.remove(match)
+                kept.append((module, names))
+        if unmatched or len(kept) != len(bases):
+            raise error
+        inputs = kept
+    return {base: module for (base, _), (module, _) in zip(bases, inputs, strict=True)}
 
 
 def _config_key(config: BreakingConfig) -> tuple[object, ...]:

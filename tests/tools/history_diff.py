@@ -2,7 +2,7 @@
 
 Not run by the test suite (it downloads packages and runs for minutes): run it by hand,
 
-    .venv/bin/python tests/tools/history_diff.py [--only SOURCE] [--quick] [--keep]
+    .venv/bin/python tests/tools/history_diff.py [--only SOURCE] [--quick] [--keep] [--lint]
 
 It fetches consecutive released versions of public packages that ship .proto files (npm with
 `npm pack`, PyPI sdists with `pip download --no-binary :all:`), cached under /tmp/histories, and for
@@ -13,14 +13,21 @@ newer copy it runs
     buf breaking . --against ../older --error-format json
     workbench breaking . --against ../older --error-format json
 
-and compares stdout as sets of lines, the exit codes (buf's 100 is the workbench's 1, buf's other
+(and the same with `--error-format text`) and compares stdout as sets of lines, the exit codes (buf's 100 is the workbench's 1, buf's other
 failures its 2) and whether either wrote a traceback. Every mismatch is printed with the lines only
 one side printed; the run directory is kept for a repro (`--keep` keeps every run's).
+
+With --lint it runs `buf lint` and `workbench lint` instead, in each release's module (no pairs) under
+every LINT_CONFIGS entry (no config, v1/v2 defaults, MINIMAL, COMMENTS and UNARY_RPC, except, ignore,
+ignore_only, the rule options, comment ignores allowed and disallowed, v1 excludes).
 
 A subset of a big tree (one googleapis product directory) is laid out with its transitive imports, as
 a user copying that directory with its dependencies would.
 
-Not used: PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
+Not used (session 9 looked): opentelemetry-proto's sdist and npm's @opentelemetry/otlp-transformer
+ship generated code, no .proto; @temporalio/proto ships a protobufjs bundle (its protos come from
+@temporalio/core-bridge); @google-cloud/pubsub ships its own two files without the google/api they
+import; grpcio-health-checking's sdist has no .proto. PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
 neither it nor npm's @bufbuild/protovalidate ships; xds-protos' sdist builds its protos at install
 time; opensearch-protobufs has no sdist past 0.0.2.
 
@@ -82,6 +89,24 @@ def _first_dir_with(pattern: str) -> Callable[[Path], Path | None]:
     return find
 
 
+def _merged(*folders: str) -> Callable[[Path], Path | None]:
+    """Several proto roots shipped side by side (e.g. deps/<repository>/<top folder>), merged into one
+    folder as a user vendoring them into one module would: each `folders` entry is a path below the
+    unpacked release whose last part becomes a top folder of the merged root."""
+    def merge(unpacked: Path) -> Path | None:
+        dest = unpacked.parent / "merged"
+        if (dest / ".merged").exists():
+            return dest
+        for folder in folders:
+            hits = sorted(unpacked.glob(f"**/{folder}"), key=lambda p: len(p.parts))
+            if not hits:
+                return None
+            shutil.copytree(hits[0], dest / Path(folder).name, dirs_exist_ok=True)
+        (dest / ".merged").touch()
+        return dest
+    return merge
+
+
 SOURCES = [
     Source("google-proto-files", "npm", "google-proto-files",
            ("3.0.3", "4.0.0", "4.2.0", "5.0.0", "5.0.3", "6.0.0", "6.0.1"), _first_dir_with("google/api"),
@@ -123,6 +148,26 @@ SOURCES = [
                         "compiler/plugin", "util/message_differencer_unittest"))),
            layouts=("v2", "v1", "none"), whole_tree=False, prune=True,
            mutations=("no-syntax-newer", "no-syntax-both", "files-moved", "options-changed", "vendored-wkt")),
+    # session 9's held-out sources
+    # the Temporal API (temporal/api/**, with google/api and seven well-known types vendored beside it)
+    # inside sdk-core's sources that @temporalio/core-bridge ships
+    Source("temporal-api", "npm", "@temporalio/core-bridge",
+           ("1.8.0", "1.9.0", "1.10.1", "1.11.0", "1.12.0", "1.13.0", "1.14.0"),
+           _first_dir_with("temporal/api/enums/v1"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
+           mutations=("files-moved", "options-changed", "api-deleted")),
+    # envoy's API with the xds, udpa, validate (protoc-gen-validate) and googleapis trees it imports,
+    # shipped side by side under deps/ by @grpc/grpc-js-xds
+    Source("grpc-js-xds", "npm", "@grpc/grpc-js-xds", ("1.10.1", "1.13.0", "1.14.0", "1.14.1"),
+           _merged("envoy-api/envoy", "googleapis/google", "protoc-gen-validate/validate", "xds/xds", "xds/udpa"),
+           subsets=(("envoy/config/cluster/v3",), ("envoy/extensions/filters/http",), ("xds",),
+                    ("envoy/service",), ("envoy/type",), ("envoy/config/route/v3",)),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
+           mutations=("files-moved", "options-changed"), prune=True),
+    Source("protoc-gen-validate", "pypi", "protoc-gen-validate", ("0.10.1", "1.0.2", "1.0.4", "1.2.1", "1.3.3"),
+           _first_dir_with("validate.proto")),
+    Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
+           _first_dir_with("google/rpc/status.proto")),
 ]
 
 
@@ -139,7 +184,8 @@ def unpacked(source: Source, version: str) -> Path | None:
     if source.registry == "npm":
         cmd = ["npm", "pack", f"{source.package}@{version}", "--silent"]
     else:
-        cmd = [str(BIN / "pip"), "download", "-q", "--no-deps", "--no-binary", ":all:", "-d", ".",
+        # --no-binary for the package alone: its build requirements (maturin, ...) come as wheels
+        cmd = [str(BIN / "pip"), "download", "-q", "--no-deps", "--no-binary", source.package, "-d", ".",
                f"{source.package}=={version}"]
     if not [*where.glob("*.tgz"), *where.glob("*.tar.gz")]:
         done_cmd = subprocess.run(cmd, cwd=where, capture_output=True, check=False, timeout=600)  # noqa: S603
@@ -378,37 +424,39 @@ def output_lines(text: str) -> set[str]:
 PYTHONPATH: dict[str, str] = {}
 
 
-def compare(run: Run) -> None:
+def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", "../older")) -> None:
+    """buf against the workbench in the newer copy (`breaking` by default), JSON then text."""
     newer = run.where / "newer"
-    b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), "breaking", ".", "--against", "../older",
-                                         "--error-format", "json"], newer)
-    w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), "breaking", ".", "--against", "../older",
-                                         "--error-format", "json"], newer)
-    run.seconds = (b_s, w_s)
-    theirs, mine = output_lines(b_out), output_lines(w_out)
-    # buf prints compile errors as COMPILE annotations (exit 100); the workbench reports protos that do
-    # not compile as a usage error (exit 2, its own messages on stderr): the same verdict, other words
-    refused = b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
-    want_code = 2 if refused else {0: 0, 100: 1}[b_code]
-    run.outcome = "refused" if refused else f"{len(theirs)} findings"
-    if refused:
-        theirs = set()
-    if w_code != want_code:
-        run.detail.append(f"exit: buf {b_code} -> want {want_code}, workbench {w_code}")
-    if "Traceback" in w_err:
-        run.detail.append("workbench traceback: " + w_err.strip().splitlines()[-1])
-    if refused and w_code != 2:
-        run.detail.append(f"buf refused ({b_code}): {(b_err.strip() or b_out.strip())[:300]}")
-        if w_code == 2:
-            run.detail.append(f"  workbench: {w_err.strip()[:300]}")
-    for line in sorted(theirs - mine):
-        run.detail.append("only buf:       " + line)
-    for line in sorted(mine - theirs):
-        run.detail.append("only workbench: " + line)
-    if w_code != want_code or theirs != mine or "Traceback" in w_err:
-        if not run.detail:
-            run.detail.append(f"stderr: {w_err.strip()[:300]}")
-        return
+    refused = False
+    for fmt in ("json", "text"):
+        args = [*command, "--error-format", fmt]
+        b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), *args], newer)
+        w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), *args], newer)
+        run.seconds = (run.seconds[0] + b_s, run.seconds[1] + w_s)
+        theirs, mine = output_lines(b_out), output_lines(w_out)
+        # buf prints compile errors as COMPILE annotations (exit 100; plain lines in text); the workbench
+        # reports protos that do not compile as a usage error (exit 2, its own messages on stderr): the
+        # same verdict, other words
+        refused = refused or b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
+        want_code = 2 if refused else {0: 0, 100: 1}[b_code]
+        if fmt == "json":
+            run.outcome = "refused" if refused else f"{len(theirs)} findings"
+        if refused:
+            theirs = set()
+        if w_code != want_code:
+            run.detail.append(f"{fmt} exit: buf {b_code} -> want {want_code}, workbench {w_code}")
+        if "Traceback" in w_err:
+            run.detail.append("workbench traceback: " + w_err.strip().splitlines()[-1])
+        if refused and w_code != 2:
+            run.detail.append(f"buf refused ({b_code}): {(b_err.strip() or b_out.strip())[:300]}")
+            if w_code == 2:
+                run.detail.append(f"  workbench: {w_err.strip()[:300]}")
+        for line in sorted(theirs - mine):
+            run.detail.append(f"only buf ({fmt}):       " + line)
+        for line in sorted(mine - theirs):
+            run.detail.append(f"only workbench ({fmt}): " + line)
+        if run.detail:
+            return
     run.exact = True
 
 
@@ -480,12 +528,68 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
                 yield run, mutated
 
 
+# ---------------------------------------------------------------- lint on each release
+
+LINT_CONFIGS: dict[str, str | None] = {
+    "none": None,
+    "v2-default": "version: v2\n",
+    "v1-default": "version: v1\nlint:\n  use: [DEFAULT]\n",
+    "v1-minimal": "version: v1\nlint:\n  use: [MINIMAL]\n",
+    "v2-basic-comments": "version: v2\nlint:\n  use: [BASIC, COMMENTS]\n",
+    "v2-all": "version: v2\nlint:\n  use: [STANDARD, COMMENTS, UNARY_RPC, PACKAGE_NO_IMPORT_CYCLE]\n",
+    "v1-all-options": ("version: v1\nlint:\n  use: [DEFAULT, COMMENTS, UNARY_RPC]\n"
+                       "  except: [PACKAGE_VERSION_SUFFIX, FIELD_LOWER_SNAKE_CASE]\n"
+                       "  enum_zero_value_suffix: _UNKNOWN\n  service_suffix: API\n"
+                       "  rpc_allow_same_request_response: true\n  rpc_allow_google_protobuf_empty_requests: true\n"
+                       "  rpc_allow_google_protobuf_empty_responses: true\n  allow_comment_ignores: true\n"
+                       "  ignore: [{exclude}]\n"),
+    "v2-ignore-only": ("version: v2\nlint:\n  use: [STANDARD, COMMENTS]\n  disallow_comment_ignores: true\n"
+                       "  ignore_only:\n    ENUM_VALUE_PREFIX: [{exclude}]\n    COMMENT_FIELD: [{exclude}]\n"
+                       "    PACKAGE_DIRECTORY_MATCH: [{exclude}]\n"),
+    "v1-excludes": "version: v1\nbuild:\n  excludes: [{exclude}]\nlint:\n  use: [DEFAULT, COMMENTS]\n",
+}
+
+
+def lint_runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], None]]]:
+    """`buf lint` against `workbench lint` in each release's module (a subset of a big tree, turn
+    about), under every LINT_CONFIGS entry, text and JSON."""
+    parts = [s for s in source.subsets if s]
+    for index, version in enumerate(source.versions):
+        unpacked_dir = unpacked(source, version)
+        root = source.root(unpacked_dir) if unpacked_dir is not None else None
+        if root is None:
+            continue
+        subset = parts[index % len(parts)] if parts else ()
+        configs = list(LINT_CONFIGS)[:3] if quick else list(LINT_CONFIGS)
+        for name in configs:
+            config = LINT_CONFIGS[name]
+            where = RUNS / f"{source.name}-lint" / f"{version}-{name}"
+            run = Run(source.name, version, ",".join(subset), name, "lint", where)
+
+            def prepare(run: Run = run, root: Path = root, subset: tuple[str, ...] = subset,
+                        config: str | None = config) -> None:
+                if run.where.exists():
+                    shutil.rmtree(run.where)
+                copy_subset(root, run.where / "newer", subset)
+                copy_subset(root, run.where / "older", subset)
+                if config is not None:
+                    (run.where / "newer" / "buf.yaml").write_text(config.format(exclude=source.exclude or "x"))
+                if source.prune:
+                    prune_refused(run.where)
+            yield run, prepare
+
+
+def compare_lint(run: Run) -> None:
+    compare(run, ("lint", "."))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="source names to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="two subsets per pair at most")
     parser.add_argument("--whole-only", action="store_true", help="only the whole-tree runs of big trees")
     parser.add_argument("--mutations-only", action="store_true", help="only the oddity runs (MUTATIONS)")
+    parser.add_argument("--lint", action="store_true", help="lint each release (LINT_CONFIGS), not breaking")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
@@ -497,13 +601,14 @@ def main() -> int:
         if opts.only and source.name not in opts.only:
             continue
         print(f"== {source.name}", flush=True)
-        for run, prepare in runs_for(source, opts.quick):
+        generated = lint_runs_for(source, opts.quick) if opts.lint else runs_for(source, opts.quick)
+        for run, prepare in generated:
             if opts.mutations_only and "+" not in run.pair:
                 continue
             if opts.whole_only and (run.subset or not source.subsets[0]):
                 continue
             prepare()
-            compare(run)
+            (compare_lint if opts.lint else compare)(run)
             results.append(run)
             mark = "ok  " if run.exact else "DIFF"
             print(f"{mark} {run.name}: {run.outcome}  (buf {run.seconds[0]:.1f}s, workbench {run.seconds[1]:.1f}s)",

@@ -47,6 +47,7 @@ import subprocess  # noqa: S404 - fixed argument lists, no shell
 import sys
 import tarfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,7 @@ SOURCES = [
            ("1.8.0", "1.9.0", "1.10.1", "1.11.0", "1.12.0", "1.13.0", "1.14.0"),
            _first_dir_with("temporal/api/enums/v1"),
            layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
-           mutations=("files-moved", "options-changed", "api-deleted")),
+           mutations=("files-moved", "options-changed", "api-deleted", "scrambled", "scrambled-2")),
     # envoy's API with the xds, udpa, validate (protoc-gen-validate) and googleapis trees it imports,
     # shipped side by side under deps/ by @grpc/grpc-js-xds
     Source("grpc-js-xds", "npm", "@grpc/grpc-js-xds", ("1.10.1", "1.13.0", "1.14.0", "1.14.1"),
@@ -163,9 +164,9 @@ SOURCES = [
            subsets=(("envoy/config/cluster/v3",), ("envoy/extensions/filters/http",), ("xds",),
                     ("envoy/service",), ("envoy/type",), ("envoy/config/route/v3",)),
            layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
-           mutations=("files-moved", "options-changed"), prune=True),
+           mutations=("files-moved", "options-changed", "scrambled", "scrambled-2"), prune=True),
     Source("protoc-gen-validate", "pypi", "protoc-gen-validate", ("0.10.1", "1.0.2", "1.0.4", "1.2.1", "1.3.3"),
-           _first_dir_with("validate.proto")),
+           _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
     Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
            _first_dir_with("google/rpc/status.proto")),
 ]
@@ -246,6 +247,13 @@ def buf_yaml(layout: str, category: str, exclude: str) -> str | None:
         return f"version: v1\nbuild:\n  excludes: [{exclude}]\n" + use
     if layout == "v2-ignore":
         return f"version: v2\n{use}  ignore: [{exclude}]\n"
+    if layout == "v1-unstable":
+        return f"version: v1\n{use}  ignore_unstable_packages: true\n"
+    if layout == "v2-except":
+        return f"version: v2\n{use}  except: [FIELD_SAME_JSON_NAME, ENUM_VALUE_NO_DELETE, FIELD_NO_DELETE]\n"
+    if layout == "v2-ignore-only":
+        return (f"version: v2\n{use}  ignore_only:\n    FIELD_SAME_TYPE: [{exclude}]\n"
+                f"    FIELD_NO_DELETE: [{exclude}]\n    FIELD_WIRE_COMPATIBLE_TYPE: [{exclude}]\n")
     return None  # "none": no config, buf's defaults (FILE)
 
 
@@ -393,7 +401,60 @@ def _vendor_wkt(older: Path, newer: Path) -> None:
             gone.unlink()
 
 
+FIELD_LINE = re.compile(r"^(\s*)(optional\s+|repeated\s+|required\s+)?([\w.]+)\s+(\w+)\s*=\s*(\d+)\s*(\[[^\n]*\])?\s*;")
+VALUE_LINE = re.compile(r"^(\s*)([A-Z][A-Z0-9_]*)\s*=\s*(-?\d+)\s*(\[[^\n]*\])?\s*;")
+RPC_LINE = re.compile(r"^(\s*rpc\s+\w+\s*\(\s*)(stream\s+)?")
+SWAPS = {"int32": "int64", "int64": "int32", "string": "bytes", "bytes": "string", "uint32": "fixed32",
+         "sint64": "int64", "double": "float", "bool": "int32"}
+
+
+def _scramble(newer: Path, seed: int) -> None:
+    """Edits a release could make, at every few lines of every file, chosen by line: a field deleted,
+    renumbered, renamed, given another scalar type, a label (optional, repeated) or a json_name; an
+    enum value deleted or renumbered; an RPC made streaming. Files it leaves uncompilable are pruned
+    after (prune_refused), so every edit lands in real files with real comments and options."""
+    for path in sorted(newer.rglob("*.proto")):
+        if path.relative_to(newer).parts[0] == "google":
+            continue  # vendored well-known types and googleapis: their importers would all be pruned
+        lines = path.read_text(encoding="utf-8").split("\n")
+        out: list[str] = []
+        in_oneof = False
+        for number, line in enumerate(lines):
+            if re.match(r"\s*oneof\s+\w+\s*\{", line):
+                in_oneof = True
+            elif line.strip() == "}":
+                in_oneof = False
+            pick = zlib.crc32(f"{path.name}:{number}:{seed}".encode()) % 9
+            field, value, rpc = FIELD_LINE.match(line), VALUE_LINE.match(line), RPC_LINE.match(line)
+            if field and "map<" not in line:
+                indent, label, kind, name, tag, options = (field.group(i) or "" for i in range(1, 7))
+                if pick == 0 and not in_oneof:
+                    continue
+                if pick == 1:
+                    line = line.replace(f"= {tag}", f"= {int(tag) + 1000}", 1)
+                elif pick == 2:
+                    line = line.replace(f" {name} ", f" {name}_x ", 1)
+                elif pick == 3 and kind in SWAPS:
+                    line = line.replace(f"{kind} ", f"{SWAPS[kind]} ", 1)
+                elif pick == 4 and not label and not in_oneof:
+                    line = f"{indent}repeated {line.lstrip()}"
+                elif pick == 5 and label.strip() in ("optional", "repeated") and "syntax = \"proto3\"" in "\n".join(lines):
+                    line = line.replace(label, "", 1)
+                elif pick == 6 and not options:
+                    line = line[: line.rindex(";")] + f' [json_name = "{name}X"];'
+            elif value and pick in (0, 1) and not value.group(3) == "0":
+                if pick == 0:
+                    continue
+                line = line.replace(f"= {value.group(3)}", f"= {int(value.group(3)) + 1000}", 1)
+            elif rpc and pick in (2, 3):
+                line = line.replace(rpc.group(0), rpc.group(1) + ("" if rpc.group(2) else "stream "), 1)
+            out.append(line)
+        path.write_text("\n".join(out), encoding="utf-8")
+
+
 MUTATIONS: dict[str, Callable[[Path, Path], None]] = {
+    "scrambled": lambda older, newer: _scramble(newer, 1),
+    "scrambled-2": lambda older, newer: _scramble(newer, 2),
     "no-syntax-newer": lambda older, newer: _drop_proto2_syntax(older, newer, both=False),
     "no-syntax-both": lambda older, newer: _drop_proto2_syntax(older, newer, both=True),
     "package-deleted": lambda older, newer: _delete_folder(newer, "google/protobuf/util"),
@@ -424,11 +485,14 @@ def output_lines(text: str) -> set[str]:
 PYTHONPATH: dict[str, str] = {}
 
 
+FORMATS = ["json", "text"]
+
+
 def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", "../older")) -> None:
     """buf against the workbench in the newer copy (`breaking` by default), JSON then text."""
     newer = run.where / "newer"
     refused = False
-    for fmt in ("json", "text"):
+    for fmt in FORMATS:
         args = [*command, "--error-format", fmt]
         b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), *args], newer)
         w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), *args], newer)
@@ -460,6 +524,10 @@ def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", 
     run.exact = True
 
 
+MUTATION_MATRIX = (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v2", "WIRE"), ("v1", "PACKAGE"), ("none", "FILE"),
+                   ("v1-unstable", "FILE"), ("v2-except", "PACKAGE"), ("v2-ignore-only", "WIRE_JSON"))
+
+
 def matrix(source: Source) -> list[tuple[str, str]]:
     """(layout, category) runs for one pair: every category under v2, FILE (and PACKAGE for the
     layouts that hide a folder) under the others."""
@@ -467,7 +535,7 @@ def matrix(source: Source) -> list[tuple[str, str]]:
     for layout in source.layouts:
         if layout == "v2":
             out += [(layout, c) for c in source.categories]
-        elif layout in ("v1-excludes", "v2-ignore"):
+        elif layout in ("v1-excludes", "v2-ignore", "v1-unstable", "v2-except", "v2-ignore-only"):
             out += [(layout, "FILE"), (layout, "PACKAGE")]
         else:
             out.append((layout, "FILE"))
@@ -512,7 +580,7 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
             continue
         for mutation in source.mutations:
             subset = parts[0] if parts else ()
-            for layout, category in (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v1", "PACKAGE"), ("none", "FILE")):
+            for layout, category in MUTATION_MATRIX:
                 tag = f"{older}..{newer}+{mutation}"
                 where = RUNS / source.name / f"{tag}-{layout}-{category}"
                 run = Run(source.name, tag, ",".join(subset), layout, category, where)
@@ -520,11 +588,14 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
 
                 def mutated(run: Run = run, old: Path = old_root, new: Path = new_root,
                             subset: tuple[str, ...] = subset, config: str | None = config,
-                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation]) -> None:
+                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation],
+                            scrambled: bool = mutation.startswith("scrambled")) -> None:
                     lay_out(run.where, old, new, subset, config)
                     if source.prune:
                         prune_refused(run.where)
                     mutate(run.where / "older", run.where / "newer")
+                    if scrambled:
+                        prune_refused(run.where)
                 yield run, mutated
 
 
@@ -590,11 +661,14 @@ def main() -> int:
     parser.add_argument("--whole-only", action="store_true", help="only the whole-tree runs of big trees")
     parser.add_argument("--mutations-only", action="store_true", help="only the oddity runs (MUTATIONS)")
     parser.add_argument("--lint", action="store_true", help="lint each release (LINT_CONFIGS), not breaking")
+    parser.add_argument("--all-formats", action="store_true", help="msvs and github-actions too")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
     opts = parser.parse_args()
     results: list[Run] = []
+    if opts.all_formats:
+        FORMATS.extend(["msvs", "github-actions"])
     if opts.pythonpath:
         PYTHONPATH["PYTHONPATH"] = opts.pythonpath
     for source in SOURCES:

@@ -31,7 +31,14 @@ NAMES = ["Order", "order", "ORDER", "order_item", "OrderItem", "Order2", "order2
 VALUE_NAMES = ["UNSPECIFIED", "KIND_UNSPECIFIED", "KIND_UNKNOWN", "KIND_A", "A", "kind_b", "KIND_2", "KINDA_C", "Kind_D",
                "KIND__E", "KIND_NONE"]
 COMMENTS = ["", "// Doc.\n", "//\n", "// \n", "/* Block. */\n", "// Detached.\n\n", "// buf:lint:ignore COMMENT_MESSAGE\n",
-            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n// Doc too.\n", "// buf:lint:ignore\n"]
+            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n// Doc too.\n", "// buf:lint:ignore\n",
+            # buf matches a line's start: a second ID, a comma, text or more letters after the ID still
+            # ignore it, a tab or two spaces after `ignore` do not; Go trims neither U+001C nor a line
+            # split at U+2028 or a lone CR
+            "// buf:lint:ignore COMMENT_MESSAGE MESSAGE_PASCAL_CASE\n", "// buf:lint:ignore MESSAGE_PASCAL_CASE, why\n",
+            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASEX\n", "// buf:lint:ignore\tCOMMENT_FIELD\n",
+            "// buf:lint:ignore  COMMENT_MESSAGE\n", "// \x1cbuf:lint:ignore MESSAGE_PASCAL_CASE\n",
+            "// Doc\u2028buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n", "// \u3000buf:lint:ignore COMMENT_FIELD\n"]
 TRAILING = ["", " // trailing", " //", " /* t */"]
 CONFIGS = [
     "version: v2\nlint:\n  use: [STANDARD, COMMENTS]\n",

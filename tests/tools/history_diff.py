@@ -618,6 +618,62 @@ LINT_CONFIGS: dict[str, str | None] = {
                        "  ignore_only:\n    ENUM_VALUE_PREFIX: [{exclude}]\n    COMMENT_FIELD: [{exclude}]\n"
                        "    PACKAGE_DIRECTORY_MATCH: [{exclude}]\n"),
     "v1-excludes": "version: v1\nbuild:\n  excludes: [{exclude}]\nlint:\n  use: [DEFAULT, COMMENTS]\n",
+    "v2-every-rule": "version: v2\nlint:\n  use: [{every}]\n",
+}
+EVERY_LINT_RULE = (
+    "DIRECTORY_SAME_PACKAGE PACKAGE_DEFINED PACKAGE_DIRECTORY_MATCH PACKAGE_NO_IMPORT_CYCLE PACKAGE_SAME_DIRECTORY"
+    " ENUM_FIRST_VALUE_ZERO ENUM_NO_ALLOW_ALIAS ENUM_PASCAL_CASE ENUM_VALUE_UPPER_SNAKE_CASE FIELD_LOWER_SNAKE_CASE"
+    " FIELD_NOT_REQUIRED IMPORT_NO_PUBLIC IMPORT_USED MESSAGE_PASCAL_CASE ONEOF_LOWER_SNAKE_CASE"
+    " PACKAGE_LOWER_SNAKE_CASE PACKAGE_SAME_CSHARP_NAMESPACE PACKAGE_SAME_GO_PACKAGE PACKAGE_SAME_JAVA_MULTIPLE_FILES"
+    " PACKAGE_SAME_JAVA_PACKAGE PACKAGE_SAME_PHP_NAMESPACE PACKAGE_SAME_RUBY_PACKAGE PACKAGE_SAME_SWIFT_PREFIX"
+    " RPC_PASCAL_CASE SERVICE_PASCAL_CASE SYNTAX_SPECIFIED ENUM_VALUE_PREFIX ENUM_ZERO_VALUE_SUFFIX"
+    " FILE_LOWER_SNAKE_CASE PACKAGE_VERSION_SUFFIX PROTOVALIDATE RPC_REQUEST_RESPONSE_UNIQUE"
+    " RPC_REQUEST_STANDARD_NAME RPC_RESPONSE_STANDARD_NAME SERVICE_SUFFIX COMMENT_ENUM COMMENT_ENUM_VALUE"
+    " COMMENT_FIELD COMMENT_MESSAGE COMMENT_ONEOF COMMENT_RPC COMMENT_SERVICE RPC_NO_CLIENT_STREAMING"
+    " RPC_NO_SERVER_STREAMING STABLE_PACKAGE_NO_IMPORT_UNSTABLE").split()
+DECLARATION = re.compile(r"^(\s*)(message|enum|service|rpc|oneof|optional|repeated|string|int32|int64|bool|bytes|"
+                         r"[A-Z][A-Za-z0-9_.]*\s+\w+\s*=|[A-Z][A-Z0-9_]*\s*=)\b")
+
+
+def _insert_ignores(newer: Path, seed: int) -> None:
+    """`buf:lint:ignore` comments above declarations of real files, in every form buf reads and some
+    it does not: a line comment, a block comment, one among other comment lines, a trailing comment,
+    a rule ID in lower case, two IDs on one line. The rule is drawn from every lint rule."""
+    for path in sorted(newer.rglob("*.proto")):
+        if path.relative_to(newer).parts[0] == "google":
+            continue
+        out: list[str] = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")):
+            match = DECLARATION.match(line)
+            if match is None:
+                out.append(line)
+                continue
+            draw = zlib.crc32(f"{path.name}:{number}:{seed}".encode())
+            rule, other = EVERY_LINT_RULE[draw % 45], EVERY_LINT_RULE[(draw // 45) % 45]
+            indent = match.group(1)
+            form = (draw // 2025) % 8
+            if form == 0:
+                out.append(f"{indent}// buf:lint:ignore {rule}")
+            elif form == 1:
+                out.append(f"{indent}/* buf:lint:ignore {rule} */")
+            elif form == 2:
+                out += [f"{indent}// Documented.", f"{indent}// buf:lint:ignore {rule}", f"{indent}// More."]
+            elif form == 3:
+                line += f" // buf:lint:ignore {rule}"
+            elif form == 4:
+                out.append(f"{indent}// buf:lint:ignore {rule.lower()}")
+            elif form == 5:
+                out.append(f"{indent}// buf:lint:ignore {rule} {other}")
+            elif form == 6:
+                out += [f"{indent}// buf:lint:ignore {rule}", "", f"{indent}// buf:lint:ignore {other}"]
+            out.append(line)
+        path.write_text("\n".join(out), encoding="utf-8")
+
+
+LINT_MUTATIONS: dict[str, Callable[[Path], None]] = {
+    "ignores": lambda newer: _insert_ignores(newer, 1),
+    "ignores-2": lambda newer: _insert_ignores(newer, 2),
+    "scrambled": lambda newer: _scramble(newer, 1),
 }
 
 
@@ -632,20 +688,28 @@ def lint_runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[
             continue
         subset = parts[index % len(parts)] if parts else ()
         configs = list(LINT_CONFIGS)[:3] if quick else list(LINT_CONFIGS)
-        for name in configs:
+        mutations = [""] + (list(LINT_MUTATIONS) if version == source.versions[-1] else [])
+        for mutation, name in ((m, n) for m in mutations for n in configs):
+            if mutation and name not in ("none", "v1-default", "v1-all-options", "v2-every-rule", "v2-all"):
+                continue
             config = LINT_CONFIGS[name]
-            where = RUNS / f"{source.name}-lint" / f"{version}-{name}"
-            run = Run(source.name, version, ",".join(subset), name, "lint", where)
+            tag = f"{version}+{mutation}" if mutation else version
+            where = RUNS / f"{source.name}-lint" / f"{tag}-{name}"
+            run = Run(source.name, tag, ",".join(subset), name, "lint", where)
 
             def prepare(run: Run = run, root: Path = root, subset: tuple[str, ...] = subset,
-                        config: str | None = config) -> None:
+                        config: str | None = config, mutation: str = mutation) -> None:
                 if run.where.exists():
                     shutil.rmtree(run.where)
                 copy_subset(root, run.where / "newer", subset)
                 copy_subset(root, run.where / "older", subset)
                 if config is not None:
-                    (run.where / "newer" / "buf.yaml").write_text(config.format(exclude=source.exclude or "x"))
+                    (run.where / "newer" / "buf.yaml").write_text(
+                        config.format(exclude=source.exclude or "x", every=", ".join(EVERY_LINT_RULE)))
                 if source.prune:
+                    prune_refused(run.where)
+                if mutation:
+                    LINT_MUTATIONS[mutation](run.where / "newer")
                     prune_refused(run.where)
             yield run, prepare
 

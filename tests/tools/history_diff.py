@@ -156,7 +156,8 @@ SOURCES = [
            ("1.8.0", "1.9.0", "1.10.1", "1.11.0", "1.12.0", "1.13.0", "1.14.0"),
            _first_dir_with("temporal/api/enums/v1"),
            layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
-           mutations=("files-moved", "options-changed", "api-deleted", "scrambled", "scrambled-2")),
+           mutations=("files-moved", "options-changed", "api-deleted", "scrambled", "scrambled-2",
+                      "crlf-tabs-scrambled")),
     # envoy's API with the xds, udpa, validate (protoc-gen-validate) and googleapis trees it imports,
     # shipped side by side under deps/ by @grpc/grpc-js-xds
     Source("grpc-js-xds", "npm", "@grpc/grpc-js-xds", ("1.10.1", "1.13.0", "1.14.0", "1.14.1"),
@@ -164,7 +165,8 @@ SOURCES = [
            subsets=(("envoy/config/cluster/v3",), ("envoy/extensions/filters/http",), ("xds",),
                     ("envoy/service",), ("envoy/type",), ("envoy/config/route/v3",)),
            layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
-           mutations=("files-moved", "options-changed", "scrambled", "scrambled-2"), prune=True),
+           mutations=("files-moved", "options-changed", "scrambled", "scrambled-2", "crlf-tabs-scrambled"),
+           prune=True),
     Source("protoc-gen-validate", "pypi", "protoc-gen-validate", ("0.10.1", "1.0.2", "1.0.4", "1.2.1", "1.3.3"),
            _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
     Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
@@ -452,7 +454,26 @@ def _scramble(newer: Path, seed: int) -> None:
         path.write_text("\n".join(out), encoding="utf-8")
 
 
+def _reformat(newer: Path, crlf: bool, tabs: bool) -> None:
+    """A Windows checkout (CRLF line ends) or an editor that indents with tabs (two spaces a tab),
+    and a mixed line here and there: the same descriptors, other columns."""
+    for path in sorted(newer.rglob("*.proto")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if tabs:
+            lines = [("\t" * ((len(line) - len(line.lstrip(" "))) // 2) + line.lstrip(" ")) if i % 5 else
+                     (" \t" + line.lstrip(" ") if line.startswith(" ") else line) for i, line in enumerate(lines)]
+        path.write_bytes(("\r\n" if crlf else "\n").join(lines).encode("utf-8"))
+
+
+def _scramble_reformatted(older: Path, newer: Path) -> None:
+    """Scrambled, the newer side with CRLF and tabs, the older with tabs: findings' columns on both."""
+    _scramble(newer, 3)
+    _reformat(newer, crlf=True, tabs=True)
+    _reformat(older, crlf=False, tabs=True)
+
+
 MUTATIONS: dict[str, Callable[[Path, Path], None]] = {
+    "crlf-tabs-scrambled": _scramble_reformatted,
     "scrambled": lambda older, newer: _scramble(newer, 1),
     "scrambled-2": lambda older, newer: _scramble(newer, 2),
     "no-syntax-newer": lambda older, newer: _drop_proto2_syntax(older, newer, both=False),
@@ -589,12 +610,12 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
                 def mutated(run: Run = run, old: Path = old_root, new: Path = new_root,
                             subset: tuple[str, ...] = subset, config: str | None = config,
                             mutate: Callable[[Path, Path], None] = MUTATIONS[mutation],
-                            scrambled: bool = mutation.startswith("scrambled")) -> None:
+                            mutation: str = mutation) -> None:
                     lay_out(run.where, old, new, subset, config)
                     if source.prune:
                         prune_refused(run.where)
                     mutate(run.where / "older", run.where / "newer")
-                    if scrambled:
+                    if "scrambled" in mutation:
                         prune_refused(run.where)
                 yield run, mutated
 
@@ -671,6 +692,8 @@ def _insert_ignores(newer: Path, seed: int) -> None:
 
 
 LINT_MUTATIONS: dict[str, Callable[[Path], None]] = {
+    "crlf-tabs": lambda newer: _reformat(newer, crlf=True, tabs=True),
+    "tabs": lambda newer: _reformat(newer, crlf=False, tabs=True),
     "ignores": lambda newer: _insert_ignores(newer, 1),
     "ignores-2": lambda newer: _insert_ignores(newer, 2),
     "scrambled": lambda newer: _scramble(newer, 1),

@@ -167,6 +167,14 @@ SOURCES = [
            layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
            mutations=("files-moved", "options-changed", "scrambled", "scrambled-2", "crlf-tabs-scrambled"),
            prune=True),
+    # Firestore's API (v1, admin v1, the unstable v1beta1) with its own copies of google/api,
+    # google/type, google/rpc, google/longrunning and eight well-known types, as the client ships them
+    Source("firestore", "npm", "@google-cloud/firestore",
+           ("6.8.0", "7.0.0", "7.5.0", "7.11.6", "8.0.0", "8.7.1", "9.4.1"), _first_dir_with("google/firestore/v1"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable", "v2-except"),
+           exclude="google/firestore/v1beta1",
+           mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled", "options-changed", "vendored-wkt"),
+           prune=True),
     Source("protoc-gen-validate", "pypi", "protoc-gen-validate", ("0.10.1", "1.0.2", "1.0.4", "1.2.1", "1.3.3"),
            _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
     Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
@@ -410,13 +418,16 @@ SWAPS = {"int32": "int64", "int64": "int32", "string": "bytes", "bytes": "string
          "sint64": "int64", "double": "float", "bool": "int32"}
 
 
+VENDORED = ("google/protobuf/", "google/api/", "google/type/", "google/rpc/", "google/longrunning/")
+
+
 def _scramble(newer: Path, seed: int) -> None:
     """Edits a release could make, at every few lines of every file, chosen by line: a field deleted,
     renumbered, renamed, given another scalar type, a label (optional, repeated) or a json_name; an
     enum value deleted or renumbered; an RPC made streaming. Files it leaves uncompilable are pruned
     after (prune_refused), so every edit lands in real files with real comments and options."""
     for path in sorted(newer.rglob("*.proto")):
-        if path.relative_to(newer).parts[0] == "google":
+        if path.relative_to(newer).as_posix().startswith(VENDORED):
             continue  # vendored well-known types and googleapis: their importers would all be pruned
         lines = path.read_text(encoding="utf-8").split("\n")
         out: list[str] = []
@@ -661,7 +672,7 @@ def _insert_ignores(newer: Path, seed: int) -> None:
     it does not: a line comment, a block comment, one among other comment lines, a trailing comment,
     a rule ID in lower case, two IDs on one line. The rule is drawn from every lint rule."""
     for path in sorted(newer.rglob("*.proto")):
-        if path.relative_to(newer).parts[0] == "google":
+        if path.relative_to(newer).as_posix().startswith(VENDORED):
             continue
         out: list[str] = []
         for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")):

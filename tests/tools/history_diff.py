@@ -664,6 +664,7 @@ EVERY_LINT_RULE = (
     " COMMENT_FIELD COMMENT_MESSAGE COMMENT_ONEOF COMMENT_RPC COMMENT_SERVICE RPC_NO_CLIENT_STREAMING"
     " RPC_NO_SERVER_STREAMING STABLE_PACKAGE_NO_IMPORT_UNSTABLE").split()
 DECLARATION = re.compile(r"^(\s*)(message|enum|service|rpc|oneof|optional|repeated|string|int32|int64|bool|bytes|"
+                         r"package|import|syntax|edition|option|extend|map|reserved|"
                          r"[A-Z][A-Za-z0-9_.]*\s+\w+\s*=|[A-Z][A-Z0-9_]*\s*=)\b")
 
 

@@ -112,7 +112,10 @@ def module(draw: st.DrawFn) -> dict[str, str]:
         package = draw(st.sampled_from(PACKAGES))
         directory = draw(st.sampled_from([package.replace(".", "/"), package.replace(".", "/").lower(), "misc",
                                           "acme/v1", "."]))
-        base = draw(st.sampled_from(["thing", "Thing", "thing_v2", "thing-x"]))
+        # and names that are not ASCII: buf's snake case looks at single bytes around a capital and
+        # takes Go's categories and simple lower case (Ⅸ is no capital, İ lowers to i, Σ never to ς)
+        base = draw(st.sampled_from(["thing", "Thing", "thing_v2", "thing-x", "\u0391\u03a3", "a\u2168b", "\u0130x",
+                                     "x\u00b5Y", "\u00c0\u00c0b", "\U0001d400b", "x\u0661Y", "\u01c4a"]))
         path = f"{directory}/{base}{i}.proto" if directory != "." else f"{base}{i}.proto"
         files[path] = draw(proto_file(package, i))
     return files

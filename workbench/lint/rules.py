@@ -20,6 +20,7 @@ from workbench.breaking.schema import buf_span, find_location
 from workbench.contracts.proto_compile import text_of
 from workbench.contracts.record import Record
 from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig, comment_lines
+from workbench.lint.go_case import go_lower, go_to_snake
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ _SNAKE: dict[str, str] = {}  # names repeat across a tree (id, name, field_1 ...
 def to_snake(s: str) -> str:
     done = _SNAKE.get(s)
     if done is None:
-        done = _SNAKE[s] = s if _already_snake(s) else _to_snake(s)
+        # a file's name need not be ASCII: buf's byte-wise look-around and Go's categories (go_case)
+        done = _SNAKE[s] = s if _already_snake(s) else _to_snake(s) if s.isascii() else go_to_snake(s)
     return done
 
 
@@ -84,7 +86,8 @@ _LOWER_SNAKE: dict[str, str] = {}
 def to_lower_snake(s: str) -> str:
     done = _LOWER_SNAKE.get(s)
     if done is None:
-        done = _LOWER_SNAKE[s] = to_snake(s).lower()
+        snake = to_snake(s)
+        done = _LOWER_SNAKE[s] = snake.lower() if snake.isascii() else go_lower(snake)
     return done
 
 

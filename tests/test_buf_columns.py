@@ -47,6 +47,10 @@ CALIBRATED = [
     ("\u0915\u094d\u0937", 2), ("a\u0903", 2), ("\U0001f600\u0903", 2), ("\u1100\u0903", 2),  # spacing marks
     ("\u0600a", 2), ("\u0600\u0903", 2),  # prepended concatenation mark
     ("\U0001fa75", 2), ("\U00011f00", 0), ("\U0001fc00", 1),  # new in Unicode 15.0; reserved pictograph
+    # new in 15.0, unassigned to Python 3.11: a spacing mark joins a pictograph (adding nothing) and a
+    # flag; a hieroglyph format control (Cf) is a control, so a spacing mark after it starts a cluster
+    ("\U0001f600\u0cf3", 2), ("\U0001f774\u0cf3", 1), ("\U0001f1e6\U00011f03", 2), ("\u1100\U00011f41", 2),
+    ("\U0001f600\U00013439\u0903", 3), ("\U00013439", 0), ("\u0cf3", 1),
     ("\U00040000", 1), ("\U00030000", 2), ("\U0002fffe", 1),  # unassigned: plane 4; plane 3; noncharacter
     ("\t\u4e2d\t", 8), ("\u4e2d\t\u4e2d", 6), ("a\tb", 5),  # tabs stop at multiples of 4
 ]
@@ -81,7 +85,8 @@ def test_only_plain_ascii_keeps_protocs_columns() -> None:
 VALIDATE = Path(__file__).parent / "lint_cases" / "protovalidate" / "buf" / "validate" / "validate.proto"
 POOL = ("a", "\t", " ", "\u00e9", "\u4e2d", "\U0001f600", "\u0301", "\u200d", "\ufe0f", "\ufe0e", "\U0001f3fd",
         "\U0001f1fa", "\u2764", "\u263a", "\u1100", "\u1161", "\u11a8", "\uac00", "\u0903", "\u0085", "\u2028",
-        "\u00ad", "\u200b", "\ufeff", "\uff21", "\uff9e", "\u00b1", "\u0600", "\u2e3b", "\U000e0067", "\x0c")
+        "\u00ad", "\u200b", "\ufeff", "\uff21", "\uff9e", "\u00b1", "\u0600", "\u2e3b", "\U000e0067", "\x0c",
+        "\u0cf3", "\U00013439", "\U0001f6dc")  # the last three new in Unicode 15.0, unknown to Python 3.11
 CHAR = st.one_of(st.sampled_from(POOL), st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x00"))
 # Inside `/*...*/`: no "*/" or "/*" (protoc refuses a nested one), nor a last "*" or "/" that would
 # make one with the delimiter after it (CI drew "/": "/*/*/" is a nested comment).

@@ -31,7 +31,14 @@ NAMES = ["Order", "order", "ORDER", "order_item", "OrderItem", "Order2", "order2
 VALUE_NAMES = ["UNSPECIFIED", "KIND_UNSPECIFIED", "KIND_UNKNOWN", "KIND_A", "A", "kind_b", "KIND_2", "KINDA_C", "Kind_D",
                "KIND__E", "KIND_NONE"]
 COMMENTS = ["", "// Doc.\n", "//\n", "// \n", "/* Block. */\n", "// Detached.\n\n", "// buf:lint:ignore COMMENT_MESSAGE\n",
-            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n// Doc too.\n", "// buf:lint:ignore\n"]
+            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n// Doc too.\n", "// buf:lint:ignore\n",
+            # buf matches a line's start: a second ID, a comma, text or more letters after the ID still
+            # ignore it, a tab or two spaces after `ignore` do not; Go trims neither U+001C nor a line
+            # split at U+2028 or a lone CR
+            "// buf:lint:ignore COMMENT_MESSAGE MESSAGE_PASCAL_CASE\n", "// buf:lint:ignore MESSAGE_PASCAL_CASE, why\n",
+            "// buf:lint:ignore FIELD_LOWER_SNAKE_CASEX\n", "// buf:lint:ignore\tCOMMENT_FIELD\n",
+            "// buf:lint:ignore  COMMENT_MESSAGE\n", "// \x1cbuf:lint:ignore MESSAGE_PASCAL_CASE\n",
+            "// Doc\u2028buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n", "// \u3000buf:lint:ignore COMMENT_FIELD\n"]
 TRAILING = ["", " // trailing", " //", " /* t */"]
 CONFIGS = [
     "version: v2\nlint:\n  use: [STANDARD, COMMENTS]\n",
@@ -105,7 +112,10 @@ def module(draw: st.DrawFn) -> dict[str, str]:
         package = draw(st.sampled_from(PACKAGES))
         directory = draw(st.sampled_from([package.replace(".", "/"), package.replace(".", "/").lower(), "misc",
                                           "acme/v1", "."]))
-        base = draw(st.sampled_from(["thing", "Thing", "thing_v2", "thing-x"]))
+        # and names that are not ASCII: buf's snake case looks at single bytes around a capital and
+        # takes Go's categories and simple lower case (Ⅸ is no capital, İ lowers to i, Σ never to ς)
+        base = draw(st.sampled_from(["thing", "Thing", "thing_v2", "thing-x", "\u0391\u03a3", "a\u2168b", "\u0130x",
+                                     "x\u00b5Y", "\u00c0\u00c0b", "\U0001d400b", "x\u0661Y", "\u01c4a"]))
         path = f"{directory}/{base}{i}.proto" if directory != "." else f"{base}{i}.proto"
         files[path] = draw(proto_file(package, i))
     return files

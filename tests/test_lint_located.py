@@ -320,14 +320,27 @@ def test_names_already_converted_are_returned_as_buf_would_convert_them(name: st
     """The shortcuts (a name already in snake or Pascal case is its own conversion) agree with buf's
     stringutil as written out in workbench/lint/rules.py, on any name."""
     from workbench.lint import rules
+    from workbench.lint.go_case import go_to_snake
 
-    assert rules.to_snake(name) == rules._to_snake(name)
+    # a name that is not ASCII (only a file's can be) takes buf's byte-wise look-around (go_case)
+    assert rules.to_snake(name) == (rules._to_snake(name) if name.isascii() else go_to_snake(name))
     out, previous = "", ""
     for i, c in enumerate(name.strip()):  # buf's ToPascalCase, without the shortcut
         if not rules._is_delimiter(c):
             out += c.upper() if i == 0 or rules._is_delimiter(previous) or c.isupper() else c.lower()
         previous = c
     assert rules.to_pascal(name) == out
+
+
+@given(st.text(alphabet=st.sampled_from("abcXYZ019_.- \t\r\n"), max_size=12))
+def test_the_byte_wise_snake_case_is_the_ascii_one_on_ascii_names(name: str) -> None:
+    """go_case.go_to_snake (buf's toSnakeCase byte for byte, for file names that are not ASCII)
+    converts an ASCII name as the character-wise conversion calibrated against buf does."""
+    from workbench.lint import rules
+    from workbench.lint.go_case import go_lower, go_to_snake
+
+    assert go_to_snake(name) == rules._to_snake(name)
+    assert go_lower(go_to_snake(name)) == rules._to_snake(name).lower()
 
 
 def test_a_forked_compile_ended_early_keeps_protocs_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

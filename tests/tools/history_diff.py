@@ -2,7 +2,7 @@
 
 Not run by the test suite (it downloads packages and runs for minutes): run it by hand,
 
-    .venv/bin/python tests/tools/history_diff.py [--only SOURCE] [--quick] [--keep]
+    .venv/bin/python tests/tools/history_diff.py [--only SOURCE] [--quick] [--keep] [--lint]
 
 It fetches consecutive released versions of public packages that ship .proto files (npm with
 `npm pack`, PyPI sdists with `pip download --no-binary :all:`), cached under /tmp/histories, and for
@@ -13,14 +13,21 @@ newer copy it runs
     buf breaking . --against ../older --error-format json
     workbench breaking . --against ../older --error-format json
 
-and compares stdout as sets of lines, the exit codes (buf's 100 is the workbench's 1, buf's other
+(and the same with `--error-format text`) and compares stdout as sets of lines, the exit codes (buf's 100 is the workbench's 1, buf's other
 failures its 2) and whether either wrote a traceback. Every mismatch is printed with the lines only
 one side printed; the run directory is kept for a repro (`--keep` keeps every run's).
+
+With --lint it runs `buf lint` and `workbench lint` instead, in each release's module (no pairs) under
+every LINT_CONFIGS entry (no config, v1/v2 defaults, MINIMAL, COMMENTS and UNARY_RPC, except, ignore,
+ignore_only, the rule options, comment ignores allowed and disallowed, v1 excludes).
 
 A subset of a big tree (one googleapis product directory) is laid out with its transitive imports, as
 a user copying that directory with its dependencies would.
 
-Not used: PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
+Not used (session 9 looked): opentelemetry-proto's sdist and npm's @opentelemetry/otlp-transformer
+ship generated code, no .proto; @temporalio/proto ships a protobufjs bundle (its protos come from
+@temporalio/core-bridge); @google-cloud/pubsub ships its own two files without the google/api they
+import; grpcio-health-checking's sdist has no .proto. PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
 neither it nor npm's @bufbuild/protovalidate ships; xds-protos' sdist builds its protos at install
 time; opensearch-protobufs has no sdist past 0.0.2.
 
@@ -40,6 +47,7 @@ import subprocess  # noqa: S404 - fixed argument lists, no shell
 import sys
 import tarfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +88,24 @@ def _first_dir_with(pattern: str) -> Callable[[Path], Path | None]:
                 return root
         return None
     return find
+
+
+def _merged(*folders: str) -> Callable[[Path], Path | None]:
+    """Several proto roots shipped side by side (e.g. deps/<repository>/<top folder>), merged into one
+    folder as a user vendoring them into one module would: each `folders` entry is a path below the
+    unpacked release whose last part becomes a top folder of the merged root."""
+    def merge(unpacked: Path) -> Path | None:
+        dest = unpacked.parent / "merged"
+        if (dest / ".merged").exists():
+            return dest
+        for folder in folders:
+            hits = sorted(unpacked.glob(f"**/{folder}"), key=lambda p: len(p.parts))
+            if not hits:
+                return None
+            shutil.copytree(hits[0], dest / Path(folder).name, dirs_exist_ok=True)
+        (dest / ".merged").touch()
+        return dest
+    return merge
 
 
 SOURCES = [
@@ -123,6 +149,36 @@ SOURCES = [
                         "compiler/plugin", "util/message_differencer_unittest"))),
            layouts=("v2", "v1", "none"), whole_tree=False, prune=True,
            mutations=("no-syntax-newer", "no-syntax-both", "files-moved", "options-changed", "vendored-wkt")),
+    # session 9's held-out sources
+    # the Temporal API (temporal/api/**, with google/api and seven well-known types vendored beside it)
+    # inside sdk-core's sources that @temporalio/core-bridge ships
+    Source("temporal-api", "npm", "@temporalio/core-bridge",
+           ("1.8.0", "1.9.0", "1.10.1", "1.11.0", "1.12.0", "1.13.0", "1.14.0"),
+           _first_dir_with("temporal/api/enums/v1"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
+           mutations=("files-moved", "options-changed", "api-deleted", "scrambled", "scrambled-2",
+                      "crlf-tabs-scrambled")),
+    # envoy's API with the xds, udpa, validate (protoc-gen-validate) and googleapis trees it imports,
+    # shipped side by side under deps/ by @grpc/grpc-js-xds
+    Source("grpc-js-xds", "npm", "@grpc/grpc-js-xds", ("1.10.1", "1.13.0", "1.14.0", "1.14.1"),
+           _merged("envoy-api/envoy", "googleapis/google", "protoc-gen-validate/validate", "xds/xds", "xds/udpa"),
+           subsets=(("envoy/config/cluster/v3",), ("envoy/extensions/filters/http",), ("xds",),
+                    ("envoy/service",), ("envoy/type",), ("envoy/config/route/v3",)),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"), exclude="google",
+           mutations=("files-moved", "options-changed", "scrambled", "scrambled-2", "crlf-tabs-scrambled"),
+           prune=True),
+    # Firestore's API (v1, admin v1, the unstable v1beta1) with its own copies of google/api,
+    # google/type, google/rpc, google/longrunning and eight well-known types, as the client ships them
+    Source("firestore", "npm", "@google-cloud/firestore",
+           ("6.8.0", "7.0.0", "7.5.0", "7.11.6", "8.0.0", "8.7.1", "9.4.1"), _first_dir_with("google/firestore/v1"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable", "v2-except"),
+           exclude="google/firestore/v1beta1",
+           mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled", "options-changed", "vendored-wkt"),
+           prune=True),
+    Source("protoc-gen-validate", "pypi", "protoc-gen-validate", ("0.10.1", "1.0.2", "1.0.4", "1.2.1", "1.3.3"),
+           _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
+    Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
+           _first_dir_with("google/rpc/status.proto")),
 ]
 
 
@@ -139,7 +195,8 @@ def unpacked(source: Source, version: str) -> Path | None:
     if source.registry == "npm":
         cmd = ["npm", "pack", f"{source.package}@{version}", "--silent"]
     else:
-        cmd = [str(BIN / "pip"), "download", "-q", "--no-deps", "--no-binary", ":all:", "-d", ".",
+        # --no-binary for the package alone: its build requirements (maturin, ...) come as wheels
+        cmd = [str(BIN / "pip"), "download", "-q", "--no-deps", "--no-binary", source.package, "-d", ".",
                f"{source.package}=={version}"]
     if not [*where.glob("*.tgz"), *where.glob("*.tar.gz")]:
         done_cmd = subprocess.run(cmd, cwd=where, capture_output=True, check=False, timeout=600)  # noqa: S603
@@ -200,6 +257,13 @@ def buf_yaml(layout: str, category: str, exclude: str) -> str | None:
         return f"version: v1\nbuild:\n  excludes: [{exclude}]\n" + use
     if layout == "v2-ignore":
         return f"version: v2\n{use}  ignore: [{exclude}]\n"
+    if layout == "v1-unstable":
+        return f"version: v1\n{use}  ignore_unstable_packages: true\n"
+    if layout == "v2-except":
+        return f"version: v2\n{use}  except: [FIELD_SAME_JSON_NAME, ENUM_VALUE_NO_DELETE, FIELD_NO_DELETE]\n"
+    if layout == "v2-ignore-only":
+        return (f"version: v2\n{use}  ignore_only:\n    FIELD_SAME_TYPE: [{exclude}]\n"
+                f"    FIELD_NO_DELETE: [{exclude}]\n    FIELD_WIRE_COMPATIBLE_TYPE: [{exclude}]\n")
     return None  # "none": no config, buf's defaults (FILE)
 
 
@@ -347,7 +411,82 @@ def _vendor_wkt(older: Path, newer: Path) -> None:
             gone.unlink()
 
 
+FIELD_LINE = re.compile(r"^(\s*)(optional\s+|repeated\s+|required\s+)?([\w.]+)\s+(\w+)\s*=\s*(\d+)\s*(\[[^\n]*\])?\s*;")
+VALUE_LINE = re.compile(r"^(\s*)([A-Z][A-Z0-9_]*)\s*=\s*(-?\d+)\s*(\[[^\n]*\])?\s*;")
+RPC_LINE = re.compile(r"^(\s*rpc\s+\w+\s*\(\s*)(stream\s+)?")
+SWAPS = {"int32": "int64", "int64": "int32", "string": "bytes", "bytes": "string", "uint32": "fixed32",
+         "sint64": "int64", "double": "float", "bool": "int32"}
+
+
+VENDORED = ("google/protobuf/", "google/api/", "google/type/", "google/rpc/", "google/longrunning/")
+
+
+def _scramble(newer: Path, seed: int) -> None:
+    """Edits a release could make, at every few lines of every file, chosen by line: a field deleted,
+    renumbered, renamed, given another scalar type, a label (optional, repeated) or a json_name; an
+    enum value deleted or renumbered; an RPC made streaming. Files it leaves uncompilable are pruned
+    after (prune_refused), so every edit lands in real files with real comments and options."""
+    for path in sorted(newer.rglob("*.proto")):
+        if path.relative_to(newer).as_posix().startswith(VENDORED):
+            continue  # vendored well-known types and googleapis: their importers would all be pruned
+        lines = path.read_text(encoding="utf-8").split("\n")
+        out: list[str] = []
+        in_oneof = False
+        for number, line in enumerate(lines):
+            if re.match(r"\s*oneof\s+\w+\s*\{", line):
+                in_oneof = True
+            elif line.strip() == "}":
+                in_oneof = False
+            pick = zlib.crc32(f"{path.name}:{number}:{seed}".encode()) % 9
+            field, value, rpc = FIELD_LINE.match(line), VALUE_LINE.match(line), RPC_LINE.match(line)
+            if field and "map<" not in line:
+                indent, label, kind, name, tag, options = (field.group(i) or "" for i in range(1, 7))
+                if pick == 0 and not in_oneof:
+                    continue
+                if pick == 1:
+                    line = line.replace(f"= {tag}", f"= {int(tag) + 1000}", 1)
+                elif pick == 2:
+                    line = line.replace(f" {name} ", f" {name}_x ", 1)
+                elif pick == 3 and kind in SWAPS:
+                    line = line.replace(f"{kind} ", f"{SWAPS[kind]} ", 1)
+                elif pick == 4 and not label and not in_oneof:
+                    line = f"{indent}repeated {line.lstrip()}"
+                elif pick == 5 and label.strip() in ("optional", "repeated") and "syntax = \"proto3\"" in "\n".join(lines):
+                    line = line.replace(label, "", 1)
+                elif pick == 6 and not options:
+                    line = line[: line.rindex(";")] + f' [json_name = "{name}X"];'
+            elif value and pick in (0, 1) and not value.group(3) == "0":
+                if pick == 0:
+                    continue
+                line = line.replace(f"= {value.group(3)}", f"= {int(value.group(3)) + 1000}", 1)
+            elif rpc and pick in (2, 3):
+                line = line.replace(rpc.group(0), rpc.group(1) + ("" if rpc.group(2) else "stream "), 1)
+            out.append(line)
+        path.write_text("\n".join(out), encoding="utf-8")
+
+
+def _reformat(newer: Path, crlf: bool, tabs: bool) -> None:
+    """A Windows checkout (CRLF line ends) or an editor that indents with tabs (two spaces a tab),
+    and a mixed line here and there: the same descriptors, other columns."""
+    for path in sorted(newer.rglob("*.proto")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if tabs:
+            lines = [("\t" * ((len(line) - len(line.lstrip(" "))) // 2) + line.lstrip(" ")) if i % 5 else
+                     (" \t" + line.lstrip(" ") if line.startswith(" ") else line) for i, line in enumerate(lines)]
+        path.write_bytes(("\r\n" if crlf else "\n").join(lines).encode("utf-8"))
+
+
+def _scramble_reformatted(older: Path, newer: Path) -> None:
+    """Scrambled, the newer side with CRLF and tabs, the older with tabs: findings' columns on both."""
+    _scramble(newer, 3)
+    _reformat(newer, crlf=True, tabs=True)
+    _reformat(older, crlf=False, tabs=True)
+
+
 MUTATIONS: dict[str, Callable[[Path, Path], None]] = {
+    "crlf-tabs-scrambled": _scramble_reformatted,
+    "scrambled": lambda older, newer: _scramble(newer, 1),
+    "scrambled-2": lambda older, newer: _scramble(newer, 2),
     "no-syntax-newer": lambda older, newer: _drop_proto2_syntax(older, newer, both=False),
     "no-syntax-both": lambda older, newer: _drop_proto2_syntax(older, newer, both=True),
     "package-deleted": lambda older, newer: _delete_folder(newer, "google/protobuf/util"),
@@ -378,38 +517,47 @@ def output_lines(text: str) -> set[str]:
 PYTHONPATH: dict[str, str] = {}
 
 
-def compare(run: Run) -> None:
+FORMATS = ["json", "text"]
+
+
+def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", "../older")) -> None:
+    """buf against the workbench in the newer copy (`breaking` by default), JSON then text."""
     newer = run.where / "newer"
-    b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), "breaking", ".", "--against", "../older",
-                                         "--error-format", "json"], newer)
-    w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), "breaking", ".", "--against", "../older",
-                                         "--error-format", "json"], newer)
-    run.seconds = (b_s, w_s)
-    theirs, mine = output_lines(b_out), output_lines(w_out)
-    # buf prints compile errors as COMPILE annotations (exit 100); the workbench reports protos that do
-    # not compile as a usage error (exit 2, its own messages on stderr): the same verdict, other words
-    refused = b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
-    want_code = 2 if refused else {0: 0, 100: 1}[b_code]
-    run.outcome = "refused" if refused else f"{len(theirs)} findings"
-    if refused:
-        theirs = set()
-    if w_code != want_code:
-        run.detail.append(f"exit: buf {b_code} -> want {want_code}, workbench {w_code}")
-    if "Traceback" in w_err:
-        run.detail.append("workbench traceback: " + w_err.strip().splitlines()[-1])
-    if refused and w_code != 2:
-        run.detail.append(f"buf refused ({b_code}): {(b_err.strip() or b_out.strip())[:300]}")
-        if w_code == 2:
-            run.detail.append(f"  workbench: {w_err.strip()[:300]}")
-    for line in sorted(theirs - mine):
-        run.detail.append("only buf:       " + line)
-    for line in sorted(mine - theirs):
-        run.detail.append("only workbench: " + line)
-    if w_code != want_code or theirs != mine or "Traceback" in w_err:
-        if not run.detail:
-            run.detail.append(f"stderr: {w_err.strip()[:300]}")
-        return
+    refused = False
+    for fmt in FORMATS:
+        args = [*command, "--error-format", fmt]
+        b_code, b_out, b_err, b_s = execute([str(BIN / "buf"), *args], newer)
+        w_code, w_out, w_err, w_s = execute([str(BIN / "workbench"), *args], newer)
+        run.seconds = (run.seconds[0] + b_s, run.seconds[1] + w_s)
+        theirs, mine = output_lines(b_out), output_lines(w_out)
+        # buf prints compile errors as COMPILE annotations (exit 100; plain lines in text); the workbench
+        # reports protos that do not compile as a usage error (exit 2, its own messages on stderr): the
+        # same verdict, other words
+        refused = refused or b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
+        want_code = 2 if refused else {0: 0, 100: 1}[b_code]
+        if fmt == "json":
+            run.outcome = "refused" if refused else f"{len(theirs)} findings"
+        if refused:
+            theirs = set()
+        if w_code != want_code:
+            run.detail.append(f"{fmt} exit: buf {b_code} -> want {want_code}, workbench {w_code}")
+        if "Traceback" in w_err:
+            run.detail.append("workbench traceback: " + w_err.strip().splitlines()[-1])
+        if refused and w_code != 2:
+            run.detail.append(f"buf refused ({b_code}): {(b_err.strip() or b_out.strip())[:300]}")
+            if w_code == 2:
+                run.detail.append(f"  workbench: {w_err.strip()[:300]}")
+        for line in sorted(theirs - mine):
+            run.detail.append(f"only buf ({fmt}):       " + line)
+        for line in sorted(mine - theirs):
+            run.detail.append(f"only workbench ({fmt}): " + line)
+        if run.detail:
+            return
     run.exact = True
+
+
+MUTATION_MATRIX = (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v2", "WIRE"), ("v1", "PACKAGE"), ("none", "FILE"),
+                   ("v1-unstable", "FILE"), ("v2-except", "PACKAGE"), ("v2-ignore-only", "WIRE_JSON"))
 
 
 def matrix(source: Source) -> list[tuple[str, str]]:
@@ -419,7 +567,7 @@ def matrix(source: Source) -> list[tuple[str, str]]:
     for layout in source.layouts:
         if layout == "v2":
             out += [(layout, c) for c in source.categories]
-        elif layout in ("v1-excludes", "v2-ignore"):
+        elif layout in ("v1-excludes", "v2-ignore", "v1-unstable", "v2-except", "v2-ignore-only"):
             out += [(layout, "FILE"), (layout, "PACKAGE")]
         else:
             out.append((layout, "FILE"))
@@ -464,7 +612,7 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
             continue
         for mutation in source.mutations:
             subset = parts[0] if parts else ()
-            for layout, category in (("v2", "FILE"), ("v2", "WIRE_JSON"), ("v1", "PACKAGE"), ("none", "FILE")):
+            for layout, category in MUTATION_MATRIX:
                 tag = f"{older}..{newer}+{mutation}"
                 where = RUNS / source.name / f"{tag}-{layout}-{category}"
                 run = Run(source.name, tag, ",".join(subset), layout, category, where)
@@ -472,12 +620,137 @@ def runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], No
 
                 def mutated(run: Run = run, old: Path = old_root, new: Path = new_root,
                             subset: tuple[str, ...] = subset, config: str | None = config,
-                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation]) -> None:
+                            mutate: Callable[[Path, Path], None] = MUTATIONS[mutation],
+                            mutation: str = mutation) -> None:
                     lay_out(run.where, old, new, subset, config)
                     if source.prune:
                         prune_refused(run.where)
                     mutate(run.where / "older", run.where / "newer")
+                    if "scrambled" in mutation:
+                        prune_refused(run.where)
                 yield run, mutated
+
+
+# ---------------------------------------------------------------- lint on each release
+
+LINT_CONFIGS: dict[str, str | None] = {
+    "none": None,
+    "v2-default": "version: v2\n",
+    "v1-default": "version: v1\nlint:\n  use: [DEFAULT]\n",
+    "v1-minimal": "version: v1\nlint:\n  use: [MINIMAL]\n",
+    "v2-basic-comments": "version: v2\nlint:\n  use: [BASIC, COMMENTS]\n",
+    "v2-all": "version: v2\nlint:\n  use: [STANDARD, COMMENTS, UNARY_RPC, PACKAGE_NO_IMPORT_CYCLE]\n",
+    "v1-all-options": ("version: v1\nlint:\n  use: [DEFAULT, COMMENTS, UNARY_RPC]\n"
+                       "  except: [PACKAGE_VERSION_SUFFIX, FIELD_LOWER_SNAKE_CASE]\n"
+                       "  enum_zero_value_suffix: _UNKNOWN\n  service_suffix: API\n"
+                       "  rpc_allow_same_request_response: true\n  rpc_allow_google_protobuf_empty_requests: true\n"
+                       "  rpc_allow_google_protobuf_empty_responses: true\n  allow_comment_ignores: true\n"
+                       "  ignore: [{exclude}]\n"),
+    "v2-ignore-only": ("version: v2\nlint:\n  use: [STANDARD, COMMENTS]\n  disallow_comment_ignores: true\n"
+                       "  ignore_only:\n    ENUM_VALUE_PREFIX: [{exclude}]\n    COMMENT_FIELD: [{exclude}]\n"
+                       "    PACKAGE_DIRECTORY_MATCH: [{exclude}]\n"),
+    "v1-excludes": "version: v1\nbuild:\n  excludes: [{exclude}]\nlint:\n  use: [DEFAULT, COMMENTS]\n",
+    "v2-every-rule": "version: v2\nlint:\n  use: [{every}]\n",
+}
+EVERY_LINT_RULE = (
+    "DIRECTORY_SAME_PACKAGE PACKAGE_DEFINED PACKAGE_DIRECTORY_MATCH PACKAGE_NO_IMPORT_CYCLE PACKAGE_SAME_DIRECTORY"
+    " ENUM_FIRST_VALUE_ZERO ENUM_NO_ALLOW_ALIAS ENUM_PASCAL_CASE ENUM_VALUE_UPPER_SNAKE_CASE FIELD_LOWER_SNAKE_CASE"
+    " FIELD_NOT_REQUIRED IMPORT_NO_PUBLIC IMPORT_USED MESSAGE_PASCAL_CASE ONEOF_LOWER_SNAKE_CASE"
+    " PACKAGE_LOWER_SNAKE_CASE PACKAGE_SAME_CSHARP_NAMESPACE PACKAGE_SAME_GO_PACKAGE PACKAGE_SAME_JAVA_MULTIPLE_FILES"
+    " PACKAGE_SAME_JAVA_PACKAGE PACKAGE_SAME_PHP_NAMESPACE PACKAGE_SAME_RUBY_PACKAGE PACKAGE_SAME_SWIFT_PREFIX"
+    " RPC_PASCAL_CASE SERVICE_PASCAL_CASE SYNTAX_SPECIFIED ENUM_VALUE_PREFIX ENUM_ZERO_VALUE_SUFFIX"
+    " FILE_LOWER_SNAKE_CASE PACKAGE_VERSION_SUFFIX PROTOVALIDATE RPC_REQUEST_RESPONSE_UNIQUE"
+    " RPC_REQUEST_STANDARD_NAME RPC_RESPONSE_STANDARD_NAME SERVICE_SUFFIX COMMENT_ENUM COMMENT_ENUM_VALUE"
+    " COMMENT_FIELD COMMENT_MESSAGE COMMENT_ONEOF COMMENT_RPC COMMENT_SERVICE RPC_NO_CLIENT_STREAMING"
+    " RPC_NO_SERVER_STREAMING STABLE_PACKAGE_NO_IMPORT_UNSTABLE").split()
+DECLARATION = re.compile(r"^(\s*)(message|enum|service|rpc|oneof|optional|repeated|string|int32|int64|bool|bytes|"
+                         r"package|import|syntax|edition|option|extend|map|reserved|"
+                         r"[A-Z][A-Za-z0-9_.]*\s+\w+\s*=|[A-Z][A-Z0-9_]*\s*=)\b")
+
+
+def _insert_ignores(newer: Path, seed: int) -> None:
+    """`buf:lint:ignore` comments above declarations of real files, in every form buf reads and some
+    it does not: a line comment, a block comment, one among other comment lines, a trailing comment,
+    a rule ID in lower case, two IDs on one line. The rule is drawn from every lint rule."""
+    for path in sorted(newer.rglob("*.proto")):
+        if path.relative_to(newer).as_posix().startswith(VENDORED):
+            continue
+        out: list[str] = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")):
+            match = DECLARATION.match(line)
+            if match is None:
+                out.append(line)
+                continue
+            draw = zlib.crc32(f"{path.name}:{number}:{seed}".encode())
+            rule, other = EVERY_LINT_RULE[draw % 45], EVERY_LINT_RULE[(draw // 45) % 45]
+            indent = match.group(1)
+            form = (draw // 2025) % 8
+            if form == 0:
+                out.append(f"{indent}// buf:lint:ignore {rule}")
+            elif form == 1:
+                out.append(f"{indent}/* buf:lint:ignore {rule} */")
+            elif form == 2:
+                out += [f"{indent}// Documented.", f"{indent}// buf:lint:ignore {rule}", f"{indent}// More."]
+            elif form == 3:
+                line += f" // buf:lint:ignore {rule}"
+            elif form == 4:
+                out.append(f"{indent}// buf:lint:ignore {rule.lower()}")
+            elif form == 5:
+                out.append(f"{indent}// buf:lint:ignore {rule} {other}")
+            elif form == 6:
+                out += [f"{indent}// buf:lint:ignore {rule}", "", f"{indent}// buf:lint:ignore {other}"]
+            out.append(line)
+        path.write_text("\n".join(out), encoding="utf-8")
+
+
+LINT_MUTATIONS: dict[str, Callable[[Path], None]] = {
+    "crlf-tabs": lambda newer: _reformat(newer, crlf=True, tabs=True),
+    "tabs": lambda newer: _reformat(newer, crlf=False, tabs=True),
+    "ignores": lambda newer: _insert_ignores(newer, 1),
+    "ignores-2": lambda newer: _insert_ignores(newer, 2),
+    "scrambled": lambda newer: _scramble(newer, 1),
+}
+
+
+def lint_runs_for(source: Source, quick: bool) -> Iterator[tuple[Run, Callable[[], None]]]:
+    """`buf lint` against `workbench lint` in each release's module (a subset of a big tree, turn
+    about), under every LINT_CONFIGS entry, text and JSON."""
+    parts = [s for s in source.subsets if s]
+    for index, version in enumerate(source.versions):
+        unpacked_dir = unpacked(source, version)
+        root = source.root(unpacked_dir) if unpacked_dir is not None else None
+        if root is None:
+            continue
+        subset = parts[index % len(parts)] if parts else ()
+        configs = list(LINT_CONFIGS)[:3] if quick else list(LINT_CONFIGS)
+        mutations = [""] + (list(LINT_MUTATIONS) if version == source.versions[-1] else [])
+        for mutation, name in ((m, n) for m in mutations for n in configs):
+            if mutation and name not in ("none", "v1-default", "v1-all-options", "v2-every-rule", "v2-all"):
+                continue
+            config = LINT_CONFIGS[name]
+            tag = f"{version}+{mutation}" if mutation else version
+            where = RUNS / f"{source.name}-lint" / f"{tag}-{name}"
+            run = Run(source.name, tag, ",".join(subset), name, "lint", where)
+
+            def prepare(run: Run = run, root: Path = root, subset: tuple[str, ...] = subset,
+                        config: str | None = config, mutation: str = mutation) -> None:
+                if run.where.exists():
+                    shutil.rmtree(run.where)
+                copy_subset(root, run.where / "newer", subset)
+                copy_subset(root, run.where / "older", subset)
+                if config is not None:
+                    (run.where / "newer" / "buf.yaml").write_text(
+                        config.format(exclude=source.exclude or "x", every=", ".join(EVERY_LINT_RULE)))
+                if source.prune:
+                    prune_refused(run.where)
+                if mutation:
+                    LINT_MUTATIONS[mutation](run.where / "newer")
+                    prune_refused(run.where)
+            yield run, prepare
+
+
+def compare_lint(run: Run) -> None:
+    compare(run, ("lint", "."))
 
 
 def main() -> int:
@@ -486,24 +759,29 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="two subsets per pair at most")
     parser.add_argument("--whole-only", action="store_true", help="only the whole-tree runs of big trees")
     parser.add_argument("--mutations-only", action="store_true", help="only the oddity runs (MUTATIONS)")
+    parser.add_argument("--lint", action="store_true", help="lint each release (LINT_CONFIGS), not breaking")
+    parser.add_argument("--all-formats", action="store_true", help="msvs and github-actions too")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
     opts = parser.parse_args()
     results: list[Run] = []
+    if opts.all_formats:
+        FORMATS.extend(["msvs", "github-actions"])
     if opts.pythonpath:
         PYTHONPATH["PYTHONPATH"] = opts.pythonpath
     for source in SOURCES:
         if opts.only and source.name not in opts.only:
             continue
         print(f"== {source.name}", flush=True)
-        for run, prepare in runs_for(source, opts.quick):
+        generated = lint_runs_for(source, opts.quick) if opts.lint else runs_for(source, opts.quick)
+        for run, prepare in generated:
             if opts.mutations_only and "+" not in run.pair:
                 continue
             if opts.whole_only and (run.subset or not source.subsets[0]):
                 continue
             prepare()
-            compare(run)
+            (compare_lint if opts.lint else compare)(run)
             results.append(run)
             mark = "ok  " if run.exact else "DIFF"
             print(f"{mark} {run.name}: {run.outcome}  (buf {run.seconds[0]:.1f}s, workbench {run.seconds[1]:.1f}s)",

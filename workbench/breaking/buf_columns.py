@@ -10,18 +10,21 @@ classes it cannot derive), so no dependency is added for one number per finding.
 
 Calibrated against buf-bin over every code point alone and followed by a spacing mark, and over
 thousands of random mixes (tests/test_buf_columns.py keeps the table). uniseg's tables are Unicode
-15.0 and Python 3.11's `unicodedata` 14.0: the characters new in 15.0 that change a width are listed
-below (_NEW_ZERO_WIDTH, _NEW_WIDE); the rest of 15.0's grapheme classes are not (a new spacing mark
-such as U+0CF3 counts as an ordinary character, which differs only right after a pictograph, a flag
-or a leading jamo). On a Python whose Unicode is newer than 15.0 (3.13: 15.1), characters assigned
-after 15.0 take their new widths where uniseg still has them unassigned (U+2FFC..U+2FFF, U+31EF).
+15.0 and Python 3.11's `unicodedata` 14.0: the characters new in 15.0 take their 15.0 classes from
+`unicode15` (a new spacing mark such as U+0CF3 joins the cluster before it, a new format character
+such as U+13439 is a control) and their widths from _NEW_WIDE. On a Python whose Unicode is newer
+than 15.0 (3.13: 15.1), characters assigned after 15.0 take their new widths where uniseg still has
+them unassigned (U+2FFC..U+2FFF, U+31EF).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
 from functools import lru_cache
+
+from workbench.breaking.unicode15 import new_in_15_0
+from workbench.breaking.unicode15 import ranges as _ranges
+from workbench.breaking.unicode15 import within as _within
 
 TAB = 4  # protocompile's unicodex.TabstopWidth; protoc's is 8
 PROTOC_TAB = 8
@@ -30,22 +33,6 @@ PROTOC_TAB = 8
 ANY, CR, LF, CONTROL, EXTEND, ZWJ, RI, PREPEND, SPACING, L, V, T, LV, LVT, PICT = range(15)
 
 VS15, VS16 = "\ufe0e", "\ufe0f"  # text and emoji presentation selectors: they set a pictograph's width
-
-
-def _ranges(spec: str) -> tuple[list[int], list[int]]:
-    """"A9 2194-2199 ..." as sorted starts and ends, for bisect."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for item in spec.split():
-        first, _, last = item.partition("-")
-        starts.append(int(first, 16))
-        ends.append(int(last or first, 16))
-    return starts, ends
-
-
-def _within(table: tuple[list[int], list[int]], cp: int) -> bool:
-    i = bisect_right(table[0], cp) - 1
-    return i >= 0 and cp <= table[1][i]
 
 
 # Extended_Pictographic (emoji-data.txt; unchanged from Unicode 13 to 15). Calibrated against buf:
@@ -72,9 +59,10 @@ _EXTEND = _ranges("9BE 9D7 B3E B57 BBE BD7 CC2 CD5-CD6 D3E D57 DCF DDF 1B35 200C
 _NOT_SPACING = _ranges("102B-102C 1038 1062-1064 1067-106D 1083 1087-108C 108F 109A-109C 1A61 1A63-1A64"
                        " AA7B AA7D 11720-11721")
 _SPACING = _ranges("E33 EB3")
-# Unicode 15.0's new combining marks and format characters (zero width; unassigned to Python 3.11)
-_NEW_ZERO_WIDTH = _ranges("ECE 10EFD-10EFF 11241 11F00-11F01 11F36-11F3A 11F40 11F42 13439-13440 13447-13455"
-                          " 1E08F 1E4EC-1E4EF")
+# Unicode 15.0's new nonspacing marks (Extend), format characters (Control) and spacing marks
+# (SpacingMark; none of them is Grapheme_Extend or one of UAX #29's exceptions): unassigned to
+# Python 3.11, so their class cannot come from their category
+_NEW_EXTEND, _NEW_CONTROL, _NEW_SPACING = new_in_15_0("Mn"), new_in_15_0("Cf"), new_in_15_0("Mc")
 # Unicode 15.0's new wide characters (emoji, small kana), unassigned to Python 3.11
 _NEW_WIDE = _ranges("1B132 1B155 1F6DC 1FA75-1FA77 1FA87-1FA88 1FAAD-1FAAF 1FABB-1FABD 1FABF 1FACE-1FACF"
                     " 1FADA-1FADB 1FAE8 1FAF7-1FAF8")
@@ -105,8 +93,12 @@ def _property(c: str) -> int:
         return PICT
     if _within(_PREPEND, cp):
         return PREPEND
-    if _within(_EXTEND, cp) or _within(_NEW_ZERO_WIDTH, cp):
+    if _within(_EXTEND, cp) or _within(_NEW_EXTEND, cp):
         return EXTEND
+    if _within(_NEW_CONTROL, cp):
+        return CONTROL
+    if _within(_NEW_SPACING, cp):
+        return SPACING
     category = unicodedata.category(c)
     if category in ("Mn", "Me"):
         return EXTEND

@@ -12,6 +12,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 COMMENT_IGNORE_PREFIX = "buf:lint:ignore"
+# Go's unicode.IsSpace, what strings.TrimSpace trims from each comment line (xstrings.SplitTrimLinesNoEmpty).
+# Python's str.strip() trims U+001C..U+001F too, which Go keeps.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+           "\u2028\u2029\u202f\u205f\u3000"
+
+
+def comment_lines(comment: str) -> list[str]:
+    """buf's xstrings.SplitTrimLinesNoEmpty: the comment's lines at "\n" only (not at U+2028 or a lone
+    "\r", where str.splitlines splits too), trimmed of Go's spaces, the empty ones dropped."""
+    return [line for line in (part.strip(GO_SPACE) for part in comment.split("\n")) if line]
 
 
 class LintConfigError(ValueError):

@@ -10,6 +10,7 @@ used twice in one list (a finding at each); an empty expression; an expression t
 
 from __future__ import annotations
 
+from workbench.breaking.unicode15 import go_is_print
 from workbench.lint.cel_check import (
     ANY,
     BOOL,
@@ -273,7 +274,7 @@ def _go_quote(text: str) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
-        elif ch.isprintable():
+        elif go_is_print(ch):  # Go's IsPrint at its Unicode 15.0, not Python's version
             out.append(ch)
         else:
             out.append(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")

@@ -19,7 +19,8 @@ from workbench.breaking.go_quote import go_quote as _q
 from workbench.breaking.schema import buf_span, find_location
 from workbench.contracts.proto_compile import text_of
 from workbench.contracts.record import Record
-from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig
+from workbench.lint.config import COMMENT_IGNORE_PREFIX, LintConfig, comment_lines
+from workbench.lint.go_case import go_lower, go_to_snake
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ _SNAKE: dict[str, str] = {}  # names repeat across a tree (id, name, field_1 ...
 def to_snake(s: str) -> str:
     done = _SNAKE.get(s)
     if done is None:
-        done = _SNAKE[s] = s if _already_snake(s) else _to_snake(s)
+        # a file's name need not be ASCII: buf's byte-wise look-around and Go's categories (go_case)
+        done = _SNAKE[s] = s if _already_snake(s) else _to_snake(s) if s.isascii() else go_to_snake(s)
     return done
 
 
@@ -84,7 +86,8 @@ _LOWER_SNAKE: dict[str, str] = {}
 def to_lower_snake(s: str) -> str:
     done = _LOWER_SNAKE.get(s)
     if done is None:
-        done = _LOWER_SNAKE[s] = to_snake(s).lower()
+        snake = to_snake(s)
+        done = _LOWER_SNAKE[s] = snake.lower() if snake.isascii() else go_lower(snake)
     return done
 
 
@@ -213,15 +216,15 @@ class LintFile:
         return _block_after_token(self.lines, where.line, where.column) if where is not None else ""
 
     def ignores(self, rule: str, path: tuple[int, ...] | None) -> bool:
-        """A `buf:lint:ignore RULE` line in the leading comments of the element or any element around it."""
+        """A line of the leading comments of the element or any element around it that starts with
+        `buf:lint:ignore RULE`, as buf's checkCommentLineForCheckIgnore reads it: a prefix, so
+        `buf:lint:ignore RULE OTHER_RULE`, `buf:lint:ignore RULE, because` and `buf:lint:ignore RULEX`
+        ignore RULE (and only RULE), while a tab or a second space after `ignore` ignores nothing."""
         if path is None or not self.may_ignore:
             return False
-        for n in range(len(path), 0, -1):
-            for line in self.leading(path[:n]).splitlines():
-                line = line.strip()
-                if line.startswith(COMMENT_IGNORE_PREFIX) and line[len(COMMENT_IGNORE_PREFIX):].strip() == rule:
-                    return True
-        return False
+        wanted = f"{COMMENT_IGNORE_PREFIX} {rule}"
+        return any(line.startswith(wanted) for n in range(len(path), 0, -1)
+                   for line in comment_lines(self.leading(path[:n])))
 
 
 def _block_after_token(lines: list[str], line: int, column: int) -> str:
@@ -431,7 +434,8 @@ def _is_map_entry(m: Element | None) -> bool:
 # ---------------------------------------------------------------- comments
 
 def _valid_comment(comment: str) -> bool:
-    return any(line.strip() and not line.strip().startswith(COMMENT_IGNORE_PREFIX) for line in comment.split("\n"))
+    """buf's validLeadingComment: a line that is not empty and not an ignore."""
+    return any(not line.startswith(COMMENT_IGNORE_PREFIX) for line in comment_lines(comment))
 
 
 def comment_rule(kind: str, what: str) -> Handler:

@@ -78,6 +78,17 @@ STRING_FORMATS = ["email", "hostname", "ip", "ipv4", "ipv6", "uri", "uri_ref", "
                   "ipv6_prefix", "host_and_port", "ulid", "protobuf_fqn", "protobuf_dot_fqn"]
 BYTES = ['""', '"a"', '"ab"', '"abcd"', '"\\xff\\xfe"', '"abc\\x00"', '"0123456789abcdef"', '"é"']
 UTF8_BYTES = [b for b in BYTES if "xff" not in b]
+# CEL rules an example is run through (protovalidate_cel_eval.py), by the CEL type of the value
+CEL = {"int": ["this > 2", "this % 2 == 0", "this in [1, 3]", "this * 2 < 10 && this != 3",
+               "this > 2 ? '' : 'small'", "-this < 0 || this == 0"],
+       "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]"],
+       "double": ["this > 2.0", "this >= 1.5 && this < 10.0", "this != 0.0", "this / 0.0 > 1.0"],
+       "string": ["this.size() > 2", "this.startsWith('a')", "this.endsWith('b') ? '' : 'no b'",
+                  "this.contains('x')", "this.matches('^a')", "this in ['a', 'b']", "this + 'x' != 'ax'"],
+       "bytes": ["this.size() > 2", "size(this) < 3"],
+       "bool": ["!this", "this", "this == true"]}
+CEL_OF = {**{t: "uint" if t.startswith(("uint", "fixed")) else "int" for t in INTS}, "enum": "int",
+          "float": "double", "double": "double", "string": "string", "bytes": "bytes", "bool": "bool"}
 
 
 def _scalar_type(t: str) -> str:
@@ -184,8 +195,8 @@ def _type_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
         # examples protovalidate can convert (a bad one stops buf with an error); far from now
         _examples(draw, out, st.tuples(st.sampled_from([0, 1, -1, 5, 100, 9999999999]),
                                        st.sampled_from([0, 0, 1, 500, 999999999])).map(
-            lambda sn: f"{{seconds: {sn[0]}, nanos: {sn[1]}}}" if sn[0] >= 0 or rule_type == "timestamp"
-            else f"{{seconds: {sn[0]}, nanos: {-sn[1]}}}"))
+            lambda sn: f"{{seconds: {sn[0]} nanos: {sn[1]}}}" if sn[0] >= 0 or rule_type == "timestamp"
+            else f"{{seconds: {sn[0]} nanos: {-sn[1]}}}"))
     elif rule_type == "field_mask":
         maybe("const", st.sampled_from(['{paths: ["a"]}', "{}", '{paths: ["a", "b"]}']), 0.2)
         for name in ("in", "not_in"):
@@ -193,7 +204,7 @@ def _type_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
                 out += [(name, _quoted(v)) for v in draw(st.lists(st.sampled_from(["a", "b", "a.b"]), min_size=1,
                                                                     max_size=2))]
         _examples(draw, out, st.lists(st.sampled_from(["a", "b", "a.b", "ab", "b.a"]), max_size=2).map(
-            lambda paths: "{paths: [" + ", ".join(map(_quoted, paths)) + "]}" if paths else "{}"))
+            lambda paths: "{" + " ".join(f"paths: {_quoted(p)}" for p in paths) + "}"))
     elif rule_type == "bool":
         maybe("const", st.sampled_from(["true", "false"]), 0.5)
         _examples(draw, out, st.sampled_from(["true", "false"]))
@@ -201,7 +212,8 @@ def _type_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
 
 
 def _examples(draw: st.DrawFn, out: list[tuple[str, str]], value: st.SearchStrategy[str]) -> None:
-    """`example` values, one option each or as one list."""
+    """`example` values, one option each or as one list (a value holds no ", ": option statements split
+    the list there)."""
     if draw(st.floats(0, 1)) < 0.35:
         values = draw(st.lists(value, min_size=1, max_size=3))
         if draw(st.booleans()):
@@ -225,6 +237,8 @@ def _field_rules(draw: st.DrawFn, field_type: str, shape: str) -> tuple[str, lis
         flags.append(("ignore", draw(st.sampled_from(["IGNORE_IF_ZERO_VALUE", "IGNORE_ALWAYS",
                                                       "IGNORE_UNSPECIFIED"]))))
     own = _rule_type_of(field_type)
+    if shape not in ("repeated", "map"):
+        flags += draw(_cel_rules(own))
     body: list[tuple[str, str]] = []
     if shape in ("repeated", "map") and draw(st.floats(0, 1)) < 0.8:
         kind = shape if draw(st.floats(0, 1)) < 0.9 else ("map" if shape == "repeated" else "repeated")
@@ -234,9 +248,12 @@ def _field_rules(draw: st.DrawFn, field_type: str, shape: str) -> tuple[str, lis
             if draw(st.floats(0, 1)) < 0.4:
                 inner.append((name, str(draw(st.integers(0, 4)))))
         if kind == "repeated":
-            if draw(st.floats(0, 1)) < 0.3:
+            unique = draw(st.floats(0, 1)) < 0.3
+            if unique:
                 inner.append(("unique", "true"))
-            if draw(st.floats(0, 1)) < 0.6:
+            # protovalidate cannot run `unique` on a list of messages: buf stops with an error once an item's
+            # example makes it evaluate the list
+            if draw(st.floats(0, 1)) < 0.6 and not (unique and field_type in (*WRAPPERS, *MESSAGES)):
                 inner.append(("items", draw(_below(own))))
         else:
             for side, side_type in (("keys", "string"), ("values", own)):
@@ -262,9 +279,26 @@ def _below(draw: st.DrawFn, rule_type: str) -> str:
         pairs.append(("required", "true"))
     if draw(st.floats(0, 1)) < 0.2:
         pairs.append(("ignore", "IGNORE_IF_ZERO_VALUE"))
+    pairs += draw(_cel_rules(rule_type))
     if rule_type:
         pairs.append((rule_type, _literal(draw(_type_rules(rule_type)))))
     return _literal(pairs)
+
+
+@st.composite
+def _cel_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
+    """`cel` rules (an id, a message or none) and `cel_expression`s for a value of the rule type."""
+    pool = CEL.get(CEL_OF.get(rule_type, ""), [])
+    out: list[tuple[str, str]] = []
+    if not pool or draw(st.floats(0, 1)) >= 0.3:
+        return out
+    for index, expression in enumerate(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2))):
+        if draw(st.floats(0, 1)) < 0.3:
+            out.append(("cel_expression", _quoted(expression)))
+        else:
+            message = draw(st.sampled_from(["", "m"]))
+            out.append(("cel", f'{{id: "c{index}", message: "{message}", expression: {_quoted(expression)}}}'))
+    return out
 
 
 def _rule_type_of(field_type: str) -> str:

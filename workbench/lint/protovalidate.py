@@ -123,7 +123,7 @@ class _Field:
         fd = self.fd.proto
         # protovalidate cannot build the field's rules, or ignores the field: buf checks no example below
         top = _decode(data).get(IGNORE, [0])[-1]
-        self.broken = top == IGNORE_ALWAYS or _unbuildable(data)
+        self.broken = top == IGNORE_ALWAYS or _unbuildable(data) or not self._cel_compiles(data, fd, self.entry, True)
         self.check(data, (), _Slot(fd, self.entry, True), expect_repeated=fd.label == LABEL_REPEATED)
 
     def check(self, data: bytes, at: tuple[int, ...], slot: _Slot, *, expect_repeated: bool) -> None:
@@ -180,11 +180,35 @@ class _Field:
 
             enum = self._enum_numbers(fd) if rule_type == "enum" else None
             # an item, key or value is always there: protovalidate ignores its zero value, presence or not
+            cel_rules = None
+            if CEL_RULES in fields or CEL_EXPRESSIONS in fields:
+                from workbench.lint.protovalidate_cel_eval import field_cel_rules
+
+                cel_rules = field_cel_rules(fields)
             flags = Field(bool(required) and not at, ignore, slot.whole and self._has_presence(slot),
-                          CEL_RULES in fields or CEL_EXPRESSIONS in fields, enum)
+                          CEL_RULES in fields, enum, cel_rules)
             if not self.broken:
                 check_examples(a, number, rule_type, rules, flags)
             check_type_rules(a, number, rule_type, rules)
+
+    def _cel_compiles(self, data: bytes, fd: Any, entry: Any, whole: bool) -> bool:
+        """Whether protovalidate compiles the CEL rules of a FieldRules and those below its repeated.items,
+        map.keys, map.values: one that does not keeps buf from checking any example of the field."""
+        fields = _decode(data)
+        if CEL_RULES in fields or CEL_EXPRESSIONS in fields:
+            from workbench.lint.protovalidate_cel import field_cel_compiles, field_this
+
+            if not field_cel_compiles(self.lint, fields, field_this(self.lint, fd, whole)):
+                return False
+        below: list[tuple[bytes, Any, Any]] = []
+        for number, sides in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
+            rules = _decode(_join(fields.get(number, [])))
+            for n in sides:
+                if n in rules and whole:
+                    target = fd if number == 18 else (_entry_field(entry, n - 3) if entry is not None else None)
+                    if target is not None:
+                        below.append((_join(rules[n]), target, _map_entry_of(self.lint, target)))
+        return all(self._cel_compiles(d, target, e, False) for d, target, e in below)
 
     def map_rules(self, a: _Adder, rules: dict[int, list[int | bytes]], slot: _Slot) -> None:
         number = 19

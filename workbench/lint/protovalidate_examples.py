@@ -37,9 +37,11 @@ class Field:
     """What the examples are checked against besides the type's rules: the FieldRules' flags."""
 
     def __init__(self, required: bool, ignore: int | None, has_presence: bool, has_cel: bool,
-                 enum_numbers: set[int] | None) -> None:
+                 enum_numbers: set[int] | None, cel_rules: list[tuple[str, str, str]] | None = None) -> None:
         self.required, self.ignore, self.has_presence = required, ignore, has_presence
+        # has_cel: `cel` rules (not `cel_expression`s) make buf check examples without other rules
         self.has_cel, self.enum_numbers = has_cel, enum_numbers
+        self.cel_rules = cel_rules or []  # (id, message, expression) of the `cel` and `cel_expression` rules
 
 
 def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: Field) -> None:
@@ -62,6 +64,8 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
             continue  # a field with presence is set by the example, whatever its value
         else:
             found = _violations(rule_type, rules, names, value, field)
+            if found is not None and field.cel_rules:
+                found += _cel(rule_type, value, field)
         if found is None:
             continue
         shown = _shown(rule_type, value)
@@ -104,6 +108,16 @@ def _integer(rule_type: str, v: int) -> int:
     if rule_type == "sfixed32":
         return v - (1 << 32) if v >> 31 else v
     return v
+
+
+def _cel(rule_type: str, value: Any, field: Field) -> list[tuple[str, str]]:
+    """What the field's CEL rules say of the example (nothing where they are not evaluated here)."""
+    from workbench.lint.protovalidate_cel_eval import UInt, cel_violations
+
+    if rule_type in ("duration", "timestamp", "field_mask"):
+        return []
+    this = UInt(value) if rule_type in ("uint32", "uint64", "fixed32", "fixed64") else value
+    return cel_violations(field.cel_rules, this) or []
 
 
 def _zero(value: Any) -> bool:

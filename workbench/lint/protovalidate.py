@@ -15,8 +15,9 @@ tests/lint_cases/protovalidate*, run with buf-bin as the oracle), in buf's order
 - CEL rules of fields, messages and predefined rules that fail to compile (protovalidate_cel.py), and
   `(buf.validate.message).oneof` entries (protovalidate_message.py).
 
-`example` values the field's standard rules reject: protovalidate_examples.py (integers, bools,
-strings, enums; not floats, bytes, well-known types, well-known string formats, CEL rules).
+`example` values the field's rules reject: protovalidate_examples.py (every type's standard rules,
+the well-known string formats, Duration/Timestamp/FieldMask), and its CEL rules where
+protovalidate_cel_eval.py evaluates them.
 
 The options are read from their encoding (FieldOptions extension 1159, buf.validate.FieldRules), so
 buf/validate/validate.proto needs no Python classes. Locations come from protoc's source info; inside

@@ -75,16 +75,16 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
 
 
 def _values(rule_type: str, raw: list[int | bytes]) -> list[Any] | None:
-    from workbench.lint import protovalidate_example_types as types
-
-    if rule_type in ("float", "double"):
-        return list(types.float_values(rule_type, raw))
     if rule_type == "bytes":
         return [v for v in raw if isinstance(v, bytes)]
-    if rule_type in ("duration", "timestamp"):
+    if rule_type in ("float", "double", "duration", "timestamp", "field_mask"):
+        from workbench.lint import protovalidate_example_types as types  # only for these types' examples
+
+        if rule_type in ("float", "double"):
+            return list(types.float_values(rule_type, raw))
+        if rule_type == "field_mask":
+            return [types.paths_of(v) for v in raw if isinstance(v, bytes)]
         return [types.time_of(v) for v in raw if isinstance(v, bytes)]
-    if rule_type == "field_mask":
-        return [types.paths_of(v) for v in raw if isinstance(v, bytes)]
     if rule_type in INTEGERS or rule_type == "enum":
         return [_integer(rule_type if rule_type != "enum" else "int32", v) for v in _unpack(rule_type, raw)]
     if rule_type == "bool":

@@ -162,6 +162,10 @@ def _call(name: str, target: Node | None, args: list[Node], this: Any) -> Any:
 def _member(name: str, target: Any, values: list[Any]) -> Any:
     if name == "size" and not values:
         return _size(target)
+    if isinstance(target, float) and name in ("isNan", "isInf") and not values:
+        return math.isnan(target) if name == "isNan" else math.isinf(target)
+    if isinstance(target, str) and name in _FORMAT_FUNCTIONS:
+        return _format_function(name, target, values)
     if isinstance(target, str) and len(values) == 1 and isinstance(values[0], str):
         if name == "startsWith":
             return target.startswith(values[0])
@@ -176,6 +180,28 @@ def _member(name: str, target: Any, values: list[Any]) -> Any:
                 return re.search(values[0], target, re.ASCII) is not None
             except re.error as e:
                 raise Unsupported("pattern") from e
+    raise Unsupported(name)
+
+
+_FORMAT_FUNCTIONS = ("isEmail", "isHostname", "isIp", "isIpPrefix", "isUri", "isUriRef", "isHostAndPort")
+
+
+def _format_function(name: str, target: str, values: list[Any]) -> bool:
+    """protovalidate's string functions, with the checks of the well-known formats (protovalidate_formats.py)."""
+    from workbench.lint import protovalidate_formats as formats
+
+    raw = target.encode("utf-8", "surrogateescape")
+    kinds: tuple[type, ...] = tuple(type(v) for v in values)
+    if name in ("isEmail", "isHostname", "isUri", "isUriRef") and not values:
+        return formats.valid(name, raw)
+    if name == "isIp" and kinds in ((), (int,)):
+        return formats.is_ip(raw, values[0] if values else 0) if not values or values[0] in (0, 4, 6) else False
+    if name == "isIpPrefix" and kinds in ((), (int,), (bool,), (int, bool)):
+        version = values[0] if kinds[:1] == (int,) else 0
+        strict = bool(values[-1]) if kinds[-1:] == (bool,) else False
+        return formats.is_ip_prefix(raw, version, strict=strict) if version in (0, 4, 6) else False
+    if name == "isHostAndPort" and kinds == (bool,):
+        return formats.is_host_and_port(raw, port_required=values[0])
     raise Unsupported(name)
 
 

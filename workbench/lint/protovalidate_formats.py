@@ -64,6 +64,14 @@ def header_violations(kind: int, strict: bool, value: str) -> list[tuple[str, st
     return []
 
 
+_FUNCTIONS = {"isEmail": "email", "isHostname": "hostname", "isUri": "uri", "isUriRef": "uri_ref"}
+
+
+def valid(function: str, raw: bytes) -> bool:
+    """protovalidate's CEL function `function` (isEmail, isHostname, isUri, isUriRef) on a string."""
+    return _valid(_FUNCTIONS[function], raw)
+
+
 def _valid(name: str, raw: bytes) -> bool:
     text = raw.decode("utf-8", "surrogateescape")
     if name == "email":

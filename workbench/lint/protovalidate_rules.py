@@ -270,8 +270,8 @@ def time_value_error(timestamp: bool, n: int, value: int | bytes) -> bool:
     parsed = _duration(value)
     if not isinstance(parsed, tuple):
         return False
-    if timestamp:
-        return not MIN_TIMESTAMP <= parsed[0] <= MAX_TIMESTAMP
+    if timestamp:  # Go's time.Unix carries nanos beyond a second into the seconds
+        return not MIN_TIMESTAMP <= parsed[0] + parsed[1] // 1_000_000_000 <= MAX_TIMESTAMP
     limit = MAX_DURATION[0] * 1_000_000_000 + MAX_DURATION[1]
     return abs(_go_duration(parsed[0] * 1_000_000_000 + parsed[1])) > limit
 

@@ -79,8 +79,8 @@ STRING_FORMATS = ["email", "hostname", "ip", "ipv4", "ipv6", "uri", "uri_ref", "
 BYTES = ['""', '"a"', '"ab"', '"abcd"', '"\\xff\\xfe"', '"abc\\x00"', '"0123456789abcdef"', '"é"']
 UTF8_BYTES = [b for b in BYTES if "xff" not in b]
 # CEL rules an example is run through (protovalidate_cel_eval.py), by the CEL type of the value
-CEL = {"int": ["this > 2", "this % 2 == 0", "this in [1, 3]", "this * 2 < 10 && this != 3",
-               "this > 2 ? '' : 'small'", "-this < 0 || this == 0"],
+CEL = {"int": ["this > 2", "this % 2 == 0", "this in [1, 3]", "this < 5 && this != 3",
+               "this > 2 ? '' : 'small'", "this >= 0 || this == -5"],
        "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]"],
        "double": ["this > 2.0", "this >= 1.5 && this < 10.0", "this != 0.0", "this / 0.0 > 1.0",
                   "!this.isNan() && !this.isInf()"],

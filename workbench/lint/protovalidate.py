@@ -539,8 +539,9 @@ def _find_path(flat: str, pos: int, names: list[str | int]) -> tuple[int, int] |
         k += 2 if index is not None else 1
         value = _value_start(flat, start + len(word))
         if value < len(flat) and flat[value] == "[" and flat[_value_start(flat, value + 1)] in "{<":
-            # a list of messages: its first element recorded as the whole list, nothing inside it
-            return hit if k == len(names) and not _empty_element(flat, value, index or 0) else None
+            # a list of messages: its first element recorded as the whole list (an empty one too: buf-bin puts
+            # `example: [{}]` and `oneof: [{}]` there), nothing inside it
+            return hit if k == len(names) else None
         singular_message = value < len(flat) and flat[value] in "{<" and index is None
         if k == len(names) and singular_message:
             return _first_field(flat, value)  # a singular message: recorded only through its first field
@@ -548,16 +549,6 @@ def _find_path(flat: str, pos: int, names: list[str | int]) -> tuple[int, int] |
             found = hit
         pos = start + len(word)
     return found
-
-
-def _empty_element(flat: str, i: int, index: int) -> bool:
-    """Whether element `index` of the list literal opening at flat[i] is `{}`."""
-    j = _value_start(flat, i + 1)
-    for _ in range(index):
-        j = _value_end(flat, j)
-        while j < len(flat) and flat[j] in " \t\n,":
-            j += 1
-    return _first_field(flat, j) is None if j < len(flat) and flat[j] in "{<" else False
 
 
 def _occurrence(flat: str, pos: int, word: str, index: int | None) -> tuple[int, int] | None:

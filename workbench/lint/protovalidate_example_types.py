@@ -27,7 +27,6 @@ _MESSAGE_SHOWN = {"duration": "&{{} [] [] 0xc000010080}", "timestamp": "&{{} [] 
                   "field_mask": "&{{} [] [] 0xc000010380}"}
 _BOUNDS = {"gt": "greater than", "gte": "greater than or equal to", "lt": "less than",
            "lte": "less than or equal to"}
-_MAX_NANOS = (1 << 63) - 1
 
 
 # ---------------------------------------------------------------- floats
@@ -207,11 +206,9 @@ def _signed(v: int, bits: int) -> int:
 
 def duration_nanos(value: tuple[int, int]) -> int:
     """durationpb's AsDuration: Go's time.Duration, saturated at its range."""
-    seconds, nanos = value
-    if seconds > _MAX_NANOS // 1_000_000_000 + 1 or seconds < -(_MAX_NANOS // 1_000_000_000) - 1:
-        return _MAX_NANOS if seconds > 0 else -_MAX_NANOS - 1
-    total = seconds * 1_000_000_000 + nanos
-    return max(-_MAX_NANOS - 1, min(_MAX_NANOS, total))
+    from workbench.lint.protovalidate_rules import as_duration
+
+    return as_duration(*value)
 
 
 def duration_text(nanos: int) -> str:

@@ -191,7 +191,8 @@ def _type_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
             elif bound:
                 out.append((bound, draw(_time())))
         if rule_type == "timestamp":
-            maybe("within", _time(), 0.3)
+            # a hugely negative `within` overflows protovalidate's `now - within`: buf stops with an error
+            maybe("within", _time().filter(lambda t: "-62135596801" not in t), 0.3)
         else:
             maybe("in", _time(), 0.15)
             maybe("not_in", _time(), 0.15)

@@ -181,7 +181,8 @@ def range_violations(rule_type: str, value: float, bounds: Mapping[str, float | 
                      text: Callable[[Any], str] = str) -> list[tuple[str, str]]:
     """protovalidate's bound rules: one for a lone bound, one combined rule for a lower and an upper bound
     (`_exclusive` when the upper is below the lower: the value must lie outside); `text` shows a bound.
-    A NaN value fails every bound; a pair of bounds with a NaN fails nothing (neither expression holds)."""
+    A NaN value fails every bound. Beside a NaN bound buf-bin 1.75 applies no pair rule: with a NaN lower
+    bound nothing fails, with a NaN upper bound only the upper one (alone) is applied."""
     low = next((k for k in ("gt", "gte") if bounds[k] is not None), None)
     high = next((k for k in ("lt", "lte") if bounds[k] is not None), None)
     nan = value != value
@@ -199,15 +200,17 @@ def range_violations(rule_type: str, value: float, bounds: Mapping[str, float | 
     if low and high:
         lo, hi = bounds[low], bounds[high]
         assert lo is not None and hi is not None
-        if not (hi >= lo or hi < lo):
+        if lo != lo:
             return []
-        exclusive = hi < lo
-        failed = (below(low) and above(high)) if exclusive else (below(low) or above(high))
-        if not failed:
-            return []
-        word = "or" if exclusive else "and"
-        rule = f"{rule_type}.{low}_{high}" + ("_exclusive" if exclusive else "")
-        return [(rule, f"must be {_BOUNDS[low]} {text(lo)} {word} {_BOUNDS[high]} {text(hi)}")]
+        if hi == hi:
+            exclusive = hi < lo
+            failed = (below(low) and above(high)) if exclusive else (below(low) or above(high))
+            if not failed:
+                return []
+            word = "or" if exclusive else "and"
+            rule = f"{rule_type}.{low}_{high}" + ("_exclusive" if exclusive else "")
+            return [(rule, f"must be {_BOUNDS[low]} {text(lo)} {word} {_BOUNDS[high]} {text(hi)}")]
+        low = None
     for k in (low, high):
         b = bounds[k] if k else None
         if k and b is not None and (below(k) if k in ("gt", "gte") else above(k)):

@@ -286,7 +286,7 @@ def _string_end(src: str, i: int) -> int:
 
 # ---------------------------------------------------------------- parser (cel-go's CEL.g4 precedence)
 
-Node = tuple  # ("lit", Type) ("ident", name) ("select", operand, field) ("call", fn, target|None, args)
+Node = tuple  # ("lit", Type, text) ("ident", name) ("select", operand, field) ("call", fn, target|None, args)
 #              ("list", elems) ("map", entries) ("struct", name, fields) ("comp", macro, range, var, body...)
 #              ("bad", issue, counted, children): where cel-go's visitor reports an issue instead of a node
 
@@ -495,11 +495,11 @@ class Parser:
         tok = self.peek()
         if kind == "-" and tok.kind in ("INT", "FLOAT") and count % 2 == 1:
             self.take()  # a negative literal: the last '-' is its sign, and none is left to negate
-            node: Node = ("lit", LITERALS[tok.kind])
+            node: Node = ("lit", LITERALS[tok.kind], "-" + tok.text)
             count = 0
         elif tok.kind in LITERALS:  # the most common operand, without a step of its own
             self.take()
-            node = ("lit", LITERALS[tok.kind])
+            node = ("lit", LITERALS[tok.kind], tok.text)
         else:
             node = yield self.primary()
         if self.peek().kind in (".", "["):
@@ -672,10 +672,10 @@ class Parser:
             return ("map", entries)
         if kind == "-" and self.peek(1).kind in ("INT", "FLOAT"):  # a literal's sign: !-1
             self.take()
-            return ("lit", INT if self.take().kind == "INT" else DOUBLE)
+            tok = self.take()
+            return ("lit", INT if tok.kind == "INT" else DOUBLE, "-" + tok.text)
         if kind in LITERALS:
-            self.take()
-            return ("lit", LITERALS[kind])
+            return ("lit", LITERALS[kind], self.take().text)
         first = self.i == self.expected_at
         expected = self.expected if first else PRIMARY_START
         if kind == "EOF":
@@ -1053,7 +1053,8 @@ class Checker:
         return self.overload(name, options, [target_type, *arg_types], member=True)
 
     def size(self, name: str, receiver: Type | None, t: Type) -> Type:
-        if t in (STRING, BYTES, DYN, ERROR, ANY) or t[0] in ("list", "map"):
+        # a wrapper is its primitive to cel-go's overloads (size(this) of a BytesValue field: buf-bin takes it)
+        if _plain(t) in (STRING, BYTES, DYN, ERROR, ANY) or t[0] in ("list", "map"):
             return INT
         if receiver is not None:
             return self.error(f"found no matching overload for '{name}' applied to '{fmt(receiver)}.()'")

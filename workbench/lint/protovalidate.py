@@ -15,8 +15,9 @@ tests/lint_cases/protovalidate*, run with buf-bin as the oracle), in buf's order
 - CEL rules of fields, messages and predefined rules that fail to compile (protovalidate_cel.py), and
   `(buf.validate.message).oneof` entries (protovalidate_message.py).
 
-`example` values the field's standard rules reject: protovalidate_examples.py (integers, bools,
-strings, enums; not floats, bytes, well-known types, well-known string formats, CEL rules).
+`example` values the field's rules reject: protovalidate_examples.py (every type's standard rules,
+the well-known string formats, Duration/Timestamp/FieldMask), and its CEL rules where
+protovalidate_cel_eval.py evaluates them.
 
 The options are read from their encoding (FieldOptions extension 1159, buf.validate.FieldRules), so
 buf/validate/validate.proto needs no Python classes. Locations come from protoc's source info; inside
@@ -123,7 +124,7 @@ class _Field:
         fd = self.fd.proto
         # protovalidate cannot build the field's rules, or ignores the field: buf checks no example below
         top = _decode(data).get(IGNORE, [0])[-1]
-        self.broken = top == IGNORE_ALWAYS or _unbuildable(data)
+        self.broken = top == IGNORE_ALWAYS or _unbuildable(data) or not self._cel_compiles(data, fd, self.entry, True)
         self.check(data, (), _Slot(fd, self.entry, True), expect_repeated=fd.label == LABEL_REPEATED)
 
     def check(self, data: bytes, at: tuple[int, ...], slot: _Slot, *, expect_repeated: bool) -> None:
@@ -180,11 +181,35 @@ class _Field:
 
             enum = self._enum_numbers(fd) if rule_type == "enum" else None
             # an item, key or value is always there: protovalidate ignores its zero value, presence or not
+            cel_rules = None
+            if CEL_RULES in fields or CEL_EXPRESSIONS in fields:
+                from workbench.lint.protovalidate_cel_eval import field_cel_rules
+
+                cel_rules = field_cel_rules(fields)
             flags = Field(bool(required) and not at, ignore, slot.whole and self._has_presence(slot),
-                          CEL_RULES in fields or CEL_EXPRESSIONS in fields, enum)
+                          CEL_RULES in fields, enum, cel_rules)
             if not self.broken:
                 check_examples(a, number, rule_type, rules, flags)
             check_type_rules(a, number, rule_type, rules)
+
+    def _cel_compiles(self, data: bytes, fd: Any, entry: Any, whole: bool) -> bool:
+        """Whether protovalidate compiles the CEL rules of a FieldRules and those below its repeated.items,
+        map.keys, map.values: one that does not keeps buf from checking any example of the field."""
+        fields = _decode(data)
+        if CEL_RULES in fields or CEL_EXPRESSIONS in fields:
+            from workbench.lint.protovalidate_cel import field_cel_compiles, field_this
+
+            if not field_cel_compiles(self.lint, fields, field_this(self.lint, fd, whole)):
+                return False
+        below: list[tuple[bytes, Any, Any]] = []
+        for number, sides in ((18, (REPEATED_ITEMS,)), (19, (MAP_KEYS, MAP_VALUES))):
+            rules = _decode(_join(fields.get(number, [])))
+            for n in sides:
+                if n in rules and whole:
+                    target = fd if number == 18 else (_entry_field(entry, n - 3) if entry is not None else None)
+                    if target is not None:
+                        below.append((_join(rules[n]), target, _map_entry_of(self.lint, target)))
+        return all(self._cel_compiles(d, target, e, False) for d, target, e in below)
 
     def map_rules(self, a: _Adder, rules: dict[int, list[int | bytes]], slot: _Slot) -> None:
         number = 19
@@ -514,8 +539,9 @@ def _find_path(flat: str, pos: int, names: list[str | int]) -> tuple[int, int] |
         k += 2 if index is not None else 1
         value = _value_start(flat, start + len(word))
         if value < len(flat) and flat[value] == "[" and flat[_value_start(flat, value + 1)] in "{<":
-            # a list of messages: its first element recorded as the whole list, nothing inside it
-            return hit if k == len(names) and not _empty_element(flat, value, index or 0) else None
+            # a list of messages: its first element recorded as the whole list (an empty one too: buf-bin puts
+            # `example: [{}]` and `oneof: [{}]` there), nothing inside it
+            return hit if k == len(names) else None
         singular_message = value < len(flat) and flat[value] in "{<" and index is None
         if k == len(names) and singular_message:
             return _first_field(flat, value)  # a singular message: recorded only through its first field
@@ -523,16 +549,6 @@ def _find_path(flat: str, pos: int, names: list[str | int]) -> tuple[int, int] |
             found = hit
         pos = start + len(word)
     return found
-
-
-def _empty_element(flat: str, i: int, index: int) -> bool:
-    """Whether element `index` of the list literal opening at flat[i] is `{}`."""
-    j = _value_start(flat, i + 1)
-    for _ in range(index):
-        j = _value_end(flat, j)
-        while j < len(flat) and flat[j] in " \t\n,":
-            j += 1
-    return _first_field(flat, j) is None if j < len(flat) and flat[j] in "{<" else False
 
 
 def _occurrence(flat: str, pos: int, word: str, index: int | None) -> tuple[int, int] | None:

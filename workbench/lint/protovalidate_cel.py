@@ -132,17 +132,23 @@ def _scope(lint: Lint) -> _Scope:
 
 
 def check_field_cel(lint: Lint, rule: str, fd: Element, fields: dict[int, list[int | bytes]], at: tuple[int, ...],
-                    name: str, this: Type, options_path: tuple[int, ...]) -> None:
-    """The cel/cel_expression rules in one FieldRules (the field's own, or items/keys/values below it)."""
+                    name: str, this: Type, options_path: tuple[int, ...]) -> bool:
+    """The cel/cel_expression rules in one FieldRules (the field's own, or items/keys/values below it);
+    whether protovalidate compiles them all."""
     if CEL_RULES not in fields and CEL_EXPRESSIONS not in fields:
-        return
+        return True
     owner = f"field {_q(fd.proto.name)}"
 
     def add(path: tuple[int, ...], message: str) -> None:
         full = (*fd.path, *options_path, *at, *path)
         lint.add_at(rule, fd.file, fd.path, _span(fd.file, full), message)
 
-    _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, name, owner, this, add)
+    return _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, name, owner, this, add)
+
+
+def field_cel_compiles(lint: Lint, fields: dict[int, list[int | bytes]], this: Type) -> bool:
+    """Whether every cel/cel_expression rule of one FieldRules compiles (nothing reported)."""
+    return _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, "", "field", this, lambda *_: None)
 
 
 def check_message_cel(lint: Lint, rule: str) -> None:
@@ -211,8 +217,10 @@ def _full_name(m: Element) -> str:
 
 
 def _check(lint: Lint, fields: dict[int, list[int | bytes]], cel_number: int, expression_number: int, name: str,
-           owner: str, this: Type, add: Any, extra: dict[str, Type] | None = None) -> None:
+           owner: str, this: Type, add: Any, extra: dict[str, Type] | None = None) -> bool:
+    """Each rule's findings; whether all of them compile (to a bool or a string)."""
     scope = _scope(lint)
+    compiled = True
     variables: dict[str, Type] = {"this": this, "now": TIMESTAMP, **(extra or {})}
     capital = owner[0].upper() + owner[1:]
     cel_name = f"{name}.cel"
@@ -226,8 +234,8 @@ def _check(lint: Lint, fields: dict[int, list[int | bytes]], cel_number: int, ex
                 add(path, f"{capital} has invalid characters for {cel_name}.id. IDs must contain only characters "
                           f"a-z, A-Z, 0-9, '.', '_', '-'.")
             ids.setdefault(rule_id, []).append(index)
-        _expression(_text(rule, RULE_EXPRESSION), _text(rule, RULE_MESSAGE), f"{cel_name}.expression", cel_name,
-                    capital, owner, variables, scope, lambda m, path=path: add(path, m))
+        compiled &= _expression(_text(rule, RULE_EXPRESSION), _text(rule, RULE_MESSAGE), f"{cel_name}.expression",
+                                cel_name, capital, owner, variables, scope, lambda m, path=path: add(path, m))
     for rule_id, indexes in ids.items():
         if len(indexes) > 1:
             for index in indexes:
@@ -235,16 +243,19 @@ def _check(lint: Lint, fields: dict[int, list[int | bytes]], cel_number: int, ex
     plain = f"{name}.cel_expression"
     for index, raw in enumerate(v for v in fields.get(expression_number, ()) if isinstance(v, bytes)):
         path = (expression_number, index)
-        _expression(raw.decode("utf-8", "replace"), "", plain, plain, capital, owner, variables, scope,
-                    lambda m, path=path: add(path, m))
+        compiled &= _expression(raw.decode("utf-8", "replace"), "", plain, plain, capital, owner, variables, scope,
+                                lambda m, path=path: add(path, m))
+    return compiled
 
 
 def _expression(expression: str, message: str, shown: str, rule_name: str, capital: str, owner: str,
-                variables: dict[str, Type], scope: _Scope, add: Any) -> None:
+                variables: dict[str, Type], scope: _Scope, add: Any) -> bool:
+    """The expression's findings; whether it compiles to a bool or a string."""
     if not expression.strip():
         add(f"{capital} has an empty {shown}. Expressions should always be specified.")
-        return
+        return False
     result, issues = compile_expression(expression, variables, scope.fields, scope.names)
+    compiled = result != ERROR
     if result != ERROR:
         if unify(result, BOOL) is not None:
             pass
@@ -255,8 +266,10 @@ def _expression(expression: str, message: str, shown: str, rule_name: str, capit
                     f"will be printed instead of the message, so the message should be removed.")
         else:
             add(f"{shown} on {owner} evaluates to a {fmt(result)}, only string and boolean are allowed.")
+            compiled = False
     for issue in issues:
         add(f"{shown} on {owner} fails to compile: {issue}")
+    return compiled
 
 
 def _text(values: dict[int, list[int | bytes]], number: int) -> str:

@@ -4,10 +4,11 @@ buf sets the example on an otherwise empty message and reports each violation of
 `"<value>" is an example value but does not satisfy rule "<rule id>": <protovalidate's message>`. Only
 when the rules hold something besides examples. Evaluated here: the integer types, `bool`, `string` and
 `enum` rules (const, bounds with protovalidate's combined range rules, in/not_in, lengths, prefix, suffix,
-contains, not_contains, pattern, defined_only), `required` on a field without presence, and `ignore`.
-Left to buf alone (no finding here): examples of floats, bytes, Duration/Timestamp/FieldMask, strings
-with a well-known format rule (email, hostname ...), and what a field's CEL rules say of an example
-(its standard rules are still checked).
+contains, not_contains, pattern, defined_only, the well-known formats: protovalidate_formats.py), floats,
+bytes, Duration, Timestamp and FieldMask (protovalidate_example_types.py), `required` on a field without
+presence, and `ignore`. Left to buf alone (no finding here): what a field's CEL rules say of an example
+(its standard rules are still checked), and examples protovalidate cannot evaluate (a pattern on bytes
+that are not UTF-8: buf stops with an error).
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from workbench.lint.protovalidate_rules import INTEGERS, SCHEMA, count, last_byt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
     from workbench.lint.protovalidate_rules import Adder, Values
 
 IGNORE_IF_ZERO_VALUE, IGNORE_ALWAYS = 1, 3
 _FIXED = {"fixed32": (4, False), "sfixed32": (4, True), "fixed64": (8, False), "sfixed64": (8, True)}
-# StringRules' well-known formats (oneof well_known), which are not evaluated here
+# StringRules' well-known formats (oneof well_known)
 _WELL_KNOWN = frozenset(range(12, 19)) | {21, 22, 24, 26, 27, 28, 29, 30, 31, 32, 33, 35, 37, 38}
+_MESSAGES = ("duration", "timestamp", "field_mask")
 _BOUNDS = {"gt": "greater than", "gte": "greater than or equal to", "lt": "less than",
            "lte": "less than or equal to"}
 
@@ -32,9 +37,11 @@ class Field:
     """What the examples are checked against besides the type's rules: the FieldRules' flags."""
 
     def __init__(self, required: bool, ignore: int | None, has_presence: bool, has_cel: bool,
-                 enum_numbers: set[int] | None) -> None:
+                 enum_numbers: set[int] | None, cel_rules: list[tuple[str, str, str]] | None = None) -> None:
         self.required, self.ignore, self.has_presence = required, ignore, has_presence
+        # has_cel: `cel` rules (not `cel_expression`s) make buf check examples without other rules
         self.has_cel, self.enum_numbers = has_cel, enum_numbers
+        self.cel_rules = cel_rules or []  # (id, message, expression) of the `cel` and `cel_expression` rules
 
 
 def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: Field) -> None:
@@ -46,26 +53,38 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
         return  # only examples: nothing to check them against
     if field.ignore == IGNORE_ALWAYS:
         return
-    if rule_type == "string" and any(n in rules for n in _WELL_KNOWN):
-        return
     values = _values(rule_type, rules.get(example, []))
     if values is None:
         return
     for index, value in enumerate(values):
-        zero = value in (0, "", False)
+        zero = _zero(value)
         if zero and field.required and not field.has_presence:  # before `ignore`, as protovalidate
-            failed = [("required", "value is required")]
+            found: list[tuple[str, str]] | None = [("required", "value is required")]
         elif zero and field.ignore == IGNORE_IF_ZERO_VALUE and not field.has_presence:
             continue  # a field with presence is set by the example, whatever its value
         else:
-            failed = _violations(rule_type, rules, names, value, field)
-        shown = _shown(value)
-        for rule_id, message in failed:
+            found = _violations(rule_type, rules, names, value, field)
+            if found is not None and field.cel_rules:
+                found += _cel(rule_type, value, field)
+        if found is None:
+            continue
+        shown = _shown(rule_type, value)
+        for rule_id, message in found:
             a.add((number, example, index), f'"{shown}" is an example value but does not satisfy rule '
                                             f'{_go_q(rule_id)}: {message}')
 
 
-def _values(rule_type: str, raw: list[int | bytes]) -> list[int | str | bool] | None:
+def _values(rule_type: str, raw: list[int | bytes]) -> list[Any] | None:
+    if rule_type == "bytes":
+        return [v for v in raw if isinstance(v, bytes)]
+    if rule_type in ("float", "double", "duration", "timestamp", "field_mask"):
+        from workbench.lint import protovalidate_example_types as types  # only for these types' examples
+
+        if rule_type in ("float", "double"):
+            return list(types.float_values(rule_type, raw))
+        if rule_type == "field_mask":
+            return [types.paths_of(v) for v in raw if isinstance(v, bytes)]
+        return [types.time_of(v) for v in raw if isinstance(v, bytes)]
     if rule_type in INTEGERS or rule_type == "enum":
         return [_integer(rule_type if rule_type != "enum" else "int32", v) for v in _unpack(rule_type, raw)]
     if rule_type == "bool":
@@ -91,10 +110,42 @@ def _integer(rule_type: str, v: int) -> int:
     return v
 
 
-def _violations(rule_type: str, rules: Values, names: dict[str, int], value: int | str | bool,
-                field: Field) -> list[tuple[str, str]]:
+def _cel(rule_type: str, value: Any, field: Field) -> list[tuple[str, str]]:
+    """What the field's CEL rules say of the example (nothing where they are not evaluated here)."""
+    from workbench.lint.protovalidate_cel_eval import UInt, cel_violations
+
+    if rule_type in ("duration", "timestamp", "field_mask"):
+        return []
+    this = UInt(value) if rule_type in ("uint32", "uint64", "fixed32", "fixed64") else value
+    return cel_violations(field.cel_rules, this) or []
+
+
+def _zero(value: Any) -> bool:
+    """protoreflect's emptiness of a scalar (a message example is always set)."""
+    if isinstance(value, float):
+        from workbench.lint.protovalidate_example_types import float_zero
+
+        return float_zero(value)
+    return isinstance(value, (int, str, bytes)) and value in (0, "", b"")
+
+
+def _violations(rule_type: str, rules: Values, names: dict[str, int], value: Any,
+                field: Field) -> list[tuple[str, str]] | None:
+    """None: protovalidate cannot evaluate the example here, left to buf."""
+    from workbench.lint import protovalidate_example_types as types
+
     if rule_type == "string" and isinstance(value, str):
         return _string(rules, names, value)
+    if rule_type in ("float", "double"):
+        return types.float_violations(rule_type, rules, names, value)
+    if rule_type == "bytes":
+        return types.bytes_violations(rules, names, value)
+    if rule_type in ("duration", "timestamp"):
+        import time
+
+        return None if value is None else types.time_violations(rule_type, rules, names, value, time.time_ns())
+    if rule_type == "field_mask":
+        return types.field_mask_violations(rules, names, value)
     if rule_type == "bool":
         const = last_int(rules, names["const"])
         if const is not None and bool(const) != value:
@@ -121,40 +172,49 @@ def _violations(rule_type: str, rules: Values, names: dict[str, int], value: int
                 and value not in field.enum_numbers:
             out.append(("enum.defined_only", "value must be one of the defined enum values"))
     else:
-        out += _range(rule_type, value, {k: get(k) for k in _BOUNDS})
+        out += range_violations(rule_type, value, {k: get(k) for k in _BOUNDS})
     out += _lists(rule_type, value, listed("in"), listed("not_in"))
     return out
 
 
-def _range(rule_type: str, value: int, bounds: dict[str, int | None]) -> list[tuple[str, str]]:
+def range_violations(rule_type: str, value: float, bounds: Mapping[str, float | None],
+                     text: Callable[[Any], str] = str) -> list[tuple[str, str]]:
     """protovalidate's bound rules: one for a lone bound, one combined rule for a lower and an upper bound
-    (`_exclusive` when the upper is below the lower: the value must lie outside)."""
+    (`_exclusive` when the upper is below the lower: the value must lie outside); `text` shows a bound.
+    A NaN value fails every bound. Beside a NaN bound buf-bin 1.75 applies no pair rule: with a NaN lower
+    bound nothing fails, with a NaN upper bound only the upper one (alone) is applied."""
     low = next((k for k in ("gt", "gte") if bounds[k] is not None), None)
     high = next((k for k in ("lt", "lte") if bounds[k] is not None), None)
+    nan = value != value
 
     def below(k: str) -> bool:  # value fails the lower bound k
         b = bounds[k]
         assert b is not None
-        return value <= b if k == "gt" else value < b
+        return nan or (value <= b if k == "gt" else value < b)
 
     def above(k: str) -> bool:  # value fails the upper bound k
         b = bounds[k]
         assert b is not None
-        return value >= b if k == "lt" else value > b
+        return nan or (value >= b if k == "lt" else value > b)
 
     if low and high:
         lo, hi = bounds[low], bounds[high]
         assert lo is not None and hi is not None
-        exclusive = hi < lo
-        failed = (below(low) and above(high)) if exclusive else (below(low) or above(high))
-        if not failed:
+        if lo != lo:
             return []
-        word = "or" if exclusive else "and"
-        rule = f"{rule_type}.{low}_{high}" + ("_exclusive" if exclusive else "")
-        return [(rule, f"must be {_BOUNDS[low]} {lo} {word} {_BOUNDS[high]} {hi}")]
+        if hi == hi:
+            exclusive = hi < lo
+            failed = (below(low) and above(high)) if exclusive else (below(low) or above(high))
+            if not failed:
+                return []
+            word = "or" if exclusive else "and"
+            rule = f"{rule_type}.{low}_{high}" + ("_exclusive" if exclusive else "")
+            return [(rule, f"must be {_BOUNDS[low]} {text(lo)} {word} {_BOUNDS[high]} {text(hi)}")]
+        low = None
     for k in (low, high):
-        if k and (below(k) if k in ("gt", "gte") else above(k)):
-            return [(f"{rule_type}.{k}", f"must be {_BOUNDS[k]} {bounds[k]}")]
+        b = bounds[k] if k else None
+        if k and b is not None and (below(k) if k in ("gt", "gte") else above(k)):
+            return [(f"{rule_type}.{k}", f"must be {_BOUNDS[k]} {text(b)}")]
     return []
 
 
@@ -211,14 +271,43 @@ def _string(rules: Values, names: dict[str, int], value: str) -> list[tuple[str,
     within = [v.decode("utf-8", "surrogateescape") for v in rules.get(names["in"], []) if isinstance(v, bytes)]
     without = [v.decode("utf-8", "surrogateescape") for v in rules.get(names["not_in"], []) if isinstance(v, bytes)]
     out += _lists("string", value, within, without)
-    return out
+    return out + _string_format(rules, value)
 
 
-def _shown(value: int | str | bool) -> str:
+def _string_format(rules: Values, value: str) -> list[tuple[str, str]]:
+    """The well-known format the StringRules set (a oneof: its last field read), if set to true."""
+    from workbench.lint.protovalidate_formats import (
+        FORMATS,
+        STRICT,
+        WELL_KNOWN_REGEX,
+        format_violations,
+        header_violations,
+    )
+
+    chosen = [n for n in rules if n in _WELL_KNOWN]
+    if not chosen:
+        return []
+    number = chosen[-1]
+    setting = last_int(rules, number)
+    if number == WELL_KNOWN_REGEX:
+        strict = last_int(rules, STRICT)
+        return header_violations(setting or 0, strict is None or bool(strict), value)
+    return format_violations(number, value) if setting and number in FORMATS else []
+
+
+def _shown(rule_type: str, value: Any) -> str:
     """Go's %v of the example."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (int, str)):
+        return str(value)
+    from workbench.lint import protovalidate_example_types as types  # only for these types' examples
+
+    if isinstance(value, float):
+        return types.go_g(value, 4 if rule_type == "float" else 8)
+    if isinstance(value, bytes):
+        return types.bytes_shown(value)
+    return types.message_shown(rule_type)
 
 
 def _go_q(text: str) -> str:

@@ -234,17 +234,26 @@ def _duration_error(value: tuple[int, int]) -> str:
         return f"duration ({shown}) must have nanos in the range 0 to 999999999"
     if (seconds > 0 and nanos < 0) or (seconds < 0 and nanos > 0):
         return f"duration ({shown}) has seconds and nanos with different signs"
-    total = seconds * 1_000_000_000 + nanos
     limit = MAX_DURATION[0] * 1_000_000_000 + MAX_DURATION[1]
-    if _go_duration(total) > limit or _go_duration(total) < -limit:
+    if abs(as_duration(seconds, nanos)) > limit:
         low, high = text_of(-MAX_DURATION[0], -MAX_DURATION[1]), text_of(*MAX_DURATION)
         return f"duration ({shown}) must be in the range {low} to {high}"
     return ""
 
 
-def _go_duration(nanos: int) -> int:
-    """durationpb's AsDuration: saturates at Go's time.Duration range."""
-    return max(-(1 << 63), min((1 << 63) - 1, nanos))
+def as_duration(seconds: int, nanos: int) -> int:
+    """durationpb's AsDuration: Go's time.Duration in nanoseconds, int64 arithmetic that saturates when the
+    seconds alone overflow (or the nanos carry them over), whatever the nanos bring back."""
+    def wrap(v: int) -> int:
+        return (v + (1 << 63)) % (1 << 64) - (1 << 63)
+
+    d = wrap(seconds * 1_000_000_000)
+    overflow = seconds * 1_000_000_000 != d
+    d = wrap(d + nanos)
+    overflow = overflow or (seconds < 0 and nanos < 0 and d > 0) or (seconds > 0 and nanos > 0 and d < 0)
+    if overflow and seconds:
+        return -(1 << 63) if seconds < 0 else (1 << 63) - 1
+    return d
 
 
 def _timestamp_error(value: tuple[int, int]) -> str:
@@ -270,10 +279,10 @@ def time_value_error(timestamp: bool, n: int, value: int | bytes) -> bool:
     parsed = _duration(value)
     if not isinstance(parsed, tuple):
         return False
-    if timestamp:
-        return not MIN_TIMESTAMP <= parsed[0] <= MAX_TIMESTAMP
+    if timestamp:  # Go's time.Unix carries nanos beyond a second into the seconds
+        return not MIN_TIMESTAMP <= parsed[0] + parsed[1] // 1_000_000_000 <= MAX_TIMESTAMP
     limit = MAX_DURATION[0] * 1_000_000_000 + MAX_DURATION[1]
-    return abs(_go_duration(parsed[0] * 1_000_000_000 + parsed[1])) > limit
+    return abs(as_duration(parsed[0], parsed[1])) > limit
 
 
 def _timestamp(a: Adder, number: int, rules: Values) -> None:

@@ -1,0 +1,108 @@
+"""Compile errors with `--error-format`: buf's forms on stdout, as `buf lint`/`buf breaking` print them.
+
+buf prints its compiler's errors as `COMPILE` lines in the requested format on stdout (exit 100); CI
+scripts and problem matchers parse them. Ours come from protoc (its words, its first error, no span),
+so each of our lines must be one of buf's forms at a line buf reports too, on stdout, exit 2.
+Without the flag, `workbench lint` keeps the usage-error form on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from skips import need_tool
+
+from workbench.breaking.bufcli import buf_executable
+from workbench.cli.main import main
+
+BROKEN = 'syntax = "proto3";\npackage p;\nmessage M {\n  int32 x = ;\n}\n'
+GOOD = 'syntax = "proto3";\npackage p;\nmessage M {\n  int32 x = 1;\n}\n'
+MESSAGE_SET = 'syntax = "proto2";\npackage p;\nmessage M {\n  option message_set_wire_format = true;\n  extensions 4 to max;\n}\n'
+FORMS = {
+    "text": re.compile(r"^a\.proto:(\d+):(\d+):.+$"),
+    "msvs": re.compile(r"^a\.proto\((\d+),(\d+)\) : error COMPILE : .+$"),
+    "github-actions": re.compile(r"^::error file=a\.proto,line=(\d+),col=(\d+),endLine=\d+,endColumn=\d+::.+$"),
+}
+
+
+def _module(root: Path, text: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "buf.yaml").write_text("version: v2\n")
+    (root / "a.proto").write_text(text)
+    return root
+
+
+def _ours(cwd: Path, args: list[str], monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _bufs(cwd: Path, args: list[str]) -> tuple[int, str, str]:
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    done = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
+    return done.returncode, done.stdout, done.stderr
+
+
+def _lines_at(out: str, fmt: str) -> set[int]:
+    """The lines the errors of `out` name, each checked to be in the format's form."""
+    at = set()
+    for line in out.splitlines():
+        if fmt == "json":
+            entry = json.loads(line)
+            assert list(entry) == ["path", "start_line", "start_column", "end_line", "end_column", "type", "message"]
+            assert entry["path"] == "a.proto" and entry["type"] == "COMPILE" and entry["message"]
+            at.add(entry["start_line"])
+        else:
+            match = FORMS[fmt].match(line)
+            assert match, line
+            at.add(int(match[1]))
+    return at
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "msvs", "github-actions"])
+@pytest.mark.parametrize("command", ["lint", "breaking"])
+def test_compile_errors_in_bufs_format_on_stdout(command: str, fmt: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    _module(tmp_path / "before", GOOD)
+    here = _module(tmp_path / "after", BROKEN)
+    args = [command, "--error-format", fmt] + (["--against", "../before"] if command == "breaking" else [])
+    buf_code, buf_out, buf_err = _bufs(here, args)
+    assert buf_code == 100 and buf_out and not buf_err
+    code, out, err = _ours(here, args, monkeypatch, capsys)
+    assert code == 2 and out and not err
+    assert _lines_at(out, fmt) <= _lines_at(buf_out, fmt)
+
+
+def test_the_against_sides_errors_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _module(tmp_path / "before", BROKEN)
+    here = _module(tmp_path / "after", GOOD)
+    code, out, err = _ours(here, ["breaking", "--against", "../before", "--error-format", "json"], monkeypatch, capsys)
+    assert code == 2 and not err
+    assert _lines_at(out, "json") == {4}
+
+
+def test_without_the_flag_lint_keeps_the_usage_error_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _ours(_module(tmp_path, BROKEN), ["lint"], monkeypatch, capsys)
+    assert code == 2 and not out
+    assert re.match(r"a\.proto:4:\d+: error: .+ \[PROTO_COMPILE\]$", err.strip())
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_refusal_at_no_line_is_bufs_failure_on_stderr(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    here = _module(tmp_path, MESSAGE_SET)
+    buf_code, buf_out, buf_err = _bufs(here, ["lint", "--error-format", fmt])
+    assert buf_code != 0 and not buf_out and "MessageSet" in buf_err
+    code, out, err = _ours(here, ["lint", "--error-format", fmt], monkeypatch, capsys)
+    assert code == 2 and not out and "MessageSet" in err

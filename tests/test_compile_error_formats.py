@@ -106,3 +106,47 @@ def test_a_refusal_at_no_line_is_bufs_failure_on_stderr(fmt: str, tmp_path: Path
     assert buf_code != 0 and not buf_out and "MessageSet" in buf_err
     code, out, err = _ours(here, ["lint", "--error-format", fmt], monkeypatch, capsys)
     assert code == 2 and not out and "MessageSet" in err
+
+
+# ------------------------------------------------------------------ what buf's compiler refuses and protoc builds
+
+REFUSALS = Path(__file__).parent / "buf_compile_refusals"
+
+
+def _without_ends(text: str) -> list[dict[str, object]]:
+    """buf's JSON lines without the ends (protoc reports no span; ours end where they start)."""
+    out = []
+    for line in text.splitlines():
+        entry = json.loads(line)
+        del entry["end_line"], entry["end_column"]
+        out.append(entry)
+    return out
+
+
+def _copy(case: str, tmp_path: Path) -> Path:
+    import shutil
+
+    here = tmp_path / case
+    shutil.copytree(REFUSALS / case, here, ignore=shutil.ignore_patterns("expected.jsonl"))
+    return here
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in REFUSALS.iterdir()))
+def test_what_bufs_compiler_refuses_is_refused_at_bufs_places(case: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Each of our errors is one of buf's (line, column, words); for these checks of ours, all of them
+    but what buf reports after the first error of a file it cannot parse (an unknown edition)."""
+    want = _without_ends((REFUSALS / case / "expected.jsonl").read_text())
+    code, out, err = _ours(_copy(case, tmp_path), ["lint", "--error-format", "json"], monkeypatch, capsys)
+    assert code == 2 and not err
+    got = _without_ends(out)
+    assert got and all(entry in want for entry in got)
+    if case != "unstable_edition":
+        assert got == want
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in REFUSALS.iterdir()))
+def test_buf_still_refuses_them_so(case: str, tmp_path: Path) -> None:
+    code, out, _ = _bufs(_copy(case, tmp_path), ["lint", "--error-format", "json"])
+    assert code == 100 and out == (REFUSALS / case / "expected.jsonl").read_text()

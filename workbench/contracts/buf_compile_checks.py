@@ -1,0 +1,221 @@
+"""What buf's compiler (protocompile) refuses and protoc builds: located compile errors, as buf words them.
+
+`buf lint`/`buf breaking` fail such an input with COMPILE errors (exit 100) where protoc, and so our
+compile, succeeds and findings would follow. Each check runs on the compiled set, after protoc:
+
+- `edition = "UNSTABLE"` (or a test-only edition): protoc skips its edition check for files under
+  `google/protobuf/` (protobuf's own test protos, in real release trees); buf does not know the name:
+  "unrecognized `edition` declaration value", at the string.
+- `jstype` set (`JS_NORMAL` too, which protoc lets pass) on a field that is no 64-bit integer:
+  "expected 64-bit integer type, found scalar type `int32`", at the field's type.
+- In editions files, `ctype` on a field that is no string or bytes ("expected `string` or `bytes`,
+  found ..."), and `ctype = CORD` on an extension ("cannot use `CORD` on an extension field").
+- Fields with the same JSON name in a proto3 or editions message that sets
+  `deprecated_legacy_json_field_conflicts` (buf ignores the option): "message fields have the same
+  JSON name", at the later field's name (its `json_name` value when it has one).
+- A reserved name that is no identifier in a proto2 or proto3 file (`reserved "1a";`).
+
+Each check walks elements only when a cheap scan of the set's bytes finds what it looks for (a false
+match only costs the walk), so a clean set costs a few regex scans.
+"""
+
+from __future__ import annotations
+
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from google.protobuf import descriptor_pb2 as pb
+
+# FieldDescriptorProto.options (field 8) holding jstype (FieldOptions field 6), after at most the
+# options written before it (ctype, packed, deprecated, lazy: protoc writes fields in number order)
+_JSTYPE = re.compile(rb"\x42[\x80-\xff]{0,2}[\x00-\x7f](?:[\x08\x10\x18\x28][\x00-\x7f]){0,4}\x30")
+# ... holding ctype (FieldOptions field 1, written first)
+_CTYPE = re.compile(rb"\x42[\x80-\xff]{0,2}[\x00-\x7f]\x08")
+# DescriptorProto.options (field 7) with deprecated_legacy_json_field_conflicts = true (field 11)
+_LEGACY_JSON = re.compile(rb"\x3a[\x80-\xff]{0,2}[\x00-\x7f](?:[\x08\x10\x18\x38]\x01){0,4}\x58\x01")
+# a short length-delimited string as DescriptorProto.reserved_name (10) or EnumDescriptorProto's (5)
+_RESERVED = re.compile(rb"[\x52\x2a]([\x01-\x7f])")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IDENTIFIER_BYTES = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_EDITION_AT = re.compile(r"^(\s*edition\s*=\s*)[\"']", re.MULTILINE)
+
+# Edition enum values buf's parser does not know (1_TEST_ONLY, 2_TEST_ONLY, UNSTABLE, 9999x_TEST_ONLY)
+_UNKNOWN_EDITIONS = {1, 2, 9999, 99997, 99998, 99999}
+_SIXTY_FOUR_BIT = {3, 4, 6, 16, 18}  # int64, uint64, fixed64, sfixed64, sint64
+_STRINGS = {9, 12}  # string, bytes
+_SCALARS = {1: "double", 2: "float", 3: "int64", 4: "uint64", 5: "int32", 6: "fixed64", 7: "fixed32", 8: "bool",
+            9: "string", 12: "bytes", 13: "uint32", 15: "sfixed32", 16: "sfixed64", 17: "sint32", 18: "sint64"}
+_CORD = 1
+
+Error = tuple[str, int, int, str]  # file, line, column (1-based; 0, 0 when no location is known), message
+
+
+def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes],
+           source: Callable[[str], str] | None) -> list[Error]:
+    """buf's compile errors for the set `data` parsed as `fds`; `source_infos` holds the files' source
+    info when it was kept apart from `fds`, `source(file)` reads a file's text."""
+    out: list[Error] = []
+    out += _editions(fds, source)
+    jstype = _JSTYPE.search(data) is not None
+    ctype = _CTYPE.search(data) is not None and any(f.syntax == "editions" for f in fds.file)
+    legacy_json = _LEGACY_JSON.search(data) is not None
+    reserved = _odd_reserved_name(data)
+    if not (jstype or ctype or legacy_json or reserved):
+        return sorted(out)
+    for f in fds.file:
+        spans = _Spans(f, source_infos.get(f.name))
+        editions = f.syntax == "editions"
+        if jstype or (ctype and editions):
+            for path, field, scope in _fields(f):
+                out += [(f.name, *spans.at(at), message) for at, message in _field_errors(path, field, scope, editions)]
+        if legacy_json and f.syntax in ("proto3", "editions"):
+            for path, m, _ in _messages(f):
+                if m.options.deprecated_legacy_json_field_conflicts:
+                    out += [(f.name, *_json_name_at(spans, at, source, f.name), "message fields have the same JSON name")
+                            for at in _json_clashes(path, m)]
+        if reserved and f.syntax in ("proto2", "proto3", ""):
+            out += [(f.name, *spans.at(at), message) for at, message in _reserved_names(f)]
+    return sorted(out)
+
+
+def _editions(fds: pb.FileDescriptorSet, source: Callable[[str], str] | None) -> list[Error]:
+    out = []
+    for f in fds.file:
+        if f.syntax == "editions" and f.edition in _UNKNOWN_EDITIONS:
+            text = source(f.name) if source is not None else ""
+            found = _EDITION_AT.search(text)
+            line = column = 0
+            if found:  # at the string, as buf points: after `edition =` and its spacing
+                line = text.count("\n", 0, found.end(1)) + 1
+                column = found.end(1) - (text.rfind("\n", 0, found.end(1)) + 1) + 1
+            out.append((f.name, line, column, "unrecognized `edition` declaration value"))
+    return out
+
+
+def _odd_reserved_name(data: bytes) -> bool:
+    """Could the set hold a reserved name that is no identifier? (Also true on other bytes alike.)"""
+    for found in _RESERVED.finditer(data):
+        start = found.end()
+        name = data[start:start + found[1][0]]
+        if _IDENTIFIER_BYTES.fullmatch(name) is None:
+            return True
+    return False
+
+
+def _messages(f: pb.FileDescriptorProto) -> Iterator[tuple[tuple[int, ...], pb.DescriptorProto, str]]:
+    """(source path, message, full name) of every message in `f`."""
+    scope = f".{f.package}" if f.package else ""
+    stack: list[tuple[tuple[int, ...], pb.DescriptorProto, str]] = \
+        [((4, i), m, f"{scope}.{m.name}") for i, m in enumerate(f.message_type)]
+    while stack:
+        path, m, full = stack.pop()
+        yield path, m, full
+        stack += [((*path, 3, i), n, f"{full}.{n.name}") for i, n in enumerate(m.nested_type)]
+
+
+def _fields(f: pb.FileDescriptorProto) -> Iterator[tuple[tuple[int, ...], pb.FieldDescriptorProto, str]]:
+    """(source path, field or extension, the full name of its scope) of every field in `f`."""
+    scope = f".{f.package}" if f.package else ""
+    for i, ext in enumerate(f.extension):
+        yield (7, i), ext, scope
+    for path, m, full in _messages(f):
+        for i, field in enumerate(m.field):
+            yield (*path, 2, i), field, full
+        for i, ext in enumerate(m.extension):
+            yield (*path, 6, i), ext, full
+
+
+def _field_errors(path: tuple[int, ...], field: pb.FieldDescriptorProto, scope: str,
+                  editions: bool) -> list[tuple[tuple[int, ...], str]]:
+    if not field.HasField("options"):
+        return []
+    out = []
+    options = field.options
+    type_at = (*path, 6) if field.type_name else (*path, 5)
+    if options.HasField("jstype") and field.type not in _SIXTY_FOUR_BIT:
+        out.append((type_at, f"expected 64-bit integer type, found {_type_words(field, scope)}"))
+    if editions and options.HasField("ctype"):
+        if field.type not in _STRINGS:
+            out.append((type_at, f"expected `string` or `bytes`, found {_type_words(field, scope)}"))
+        elif options.ctype == _CORD and field.HasField("extendee"):
+            out.append((path, "cannot use `CORD` on an extension field"))
+    return out
+
+
+def _type_words(field: pb.FieldDescriptorProto, scope: str) -> str:
+    if field.type in _SCALARS:
+        return f"scalar type `{_SCALARS[field.type]}`"
+    name = field.type_name.lstrip(".")
+    if field.type == 14:
+        return f"enum type `{name}`"
+    if field.label == 3 and field.type_name == f"{scope}.{_entry_name(field.name)}":
+        return f"map entry type `{name}`"
+    return f"message type `{name}`"
+
+
+def _entry_name(field_name: str) -> str:
+    """protoc's name for a map field's entry message: the field's name in CamelCase, then "Entry"."""
+    return "".join(part[:1].upper() + part[1:] for part in field_name.split("_")) + "Entry"
+
+
+def _json_clashes(path: tuple[int, ...], m: pb.DescriptorProto) -> list[tuple[int, ...]]:
+    """The source path of each field whose JSON name an earlier field of `m` has."""
+    seen: set[str] = set()
+    out = []
+    for i, field in enumerate(m.field):
+        if field.json_name in seen:
+            out.append((*path, 2, i))
+        seen.add(field.json_name)
+    return out
+
+
+def _json_name_at(spans: _Spans, field: tuple[int, ...], source: Callable[[str], str] | None,
+                  name: str) -> tuple[int, int]:
+    """Where buf points for a field's JSON name: the value of its `json_name` option when the source
+    sets one (protoc fills json_name in for every field; only a written one has a location), else the
+    field's name."""
+    line, column = spans.at((*field, 10))
+    if not line:
+        return spans.at((*field, 1))
+    text = source(name).split("\n")[line - 1] if source is not None else ""
+    found = re.compile(r"json_name\s*=\s*").match(text, column - 1)
+    return (line, found.end() + 1) if found else (line, column)
+
+
+def _reserved_names(f: pb.FileDescriptorProto) -> list[tuple[tuple[int, ...], str]]:
+    out = []
+    for path, m, _ in _messages(f):
+        out += [((*path, 10, i), "reserved message field name is not a valid identifier")
+                for i, name in enumerate(m.reserved_name) if _IDENTIFIER.fullmatch(name) is None]
+    enums: list[tuple[tuple[int, ...], pb.EnumDescriptorProto]] = [((5, i), e) for i, e in enumerate(f.enum_type)]
+    for path, m, _ in _messages(f):
+        enums += [((*path, 4, i), e) for i, e in enumerate(m.enum_type)]
+    for path, e in enums:
+        out += [((*path, 5, i), "reserved enum value name is not a valid identifier")
+                for i, name in enumerate(e.reserved_name) if _IDENTIFIER.fullmatch(name) is None]
+    return out
+
+
+class _Spans:
+    """A file's source locations by path, read on first use (from `f` or from the bytes kept apart)."""
+
+    def __init__(self, f: pb.FileDescriptorProto, apart: bytes | None) -> None:
+        self._file = f
+        self._apart = apart
+        self._by_path: dict[tuple[int, ...], tuple[int, int]] | None = None
+
+    def at(self, path: tuple[int, ...]) -> tuple[int, int]:
+        """1-based line and column where `path` starts, (0, 0) when the set has no source info."""
+        if self._by_path is None:
+            info = self._file.source_code_info
+            if self._apart is not None:
+                from google.protobuf import descriptor_pb2 as pb
+
+                info = pb.SourceCodeInfo.FromString(self._apart)
+            self._by_path = {}
+            for loc in info.location:
+                self._by_path.setdefault(tuple(loc.path), (loc.span[0] + 1, loc.span[1] + 1))
+        return self._by_path.get(path, (0, 0))

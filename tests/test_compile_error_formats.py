@@ -9,16 +9,20 @@ Without the flag, `workbench lint` keeps the usage-error form on stderr.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from skips import need_tool
 
 from workbench.breaking.bufcli import buf_executable
 from workbench.cli.main import main
 
+EXAMPLES = int(os.environ.get("WB_BREAKING_EXAMPLES", "25"))
 BROKEN = 'syntax = "proto3";\npackage p;\nmessage M {\n  int32 x = ;\n}\n'
 GOOD = 'syntax = "proto3";\npackage p;\nmessage M {\n  int32 x = 1;\n}\n'
 MESSAGE_SET = 'syntax = "proto2";\npackage p;\nmessage M {\n  option message_set_wire_format = true;\n  extensions 4 to max;\n}\n'
@@ -150,3 +154,66 @@ def test_what_bufs_compiler_refuses_is_refused_at_bufs_places(case: str, tmp_pat
 def test_buf_still_refuses_them_so(case: str, tmp_path: Path) -> None:
     code, out, _ = _bufs(_copy(case, tmp_path), ["lint", "--error-format", "json"])
     assert code == 100 and out == (REFUSALS / case / "expected.jsonl").read_text()
+
+
+# ------------------------------------------------------------------ a generator of such files
+
+TYPES = ["int32", "int64", "uint32", "uint64", "sint64", "fixed64", "sfixed64", "string", "bytes", "bool", "double",
+         "E", "M", "map<string, int64>"]
+OPTIONS = ["jstype = JS_NORMAL", "jstype = JS_STRING", "ctype = CORD", "ctype = STRING_PIECE", "ctype = STRING",
+           "deprecated = true", 'json_name = "fooBar"', 'json_name = "x"']
+
+
+@st.composite
+def refusable_files(draw: st.DrawFn) -> str:
+    """A file of fields with jstype/ctype/json_name options, JSON-name clashes and reserved names, in
+    proto2, proto3 or edition 2023, for buf to refuse or not."""
+    syntax = draw(st.sampled_from(['syntax = "proto2";', 'syntax = "proto3";', 'edition = "2023";']))
+    proto2 = "proto2" in syntax
+    lines = [syntax, "package p;", "enum E { E_ZERO = 0; }"]
+    body = []
+    if draw(st.booleans()):
+        body.append("option deprecated_legacy_json_field_conflicts = true;")
+    names = draw(st.lists(st.sampled_from(["foo_bar", "fooBar", "FooBar", "x", "a", "b_c", "bC"]), min_size=1,
+                          max_size=4, unique=True))
+    for number, name in enumerate(names, 1):
+        kind = draw(st.sampled_from(TYPES))
+        opts = draw(st.lists(st.sampled_from(OPTIONS), max_size=2, unique_by=lambda o: o.split(" ")[0]))
+        label = "repeated " if draw(st.integers(0, 4)) == 0 and not kind.startswith("map") else \
+            ("optional " if proto2 and not kind.startswith("map") else "")
+        body.append(f"{label}{kind} {name} = {number}" + (f" [{', '.join(opts)}]" if opts else "") + ";")
+    reserved = draw(st.lists(st.sampled_from(["ok", "1a", "b.c", "_z"]), max_size=2, unique=True))
+    if reserved and "edition" not in syntax:
+        body.append("reserved " + ", ".join(f'"{r}"' for r in reserved) + ";")
+    if draw(st.booleans()):
+        body.append("extensions 100 to 200;" if "proto3" not in syntax else "")
+    lines.append("message M {\n  " + "\n  ".join(b for b in body if b) + "\n}")
+    if "extensions 100 to 200;" in body:
+        kind = draw(st.sampled_from(["string", "bytes", "int32", "uint64"]))
+        opt = draw(st.sampled_from(["ctype = CORD", "jstype = JS_NORMAL", "deprecated = true"]))
+        lines.append(f"extend M {{\n  {'optional ' if proto2 else ''}{kind} ext = 100 [{opt}];\n}}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=refusable_files())
+def test_we_refuse_what_buf_refuses_at_its_places(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """buf fails the lint with COMPILE lines exactly when we exit 2; when protoc built the file (our
+    errors are the checks after it), ours are buf's (line, column, words)."""
+    from workbench.contracts.proto_compile import compile_protos
+
+    root = _module(tmp_path_factory.mktemp("refusable"), text)
+    buf_code, buf_out, _ = _bufs(root, ["lint", "--error-format", "json"])
+    want = [e for e in _without_ends(buf_out) if e["type"] == "COMPILE"]
+    protoc_ok = compile_protos(root, ["a.proto"]).ok
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        import io
+        import sys
+
+        out = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.chdir(root)
+        code = main(["lint", "--error-format", "json"])
+    assert (code == 2) == bool(want), (text, buf_out, out.getvalue())
+    if want and protoc_ok:
+        assert _without_ends(out.getvalue()) == want, text

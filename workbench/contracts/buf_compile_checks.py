@@ -10,13 +10,15 @@ compile, succeeds and findings would follow. Each check runs on the compiled set
   "expected 64-bit integer type, found scalar type `int32`", at the field's type.
 - In editions files, `ctype` on a field that is no string or bytes ("expected `string` or `bytes`,
   found ..."), and `ctype = CORD` on an extension ("cannot use `CORD` on an extension field").
-- Fields with the same JSON name in a proto3 or editions message that sets
-  `deprecated_legacy_json_field_conflicts` (buf ignores the option): "message fields have the same
-  JSON name", at the later field's name (its `json_name` value when it has one).
+- Fields with the same JSON name: in a proto3 or editions message that sets
+  `deprecated_legacy_json_field_conflicts` (buf ignores the option), and in proto2 where either
+  name is written with `json_name` (protoc only warns): "message fields have the same JSON name",
+  at the later field's name (its `json_name` value when it has one).
 - A reserved name that is no identifier in a proto2 or proto3 file (`reserved "1a";`).
 
 Each check walks elements only when a cheap scan of the set's bytes finds what it looks for (a false
-match only costs the walk), so a clean set costs a few regex scans.
+match only costs the walk), so a clean set costs a few regex scans, and a proto2 file's fields'
+JSON names (no scan tells a clash).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
     ctype = _CTYPE.search(data) is not None and any(f.syntax == "editions" for f in fds.file)
     legacy_json = _LEGACY_JSON.search(data) is not None
     reserved = _odd_reserved_name(data)
-    if not (jstype or ctype or legacy_json or reserved):
+    if not (jstype or ctype or legacy_json or reserved) and all(f.syntax not in ("proto2", "") for f in fds.file):
         return sorted(out)
     for f in fds.file:
         spans = _Spans(f, source_infos.get(f.name))
@@ -71,11 +73,12 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
         if jstype or (ctype and editions):
             for path, field, scope in _fields(f):
                 out += [(f.name, *spans.at(at), message) for at, message in _field_errors(path, field, scope, editions)]
-        if legacy_json and f.syntax in ("proto3", "editions"):
+        proto2 = f.syntax in ("proto2", "")
+        if proto2 or (legacy_json and f.syntax in ("proto3", "editions")):
             for path, m, _ in _messages(f):
-                if m.options.deprecated_legacy_json_field_conflicts:
-                    out += [(f.name, *_json_name_at(spans, at, source, f.name), "message fields have the same JSON name")
-                            for at in _json_clashes(path, m)]
+                if proto2 or m.options.deprecated_legacy_json_field_conflicts:
+                    out += [(f.name, *(_json_name_at(spans, at, source, f.name) if value else spans.at((*at, 1))), message)
+                            for at, value, message in _json_clashes(path, m, spans, proto2)]
         if reserved and f.syntax in ("proto2", "proto3", ""):
             out += [(f.name, *spans.at(at), message) for at, message in _reserved_names(f)]
     return sorted(out)
@@ -161,22 +164,63 @@ def _entry_name(field_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in field_name.split("_")) + "Entry"
 
 
-def _json_clashes(path: tuple[int, ...], m: pb.DescriptorProto) -> list[tuple[int, ...]]:
-    """The source path of each field whose JSON name an earlier field of `m` has."""
-    seen: set[str] = set()
+def _json_clashes(path: tuple[int, ...], m: pb.DescriptorProto, spans: _Spans,
+                  proto2: bool) -> list[tuple[tuple[int, ...], bool, str]]:
+    """(field path, at its json_name value?, message) for each clash of `m`'s JSON names, as buf has it:
+    a field whose JSON name (written or default) an earlier field has, at its json_name value when it
+    is written, else at its name; and, where one of the two is written (else that is the first clash
+    again), one whose default JSON name an earlier field's default JSON name is, at its name. In proto2
+    only the first, and only where either field's name is written (two default names alike are no
+    error there)."""
+    names: dict[str, list[int]] = {}
+    defaults: dict[str, list[int]] = {}
+    written: dict[int, bool] = {}
+
+    def custom(i: int) -> bool:  # asked only on a clash: the file's locations are read on first use
+        if i not in written:
+            written[i] = _custom(spans, (*path, 2, i), m.field[i])
+        return written[i]
+
     out = []
     for i, field in enumerate(m.field):
-        if field.json_name in seen:
-            out.append((*path, 2, i))
-        seen.add(field.json_name)
+        at = (*path, 2, i)
+        earlier = names.setdefault(field.json_name, [])
+        if earlier and (not proto2 or custom(i) or any(custom(j) for j in earlier)):
+            out.append((at, custom(i), "message fields have the same JSON name"))
+        earlier.append(i)
+        default = _default_json_name(field.name)
+        alike = defaults.setdefault(default, [])
+        if not proto2 and alike and (custom(i) or any(custom(j) for j in alike)):
+            out.append((at, False, "message fields have the same (default) JSON name"))
+        alike.append(i)
     return out
+
+
+def _custom(spans: _Spans, path: tuple[int, ...], field: pb.FieldDescriptorProto) -> bool:
+    """The field's JSON name is written in the source (protoc fills one in for every field): where the
+    set has no source info, a name other than the default one."""
+    if spans.located():
+        return spans.at((*path, 10))[0] != 0
+    return field.json_name != _default_json_name(field.name)
+
+
+def _default_json_name(name: str) -> str:
+    """protoc's JSON name of a field without `json_name`: underscores dropped, each following letter
+    upper-cased."""
+    out, upper = [], False
+    for char in name:
+        if char == "_":
+            upper = True
+        else:
+            out.append(char.upper() if upper else char)
+            upper = False
+    return "".join(out)
 
 
 def _json_name_at(spans: _Spans, field: tuple[int, ...], source: Callable[[str], str] | None,
                   name: str) -> tuple[int, int]:
-    """Where buf points for a field's JSON name: the value of its `json_name` option when the source
-    sets one (protoc fills json_name in for every field; only a written one has a location), else the
-    field's name."""
+    """Where buf points for a field's written JSON name: the value of its `json_name` option (the
+    field's name where the set has no source info)."""
     line, column = spans.at((*field, 10))
     if not line:
         return spans.at((*field, 1))
@@ -206,6 +250,10 @@ class _Spans:
         self._file = f
         self._apart = apart
         self._by_path: dict[tuple[int, ...], tuple[int, int]] | None = None
+
+    def located(self) -> bool:
+        """Does the set hold the file's source info?"""
+        return self._apart is not None or self._file.HasField("source_code_info")
 
     def at(self, path: tuple[int, ...]) -> tuple[int, int]:
         """1-based line and column where `path` starts, (0, 0) when the set has no source info."""

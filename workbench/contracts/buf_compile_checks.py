@@ -31,15 +31,19 @@ if TYPE_CHECKING:
 
     from google.protobuf import descriptor_pb2 as pb
 
-# FieldDescriptorProto.options (field 8) holding jstype (FieldOptions field 6), after at most the
-# options written before it (ctype, packed, deprecated, lazy: protoc writes fields in number order)
-_JSTYPE = re.compile(rb"\x42[\x80-\xff]{0,2}[\x00-\x7f](?:[\x08\x10\x18\x28][\x00-\x7f]){0,4}\x30")
+# FieldDescriptorProto.options (field 8) holding jstype = JS_NORMAL (FieldOptions field 6, value 0:
+# protoc refuses the others on what is no 64-bit integer), after at most the options written before
+# it (ctype, packed, deprecated, lazy: protoc writes fields in number order)
+_JSTYPE = re.compile(rb"\x42[\x80-\xff]{0,2}[\x00-\x7f](?:[\x08\x10\x18\x28][\x00-\x7f]){0,4}\x30\x00")
 # ... holding ctype (FieldOptions field 1, written first)
 _CTYPE = re.compile(rb"\x42[\x80-\xff]{0,2}[\x00-\x7f]\x08")
 # DescriptorProto.options (field 7) with deprecated_legacy_json_field_conflicts = true (field 11)
 _LEGACY_JSON = re.compile(rb"\x3a[\x80-\xff]{0,2}[\x00-\x7f](?:[\x08\x10\x18\x38]\x01){0,4}\x58\x01")
-# a short length-delimited string as DescriptorProto.reserved_name (10) or EnumDescriptorProto's (5)
-_RESERVED = re.compile(rb"[\x52\x2a]([\x01-\x7f])")
+# a short printable string as DescriptorProto.reserved_name (10) or EnumDescriptorProto's (5)
+# without spaces: the set's comments hold '*' or 'R' before a length-like byte and text often (a
+# reserved name with a space is missed: left as protoc has it)
+_RESERVED = re.compile(rb"[\x52\x2a]([\x01-\x7f])(?=[\x21-\x7e])")
+_PRINTABLE = re.compile(rb"[\x21-\x7e]*")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IDENTIFIER_BYTES = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _EDITION_AT = re.compile(r"^(\s*edition\s*=\s*)[\"']", re.MULTILINE)
@@ -61,9 +65,10 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
     info when it was kept apart from `fds`, `source(file)` reads a file's text."""
     out: list[Error] = []
     out += _editions(fds, source)
-    jstype = _JSTYPE.search(data) is not None
+    jstype = _js_normal(data)
     ctype = _CTYPE.search(data) is not None and any(f.syntax == "editions" for f in fds.file)
-    legacy_json = _LEGACY_JSON.search(data) is not None
+    # the option's bytes before the regex: a search from every ':' byte of the set is slow
+    legacy_json = b"\x58\x01" in data and _LEGACY_JSON.search(data) is not None
     reserved = _odd_reserved_name(data)
     if not (jstype or ctype or legacy_json or reserved) and all(f.syntax not in ("proto2", "") for f in fds.file):
         return sorted(out)
@@ -74,12 +79,13 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
             for path, field, scope in _fields(f):
                 out += [(f.name, *spans.at(at), message) for at, message in _field_errors(path, field, scope, editions)]
         proto2 = f.syntax in ("proto2", "")
-        if proto2 or (legacy_json and f.syntax in ("proto3", "editions")):
+        # proto2's JSON names: a lean pass for two alike in a message first (most files have none)
+        if (proto2 and _any_alike_json_names(f)) or (legacy_json and f.syntax in ("proto3", "editions")):
             for path, m, _ in _messages(f):
                 if proto2 or m.options.deprecated_legacy_json_field_conflicts:
                     out += [(f.name, *(_json_name_at(spans, at, source, f.name) if value else spans.at((*at, 1))), message)
                             for at, value, message in _json_clashes(path, m, spans, proto2)]
-        if reserved and f.syntax in ("proto2", "proto3", ""):
+        if reserved and f.syntax in ("proto2", "proto3", "") and _any_odd_reserved_name(f):
             out += [(f.name, *spans.at(at), message) for at, message in _reserved_names(f)]
     return sorted(out)
 
@@ -98,14 +104,47 @@ def _editions(fds: pb.FileDescriptorSet, source: Callable[[str], str] | None) ->
     return out
 
 
+def _js_normal(data: bytes) -> bool:
+    """Could the set hold a field with `jstype = JS_NORMAL`? Matched backwards from each of the
+    option's two bytes (few), not forwards from each options field (one a field)."""
+    at = data.find(b"\x30\x00")
+    while at >= 0:
+        if _JSTYPE.search(data, max(0, at - 14), at + 2) is not None:
+            return True
+        at = data.find(b"\x30\x00", at + 1)
+    return False
+
+
 def _odd_reserved_name(data: bytes) -> bool:
     """Could the set hold a reserved name that is no identifier? (Also true on other bytes alike.)"""
     for found in _RESERVED.finditer(data):
         start = found.end()
         name = data[start:start + found[1][0]]
-        if _IDENTIFIER_BYTES.fullmatch(name) is None:
+        if _IDENTIFIER_BYTES.fullmatch(name) is None and _PRINTABLE.fullmatch(name) is not None:
             return True
     return False
+
+
+def _all_messages(f: pb.FileDescriptorProto) -> Iterator[pb.DescriptorProto]:
+    """Every message of `f`, without the paths and names `_messages` builds (a pass over a whole file)."""
+    stack = list(f.message_type)
+    while stack:
+        m = stack.pop()
+        yield m
+        stack += m.nested_type
+
+
+def _any_alike_json_names(f: pb.FileDescriptorProto) -> bool:
+    return any(len({field.json_name for field in m.field}) != len(m.field) for m in _all_messages(f) if m.field)
+
+
+def _any_odd_reserved_name(f: pb.FileDescriptorProto) -> bool:
+    enums = list(f.enum_type)
+    for m in _all_messages(f):
+        if any(_IDENTIFIER.fullmatch(name) is None for name in m.reserved_name):
+            return True
+        enums += m.enum_type
+    return any(_IDENTIFIER.fullmatch(name) is None for e in enums for name in e.reserved_name)
 
 
 def _messages(f: pb.FileDescriptorProto) -> Iterator[tuple[tuple[int, ...], pb.DescriptorProto, str]]:
@@ -172,6 +211,8 @@ def _json_clashes(path: tuple[int, ...], m: pb.DescriptorProto, spans: _Spans,
     again), one whose default JSON name an earlier field's default JSON name is, at its name. In proto2
     only the first, and only where either field's name is written (two default names alike are no
     error there)."""
+    if proto2 and len({f.json_name for f in m.field}) == len(m.field):
+        return []  # no two alike: proto2 has no default-name check
     names: dict[str, list[int]] = {}
     defaults: dict[str, list[int]] = {}
     written: dict[int, bool] = {}
@@ -207,14 +248,8 @@ def _custom(spans: _Spans, path: tuple[int, ...], field: pb.FieldDescriptorProto
 def _default_json_name(name: str) -> str:
     """protoc's JSON name of a field without `json_name`: underscores dropped, each following letter
     upper-cased."""
-    out, upper = [], False
-    for char in name:
-        if char == "_":
-            upper = True
-        else:
-            out.append(char.upper() if upper else char)
-            upper = False
-    return "".join(out)
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _json_name_at(spans: _Spans, field: tuple[int, ...], source: Callable[[str], str] | None,

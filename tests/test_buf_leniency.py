@@ -329,6 +329,7 @@ STILL_REFUSED = {
 # buf refuses these (compile errors, exit 100); protoc builds them, so we report findings (what
 # workbench.contracts.buf_compile_checks refuses is in tests/buf_compile_refusals instead)
 STILL_ACCEPTED = {
+    "proto3 reserved name that is no identifier": 'syntax = "proto3";\npackage p;\nmessage M { reserved "1a"; }\n',
     "bool option literal given as 1": P2 + DESC + "message O { optional bool b = 1; }\n"
     "extend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { b: 1 };\n",
     "'#' comment in an option literal": P2 + DESC + "message O { optional int32 a = 1; }\n"

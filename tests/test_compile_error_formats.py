@@ -217,3 +217,14 @@ def test_we_refuse_what_buf_refuses_at_its_places(tmp_path_factory: pytest.TempP
     assert (code == 2) == bool(want), (text, buf_out, out.getvalue())
     if want and protoc_ok:
         assert _without_ends(out.getvalue()) == want, text
+
+
+def test_a_tree_compiled_without_source_info_refuses_them_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A big lint tree compiles without source info (locations fetched later for findings): buf's
+    refusals are still refused, at no line (on stderr) where the set has none."""
+    from workbench.lint import run
+
+    monkeypatch.setattr(run, "LOCATE_LATER_MIN_BYTES", 0)
+    code, _, err = _ours(_copy("jstype_normal", tmp_path), ["lint", "--error-format", "json"], monkeypatch, capsys)
+    assert code == 2 and "expected 64-bit integer type, found scalar type `int32`" in err

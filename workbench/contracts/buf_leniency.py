@@ -21,6 +21,8 @@ values the source wrote:
   ("Enum name A has the same name as FOO_BAR_A ..."; buf takes it in a closed enum): compiled under a
   fresh name of the same length (a `[default = A]` in the file too), then named back; in an open
   enum buf refuses it as well, so it stays an error.
+- a `json_name` written in brackets, `[json_name = "[x]"]` ("JSON names may not start with '[' and
+  end with ']'"): its '[' compiled as '_', then the name put back (a plain string only: no escapes).
 
 Every rewrite keeps each byte's line and column (same-length replacements, blanks), so protoc's
 locations, comments and other diagnostics are the source's. It runs only after protoc failed, and
@@ -48,10 +50,12 @@ LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
 NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
+BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\) is invalid: JSON names may not start "
+                                 r"with '\[' and end with '\]'\.$")
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
 _KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ",
-          "Enum type ")
+          "Enum type ", "The custom JSON name of field ")
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
@@ -139,6 +143,7 @@ class _Plan:
         self.renames: list[tuple[tuple[int, int], str]] = []  # enum value names compiled under another name
         self.fresh: set[str] = set()  # the names they were compiled under
         self.fresh_order: list[str] = []  # the same, in the order of `renames`
+        self.json_names: list[tuple[tuple[int, int], str]] = []  # (json_name's (line, column), the name written)
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -264,6 +269,29 @@ def _plan_enum_default(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
         plan.blank(tokens[a - 1].start, tokens[b].end)
     plan.defaults.append((_position(plan.data, name.start), number,
                           plan.span(tokens[value_start].start, tokens[i].end), brackets))
+    return True
+
+
+def _plan_bracketed_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
+    """The error points at the field's name: its `json_name` value's '[' compiled as '_' (a plain
+    string only)."""
+    j = _at(tokens, offset)
+    if j < 0:
+        return False
+    while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
+        j += 1
+    found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
+    if found is None:
+        return False
+    i = next((a for a, b in found[2] if b == a + 2 and _text(plan.data, tokens[a]) == "json_name"), -1)
+    if i < 0 or tokens[i + 1].kind != "=" or tokens[i + 2].kind != "str":
+        return False
+    value = _text(plan.data, tokens[i + 2])
+    name = value[1:-1]
+    if len(value) < 2 or value[-1] != value[0] or "\\" in name or not (name.startswith("[") and name.endswith("]")):
+        return False
+    plan.edits[tokens[i + 2].start + 1] = b"_"
+    plan.json_names.append((_position(plan.data, tokens[i].start), name))
     return True
 
 
@@ -407,6 +435,8 @@ class Recovery:
                     ok = _plan_nested_comment(plan, at)
                 elif ENUM_CONFLICT.match(f.message):
                     ok = _plan_enum_rename(plan, tokens, at)
+                elif BRACKETED_JSON_NAME.match(f.message):
+                    ok = _plan_bracketed_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
                 else:
@@ -466,6 +496,9 @@ class Recovery:
                 if enum is None:
                     return None
                 _restore_defaults_named(fds, enum, fresh, original)
+            for at, original in plan.json_names:
+                if not _restore_json_name(proto, at, original):
+                    return None
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
@@ -508,6 +541,15 @@ def _restore_lazy(proto: pb.FileDescriptorProto, at: tuple[int, int]) -> bool:
             field.options.ClearField("lazy")  # type: ignore[attr-defined]
             field.options.unverified_lazy = True  # type: ignore[attr-defined]
             loc.path[-1] = _UNVERIFIED_LAZY
+            return True
+    return False
+
+
+def _restore_json_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> bool:
+    for loc in proto.source_code_info.location:
+        if len(loc.path) >= 3 and loc.path[-1] == _FIELD_JSON_NAME and tuple(loc.span[:2]) == at:
+            field = _element(proto, loc.path[:-1])
+            field.json_name = original  # type: ignore[attr-defined]
             return True
     return False
 

@@ -161,7 +161,7 @@ def test_buf_still_refuses_them_so(case: str, tmp_path: Path) -> None:
 TYPES = ["int32", "int64", "uint32", "uint64", "sint64", "fixed64", "sfixed64", "string", "bytes", "bool", "double",
          "E", "M", "map<string, int64>"]
 OPTIONS = ["jstype = JS_NORMAL", "jstype = JS_STRING", "ctype = CORD", "ctype = STRING_PIECE", "ctype = STRING",
-           "deprecated = true", 'json_name = "fooBar"', 'json_name = "x"']
+           "deprecated = true", 'json_name = "fooBar"', 'json_name = "x"', 'json_name = "[x]"']
 
 
 @st.composite

@@ -21,6 +21,8 @@ values the source wrote:
   ("Enum name A has the same name as FOO_BAR_A ..."; buf takes it in a closed enum): compiled under a
   fresh name of the same length (a `[default = A]` in the file too), then named back; in an open
   enum buf refuses it as well, so it stays an error.
+- a NUL byte in a comment ("Invalid control characters encountered in text."; buf keeps it in the
+  comment): compiled as a byte the file does not hold, turned back into NUL in the set's comments.
 - a `json_name` written in brackets, `[json_name = "[x]"]` ("JSON names may not start with '[' and
   end with ']'"): its '[' compiled as '_', then the name put back (a plain string only: no escapes).
 
@@ -49,12 +51,14 @@ EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+CONTROL_CHARACTER = "Invalid control characters encountered in text."
 NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
 BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\) is invalid: JSON names may not start "
                                  r"with '\[' and end with '\]'\.$")
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
-_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ",
+_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT,
+          CONTROL_CHARACTER, "Enum name ",
           "Enum type ", "The custom JSON name of field ")
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
@@ -140,6 +144,7 @@ class _Plan:
         self.defaults: list[tuple[tuple[int, int], int, list[int], list[int] | None]] = []
         self.lite = False
         self.marker = b""  # what stands for '/' in "/*" inside a block comment (absent from the source)
+        self.nul_marker = b""  # what stands for a NUL byte in a comment (absent from the source too)
         self.renames: list[tuple[tuple[int, int], str]] = []  # enum value names compiled under another name
         self.fresh: set[str] = set()  # the names they were compiled under
         self.fresh_order: list[str] = []  # the same, in the order of `renames`
@@ -326,6 +331,20 @@ def _plan_nested_comment(plan: _Plan, at: int) -> bool:
     return True
 
 
+def _plan_nul_in_comment(plan: _Plan, at: int) -> bool:
+    """A NUL byte in a comment (buf keeps it there): compiled as a marker, put back afterwards."""
+    if at < 0 or plan.data[at:at + 1] != b"\x00" or not any(
+            m.lastgroup in ("line", "block") and m.start() < at < m.end() for m in _TOKEN.finditer(plan.data)):
+        return False
+    if not plan.nul_marker:
+        plan.nul_marker = next((bytes([m]) for m in _MARKERS if bytes([m]) not in plan.data and bytes([m]) != plan.marker),
+                               b"")
+        if not plan.nul_marker:
+            return False
+    plan.edits[at] = plan.nul_marker
+    return True
+
+
 def _plan_enum_rename(plan: _Plan, tokens: list[_Token], at: int) -> bool:
     """An enum value whose name matches an earlier one's with case and the enum's prefix set aside
     (buf takes that in a closed enum): compiled under a fresh name of the same length."""
@@ -421,6 +440,14 @@ class Recovery:
                 return False
             self.first.setdefault(name, own)
             tokens = _lex(plan.data)
+            if any(f.message == CONTROL_CHARACTER for f in own):
+                # a NUL in a comment ends protoc's reading of the file: what it said after that is
+                # said again (or not) by the compile of the rewrite
+                if not all(_plan_nul_in_comment(plan, _offset(plan.data, f.line, f.column))
+                           for f in own if f.message == CONTROL_CHARACTER):
+                    return False
+                progress = True
+                continue
             for f in own:
                 if _follows_from(f, failed | set(self.plans)):
                     continue
@@ -489,6 +516,8 @@ class Recovery:
                     return None
             if plan.marker:
                 _restore_comments(proto, plan.marker)
+            if plan.nul_marker:
+                _restore_comments(proto, plan.nul_marker, "\x00")
             if plan.renames and proto.syntax not in ("", "proto2"):
                 return None  # an open enum: buf refuses it too ("enum values have the same name ...")
             for (at, original), fresh in zip(plan.renames, plan.fresh_order, strict=True):
@@ -554,17 +583,17 @@ def _restore_json_name(proto: pb.FileDescriptorProto, at: tuple[int, int], origi
     return False
 
 
-def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes) -> None:
-    """Each marker in the comments back to the '/' it stands for (the source has no such byte; its
-    '*' may have ended the comment, as in `/* a /*/`)."""
+def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes, original: str = "/") -> None:
+    """Each marker in the comments back to the byte it stands for, '/' or NUL (the source has no such
+    byte; a '/' marker's '*' may have ended the comment, as in `/* a /*/`)."""
     stand_in = marker.decode("latin-1")
     for loc in proto.source_code_info.location:
         if loc.leading_comments:
-            loc.leading_comments = loc.leading_comments.replace(stand_in, "/")
+            loc.leading_comments = loc.leading_comments.replace(stand_in, original)
         if loc.trailing_comments:
-            loc.trailing_comments = loc.trailing_comments.replace(stand_in, "/")
+            loc.trailing_comments = loc.trailing_comments.replace(stand_in, original)
         for n, text in enumerate(loc.leading_detached_comments):
-            loc.leading_detached_comments[n] = text.replace(stand_in, "/")
+            loc.leading_detached_comments[n] = text.replace(stand_in, original)
 
 
 def _restore_enum_value_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> str | None:

@@ -576,8 +576,30 @@ def _breaking_section(rng: random.Random, files: list[str], dirs: list[str]) -> 
 
 
 def _yaml(data: dict[str, Any]) -> str:
-    """Block YAML as people write buf.yaml: nested maps, lists as flow lists or `- item` lines."""
-    return "\n".join(_yaml_lines(data, "")) + "\n"
+    """Block YAML as people write buf.yaml: nested maps, lists as flow lists or `- item` lines; a
+    mapping given twice (the same object) is written once with an anchor, then as its alias."""
+    return "\n".join(_yaml_lines(data, "", _shared(data), {})) + "\n"
+
+
+def _shared(data: object) -> set[int]:
+    """ids of the mappings that appear more than once in `data`."""
+    seen: set[int] = set()
+    twice: set[int] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if id(node) in seen:
+                twice.add(id(node))
+                return
+            seen.add(id(node))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return twice
 
 
 def _yaml_scalar(value: object) -> str:
@@ -587,17 +609,23 @@ def _yaml_scalar(value: object) -> str:
     return text if text.replace("_", "").replace("/", "").replace(".", "").isalnum() else json.dumps(text)
 
 
-def _yaml_lines(data: object, indent: str) -> list[str]:
+def _yaml_lines(data: object, indent: str, shared: set[int], anchors: dict[int, str]) -> list[str]:
     out: list[str] = []
     assert isinstance(data, dict)
     for key, value in data.items():
-        if isinstance(value, dict):
-            out.append(f"{indent}{key}:")
-            out += _yaml_lines(value, indent + "  ")
+        if isinstance(value, dict) and id(value) in anchors:
+            out.append(f"{indent}{key}: *{anchors[id(value)]}")
+        elif isinstance(value, dict):
+            anchor = ""
+            if id(value) in shared:
+                anchors[id(value)] = f"a{len(anchors)}"
+                anchor = f" &{anchors[id(value)]}"
+            out.append(f"{indent}{key}:{anchor}")
+            out += _yaml_lines(value, indent + "  ", shared, anchors)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             out.append(f"{indent}{key}:")
             for item in value:
-                inner = _yaml_lines(item, indent + "    ")
+                inner = _yaml_lines(item, indent + "    ", shared, anchors)
                 out.append(f"{indent}  - {inner[0].strip()}")
                 out += inner[1:]
         elif isinstance(value, list) and len(value) % 2:
@@ -664,11 +692,18 @@ def draw_module(rng: random.Random) -> Module:
         data = {"version": "v2", "modules": modules}
         if rng.random() < 0.7:
             data["breaking"] = _breaking_section(rng, [], [f"{'' if n == '.' else n + '/'}{d}" for n in names for d in dirs])
+            if rng.random() < 0.3:
+                # the same section for a module, written with a YAML anchor and alias
+                rng.choice(modules)["breaking"] = data["breaking"]
+        if len(names) > 1 and rng.random() < 0.3:
+            _same_names_in_two_modules(rng, roots)
         config["buf.yaml"] = data
     else:
         names = rng.sample(["m1", "m2", "m3"], rng.randint(2, 3))
         roots = {n: files_for(rng.randint(1, 2)) for n in names}
         config["buf.work.yaml"] = {"version": "v1", "directories": names}
+        if rng.random() < 0.3:
+            _same_names_in_two_modules(rng, roots)
         # one version for every module: buf reads a v1 module's rule IDs as v1beta1's when a
         # v1beta1 module shares the workspace (and then refuses v1-only IDs)
         version = rng.choice(["v1", "v1", "v1beta1"])
@@ -684,6 +719,17 @@ def draw_module(rng: random.Random) -> Module:
         module.vendored_wkt = rng.sample(["google/protobuf/empty.proto", "google/protobuf/timestamp.proto",
                                           "google/protobuf/duration.proto"], rng.randint(1, 2))
     return module
+
+
+def _same_names_in_two_modules(rng: random.Random, roots: dict[str, list[ProtoFile]]) -> None:
+    """A copy of one module's file in another module, at another path: two modules that define the
+    same names without importing each other, which buf builds module by module."""
+    source, target = rng.sample(sorted(roots), 2)
+    if roots[source]:
+        twin = copy.deepcopy(rng.choice(roots[source]))
+        twin.path = f"twin/{twin.path.rsplit('/', 1)[-1]}"
+        if all(f.path != twin.path for fs in roots.values() for f in fs):
+            roots[target].append(twin)
 
 
 def edit_module(rng: random.Random, module: Module) -> Module:

@@ -248,3 +248,205 @@ def test_a_module_with_no_protos_is_refused_as_buf_refuses_it(
                               timeout=300)
         assert (done.returncode, done.stdout) == (1, "")
         assert f'Module "path: "{module}"" had no .proto files' in done.stderr
+
+
+@pytest.mark.parametrize(("config", "roots", "message"), [
+    ("buf.work.yaml", "version: v1\ndirectories: [b, a]\n",
+     'x.proto is contained in multiple modules:\n  path: "a"\n  path: "b"'),
+    ("buf.yaml", "version: v2\nmodules:\n  - path: b\n  - path: a\n    excludes: [a/ex]\n",
+     'x.proto is contained in multiple modules:\n  path: "a", excludes: "a/ex"\n  path: "b"'),
+    ("buf.yaml", "version: v1beta1\nbuild:\n  roots: [a, b]\n", "x.proto exists in multiple locations: a/x.proto b/x.proto"),
+], ids=["work", "v2", "v1beta1"])
+def test_a_file_name_two_modules_hold_is_refused_as_buf_refuses_it(
+        config: str, roots: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """buf cannot tell which module's `x.proto` an import means: it refuses the workspace (exit 1)
+    before building anything, for breaking and lint alike, whatever the files define."""
+    for side in ("before", "after"):
+        for module, package in (("a", "pa"), ("b", "pb")):
+            (tmp_path / side / module).mkdir(parents=True)
+            (tmp_path / side / module / "x.proto").write_text(f'syntax = "proto3";\npackage {package};\nmessage M {{}}\n')
+            (tmp_path / side / module / "y.proto").write_text(f'syntax = "proto3";\npackage {package}.y;\n')
+        (tmp_path / side / config).write_text(roots)
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before")
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err  # the first file name, sorted
+    monkeypatch.chdir(tmp_path / "after")
+    assert main(["lint"]) == 2
+    assert message in capsys.readouterr().err
+    if buf_executable():
+        for command in (["breaking", "--against", "../before"], ["lint"]):
+            done = subprocess.run([buf_executable() or "buf", *command], cwd=tmp_path / "after",
+                                  capture_output=True, text=True, check=False, timeout=300)
+            assert done.returncode == 1
+            # buf names the first file name two modules hold; of two roots of a v1beta1 module, any
+            # file in either order, run to run
+            assert (message if "modules" in message else "exists in multiple locations: ") in done.stderr
+
+
+def _workspaces(root: Path) -> None:
+    """A v2 workspace whose module `proto` imports its module `vendor` (lint BASIC for `proto`, so that
+    linting it with no config, STANDARD, would differ), and a buf.work.yaml one with the same shape."""
+    files = {
+        "v2/buf.yaml": "version: v2\nmodules:\n  - path: proto\n    lint:\n      use: [BASIC]\n  - path: vendor\n",
+        "v2/proto/acme/a.proto": 'syntax = "proto3";\npackage acme;\nimport "ven/v.proto";\n'
+                                 "message A { ven.V v = 1; int32 BadName = 2; }\n",
+        "v2/vendor/ven/v.proto": 'syntax = "proto3";\npackage ven;\nmessage V { int32 x = 1; }\n',
+        "w/buf.work.yaml": "version: v1\ndirectories: [a, b]\n",
+        "w/a/buf.yaml": "version: v1\nlint:\n  use: [BASIC]\n",
+        "w/a/acme/a.proto": 'syntax = "proto3";\npackage acme;\nimport "ven/v.proto";\n'
+                            "message A { ven.V v = 1; int32 BadName = 2; }\n",
+        "w/b/ven/v.proto": 'syntax = "proto3";\npackage ven;\nmessage V {}\n',
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+SNAKE = "FIELD_LOWER_SNAKE_CASE"
+CONTAINED = ('failed to build input "{}" because it is contained by module at path "{}" specified in your '
+             "configuration, you must provide the workspace or module as the input, and filter to this path using --path")
+
+
+@pytest.mark.parametrize(("cwd", "args", "want"), [
+    ("v2/proto", [], [(SNAKE, "acme/a.proto")]),  # a module's folder: the workspace above configures it
+    ("v2", ["proto"], [(SNAKE, "proto/acme/a.proto")]),  # files named by the input as given
+    ("v2/proto/acme", ["../../proto"], [(SNAKE, "../acme/a.proto")]),
+    ("v2/proto/acme", [], CONTAINED.format("proto/acme", "proto")),
+    ("v2/vendor/ven", [".."], [("PACKAGE_VERSION_SUFFIX", "../ven/v.proto")]),  # buf.yaml has no lint: STANDARD
+    ("w/a", [], [(SNAKE, "acme/a.proto")]),  # a buf.work.yaml directory: its own buf.yaml, the others importable
+    ("w/a/acme", [], CONTAINED.format("a/acme", "a")),
+])
+def test_a_folder_of_a_workspace_is_linted_as_buf_lints_it(
+        cwd: str, args: list[str], want: list[tuple[str, str]] | str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """buf looks for the workspace that controls the input upwards (buftarget's
+    terminateAtControllingWorkspace): a module's folder is linted with the workspace's config for
+    it and the other modules to import from; a folder inside a module is refused."""
+    _workspaces(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    code = main(["lint", *args, "--error-format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    if isinstance(want, str):
+        assert (code, out, err.strip()) == (2, "", f"workbench lint: {want}")
+    else:
+        assert (code, sorted((f["type"], f["path"]) for f in lines(out))) == (1 if want else 0, want), err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "lint", *args, "--error-format", "json"],
+                              cwd=tmp_path / cwd, capture_output=True, text=True, check=False, timeout=300)
+        if isinstance(want, str):
+            assert (done.returncode, done.stderr.strip()) == (1, f"Failure: {want}")
+        else:
+            assert (done.returncode, lines(done.stdout)) == (100 if want else 0, lines(out))
+
+
+@pytest.mark.parametrize("against", ["../../../before/v2/proto", "main", "../.git#branch=main,subdir=proto"])
+def test_breaking_in_a_module_folder_compares_that_module(against: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`buf breaking` in a module's folder: that module's image (its files and the other module's file
+    it imports, named from the folder: ../vendor/...) against the same module of the base, whether
+    the base is a folder, a branch or buf's git input with a subdir."""
+    _workspaces(tmp_path / "before")
+    if against.startswith("../../../"):
+        shutil.copytree(tmp_path / "before", tmp_path / "after")
+        work = tmp_path / "after" / "v2"
+    else:
+        work = tmp_path / "before" / "v2"
+        git(work, "init", "-q", "-b", "main")
+        git(work, "add", "-A")
+        git(work, "-c", "user.email=a@b", "-c", "user.name=n", "commit", "-qm", "base")
+    (work / "vendor" / "ven" / "v.proto").write_text('syntax = "proto3";\npackage ven;\nmessage V {}\n')
+    code, out, err = run_ours(work / "proto", monkeypatch, capsys, "--against", against, "--error-format", "json")
+    want = [("FIELD_NO_DELETE", "../vendor/ven/v.proto")]
+    assert (code, sorted((f["type"], f.get("path")) for f in lines(out))) == (1, want), err
+    if buf_executable():
+        buf_against = "../.git#branch=main,subdir=proto" if against == "main" else against
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", buf_against, "--error-format", "json"],
+                              cwd=work / "proto", capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, lines(done.stdout)) == (100, lines(out)), done.stderr
+
+
+def test_a_file_outside_v2_includes_cannot_be_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """v2 `includes` leave the rest of the module's folder out of it, as `excludes` do: importing a file
+    outside them is buf's "imported file does not exist" at the import (its types then undefined)."""
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "ex").mkdir()
+    (tmp_path / "buf.yaml").write_text("version: v2\nmodules:\n  - path: .\n    includes: [keep]\n")
+    (tmp_path / "ex" / "b.proto").write_text('syntax = "proto3";\npackage ex;\nmessage B {}\n')
+    (tmp_path / "keep" / "a.proto").write_text('syntax = "proto3";\npackage keep;\nimport "ex/b.proto";\n'
+                                               "message A { ex.B b = 1; }\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint"]) == 2
+    err = capsys.readouterr().err
+    assert 'keep/a.proto:3:1: error: Import "ex/b.proto" was not found' in err
+    assert 'keep/a.proto:4:13: error: "ex.B" is not defined' in err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "lint", "--error-format", "json"], cwd=tmp_path,
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert done.returncode == 100
+        assert [(f["path"], f["start_line"], f["start_column"], f["message"]) for f in lines(done.stdout)] == [
+            ("keep/a.proto", 3, 1, "imported file does not exist"), ("keep/a.proto", 4, 13, "cannot find `ex.B` in this scope")]
+
+
+@pytest.mark.parametrize(("after_modules", "b_config", "refused"), [
+    (["a"], None, True),  # a module gone: fewer input images than base images
+    (["a", "b"], None, False),  # a module added, every module on buf's default config
+    (["a", "b"], "version: v1\n", False),  # a buf.yaml with no breaking section is the default
+    (["a", "b"], "version: v1\nbreaking:\n  use: [FILE]\n", True),  # `use` written out differs from none
+    (["a", "b"], "version: v1\nbreaking:\n  except: [FIELD_NO_DELETE]\n", True),
+])
+def test_workspaces_of_different_sizes_are_compared_as_buf_compares_them(
+        after_modules: list[str], b_config: str | None, refused: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """buf compares the input's module images with the base's one for one: it refuses fewer input
+    modules than base modules, and more unless every input module has the same breaking config."""
+    before_modules = ["a"] if len(after_modules) == 2 else ["a", "b"]
+    for side, modules in (("before", before_modules), ("after", after_modules)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "buf.work.yaml").write_text(f"version: v1\ndirectories: [{', '.join(modules)}]\n")
+        for module in modules:
+            (tmp_path / side / module).mkdir()
+            (tmp_path / side / module / f"{module}.proto").write_text(
+                f'syntax = "proto3";\npackage {module}.v1;\nmessage M {{}}\n')
+    if b_config is not None:
+        (tmp_path / "after" / "b" / "buf.yaml").write_text(b_config)
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before", "--error-format", "json")
+    message = f"input contained {len(after_modules)} images, whereas against contained {len(before_modules)} images"
+    assert (code, out, message in err) == ((2, "", True) if refused else (0, "", False)), err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before"], cwd=tmp_path / "after",
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, message in done.stderr) == ((1, True) if refused else (0, False)), done.stderr
+
+
+@pytest.mark.parametrize(("before_modules", "after_modules", "deleted"), [
+    (["a", "b"], ["a", "c"], False),  # b renamed c: still second in path order, compared with b
+    (["a", "b"], ["a", "0c"], True),  # renamed 0c: now first, compared with a (and a with b)
+    (["x", "y"], ["z", "a"], True),  # buf.work.yaml directories are paired in path order too, not as listed
+])
+def test_modules_are_paired_in_path_order_as_buf_pairs_them(
+        before_modules: list[str], after_modules: list[str], deleted: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """buf compares the input's module images with the base's by index, each side in the order of its
+    modules' paths: a renamed module is compared with the one in its place."""
+    for side, modules in (("before", before_modules), ("after", after_modules)):
+        if "x" in before_modules:
+            (tmp_path / side).mkdir()
+            (tmp_path / side / "buf.work.yaml").write_text(f"version: v1\ndirectories: [{', '.join(modules)}]\n")
+        else:
+            (tmp_path / side).mkdir()
+            (tmp_path / side / "buf.yaml").write_text("version: v2\nmodules:\n" + "".join(f"  - path: {m}\n" for m in modules))
+        for i, module in enumerate(modules):
+            (tmp_path / side / module).mkdir()
+            (tmp_path / side / module / f"f{i}.proto").write_text(f'syntax = "proto3";\npackage p{i}.v1;\nmessage M {{}}\n')
+    code, out, err = run_ours(tmp_path / "after", monkeypatch, capsys, "--against", "../before", "--error-format", "json")
+    want = [("FILE_NO_DELETE", 'Previously present file "f0.proto" was deleted.'),
+            ("FILE_NO_DELETE", 'Previously present file "f1.proto" was deleted.')] if deleted else []
+    assert (code, sorted((f["type"], f["message"]) for f in lines(out))) == (1 if deleted else 0, want), err
+    if buf_executable():
+        done = subprocess.run([buf_executable() or "buf", "breaking", "--against", "../before", "--error-format", "json"],
+                              cwd=tmp_path / "after", capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, lines(done.stdout)) == (100 if deleted else 0, lines(out)), done.stderr

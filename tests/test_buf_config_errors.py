@@ -56,6 +56,8 @@ REFUSED = [
     ("version: v1\ndeps: [x]\n", 'invalid dep: could not parse reference "x"'),
     ("version: v2\nname: x\n", 'could not parse full name "x": must be in the form registry/owner/name'),
     ("version: v2\nmodules:\n  - path: .\n    name: a/b/c\n", 'registry "a" is not a valid hostname'),
+    ("version: v2\nlint:\n  except: [*x]\n", "yaml: unknown anchor 'x' referenced"),
+    ("version: v2\nlint:\n  <<: [a]\n", "map merge requires map or sequence of maps as the value"),
 ]
 
 # accepted by buf 1.75, linted as it lints them
@@ -113,6 +115,42 @@ def test_a_config_buf_refuses_is_a_usage_error_with_its_line(text: str, buf_says
 def test_buf_still_refuses(text: str, buf_says: str, tmp_path: Path) -> None:
     code, _, err = _run_buf(_module(tmp_path, text))
     assert code == 1 and buf_says in err
+
+
+# YAML that go-yaml v3 reads and our parser once refused, with what it means: the rules buf 1.75 then
+# reports on PROTO (a field `Name`: FIELD_LOWER_SNAKE_CASE under BASIC, nothing under MINIMAL)
+YAML_FORMS = [
+    # an anchored section given again by an alias
+    ("version: v2\nlint: &l\n  use: [BASIC]\n  except: [FIELD_LOWER_SNAKE_CASE]\nmodules:\n  - path: .\n"
+     "    lint: *l\n", []),
+    ("version: v2\nlint:\n  use:\n    - &b BASIC\nmodules:\n  - path: .\n    lint:\n      use: [*b]\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
+    # a merge key fills in only what the mapping does not set
+    ("version: v2\nlint:\n  <<: {use: [BASIC], except: [FIELD_LOWER_SNAKE_CASE]}\n  except: []\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: v2\nlint:\n  <<: [{use: [MINIMAL]}, {use: [BASIC]}]\n", []),
+    # block scalars, folded and literal
+    ("version: >-\n  v2\nlint:\n  use: [BASIC]\n  service_suffix: |\n    Svc # kept: no comment here\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
+    # buf decodes the first document only, whatever follows
+    ("version: v2\nlint:\n  use: [MINIMAL]\n---\nlint:\n  use: [BASIC]\n", []),
+    ("--- # the first document\nversion: v2\nlint:\n  use: [BASIC]\n...\n- [ not read\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    # quoted keys, escapes, tags
+    ('"version": "\\x76\\x32"\n\'lint\':\n  "use": [BASIC]\n', ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: !!str v2\nlint:\n  use: !!seq [MINIMAL]\n", []),
+]
+ACCEPTED += [text for text, _ in YAML_FORMS]
+
+
+@pytest.mark.parametrize(("text", "rules"), YAML_FORMS, ids=[t for t, _ in YAML_FORMS])
+def test_yaml_that_go_yaml_reads_means_what_it_means_there(text: str, rules: list[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Anchors, aliases, merge keys, block scalars, several documents, quoted keys, escapes and tags
+    in a buf.yaml: read with go-yaml v3's meaning (hand-kept here; test_a_config_buf_accepts_lints_alike
+    runs buf-bin over them too)."""
+    code, out, err = _ours(_module(tmp_path, text), monkeypatch, capsys)
+    assert (code, sorted(json.loads(line)["type"] for line in out.splitlines())) == (1 if rules else 0, rules), err
 
 
 @pytest.mark.parametrize("text", ACCEPTED)
@@ -302,3 +340,32 @@ def test_an_excluded_vendored_well_known_type_is_still_importable(tmp_path: Path
     assert code == 0 and not out, err
     if buf_binary() is not None:
         assert _run_buf(root)[0] == 0
+
+
+@pytest.mark.parametrize(("text", "buf_says"), [c for c in REFUSED if c[1].startswith("line ")][:6],
+                         ids=[t for t, said in REFUSED if said.startswith("line ")][:6])
+def test_a_contracts_repositorys_buf_yaml_is_decoded_as_bufs_own(text: str, buf_says: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A contracts repository's buf.yaml (proto/ beside sql/) is read by the same strict decode as a buf
+    module's: `workbench lint`, `workbench breaking` and `workbench check`'s proto lint all name its
+    line, and lint and breaking exit 2."""
+    from workbench.checks.proto_lint import house_config
+
+    line = buf_says.split(":")[0]
+    for side in ("before", "after"):
+        _module(tmp_path / side / "proto", text)
+        (tmp_path / side / "sql").mkdir()
+    code, out, err = _ours(tmp_path / "after", monkeypatch, capsys)
+    assert (code, out) == (2, "") and "buf.yaml" in err and line in err
+    code, out, err = _ours(tmp_path / "after", monkeypatch, capsys, "breaking", ".", "--against", "../before")
+    assert (code, out) == (2, "") and "buf.yaml" in err and line in err
+
+    class Model:  # what house_config reads of a loaded repository
+        root = tmp_path / "after"
+
+        class config:  # noqa: N801 - the attribute's name on the real model
+            proto_dir = "proto"
+
+    with pytest.raises(ValueError, match=line):
+        house_config(Model)

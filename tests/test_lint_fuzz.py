@@ -111,32 +111,62 @@ def module(draw: st.DrawFn) -> dict[str, str]:
     return files
 
 
+OTHER = 'syntax = "proto3";\n\npackage other.v1;\n\n// Other.\nmessage Other {}\n'
+
+
+def in_workspace(files: dict[str, str]) -> dict[str, str]:
+    """The module as the folder `m` of a workspace beside a module `other`: a v2 buf.yaml's config
+    becomes the workspace's (both modules), a v1/v1beta1 one (or none) stays the module's own under
+    a buf.work.yaml."""
+    out = {f"m/{name}": text for name, text in files.items() if name != "buf.yaml"}
+    out["other/other.proto"] = OTHER
+    config = files.get("buf.yaml")
+    if config is not None and config.startswith("version: v2\n"):
+        out["buf.yaml"] = config.replace("version: v2\n", "version: v2\nmodules:\n  - path: m\n  - path: other\n", 1)
+    else:
+        out["buf.work.yaml"] = "version: v1\ndirectories: [m, other]\n"
+        if config is not None:
+            out["m/buf.yaml"] = config
+    return out
+
+
 @settings(max_examples=int(os.environ.get("WB_LINT_EXAMPLES", "10")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(files=module())
-def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> None:
+@given(files=module(), placement=st.sampled_from(["here", "here", "module folder", "input path"]))
+def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], placement: str,
+                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`placement`: the module linted in its own folder, or as a workspace's module, linted from the
+    module's folder (the workspace above configures it) or from the workspace with the folder as input."""
     need_tool(buf_binary(), "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
     root = tmp_path_factory.mktemp("mod")
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
     protos = sorted(n for n in files if n.endswith(".proto"))
-    if compile_protos(root, protos).descriptor_set is None:
+    if compile_protos(_written(root / "alone", files), protos).descriptor_set is None:
         event("protoc refuses")
         return  # protoc refuses the draw (two packages' types clash): nothing to compare
-    buf = subprocess.run([buf_binary() or "buf", "lint", "--error-format", "json"], cwd=root, capture_output=True,
-                         text=True, timeout=120, check=False)
+    cwd, args = root / "alone", []
+    if placement != "here":
+        _written(root / "ws", in_workspace(files))
+        cwd, args = (root / "ws" / "m", []) if placement == "module folder" else (root / "ws", ["m"])
+    buf = subprocess.run([buf_binary() or "buf", "lint", *args, "--error-format", "json"], cwd=cwd,
+                         capture_output=True, text=True, timeout=120, check=False)
     if buf.returncode not in (0, 100) or '"type":"COMPILE"' in buf.stdout:
         event("buf refuses")
         return  # buf refuses what protoc took (a duplicate across files it checks first): not lint's concern
-    ours = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", "--error-format", "json"],
-                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    ours = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", *args, "--error-format",
+                           "json"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
     assert "Traceback" not in ours.stderr
     event("compared")
     assert {0: 0, 100: 1}[buf.returncode] == ours.returncode, ours.stderr
     key = json.dumps
     assert sorted(map(json.loads, ours.stdout.splitlines()), key=key) == \
         sorted(map(json.loads, buf.stdout.splitlines()), key=key)
+
+
+def _written(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
 
 
 @settings(max_examples=300, deadline=None)

@@ -30,6 +30,7 @@ from workbench.lint.locations import Locator
 
 CASES = Path(__file__).parent / "lint_cases"
 MODULES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+COMPILED_APART = {"v2_modules_same_symbol"}  # see workbench/breaking/module_images.py
 
 
 def lines(text: str) -> list[dict[str, object]]:
@@ -69,7 +70,8 @@ def test_every_case_is_exact_with_locations_fetched_later(case: str, tmp_path: P
     want = lines((CASES / case / "expected.jsonl").read_text())
     assert lines(out) == want
     assert code == (1 if want else 0)
-    assert fills or not want, "findings came with locations: the second pass ran"
+    # a workspace whose modules define the same names compiles module by module, with source info
+    assert fills or not want or case in COMPILED_APART, "findings came with locations: the second pass ran"
 
 
 @pytest.mark.parametrize("child_fails", [False, True], ids=["child", "child failed"])
@@ -132,6 +134,8 @@ def _compiled(root: Path, source_info: bool) -> tuple[object, dict[str, Path]]:
     side = open_side(str(root), None)
     compile_sides(side, source_info=source_info)
     assert side.fds is not None and not side.findings
+    if side.images is not None:  # COMPILED_APART
+        pytest.skip("modules that define the same names compile apart, with source info: nothing is fetched later")
     return side.fds, {name: r.dir / name for name, r in side.files.items()}
 
 

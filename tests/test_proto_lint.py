@@ -84,7 +84,8 @@ def test_text_format_and_input_argument(tmp_path: Path, monkeypatch: pytest.Monk
     code = main(["lint", "ws"])
     out, _ = capsys.readouterr()
     assert code == 1
-    assert out.splitlines()[0] == ('a/pa/v1/a.proto:5:1:Message "a_msg" should have a non-empty comment for '
+    # buf names files by the input as given (their external paths): `buf lint ws` prints ws/a/...
+    assert out.splitlines()[0] == ('ws/a/pa/v1/a.proto:5:1:Message "a_msg" should have a non-empty comment for '
                                    'documentation.')
 
 

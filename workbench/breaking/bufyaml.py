@@ -5,6 +5,13 @@ The project ships no YAML library and buf.yaml files only use this subset. What 
 an unclosed flow list or quote, a line that is neither `key: value` nor `- item`. Maps and lists
 remember their lines (`YamlMap.lines`, `YamlList.line`) and unquoted scalars their text, so that a
 schema check (`workbench.breaking.bufyaml_schema`) can name the line of a wrong key or type.
+
+What go-yaml v3 also reads, with the meaning it gives (measured with buf 1.75): anchors and aliases
+(`&a` on a value, `*a` for a copy of it; an unknown one is an error), merge keys (`<<:` a mapping or
+a list of them fills in the keys the mapping does not set), block scalars (`|` keeps line breaks,
+`>` folds them into spaces; `-` strips the final one, `+` keeps them), tags (`!!str` and the like,
+dropped), double-quoted escapes, and several documents: buf decodes the first one only and reads
+nothing after a second `---` or a `...`.
 """
 
 from __future__ import annotations
@@ -40,11 +47,19 @@ class YamlList(list):  # type: ignore[type-arg]
 Line = tuple[int, str, int]  # (indent, text, line number)
 
 
+# anchor name -> its value, for the document being parsed (`parse` sets it; aliases copy from it)
+_anchors: dict[str, Any] = {}
+
+
 def parse(text: str) -> Any:
     lines = _lines(text)
     if not lines:
         return YamlMap(1)
-    value, pos = _block(lines, 0, lines[0][0])
+    _anchors.clear()
+    try:
+        value, pos = _block(lines, 0, lines[0][0])
+    finally:
+        _anchors.clear()
     if pos != len(lines):
         raise YamlError(f"line {lines[pos][2]}: did not find expected key (unexpected indentation)")
     return value
@@ -54,7 +69,15 @@ def _lines(text: str) -> list[Line]:
     """Meaningful lines; a flow list or map left open is joined with the lines that close it."""
     out: list[Line] = []
     pending: tuple[int, str, int] | None = None
+    block: int | None = None  # the indentation of a block scalar's key while its text lines are read
     for number, raw in enumerate(text.splitlines(), 1):
+        if block is not None:
+            body = raw.lstrip(" ")
+            if not body.strip() or len(raw) - len(body) > block:
+                # a block scalar's text is kept as it is (a '#' there is no comment); _block reads it
+                out.append((len(raw) - len(body), "\0" + body.rstrip("\n"), number))
+                continue
+            block = None
         stripped = _strip_comment(raw).rstrip()
         if pending is not None:
             indent, head, first = pending
@@ -66,7 +89,11 @@ def _lines(text: str) -> list[Line]:
                 pending = None
             continue
         body = stripped.lstrip(" ")
-        if not body.strip() or body.strip() in ("---", "..."):
+        if body.startswith(("---", "...")) and body[3:4] in ("", " ") and not stripped[:1].isspace():
+            if out or body.startswith("..."):
+                break  # the end of the first document: buf decodes no further
+            body = stripped = body[3:].strip()  # `--- value`: the document starts on this line
+        if not body.strip():
             continue
         if body[0] == "\t" or "\t" in stripped[: len(stripped) - len(body)]:
             raise YamlError(f"line {number}: found character that cannot start any token (a tab in the indentation)")
@@ -75,6 +102,8 @@ def _lines(text: str) -> list[Line]:
             pending = (indent, body, number)
         else:
             out.append((indent, body, number))
+            if _block_scalar_header(_split_key(body)[1] if _is_key(body) else "") is not None:
+                block = indent
     if pending is not None:
         raise YamlError(f"line {pending[2]}: did not find expected ',' or ']' (a flow list or map is not closed)")
     return out
@@ -129,7 +158,20 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
     if _is_item(lines[pos][1]):
         items = YamlList(lines[pos][2])
         while pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
-            rest = lines[pos][1][1:].strip()
+            rest, anchor = _anchored(lines[pos][1][1:].strip(), lines[pos][2])
+            if anchor:
+                if rest:
+                    _anchors[anchor] = _scalar(rest, lines[pos][2])
+                    items.append(_anchors[anchor])
+                    pos += 1
+                    continue
+                if pos + 1 < len(lines) and lines[pos + 1][0] > indent:
+                    value, pos = _block(lines, pos + 1, lines[pos + 1][0])
+                else:
+                    value, pos = None, pos + 1
+                _anchors[anchor] = value
+                items.append(value)
+                continue
             if not rest:
                 if pos + 1 < len(lines) and lines[pos + 1][0] > indent:
                     value, pos = _block(lines, pos + 1, lines[pos + 1][0])
@@ -169,9 +211,17 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
             raise YamlError(f'line {number}: mapping key "{name}" already defined at line {mapping.lines[name]}')
         mapping.lines[name] = number
         pos += 1
-        if rest:
+        rest, anchor = _anchored(rest, number)
+        header = _block_scalar_header(rest)
+        if header is not None:
+            text_lines = []
+            while pos < len(lines) and lines[pos][1].startswith("\0"):
+                text_lines.append((lines[pos][0], lines[pos][1][1:]))
+                pos += 1
+            mapping[name] = _block_scalar(header, text_lines)
+        elif rest:
             mapping[name] = _scalar(rest, number)
-            if not rest.startswith(("'", '"', "[", "{")):
+            if not rest.startswith(("'", '"', "[", "{", "*", "!")):
                 mapping.raw[name] = rest
         elif pos < len(lines) and lines[pos][0] > indent:
             mapping[name], pos = _block(lines, pos, lines[pos][0])
@@ -179,7 +229,73 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
             mapping[name], pos = _block(lines, pos, indent)
         else:
             mapping[name] = None
+        if anchor:
+            _anchors[anchor] = mapping[name]
+    _merge(mapping)
     return mapping, pos
+
+
+def _anchored(text: str, line: int) -> tuple[str, str]:
+    """(`text` without a leading `&name` or tag, the anchor's name or "")."""
+    anchor = ""
+    while text.startswith(("&", "!")):
+        head, _, text = text.partition(" ")
+        text = text.strip()
+        if head.startswith("&"):
+            anchor = head[1:]
+            if not anchor:
+                raise YamlError(f"line {line}: did not find expected alphabetic or numeric character")
+    return text, anchor
+
+
+def _merge(mapping: YamlMap) -> None:
+    """go-yaml's merge key: `<<: {...}` (or a list of mappings) sets the keys the mapping lacks."""
+    if "<<" not in mapping:
+        return
+    line = mapping.lines.pop("<<")
+    merged = mapping.pop("<<")
+    sources = merged if isinstance(merged, list) else [merged]
+    if not all(isinstance(m, YamlMap) for m in sources):
+        raise YamlError(f"line {line}: map merge requires map or sequence of maps as the value")
+    for source in sources:
+        for key, value in source.items():
+            if key not in mapping:
+                mapping[key] = value
+                mapping.lines[key] = source.lines.get(key, line)
+                if key in source.raw:
+                    mapping.raw[key] = source.raw[key]
+
+
+def _block_scalar_header(text: str) -> str | None:
+    """`|`, `>`, with `-`/`+` and an indentation digit: the header of a block scalar, else None."""
+    text = text.strip()
+    if text[:1] in ("|", ">") and all(c in "-+123456789" for c in text[1:]) and len(text) <= 3:
+        return text
+    return None
+
+
+def _block_scalar(header: str, text_lines: list[tuple[int, str]]) -> str:
+    """The string a block scalar's lines make (`|` literal, `>` folded; `-` strip, `+` keep)."""
+    while text_lines and not text_lines[-1][1].strip():
+        text_lines = text_lines[:-1] if "+" not in header else text_lines
+        if "+" in header:
+            break
+    content = [(i, t) for i, t in text_lines]
+    base = min((i for i, t in content if t.strip()), default=0)
+    rows = [" " * (i - base) + t if t.strip() else "" for i, t in content]
+    if header[0] == "|":
+        body = "\n".join(rows)
+    else:
+        body = ""
+        for k, row in enumerate(rows):
+            if k and row and rows[k - 1] and not row.startswith(" ") and not rows[k - 1].startswith(" "):
+                body += " "
+            elif k:
+                body += "\n"
+            body += row
+    if not body:
+        return ""
+    return body if "-" in header else body + "\n"
 
 
 def _split_key(text: str) -> tuple[str, str]:
@@ -205,6 +321,21 @@ def _is_key(text: str) -> bool:
 
 def _scalar(text: str, line: int) -> Any:
     text = text.strip()
+    if text.startswith(("&", "!")):
+        rest, anchor = _anchored(text, line)
+        value = _scalar(rest, line)
+        if text.startswith("!!str ") and not isinstance(value, (YamlMap, YamlList)):
+            value = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        if anchor:
+            _anchors[anchor] = value
+        return value
+    if text.startswith("*"):
+        name = text[1:]
+        if name not in _anchors:
+            raise YamlError(f"unknown anchor '{name}' referenced")
+        import copy
+
+        return copy.deepcopy(_anchors[name])
     if text.startswith("["):
         if not text.endswith("]") or _open_brackets(text, line) != 0:
             raise YamlError(f"line {line}: did not find expected ',' or ']'")
@@ -228,8 +359,8 @@ def _scalar(text: str, line: int) -> Any:
         if len(text) < 2 or text[-1] != text[0]:
             raise YamlError(f"line {line}: did not find expected end of a quoted scalar")
         inner = text[1:-1]
-        return inner.replace("''", "'") if text[0] == "'" else inner
-    if text[:1] in "]}&*!|>%@`":
+        return inner.replace("''", "'") if text[0] == "'" else _unescape(inner, line)
+    if text[:1] in "]}|>%@`":
         raise YamlError(f"line {line}: found character that cannot start any token ({text[0]!r})")
     if text in ("true", "True", "TRUE"):
         return True
@@ -253,3 +384,35 @@ def _split_flow(text: str, line: int) -> list[str]:
     if current.strip():
         parts.append(current.strip())
     return parts
+
+
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
+            "L": "\u2028", "P": "\u2029"}
+
+
+def _unescape(text: str, line: int) -> str:
+    """A double-quoted scalar's escapes, as YAML defines them (`\\x32`, `\\u00e9`, `\\n` ...)."""
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        code = text[i + 1: i + 2]
+        width = {"x": 2, "u": 4, "U": 8}.get(code)
+        if width:
+            digits = text[i + 2: i + 2 + width]
+            if len(digits) != width or any(d not in "0123456789abcdefABCDEF" for d in digits):
+                raise YamlError(f"line {line}: did not find expected hexdecimal number")
+            out.append(chr(int(digits, 16)))
+            i += 2 + width
+        elif code in _ESCAPES:
+            out.append(_ESCAPES[code])
+            i += 2
+        else:
+            raise YamlError(f"line {line}: found unknown escape character while parsing a quoted scalar")
+    return "".join(out)

@@ -41,6 +41,17 @@ class SchemaError(ValueError):
     """A config buf's decode refuses: the message names the line."""
 
 
+def decode_buf_yaml(text: str) -> YamlMap:
+    """A buf.yaml's text as buf's strict decode reads it (values normalised, `check_buf_yaml`).
+    Raises YamlError (not YAML buf reads) or SchemaError (not a buf.yaml buf accepts), with the line:
+    every reader of a buf.yaml reports a malformed one the same way."""
+    from workbench.breaking.bufyaml import parse
+
+    data = parse(text)
+    check_buf_yaml(data)
+    return data  # type: ignore[no-any-return]
+
+
 def check_buf_yaml(data: Any) -> str:
     """Validate a parsed buf.yaml (normalising its values in place); return its version."""
     version = _version(data, "v2")

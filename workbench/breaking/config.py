@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.breaking.buf_sections import rule_lists
-from workbench.breaking.bufyaml import YamlError, parse
+from workbench.breaking.bufyaml import YamlError
 from workbench.breaking.catalog import BY_VERSION, RuleSpec
 from workbench.buf_packages import is_unstable
 from workbench.contracts.record import Record
@@ -37,6 +37,7 @@ class BreakingConfig(Record):
         self.source = source  # the buf.yaml it came from, for messages
         # v2 ignore paths are relative to buf.yaml's directory, which may sit above the module ("proto/")
         self.module_prefix = module_prefix
+        self.written_use: tuple[str, ...] = ()  # `use` as the buf.yaml gives it (none: buf's default)
 
     @property
     def specs(self) -> dict[str, RuleSpec]:
@@ -106,15 +107,15 @@ def find_config(*dirs: Path, module_path: str = "") -> BreakingConfig:
 
 
 def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> BreakingConfig:
+    """A buf.yaml's `breaking` section, the file decoded as buf decodes it (`decode_buf_yaml`): a
+    malformed one is the same error, with its line, as for a buf module's own."""
+    from workbench.breaking.bufyaml_schema import SchemaError, decode_buf_yaml
+
     try:
-        data = parse(text) or {}
-    except YamlError as exc:
+        data = decode_buf_yaml(text)
+    except (YamlError, SchemaError) as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level")
-    version = str(data.get("version", "v1beta1"))
-    if version not in BY_VERSION:
-        raise ConfigError(f"{source}: unknown version {version!r} (expected v1beta1, v1 or v2)")
+    version = str(data["version"])
     section = data.get("breaking") or {}
     module_prefix = ""
     if version == "v2":
@@ -150,6 +151,7 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
         config.ignore_only = {key: kept for key, paths in config.ignore_only.items()
                               if (kept := [p for p in paths if _under(p.strip("/"), module)])}
     config.use = use or ["FILE"]
+    config.written_use = tuple(use)  # as written: buf tells modules' configs apart by it (review._config_key)
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
     if section.get("disable_builtin") is True:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench.breaking.layout import Layout, Root, has_config, read_layout
+from workbench.breaking.layout import Layout, Root, has_config, read_input_layout
 from workbench.contracts.record import Record
 from workbench.findings import Finding, Severity
 
@@ -41,7 +41,7 @@ class Side(Record):
 
     _fields = (
         "spec", "label", "root", "proto_root", "rel_prefix", "fds", "targets", "commit", "findings",
-        "warnings", "layout", "_tmp", "_files",
+        "warnings", "layout", "_tmp", "_files", "images", "external",
     )
 
     def __init__(self, spec: str, label: str, root: Path | None = None, proto_root: Path | None = None,
@@ -62,6 +62,12 @@ class Side(Record):
         self.layout = layout  # a buf module or workspace: its roots
         self._tmp = _tmp
         self._files = _files
+        # module -> the files of its image, when its modules were compiled apart (`module_images`);
+        # None when they compiled together and every module's names resolve in the whole set
+        self.images: dict[str, set[str]] | None = None
+        # the input directory as the command line gave it ("proto/", "../after/"): buf names files by
+        # it (its external paths), "" for the current directory
+        self.external = ""
         self._source_bytes: int | None = None  # size of its .proto files, once measured
         # file -> its source info's bytes, kept out of `fds` (`compile_sides(source_apart=True)`)
         self.source_infos: dict[str, bytes] = {}
@@ -76,20 +82,42 @@ class Side(Record):
 
     @property
     def files(self) -> dict[str, Root]:
-        """Compiled file name -> its root (targets only: excluded files are not listed)."""
+        """Compiled file name -> its root (targets only: excluded files, and those of a workspace's
+        modules outside the input folder, are not listed)."""
         if self._files is None:
             self._files = {}
             for root in self.roots:
-                for name in root.files():
-                    self._files.setdefault(name, root)
+                if root.target:
+                    for name in root.files():
+                        self._files.setdefault(name, root)
         return self._files
 
     def prefix(self, name: str) -> str:
         """How findings name `name`: its root's path joined with it, as buf prints it."""
-        root = self.files.get(name)
+        root = self.files.get(name) or self._imported_root(name)
         if root is None:
             return name if self.layout is not None or not self.rel_prefix else self.rel_prefix + name
-        return root.prefix + name
+        shown = self.external + root.prefix + name
+        if "../" in shown:  # a module beside the input folder, seen from it
+            import posixpath
+
+            shown = posixpath.normpath(shown)
+        return shown
+
+    def _imported_root(self, name: str) -> Root | None:
+        """The root of a file of a module outside the input folder (only imported from it)."""
+        return next((root for root in self.roots if not root.target and name in root.files()), None)
+
+    def shown_prefixes(self) -> dict[str, str]:
+        """file -> what names it in compile errors: its root's prefix, for every root's files (a target
+        may import a file of a module outside the input folder)."""
+        out: dict[str, str] = {}
+        for root in self.roots:
+            for name in root.files() if not root.target else ():
+                out.setdefault(name, self.external + root.prefix)
+        for name in self.files:
+            out[name] = self.prefix(name).removesuffix(name)
+        return out
 
     def source(self, path: str) -> str:
         root = self.files.get(path)
@@ -113,15 +141,16 @@ class Side(Record):
 
 
 def require_files(side: Side) -> None:
-    """buf builds no module without a .proto file: a buf module or workspace (or a plain folder, a
+    """buf builds no module without a .proto file, nor two modules holding the same file name: a buf module or workspace (or a plain folder, a
     module at ".") with an empty module is a usage error, as `buf lint`/`buf breaking` make it, on
     either side. A contracts repository or a descriptor set is not a buf input and is let through."""
     if side.layout is None:
         return
-    from workbench.breaking.layout import EmptyModuleError, check_not_empty
+    from workbench.breaking.layout import EmptyModuleError, check_not_empty, check_unique_paths
 
     try:
-        check_not_empty(side.layout.roots, side.files)
+        check_unique_paths(side.layout.roots)
+        check_not_empty(side.layout.roots)
     except EmptyModuleError as exc:
         raise InputError(str(exc)) from None
 
@@ -194,11 +223,14 @@ def repo_root(start: Path) -> Path | None:
 
 
 def open_side(spec: str, repo: Path | None, *, proto_dir: str = "proto", base_of: str | None = None,
-              subdir: str = "") -> Side:
+              subdir: str = "", inner: str = "", as_given: bool = False) -> Side:
     """Resolve `spec`: a directory, a descriptor set file, a git ref, or buf's `PATH.git#branch=B,subdir=D`.
 
     `base_of`: use merge-base(base_of, spec); `subdir`: the folder of the git tree to read (the input
-    directory's place in its repository, so `--against main` in a module folder compares that folder).
+    directory's place in its repository, so `--against main` in a module folder compares that folder);
+    `inner`: the input's folder below it, when the input is a folder of the workspace at `subdir`.
+    `as_given`: a directory's files are named by the path as the command line gave it (`external_path`),
+    as buf prints them; otherwise relative to the directory.
     """
     if not spec.strip():
         raise InputError("an empty ref: give a git ref, a directory or a FileDescriptorSet file")
@@ -208,7 +240,10 @@ def open_side(spec: str, repo: Path | None, *, proto_dir: str = "proto", base_of
     if not path.is_absolute():
         path = Path.cwd() / spec
     if path.is_dir():
-        return directory_side(spec, path, proto_dir)
+        side = directory_side(spec, path, proto_dir)
+        if side.layout is not None and as_given:
+            side.external = external_path(spec)
+        return side
     if path.is_file():
         return _descriptor_set_side(spec, path)
     if repo is None:
@@ -223,10 +258,23 @@ def open_side(spec: str, repo: Path | None, *, proto_dir: str = "proto", base_of
         if base != commit:
             label = f"merge-base of {base_of} and {spec} ({base[:12]})"
         commit = base
-    return git_side(spec, label, repo, commit, subdir, proto_dir)
+    return git_side(spec, label, repo, commit, subdir, proto_dir, inner)
 
 
-def git_side(spec: str, label: str, repo: Path, commit: str, subdir: str, proto_dir: str = "proto") -> Side:
+def external_path(spec: str) -> str:
+    """The prefix buf gives a directory input's files in what it prints: an absolute path as it is,
+    a relative one relative to the current directory ("./after/" -> "after/", "." -> "", "../proto"
+    in proto -> "")."""
+    if os.path.isabs(spec):
+        shown = os.path.normpath(spec)
+    else:
+        shown = os.path.relpath(os.path.abspath(spec), os.getcwd())
+    shown = shown.replace(os.sep, "/")
+    return "" if shown == "." else shown.rstrip("/") + "/"
+
+
+def git_side(spec: str, label: str, repo: Path, commit: str, subdir: str, proto_dir: str = "proto",
+             inner: str = "") -> Side:
     import tempfile
 
     tmp = tempfile.TemporaryDirectory(prefix="wb-breaking-")
@@ -236,7 +284,8 @@ def git_side(spec: str, label: str, repo: Path, commit: str, subdir: str, proto_
     except InputError:
         tmp.cleanup()
         raise
-    side = directory_side(spec, root / subdir.strip("/") if subdir.strip("/") else root, proto_dir, label)
+    where = root / subdir.strip("/") if subdir.strip("/") else root
+    side = directory_side(spec, where / inner if inner else where, proto_dir, label, top=root)
     side.commit = commit
     side._tmp = tmp
     return side
@@ -262,16 +311,18 @@ def _buf_git_side(spec: str) -> Side:
     commit = resolve_commit(repo, ref)
     if commit is None:
         raise InputError(f"{spec}: no {ref!r} in {repo}")
-    return git_side(spec, f"{spec} ({commit[:12]})", repo, commit, opts.get("subdir", ""))
+    # the whole tree: the workspace that controls `subdir` may be configured above it (`read_input_layout`)
+    return git_side(spec, f"{spec} ({commit[:12]})", repo, commit, "", inner=opts.get("subdir", "").strip("/"))
 
 
 def is_contracts_repo(path: Path) -> bool:
     return (path / "workbench.toml").is_file() or ((path / "proto").is_dir() and (path / "sql").is_dir())
 
 
-def directory_side(spec: str, path: Path, proto_dir: str = "proto", label: str = "") -> Side:
-    """A contracts repository (its proto folder), a buf module or workspace (its config's layout), or
-    a folder of protos (the folder itself is the only root, as buf does without a config)."""
+def directory_side(spec: str, path: Path, proto_dir: str = "proto", label: str = "", top: Path | None = None) -> Side:
+    """A contracts repository (its proto folder), a buf module or workspace (its config's layout, found
+    from `path` up to `top` as buf finds it: `layout.read_input_layout`), or a folder of protos (the
+    folder itself is the only root, as buf does without a config)."""
     label = label or str(path)
     nested = path / proto_dir
     if is_contracts_repo(path) or (not has_config(path) and nested.is_dir() and any(nested.rglob("*.proto"))):
@@ -279,7 +330,7 @@ def directory_side(spec: str, path: Path, proto_dir: str = "proto", label: str =
     from workbench.breaking.layout import LayoutError
 
     try:
-        layout = read_layout(path, label="" if label == str(path) else label)
+        layout = read_input_layout(path, label="" if label == str(path) else label, top=top)
     except LayoutError as exc:
         raise InputError(str(exc)) from None
     return Side(spec, label, root=None, proto_root=path, layout=layout)
@@ -308,7 +359,7 @@ def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[F
     roots = _include_dirs(side)
     files = sorted(side.files)
     result = compile_protos(roots[0], files, includes=roots[1:],
-                            prefixes={name: root.prefix for name, root in side.files.items()},
+                            prefixes=side.shown_prefixes(),
                             source_info=source_info, hidden=excluded_paths(side))
     return result.descriptor_set, result.findings
 
@@ -323,6 +374,32 @@ def _recovered(job: Job, findings: list[Finding]) -> tuple[bytes | None, list[Fi
     return (None, findings) if result is None else (result.descriptor_set, result.findings)
 
 
+def _compile_modules_apart(side: Side, findings: list[Finding]) -> tuple[bytes | None, list[Finding]]:
+    """A workspace whose modules define the same name: each module compiled on its own, as buf
+    builds it (`workbench.breaking.module_images`); any other failure is kept as it is.
+
+    Always with source info: lint's second pass (`workbench.lint.locations`) compiles the files it
+    reports on together, which such a workspace cannot do."""
+    from workbench.breaking.module_images import compile_apart, defined_twice
+
+    modules: dict[str, list[str]] = {}
+    for name, root in sorted(side.files.items()):
+        modules.setdefault(root.module, []).append(name)
+    if len(modules) < 2 or not defined_twice(findings):
+        return None, findings
+    from workbench.contracts.proto_compile import compile_protos
+
+    roots = _include_dirs(side)
+    prefixes = side.shown_prefixes()
+
+    def compile_files(names: list[str]) -> tuple[bytes | None, list[Finding]]:
+        result = compile_protos(roots[0], names, includes=roots[1:], prefixes=prefixes, hidden=excluded_paths(side))
+        return result.descriptor_set, result.findings
+
+    data, findings, side.images = compile_apart(modules, compile_files)
+    return data, findings
+
+
 def _include_dirs(side: Side) -> list[Path]:
     out: list[Path] = []
     for root in side.roots:
@@ -332,8 +409,35 @@ def _include_dirs(side: Side) -> list[Path]:
 
 
 def excluded_paths(side: Side) -> tuple[Path, ...]:
-    """The roots' excluded folders: buf takes them out of the module, so no import finds them either."""
-    return tuple(root.dir / e for root in side.roots for e in root.excludes)
+    """What no import may find (`proto_compile.include_args` hides it from protoc): the roots' excluded
+    folders, and with v2 `includes` everything of the root outside them. buf takes those files out of
+    the module altogether, so importing one is its "imported file does not exist" (and what the
+    import would have defined is undefined), as protoc then reports it."""
+    out: list[Path] = []
+    for root in side.roots:
+        out += [root.dir / e for e in root.excludes]
+        if root.includes:
+            out += _outside(root.dir, root.includes)
+    return tuple(out)
+
+
+def _outside(folder: Path, includes: tuple[str, ...] | list[str]) -> list[Path]:
+    """The entries of `folder` that neither are nor lead to one of `includes` (relative to it)."""
+    below: dict[str, list[str]] = {}
+    for include in includes:
+        head, _, rest = include.strip("/").partition("/")
+        below.setdefault(head, []).append(rest)
+    out: list[Path] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return out
+    for name in names:
+        if name not in below:
+            out.append(folder / name)
+        elif all(below[name]) and (folder / name).is_dir():  # no include is the whole entry
+            out += _outside(folder / name, below[name])
+    return out
 
 
 def source_bytes(side: Side) -> int:
@@ -378,7 +482,7 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         for s, size in zip(todo, sizes, strict=True):
             dirs = _include_dirs(s)
             jobs.append(Job(dirs[0], s.rel_prefix, size, tuple(sorted(s.files)), tuple(dirs[1:]),
-                            {name: root.prefix for name, root in s.files.items()}, source_info,
+                            s.shown_prefixes(), source_info,
                             excluded_paths(s)))
         results = [r if r[0] is not None else _recovered(job, r[1])
                    for job, r in zip(jobs, compile_forked(jobs), strict=True)]
@@ -387,6 +491,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         if sum(sizes) >= PARALLEL_MIN_BYTES:
             _release_freed_memory()  # a small compile leaves little to give back (and ctypes costs a start)
     for side, (data, findings) in zip(todo, results, strict=True):
+        if data is None:
+            data, findings = _compile_modules_apart(side, findings)
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:
@@ -408,7 +514,6 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
         side.fds = fds
         side.targets = set(side.files)
         _with_bufs_descriptor_proto(side)
-        side.findings += excluded_imports(side)
 
 
 DESCRIPTOR_FILE = "google/protobuf/descriptor.proto"
@@ -433,38 +538,6 @@ def _with_bufs_descriptor_proto(side: Side) -> None:
             proto.Clear()  # its locations are protoc's copy's: buf names no line in an import it drops
             proto.MergeFromString(DESCRIPTOR_PROTO)
             return
-
-
-def excluded_imports(side: Side) -> list[Finding]:
-    """Imports of files the buf config excludes (or leaves out of its `includes`): protoc finds them on
-    the include path, buf does not (an excluded file is no part of any module) and fails the build
-    with "imported file does not exist" at the import. A compile error here too."""
-    if side.layout is None or side.fds is None:
-        return []
-    files = side.files
-    dirs = _include_dirs(side)
-    out = []
-    for proto in side.fds.file:
-        if proto.name not in files:
-            continue
-        for dep in proto.dependency:
-            if dep in files or dep.startswith("google/protobuf/") or \
-                    not any(os.path.isfile(os.path.join(d, dep)) for d in dirs):
-                continue  # a module's file, a well-known type (buf has its own), or one from no root
-            line, column = _import_at(side.source(proto.name), dep)
-            out.append(Finding(Severity.ERROR, "PROTO_COMPILE", side.prefix(proto.name), line,
-                               f'Import "{dep}" was not found: the buf config excludes it from every module '
-                               "(buf: imported file does not exist).", column))
-    return out
-
-
-def _import_at(text: str, dep: str) -> tuple[int, int]:
-    """Line and column of the import statement naming `dep` (0, 0 when it cannot be told)."""
-    for number, line in enumerate(text.split("\n"), 1):
-        if f'"{dep}"' in line or f"'{dep}'" in line:
-            at = line.find("import")
-            return number, at + 1 if at >= 0 else 1
-    return 0, 0
 
 
 def _release_freed_memory() -> None:

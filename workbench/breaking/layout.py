@@ -38,7 +38,7 @@ class Root(Record):
 
     _fields = (
         "path", "dir", "excludes", "version", "config_file", "breaking", "lint", "ignore_prefix", "module",
-        "includes", "description",
+        "includes", "description", "shown", "target",
     )
 
     def __init__(self, path: str, dir: Path, excludes: tuple[str, ...] = (), version: str = "v2",
@@ -58,13 +58,24 @@ class Root(Record):
         self.includes = includes  # v2 `includes`, relative to `dir`: when set, only files below them
         # how buf names the module in its errors ('path: "a", excludes: "a/x"'), see module_description
         self.description = description or module_description(path or ".")
+        # its path relative to the input directory, where that is a folder of the workspace (`targeted`)
+        self.shown = path
+        # one of the modules the input holds: linted and compared; the others only resolve imports
+        self.target = True
 
     @property
     def prefix(self) -> str:
-        return f"{self.path}/" if self.path else ""
+        return f"{self.shown}/" if self.shown else ""
 
     def files(self) -> list[str]:
-        """Every .proto below the root, minus the excluded ones, relative to the root, sorted."""
+        """Every .proto below the root, minus the excluded ones, relative to the root, sorted (read
+        once: the checks before a compile and the compile itself list the same tree)."""
+        listed: list[str] | None = self.__dict__.get("_listed")
+        if listed is None:
+            listed = self.__dict__["_listed"] = self._list_files()
+        return listed
+
+    def _list_files(self) -> list[str]:
         if not self.dir.is_dir():
             return []
         from workbench.contracts.proto_compile import proto_files
@@ -91,12 +102,33 @@ def module_description(path: str, excludes: list[str] | tuple[str, ...] = (),
 
 
 class EmptyModuleError(ValueError):
-    """A module with no .proto file: buf refuses to build it (`Module "..." had no .proto files`)."""
+    """A module buf refuses to build: it has no .proto file (`Module "..." had no .proto files`), or
+    shares a file name with another module or root."""
 
 
-def check_not_empty(roots: list[Root], files: dict[str, Root]) -> None:
+def check_unique_paths(roots: list[Root]) -> None:
+    """Raise buf's error for the first file name (sorted) that two roots hold: in two modules of a
+    workspace, `a.proto is contained in multiple modules:` and the modules, one a line, by path; in two
+    roots of one v1beta1 module, `a.proto exists in multiple locations: r1/a.proto r2/a.proto`
+    (measured with buf 1.75; buf names any one such file there, run to run)."""
+    holders: dict[str, list[Root]] = {}
+    for root in roots:
+        for name in root.files():
+            holders.setdefault(name, []).append(root)
+    for name in sorted(n for n, held in holders.items() if len(held) > 1):
+        held = holders[name]
+        modules = sorted({root.module: root.description for root in held}.items())
+        if len(modules) > 1:
+            raise EmptyModuleError(f"{name} is contained in multiple modules:\n" +
+                                   "\n".join(f"  {description}" for _, description in modules))
+        module = held[0].module
+        located = [f"{root.path.removeprefix(module + '/') if module else root.path}/{name}" for root in held]
+        raise EmptyModuleError(f"{name} exists in multiple locations: {' '.join(located)}")
+
+
+def check_not_empty(roots: list[Root]) -> None:
     """Raise buf's error for the first module (by path) none of whose roots holds a file."""
-    having = {root.module for root in files.values()}
+    having = {root.module for root in roots if root.files()}
     for root in sorted(roots, key=lambda r: r.module):
         if root.module not in having:
             raise EmptyModuleError(f'Module "{root.description}" had no .proto files')
@@ -105,12 +137,13 @@ def check_not_empty(roots: list[Root], files: dict[str, Root]) -> None:
 class Layout(Record):
     """A buf module or workspace: its roots and its modules' configs."""
 
-    _fields = ("dir", "roots", "source")
+    _fields = ("dir", "roots", "source", "sub")
 
-    def __init__(self, dir: Path, roots: list[Root], source: str = "") -> None:
+    def __init__(self, dir: Path, roots: list[Root], source: str = "", sub: str = "") -> None:
         self.dir = dir
         self.roots = roots
         self.source = source  # the config file the layout came from ("" when there is none)
+        self.sub = sub  # the input directory relative to `dir`: "" unless the input is a folder of the workspace
 
     def files(self) -> dict[str, Root]:
         """file name (as protoc knows it) -> its root; the first root wins, as on protoc's path."""
@@ -123,6 +156,88 @@ class Layout(Record):
 
 def has_config(directory: Path) -> bool:
     return any((directory / n).is_file() for n in (*CONFIG_NAMES, *WORK_NAMES))
+
+
+NO_TARGETS = ("no .proto files were targeted. This can occur if no .proto files are found in your input, --path "
+              "points to files that do not exist, or --exclude-path excludes all files.")
+
+
+def read_input_layout(directory: Path, *, label: str = "", top: Path | None = None) -> Layout:
+    """The layout `buf lint`/`buf breaking` use for the input directory `directory`, as buf finds it
+    (buftarget's terminateAtControllingWorkspace, walked from the input up to `top`, default the
+    file system's root): the first folder whose buf.work.yaml lists a directory that is or holds the
+    input, or whose v2 buf.yaml has a module that is, holds or lies below the input, controls it, and
+    the input's modules are its targets (the workspace's other modules only resolve imports). A
+    folder inside a module is refused ("... contained by module at path ..."). Without such a folder,
+    the input is a module of its own: its v1/v1beta1 buf.yaml, or none (a v1 buf.yaml above is not
+    looked at)."""
+    found = _controlling_workspace(directory, top)
+    if found is None:
+        return read_layout(directory, label=label)
+    workspace, sub = found
+    layout = read_layout(workspace, label="")
+    return _targeted(layout, sub, directory) if sub else layout
+
+
+def _controlling_workspace(directory: Path, top: Path | None) -> tuple[Path, str] | None:
+    import os
+
+    start = os.path.abspath(directory)
+    stop = os.path.abspath(top) if top is not None else None
+    current = start
+    while True:
+        here = Path(current)
+        work = next((here / n for n in WORK_NAMES if (here / n).is_file()), None)
+        config = next((here / n for n in CONFIG_NAMES if (here / n).is_file()), None)
+        if work is not None and config is not None:
+            raise LayoutError(f'cannot have a buf.work.yaml and buf.yaml in the same directory "{current.lstrip("/")}"')
+        sub = "" if current == start else os.path.relpath(start, current).replace(os.sep, "/")
+        if config is not None:
+            data = _load(config, "")
+            if str(data["version"]) == "v2":
+                modules = [_module_dir(m) for m in data.get("modules") or [{"path": "."}]]
+                if not sub or any(_holds(m, sub) or _holds(sub, m) for m in modules):
+                    return here, sub
+        elif work is not None:
+            data = _load(work, "")
+            if not sub or any(_holds(str(d).strip("/"), sub) for d in data.get("directories") or ()):
+                return here, sub
+        parent = os.path.dirname(current)
+        if current == stop or parent == current:
+            return None
+        current = parent
+
+
+def _module_dir(module: object) -> str:
+    path = str(module.get("path") or ".") if isinstance(module, dict) else "."
+    path = path.strip("/")
+    return "" if path in ("", ".") else path
+
+
+def _holds(folder: str, path: str) -> bool:
+    """Is `path` (relative to the workspace, "" for it) `folder` or below it?"""
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def _targeted(layout: Layout, sub: str, directory: Path) -> Layout:
+    """`layout` seen from its folder `sub`: the modules at or below it are the targets, every path is
+    shown relative to it; a folder inside a module is buf's usage error."""
+    import os
+
+    targets = [root for root in layout.roots if _holds(sub, root.module)]
+    if not targets:
+        holder = next((m for m in sorted({r.module for r in layout.roots}) if _holds(m, sub)), None)
+        if not any(files for _, _, files in os.walk(directory)):
+            raise LayoutError(NO_TARGETS)
+        raise LayoutError(f'failed to build input "{sub}" because it is contained by module at path '
+                          f'"{holder or "."}" specified in your configuration, you must provide the workspace '
+                          "or module as the input, and filter to this path using --path")
+    for root in layout.roots:
+        root.target = any(root is t for t in targets)
+        shown = os.path.relpath(root.path or ".", sub).replace(os.sep, "/")
+        root.shown = "" if shown == "." else shown
+    layout.sub = sub
+    return layout
 
 
 def read_layout(directory: Path, *, label: str = "") -> Layout:
@@ -140,15 +255,16 @@ def read_layout(directory: Path, *, label: str = "") -> Layout:
 
 def _load(path: Path, label: str) -> dict[str, Any]:
     """A buf.yaml or buf.work.yaml, parsed and checked against what buf's strict decode accepts."""
-    from workbench.breaking.bufyaml_schema import SchemaError, check_buf_work_yaml, check_buf_yaml
+    from workbench.breaking.bufyaml_schema import SchemaError, check_buf_work_yaml, decode_buf_yaml
 
     shown = _shown(path, label)
     try:
-        data = parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
         if path.name in WORK_NAMES:
+            data = parse(text)
             check_buf_work_yaml(data)
         else:
-            check_buf_yaml(data)
+            data = decode_buf_yaml(text)
     except (YamlError, SchemaError, OSError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{shown}: {exc}") from None
     return data  # type: ignore[no-any-return]

@@ -38,9 +38,10 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
     return _dedupe(kept)
 
 
-def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[str]],
-                 after_modules: dict[str, set[str]], configs: dict[str, BreakingConfig],
-                 category: str | None = None, parallel: bool = False) -> list[Change]:
+def diff_modules(before: Schema | dict[str, Schema], after: Schema | dict[str, Schema],
+                 before_modules: dict[str, set[str]], after_modules: dict[str, set[str]],
+                 configs: dict[str, BreakingConfig], category: str | None = None,
+                 parallel: bool = False) -> list[Change]:
     """Each module of the input against the module of the same path in the base, with its own config.
 
     buf checks a module's image: its files and every file they import, transitively (other modules'
@@ -49,17 +50,27 @@ def diff_modules(before: Schema, after: Schema, before_modules: dict[str, set[st
     no longer reaches is a deleted file (`FILE_NO_DELETE`, and `PACKAGE_*` when its package or its
     messages go with it), while a vendored well-known type the input drops but still imports is
     still there (protoc's own copy).
+
+    A side given as module -> Schema was compiled module by module (`module_images`): each schema is
+    that module's image already.
     """
     out: list[Change] = []
     single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
     for module, config in configs.items():
-        b_names = _image(before, before_modules.get(module, set())) if not single else set(before.all_files)
-        a_names = _image(after, after_modules.get(module, set())) if not single else set(after.all_files)
-        out += diff_schemas(before.restricted(b_names), after.restricted(a_names), config, category, parallel)
+        b = _module_image(before, before_modules.get(module, set()), module, single)
+        a = _module_image(after, after_modules.get(module, set()), module, single)
+        out += diff_schemas(b, a, config, category, parallel)
     if single:
         return out
     out.sort(key=Change.sort_key)
     return _dedupe(out)
+
+
+def _module_image(schema: Schema | dict[str, Schema], names: set[str], module: str, single: bool) -> Schema:
+    if isinstance(schema, dict):
+        found = schema.get(module)
+        return found if found is not None else Schema()
+    return schema.restricted(_image(schema, names) if not single else set(schema.all_files))
 
 
 def _image(schema: Schema, names: set[str]) -> set[str]:

@@ -21,6 +21,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small 
 if TYPE_CHECKING:
     from typing import Any
 
+    from workbench.breaking.schema import Schema
+
 __all__ = ["InputError", "Report", "review"]
 
 
@@ -79,13 +81,14 @@ class Report(Record):
 def review(root: Path | None, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
            fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
-           snippets: bool = True, progress: Callable[[str], None] | None = None) -> Report:
+           snippets: bool = True, progress: Callable[[str], None] | None = None, as_given: bool = False) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
 
     `root` is the contracts repository, or None in a plain buf module or workspace: INPUT then
     defaults to the current directory and git refs are read from its repository.
     `snippets`: each change carries the before/after lines it points at (buf's output formats show
     none). `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
+    `as_given`: INPUT's files named by the directory as the command line gave it, as buf prints them.
     """
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -94,7 +97,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
     gc.disable()
     try:
         report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                         extras, t0, keep_sources, snippets, progress or _quiet)
+                         extras, t0, keep_sources, snippets, progress or _quiet, as_given)
         return report
     finally:
         if gc_was_enabled:
@@ -103,7 +106,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
 
 def _review(root: Path | None, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
-            keep_sources: bool, snippets: bool, progress: Callable[[str], None]) -> Report:
+            keep_sources: bool, snippets: bool, progress: Callable[[str], None], as_given: bool = False) -> Report:
     from workbench.breaking.inputs import repo_root
 
     if input_spec is None and root is not None:
@@ -111,7 +114,7 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
                      rel_prefix=f"{proto_dir.strip('/')}/")
         repo: Path | None = root
     else:
-        after = open_side(input_spec or ".", root, proto_dir=proto_dir)
+        after = open_side(input_spec or ".", root, proto_dir=proto_dir, as_given=as_given)
         # git only when a ref is to be read: `--against ../previous` starts no process
         repo = root or (repo_root(Path.cwd()) if _may_be_ref(against_spec) or _may_be_ref(input_spec) else None)
     subdir = ""
@@ -126,7 +129,8 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
     if not exact:
         base_of = after.commit or "HEAD"
     try:
-        before = open_side(against_spec, repo, proto_dir=proto_dir, base_of=base_of, subdir=subdir)
+        before = open_side(against_spec, repo, proto_dir=proto_dir, base_of=base_of, subdir=subdir,
+                           inner=after.layout.sub if after.commit == "" and after.layout is not None else "")
     except InputError:
         after.cleanup()
         raise
@@ -150,6 +154,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
+    paired = _pair_images(before, after, configs)
     config = next(iter(configs.values()))
     report.config_source = config.source
     t1 = time.perf_counter()
@@ -170,7 +175,12 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     after_schema = build_schema(after.fds, after.targets, after.sources(), after.source_infos)
     from workbench.breaking.proto_diff import diff_modules
 
-    changes = diff_modules(before_schema, after_schema, _modules(before), _modules(after), configs, category,
+    # a side compiled module by module (two modules define the same name) is compared per image
+    before_images, after_images = _image_schemas(before, before_schema), _image_schemas(after, after_schema)
+    if isinstance(before_images, dict):
+        before_images = {paired[m]: image for m, image in before_images.items() if m in paired}
+    before_modules = {paired[m]: names for m, names in _modules(before).items() if m in paired}
+    changes = diff_modules(before_images, after_images, before_modules, _modules(after), configs, category,
                            parallel=True)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
@@ -183,7 +193,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         contract = BreakingConfig(version=config.version, use=["FILE"])
         verdict_basis = list(changes) if config.rule_ids(category) == contract.rule_ids() and \
             not _ignores(config) else \
-            diff_modules(before_schema, after_schema, _modules(before), _modules(after),
+            diff_modules(before_images, after_images, before_modules, _modules(after),
                          dict.fromkeys(configs, contract))
     if extras:
         from workbench.breaking.additions import additions
@@ -243,6 +253,50 @@ def _may_be_ref(spec: str | None) -> bool:
 
 def _ignores(config: BreakingConfig) -> bool:
     return bool(config.ignore or config.ignore_only or config.ignore_unstable_packages)
+
+
+def _pair_images(before: Side, after: Side, configs: dict[str, BreakingConfig]) -> dict[str, str]:
+    """base module -> the input module buf compares it with (`buf breaking`'s run): the module images
+    one for one, in the order of their paths, whatever the paths (a module renamed is compared with
+    the one in its place). Fewer input modules than base modules is buf's usage error, and so are
+    more, unless every input module has the same breaking config and each base module shares a file
+    with an input module (a workspace that gained a module): those input modules, in order, are then
+    compared with the base's. A plain folder, a contracts repository or a descriptor set is one image."""
+    inputs = sorted((_modules(after) if after.layout is not None else {"": set(after.files)}).items())
+    bases = sorted((_modules(before) if before.layout is not None else {"": set(before.files)}).items())
+    if len(inputs) != len(bases):
+        error = InputError(f"input contained {len(inputs)} images, whereas against contained {len(bases)} images")
+        if len(inputs) < len(bases) or len({_config_key(c) for c in configs.values()}) > 1:
+            raise error
+        unmatched = list(range(len(bases)))
+        kept = []
+        for module, names in inputs:  # each input module takes the first base module it shares a file with
+            match = next((i for i in unmatched if names & bases[i][1]), None)
+            if match is not None:
+                unmatched.remove(match)
+                kept.append((module, names))
+        if unmatched or len(kept) != len(bases):
+            raise error
+        inputs = kept
+    return {base: module for (base, _), (module, _) in zip(bases, inputs, strict=True)}
+
+
+def _config_key(config: BreakingConfig) -> tuple[object, ...]:
+    """What buf compares of two modules' breaking configs (its equalBreakingConfig): `use` as written,
+    so an explicit `[FILE]` differs from none (measured with buf 1.75)."""
+    return (config.version, config.written_use, tuple(config.except_), tuple(config.ignore),
+            tuple((k, tuple(v)) for k, v in sorted(config.ignore_only.items())), config.ignore_unstable_packages)
+
+
+def _image_schemas(side: Side, schema: Schema) -> Schema | dict[str, Schema]:
+    """`schema`, or module -> its image's schema when the side's modules were compiled apart."""
+    if side.images is None or side.fds is None:
+        return schema
+    from workbench.breaking.schema import build_schema
+
+    sources = side.sources()
+    return {module: build_schema(side.fds, side.targets, sources, side.source_infos, only=names).restricted(names)
+            for module, names in side.images.items()}
 
 
 def _modules(side: Side) -> dict[str, set[str]]:

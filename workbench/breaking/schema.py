@@ -468,13 +468,17 @@ class Schema(Record):
 
 
 def build_schema(fds: pb.FileDescriptorSet, targets: set[str] | None = None,
-                 sources: dict[str, str] | None = None, source_infos: dict[str, bytes] | None = None) -> Schema:
+                 sources: dict[str, str] | None = None, source_infos: dict[str, bytes] | None = None,
+                 only: set[str] | None = None) -> Schema:
     """Index `fds`; only files in `targets` (default: all) are compared, the rest only resolve types.
-    `source_infos`: files' source info as bytes, where it was kept out of `fds`."""
+    `source_infos`: files' source info as bytes, where it was kept out of `fds`. `only`: index just
+    these files (one module's image, where another module defines the same names)."""
     schema = Schema()
     sources = sources or {}
     source_infos = source_infos or {}
     for proto in fds.file:
+        if only is not None and proto.name not in only:
+            continue
         info = FileInfo(proto, targets is None or proto.name in targets, sources.get(proto.name, ""),
                         source_infos.get(proto.name))
         schema.all_files[info.path] = info

@@ -49,7 +49,8 @@ def check(model: Model) -> list[Finding]:
 
 def house_config(model: Model):  # type: ignore[no-untyped-def]
     """The repository's buf.yaml `lint` section (proto folder first, then the root), else the house's."""
-    from workbench.breaking.bufyaml import YamlError, parse
+    from workbench.breaking.bufyaml import YamlError
+    from workbench.breaking.bufyaml_schema import SchemaError, decode_buf_yaml
     from workbench.lint.config import LintConfig, from_section
 
     for folder in (model.root / model.config.proto_dir, model.root):
@@ -57,11 +58,11 @@ def house_config(model: Model):  # type: ignore[no-untyped-def]
             path = folder / name
             if not path.is_file():
                 continue
-            try:
-                data = parse(path.read_text(encoding="utf-8")) or {}
-            except YamlError as exc:
+            try:  # decoded as buf decodes it: a malformed buf.yaml reads the same everywhere
+                data = decode_buf_yaml(path.read_text(encoding="utf-8"))
+            except (YamlError, SchemaError) as exc:
                 raise ValueError(f"{path.name}: {exc}") from None
-            if isinstance(data, dict) and data.get("lint"):
+            if data.get("lint"):
                 return from_section(data["lint"], str(data.get("version", "v1beta1")), path.name)
     return LintConfig(use=list(HOUSE_USE), except_=list(HOUSE_EXCEPT))
 

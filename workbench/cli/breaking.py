@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         # the same call as the TUI's Breaking screen: one review, one truth
         report = breaking_review(root, args.input, args.against, exact=args.against_exact, category=args.category,
                                  extras=not args.protos_only and args.error_format is None,
-                                 snippets=args.error_format is None, progress=progress)
+                                 snippets=args.error_format is None, progress=progress,
+                                 as_given=args.error_format is not None)  # buf's output names files as buf does
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)

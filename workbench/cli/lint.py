@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.lint.run import LintError, lint_input
 
     try:
-        report = lint_input(args.input, _repo(args.root, args.input))
+        report = lint_input(args.input, _repo(args.root, args.input), as_given=True)
     except LintError as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2

@@ -51,8 +51,9 @@ class LintReport(Record):
         return 1 if self.violations else 0
 
 
-def lint_input(spec: str, repo: Path | None = None) -> LintReport:
-    """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref."""
+def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> LintReport:
+    """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref.
+    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`)."""
     from workbench.breaking.inputs import (
         PARALLEL_MIN_BYTES,
         InputError,
@@ -63,7 +64,7 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
     )
 
     try:
-        side = open_side(spec, repo)
+        side = open_side(spec, repo, as_given=as_given)
     except InputError as exc:
         raise LintError(str(exc)) from None
     try:
@@ -85,7 +86,8 @@ def lint_input(spec: str, repo: Path | None = None) -> LintReport:
             modules.setdefault(root.module, set()).add(name)
         for module, names in modules.items():
             report.violations += lint_set(side.fds, names, configs.get(module) or without_buf_yaml(), side.prefix, unused,
-                                          source=side.source, locator=locator, parallel=parallel)
+                                          source=side.source, locator=locator, parallel=parallel,
+                                          image=None if side.images is None else side.images.get(module, names))
         report.violations.sort()
         return report
     finally:
@@ -140,19 +142,18 @@ def module_configs(side: Side) -> dict[str, LintConfig]:
 
 def _contracts_config(side: Side) -> LintConfig:
     """A contracts repository: the buf.yaml in its proto folder or at its root, else buf's default."""
-    from workbench.breaking.bufyaml import YamlError, parse
+    from workbench.breaking.bufyaml import YamlError
+    from workbench.breaking.bufyaml_schema import SchemaError, decode_buf_yaml
 
     for d in (side.proto_root, side.root):
         for name in ("buf.yaml", "buf.yml"):
             path = d / name if d is not None else None
             if path is not None and path.is_file():
-                try:
-                    data = parse(path.read_text(encoding="utf-8")) or {}
-                except YamlError as exc:
+                try:  # decoded as buf decodes it: a malformed buf.yaml reads the same everywhere
+                    data = decode_buf_yaml(path.read_text(encoding="utf-8"))
+                except (YamlError, SchemaError) as exc:
                     raise LintConfigError(f"{path}: {exc}") from None
-                version = str(data.get("version", "v1beta1")) if isinstance(data, dict) else "v1beta1"
-                section = data.get("lint") if isinstance(data, dict) else None
-                return from_section(section or {}, version, str(path))
+                return from_section(data.get("lint") or {}, str(data["version"]), str(path))
     return without_buf_yaml()
 
 
@@ -171,8 +172,9 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
              shown: object = None,
              unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None,
              source: Callable[[str], str] | None = None, locator: Locator | None = None,
-             parallel: bool = False) -> list[Violation]:
-    """Lint the files `names` of a descriptor set under `config`.
+             parallel: bool = False, image: set[str] | None = None) -> list[Violation]:
+    """Lint the files `names` of a descriptor set under `config`; `image`: the files names resolve in
+    (a module's image, where two modules define the same names), default the whole set.
 
     `shown(name)` names a file in findings (default: the name itself); `source(name)` reads its text;
     `locator` fills in the source info of files compiled without it, as the rules need it; `parallel`:
@@ -183,7 +185,7 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
     show = shown if callable(shown) else (lambda n: n)
     all_files = {f.name: LintFile(f, show(f.name), source,
                                   locator if locator is not None and not f.HasField("source_code_info") else None)
-                 for f in fds.file}
+                 for f in fds.file if image is None or f.name in image}
     wanted = set(names)
     files = [all_files[n] for n in sorted(wanted) if n in all_files]
     if config.ignore_unstable_packages:

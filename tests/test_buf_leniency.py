@@ -364,6 +364,8 @@ STILL_ACCEPTED = {
     "proto3 reserved name that is no identifier": 'syntax = "proto3";\npackage p;\nmessage M { reserved "1a"; }\n',
     "bool option literal given as 1": P2 + DESC + "message O { optional bool b = 1; }\n"
     "extend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { b: 1 };\n",
+    "a group's name in an option literal": P2 + DESC + "message O { optional group G = 1 { optional int32 a = 1; } }\n"
+    "extend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { G: { a: 1 } };\n",
     "'#' comment in an option literal": P2 + DESC + "message O { optional int32 a = 1; }\n"
     "extend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { # c\n a: 1 };\n",
 }

@@ -538,7 +538,9 @@ def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", 
         if fmt == "json":
             run.outcome = "refused" if refused else f"{len(theirs)} findings"
         if refused:
-            theirs = set()
+            # both print the errors (COMPILE annotations on stdout since s9-compile2), buf in its
+            # compiler's words and the workbench in protoc's: compared as the verdict
+            theirs = mine = set()
         if w_code != want_code:
             run.detail.append(f"{fmt} exit: buf {b_code} -> want {want_code}, workbench {w_code}")
         if "Traceback" in w_err:

@@ -20,6 +20,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small 
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from workbench.findings import Finding
+
 FORMATS = ("text", "json", "msvs", "github-actions")
 _GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                              "\u2029": "\\u2029"})
@@ -76,6 +78,20 @@ def write(violations: Iterable[Violation], fmt: str, out: TextIO | None = None) 
     out = out or sys.stdout
     for v in sorted(violations):
         out.write(_line(v, fmt) + "\n")
+
+
+def write_compile_errors(errors: Iterable[Finding], fmt: str) -> None:
+    """Protos that do not compile, as buf prints its compiler's errors with `--error-format fmt`: one
+    `COMPILE` line per located error on stdout (buf's JSON object, MSVS line, workflow command or
+    `path:line:column:message`), protoc's words where buf's cannot be matched, the end at the start
+    (protoc reports no span). An error at no line (a MessageSet, an unreadable set) is buf's
+    `Failure: ...`, which it prints on stderr whatever the format: ours go there too."""
+    located = [Violation(f.file, f.line, f.column or 1, "COMPILE", f.message) for f in errors if f.file and f.line]
+    write(located, fmt)
+    sys.stdout.flush()
+    for f in errors:
+        if not (f.file and f.line):
+            print(f.format(), file=sys.stderr)
 
 
 def _line(v: Violation, fmt: str) -> str:

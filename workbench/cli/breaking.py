@@ -114,12 +114,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _buf_output(report: Any, fmt: str) -> None:
-    from workbench.breaking.bufformat import Violation, write
+    from workbench.breaking.bufformat import Violation, write, write_compile_errors
     from workbench.breaking.change import BREAKING
 
     if report.errors:
-        for f in report.errors:
-            print(f.format(), file=sys.stderr)
+        write_compile_errors(report.errors, fmt)
         return
     write([Violation(c.file, c.line, c.column, c.rule, c.message, c.end_line, c.end_column)
            for c in report.changes if c.kind == BREAKING], fmt)

@@ -16,7 +16,7 @@ FAST_ARGS: dict[str, Any] = {
     "positional": "input",
     "options": {"--error-format": ("error_format", FORMATS)},
     "flags": {},
-    "defaults": {"input": ".", "error_format": "text", "root_optional": True},
+    "defaults": {"input": ".", "error_format": None, "root_optional": True},
 }
 
 
@@ -34,8 +34,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("input", nargs="?", default=".", metavar="INPUT",
                         help="directory or git ref (default: the current directory)")
-    parser.add_argument("--error-format", choices=FORMATS, default="text",
-                        help="buf's output formats (default: text, `path:line:column:message`)")
+    parser.add_argument("--error-format", choices=FORMATS, default=None,
+                        help="buf's output formats (default: text, `path:line:column:message`); "
+                             "given, compile errors are printed in it too, on stdout as buf does")
     parser.set_defaults(func=run, root_optional=True)
 
 
@@ -56,20 +57,31 @@ def run(args: argparse.Namespace) -> int:
     except LintError as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2
-    if report.errors:
-        for f in report.errors:
-            print(f.format(), file=sys.stderr)
-        return 2
-    from workbench.breaking.bufformat import write
-
     try:
-        write(report.violations, args.error_format)
+        if report.errors:
+            _compile_errors(report.errors, args.error_format)
+            return 2
+        from workbench.breaking.bufformat import write
+
+        write(report.violations, args.error_format or "text")
         sys.stdout.flush()
     except BrokenPipeError:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code
+
+
+def _compile_errors(errors: list[Any], fmt: str | None) -> None:
+    """Without --error-format, the workbench's usage-error form (`file:line:column: error: ...` on
+    stderr); with it, buf's (`workbench.breaking.bufformat.write_compile_errors`)."""
+    if fmt is None:
+        for f in errors:
+            print(f.format(), file=sys.stderr)
+        return
+    from workbench.breaking.bufformat import write_compile_errors
+
+    write_compile_errors(errors, fmt)
 
 
 def _repo(root: Any, spec: str) -> Any:

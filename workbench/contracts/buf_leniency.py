@@ -21,6 +21,10 @@ values the source wrote:
   ("Enum name A has the same name as FOO_BAR_A ..."; buf takes it in a closed enum): compiled under a
   fresh name of the same length (a `[default = A]` in the file too), then named back; in an open
   enum buf refuses it as well, so it stays an error.
+- a NUL byte in a comment ("Invalid control characters encountered in text."; buf keeps it in the
+  comment): compiled as a byte the file does not hold, turned back into NUL in the set's comments.
+- a `json_name` written in brackets, `[json_name = "[x]"]` ("JSON names may not start with '[' and
+  end with ']'"): its '[' compiled as '_', then the name put back (a plain string only: no escapes).
 
 Every rewrite keeps each byte's line and column (same-length replacements, blanks), so protoc's
 locations, comments and other diagnostics are the source's. It runs only after protoc failed, and
@@ -47,11 +51,15 @@ EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+CONTROL_CHARACTER = "Invalid control characters encountered in text."
 NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
+BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\) is invalid: JSON names may not start "
+                                 r"with '\[' and end with '\]'\.$")
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
-_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT, "Enum name ",
-          "Enum type ")
+_KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT,
+          CONTROL_CHARACTER, "Enum name ",
+          "Enum type ", "The custom JSON name of field ")
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
@@ -136,9 +144,11 @@ class _Plan:
         self.defaults: list[tuple[tuple[int, int], int, list[int], list[int] | None]] = []
         self.lite = False
         self.marker = b""  # what stands for '/' in "/*" inside a block comment (absent from the source)
+        self.nul_marker = b""  # what stands for a NUL byte in a comment (absent from the source too)
         self.renames: list[tuple[tuple[int, int], str]] = []  # enum value names compiled under another name
         self.fresh: set[str] = set()  # the names they were compiled under
         self.fresh_order: list[str] = []  # the same, in the order of `renames`
+        self.json_names: list[tuple[tuple[int, int], str]] = []  # (json_name's (line, column), the name written)
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -267,6 +277,29 @@ def _plan_enum_default(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
     return True
 
 
+def _plan_bracketed_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
+    """The error points at the field's name: its `json_name` value's '[' compiled as '_' (a plain
+    string only)."""
+    j = _at(tokens, offset)
+    if j < 0:
+        return False
+    while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
+        j += 1
+    found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
+    if found is None:
+        return False
+    i = next((a for a, b in found[2] if b == a + 2 and _text(plan.data, tokens[a]) == "json_name"), -1)
+    if i < 0 or tokens[i + 1].kind != "=" or tokens[i + 2].kind != "str":
+        return False
+    value = _text(plan.data, tokens[i + 2])
+    name = value[1:-1]
+    if len(value) < 2 or value[-1] != value[0] or "\\" in name or not (name.startswith("[") and name.endswith("]")):
+        return False
+    plan.edits[tokens[i + 2].start + 1] = b"_"
+    plan.json_names.append((_position(plan.data, tokens[i].start), name))
+    return True
+
+
 def _plan_lite(plan: _Plan, tokens: list[_Token]) -> bool:
     """Every top-level `option optimize_for = LITE_RUNTIME;` compiled as SPEED."""
     depth = 0
@@ -295,6 +328,20 @@ def _plan_nested_comment(plan: _Plan, at: int) -> bool:
         if not plan.marker:
             return False
     plan.edits[at] = plan.marker
+    return True
+
+
+def _plan_nul_in_comment(plan: _Plan, at: int) -> bool:
+    """A NUL byte in a comment (buf keeps it there): compiled as a marker, put back afterwards."""
+    if at < 0 or plan.data[at:at + 1] != b"\x00" or not any(
+            m.lastgroup in ("line", "block") and m.start() < at < m.end() for m in _TOKEN.finditer(plan.data)):
+        return False
+    if not plan.nul_marker:
+        plan.nul_marker = next((bytes([m]) for m in _MARKERS if bytes([m]) not in plan.data and bytes([m]) != plan.marker),
+                               b"")
+        if not plan.nul_marker:
+            return False
+    plan.edits[at] = plan.nul_marker
     return True
 
 
@@ -393,6 +440,14 @@ class Recovery:
                 return False
             self.first.setdefault(name, own)
             tokens = _lex(plan.data)
+            if any(f.message == CONTROL_CHARACTER for f in own):
+                # a NUL in a comment ends protoc's reading of the file: what it said after that is
+                # said again (or not) by the compile of the rewrite
+                if not all(_plan_nul_in_comment(plan, _offset(plan.data, f.line, f.column))
+                           for f in own if f.message == CONTROL_CHARACTER):
+                    return False
+                progress = True
+                continue
             for f in own:
                 if _follows_from(f, failed | set(self.plans)):
                     continue
@@ -407,6 +462,8 @@ class Recovery:
                     ok = _plan_nested_comment(plan, at)
                 elif ENUM_CONFLICT.match(f.message):
                     ok = _plan_enum_rename(plan, tokens, at)
+                elif BRACKETED_JSON_NAME.match(f.message):
+                    ok = _plan_bracketed_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
                 else:
@@ -459,6 +516,8 @@ class Recovery:
                     return None
             if plan.marker:
                 _restore_comments(proto, plan.marker)
+            if plan.nul_marker:
+                _restore_comments(proto, plan.nul_marker, "\x00")
             if plan.renames and proto.syntax not in ("", "proto2"):
                 return None  # an open enum: buf refuses it too ("enum values have the same name ...")
             for (at, original), fresh in zip(plan.renames, plan.fresh_order, strict=True):
@@ -466,6 +525,9 @@ class Recovery:
                 if enum is None:
                     return None
                 _restore_defaults_named(fds, enum, fresh, original)
+            for at, original in plan.json_names:
+                if not _restore_json_name(proto, at, original):
+                    return None
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
@@ -512,17 +574,26 @@ def _restore_lazy(proto: pb.FileDescriptorProto, at: tuple[int, int]) -> bool:
     return False
 
 
-def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes) -> None:
-    """Each marker in the comments back to the '/' it stands for (the source has no such byte; its
-    '*' may have ended the comment, as in `/* a /*/`)."""
+def _restore_json_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> bool:
+    for loc in proto.source_code_info.location:
+        if len(loc.path) >= 3 and loc.path[-1] == _FIELD_JSON_NAME and tuple(loc.span[:2]) == at:
+            field = _element(proto, loc.path[:-1])
+            field.json_name = original  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _restore_comments(proto: pb.FileDescriptorProto, marker: bytes, original: str = "/") -> None:
+    """Each marker in the comments back to the byte it stands for, '/' or NUL (the source has no such
+    byte; a '/' marker's '*' may have ended the comment, as in `/* a /*/`)."""
     stand_in = marker.decode("latin-1")
     for loc in proto.source_code_info.location:
         if loc.leading_comments:
-            loc.leading_comments = loc.leading_comments.replace(stand_in, "/")
+            loc.leading_comments = loc.leading_comments.replace(stand_in, original)
         if loc.trailing_comments:
-            loc.trailing_comments = loc.trailing_comments.replace(stand_in, "/")
+            loc.trailing_comments = loc.trailing_comments.replace(stand_in, original)
         for n, text in enumerate(loc.leading_detached_comments):
-            loc.leading_detached_comments[n] = text.replace(stand_in, "/")
+            loc.leading_detached_comments[n] = text.replace(stand_in, original)
 
 
 def _restore_enum_value_name(proto: pb.FileDescriptorProto, at: tuple[int, int], original: str) -> str | None:

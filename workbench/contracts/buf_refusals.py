@@ -6,6 +6,9 @@ image: proto: ..."), whatever file it is in, imports included. We make such a si
 
 - A message with `option message_set_wire_format = true` (a MessageSet, proto1's legacy wire form):
   "proto: message "p.M" is a MessageSet, which is a legacy proto1 feature that is no longer supported".
+
+buf's compiler (protocompile) also refuses, with a location, a few things protoc builds; they are
+checked in `workbench.contracts.buf_compile_checks` and reported at buf's line and column.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from workbench.findings import Finding, Severity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from google.protobuf import descriptor_pb2 as pb
 
 # DescriptorProto.options (field 7) whose first field is message_set_wire_format = true: protoc writes
@@ -42,7 +47,15 @@ def message_set_errors(data: bytes, fds: pb.FileDescriptorSet) -> list[tuple[str
     return sorted(out)
 
 
-def findings(data: bytes, fds: pb.FileDescriptorSet, named: object) -> list[Finding]:
-    """`message_set_errors` as compile errors; `named(file)` is how findings name a file."""
-    return [Finding(Severity.ERROR, "PROTO_COMPILE", named(name), 0, message)  # type: ignore[operator]
-            for name, message in message_set_errors(data, fds)]
+def findings(data: bytes, fds: pb.FileDescriptorSet, named: Callable[[str], str],
+             source_infos: dict[str, bytes] | None = None, source: Callable[[str], str] | None = None) -> list[Finding]:
+    """`message_set_errors` and `buf_compile_checks.errors` as compile errors; `named(file)` is how
+    findings name a file, `source_infos` the files' source info kept apart from `fds` (if it was),
+    `source(file)` a file's text."""
+    from workbench.contracts.buf_compile_checks import errors
+
+    out = [Finding(Severity.ERROR, "PROTO_COMPILE", named(name), 0, message)
+           for name, message in message_set_errors(data, fds)]
+    out += [Finding(Severity.ERROR, "PROTO_COMPILE", named(name), line, message, column)
+            for name, line, column, message in errors(data, fds, source_infos or {}, source)]
+    return out

@@ -281,6 +281,11 @@ def protoc_findings(diagnostics: str, code: int, roots: Sequence[Path], *, rel_p
 
 
 def locate(files: Mapping[str, Path], imports: bytes) -> bytes | None:
+    """`locate_or_why` without the why."""
+    return locate_or_why(files, imports)[0]
+
+
+def locate_or_why(files: Mapping[str, Path], imports: bytes) -> tuple[bytes | None, bool]:
     """The FileDescriptorSet, with source info, of `files` (name -> the file on disk), their imports
     read from `imports` (a serialized set holding them) instead of compiled again: locations for a few
     files of a tree that was compiled without them. None when protoc fails (a name or path it cannot
@@ -288,17 +293,24 @@ def locate(files: Mapping[str, Path], imports: bytes) -> bytes | None:
 
     Each file is its own `-INAME=PATH` mapping, so protoc finds no other source: every import comes
     from the set (protoc looks in the source tree first, then in `--descriptor_set_in`).
+
+    With the set, whether a failure is protoc refusing what buf takes (`buf_leniency`): no other
+    set of imports gets past that, only the ordinary compile (which rewrites such files) does.
     """
     if any(":" in n or "=" in n or ":" in str(p) for n, p in files.items()):
-        return None  # protoc splits -I on ':' and '='
+        return None, False  # protoc splits -I on ':' and '='
     with _scratch_file() as (set_in, set_fd), _scratch_file() as (out, fd):
         with open(set_in if set_fd < 0 else os.dup(set_fd), "wb") as fh:
             fh.write(imports)
         args = ["protoc", *(f"-I{name}={path}" for name, path in files.items()), f"--descriptor_set_in={set_in}",
                 "--include_source_info", f"--descriptor_set_out={out}", *files]
         load_compiler()
-        code, _ = _run_capturing_fd2(lambda: _protoc_main(args))  # its warnings were had from the first compile
-        return _read_all(fd, out) if code == 0 else None
+        code, diagnostics = _run_capturing_fd2(lambda: _protoc_main(args))  # its warnings were had before
+        if code == 0:
+            return _read_all(fd, out), False
+    from workbench.contracts.buf_leniency import may_recover
+
+    return None, may_recover(parse_diagnostics(diagnostics))
 
 
 def load_compiler() -> None:

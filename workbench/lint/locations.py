@@ -77,12 +77,14 @@ class Locator:
 
     def _compiled(self, names: list[str]) -> bytes | None:
         """The descriptor set, with source info, of `names`; None when no way of compiling them works."""
-        from workbench.contracts.proto_compile import locate
+        from workbench.contracts.proto_compile import locate, locate_or_why
 
         files = {n: self._disk[n] for n in names}
         self.compiles += 1
-        data = locate(files, self._imports(names, stubs=True))
-        if data is None:  # something of an import the stubs lack (a custom option's message type ...)
+        data, lenient = locate_or_why(files, self._imports(names, stubs=True))
+        # something of an import the stubs lack (a custom option's message type ...), unless protoc
+        # refused what buf takes: only the ordinary compile rewrites that
+        if data is None and not lenient:
             self.compiles += 1
             data = locate(files, self._imports(names, stubs=False))
         if data is None:

@@ -531,8 +531,7 @@ def compare(run: Run, command: tuple[str, ...] = ("breaking", ".", "--against", 
         run.seconds = (run.seconds[0] + b_s, run.seconds[1] + w_s)
         theirs, mine = output_lines(b_out), output_lines(w_out)
         # buf prints compile errors as COMPILE annotations (exit 100; plain lines in text); the workbench
-        # reports protos that do not compile as a usage error (exit 2, its own messages on stderr): the
-        # same verdict, other words
+        # prints them in the same forms with exit 2, in protoc's words: the same verdict, other words
         refused = refused or b_code not in (0, 100) or any('"type":"COMPILE"' in line for line in theirs)
         want_code = 2 if refused else {0: 0, 100: 1}[b_code]
         if fmt == "json":

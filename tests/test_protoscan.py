@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,28 @@ def test_any_text_scans_or_is_unsure_never_a_crash(tmp_path: Path, lines: list[s
         scan_protos(tmp_path, "p/")
     except Unsure:
         pass
+
+
+COMMENT_FORMS = ["", "// c", "// buf:lint:ignore X", "/* c */", "/*\n * c\n */", "/* c */\n// d", "// c\n/* d */",
+                 "// c\n\n", "/* c */\n", "// \x1cc", "/** doc */",
+                 "// c\n\n// d", "\n// c", "\n/* c */\n", "// c\n// d\n\n// e"]
+
+
+@settings(max_examples=int(os.environ.get("WB_SCAN_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(COMMENT_FORMS), min_size=5, max_size=5))
+def test_comments_above_declarations_scan_as_protoc_reads_them_or_unsure(tmp_path: Path, above: list[str]) -> None:
+    """Line and block comments above each declaration of a file protoc builds: the scan's comments are
+    protoc's leading (else trailing) comments, or the scan gives up (a block comment used to be skipped,
+    and the entity kept no comment where protoc gave one)."""
+    parts = ['syntax = "proto3";', "package a.v1;", above[0], "message A {", above[1], "  int64 id = 1;",
+             above[2], "  enum K {", "    K_UNSPECIFIED = 0;", "  }", "}", above[3], "enum E {", above[4],
+             "  E_UNSPECIFIED = 0;", "}"]
+    (tmp_path / "a.proto").write_text("\n".join(parts) + "\n")
+    result = compile_protos(tmp_path, rel_prefix="p/")
+    assert result.descriptor_set is not None
+    try:
+        scan = scan_protos(tmp_path, "p/")
+    except Unsure:
+        return
+    full = build_model(result.descriptor_set, "p/")
+    assert (scan.messages, scan.enums) == (full.messages, full.enums)

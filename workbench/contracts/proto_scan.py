@@ -70,31 +70,55 @@ class _File:
         pending: list[str] = []  # the comment block right above the next declaration
         open_stmt: tuple[int, int, str, str] | None = None  # a statement running over lines
         in_block_comment = False
+        after_block = False  # a block comment right above: protoc takes it as the leading comment
+        after_code = False  # the line above was code (a comment block here may be its trailing comment)
+        pending_after_code = False
         for number, raw_line in enumerate(text.split("\n"), 1):
             stripped = raw_line.strip()
             if in_block_comment:
                 if "*/" in stripped:
                     in_block_comment = False
+                    after_block = True
                     if stripped.split("*/", 1)[1].strip():
                         raise Unsure(number)
                 continue
             if stripped.startswith("/*"):
+                if after_code or pending:
+                    raise Unsure(number)  # may be the trailing comment above, or join a `//` block
                 if "*/" not in stripped:
                     in_block_comment = True
                 elif stripped.split("*/", 1)[1].strip():
                     raise Unsure(number)
                 pending = []
+                after_block = True
                 continue
             if not stripped:
+                if pending and pending_after_code:
+                    # a comment block on the lines right after a declaration and then a blank line is
+                    # protoc's trailing comment of that declaration (descriptor.proto's `baz`), which
+                    # this scan does not attach: left to protoc
+                    raise Unsure(number)
                 pending = []
+                after_block = after_code = False
                 continue
+            if after_block:
+                # this scan reads `//` comments only; what follows a block comment with no blank line
+                # between (a declaration it documents, more comment lines) is left to protoc, except
+                # the file-level statements, whose comments the model does not keep (a licence header)
+                after_block = False
+                if not stripped.startswith(("syntax", "edition", "package", "import", "option")):
+                    raise Unsure(number)
             m = _CODE_COMMENT.match(stripped)
             if m is None:
                 raise Unsure(number)
             code, trailing = m[1].strip(), (m[2] or "")
             if not code:
+                if not pending:
+                    pending_after_code = after_code
                 pending.append(trailing)
+                after_code = False
                 continue
+            after_code = True
             if "/*" in code:
                 raise Unsure(number)
             indent = raw_line[:len(raw_line) - len(raw_line.lstrip())]

@@ -15,8 +15,9 @@ FORMATS = ("text", "json", "msvs", "github-actions")
 FAST_ARGS: dict[str, Any] = {
     "positional": "input",
     "options": {"--error-format": ("error_format", FORMATS)},
+    "lists": {"--path": "path", "--exclude-path": "exclude_path"},
     "flags": {},
-    "defaults": {"input": ".", "error_format": None, "root_optional": True},
+    "defaults": {"input": ".", "error_format": None, "path": None, "exclude_path": None, "root_optional": True},
 }
 
 
@@ -37,7 +38,26 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--error-format", choices=FORMATS, default=None,
                         help="buf's output formats (default: text, `path:line:column:message`); "
                              "given, compile errors are printed in it too, on stdout as buf does")
+    add_path_options(parser)
     parser.set_defaults(func=run, root_optional=True)
+
+
+def add_path_options(parser: argparse.ArgumentParser) -> None:
+    """buf's --path and --exclude-path (shared with `workbench breaking`)."""
+    parser.add_argument("--path", action="append", default=None, metavar="PATH",
+                        help="limit to these files or directories (relative to the current directory, as buf "
+                             "reads them), e.g. proto/a/a.proto, proto/a; repeatable, the union is taken")
+    parser.add_argument("--exclude-path", action="append", default=None, metavar="PATH",
+                        help="exclude these files or directories; repeatable, the union is taken")
+
+
+def target_paths(args: argparse.Namespace) -> Any:
+    """The namespace's --path/--exclude-path, or None when neither is given."""
+    if not (args.path or args.exclude_path):
+        return None
+    from workbench.breaking.target_paths import TargetPaths
+
+    return TargetPaths(args.path or (), args.exclude_path or ())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.lint.run import LintError, lint_input
 
     try:
-        report = lint_input(args.input, _repo(args.root, args.input), as_given=True)
+        report = lint_input(args.input, _repo(args.root, args.input), as_given=True, targets=target_paths(args))
     except LintError as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
     from workbench.breaking.inputs import Side
+    from workbench.breaking.target_paths import TargetPaths
     from workbench.lint.locations import Locator
     from workbench.lint.rules import Lint, Named
 
@@ -51,9 +52,11 @@ class LintReport(Record):
         return 1 if self.violations else 0
 
 
-def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> LintReport:
+def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
+               targets: TargetPaths | None = None) -> LintReport:
     """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref.
-    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`)."""
+    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`);
+    `targets`: buf's --path/--exclude-path (`workbench.breaking.target_paths`)."""
     from workbench.breaking.inputs import (
         PARALLEL_MIN_BYTES,
         InputError,
@@ -63,14 +66,20 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> L
         source_bytes,
     )
 
+    if targets is not None and (refusal := targets.check()):
+        raise LintError(refusal)
     try:
         side = open_side(spec, repo, as_given=as_given)
     except InputError as exc:
         raise LintError(str(exc)) from None
     try:
         try:
+            if targets is not None:
+                from workbench.breaking.target_paths import restrict
+
+                restrict(side, spec, targets)
             require_files(side)
-        except InputError as exc:
+        except (InputError, ValueError) as exc:
             raise LintError(str(exc)) from None
         configs = module_configs(side)
         located = not _locate_later(side, configs.values())

@@ -76,5 +76,37 @@ def restrict(side: Side, spec: str, targets: TargetPaths) -> None:
     input_dir = spec if os.path.isdir(spec) and "#" not in spec else None
     paths = [input_relative(p, input_dir) for p in targets.paths]
     excludes = [input_relative(p, input_dir) for p in targets.excludes]
+    modules = {root.shown for root in side.layout.roots} if side.layout is not None else set()
+    for path in paths:
+        if not path:
+            raise ValueError("given input is equal to a value of --path, this has no effect and is disallowed")
+        if path in modules:
+            raise ValueError(f'module "{path}" was specified with --path, specify this module path directly as '
+                             "an input")
+    for path in excludes:
+        if not path:
+            raise ValueError('given input "." is equal to a value of --exclude-path ".", this would exclude '
+                             "everything")
+        if path in modules:
+            raise ValueError(f'module "{path}" was specified with --exclude-path, this flag cannot be used to '
+                             "specify module directories")
     side.restrict_to(lambda shown: (not paths or any(_below(shown, p) for p in paths))
                      and not any(_below(shown, e) for e in excludes))
+
+class Selection:
+    """What `buf breaking` compares of both inputs: --path/--exclude-path, --exclude-imports and
+    --limit-to-input-files."""
+
+    def __init__(self, targets: TargetPaths | None = None, exclude_imports: bool = False,
+                 limit_to_input_files: bool = False) -> None:
+        self.targets = targets or TargetPaths()
+        self.exclude_imports = exclude_imports
+        self.limit_to_input_files = limit_to_input_files
+
+    def against_targets(self, after: Side) -> TargetPaths:
+        """The against input's paths: the input's own (with --limit-to-input-files, which overrides
+        --path, its targeted files as buf names them: relative to the current directory)."""
+        if self.limit_to_input_files:
+            return TargetPaths([after.prefix(name) for name in sorted(after.files)])
+        return self.targets
+

@@ -79,6 +79,10 @@ class Side(Record):
         self._selected = selected
         self._files = None
 
+    def forget_files(self) -> None:
+        """Its files listed again (its layout was replaced: `config_flag.apply_config`)."""
+        self._files = None
+
     @property
     def roots(self) -> list[Root]:
         if self.layout is not None:

@@ -14,10 +14,11 @@ FORMATS = ("text", "json", "msvs", "github-actions")
 # register()'s options for workbench.cli.fastargs, which reads a plain command line without argparse
 FAST_ARGS: dict[str, Any] = {
     "positional": "input",
-    "options": {"--error-format": ("error_format", FORMATS)},
+    "options": {"--error-format": ("error_format", FORMATS), "--config": ("config", None)},
     "lists": {"--path": "path", "--exclude-path": "exclude_path"},
     "flags": {},
-    "defaults": {"input": ".", "error_format": None, "path": None, "exclude_path": None, "root_optional": True},
+    "defaults": {"input": ".", "error_format": None, "path": None, "exclude_path": None, "config": None,
+                 "root_optional": True},
 }
 
 
@@ -39,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="buf's output formats (default: text, `path:line:column:message`); "
                              "given, compile errors are printed in it too, on stdout as buf does")
     add_path_options(parser)
+    parser.add_argument("--config", default=None, metavar="BUF_YAML",
+                        help="a buf.yaml file (.yaml, .yml, .json) or its YAML/JSON data, used instead of the "
+                             "input's own buf.yaml or buf.work.yaml")
     parser.set_defaults(func=run, root_optional=True)
 
 
@@ -70,11 +74,13 @@ def run(args: argparse.Namespace) -> int:
         # A process that ends with its report: its objects (an element per field) live until then, and
         # collecting them was 40-50 ms of the 5,000-message lint (300-odd collections for nothing).
         gc.disable()
+    from workbench.breaking.config_flag import ConfigFlagError, read_config_flag
     from workbench.lint.run import LintError, lint_input
 
     try:
-        report = lint_input(args.input, _repo(args.root, args.input), as_given=True, targets=target_paths(args))
-    except LintError as exc:
+        report = lint_input(args.input, _repo(args.root, args.input), as_given=True, targets=target_paths(args),
+                            config=read_config_flag(args.config))
+    except (LintError, ConfigFlagError) as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2
     try:

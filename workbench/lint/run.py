@@ -53,10 +53,11 @@ class LintReport(Record):
 
 
 def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
-               targets: TargetPaths | None = None) -> LintReport:
+               targets: TargetPaths | None = None, config: tuple[str, str] | None = None) -> LintReport:
     """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref.
     `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`);
-    `targets`: buf's --path/--exclude-path (`workbench.breaking.target_paths`)."""
+    `targets`: buf's --path/--exclude-path (`workbench.breaking.target_paths`); `config`: --config's
+    (name, text) (`workbench.breaking.config_flag`)."""
     from workbench.breaking.inputs import (
         PARALLEL_MIN_BYTES,
         InputError,
@@ -74,12 +75,16 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
         raise LintError(str(exc)) from None
     try:
         try:
+            if config is not None:
+                from workbench.breaking.config_flag import apply_config
+
+                apply_config(side, config)
             if targets is not None:
                 from workbench.breaking.target_paths import restrict
 
                 restrict(side, spec, targets)
             require_files(side)
-        except (InputError, ValueError) as exc:
+        except (InputError, ValueError) as exc:  # ValueError: LayoutError, a --path buf refuses
             raise LintError(str(exc)) from None
         configs = module_configs(side)
         located = not _locate_later(side, configs.values())

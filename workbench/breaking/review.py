@@ -157,10 +157,10 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
 
     # buf's order: the input's module is built (and its paths checked) first
     if selected is not None:
-        _restrict(after, selected[1], selected[0].targets)
+        _select(after, selected[1], selected[0].config, selected[0].targets)
     require_files(after)
     if selected is not None:
-        _restrict(before, selected[2], selected[0].against_targets(after))
+        _select(before, selected[2], selected[0].against_config, selected[0].against_targets(after))
     require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
@@ -257,12 +257,15 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
     return report
 
 
-def _restrict(side: Side, spec: str, targets: TargetPaths) -> None:
+def _select(side: Side, spec: str, config: tuple[str, str] | None, targets: TargetPaths) -> None:
+    """--config (or --against-config), then --path/--exclude-path, on one input."""
+    from workbench.breaking.config_flag import apply_config
     from workbench.breaking.target_paths import restrict
 
     try:
+        apply_config(side, config)
         restrict(side, spec, targets)
-    except ValueError as exc:
+    except ValueError as exc:  # LayoutError, a --path buf refuses
         raise InputError(str(exc)) from None
 
 

@@ -94,14 +94,18 @@ def restrict(side: Side, spec: str, targets: TargetPaths) -> None:
                      and not any(_below(shown, e) for e in excludes))
 
 class Selection:
-    """What `buf breaking` compares of both inputs: --path/--exclude-path, --exclude-imports and
-    --limit-to-input-files."""
+    """What `buf breaking` compares of both inputs and how: --path/--exclude-path, --exclude-imports,
+    --limit-to-input-files, --config and --against-config."""
 
     def __init__(self, targets: TargetPaths | None = None, exclude_imports: bool = False,
-                 limit_to_input_files: bool = False) -> None:
+                 limit_to_input_files: bool = False, config: tuple[str, str] | None = None,
+                 against_config: tuple[str, str] | None = None) -> None:
         self.targets = targets or TargetPaths()
         self.exclude_imports = exclude_imports
         self.limit_to_input_files = limit_to_input_files
+        # --config and --against-config, read (`config_flag.read_config_flag`): (name, text)
+        self.config = config
+        self.against_config = against_config
 
     def against_targets(self, after: Side) -> TargetPaths:
         """The against input's paths: the input's own (with --limit-to-input-files, which overrides

@@ -1,5 +1,5 @@
-"""buf's file selection flags on `workbench lint` and `workbench breaking`: --path, --exclude-path,
---exclude-imports, --limit-to-input-files.
+"""buf's file selection and config flags on `workbench lint` and `workbench breaking`: --path,
+--exclude-path, --exclude-imports, --limit-to-input-files, --config, --against-config.
 
 Each row is a command line run in a small tree built here, with what buf 1.75 printed for it
 (`--error-format text`), kept by hand so the test means something without buf-bin; where buf-bin
@@ -66,6 +66,7 @@ def tree(tmp_path: Path) -> Path:
     (repo / "acme/v2/b.proto").unlink()
     write(repo, {"acme/v1/a.proto": V1_A_AFTER, "other/c.proto": C_AFTER,
                  "new/n.proto": 'syntax="proto3";\npackage nn;\n'})
+    write(tmp_path, {"lint-only-suffix.yaml": "version: v2\nlint:\n  use: [PACKAGE_VERSION_SUFFIX]\n"})
     write(tmp_path / "w", {"buf.yaml": "version: v2\nmodules:\n  - path: proto\n  - path: vendor\n",
                            "proto/acme/a.proto": 'syntax="proto3";\npackage acme.v1;\nmessage Ab {}\n',
                            "vendor/v/v1/v.proto": 'syntax="proto3";\npackage v.v1;\nmessage bad_name {}\n'})
@@ -113,6 +114,28 @@ ROWS: list[tuple[str, list[str], list[str] | str, int]] = [
     ("repo", ["breaking", *AGAINST, "--path", "new"], NO_TARGETS, 1),  # not yet in the against input
     ("repo", ["breaking", *AGAINST, "--path", "../x"], OUTSIDE.format("../x"), 1),
     ("repo", ["breaking", "--against", "../m", "--path", "acme"], OUTSIDE.format("../repo/acme"), 1),
+]
+WIRE_X = ('acme/v1/a.proto:4:1:Previously present field "1" with name "X" on message "foo_bar" was deleted '
+          'without reserving the number "1".')
+WIRE_C = ('other/c.proto:3:17:Field "1" with name "Z" on message "lower" changed type from "string" to "int32". '
+          "See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules.")
+ROWS += [
+    ("m", ["lint", "--config", '{"version":"v2","lint":{"use":["MINIMAL"]}}'], [], 0),  # JSON data
+    ("m", ["lint", "--config", "version: v1\nlint:\n  use: [FIELD_LOWER_SNAKE_CASE]"],
+     [LINT_A[1], LINT_B[1], LINT_C[2]], 100),  # YAML data
+    ("m", ["lint", "--config", "../lint-only-suffix.yaml"], [LINT_C[0]], 100),  # a file
+    ("m", ["lint", "--config", "nope.yaml"], "could not read file: open nope.yaml: no such file or directory", 1),
+    ("m", ["lint", "--config", ""], LINT_A + LINT_B + LINT_C, 100),  # empty: the input's own
+    ("w", ["lint", "--config", '{"version":"v2","modules":[{"path":"vendor"}]}'],  # the workspace on disk unread
+     ['vendor/v/v1/v.proto:3:9:Message name "bad_name" should be PascalCase, such as "BadName".'], 100),
+    ("m", ["lint", "--config", '{"version":"v2","lint":{"use":["MINIMAL"]}}', "--path", "acme"], [], 0),
+    ("repo", ["breaking", *AGAINST, "--config", '{"version":"v2","breaking":{"ignore":["other"]}}'],
+     [DELETED_B, DELETED_X], 100),
+    ("repo", ["breaking", *AGAINST, "--config", '{"version":"v2","breaking":{"use":["WIRE"]}}'], [WIRE_X, WIRE_C], 100),
+    ("repo", ["breaking", *AGAINST, "--against-config", '{"version":"v2","breaking":{"use":["WIRE"]}}'],
+     [DELETED_B, DELETED_X, C_TYPE], 100),  # the against input's config sets no rules
+    ("repo", ["breaking", *AGAINST, "--against-config", "nope.json"],
+     "could not read file: open nope.json: no such file or directory", 1),
 ]
 ABSOLUTE_IN_GIT = "{}: expected to be relative"  # an absolute path, read into the git input as it is
 
@@ -195,12 +218,19 @@ def test_absolute_paths(path: str, expected: list[str] | str, tree: Path, monkey
 
 
 @pytest.mark.parametrize("command", ["lint", "breaking"])
-def test_fast_and_full_parsers_read_the_flags_alike(command: str) -> None:
-    from workbench.cli.fastargs import parse_fast
-    from workbench.cli.main import build_parser
-
-    argv = [command, "--path", "a", "--path=b", "--exclude-path", "c"]
-    fast = parse_fast(argv)
-    full = build_parser().parse_args(argv)
-    assert fast is not None
-    assert (fast.path, fast.exclude_path) == (full.path, full.exclude_path) == (["a", "b"], ["c"])
+@pytest.mark.parametrize("given", ["file", "data"])
+def test_a_config_that_does_not_parse_is_a_usage_error(command: str, given: str, tree: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Named (the file, or --config) with its line, exit 2, no traceback. buf's words differ (Go's
+    JSON then YAML errors: `decode config file: invalid character ...`)."""
+    text = "version: v2\nlint: [\n"
+    (tree / "bad.yaml").write_text(text)
+    monkeypatch.chdir(tree / ("m" if command == "lint" else "repo"))
+    value = str(tree / "bad.yaml") if given == "file" else text
+    extra = AGAINST if command == "breaking" else []
+    assert main([command, *extra, "--config", value]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    shown = str(tree / "bad.yaml") if given == "file" else "--config"
+    assert err.startswith(f"workbench {command}: {shown}: line 2: "), err

@@ -234,3 +234,47 @@ def test_a_config_that_does_not_parse_is_a_usage_error(command: str, given: str,
     assert "Traceback" not in err
     shown = str(tree / "bad.yaml") if given == "file" else "--config"
     assert err.startswith(f"workbench {command}: {shown}: line 2: "), err
+
+
+M_IGNORE_YAML = """version: v1
+lint:
+  ignore_only:
+    FIELD_LOWER_SNAKE_CASE:
+      - acme/v1/a.proto
+      - acme/v2/b.proto
+      - other/c.proto
+    MESSAGE_PASCAL_CASE:
+      - acme/v1/a.proto
+      - acme/v2/b.proto
+      - other/c.proto
+    PACKAGE_VERSION_SUFFIX:
+      - other/c.proto
+"""
+# module-relative names (v/v1/v.proto, not vendor/v/v1/v.proto), `version: v1` for a v2 workspace
+W_IGNORE_YAML = """version: v1
+lint:
+  ignore_only:
+    MESSAGE_PASCAL_CASE:
+      - v/v1/v.proto
+    PACKAGE_DIRECTORY_MATCH:
+      - acme/a.proto
+"""
+
+
+@pytest.mark.parametrize(("cwd", "args", "want", "code"), [
+    ("m", [], M_IGNORE_YAML, 1),
+    (".", ["m"], M_IGNORE_YAML, 1),  # named in its module, not from the current directory
+    ("m", ["--path", "other"], M_IGNORE_YAML.replace("      - acme/v1/a.proto\n      - acme/v2/b.proto\n", ""), 1),
+    ("w", [], W_IGNORE_YAML, 1),
+    ("m", ["--config", '{"version":"v2","lint":{"use":["MINIMAL"]}}'], "", 0),  # nothing: not even the header
+])
+def test_config_ignore_yaml(cwd: str, args: list[str], want: str, code: int, tree: Path,
+                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tree / cwd)
+    assert main(["lint", *args, "--error-format", "config-ignore-yaml"]) == code
+    assert capsys.readouterr().out == want
+    buf = buf_executable()
+    if buf:
+        done = subprocess.run([str(buf), "lint", *args, "--error-format", "config-ignore-yaml"], cwd=tree / cwd,
+                              capture_output=True, text=True, check=False, timeout=300)
+        assert (done.returncode, done.stdout) == (100 if code else 0, want)

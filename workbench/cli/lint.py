@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-FORMATS = ("text", "json", "msvs", "github-actions")
+FORMATS = ("text", "json", "msvs", "github-actions", "config-ignore-yaml")
 
 # register()'s options for workbench.cli.fastargs, which reads a plain command line without argparse
 FAST_ARGS: dict[str, Any] = {
@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="directory or git ref (default: the current directory)")
     parser.add_argument("--error-format", choices=FORMATS, default=None,
                         help="buf's output formats (default: text, `path:line:column:message`); "
-                             "given, compile errors are printed in it too, on stdout as buf does")
+                             "given, compile errors are printed in it too, on stdout as buf does; "
+                             "config-ignore-yaml: a buf.yaml `lint.ignore_only` section silencing every finding")
     add_path_options(parser)
     parser.add_argument("--config", default=None, metavar="BUF_YAML",
                         help="a buf.yaml file (.yaml, .yml, .json) or its YAML/JSON data, used instead of the "
@@ -87,9 +88,14 @@ def run(args: argparse.Namespace) -> int:
         if report.errors:
             _compile_errors(report.errors, args.error_format)
             return 2
-        from workbench.breaking.bufformat import write
+        if args.error_format == "config-ignore-yaml":
+            from workbench.lint.ignore_yaml import write_ignore_yaml
 
-        write(report.violations, args.error_format or "text")
+            write_ignore_yaml(report.violations, report.module_names)
+        else:
+            from workbench.breaking.bufformat import write
+
+            write(report.violations, args.error_format or "text")
         sys.stdout.flush()
     except BrokenPipeError:
         import os
@@ -107,7 +113,8 @@ def _compile_errors(errors: list[Any], fmt: str | None) -> None:
         return
     from workbench.breaking.bufformat import write_compile_errors
 
-    write_compile_errors(errors, fmt)
+    # buf prints compile errors as text under config-ignore-yaml (it has no form for them)
+    write_compile_errors(errors, "text" if fmt == "config-ignore-yaml" else fmt)
 
 
 def _repo(root: Any, spec: str) -> Any:

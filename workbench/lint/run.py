@@ -38,12 +38,14 @@ class LintError(Exception):
 class LintReport(Record):
     """What a lint run found, with the exit code it means."""
 
-    _fields = ("violations", "errors")
+    _fields = ("violations", "errors", "module_names")
 
     def __init__(self, violations: list[Violation] | None = None,
                  errors: list[Finding] | None = None) -> None:
         self.violations = [] if violations is None else violations
         self.errors = [] if errors is None else errors  # compile errors: exit 2
+        # a finding's printed path -> the file's name in its module (`--error-format config-ignore-yaml`)
+        self.module_names: dict[str, str] = {}
 
     @property
     def exit_code(self) -> int:
@@ -103,6 +105,7 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
                                           source=side.source, locator=locator, parallel=parallel,
                                           image=None if side.images is None else side.images.get(module, names))
         report.violations.sort()
+        report.module_names = {side.prefix(name): name for name in side.files}
         return report
     finally:
         side.cleanup()

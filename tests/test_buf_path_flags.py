@@ -137,6 +137,16 @@ ROWS += [
     ("repo", ["breaking", *AGAINST, "--against-config", "nope.json"],
      "could not read file: open nope.json: no such file or directory", 1),
 ]
+PDM = ('acme/a.proto:2:1:Files with package "acme.v1" must be within a directory "acme/v1" relative to root but were '
+       'in directory "acme".')
+ROWS += [
+    # the workspace as the input from a module folder, as the refusal of a folder input says to do:
+    # files are named from the current directory, back down into it
+    ("w/proto", ["lint", "..", "--path", "acme"], [PDM], 100),
+    ("w/proto", ["lint", ".."], [PDM, '../vendor/v/v1/v.proto:3:9:Message name "bad_name" should be PascalCase, '
+                                      'such as "BadName".'], 100),
+    ("m", ["lint", "--path=", "--path", "other", "--exclude-path="], LINT_C, 100),  # empty values: ignored
+]
 ABSOLUTE_IN_GIT = "{}: expected to be relative"  # an absolute path, read into the git input as it is
 
 

@@ -114,6 +114,12 @@ class Side(Record):
             import posixpath
 
             shown = posixpath.normpath(shown)
+            if self.external.startswith("../") and self.layout is not None and not self.layout.sub:
+                # the workspace above the current directory as the input (`lint .. --path x` in a
+                # module folder): buf 1.75 names a file by its path from the current directory, back
+                # down into it. Seen for a v1 and a v2 workspace; a module folder of a workspace as the
+                # input (`lint ../../proto` in proto/acme) keeps the joined path (test_breaking_dropin).
+                shown = os.path.relpath(os.path.abspath(shown)).replace(os.sep, "/")
         return shown
 
     def _imported_root(self, name: str) -> Root | None:

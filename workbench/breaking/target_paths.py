@@ -25,8 +25,9 @@ class TargetPaths:
     """--path and --exclude-path as the command line gave them (relative to the current directory)."""
 
     def __init__(self, paths: Iterable[str] = (), excludes: Iterable[str] = ()) -> None:
-        self.paths = tuple(paths)
-        self.excludes = tuple(excludes)
+        # an empty value selects nothing and excludes nothing, as buf ignores it
+        self.paths = tuple(p for p in paths if p)
+        self.excludes = tuple(p for p in excludes if p)
 
     def __bool__(self) -> bool:
         return bool(self.paths or self.excludes)

@@ -60,8 +60,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     add_path_options(parser)
     parser.add_argument("--exclude-imports", action="store_true",
-                        help="with --path/--exclude-path, compare only the selected files, not the files "
-                             "they import (buf compares those too by default)")
+                        help="compare only the input's (selected) files, not the files they import from "
+                             "elsewhere: other modules, paths left out by --path (buf compares those too by default)")
     parser.add_argument("--limit-to-input-files", action="store_true",
                         help="compare only the files INPUT has: the against input is cut to them (a file "
                              "deleted since is not reported); overrides --path for the against input")

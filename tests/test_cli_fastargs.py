@@ -21,6 +21,10 @@ READ_FAST = [
     ["lint"],
     ["lint", "ws", "--error-format", "msvs"],
     ["lint", "--error-format=json", "."],
+    ["lint", "--path", "a", "--path=b/c.proto", "--exclude-path", "d", "--config", "version: v2"],
+    ["lint", "--config", ""],
+    ["breaking", "--against", "main", "--path", "a", "--exclude-imports", "--limit-to-input-files",
+     "--config", "buf.yaml", "--against-config=old.yaml", "--exclude-path", "x", "--exclude-path", "y"],
 ]
 LEFT_TO_ARGPARSE = [
     ["breaking", "--help"],
@@ -32,6 +36,8 @@ LEFT_TO_ARGPARSE = [
     ["breaking", "--against", "--protos-only"],
     ["breaking", "a", "b"],
     ["breaking", "--protos-only=1"],
+    ["breaking", "--exclude-imports=1"],
+    ["lint", "--path"],
     ["breaking", "--", "main"],
     ["lint", "--root", "x"],
     ["--root", "breaking"],

@@ -16,6 +16,7 @@ from workbench.findings import Finding, Severity
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a small review's start-up
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from tempfile import TemporaryDirectory
 
     from google.protobuf import descriptor_pb2 as pb
@@ -41,7 +42,7 @@ class Side(Record):
 
     _fields = (
         "spec", "label", "root", "proto_root", "rel_prefix", "fds", "targets", "commit", "findings",
-        "warnings", "layout", "_tmp", "_files", "images", "external",
+        "warnings", "layout", "_tmp", "_files", "images", "external", "_selected",
     )
 
     def __init__(self, spec: str, label: str, root: Path | None = None, proto_root: Path | None = None,
@@ -71,6 +72,16 @@ class Side(Record):
         self._source_bytes: int | None = None  # size of its .proto files, once measured
         # file -> its source info's bytes, kept out of `fds` (`compile_sides(source_apart=True)`)
         self.source_infos: dict[str, bytes] = {}
+        # --path/--exclude-path (`target_paths.restrict`): a file's path relative to the input -> targeted?
+        self._selected: Callable[[str], bool] | None = None
+
+    def restrict_to(self, selected: Callable[[str], bool]) -> None:
+        self._selected = selected
+        self._files = None
+
+    def forget_files(self) -> None:
+        """Its files listed again (its layout was replaced: `config_flag.apply_config`)."""
+        self._files = None
 
     @property
     def roots(self) -> list[Root]:
@@ -89,7 +100,8 @@ class Side(Record):
             for root in self.roots:
                 if root.target:
                     for name in root.files():
-                        self._files.setdefault(name, root)
+                        if self._selected is None or self._selected(root.prefix + name):
+                            self._files.setdefault(name, root)
         return self._files
 
     def prefix(self, name: str) -> str:
@@ -102,6 +114,12 @@ class Side(Record):
             import posixpath
 
             shown = posixpath.normpath(shown)
+            if self.external.startswith("../") and self.layout is not None and not self.layout.sub:
+                # the workspace above the current directory as the input (`lint .. --path x` in a
+                # module folder): buf 1.75 names a file by its path from the current directory, back
+                # down into it. Seen for a v1 and a v2 workspace; a module folder of a workspace as the
+                # input (`lint ../../proto` in proto/acme) keeps the joined path (test_breaking_dropin).
+                shown = os.path.relpath(os.path.abspath(shown)).replace(os.sep, "/")
         return shown
 
     def _imported_root(self, name: str) -> Root | None:
@@ -144,15 +162,16 @@ def require_files(side: Side) -> None:
     """buf builds no module without a .proto file, nor two modules holding the same file name: a buf module or workspace (or a plain folder, a
     module at ".") with an empty module is a usage error, as `buf lint`/`buf breaking` make it, on
     either side. A contracts repository or a descriptor set is not a buf input and is let through."""
-    if side.layout is None:
-        return
-    from workbench.breaking.layout import EmptyModuleError, check_not_empty, check_unique_paths
+    from workbench.breaking.layout import NO_TARGETS, EmptyModuleError, check_not_empty, check_unique_paths
 
-    try:
-        check_unique_paths(side.layout.roots)
-        check_not_empty(side.layout.roots)
-    except EmptyModuleError as exc:
-        raise InputError(str(exc)) from None
+    if side.layout is not None:
+        try:
+            check_unique_paths(side.layout.roots)
+            check_not_empty(side.layout.roots)
+        except EmptyModuleError as exc:
+            raise InputError(str(exc)) from None
+    if side._selected is not None and not side.files:  # --path/--exclude-path left nothing
+        raise InputError(NO_TARGETS)
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:

@@ -253,13 +253,15 @@ def read_layout(directory: Path, *, label: str = "") -> Layout:
     return Layout(directory, [Root("", directory)])
 
 
-def _load(path: Path, label: str) -> dict[str, Any]:
-    """A buf.yaml or buf.work.yaml, parsed and checked against what buf's strict decode accepts."""
+def _load(path: Path, label: str, text: str | None = None) -> dict[str, Any]:
+    """A buf.yaml or buf.work.yaml, parsed and checked against what buf's strict decode accepts
+    (`text`: its content given, as --config gives it)."""
     from workbench.breaking.bufyaml_schema import SchemaError, check_buf_work_yaml, decode_buf_yaml
 
     shown = _shown(path, label)
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
         if path.name in WORK_NAMES:
             data = parse(text)
             check_buf_work_yaml(data)
@@ -309,9 +311,15 @@ def _workspace(directory: Path, work: Path, label: str) -> Layout:
     return Layout(directory, roots, str(work))
 
 
-def _module(directory: Path, path: str, config: Path, label: str) -> list[Root]:
+def override_layout(directory: Path, source: str, text: str) -> Layout:
+    """buf's --config: the buf.yaml `text` (named `source` in messages) as if it were the input
+    directory's own; the buf.yaml or buf.work.yaml on disk, here or above, is not read."""
+    return Layout(directory, _module(directory, "", Path(source), "", text), source)
+
+
+def _module(directory: Path, path: str, config: Path, label: str, text: str | None = None) -> list[Root]:
     """The roots a buf.yaml at `directory` (`path` relative to the input) defines."""
-    data = _load(config, label)
+    data = _load(config, label, text)
     where = _shown(config, label)
     version = str(data["version"])  # checked by _load: one of v1beta1, v1, v2
     breaking = _section(data, "breaking", where)

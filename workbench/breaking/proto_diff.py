@@ -41,8 +41,9 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
 def diff_modules(before: Schema | dict[str, Schema], after: Schema | dict[str, Schema],
                  before_modules: dict[str, set[str]], after_modules: dict[str, set[str]],
                  configs: dict[str, BreakingConfig], category: str | None = None,
-                 parallel: bool = False) -> list[Change]:
+                 parallel: bool = False, exclude_imports: bool = False) -> list[Change]:
     """Each module of the input against the module of the same path in the base, with its own config.
+    `exclude_imports` (buf's --exclude-imports): each module's own (targeted) files only.
 
     buf checks a module's image: its files and every file they import, transitively (other modules'
     files, well-known types, `google/protobuf/cpp_features.proto`, vendored copies), with no
@@ -57,8 +58,8 @@ def diff_modules(before: Schema | dict[str, Schema], after: Schema | dict[str, S
     out: list[Change] = []
     single = len(configs) == 1 and len(after_modules) <= 1 and len(before_modules) <= 1
     for module, config in configs.items():
-        b = _module_image(before, before_modules.get(module, set()), module, single)
-        a = _module_image(after, after_modules.get(module, set()), module, single)
+        b = _module_image(before, before_modules.get(module, set()), module, single, exclude_imports)
+        a = _module_image(after, after_modules.get(module, set()), module, single, exclude_imports)
         out += diff_schemas(b, a, config, category, parallel)
     if single:
         return out
@@ -66,10 +67,15 @@ def diff_modules(before: Schema | dict[str, Schema], after: Schema | dict[str, S
     return _dedupe(out)
 
 
-def _module_image(schema: Schema | dict[str, Schema], names: set[str], module: str, single: bool) -> Schema:
+def _module_image(schema: Schema | dict[str, Schema], names: set[str], module: str, single: bool,
+                  exclude_imports: bool = False) -> Schema:
     if isinstance(schema, dict):
         found = schema.get(module)
-        return found if found is not None else Schema()
+        if found is None:
+            return Schema()
+        return found.restricted(names) if exclude_imports else found
+    if exclude_imports:
+        return schema.restricted(names)
     return schema.restricted(_image(schema, names) if not single else set(schema.all_files))
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from workbench.breaking.schema import Schema
+    from workbench.breaking.target_paths import Selection, TargetPaths
 
 __all__ = ["InputError", "Report", "review"]
 
@@ -81,7 +82,8 @@ class Report(Record):
 def review(root: Path | None, input_spec: str | None, against_spec: str, *, exact: bool = False,
            category: str | None = None, proto_dir: str = "proto", sql_dir: str = "sql",
            fixtures_dir: str = "seeders", extras: bool = True, keep_sources: bool = False,
-           snippets: bool = True, progress: Callable[[str], None] | None = None, as_given: bool = False) -> Report:
+           snippets: bool = True, progress: Callable[[str], None] | None = None, as_given: bool = False,
+           selection: Selection | None = None) -> Report:
     """Compare INPUT (default: the working tree at `root`) with AGAINST (merge base unless `exact`).
 
     `root` is the contracts repository, or None in a plain buf module or workspace: INPUT then
@@ -89,6 +91,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
     `snippets`: each change carries the before/after lines it points at (buf's output formats show
     none). `progress` is told what is happening ("compiling both trees", ...) for a terminal's status line.
     `as_given`: INPUT's files named by the directory as the command line gave it, as buf prints them.
+    `selection`: buf's --path, --exclude-path, --exclude-imports, --limit-to-input-files.
     """
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -97,7 +100,7 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
     gc.disable()
     try:
         report = _review(root, input_spec, against_spec, exact, category, proto_dir, sql_dir, fixtures_dir,
-                         extras, t0, keep_sources, snippets, progress or _quiet, as_given)
+                         extras, t0, keep_sources, snippets, progress or _quiet, as_given, selection)
         return report
     finally:
         if gc_was_enabled:
@@ -106,7 +109,8 @@ def review(root: Path | None, input_spec: str | None, against_spec: str, *, exac
 
 def _review(root: Path | None, input_spec: str | None, against_spec: str, exact: bool, category: str | None,
             proto_dir: str, sql_dir: str, fixtures_dir: str, extras: bool, t0: float,
-            keep_sources: bool, snippets: bool, progress: Callable[[str], None], as_given: bool = False) -> Report:
+            keep_sources: bool, snippets: bool, progress: Callable[[str], None], as_given: bool = False,
+            selection: Selection | None = None) -> Report:
     from workbench.breaking.inputs import repo_root
 
     if input_spec is None and root is not None:
@@ -135,8 +139,9 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
         after.cleanup()
         raise
     try:
+        input_dir = input_spec or (str(root) if root is not None else ".")
         report = _review_sides(before, after, category, proto_dir, sql_dir, fixtures_dir, extras, t0,
-                               snippets, progress)
+                               snippets, progress, None if selection is None else (selection, input_dir, against_spec))
         if keep_sources:
             _keep_sources(report, before, after)
         return report
@@ -147,10 +152,15 @@ def _review(root: Path | None, input_spec: str | None, against_spec: str, exact:
 
 def _review_sides(before: Side, after: Side, category: str | None, proto_dir: str, sql_dir: str,
                   fixtures_dir: str, extras: bool, t0: float, snippets: bool,
-                  progress: Callable[[str], None]) -> Report:
+                  progress: Callable[[str], None], selected: tuple[Selection, str, str] | None = None) -> Report:
     from workbench.breaking.inputs import require_files
 
-    require_files(after)  # buf's order: the input's module is built first
+    # buf's order: the input's module is built (and its paths checked) first
+    if selected is not None:
+        _select(after, selected[1], selected[0].config, selected[0].targets)
+    require_files(after)
+    if selected is not None:
+        _select(before, selected[2], selected[0].against_config, selected[0].against_targets(after))
     require_files(before)
     report = Report(after.label, before.label)
     configs = _configs(after)
@@ -181,7 +191,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         before_images = {paired[m]: image for m, image in before_images.items() if m in paired}
     before_modules = {paired[m]: names for m, names in _modules(before).items() if m in paired}
     changes = diff_modules(before_images, after_images, before_modules, _modules(after), configs, category,
-                           parallel=True)
+                           parallel=True, exclude_imports=selected is not None and selected[0].exclude_imports)
     report.rules_run = len(config.rule_ids(category))
     contracts = before.root is not None and after.root is not None
     report.contracts = contracts
@@ -245,6 +255,18 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
             c.kind == COMPATIBLE for c in report.changes) else "none")
     report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _select(side: Side, spec: str, config: tuple[str, str] | None, targets: TargetPaths) -> None:
+    """--config (or --against-config), then --path/--exclude-path, on one input."""
+    from workbench.breaking.config_flag import apply_config
+    from workbench.breaking.target_paths import restrict
+
+    try:
+        apply_config(side, config)
+        restrict(side, spec, targets)
+    except ValueError as exc:  # LayoutError, a --path buf refuses
+        raise InputError(str(exc)) from None
 
 
 def _may_be_ref(spec: str | None) -> bool:

@@ -17,10 +17,15 @@ REPORT_FORMATS = ("text", "json", "github-actions")
 FAST_ARGS: dict[str, Any] = {
     "positional": "input",
     "options": {"--against": ("against", None), "--format": ("format", REPORT_FORMATS),
-                "--category": ("category", CATEGORIES), "--error-format": ("error_format", FORMATS)},
-    "flags": {"--against-exact": "against_exact", "--protos-only": "protos_only"},
+                "--category": ("category", CATEGORIES), "--error-format": ("error_format", FORMATS),
+                "--config": ("config", None), "--against-config": ("against_config", None)},
+    "lists": {"--path": "path", "--exclude-path": "exclude_path"},
+    "flags": {"--against-exact": "against_exact", "--protos-only": "protos_only",
+              "--exclude-imports": "exclude_imports", "--limit-to-input-files": "limit_to_input_files"},
     "defaults": {"input": None, "against": "main", "against_exact": False, "format": "text", "category": None,
-                 "protos_only": False, "error_format": None, "root_optional": True},
+                 "protos_only": False, "error_format": None, "path": None, "exclude_path": None,
+                 "exclude_imports": False, "limit_to_input_files": False, "config": None, "against_config": None,
+                 "root_optional": True},
 }
 
 
@@ -51,6 +56,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="buf's proto rules only: no renames, exemptions, additions, SQL, seeds or semver")
     parser.add_argument("--error-format", choices=FORMATS, default=None,
                         help="print the breaking changes exactly as `buf breaking --error-format` does")
+    from workbench.cli.lint import add_path_options
+
+    add_path_options(parser)
+    parser.add_argument("--exclude-imports", action="store_true",
+                        help="compare only the input's (selected) files, not the files they import from "
+                             "elsewhere: other modules, paths left out by --path (buf compares those too by default)")
+    parser.add_argument("--limit-to-input-files", action="store_true",
+                        help="compare only the files INPUT has: the against input is cut to them (a file "
+                             "deleted since is not reported); overrides --path for the against input")
+    parser.add_argument("--config", default=None, metavar="BUF_YAML",
+                        help="a buf.yaml file (.yaml, .yml, .json) or its YAML/JSON data, used instead of "
+                             "INPUT's own (its `breaking` section configures the checks)")
+    parser.add_argument("--against-config", default=None, metavar="BUF_YAML",
+                        help="the same for the --against input (its layout: modules, excludes)")
     # like buf, it runs in any buf module or workspace, not only in a contracts repository
     parser.set_defaults(func=run, root_optional=True)
 
@@ -77,12 +96,24 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\r\033[K{step} …")
             sys.stderr.flush()
 
+    from workbench.breaking.config_flag import ConfigFlagError
+
+    try:
+        selection = _selection(args)
+    except ConfigFlagError as exc:
+        print(f"workbench breaking: {exc}", file=sys.stderr)
+        return 2
+    refusal = selection.targets.check() if selection is not None else None
+    if refusal:
+        print(f"workbench breaking: {refusal}", file=sys.stderr)
+        return 2
     try:
         # the same call as the TUI's Breaking screen: one review, one truth
         report = breaking_review(root, args.input, args.against, exact=args.against_exact, category=args.category,
                                  extras=not args.protos_only and args.error_format is None,
                                  snippets=args.error_format is None, progress=progress,
-                                 as_given=args.error_format is not None)  # buf's output names files as buf does
+                                 as_given=args.error_format is not None,  # buf's output names files as buf does
+                                 selection=selection)
     except (InputError, ConfigError) as exc:
         _clear_status(status)
         print(f"workbench breaking: {exc}", file=sys.stderr)
@@ -111,6 +142,21 @@ def run(args: argparse.Namespace) -> int:
     # skipped by it and the process's memory goes back to the OS whole.
     gc.freeze()
     return report.exit_code
+
+
+def _selection(args: argparse.Namespace) -> Any:
+    """buf's file selection flags, or None when none is given (everything is compared)."""
+    from workbench.cli.lint import target_paths
+
+    targets = target_paths(args)
+    if targets is None and not (args.exclude_imports or args.limit_to_input_files or args.config
+                                or args.against_config):
+        return None
+    from workbench.breaking.config_flag import read_config_flag
+    from workbench.breaking.target_paths import Selection
+
+    return Selection(targets, args.exclude_imports, args.limit_to_input_files, read_config_flag(args.config),
+                     read_config_flag(args.against_config, "--against-config"))
 
 
 def _buf_output(report: Any, fmt: str) -> None:

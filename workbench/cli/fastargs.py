@@ -52,6 +52,7 @@ def _parse(rest: list[str], spec: dict[str, Any]) -> dict[str, Any] | None:
     positional: str | None = spec["positional"]
     options: dict[str, tuple[str, tuple[str, ...] | None]] = spec["options"]
     flags: dict[str, str] = spec["flags"]
+    lists: dict[str, str] = spec.get("lists", {})  # repeatable options (argparse's action="append")
     seen_positional = False
     j = 0
     while j < len(rest):
@@ -62,13 +63,17 @@ def _parse(rest: list[str], spec: dict[str, Any]) -> dict[str, Any] | None:
                 values[flags[name]] = True
                 j += 1
                 continue
-            if name not in options:
+            if name not in options and name not in lists:
                 return None  # unknown, abbreviated, `--`, -h: argparse's business
             if not eq:
                 if j + 1 >= len(rest) or rest[j + 1].startswith("-"):
                     return None
                 value = rest[j + 1]
                 j += 1
+            if name in lists:
+                values[lists[name]] = [*(values[lists[name]] or ()), value]
+                j += 1
+                continue
             dest, choices = options[name]
             if choices is not None and value not in choices:
                 return None

@@ -9,14 +9,16 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-FORMATS = ("text", "json", "msvs", "github-actions")
+FORMATS = ("text", "json", "msvs", "github-actions", "config-ignore-yaml")
 
 # register()'s options for workbench.cli.fastargs, which reads a plain command line without argparse
 FAST_ARGS: dict[str, Any] = {
     "positional": "input",
-    "options": {"--error-format": ("error_format", FORMATS)},
+    "options": {"--error-format": ("error_format", FORMATS), "--config": ("config", None)},
+    "lists": {"--path": "path", "--exclude-path": "exclude_path"},
     "flags": {},
-    "defaults": {"input": ".", "error_format": None, "root_optional": True},
+    "defaults": {"input": ".", "error_format": None, "path": None, "exclude_path": None, "config": None,
+                 "root_optional": True},
 }
 
 
@@ -36,8 +38,31 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="directory or git ref (default: the current directory)")
     parser.add_argument("--error-format", choices=FORMATS, default=None,
                         help="buf's output formats (default: text, `path:line:column:message`); "
-                             "given, compile errors are printed in it too, on stdout as buf does")
+                             "given, compile errors are printed in it too, on stdout as buf does; "
+                             "config-ignore-yaml: a buf.yaml `lint.ignore_only` section silencing every finding")
+    add_path_options(parser)
+    parser.add_argument("--config", default=None, metavar="BUF_YAML",
+                        help="a buf.yaml file (.yaml, .yml, .json) or its YAML/JSON data, used instead of the "
+                             "input's own buf.yaml or buf.work.yaml")
     parser.set_defaults(func=run, root_optional=True)
+
+
+def add_path_options(parser: argparse.ArgumentParser) -> None:
+    """buf's --path and --exclude-path (shared with `workbench breaking`)."""
+    parser.add_argument("--path", action="append", default=None, metavar="PATH",
+                        help="limit to these files or directories (relative to the current directory, as buf "
+                             "reads them), e.g. proto/a/a.proto, proto/a; repeatable, the union is taken")
+    parser.add_argument("--exclude-path", action="append", default=None, metavar="PATH",
+                        help="exclude these files or directories; repeatable, the union is taken")
+
+
+def target_paths(args: argparse.Namespace) -> Any:
+    """The namespace's --path/--exclude-path, or None when neither is given."""
+    if not (args.path or args.exclude_path):
+        return None
+    from workbench.breaking.target_paths import TargetPaths
+
+    return TargetPaths(args.path or (), args.exclude_path or ())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,20 +75,27 @@ def run(args: argparse.Namespace) -> int:
         # A process that ends with its report: its objects (an element per field) live until then, and
         # collecting them was 40-50 ms of the 5,000-message lint (300-odd collections for nothing).
         gc.disable()
+    from workbench.breaking.config_flag import ConfigFlagError, read_config_flag
     from workbench.lint.run import LintError, lint_input
 
     try:
-        report = lint_input(args.input, _repo(args.root, args.input), as_given=True)
-    except LintError as exc:
+        report = lint_input(args.input, _repo(args.root, args.input), as_given=True, targets=target_paths(args),
+                            config=read_config_flag(args.config))
+    except (LintError, ConfigFlagError) as exc:
         print(f"workbench lint: {exc}", file=sys.stderr)
         return 2
     try:
         if report.errors:
             _compile_errors(report.errors, args.error_format)
             return 2
-        from workbench.breaking.bufformat import write
+        if args.error_format == "config-ignore-yaml":
+            from workbench.lint.ignore_yaml import write_ignore_yaml
 
-        write(report.violations, args.error_format or "text")
+            write_ignore_yaml(report.violations, report.module_names)
+        else:
+            from workbench.breaking.bufformat import write
+
+            write(report.violations, args.error_format or "text")
         sys.stdout.flush()
     except BrokenPipeError:
         import os
@@ -81,7 +113,8 @@ def _compile_errors(errors: list[Any], fmt: str | None) -> None:
         return
     from workbench.breaking.bufformat import write_compile_errors
 
-    write_compile_errors(errors, fmt)
+    # buf prints compile errors as text under config-ignore-yaml (it has no form for them)
+    write_compile_errors(errors, "text" if fmt == "config-ignore-yaml" else fmt)
 
 
 def _repo(root: Any, spec: str) -> Any:

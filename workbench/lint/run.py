@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
     from workbench.breaking.inputs import Side
+    from workbench.breaking.target_paths import TargetPaths
     from workbench.lint.locations import Locator
     from workbench.lint.rules import Lint, Named
 
@@ -37,12 +38,14 @@ class LintError(Exception):
 class LintReport(Record):
     """What a lint run found, with the exit code it means."""
 
-    _fields = ("violations", "errors")
+    _fields = ("violations", "errors", "module_names")
 
     def __init__(self, violations: list[Violation] | None = None,
                  errors: list[Finding] | None = None) -> None:
         self.violations = [] if violations is None else violations
         self.errors = [] if errors is None else errors  # compile errors: exit 2
+        # a finding's printed path -> the file's name in its module (`--error-format config-ignore-yaml`)
+        self.module_names: dict[str, str] = {}
 
     @property
     def exit_code(self) -> int:
@@ -51,9 +54,12 @@ class LintReport(Record):
         return 1 if self.violations else 0
 
 
-def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> LintReport:
+def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
+               targets: TargetPaths | None = None, config: tuple[str, str] | None = None) -> LintReport:
     """Lint a directory (buf module or workspace, contracts repository, folder of protos) or git ref.
-    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`)."""
+    `as_given`: files named by the directory as given, as `buf lint` prints them (`inputs.open_side`);
+    `targets`: buf's --path/--exclude-path (`workbench.breaking.target_paths`); `config`: --config's
+    (name, text) (`workbench.breaking.config_flag`)."""
     from workbench.breaking.inputs import (
         PARALLEL_MIN_BYTES,
         InputError,
@@ -63,14 +69,24 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> L
         source_bytes,
     )
 
+    if targets is not None and (refusal := targets.check()):
+        raise LintError(refusal)
     try:
         side = open_side(spec, repo, as_given=as_given)
     except InputError as exc:
         raise LintError(str(exc)) from None
     try:
         try:
+            if config is not None:
+                from workbench.breaking.config_flag import apply_config
+
+                apply_config(side, config)
+            if targets is not None:
+                from workbench.breaking.target_paths import restrict
+
+                restrict(side, spec, targets)
             require_files(side)
-        except InputError as exc:
+        except (InputError, ValueError) as exc:  # ValueError: LayoutError, a --path buf refuses
             raise LintError(str(exc)) from None
         configs = module_configs(side)
         located = not _locate_later(side, configs.values())
@@ -89,6 +105,7 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False) -> L
                                           source=side.source, locator=locator, parallel=parallel,
                                           image=None if side.images is None else side.images.get(module, names))
         report.violations.sort()
+        report.module_names = {side.prefix(name): name for name in side.files}
         return report
     finally:
         side.cleanup()

@@ -45,6 +45,8 @@ REFUSED = [
     ("version: v2\nlint: []\n", "line 2: cannot unmarshal !!seq into bufconfig.externalBufYAMLFileLintV2"),
     ("version: v2\nlint:\n  use: STANDARD\n", "line 3: cannot unmarshal !!str `STANDARD` into []string"),
     ("version: v2\nlint:\n  use: [STANDARD\n", "did not find expected ',' or ']'"),
+    ("version: v2\nlint: {use: [STANDARD]\n", "did not find expected ',' or '}'"),
+    ("version: v2\nlint: {use: [STANDARD}}\n", "did not find expected ',' or ']'"),
     ("version: v2\nmodules: {}\n", "line 2: cannot unmarshal !!map into []bufconfig.externalBufYAMLFileModuleV2"),
     ("version: v2\nlint:\n  ignore_unstable_packages: true\n", "line 3: field ignore_unstable_packages not found"),
     ("version: v2\nlint:\n  allow_comment_ignores: true\n", "line 3: field allow_comment_ignores not found"),

@@ -105,7 +105,9 @@ def _lines(text: str) -> list[Line]:
             if _block_scalar_header(_split_key(body)[1] if _is_key(body) else "") is not None:
                 block = indent
     if pending is not None:
-        raise YamlError(f"line {pending[2]}: did not find expected ',' or ']' (a flow list or map is not closed)")
+        closer = _innermost_closer(pending[1])
+        what = "map" if closer == "}" else "list"
+        raise YamlError(f"line {pending[2]}: did not find expected ',' or '{closer}' (a flow {what} is not closed)")
     return out
 
 
@@ -125,6 +127,21 @@ def _walk(text: str) -> Iterator[tuple[str, int, bool]]:
         elif c in "]}":
             depth -= 1
         yield c, depth, bool(quote)
+
+
+def _innermost_closer(text: str) -> str:
+    """The bracket that would close the innermost open flow collection (go-yaml names that one)."""
+    opened: list[str] = []
+    for c, _, quoted in _walk(text):
+        if quoted or c in "'\"":
+            continue
+        if c in "[{":
+            opened.append("]" if c == "[" else "}")
+        elif c in "]}" and opened:
+            if c != opened[-1]:
+                return opened[-1]  # `[a}`: go-yaml stops at the wrong closer
+            opened.pop()
+    return opened[-1] if opened else "]"
 
 
 def _open_brackets(text: str, line: int) -> int:

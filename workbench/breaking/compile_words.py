@@ -1,0 +1,269 @@
+"""protoc's compile errors in buf's compiler's words and spans, for `--error-format` output.
+
+buf 1.75 compiles with its own compiler (bufbuild/protocompile's new front end): other words, a span
+(start and end) per error, and sometimes another place (the first of two declarations, a field's
+number rather than the `reserved` statement it hits). For the commonest errors whose buf form is
+known (checked against buf-bin, tests/compile_word_cases) the error is rewritten here, with the span
+taken from the file's text; any other error keeps protoc's words, its start as its end. Only run when
+a compile failed, so a good build never pays for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from workbench.breaking.bufformat import Violation
+from workbench.findings import Finding
+
+Reader = Callable[[str], "str | None"]
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_NAME = re.compile(r"\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_NUMBER = re.compile(r"-?(?:0[xX][0-9A-Fa-f]+|\d+)")
+_STRING = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+
+_NOT_DEFINED = re.compile(r'"([^"]+)" is not defined\.$')
+_IMPORT_FAILED = re.compile(r'Import "([^"]+)" was not found or had errors\.$')
+_CYCLE = re.compile(r"File recursively imports itself: (.+)$")
+_FIELD_NUMBER_USED = re.compile(r"Field number \d+ has already been used in ")
+_ENUM_NUMBER_USED = re.compile(r'"[^"]+" uses the same enum value as "')
+_FIELD_RESERVED_NUMBER = re.compile(r'Field "(\w+)" uses reserved number (\d+)\.$')
+_ENUM_RESERVED_NUMBER = re.compile(r'Enum value "(\w+)" uses reserved number (-?\d+)\.$')
+_ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
+_OUT_OF_RANGE = ("Field numbers cannot be greater than 536870911.", "Field numbers must be positive integers.")
+_IMPLEMENTATION_RANGE = "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation."
+_SIMPLE = {  # protoc's words -> buf's, where both point at the same token
+    "The first enum value must be zero for open enums.": "first value of open enum must be zero",
+}
+
+
+def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation], list[Finding]]:
+    """buf's located COMPILE lines for `errors`, and the errors buf prints at no line (on stderr).
+
+    `read(path)` is the text of a file the errors name (None when it cannot be read: then the
+    words may still change, the span stays protoc's point)."""
+    errors = list(errors)
+    missing = {f.file for f in errors if not f.line and f.message == "File not found."}
+    cycles = [f for f in errors if _CYCLE.match(f.message)]
+    located: list[Violation] = []
+    unlocated: list[Finding] = []
+    for f in errors:
+        if f.message.startswith("Suggested field numbers for "):
+            continue  # protoc's hint after a number error; buf's compiler gives none
+        if not f.line:
+            if f.file in missing and any(_imports_failed(e, f.file) for e in errors):
+                continue  # said at the import, as buf does
+            found = _locate_unlocated(f, read)
+            if found is None:
+                unlocated.append(f)
+            else:
+                located.append(found)
+            continue
+        match = _IMPORT_FAILED.match(f.message)
+        if match and match[1] not in missing:
+            # the imported file is there and failed itself (or is in a cycle): buf reports only that
+            continue
+        if _CYCLE.match(f.message):
+            located.append(_cycle(f, read))
+            continue
+        located.append(_rewritten(f, read, bool(match) and not cycles))
+    return located, unlocated
+
+
+def _imports_failed(f: Finding, name: str) -> bool:
+    match = _IMPORT_FAILED.match(f.message)
+    return bool(match and match[1] == name and f.line)
+
+
+def _lines(read: Reader, path: str) -> list[str] | None:
+    text = read(path)
+    return None if text is None else text.split("\n")
+
+
+def _at(f: Finding, message: str, end_column: int = 0, line: int = 0, column: int = 0) -> Violation:
+    line = line or f.line
+    column = column or f.column or 1
+    return Violation(f.file, line, column, "COMPILE", message, line, end_column or column)
+
+
+def _token_end(text: str, column: int, pattern: re.Pattern[str]) -> int:
+    """The column after the token `pattern` matches at 1-based `column` of `text`, 0 if none does."""
+    match = pattern.match(text, column - 1)
+    return match.end() + 1 if match else 0
+
+
+def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
+    lines = _lines(read, f.file)
+    text = lines[f.line - 1] if lines and f.line <= len(lines) else None
+    column = f.column or 1
+    message = f.message
+
+    def spanned(words: str, pattern: re.Pattern[str]) -> Violation:
+        end = _token_end(text, column, pattern) if text is not None else 0
+        return _at(f, words, end) if end else f_as_is()
+
+    def f_as_is() -> Violation:
+        return _at(f, message)
+
+    if import_missing:
+        # the whole statement, `import` to its `;`
+        statement = re.compile(r"import\b[^;]*;")
+        return spanned("imported file does not exist", statement)
+    if match := _NOT_DEFINED.match(message):
+        return spanned(f"cannot find `{match[1]}` in this scope", _NAME)
+    if _FIELD_NUMBER_USED.match(message) and text is not None:
+        number = _NUMBER.match(text, column - 1)
+        return spanned(f"field number `{number[0]}` used more than once", _NUMBER) if number else f_as_is()
+    if _ENUM_NUMBER_USED.match(message) and text is not None:
+        number = _NUMBER.match(text, column - 1)
+        return spanned(f"enum value `{number[0]}` used more than once", _NUMBER) if number else f_as_is()
+    if message.startswith("Field name \"") and message.endswith("\" is reserved."):
+        return spanned("use of reserved message field name", _IDENT)
+    if message.startswith("Enum value \"") and message.endswith("\" is reserved."):
+        return spanned("use of reserved enum value name", _IDENT)
+    if message in _SIMPLE:
+        return spanned(_SIMPLE[message], _NUMBER)
+    if message in _OUT_OF_RANGE or (message == "Expected field number." and text is not None
+                                    and _NUMBER.match(text, column - 1) and text[column - 1] == "-"):
+        return spanned("field number out of range", _NUMBER)
+    if message.startswith("Unrecognized syntax identifier "):
+        return spanned("unrecognized `syntax` declaration value", _STRING)
+    if match := _FIELD_RESERVED_NUMBER.match(message):
+        return _number_of(f, lines, match[1], match[2], f"use of reserved field number `{match[2]}`") or f_as_is()
+    if match := _ENUM_RESERVED_NUMBER.match(message):
+        return _number_of(f, lines, match[1], match[2], f"use of reserved enum value `{match[2]}`") or f_as_is()
+    if message == "Required fields are not allowed in proto3." and text is not None:
+        # protoc points at the type; buf at the `required` before it
+        before = [m for m in re.finditer(r"\brequired\b", text[:column - 1])]
+        if before:
+            start = before[-1].start() + 1
+            return _at(f, "unexpected `required`", start + len("required"), column=start)
+    if message == 'Expected ";".' and lines is not None:
+        return _missing_semicolon(f, lines) or f_as_is()
+    if message.startswith("Reached end of input in ") and lines is not None:
+        return _unmatched_brace(f, lines) or f_as_is()
+    if (match := _ALREADY_DEFINED.match(message)) and lines is not None:
+        return _first_declaration(f, lines, match[1]) or f_as_is()
+    return f_as_is()
+
+
+def _number_of(f: Finding, lines: list[str] | None, name: str, number: str, words: str) -> Violation | None:
+    """buf's error at the number of `name = number` (protoc points at the `reserved` it hits)."""
+    if lines is None:
+        return None
+    pattern = re.compile(rf"\b{re.escape(name)}\s*=\s*({re.escape(number)})\b")
+    for index in range(f.line - 1, len(lines)):
+        if match := pattern.search(lines[index]):
+            start = match.start(1) + 1
+            return _at(f, words, start + len(number), line=index + 1, column=start)
+    return None
+
+
+def _code(lines: list[str]) -> list[str]:
+    """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
+    text = "\n".join(lines)
+    blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
+                   lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
+    return blank.split("\n")
+
+
+def _missing_semicolon(f: Finding, lines: list[str]) -> Violation | None:
+    """protoc's `Expected ";".` at the token after a statement is buf's `unexpected TOKEN after ...`:
+    after `syntax`/`package` declarations by name, after any other (a field) "definition"."""
+    code = _code(lines)
+    text = code[f.line - 1] if f.line <= len(code) else ""
+    column = f.column or 1
+    token = _IDENT.match(text, column - 1)
+    if token:
+        shown, end = f"`{token[0]}`", token.end() + 1
+    elif text[column - 1:column] == "}":
+        shown, end = "`}`", column + 1
+    else:
+        return None
+    before = "\n".join([*code[:f.line - 1], text[:column - 1]])
+    statement = re.split(r"[;{}]", before)[-1].split()
+    if not statement:
+        return None
+    kind = statement[0]
+    if kind in ("syntax", "package"):
+        after = f"`{kind}` declaration"
+    elif kind in ("import", "option", "edition", "reserved", "extensions", "rpc", "map", "oneof"):
+        return None  # buf's wording for these is not checked
+    else:
+        after = "definition"
+    return _at(f, f"unexpected {shown} after {after}", end)
+
+
+def _unmatched_brace(f: Finding, lines: list[str]) -> Violation | None:
+    """protoc's end-of-input error is buf's `encountered unmatched `{` delimiter` at the outermost `{`
+    left open (checked for one left open; more are reported as the outermost)."""
+    opened: list[tuple[int, int]] = []
+    for index, text in enumerate(_code(lines)):
+        for column, char in enumerate(text, 1):
+            if char == "{":
+                opened.append((index + 1, column))
+            elif char == "}" and opened:
+                opened.pop()
+    if not opened:
+        return None
+    line, column = opened[0]
+    return _at(f, "encountered unmatched `{` delimiter", column + 1, line=line, column=column)
+
+
+def _first_declaration(f: Finding, lines: list[str], name: str) -> Violation | None:
+    """buf names a type declared twice at its first declaration (protoc at the second); only types
+    (message, enum, service) in the same file are moved, fields and enum values keep protoc's words."""
+    code = _code(lines)
+    here = code[f.line - 1] if f.line <= len(code) else ""
+    if not re.search(r"\b(?:message|enum|service)\s+$", here[:(f.column or 1) - 1]):
+        return None
+    pattern = re.compile(rf"\b(?:message|enum|service)\s+({re.escape(name)})\b")
+    for index in range(f.line):
+        text = code[index]
+        for match in pattern.finditer(text):
+            if (index + 1, match.start(1) + 1) >= (f.line, f.column or 1):
+                return None
+            start = match.start(1) + 1
+            return _at(f, f"`{name}` declared multiple times", start + len(name), line=index + 1, column=start)
+    return None
+
+
+def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:
+    """Errors protoc reports at no line that buf places: a field number in 19000-19999, an unknown
+    map value type."""
+    lines = _lines(read, f.file) if f.file else None
+    if lines is None:
+        return None
+    code = _code(lines)
+    if f.message == _IMPLEMENTATION_RANGE:
+        pattern = re.compile(r"=\s*(19\d{3})\b")
+        words = "field number out of range"
+    elif match := _NOT_DEFINED.match(f.message):
+        pattern = re.compile(rf"\bmap\s*<\s*\w+\s*,\s*({re.escape(match[1])})\s*>")
+        words = f"cannot find `{match[1]}` in this scope"
+    else:
+        return None
+    for index, text in enumerate(code):
+        if found := pattern.search(text):
+            start = found.start(1) + 1
+            end = found.end(1) + 1
+            return Violation(f.file, index + 1, start, "COMPILE", words, index + 1, end)
+    return None
+
+
+def _cycle(f: Finding, read: Reader) -> Violation:
+    """protoc's `File recursively imports itself: a -> b -> a` is buf's error in the file that closes
+    the cycle (b), at its import of a."""
+    chain = [name.strip() for name in _CYCLE.match(f.message)[1].split(" -> ")]  # type: ignore[index]
+    first, closer, target = chain[0], chain[-2], chain[-1]
+    prefix = f.file[:-len(first)] if f.file.endswith(first) else ""
+    path = prefix + closer
+    words = f'detected cyclic import while importing "{target}"'
+    lines = _lines(read, path)
+    if lines is not None:
+        pattern = re.compile(rf"import\s+(?:public\s+|weak\s+)?\"{re.escape(target)}\"\s*;")
+        for index, text in enumerate(lines):
+            if match := pattern.search(text):
+                return Violation(path, index + 1, match.start() + 1, "COMPILE", words, index + 1, match.end() + 1)
+    return _at(f, words)

@@ -60,7 +60,9 @@ _SCALARS = ("int32", "string", "bool", "bytes", "uint64", "double")
 
 @st.composite
 def _broken(draw: st.DrawFn) -> str:
-    """A proto3 file with one message of distinct fields and one enum, then one break."""
+    """A proto3 or proto2 file with one message of distinct fields, one enum and a service, then one
+    break."""
+    proto3 = draw(st.booleans())
     message = draw(_names)
     enum = draw(_names.filter(lambda n: n != message))
     fields = draw(st.lists(_fields, min_size=2, max_size=5, unique=True))
@@ -78,9 +80,14 @@ def _broken(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from([
         "unknown_type", "import_missing", "self_import", "dup_number", "dup_enum_number", "reserved_number",
         "reserved_name", "enum_first_nonzero", "required", "number_range", "syntax_semicolon",
-        "package_semicolon", "field_semicolon", "unmatched_brace", "dup_type"]))
+        "package_semicolon", "field_semicolon", "unmatched_brace", "dup_type", "dup_field_name", "dup_value_name",
+        "dup_method", "unknown_nested", "unknown_method_type"]))
+    if not proto3 and kind in ("required", "enum_first_nonzero"):
+        kind = "dup_number"  # both are fine in proto2
     field_end = [";"] * len(fields)
-    labels = [""] * len(fields)
+    labels = [""] * len(fields) if proto3 else [draw(st.sampled_from(["optional ", "repeated "])) for _ in fields]
+    methods = ["Get", "List"]
+    method_types = [message, message]
     if kind == "unknown_type":
         types[at] = draw(_names.filter(lambda n: n not in (message, enum)))
     elif kind == "import_missing":
@@ -110,9 +117,21 @@ def _broken(draw: st.DrawFn) -> str:
         field_end[at] = ""
     elif kind == "unmatched_brace":
         close_message = False
+    elif kind == "dup_field_name":
+        other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
+        fields[at] = fields[other]
+    elif kind == "dup_value_name":
+        values[draw(st.sampled_from([1, 2]))] = values[0]
+    elif kind == "dup_method":
+        methods[1] = methods[0]
+    elif kind == "unknown_nested":
+        types[at] = f"{message}.{draw(_names)}"
+    elif kind == "unknown_method_type":
+        method_types[draw(st.integers(0, 1))] = draw(_names.filter(lambda n: n not in (message, enum)))
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
-    lines = [f'syntax = "proto3"{header_end}', f"package acme.v1{package_end}", *extra_top, f"message {message} {{"]
+    syntax = "proto3" if proto3 else "proto2"
+    lines = [f'syntax = "{syntax}"{header_end}', f"package acme.v1{package_end}", *extra_top, f"message {message} {{"]
     lines += [f"  {line}" for line in extra_message]
     lines += [f"  {label}{t} {name} = {number}{end}"
               for label, t, name, number, end in zip(labels, types, fields, numbers, field_end, strict=True)]
@@ -121,6 +140,10 @@ def _broken(draw: st.DrawFn) -> str:
     lines.append(f"enum {enum} {{")
     lines += [f"  {value} = {number};" for value, number in zip(values, value_numbers, strict=True)]
     lines.append("}")
+    if close_message:  # a service inside the message left open is another error (buf's and protoc's differ)
+        lines.append("service Api {")
+        lines += [f"  rpc {name}({t}) returns ({message});" for name, t in zip(methods, method_types, strict=True)]
+        lines.append("}")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from workbench.breaking.bufformat import Violation
+from workbench.breaking.compile_decls import declarations
 from workbench.findings import Finding
 
 Reader = Callable[[str], "str | None"]
@@ -23,7 +24,7 @@ _NAME = re.compile(r"\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _NUMBER = re.compile(r"-?(?:0[xX][0-9A-Fa-f]+|\d+)")
 _STRING = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
 
-_NOT_DEFINED = re.compile(r'"([^"]+)" is not defined\.$')
+_NOT_DEFINED = re.compile(r'"([^"]+)" is (?:resolved to "[^"]*", which is )?not defined\.')
 _IMPORT_FAILED = re.compile(r'Import "([^"]+)" was not found or had errors\.$')
 _CYCLE = re.compile(r"File recursively imports itself: (.+)$")
 _FIELD_NUMBER_USED = re.compile(r"Field number \d+ has already been used in ")
@@ -48,6 +49,7 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     cycles = [f for f in errors if _CYCLE.match(f.message)]
     located: list[Violation] = []
     unlocated: list[Finding] = []
+    said: set[tuple[str, str, str]] = set()  # (file, scope, name) whose duplicates buf has reported
     for f in errors:
         if f.message.startswith("Suggested field numbers for "):
             continue  # protoc's hint after a number error; buf's compiler gives none
@@ -64,6 +66,11 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
         if match and match[1] not in missing:
             # the imported file is there and failed itself (or is in a cycle): buf reports only that
             continue
+        if _ALREADY_DEFINED.match(f.message):
+            twice = _duplicate(f, read, said)
+            if twice is not None:
+                located += twice
+                continue
         if _CYCLE.match(f.message):
             located.append(_cycle(f, read))
             continue
@@ -143,8 +150,6 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
         return _missing_semicolon(f, lines) or f_as_is()
     if message.startswith("Reached end of input in ") and lines is not None:
         return _unmatched_brace(f, lines) or f_as_is()
-    if (match := _ALREADY_DEFINED.match(message)) and lines is not None:
-        return _first_declaration(f, lines, match[1]) or f_as_is()
     return f_as_is()
 
 
@@ -211,22 +216,33 @@ def _unmatched_brace(f: Finding, lines: list[str]) -> Violation | None:
     return _at(f, "encountered unmatched `{` delimiter", column + 1, line=line, column=column)
 
 
-def _first_declaration(f: Finding, lines: list[str], name: str) -> Violation | None:
-    """buf names a type declared twice at its first declaration (protoc at the second); only types
-    (message, enum, service) in the same file are moved, fields and enum values keep protoc's words."""
-    code = _code(lines)
-    here = code[f.line - 1] if f.line <= len(code) else ""
-    if not re.search(r"\b(?:message|enum|service)\s+$", here[:(f.column or 1) - 1]):
+def _duplicate(f: Finding, read: Reader, said: set[tuple[str, str, str]]) -> list[Violation] | None:
+    """buf's errors for a name protoc says is declared twice: `declared multiple times` once, at the
+    first declaration in the same message, enum or service (protoc points at the later one), and in
+    proto3 a JSON-name (fields) or prefix (enum values) conflict at each later one. None when the
+    declarations are not both found in this file, or are of different kinds (a field and a type)."""
+    lines = _lines(read, f.file)
+    if lines is None:
         return None
-    pattern = re.compile(rf"\b(?:message|enum|service)\s+({re.escape(name)})\b")
-    for index in range(f.line):
-        text = code[index]
-        for match in pattern.finditer(text):
-            if (index + 1, match.start(1) + 1) >= (f.line, f.column or 1):
-                return None
-            start = match.start(1) + 1
-            return _at(f, f"`{name}` declared multiple times", start + len(name), line=index + 1, column=start)
-    return None
+    found = declarations(_code(lines))
+    here = next((d for d in found if (d.line, d.column) == (f.line, f.column)), None)
+    if here is None:
+        return None
+    same = [d for d in found if d.name == here.name and d.container == here.container]
+    first = same[0]
+    if first is here or any(d.kind != here.kind for d in same):
+        return None
+    out = []
+    if (f.file, here.container, here.name) not in said:
+        said.add((f.file, here.container, here.name))
+        out.append(Violation(f.file, first.line, first.column, "COMPILE", f"`{here.name}` declared multiple times",
+                             first.line, first.column + len(here.name)))
+    proto3 = re.search(r"^\s*syntax\s*=\s*[\"']proto3[\"']", "\n".join(lines), re.M) is not None
+    if proto3 and here.kind in ("field", "value"):
+        words = ("message fields have the same JSON name" if here.kind == "field" else
+                 f"enum values have the same name with the `{here.container.rsplit('.', 1)[-1]}` prefix removed")
+        out.append(Violation(f.file, here.line, here.column, "COMPILE", words, here.line, here.column + len(here.name)))
+    return out
 
 
 def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:

@@ -178,3 +178,45 @@ def test_a_good_build_never_translates(tmp_path: Path, monkeypatch: pytest.Monke
     assert "workbench.breaking.compile_words" not in sys.modules
 
 
+
+
+# ------------------------------------------------------------------ the against side, as buf names it
+
+_UNKNOWN = 'syntax = "proto3";\npackage acme.v1;\nmessage M {\n  %s b = 1;\n}\n'
+
+
+def _breaking(cwd: Path, against: str, monkeypatch: pytest.MonkeyPatch,
+              capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    args = ["breaking", "--against", against, "--error-format", "json"]
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    bufs = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
+    monkeypatch.chdir(cwd)
+    assert main(args) == 2
+    out = capsys.readouterr()
+    assert out.err == ""
+    return out.out, bufs.stdout
+
+
+@pytest.mark.parametrize("after", ["int32", "Missing"])
+def test_against_directory(after: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The against directory's file is named from here; when the input fails too, buf prints only its
+    errors (it builds the input first)."""
+    _in_module(tmp_path / "before", _UNKNOWN % "Bar")
+    here = _in_module(tmp_path / "after", _UNKNOWN % after)
+    ours, bufs = _breaking(here, "../before", monkeypatch, capsys)
+    assert ours == bufs
+
+
+def test_against_git_ref_reads_the_commits_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    here = _in_module(tmp_path / "m", _UNKNOWN % "acme.v1.Bar")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    for git in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "broken"]):
+        subprocess.run(["git", *git], cwd=here, check=True, env=env)  # noqa: S607
+    (here / "a.proto").write_text("// a longer first line, so that the working tree's text would give other spans\n"
+                                  + _UNKNOWN % "int32")
+    ours, bufs = _breaking(here, ".git#branch=main", monkeypatch, capsys)
+    assert ours == bufs

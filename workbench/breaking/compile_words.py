@@ -10,8 +10,10 @@ a compile failed, so a good build never pays for it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.compile_decls import declarations
@@ -32,6 +34,7 @@ _ENUM_NUMBER_USED = re.compile(r'"[^"]+" uses the same enum value as "')
 _FIELD_RESERVED_NUMBER = re.compile(r'Field "(\w+)" uses reserved number (\d+)\.$')
 _ENUM_RESERVED_NUMBER = re.compile(r'Enum value "(\w+)" uses reserved number (-?\d+)\.$')
 _ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
+_AGAINST = re.compile(r" \(in against (.+)\)$")
 _OUT_OF_RANGE = ("Field numbers cannot be greater than 536870911.", "Field numbers must be positive integers.")
 _IMPLEMENTATION_RANGE = "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation."
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
@@ -45,6 +48,12 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     `read(path)` is the text of a file the errors name (None when it cannot be read: then the
     words may still change, the span stays protoc's point)."""
     errors = list(errors)
+    if any(not _AGAINST.search(f.message) for f in errors):
+        # buf builds the input first and stops at its errors: the against side's are not printed
+        errors = [f for f in errors if not _AGAINST.search(f.message)]
+    else:
+        read = _against_reader(errors, read)
+        errors = [_as_buf_names(f) for f in errors]
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
     cycles = [f for f in errors if _CYCLE.match(f.message)]
     located: list[Violation] = []
@@ -76,6 +85,39 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
             continue
         located.append(_rewritten(f, read, bool(match) and not cycles))
     return located, unlocated
+
+
+def _as_buf_names(f: Finding) -> Finding:
+    """An error of the against side (`... (in against LABEL)`) as buf prints it: no suffix, and a
+    directory's file named from the current directory (`../before/a.proto`)."""
+    match = _AGAINST.search(f.message)
+    if not match:
+        return f
+    path = f.file
+    if f.file and Path(match[1]).is_dir():
+        path = os.path.relpath(Path(match[1]) / f.file).replace(os.sep, "/")
+    return Finding(f.severity, f.rule, path, f.line, f.message[:match.start()], f.column, f.entity)
+
+
+def _against_reader(errors: list[Finding], read: Reader) -> Reader:
+    """Where the against side's files are read: a directory's through `read` (their names are made
+    relative to here), a git ref's from its commit (`LABEL (commit)`) with `git show`, as the same
+    path in the working tree is another version. None (protoc's point kept) when git cannot say."""
+    commits = {f.file: m[1] for f in errors if (m := re.search(r" \(in against .* \(([0-9a-f]{7,40})\)\)$",
+                                                               f.message)) and f.file}
+    if not commits:
+        return read
+
+    def from_git(path: str) -> str | None:
+        if path not in commits:
+            return read(path)
+        import subprocess
+
+        done = subprocess.run(["git", "show", f"{commits[path]}:./{path}"], capture_output=True,  # noqa: S607
+                              check=False)
+        return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+    return from_git
 
 
 def _imports_failed(f: Finding, name: str) -> bool:

@@ -81,9 +81,15 @@ def _broken(draw: st.DrawFn) -> str:
         "unknown_type", "import_missing", "self_import", "dup_number", "dup_enum_number", "reserved_number",
         "reserved_name", "enum_first_nonzero", "required", "number_range", "syntax_semicolon",
         "package_semicolon", "field_semicolon", "unmatched_brace", "dup_type", "dup_field_name", "dup_value_name",
-        "dup_method", "unknown_nested", "unknown_method_type"]))
-    if not proto3 and kind in ("required", "enum_first_nonzero"):
-        kind = "dup_number"  # both are fine in proto2
+        "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
+        "proto3_extensions", "alias_unneeded", "value_semicolon"]))
+    if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
+                               "proto3_extensions"):
+        kind = "dup_number"  # all fine in proto2
+    indent = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))  # protoc counts a tab as up to 8 columns
+    extra_enum: list[str] = []
+    value_end = [";"] * 3
+    close_file = ""
     field_end = [";"] * len(fields)
     labels = [""] * len(fields) if proto3 else [draw(st.sampled_from(["optional ", "repeated "])) for _ in fields]
     methods = ["Get", "List"]
@@ -128,23 +134,40 @@ def _broken(draw: st.DrawFn) -> str:
         types[at] = f"{message}.{draw(_names)}"
     elif kind == "unknown_method_type":
         method_types[draw(st.integers(0, 1))] = draw(_names.filter(lambda n: n not in (message, enum)))
+    elif kind == "extra_brace":
+        close_file = "}\n"
+    elif kind == "proto3_group":
+        extra_message.append("repeated group Grp = 99 {}")
+    elif kind == "proto3_default":
+        value = {"string": '"x"', "bytes": '"x"', "bool": "true", "double": "-1.5"}.get(types[at], "3")
+        field_end[at] = f" [default = {value}];"
+    elif kind == "proto3_extensions":
+        extra_message.append(draw(st.sampled_from(["extensions 100 to 200;", "extensions 1000;",
+                                                   "extensions 500 to max;"])))
+    elif kind == "alias_unneeded":
+        extra_enum.append("option allow_alias = true;")
+    elif kind == "value_semicolon":
+        value_end[draw(st.integers(0, 2))] = ""
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"
     lines = [f'syntax = "{syntax}"{header_end}', f"package acme.v1{package_end}", *extra_top, f"message {message} {{"]
-    lines += [f"  {line}" for line in extra_message]
-    lines += [f"  {label}{t} {name} = {number}{end}"
+    lines += [f"{indent}{line}" for line in extra_message]
+    lines += [f"{indent}{label}{t} {name} = {number}{end}"
               for label, t, name, number, end in zip(labels, types, fields, numbers, field_end, strict=True)]
     if close_message:
         lines.append("}")
     lines.append(f"enum {enum} {{")
-    lines += [f"  {value} = {number};" for value, number in zip(values, value_numbers, strict=True)]
+    lines += [f"{indent}{line}" for line in extra_enum]
+    lines += [f"{indent}{value} = {number}{end}" for value, number, end in zip(values, value_numbers, value_end,
+                                                                              strict=True)]
     lines.append("}")
     if close_message:  # a service inside the message left open is another error (buf's and protoc's differ)
         lines.append("service Api {")
-        lines += [f"  rpc {name}({t}) returns ({message});" for name, t in zip(methods, method_types, strict=True)]
+        lines += [f"{indent}rpc {name}({t}) returns ({message});" for name, t in zip(methods, method_types,
+                                                                                     strict=True)]
         lines.append("}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + close_file
 
 
 def _in_module(root: Path, text: str) -> Path:

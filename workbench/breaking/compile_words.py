@@ -37,6 +37,16 @@ _ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
 _AGAINST = re.compile(r" \(in against (.+)\)$")
 _OUT_OF_RANGE = ("Field numbers cannot be greater than 536870911.", "Field numbers must be positive integers.")
 _IMPLEMENTATION_RANGE = "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation."
+# words buf's lexer knows (checked one by one against buf-bin): named in `unexpected `int32``, where any
+# other word is `unexpected identifier`
+_KEYWORDS = frozenset(
+    "int32 int64 uint32 uint64 sint32 sint64 fixed32 fixed64 sfixed32 sfixed64 float double bool string bytes "
+    "optional repeated required map message enum oneof option reserved extensions extend service rpc returns "
+    "stream syntax edition package import weak public group to max inf nan true false default json_name export "
+    "local".split())
+_RANGE = re.compile(r"-?\d+(?:\s+to\s+(?:-?\d+|max))?")
+_VALUE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|-?[\w.+]+")
+_ALIAS_UNNEEDED = re.compile(r'"(\w+)" declares support for enum aliases but no enum values share field numbers\.')
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -54,6 +64,16 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     else:
         read = _against_reader(errors, read)
         errors = [_as_buf_names(f) for f in errors]
+    texts: dict[str, str | None] = {}
+    source = read
+
+    def cached(path: str) -> str | None:
+        if path not in texts:
+            texts[path] = source(path)
+        return texts[path]
+
+    read = cached
+    errors = [_in_characters(f, read) for f in errors]
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
     cycles = [f for f in errors if _CYCLE.match(f.message)]
     located: list[Violation] = []
@@ -118,6 +138,22 @@ def _against_reader(errors: list[Finding], read: Reader) -> Reader:
         return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
 
     return from_git
+
+
+def _in_characters(f: Finding, read: Reader) -> Finding:
+    """protoc counts a tab as up to the next multiple of 8 columns; buf's compiler counts characters."""
+    if not (f.line and f.column and f.file):
+        return f
+    text = read(f.file)
+    lines = text.split("\n") if text is not None else []
+    if f.line > len(lines) or "\t" not in lines[f.line - 1]:
+        return f
+    visual = 0
+    for index, char in enumerate(lines[f.line - 1]):
+        if visual >= f.column - 1:
+            return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
+        visual = visual + 8 - visual % 8 if char == "\t" else visual + 1
+    return f
 
 
 def _imports_failed(f: Finding, name: str) -> bool:
@@ -188,6 +224,22 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
         if before:
             start = before[-1].start() + 1
             return _at(f, "unexpected `required`", start + len("required"), column=start)
+    if message == 'Unmatched "}".' and text is not None and text[column - 1:column] == "}":
+        return _at(f, "encountered unmatched `}` delimiter", column + 1)
+    if message.startswith("Expected top-level statement") and text is not None and text[column - 1:column] == "}":
+        return _at(f, "unexpected `}` in file scope", column + 1)
+    if message == "Groups are not supported in proto3 syntax.":
+        return spanned("group syntax is not supported", _IDENT)
+    if message == "Extension ranges are not allowed in proto3.":
+        return spanned('extension range in "proto3"', _RANGE)
+    if message == "Explicit default values are not allowed in proto3." and text is not None:
+        # protoc points at the value; buf spans `default = value`
+        option = re.search(r"\bdefault\s*=\s*$", text[:column - 1])
+        end = _token_end(text, column, _VALUE)
+        if option and end:
+            return _at(f, 'custom default in "proto3"', end, column=option.start() + 1)
+    if (match := _ALIAS_UNNEEDED.match(message)) and lines is not None:
+        return _alias_option(f, lines, match[1]) or f_as_is()
     if message == 'Expected ";".' and lines is not None:
         return _missing_semicolon(f, lines) or f_as_is()
     if message.startswith("Reached end of input in ") and lines is not None:
@@ -207,6 +259,21 @@ def _number_of(f: Finding, lines: list[str] | None, name: str, number: str, word
     return None
 
 
+def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:
+    """buf's error at `allow_alias = true` in enum `enum` (protoc points at the enum's end)."""
+    code = _code(lines)
+    start = re.compile(rf"\benum\s+{re.escape(enum)}\s*\{{")
+    option = re.compile(r"\ballow_alias\s*=\s*true\b")
+    inside = False
+    for index, text in enumerate(code):
+        if not inside and start.search(text):
+            inside = True
+        if inside and (match := option.search(text)):
+            return Violation(f.file, index + 1, match.start() + 1, "COMPILE",
+                             "`allow_alias` requires at least one aliasing enum value", index + 1, match.end() + 1)
+    return None
+
+
 def _code(lines: list[str]) -> list[str]:
     """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
     text = "\n".join(lines)
@@ -217,13 +284,17 @@ def _code(lines: list[str]) -> list[str]:
 
 def _missing_semicolon(f: Finding, lines: list[str]) -> Violation | None:
     """protoc's `Expected ";".` at the token after a statement is buf's `unexpected TOKEN after ...`:
-    after `syntax`/`package` declarations by name, after any other (a field) "definition"."""
+    after `syntax`/`package` declarations by name, after an import, after any other (a field, an
+    option, a method) "definition"; a keyword is named, any other word is "identifier". (buf goes on
+    to read the next statement: a field whose type is then a keyword (`optional x = 2;`) or unknown
+    gets a `cannot find` protoc never reaches.)"""
     code = _code(lines)
     text = code[f.line - 1] if f.line <= len(code) else ""
     column = f.column or 1
     token = _IDENT.match(text, column - 1)
     if token:
-        shown, end = f"`{token[0]}`", token.end() + 1
+        shown = f"`{token[0]}`" if token[0] in _KEYWORDS else "identifier"
+        end = token.end() + 1
     elif text[column - 1:column] == "}":
         shown, end = "`}`", column + 1
     else:
@@ -235,7 +306,9 @@ def _missing_semicolon(f: Finding, lines: list[str]) -> Violation | None:
     kind = statement[0]
     if kind in ("syntax", "package"):
         after = f"`{kind}` declaration"
-    elif kind in ("import", "option", "edition", "reserved", "extensions", "rpc", "map", "oneof"):
+    elif kind == "import":
+        after = "import"
+    elif kind in ("edition", "reserved", "extensions", "map", "oneof"):
         return None  # buf's wording for these is not checked
     else:
         after = "definition"

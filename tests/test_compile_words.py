@@ -67,10 +67,11 @@ def _broken(draw: st.DrawFn) -> str:
     enum = draw(_names.filter(lambda n: n != message))
     fields = draw(st.lists(_fields, min_size=2, max_size=5, unique=True))
     types = [draw(st.sampled_from(_SCALARS)) for _ in fields]
-    numbers = list(range(1, len(fields) + 1))
+    numbers = [str(n) for n in range(1, len(fields) + 1)]
+    equals = ["= "] * len(fields)
     prefix = enum.upper()
     values = [f"{prefix}_UNSPECIFIED", f"{prefix}_A", f"{prefix}_B"]
-    value_numbers = [0, 1, 2]
+    value_numbers = ["0", "1", "2"]
     extra_message: list[str] = []  # lines inside the message before the fields
     extra_top: list[str] = []  # top-level lines after the header
     header_end = ";"
@@ -82,10 +83,12 @@ def _broken(draw: st.DrawFn) -> str:
         "reserved_name", "enum_first_nonzero", "required", "number_range", "syntax_semicolon",
         "package_semicolon", "field_semicolon", "unmatched_brace", "dup_type", "dup_field_name", "dup_value_name",
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
-        "proto3_extensions", "alias_unneeded", "value_semicolon"]))
+        "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
+        "missing_equals", "missing_value_number"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
-                               "proto3_extensions"):
-        kind = "dup_number"  # all fine in proto2
+                               "proto3_extensions", "missing_field_name"):
+        # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
+        kind = "dup_number"
     indent = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))  # protoc counts a tab as up to 8 columns
     extra_enum: list[str] = []
     value_end = [";"] * 3
@@ -104,17 +107,18 @@ def _broken(draw: st.DrawFn) -> str:
         other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
         numbers[at] = numbers[other]
     elif kind == "dup_enum_number":
-        value_numbers[2] = 1
+        value_numbers[2] = "1"
     elif kind == "reserved_number":
         extra_message.append(f"reserved {numbers[at]};")
     elif kind == "reserved_name":
         extra_message.append(f'reserved "{fields[at]}";')
     elif kind == "enum_first_nonzero":
-        value_numbers = [3, 1, 2]
+        value_numbers = ["3", "1", "2"]
     elif kind == "required":
         labels[at] = "required "
     elif kind == "number_range":
-        numbers[at] = draw(st.sampled_from([0, 536870912, 19000, 19999, draw(st.integers(536870912, 2**31 - 1))]))
+        numbers[at] = str(draw(st.sampled_from([0, 536870912, 19000, 19999, draw(st.integers(536870912, 2**31 - 1)),
+                                                -1])))
     elif kind == "syntax_semicolon":
         header_end = ""
     elif kind == "package_semicolon":
@@ -148,13 +152,21 @@ def _broken(draw: st.DrawFn) -> str:
         extra_enum.append("option allow_alias = true;")
     elif kind == "value_semicolon":
         value_end[draw(st.integers(0, 2))] = ""
+    elif kind == "missing_field_number":
+        numbers[at] = ""
+    elif kind == "missing_field_name":
+        fields[at] = ""
+    elif kind == "missing_equals":
+        equals[at] = ""
+    elif kind == "missing_value_number":
+        value_numbers[draw(st.integers(0, 2))] = ""
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"
     lines = [f'syntax = "{syntax}"{header_end}', f"package acme.v1{package_end}", *extra_top, f"message {message} {{"]
     lines += [f"{indent}{line}" for line in extra_message]
-    lines += [f"{indent}{label}{t} {name} = {number}{end}"
-              for label, t, name, number, end in zip(labels, types, fields, numbers, field_end, strict=True)]
+    lines += [f"{indent}{label}{t} {name} {eq}{number}{end}"
+              for label, t, name, eq, number, end in zip(labels, types, fields, equals, numbers, field_end, strict=True)]
     if close_message:
         lines.append("}")
     lines.append(f"enum {enum} {{")

@@ -47,6 +47,11 @@ _KEYWORDS = frozenset(
 _RANGE = re.compile(r"-?\d+(?:\s+to\s+(?:-?\d+|max))?")
 _VALUE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|-?[\w.+]+")
 _ALIAS_UNNEEDED = re.compile(r'"(\w+)" declares support for enum aliases but no enum values share field numbers\.')
+_MISSING_PARTS = {  # protoc's words at the token where a part is missing -> buf's, over the statement
+    "Expected field name.": "missing name in message field",
+    "Expected field number.": "missing message field tag in declaration",
+    "Expected integer.": "missing enum value in declaration",
+}
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -103,7 +108,8 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
         if _CYCLE.match(f.message):
             located.append(_cycle(f, read))
             continue
-        located.append(_rewritten(f, read, bool(match) and not cycles))
+        rewritten = _rewritten(f, read, bool(match) and not cycles)
+        located += rewritten if isinstance(rewritten, list) else [rewritten]
     return located, unlocated
 
 
@@ -178,7 +184,7 @@ def _token_end(text: str, column: int, pattern: re.Pattern[str]) -> int:
     return match.end() + 1 if match else 0
 
 
-def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
+def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | list[Violation]:
     lines = _lines(read, f.file)
     text = lines[f.line - 1] if lines and f.line <= len(lines) else None
     column = f.column or 1
@@ -207,6 +213,8 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
         return spanned("use of reserved message field name", _IDENT)
     if message.startswith("Enum value \"") and message.endswith("\" is reserved."):
         return spanned("use of reserved enum value name", _IDENT)
+    if message == "Missing field number." and text is not None and _NUMBER.match(text, column - 1):
+        return spanned("unexpected integer literal in definition", _NUMBER)
     if message in _SIMPLE:
         return spanned(_SIMPLE[message], _NUMBER)
     if message in _OUT_OF_RANGE or (message == "Expected field number." and text is not None
@@ -224,6 +232,8 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation:
         if before:
             start = before[-1].start() + 1
             return _at(f, "unexpected `required`", start + len("required"), column=start)
+    if message in _MISSING_PARTS and lines is not None:
+        return _missing_part(f, lines, _MISSING_PARTS[message]) or f_as_is()
     if message == 'Unmatched "}".' and text is not None and text[column - 1:column] == "}":
         return _at(f, "encountered unmatched `}` delimiter", column + 1)
     if message.startswith("Expected top-level statement") and text is not None and text[column - 1:column] == "}":
@@ -257,6 +267,30 @@ def _number_of(f: Finding, lines: list[str] | None, name: str, number: str, word
             start = match.start(1) + 1
             return _at(f, words, start + len(number), line=index + 1, column=start)
     return None
+
+
+def _missing_part(f: Finding, lines: list[str], words: str) -> list[Violation] | None:
+    """A statement missing its name (protoc stops at its `=`), number or value (protoc stops at the
+    `;`): buf's error spans the statement from its first word to its `;`, and a missing number or
+    value also names the `;` as unexpected."""
+    code = _code(lines)
+    text = code[f.line - 1] if f.line <= len(code) else ""
+    column = f.column or 1
+    semicolon = text.find(";", column - 1)
+    stopped_at = text[column - 1:column]
+    if semicolon < 0 or stopped_at != ("=" if words == "missing name in message field" else ";"):
+        return None
+    before = "\n".join([*code[:f.line - 1], text[:column - 1]])
+    cut = max(before.rfind(c) for c in ";{}") + 1
+    start_at = cut + len(before[cut:]) - len(before[cut:].lstrip())
+    start_line = before.count("\n", 0, start_at) + 1
+    start_column = start_at - before.rfind("\n", 0, start_at)
+    if before[start_at:].split(None, 1)[:1] in (["optional"], ["repeated"], ["required"]):
+        return None  # buf reads the label as the type and the type as the name: other errors
+    found = [Violation(f.file, start_line, start_column, "COMPILE", words, f.line, semicolon + 2)]
+    if stopped_at == ";":
+        found.append(Violation(f.file, f.line, column, "COMPILE", "unexpected `;` in definition", f.line, column + 1))
+    return found
 
 
 def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:

@@ -52,6 +52,9 @@ _MISSING_PARTS = {  # protoc's words at the token where a part is missing -> buf
     "Expected field number.": "missing message field tag in declaration",
     "Expected integer.": "missing enum value in declaration",
 }
+_UNKNOWN_OPTION = re.compile(r'Option "([A-Za-z_]\w*)" unknown\.')
+_OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOptions", "service": "ServiceOptions",
+               "oneof": "OneofOptions", "rpc": "MethodOptions"}
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -232,6 +235,30 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
         if before:
             start = before[-1].start() + 1
             return _at(f, "unexpected `required`", start + len("required"), column=start)
+    if message.startswith("The default JSON name of field ") and " conflicts with the default JSON name" in message:
+        return spanned("message fields have the same JSON name", _IDENT)
+    if message == "Multiple package definitions.":
+        return spanned("unexpected `package` declaration", re.compile(r"package\b[^;]*;"))
+    if re.match(r'Import "[^"]+" was listed twice\.$', message):
+        return spanned("file imported multiple times", re.compile(r"import\b[^;]*;"))
+    if message.startswith("Fields in oneofs must not have labels ") and text is not None:
+        label = _IDENT.match(text, column - 1)
+        return spanned(f"unexpected `{label[0]}`", _IDENT) if label else f_as_is()
+    if message == "Expected message type." and text is not None and (word := _IDENT.match(text, column - 1)):
+        return spanned(f"expected message type, found scalar type `{word[0]}`", _IDENT)
+    if message.startswith("Field labels (required/optional/repeated) are not allowed on map fields.") and text:
+        # protoc points at the `<`; buf spans `map<...>` after the label
+        typed = re.compile(r"map\s*<[^>]*>").search(text, max(0, column - 1 - 8))
+        label = re.search(r"\b(required|optional|repeated)\s+$", text[:typed.start()]) if typed else None
+        if typed and label:
+            return _at(f, f"unexpected type after `{label[1]}`", typed.end() + 1, column=typed.start() + 1)
+    if message.startswith("Key in map fields cannot be ") and text is not None:
+        key = re.compile(r"map\s*<\s*(float|double|bytes)\s*,").match(text, column - 1)
+        if key:
+            return _at(f, f"expected map key type, found scalar type `{key[1]}`", key.end(1) + 1,
+                       column=key.start(1) + 1)
+    if (match := _UNKNOWN_OPTION.match(message)) and lines is not None:
+        return _unknown_option(f, lines, match[1]) or f_as_is()
     if message in _MISSING_PARTS and lines is not None:
         return _missing_part(f, lines, _MISSING_PARTS[message]) or f_as_is()
     if message == 'Unmatched "}".' and text is not None and text[column - 1:column] == "}":
@@ -291,6 +318,34 @@ def _missing_part(f: Finding, lines: list[str], words: str) -> list[Violation] |
     if stopped_at == ";":
         found.append(Violation(f.file, f.line, column, "COMPILE", "unexpected `;` in definition", f.line, column + 1))
     return found
+
+
+def _unknown_option(f: Finding, lines: list[str], name: str) -> Violation | None:
+    """buf's `cannot find message field `name` in `google.protobuf.XOptions``: the options message is
+    the one of the scope the option statement is in, or of a field or enum value for `[name = ...]`."""
+    code = _code(lines)
+    text = code[f.line - 1] if f.line <= len(code) else ""
+    column = f.column or 1
+    if not text[column - 1:].startswith(name):
+        return None
+    scopes: list[str] = []  # the keyword opening each `{` up to the option
+    for index, line in enumerate(code[:f.line]):
+        upto = line if index < f.line - 1 else line[:column - 1]
+        for match in re.finditer(r"\b(message|enum|service|oneof|rpc|extend)\b[^{};]*\{|\{|\}", upto):
+            if match[0] == "}":
+                if scopes:
+                    scopes.pop()
+            else:
+                scopes.append(match[1] or "")
+    inner = scopes[-1] if scopes else ""
+    bracket = text.rfind("[", 0, column - 1) > text.rfind("]", 0, column - 1)
+    if bracket:
+        kind = {"message": "FieldOptions", "oneof": "FieldOptions", "enum": "EnumValueOptions"}.get(inner)
+    else:
+        kind = _OPTIONS_OF.get(inner) if re.search(r"\boption\s+$", text[:column - 1]) else None
+    if kind is None:
+        return None
+    return _at(f, f"cannot find message field `{name}` in `google.protobuf.{kind}`", column + len(name))
 
 
 def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:

@@ -84,9 +84,10 @@ def _broken(draw: st.DrawFn) -> str:
         "package_semicolon", "field_semicolon", "unmatched_brace", "dup_type", "dup_field_name", "dup_value_name",
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
         "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
-        "missing_equals", "missing_value_number"]))
+        "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
+        "map_label", "rpc_scalar", "map_key", "unknown_option"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
-                               "proto3_extensions", "missing_field_name"):
+                               "proto3_extensions", "missing_field_name", "json_conflict"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
         kind = "dup_number"
     indent = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))  # protoc counts a tab as up to 8 columns
@@ -160,6 +161,33 @@ def _broken(draw: st.DrawFn) -> str:
         equals[at] = ""
     elif kind == "missing_value_number":
         value_numbers[draw(st.integers(0, 2))] = ""
+    elif kind == "json_conflict":
+        extra_message += [f"int32 {fields[at]}_x = 98;", f"int32 {fields[at]}X = 99;"]
+    elif kind == "second_package":
+        extra_top.append(f"package acme.{draw(_fields)};")
+    elif kind == "import_twice":
+        extra_top += ['import "google/protobuf/empty.proto";'] * 2
+    elif kind == "oneof_label":
+        extra_message.append(f"oneof choice {{ {draw(st.sampled_from(['optional', 'repeated']))} int32 pick = 97; }}")
+    elif kind == "map_label":
+        extra_message.append(f"{draw(st.sampled_from(['optional', 'repeated']))} map<string, int32> pairs = 97;")
+    elif kind == "rpc_scalar":
+        method_types[draw(st.integers(0, 1))] = draw(st.sampled_from(_SCALARS))
+    elif kind == "map_key":
+        extra_message.append(f"map<{draw(st.sampled_from(['float', 'double', 'bytes']))}, string> pairs = 97;")
+    elif kind == "unknown_option":
+        option = f"{draw(_fields)}_opt"
+        where = draw(st.sampled_from(["file", "message", "enum", "field", "value"]))
+        if where == "file":
+            extra_top.append(f"option {option} = true;")
+        elif where == "message":
+            extra_message.append(f"option {option} = true;")
+        elif where == "enum":
+            extra_enum.append(f"option {option} = true;")
+        elif where == "field":
+            field_end[at] = f" [{option} = 1];"
+        else:
+            value_end[draw(st.integers(0, 2))] = f" [{option} = 1];"
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"

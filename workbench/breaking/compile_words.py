@@ -312,7 +312,7 @@ def _missing_part(f: Finding, lines: list[str], words: str) -> list[Violation] |
     start_at = cut + len(before[cut:]) - len(before[cut:].lstrip())
     start_line = before.count("\n", 0, start_at) + 1
     start_column = start_at - before.rfind("\n", 0, start_at)
-    if before[start_at:].split(None, 1)[:1] in (["optional"], ["repeated"], ["required"]):
+    if stopped_at == "=" and before[start_at:].split(None, 1)[:1] in (["optional"], ["repeated"], ["required"]):
         return None  # buf reads the label as the type and the type as the name: other errors
     found = [Violation(f.file, start_line, start_column, "COMPILE", words, f.line, semicolon + 2)]
     if stopped_at == ";":

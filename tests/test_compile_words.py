@@ -85,7 +85,7 @@ def _broken(draw: st.DrawFn) -> str:
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
         "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
         "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
-        "map_label", "rpc_scalar", "map_key", "unknown_option"]))
+        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
                                "proto3_extensions", "missing_field_name", "json_conflict"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
@@ -188,6 +188,11 @@ def _broken(draw: st.DrawFn) -> str:
             field_end[at] = f" [{option} = 1];"
         else:
             value_end[draw(st.integers(0, 2))] = f" [{option} = 1];"
+    elif kind == "option_value":
+        option, value = draw(st.sampled_from([("java_multiple_files", "3"), ("java_multiple_files", '"yes"'),
+                                              ("go_package", "3"), ("go_package", "pkg"), ("optimize_for", "FAST"),
+                                              ("deprecated", "-2")]))
+        extra_top.append(f"option {option} = {value};")
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"

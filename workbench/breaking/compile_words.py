@@ -55,6 +55,8 @@ _MISSING_PARTS = {  # protoc's words at the token where a part is missing -> buf
 _UNKNOWN_OPTION = re.compile(r'Option "([A-Za-z_]\w*)" unknown\.')
 _OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOptions", "service": "ServiceOptions",
                "oneof": "OneofOptions", "rpc": "MethodOptions"}
+_OPTION_VALUE_KIND = re.compile(r"Value must be (?:identifier for boolean|quoted string for string) option ")
+_NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)" for option "')
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -259,6 +261,13 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
                        column=key.start(1) + 1)
     if (match := _UNKNOWN_OPTION.match(message)) and lines is not None:
         return _unknown_option(f, lines, match[1]) or f_as_is()
+    if _OPTION_VALUE_KIND.match(message) and text is not None and (value := _VALUE.match(text, column - 1)):
+        # a value of the wrong kind; a bare word given for a string is looked up as a name by buf
+        if _IDENT.fullmatch(value[0]) and "quoted string" in message:
+            return spanned(f"cannot find `{value[0]}` in this scope", _IDENT)
+        return spanned("mismatched types", _VALUE)
+    if (match := _NO_ENUM_VALUE.match(message)) and text is not None:
+        return spanned(f"cannot find `{match[1]}` in this scope", _IDENT)
     if message in _MISSING_PARTS and lines is not None:
         return _missing_part(f, lines, _MISSING_PARTS[message]) or f_as_is()
     if message == 'Unmatched "}".' and text is not None and text[column - 1:column] == "}":

@@ -57,6 +57,7 @@ _OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOpti
                "oneof": "OneofOptions", "rpc": "MethodOptions"}
 _OPTION_VALUE_KIND = re.compile(r"Value must be (?:identifier for boolean|quoted string for string) option ")
 _NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)" for option "')
+_NO_NAME = re.compile(r"Expected (message|enum|service) name\.$")
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -268,6 +269,8 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
         return spanned("mismatched types", _VALUE)
     if (match := _NO_ENUM_VALUE.match(message)) and text is not None:
         return spanned(f"cannot find `{match[1]}` in this scope", _IDENT)
+    if (match := _NO_NAME.match(message)) and lines is not None:
+        return _unnamed_body(f, lines, match[1]) or f_as_is()
     if message in _MISSING_PARTS and lines is not None:
         return _missing_part(f, lines, _MISSING_PARTS[message]) or f_as_is()
     if message == 'Unmatched "}".' and text is not None and text[column - 1:column] == "}":
@@ -355,6 +358,26 @@ def _unknown_option(f: Finding, lines: list[str], name: str) -> Violation | None
     if kind is None:
         return None
     return _at(f, f"cannot find message field `{name}` in `google.protobuf.{kind}`", column + len(name))
+
+
+def _unnamed_body(f: Finding, lines: list[str], keyword: str) -> Violation | None:
+    """`message {...}` without a name: buf spans the keyword to its body's `}` (protoc points at `{`)."""
+    code = _code(lines)
+    text = code[f.line - 1] if f.line <= len(code) else ""
+    column = f.column or 1
+    head = re.search(rf"\b{keyword}\s*$", text[:column - 1])
+    if head is None or text[column - 1:column] != "{":
+        return None
+    depth = 0
+    for index in range(f.line - 1, len(code)):
+        start = column - 1 if index == f.line - 1 else 0
+        for at in range(start, len(code[index])):
+            char = code[index][at]
+            depth += (char == "{") - (char == "}")
+            if depth == 0:
+                return Violation(f.file, f.line, head.start() + 1, "COMPILE", f"missing name after `{keyword}`",
+                                 index + 1, at + 2)
+    return None
 
 
 def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:

@@ -85,7 +85,7 @@ def _broken(draw: st.DrawFn) -> str:
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
         "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
         "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
-        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed"]))
+        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
                                "proto3_extensions", "missing_field_name", "json_conflict"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
@@ -193,6 +193,12 @@ def _broken(draw: st.DrawFn) -> str:
                                               ("go_package", "3"), ("go_package", "pkg"), ("optimize_for", "FAST"),
                                               ("deprecated", "-2")]))
         extra_top.append(f"option {option} = {value};")
+    elif kind == "proto2_no_label":
+        labels[at] = ""  # an error in proto2 only; in proto3 the file is fine: another break then
+        if proto3:
+            numbers[at] = "0"
+        elif draw(st.booleans()):
+            types[at] = draw(st.sampled_from([message, f".acme.v1.{message}", enum]))
     elif kind == "unnamed":
         extra_top.append(draw(st.sampled_from(["message {\n  repeated int32 q = 1;\n}", "enum {\n  Q = 0;\n}", "service { }",
                                                "message {}"])))

@@ -221,6 +221,8 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
         return spanned("use of reserved enum value name", _IDENT)
     if message == "Missing field number." and text is not None and _NUMBER.match(text, column - 1):
         return spanned("unexpected integer literal in definition", _NUMBER)
+    if message == 'Expected "required", "optional", or "repeated".':
+        return spanned("unexpected type name", _NAME)  # a proto2 field without a label
     if message in _SIMPLE:
         return spanned(_SIMPLE[message], _NUMBER)
     if message in _OUT_OF_RANGE or (message == "Expected field number." and text is not None

@@ -84,8 +84,9 @@ def write_compile_errors(errors: Iterable[Finding], fmt: str) -> None:
     """Protos that do not compile, as buf prints its compiler's errors with `--error-format fmt`: one
     `COMPILE` line per located error on stdout (buf's JSON object, MSVS line, workflow command or
     `path:line:column:message`), in buf's compiler's words and spans where
-    `workbench.breaking.compile_words` knows them, else protoc's words with the end at the start. An error at no line (a MessageSet, an unreadable set) is buf's
-    `Failure: ...`, which it prints on stderr whatever the format: ours go there too."""
+    `workbench.breaking.compile_words` knows them, else protoc's words with the end at the start. An
+    error at no line (a MessageSet, an unreadable set) is buf's `Failure: ...`, which it prints on
+    stderr whatever the format: ours go there too."""
     from workbench.breaking.compile_words import translate
 
     located, unlocated = translate(errors, _read_source)

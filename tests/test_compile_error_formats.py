@@ -88,11 +88,14 @@ def test_compile_errors_in_bufs_format_on_stdout(command: str, fmt: str, tmp_pat
 
 def test_the_against_sides_errors_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    _module(tmp_path / "before", BROKEN)
+    """buf names the against directory's file from the current directory (`../before/a.proto`)."""
+    _module(tmp_path / "before", GOOD.replace("int32 x", "Missing x"))
     here = _module(tmp_path / "after", GOOD)
-    code, out, err = _ours(here, ["breaking", "--against", "../before", "--error-format", "json"], monkeypatch, capsys)
+    args = ["breaking", "--against", "../before", "--error-format", "json"]
+    code, out, err = _ours(here, args, monkeypatch, capsys)
     assert code == 2 and not err
-    assert _lines_at(out, "json") == {4}
+    assert out == _bufs(here, args)[1]
+    assert json.loads(out)["path"] == "../before/a.proto"
 
 
 def test_without_the_flag_lint_keeps_the_usage_error_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -83,15 +83,27 @@ def write(violations: Iterable[Violation], fmt: str, out: TextIO | None = None) 
 def write_compile_errors(errors: Iterable[Finding], fmt: str) -> None:
     """Protos that do not compile, as buf prints its compiler's errors with `--error-format fmt`: one
     `COMPILE` line per located error on stdout (buf's JSON object, MSVS line, workflow command or
-    `path:line:column:message`), protoc's words where buf's cannot be matched, the end at the start
-    (protoc reports no span). An error at no line (a MessageSet, an unreadable set) is buf's
-    `Failure: ...`, which it prints on stderr whatever the format: ours go there too."""
-    located = [Violation(f.file, f.line, f.column or 1, "COMPILE", f.message) for f in errors if f.file and f.line]
+    `path:line:column:message`), in buf's compiler's words and spans where
+    `workbench.breaking.compile_words` knows them, else protoc's words with the end at the start. An
+    error at no line (a MessageSet, an unreadable set) is buf's `Failure: ...`, which it prints on
+    stderr whatever the format: ours go there too."""
+    from workbench.breaking.compile_words import translate
+
+    located, unlocated = translate(errors, _read_source)
     write(located, fmt)
     sys.stdout.flush()
-    for f in errors:
-        if not (f.file and f.line):
-            print(f.format(), file=sys.stderr)
+    for f in unlocated:
+        print(f.format(), file=sys.stderr)
+
+
+def _read_source(path: str) -> str | None:
+    """A file compile errors name, as buf names it: relative to the directory buf runs in."""
+    from pathlib import Path
+
+    try:
+        return Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _line(v: Violation, fmt: str) -> str:

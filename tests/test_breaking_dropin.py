@@ -101,6 +101,21 @@ def test_plain_module_report_has_no_semver_or_sql(tmp_path: Path, monkeypatch: p
     assert {c["category"] for c in report["changes"]} <= {"FILE", "PACKAGE", "WIRE_JSON", "WIRE", ""}
     code, out, _ = run_ours(root / "after", monkeypatch, capsys, "--against", "../before")
     assert code == 1 and "semver" not in out and "proto/acme/v1/order.proto:5:3: FIELD_SAME_TYPE" in out
+    assert "column" not in out and "CHECK" not in out and "migration" not in out
+
+
+def test_expand_contract_steps_name_sql_only_in_a_contracts_repository() -> None:
+    """A plain buf module has no columns, CHECK labels or migrations: its steps leave them out, and
+    no step is left empty; a contracts repository keeps every step as written."""
+    from workbench.breaking.plans import GENERIC, PLANS, plan_steps
+
+    for rule in [*PLANS, "SOME_OTHER_RULE"]:
+        plain, contracts = plan_steps(rule, with_sql=False), plan_steps(rule, with_sql=True)
+        for step in plain:
+            assert step.strip() and not any(word in step for word in ("column", "CHECK", "row", "migration", "[["))
+        assert all("[[" not in step and "]]" not in step for step in contracts)
+        assert len(contracts) == len(PLANS.get(rule, GENERIC))
+    assert any("nullable column" in step for step in plan_steps("FIELD_SAME_TYPE", with_sql=True))
 
 
 def test_no_syntax_line_is_a_warning_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

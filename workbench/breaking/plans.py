@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from workbench.breaking.change import BREAKING, Change
 
 _FIELD_REPLACE = [
-    "Expand (MINOR): add a new field with a new number (and a nullable column) carrying the new {what}.",
+    "Expand (MINOR): add a new field with a new number[[ (and a nullable column)]] carrying the new {what}.",
     "Dual-write: release writers that fill both the old and the new field.",
-    "Backfill existing rows/records from the old field into the new one.",
+    "Backfill existing [[rows/]]records from the old field into the new one.",
     "Migrate readers to the new field; verify nothing reads the old one.",
     "Contract (MAJOR): mark the old field [deprecated = true], then remove it and add "
     "`reserved <number>;` and `reserved \"<name>\";`.",
@@ -17,7 +19,7 @@ PLANS: dict[str, list[str]] = {
     "FIELD_NO_DELETE": [
         "Mark the field [deprecated = true] and release; stop writing it, then stop reading it.",
         "Contract (MAJOR): delete it and add `reserved <number>;` and `reserved \"<name>\";` in the same change.",
-        "Drop the mapped column in a later major release, with a down part that restores it.",
+        "[[Drop the mapped column in a later major release, with a down part that restores it.]]",
     ],
     "FIELD_SAME_NAME": [s.replace("{what}", "name") for s in _FIELD_REPLACE],
     "FIELD_SAME_JSON_NAME": [s.replace("{what}", "JSON name") for s in _FIELD_REPLACE],
@@ -35,9 +37,9 @@ PLANS: dict[str, list[str]] = {
         "Contract (MAJOR): delete it once no field uses it.",
     ],
     "ENUM_VALUE_NO_DELETE": [
-        "Mark the value [deprecated = true]; stop writing it and map stored values (and CHECK labels) to others.",
+        "Mark the value [deprecated = true]; stop writing it and map stored values[[ (and CHECK labels)]] to others.",
         "Contract (MAJOR): delete it and add `reserved <number>;` and `reserved \"<NAME>\";`.",
-        "Remove its label from the CHECK constraint in a migration once no row holds it.",
+        "[[Remove its label from the CHECK constraint in a migration once no row holds it.]]",
     ],
     "ENUM_VALUE_SAME_NAME": [
         "Expand (MINOR): add the new name as an alias (option allow_alias = true) with the same number.",
@@ -96,7 +98,18 @@ GENERIC = [
 ]
 
 
-def attach_plans(changes: list[Change]) -> None:
+# `[[...]]` marks what only a contracts repository has (SQL columns, CHECK labels, migrations): a plain
+# buf module is shown the steps without it, a step that is all SQL not at all.
+_SQL_PART = re.compile(r"\[\[(.*?)\]\]")
+
+
+def plan_steps(rule: str, with_sql: bool) -> list[str]:
+    """The expand/contract steps for a breaking `rule`, with or without the SQL parts."""
+    steps = [_SQL_PART.sub(r"\1" if with_sql else "", step) for step in PLANS.get(rule, GENERIC)]
+    return [step for step in steps if step]
+
+
+def attach_plans(changes: list[Change], with_sql: bool = True) -> None:
     for c in changes:
         if c.kind == BREAKING and not c.steps:
-            c.steps = list(PLANS.get(c.rule, GENERIC))
+            c.steps = plan_steps(c.rule, with_sql)

@@ -212,7 +212,7 @@ def _review_sides(before: Side, after: Side, category: str | None, proto_dir: st
         from workbench.breaking.renames import explain_renames
 
         explain_renames(changes, before_schema, after_schema)
-        attach_plans(changes)
+        attach_plans(changes, with_sql=contracts)  # a plain buf module has no columns to drop
         apply_exemptions(changes, before_schema, after_schema)
         changes += additions(before_schema, after_schema)
     if snippets:

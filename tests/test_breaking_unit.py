@@ -9,8 +9,8 @@ import pytest
 from google.protobuf import descriptor_pb2 as pb
 
 from workbench.breaking.catalog import BY_VERSION, V2
+from workbench.breaking.go_float import go_float as _go_float
 from workbench.breaking.rules.build import RULES
-from workbench.breaking.rules.defaults import _go_float
 from workbench.breaking.rules.ranges import collapse, missing, removed_ranges
 from workbench.breaking.schema import find_location
 from workbench.contracts.proto_compile import compile_protos

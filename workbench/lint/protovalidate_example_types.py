@@ -80,40 +80,6 @@ def cel_double(value: float) -> str:
     return format(Decimal(repr(value)).normalize(), "f")
 
 
-def go_g(value: float, width: int) -> str:
-    """Go's %v of a float32 (width 4) or float64: %g with the shortest digits that read back."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    negative = value < 0
-    text = repr(abs(value)) if width == 8 else _shortest32(abs(value))
-    sign, digit_tuple, exponent = Decimal(text).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    exp = len(digits) + int(exponent) - 1  # the exponent of the first digit
-    if exp < -4 or exp >= 6:  # the shortest %g decides with precision 6
-        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        out = f"{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    elif exp < 0:
-        out = "0." + "0" * (-exp - 1) + digits
-    elif exp + 1 >= len(digits):
-        out = digits + "0" * (exp + 1 - len(digits))
-    else:
-        out = digits[:exp + 1] + "." + digits[exp + 1:]
-    return ("-" if negative else "") + out
-
-
-def _shortest32(value: float) -> str:
-    packed = struct.pack("<f", value)
-    for precision in range(1, 10):
-        text = f"{value:.{precision}e}"
-        if struct.pack("<f", float(text)) == packed:
-            return text
-    return f"{value:.9e}"
-
-
 # ---------------------------------------------------------------- bytes
 
 

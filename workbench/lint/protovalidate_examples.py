@@ -301,10 +301,12 @@ def _shown(rule_type: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, str)):
         return str(value)
+    if isinstance(value, float):
+        from workbench.breaking.go_float import go_float  # only for float examples
+
+        return go_float(value, single=rule_type == "float")
     from workbench.lint import protovalidate_example_types as types  # only for these types' examples
 
-    if isinstance(value, float):
-        return types.go_g(value, 4 if rule_type == "float" else 8)
     if isinstance(value, bytes):
         return types.bytes_shown(value)
     return types.message_shown(rule_type)

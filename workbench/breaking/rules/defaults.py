@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-import struct
 
+from workbench.breaking.go_float import f32 as _f32
+from workbench.breaking.go_float import go_float as _go_float
 from workbench.breaking.go_quote import go_quote as _go_quote
 from workbench.breaking.schema import FDP, FieldInfo, Schema
 from workbench.contracts.record import FrozenRecord
@@ -86,51 +87,6 @@ def _parse_float(raw: str) -> float:
         return float(text)
     except ValueError:
         return 0.0
-
-
-def _f32(value: float) -> float:
-    if math.isnan(value) or math.isinf(value):
-        return value
-    try:
-        return struct.unpack("f", struct.pack("f", value))[0]
-    except OverflowError:
-        return math.copysign(math.inf, value)
-
-
-def _go_float(value: float, single: bool) -> str:
-    """Go's %v for floats (strconv 'g', shortest): exponent form from 1e6 up or below 1e-4."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    from decimal import Decimal  # only for a default that changed: not worth every start's import
-
-    text = _shortest32(value) if single else repr(value)
-    sign, digits, exp = Decimal(text).normalize().as_tuple()
-    assert isinstance(exp, int)
-    head = "-" if sign else ""
-    shown = "".join(str(d) for d in digits)
-    exponent = len(digits) - 1 + exp
-    if exponent < -4 or exponent >= 6:
-        mantissa = shown[0] + ("." + shown[1:] if len(shown) > 1 else "")
-        return f"{head}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    if exp >= 0:
-        return head + shown + "0" * exp
-    point = len(shown) + exp
-    if point > 0:
-        return head + shown[:point] + "." + shown[point:]
-    return head + "0." + "0" * -point + shown
-
-
-def _shortest32(value: float) -> str:
-    for digits in range(1, 10):
-        text = f"{value:.{digits}g}"
-        if _f32(float(text)) == value:
-            return text if "e" not in text else repr(float(text))
-    return repr(value)
-
 
 
 def _unescape_bytes(raw: str) -> bytes:

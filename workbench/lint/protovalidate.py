@@ -187,7 +187,7 @@ class _Field:
 
                 cel_rules = field_cel_rules(fields)
             flags = Field(bool(required) and not at, ignore, slot.whole and self._has_presence(slot),
-                          CEL_RULES in fields, enum, cel_rules)
+                          CEL_RULES in fields, enum, cel_rules, item=not slot.whole)
             if not self.broken:
                 check_examples(a, number, rule_type, rules, flags)
             check_type_rules(a, number, rule_type, rules)

@@ -37,8 +37,10 @@ class Field:
     """What the examples are checked against besides the type's rules: the FieldRules' flags."""
 
     def __init__(self, required: bool, ignore: int | None, has_presence: bool, has_cel: bool,
-                 enum_numbers: set[int] | None, cel_rules: list[tuple[str, str, str]] | None = None) -> None:
+                 enum_numbers: set[int] | None, cel_rules: list[tuple[str, str, str]] | None = None,
+                 item: bool = False) -> None:
         self.required, self.ignore, self.has_presence = required, ignore, has_presence
+        self.item = item  # an item, key or value: protovalidate compares it with the zero value
         # has_cel: `cel` rules (not `cel_expression`s) make buf check examples without other rules
         self.has_cel, self.enum_numbers = has_cel, enum_numbers
         self.cel_rules = cel_rules or []  # (id, message, expression) of the `cel` and `cel_expression` rules
@@ -57,7 +59,7 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
     if values is None:
         return
     for index, value in enumerate(values):
-        zero = _zero(value)
+        zero = _zero(value, field.item)
         if zero and field.required and not field.has_presence:  # before `ignore`, as protovalidate
             found: list[tuple[str, str]] | None = [("required", "value is required")]
         elif zero and field.ignore == IGNORE_IF_ZERO_VALUE and not field.has_presence:
@@ -120,8 +122,11 @@ def _cel(rule_type: str, value: Any, field: Field) -> list[tuple[str, str]]:
     return cel_violations(field.cel_rules, this) or []
 
 
-def _zero(value: Any) -> bool:
-    """protoreflect's emptiness of a scalar (a message example is always set)."""
+def _zero(value: Any, item: bool) -> bool:
+    """protoreflect's emptiness of a scalar (a message example is always set); an item's zero is by
+    value (buf-bin: a -0.0 item example is ignored, a -0.0 field example is set)."""
+    if isinstance(value, float) and item:
+        return value == 0
     if isinstance(value, float):
         from workbench.lint.protovalidate_example_types import float_zero
 

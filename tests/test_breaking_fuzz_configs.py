@@ -78,7 +78,13 @@ def assert_same_cli(buf: str, root: Path) -> None:
     assert "Traceback" not in mine.err
     only_buf = sorted(set(theirs.lines) - set(mine.lines))
     only_ours = sorted(set(mine.lines) - set(theirs.lines))
-    assert (mine.code, only_buf, only_ours) == (theirs.code, [], []), mine.err
+    assert (mine.code, only_buf, only_ours) == (theirs.code, [], []), mine.err + _dump(root)
+
+
+def _dump(root: Path) -> str:
+    """Every file of both sides: a randomized CI draw is then reproducible from its log alone."""
+    return "".join(f"\n==== {p.relative_to(root)}\n{p.read_text(errors='replace')}"
+                   for p in sorted(root.rglob("*")) if p.is_file() and "google/protobuf" not in p.as_posix())
 
 
 @SWEEP_TIMEOUT

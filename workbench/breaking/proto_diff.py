@@ -22,9 +22,10 @@ def diff_schemas(before: Schema, after: Schema, config: BreakingConfig, category
         path = change.file or change.against_file
         package = _package_of(before, after, change)
         # buf ignores a finding when either of its locations is ignored: a file moved out of an
-        # ignored directory carries the ignore along (client.go, ignoreAnnotation)
+        # ignored directory carries the ignore along (client.go, ignoreAnnotation). The base side has
+        # a location only where the element had source there (an option set, not one added)
         if config.ignored(change.rule, path, package) or (
-                change.against_file and change.against_file != path
+                _has_against_location(change) and change.against_file != path
                 and config.ignored(change.rule, change.against_file, package)):
             continue
         if not path and change.rule == "PACKAGE_NO_DELETE":
@@ -104,11 +105,24 @@ def diff_sets(before: pb.FileDescriptorSet, after: pb.FileDescriptorSet, config:
     return diff_modules(b, a, {"": set(b.files)}, {"": set(a.files)}, {"": config}, category)
 
 
+def _has_against_location(change: Change) -> bool:
+    """Whether buf's annotation has an against location: the base element's source was found
+    (`emit` found a span), or the finding has no input location at all (a deletion)."""
+    return bool(change.against_file) and (bool(change.against_line) or not change.file)
+
+
 def _package_of(before: Schema, after: Schema, change: Change) -> tuple[str, ...]:
-    """The packages of the finding's file on both sides; a deleted package's name when it has no file."""
+    """The packages of the finding's locations (buf's ignoreAnnotation checks each location's file:
+    the input's, and the base's only where it has one); a deleted package's name when it has no file.
+
+    A file moved from an unstable package to a stable one and given a new option is reported: the
+    option's base location is nil in buf, so the base file's package is not looked at."""
     out = []
-    for schema, path in ((after, change.file), (before, change.file), (before, change.against_file)):
-        f = schema.files.get(path) if path else None
+    f = after.files.get(change.file) if change.file else None
+    if f is not None:
+        out.append(f.package)
+    if _has_against_location(change):
+        f = before.files.get(change.against_file)
         if f is not None:
             out.append(f.package)
     if not out and change.rule == "PACKAGE_NO_DELETE":

@@ -19,7 +19,7 @@ class Declaration:
     __slots__ = ("kind", "name", "line", "column", "container", "container_kind")
 
     def __init__(self, kind: str, name: str, line: int, column: int, container: str, container_kind: str) -> None:
-        self.kind = kind  # "type", "field", "value" (of an enum) or "method"
+        self.kind = kind  # "type", "field", "oneof", "value" (of an enum) or "method"
         self.name = name
         self.line = line
         self.column = column
@@ -48,6 +48,8 @@ def declarations(code: list[str]) -> list[Declaration]:
                 found.append(Declaration("type", words[1], statement[1][1], statement[1][2], container, container_kind))
                 scopes.append((words[0], words[1]))
             elif len(words) >= 2 and words[0] == "oneof":
+                found.append(Declaration("oneof", words[1], statement[1][1], statement[1][2], container,
+                                         container_kind))
                 scopes.append(("oneof", words[1]))
             else:
                 if words[:1] == ["rpc"] and len(words) > 1:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from workbench.breaking import compile_dups
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.compile_decls import declarations
 from workbench.findings import Finding
 
 Reader = Callable[[str], "str | None"]
@@ -33,7 +33,7 @@ _FIELD_NUMBER_USED = re.compile(r"Field number \d+ has already been used in ")
 _ENUM_NUMBER_USED = re.compile(r'"[^"]+" uses the same enum value as "')
 _FIELD_RESERVED_NUMBER = re.compile(r'Field "(\w+)" uses reserved number (\d+)\.$')
 _ENUM_RESERVED_NUMBER = re.compile(r'Enum value "(\w+)" uses reserved number (-?\d+)\.$')
-_ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
+_PROTO3 = re.compile(r"^\s*syntax\s*=\s*[\"']proto3[\"']", re.M)
 _AGAINST = re.compile(r" \(in against (.+)\)$")
 _OUT_OF_RANGE = ("Field numbers cannot be greater than 536870911.", "Field numbers must be positive integers.")
 _IMPLEMENTATION_RANGE = "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation."
@@ -87,10 +87,13 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     errors = [_in_characters(f, read) for f in errors]
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
     cycles = [f for f in errors if _CYCLE.match(f.message)]
-    located: list[Violation] = []
+    located, across = compile_dups.across_files(errors, lambda path: _code_of(read, path),
+                                                  _shown_as(read))
     unlocated: list[Finding] = []
     said: set[tuple[str, str, str]] = set()  # (file, scope, name) whose duplicates buf has reported
-    for f in errors:
+    for index, f in enumerate(errors):
+        if index in across or f.message.startswith(compile_dups.SCOPING_NOTE):
+            continue  # answered above; protoc's second line on an enum value declared twice
         if f.message.startswith("Suggested field numbers for "):
             continue  # protoc's hint after a number error; buf's compiler gives none
         if not f.line:
@@ -106,8 +109,10 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
         if match and match[1] not in missing:
             # the imported file is there and failed itself (or is in a cycle): buf reports only that
             continue
-        if _ALREADY_DEFINED.match(f.message):
-            twice = _duplicate(f, read, said)
+        if compile_dups.ALREADY_DEFINED.match(f.message):
+            lines = _lines(read, f.file)
+            proto3 = lines is not None and _PROTO3.search("\n".join(lines)) is not None
+            twice = compile_dups.in_file(f, None if lines is None else _code(lines), proto3, said)
             if twice is not None:
                 located += twice
                 continue
@@ -166,6 +171,26 @@ def _in_characters(f: Finding, read: Reader) -> Finding:
             return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
         visual = visual + 8 - visual % 8 if char == "\t" else visual + 1
     return f
+
+
+def _code_of(read: Reader, path: str) -> list[str] | None:
+    lines = _lines(read, path)
+    return None if lines is None else _code(lines)
+
+
+def _shown_as(read: Reader) -> Callable[[Finding, str], str]:
+    """protoc's file `name` (an import path) as findings name it: below a folder `f.file` is in (the
+    longest whose `name` can be read), as the files of one root share their prefix."""
+
+    def shown(f: Finding, name: str) -> str:
+        parts = f.file.split("/")
+        for cut in range(len(parts) - 1, 0, -1):
+            candidate = "/".join([*parts[:cut], name])
+            if read(candidate) is not None:
+                return candidate
+        return name
+
+    return shown
 
 
 def _imports_failed(f: Finding, name: str) -> bool:
@@ -452,35 +477,6 @@ def _unmatched_brace(f: Finding, lines: list[str]) -> Violation | None:
         return None
     line, column = opened[0]
     return _at(f, "encountered unmatched `{` delimiter", column + 1, line=line, column=column)
-
-
-def _duplicate(f: Finding, read: Reader, said: set[tuple[str, str, str]]) -> list[Violation] | None:
-    """buf's errors for a name protoc says is declared twice: `declared multiple times` once, at the
-    first declaration in the same message, enum or service (protoc points at the later one), and in
-    proto3 a JSON-name (fields) or prefix (enum values) conflict at each later one. None when the
-    declarations are not both found in this file, or are of different kinds (a field and a type)."""
-    lines = _lines(read, f.file)
-    if lines is None:
-        return None
-    found = declarations(_code(lines))
-    here = next((d for d in found if (d.line, d.column) == (f.line, f.column)), None)
-    if here is None:
-        return None
-    same = [d for d in found if d.name == here.name and d.container == here.container]
-    first = same[0]
-    if first is here or any(d.kind != here.kind for d in same):
-        return None
-    out = []
-    if (f.file, here.container, here.name) not in said:
-        said.add((f.file, here.container, here.name))
-        out.append(Violation(f.file, first.line, first.column, "COMPILE", f"`{here.name}` declared multiple times",
-                             first.line, first.column + len(here.name)))
-    proto3 = re.search(r"^\s*syntax\s*=\s*[\"']proto3[\"']", "\n".join(lines), re.M) is not None
-    if proto3 and here.kind in ("field", "value"):
-        words = ("message fields have the same JSON name" if here.kind == "field" else
-                 f"enum values have the same name with the `{here.container.rsplit('.', 1)[-1]}` prefix removed")
-        out.append(Violation(f.file, here.line, here.column, "COMPILE", words, here.line, here.column + len(here.name)))
-    return out
 
 
 def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:

@@ -372,11 +372,12 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
     return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
-def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[Finding]]:
+def _compile(side: Side, source_info: bool = True, files: list[str] | None = None
+             ) -> tuple[bytes | None, list[Finding]]:
     from workbench.contracts.proto_compile import compile_protos
 
     roots = _include_dirs(side)
-    files = sorted(side.files)
+    files = sorted(side.files) if files is None else files
     result = compile_protos(roots[0], files, includes=roots[1:],
                             prefixes=side.shown_prefixes(),
                             source_info=source_info, hidden=excluded_paths(side))
@@ -417,6 +418,16 @@ def _compile_modules_apart(side: Side, findings: list[Finding]) -> tuple[bytes |
 
     data, findings, side.images = compile_apart(modules, compile_files)
     return data, findings
+
+
+def _every_failure(side: Side, findings: list[Finding]) -> list[Finding]:
+    """A failed side's errors with those of the files protoc stopped before (buf reports every broken
+    file's: `workbench.breaking.every_failure`)."""
+    from workbench.breaking.every_failure import every_failure
+
+    prefixes = side.shown_prefixes()
+    return every_failure(sorted(side.files), lambda name: prefixes.get(name, "") + name, findings,
+                         lambda names: _compile(side, source_info=False, files=names))
 
 
 def _include_dirs(side: Side) -> list[Path]:
@@ -512,6 +523,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
     for side, (data, findings) in zip(todo, results, strict=True):
         if data is None:
             data, findings = _compile_modules_apart(side, findings)
+        if data is None:
+            findings = _every_failure(side, findings)
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:

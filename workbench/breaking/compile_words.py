@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workbench.breaking import compile_dups
 from workbench.breaking.bufformat import Violation
+from workbench.contracts.protoc_columns import index_at
 from workbench.findings import Finding
 
 Reader = Callable[[str], "str | None"]
@@ -165,12 +166,10 @@ def _in_characters(f: Finding, read: Reader) -> Finding:
     lines = text.split("\n") if text is not None else []
     if f.line > len(lines) or "\t" not in lines[f.line - 1]:
         return f
-    visual = 0
-    for index, char in enumerate(lines[f.line - 1]):
-        if visual >= f.column - 1:
-            return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
-        visual = visual + 8 - visual % 8 if char == "\t" else visual + 1
-    return f
+    index = index_at(lines[f.line - 1], f.column - 1)
+    if index < 0:
+        return f
+    return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
 
 
 def _code_of(read: Reader, path: str) -> list[str] | None:

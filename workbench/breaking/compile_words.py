@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from workbench.breaking import compile_dups
+from workbench.breaking import compile_dups, compile_literals, compile_statements
 from workbench.breaking.bufformat import Violation
+from workbench.breaking.compile_decls import declarations, open_scope
 from workbench.contracts.protoc_columns import index_at
 from workbench.findings import Finding
 
@@ -57,7 +58,7 @@ _UNKNOWN_OPTION = re.compile(r'Option "([A-Za-z_]\w*)" unknown\.')
 _OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOptions", "service": "ServiceOptions",
                "oneof": "OneofOptions", "rpc": "MethodOptions"}
 _OPTION_VALUE_KIND = re.compile(r"Value must be (?:identifier for boolean|quoted string for string) option ")
-_NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)" for option "')
+_NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)"(?:\.$| for option ")')
 _NO_NAME = re.compile(r"Expected (message|enum|service) name\.$")
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
@@ -97,6 +98,9 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
             continue  # answered above; protoc's second line on an enum value declared twice
         if f.message.startswith("Suggested field numbers for "):
             continue  # protoc's hint after a number error; buf's compiler gives none
+        if f.message == "End-of-file inside block comment." and any(
+                e.message == "Comment started here." and e.file == f.file for e in errors):
+            continue  # buf's one error is at the `/*` (protoc's second line)
         if not f.line:
             if f.file in missing and any(_imports_failed(e, f.file) for e in errors):
                 continue  # said at the import, as buf does
@@ -105,6 +109,8 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
                 unlocated.append(f)
             else:
                 located.append(found)
+            continue
+        if _declared_in_broken_import(f, errors, missing, read):
             continue
         match = _IMPORT_FAILED.match(f.message)
         if match and match[1] not in missing:
@@ -172,6 +178,24 @@ def _in_characters(f: Finding, read: Reader) -> Finding:
     return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
 
 
+def _declared_in_broken_import(f: Finding, errors: list[Finding], missing: set[str], read: Reader) -> bool:
+    """An undefined name that a file `f.file` imports, which failed itself, declares: buf's compiler
+    builds that file all the same, so the name is found (protoc left the import out)."""
+    match = _NOT_DEFINED.match(f.message)
+    if match is None:
+        return False
+    last = match[1].rsplit(".", 1)[-1]
+    shown = _shown_as(read)
+    for e in errors:
+        failed = _IMPORT_FAILED.match(e.message)
+        if not failed or e.file != f.file or failed[1] in missing:
+            continue
+        code = _code_of(read, shown(f, failed[1]))
+        if code is not None and any(d.name == last and d.kind == "type" for d in declarations(code)):
+            return True
+    return False
+
+
 def _code_of(read: Reader, path: str) -> list[str] | None:
     lines = _lines(read, path)
     return None if lines is None else _code(lines)
@@ -231,6 +255,11 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
         # the whole statement, `import` to its `;`
         statement = re.compile(r"import\b[^;]*;")
         return spanned("imported file does not exist", statement)
+    if lines is not None:
+        code = _code(lines)
+        further = compile_literals.rewrite(f, lines, code) or compile_statements.rewrite(f, lines, code)
+        if further is not None:
+            return further
     if match := _NOT_DEFINED.match(message):
         return spanned(f"cannot find `{match[1]}` in this scope", _NAME)
     if _FIELD_NUMBER_USED.match(message) and text is not None:
@@ -366,16 +395,7 @@ def _unknown_option(f: Finding, lines: list[str], name: str) -> Violation | None
     column = f.column or 1
     if not text[column - 1:].startswith(name):
         return None
-    scopes: list[str] = []  # the keyword opening each `{` up to the option
-    for index, line in enumerate(code[:f.line]):
-        upto = line if index < f.line - 1 else line[:column - 1]
-        for match in re.finditer(r"\b(message|enum|service|oneof|rpc|extend)\b[^{};]*\{|\{|\}", upto):
-            if match[0] == "}":
-                if scopes:
-                    scopes.pop()
-            else:
-                scopes.append(match[1] or "")
-    inner = scopes[-1] if scopes else ""
+    inner = open_scope(code, f.line, column - 1)
     bracket = text.rfind("[", 0, column - 1) > text.rfind("]", 0, column - 1)
     if bracket:
         kind = {"message": "FieldOptions", "oneof": "FieldOptions", "enum": "EnumValueOptions"}.get(inner)

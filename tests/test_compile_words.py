@@ -85,9 +85,11 @@ def _broken(draw: st.DrawFn) -> str:
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
         "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
         "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
-        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label"]))
+        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label",
+        "bad_escape", "big_value", "option_twice", "value_as_type", "range_overlap", "empty_enum", "field_top",
+        "enum_as_message", "custom_json"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
-                               "proto3_extensions", "missing_field_name", "json_conflict"):
+                               "proto3_extensions", "missing_field_name", "json_conflict", "custom_json"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
         kind = "dup_number"
     indent = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))  # protoc counts a tab as up to 8 columns
@@ -202,6 +204,28 @@ def _broken(draw: st.DrawFn) -> str:
     elif kind == "unnamed":
         extra_top.append(draw(st.sampled_from(["message {\n  repeated int32 q = 1;\n}", "enum {\n  Q = 0;\n}", "service { }",
                                                "message {}"])))
+    elif kind == "bad_escape":
+        escape = draw(st.sampled_from(["a\\qb", "a\\xZZ", "\\u12x"]))
+        extra_top.append(f'option java_package = "{escape}";')
+    elif kind == "big_value":
+        value_numbers[draw(st.sampled_from([1, 2]))] = draw(st.sampled_from(["2147483648", "-2147483649"]))
+    elif kind == "option_twice":
+        extra_top += ['option java_package = "a";', 'option java_package = "b";']
+    elif kind == "value_as_type":
+        types[at] = draw(st.sampled_from([values[1], "Api"]))
+    elif kind == "range_overlap":
+        extra_message += draw(st.sampled_from([["reserved 100 to 110;", "reserved 105;"],
+                                               ["reserved 100, 101;", "reserved 90 to 100;"]]))
+    elif kind == "empty_enum":
+        extra_top.append("enum Empty {}")
+    elif kind == "field_top":
+        # (a proto2 field without a label is one more error there: proto3 only)
+        extra_top.append(draw(st.sampled_from(["int32 stray = 1;" if proto3 else "42;", "reserved 5;", "42;"])))
+    elif kind == "enum_as_message":
+        method_types[draw(st.integers(0, 1))] = enum
+    elif kind == "custom_json":
+        other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
+        field_end[at] = field_end[other] = ' [json_name = "same"];'
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"
@@ -242,6 +266,19 @@ def test_generated_breaks_match_buf(text: str, tmp_path: Path, monkeypatch: pyte
     code, out, err = _ours(here, monkeypatch, capsys)
     assert (code, err) == (2, ""), text
     assert out == expected, text
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=_broken(), second=_broken())
+def test_two_broken_files_match_buf(first: str, second: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """buf reports every broken file's errors; protoc stops at the first (`every_failure`)."""
+    here = _in_module(tmp_path / "m", first)
+    (here / "b.proto").write_text(second.replace("acme.v1", "acme.v2").replace('import "a.proto"', 'import "b.proto"'))
+    expected = _bufs(here)
+    code, out, err = _ours(here, monkeypatch, capsys)
+    assert (code, err) == (2, ""), (first, second)
+    assert out == expected, (first, second)
 
 
 def test_a_good_build_never_translates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -15,7 +15,11 @@ from workbench.findings import Finding
 
 _NUMBER = re.compile(r"-?\s*(?:0[xX][0-9A-Fa-f]+|\d[\w.]*)")
 _FLOAT = re.compile(r"(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+")
-_VALUE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|-?[\w.+]+")
+_VALUE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|-?[\w.+]+|[^\s\w]")
+_STRING = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_EXPECTED_NUMBER = ("Expected field number.", "Expected integer.", "Expected option value.")
+_TWO_LABELS = re.compile(r"\b(?:optional|repeated|required)\s+(optional|repeated|required)\b[^;{}]*$")
 _SCALARS = ("double", "float", "int64", "uint64", "int32", "fixed64", "fixed32", "bool", "string", "bytes",
             "uint32", "sfixed32", "sfixed64", "sint32", "sint64")
 _HEX_DIGITS = re.compile(r"Expected (?:hex digits|four hex digits|eight hex digits) for (?:\\\w )?escape sequence\.$")
@@ -56,6 +60,16 @@ def rewrite(f: Finding, lines: list[str], code: list[str]) -> Violation | list[V
         return over("mismatched types", at, value.end()) if value else None
     if message == "Expected field number." and (number := _FLOAT.match(text, at)):
         return over("mismatched types", at, number.end())
+    if message in _EXPECTED_NUMBER and text[at:at + 1] == "=":
+        return over("unexpected `=` in definition", at, at + 1)  # `x = = 1`: buf reads on past the first
+    if message in _EXPECTED_NUMBER and (string := _STRING.match(text, at)):
+        return over("mismatched types", at, string.end())
+    if message in _EXPECTED_NUMBER and (word := _WORD.match(text, at)):
+        return over(f"cannot find `{word[0]}` in this scope", at, word.end())  # buf looks a name up
+    if message == "Missing numeric value for enum constant." and (number := _NUMBER.match(text, at)):
+        return over("unexpected integer literal in definition", at, number.end())  # `NAME 1;` without `=`
+    if message == "Missing field number." and (labels := _TWO_LABELS.search(text[:at])):
+        return over("multiple modifiers on message field type", labels.start(1), labels.end(1))
     if message == 'Expected "true" or "false".' and (word := re.compile(r"[A-Za-z_]\w*").match(text, at)):
         return over(f"cannot find `{word[0]}` in this scope", at, word.end())
     if message == "Repeated fields can't have default values.":

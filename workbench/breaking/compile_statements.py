@@ -30,6 +30,9 @@ _PREFIX_CONFLICT = re.compile(r"Enum name (\w+) has the same name as \w+ if you 
 _CUSTOM_JSON = re.compile(r'The custom JSON name of field "\w+" \("[^"]*"\) conflicts with the custom JSON name ')
 _RESERVED_TWICE = re.compile(r'Field name "(\w+)" is reserved multiple times\.$')
 _MAP_KEY = re.compile(r"map\s*<\s*(\.?[A-Za-z_][\w.]*)\s*,")
+_PROTO3 = re.compile(r"^\s*syntax\s*=\s*[\"']proto3[\"']", re.M)
+_SCOPE_WORDS = {"": "file scope", "message": "message definition", "enum": "enum definition",
+                "oneof": "oneof definition"}
 _FOUND = {"value": "enum value", "field": "message field", "service": "service definition",
           "message": "message type", "enum": "enum type"}
 _STATEMENT_KINDS = (("message", "message definition"), ("enum", "enum definition"),
@@ -58,6 +61,16 @@ def rewrite(f: Finding, lines: list[str], code: list[str]) -> Violation | list[V
         return token("the value of a `syntax` declaration must be a string literal", _NAME)
     if message.startswith("Unknown edition "):
         return token("unrecognized `edition` declaration value", _STRING)
+    if message == 'Expected ";".' and (number := re.compile(r"\d\w*").match(line, at)):
+        return _number_after(f, code, at, number.end())
+    if message == "Expected field name." and line[at:at + 1] == "=" and \
+            (labelled := re.search(r"(?:^|[;{}])\s*((optional|repeated|required)\s+\w+\s*)$", line[:at])):
+        # `optional id = 2;`: buf reads the label as the type (not found) and the name as the name
+        label = labelled.start(2), labelled.end(2)
+        out = [over(f"cannot find `{labelled[2]}` in this scope", *label)]
+        if not _PROTO3.search("\n".join(lines)):
+            out.append(over("unexpected type name", *label))  # and a proto2 field without a label
+        return out
     if message.startswith("Expected top-level statement"):
         return _misplaced(f, code, "at file scope")
     if message == 'Expected "rpc".':
@@ -125,6 +138,19 @@ def rewrite(f: Finding, lines: list[str], code: list[str]) -> Violation | list[V
     if (match := _NOT_A_TYPE.match(message)) or (match := _NOT_A_MESSAGE.match(message)):
         return _wrong_kind(f, code, text, at, match[1], "message " if match.re is _NOT_A_MESSAGE else "")
     return None
+
+
+def _number_after(f: Finding, code: list[str], at: int, end: int) -> list[Violation] | None:
+    """An integer where a definition's `;` goes: buf's two errors over it, after the definition and in
+    the body (checked in a message, an enum, a oneof and at file scope)."""
+    statement = re.split(r"[;{}]", "\n".join([*code[:f.line - 1], code[f.line - 1][:at]]))[-1].split()
+    if not statement or statement[0] in ("syntax", "package", "import", "edition", "rpc", "reserved", "extensions"):
+        return None
+    scope = _SCOPE_WORDS.get(open_scope(code, f.line, at))
+    if scope is None:
+        return None
+    return [Violation(f.file, f.line, at + 1, "COMPILE", words, f.line, end + 1)
+            for words in ("unexpected integer literal after definition", f"unexpected integer literal in {scope}")]
 
 
 def _statement_end(code: list[str], line: int, at: int) -> tuple[int, int] | None:

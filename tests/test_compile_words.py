@@ -334,3 +334,22 @@ def test_against_git_ref_reads_the_commits_file(tmp_path: Path, monkeypatch: pyt
                                   + _UNKNOWN % "int32")
     ours, bufs = _breaking(here, ".git#branch=main", monkeypatch, capsys)
     assert ours == bufs
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "msvs", "github-actions"])
+def test_breaking_reports_every_broken_file(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`buf breaking` prints the errors of every broken file of the input (protoc stops at the first)."""
+    before = _in_module(tmp_path / "before", 'syntax = "proto3";\npackage p;\nmessage A { int32 x = 1; }\n')
+    (before / "b.proto").write_text('syntax = "proto3";\npackage p;\nmessage B { int32 x = 1; }\n')
+    here = _in_module(tmp_path / "after", 'syntax = "proto3";\npackage p;\nmessage A { Nope x = 1; }\n')
+    (here / "b.proto").write_text('syntax = "proto3";\npackage p;\nmessage B { int32 x = 1 }\n')
+    args = ["breaking", "--against", "../before", "--error-format", fmt]
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    bufs = subprocess.run([str(exe), *args], cwd=here, capture_output=True, text=True, check=False)  # noqa: S603
+    monkeypatch.chdir(here)
+    assert main(args) == 2
+    out = capsys.readouterr()
+    assert (out.out, out.err) == (bufs.stdout, "")
+    assert out.out.count("\n") == 2

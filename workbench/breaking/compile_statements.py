@@ -33,6 +33,7 @@ _MAP_KEY = re.compile(r"map\s*<\s*(\.?[A-Za-z_][\w.]*)\s*,")
 _PROTO3 = re.compile(r"^\s*syntax\s*=\s*[\"']proto3[\"']", re.M)
 _SCOPE_WORDS = {"": "file scope", "message": "message definition", "enum": "enum definition",
                 "oneof": "oneof definition"}
+_MAP_ARGS = re.compile(r"\bmap\s*<([^<>;{}]*)>?")
 _FOUND = {"value": "enum value", "field": "message field", "service": "service definition",
           "message": "message type", "enum": "enum type"}
 _STATEMENT_KINDS = (("message", "message definition"), ("enum", "enum definition"),
@@ -71,6 +72,9 @@ def rewrite(f: Finding, lines: list[str], code: list[str]) -> Violation | list[V
         if not _PROTO3.search("\n".join(lines)):
             out.append(over("unexpected type name", *label))  # and a proto2 field without a label
         return out
+    grammar = _grammar(f, lines, code, at)
+    if grammar is not None:
+        return grammar
     if message.startswith("Expected top-level statement"):
         return _misplaced(f, code, "at file scope")
     if message == 'Expected "rpc".':
@@ -138,6 +142,56 @@ def rewrite(f: Finding, lines: list[str], code: list[str]) -> Violation | list[V
     if (match := _NOT_A_TYPE.match(message)) or (match := _NOT_A_MESSAGE.match(message)):
         return _wrong_kind(f, code, text, at, match[1], "message " if match.re is _NOT_A_MESSAGE else "")
     return None
+
+
+def _grammar(f: Finding, lines: list[str], code: list[str], at: int) -> Violation | list[Violation] | None:
+    """Statements buf's parser reads further than protoc's, each checked with buf-bin: a trailing
+    comma in `[...]`, a map with other than two type arguments, `stream` on a field or twice, a
+    dotted field name, an enum value or option without a value, an import path or package name
+    that is no string or name, an option without `=`."""
+    text, line, message = lines[f.line - 1], code[f.line - 1], f.message
+
+    def over(words: str, start: int, end: int) -> Violation:
+        return Violation(f.file, f.line, start + 1, "COMPILE", words, f.line, end + 1)
+
+    statement = _statement_start(line, at)
+    head = line[statement:at]
+    if message == "Expected identifier." and line[at:at + 1] == "]" and line[:at].rstrip().endswith(","):
+        comma = line[:at].rstrip()
+        return over("unexpected trailing `,` in compact options", len(comma) - 1, len(comma))
+    if message in ('Expected ",".', 'Expected ">".') and (typed := _MAP_ARGS.search(line[:at + 1] + line[at + 1:])):
+        if typed.start() <= at <= typed.end():
+            count = len(typed[1].split(","))
+            return over(f"expected exactly two type arguments, got {count}", typed.start(1) - 1, typed.end(1) + 1)
+    if message == "Missing field number." and (modifier := re.match(r"\s*(stream)\b", head)):
+        return over("unexpected `stream` modifier on message field", statement + modifier.start(1),
+                    statement + modifier.end(1))
+    if message == "Missing field number." and line[at:at + 1] == "." and \
+            (dotted := re.search(r"([A-Za-z_]\w*)$", line[:at])) and (rest := _NAME.match(line, dotted.start(1))):
+        return over("unexpected qualified name in message field", dotted.start(1), rest.end())
+    if message == 'Expected ")".' and (twice := re.search(r"\bstream\s+(stream)\s+$", line[:at])):
+        return over("encountered more than one `stream`", twice.start(1), twice.end(1))
+    if message == "Missing numeric value for enum constant." and line[at:at + 1] == ";" and \
+            re.fullmatch(r"\s*[A-Za-z_]\w*\s*", head):
+        start = statement + len(head) - len(head.lstrip())
+        return over("missing enum value in declaration", start, at + 1)
+    if message == "Expected option value." and line[at:at + 1] == ";" and re.match(r"\s*option\b", head):
+        start = statement + len(head) - len(head.lstrip())
+        return [over("missing option setting value", start, at + 1), over("unexpected `;` in definition", at, at + 1)]
+    if message == 'Expected "=".' and re.match(r"\s*option\b", head) and (string := _STRING.match(text, at)):
+        return over("unexpected string literal in definition", at, string.end())
+    if message == "Expected a string naming the file to import." and _IDENT.match(line, at):
+        end = line.find(";", at)
+        return over("unexpected qualified name in import", at, len(line[:end].rstrip())) if end > 0 else None
+    if message == "Expected identifier." and line[at:at + 1] == ";" and re.fullmatch(r"\s*package\s*", head):
+        start = statement + len(head) - len(head.lstrip())
+        return over("missing path in `package` declaration", start, at + 1)
+    return None
+
+
+def _statement_start(line: str, at: int) -> int:
+    """The index after the last `;`, `{` or `}` before `at` on the line (0 when none)."""
+    return max(line.rfind(c, 0, at) for c in ";{}") + 1
 
 
 def _number_after(f: Finding, code: list[str], at: int, end: int) -> list[Violation] | None:

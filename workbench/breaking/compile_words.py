@@ -59,7 +59,7 @@ _OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOpti
                "oneof": "OneofOptions", "rpc": "MethodOptions"}
 _OPTION_VALUE_KIND = re.compile(r"Value must be (?:identifier for boolean|quoted string for string) option ")
 _NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)"(?:\.$| for option ")')
-_NO_NAME = re.compile(r"Expected (message|enum|service) name\.$")
+_NO_NAME = re.compile(r"Expected (message|enum|service|oneof) name\.$")
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -509,14 +509,16 @@ def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:
         pattern = re.compile(r"=\s*(19\d{3})\b")
         words = "field number out of range"
     elif match := _NOT_DEFINED.match(f.message):
-        pattern = re.compile(rf"\bmap\s*<\s*\w+\s*,\s*({re.escape(match[1])})\s*>")
+        name = re.escape(match[1])  # a map's value type, or its key
+        pattern = re.compile(rf"\bmap\s*<\s*\w+\s*,\s*({name})\s*>|\bmap\s*<\s*({name})\s*,")
         words = f"cannot find `{match[1]}` in this scope"
     else:
         return None
     for index, text in enumerate(code):
         if found := pattern.search(text):
-            start = found.start(1) + 1
-            end = found.end(1) + 1
+            group = 1 if found[1] is not None else 2
+            start = found.start(group) + 1
+            end = found.end(group) + 1
             return Violation(f.file, index + 1, start, "COMPILE", words, index + 1, end)
     return None
 

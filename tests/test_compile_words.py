@@ -87,7 +87,7 @@ def _broken(draw: st.DrawFn) -> str:
         "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
         "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label",
         "bad_escape", "big_value", "option_twice", "value_as_type", "range_overlap", "empty_enum", "field_top",
-        "enum_as_message", "custom_json"]))
+        "enum_as_message", "custom_json", "semicolon_and_unknown"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
                                "proto3_extensions", "missing_field_name", "json_conflict", "custom_json"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
@@ -226,6 +226,10 @@ def _broken(draw: st.DrawFn) -> str:
     elif kind == "custom_json":
         other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
         field_end[at] = field_end[other] = ' [json_name = "same"];'
+    elif kind == "semicolon_and_unknown":  # a parse and a link error: buf reports both (parse_repair)
+        other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
+        field_end[at] = ""
+        types[other] = draw(_names.filter(lambda n: n not in (message, enum)))
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"

@@ -422,12 +422,22 @@ def _compile_modules_apart(side: Side, findings: list[Finding]) -> tuple[bytes |
 
 def _every_failure(side: Side, findings: list[Finding]) -> list[Finding]:
     """A failed side's errors with those of the files protoc stopped before (buf reports every broken
-    file's: `workbench.breaking.every_failure`)."""
+    file's: `workbench.breaking.every_failure`), and the link errors of files protoc could not parse
+    for a missing `;` (`workbench.breaking.parse_repair`)."""
     from workbench.breaking.every_failure import every_failure
+    from workbench.breaking.parse_repair import with_link_errors
+    from workbench.contracts.proto_compile import compile_protos
 
     prefixes = side.shown_prefixes()
-    return every_failure(sorted(side.files), lambda name: prefixes.get(name, "") + name, findings,
-                         lambda names: _compile(side, source_info=False, files=names))
+    findings = every_failure(sorted(side.files), lambda name: prefixes.get(name, "") + name, findings,
+                             lambda names: _compile(side, source_info=False, files=names))
+
+    def compile_copy(folder: Path, name: str) -> list[Finding]:
+        return compile_protos(folder, [name], includes=_include_dirs(side), prefixes=prefixes, source_info=False,
+                              hidden=excluded_paths(side)).findings
+
+    names = {prefixes.get(name, "") + name: name for name in side.files}
+    return with_link_errors(findings, names, lambda name: side.source(name) or None, compile_copy)
 
 
 def _include_dirs(side: Side) -> list[Path]:

@@ -34,6 +34,9 @@ _PROTO3 = re.compile(r"^\s*syntax\s*=\s*[\"']proto3[\"']", re.M)
 _SCOPE_WORDS = {"": "file scope", "message": "message definition", "enum": "enum definition",
                 "oneof": "oneof definition"}
 _MAP_ARGS = re.compile(r"\bmap\s*<([^<>;{}]*)>?")
+_NO_FIELD_NAMED = re.compile(r'Error while parsing option value for "[^"]+": Message type "([\w.]+)" has no field '
+                             r'named "(\w+)"\.$')
+_VALUE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|-?[\w.+]+")
 _FOUND = {"value": "enum value", "field": "message field", "service": "service definition",
           "message": "message type", "enum": "enum type"}
 _STATEMENT_KINDS = (("message", "message definition"), ("enum", "enum definition"),
@@ -171,6 +174,13 @@ def _grammar(f: Finding, lines: list[str], code: list[str], at: int) -> Violatio
         return over("unexpected qualified name in message field", dotted.start(1), rest.end())
     if message == 'Expected ")".' and (twice := re.search(r"\bstream\s+(stream)\s+$", line[:at])):
         return over("encountered more than one `stream`", twice.start(1), twice.end(1))
+    if message == "Missing numeric value for enum constant." and re.match(r"\s*(message|enum|service)\b", head):
+        start = statement + len(head) - len(head.lstrip())
+        moved = Finding(f.severity, f.rule, f.file, f.line, message, start + 1, f.entity)
+        return _misplaced(moved, code, "within enum definition")  # a definition in an enum's body
+    if (match := _NO_FIELD_NAMED.match(message)) and \
+            (setting := re.compile(rf"\b{match[2]}\s*:?\s*(?:{_VALUE.pattern})").search(text, at)):
+        return over(f"cannot resolve message field name for `{match[1]}`", setting.start(), setting.end())
     if message == "Missing numeric value for enum constant." and line[at:at + 1] == ";" and \
             re.fullmatch(r"\s*[A-Za-z_]\w*\s*", head):
         start = statement + len(head) - len(head.lstrip())

@@ -90,7 +90,7 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
     cycles = [f for f in errors if _CYCLE.match(f.message)]
     located, across = compile_dups.across_files(errors, lambda path: _code_of(read, path),
-                                                  _shown_as(read))
+                                                  _shown_as(read, errors))
     unlocated: list[Finding] = []
     said: set[tuple[str, str, str]] = set()  # (file, scope, name) whose duplicates buf has reported
     for index, f in enumerate(errors):
@@ -185,7 +185,7 @@ def _declared_in_broken_import(f: Finding, errors: list[Finding], missing: set[s
     if match is None:
         return False
     last = match[1].rsplit(".", 1)[-1]
-    shown = _shown_as(read)
+    shown = _shown_as(read, errors)
     for e in errors:
         failed = _IMPORT_FAILED.match(e.message)
         if not failed or e.file != f.file or failed[1] in missing:
@@ -201,9 +201,10 @@ def _code_of(read: Reader, path: str) -> list[str] | None:
     return None if lines is None else _code(lines)
 
 
-def _shown_as(read: Reader) -> Callable[[Finding, str], str]:
+def _shown_as(read: Reader, errors: list[Finding]) -> Callable[[Finding, str], str]:
     """protoc's file `name` (an import path) as findings name it: below a folder `f.file` is in (the
-    longest whose `name` can be read), as the files of one root share their prefix."""
+    longest whose `name` can be read), as the files of one root share their prefix; else a file of
+    another root that `errors` name (a workspace's other module)."""
 
     def shown(f: Finding, name: str) -> str:
         parts = f.file.split("/")
@@ -211,7 +212,7 @@ def _shown_as(read: Reader) -> Callable[[Finding, str], str]:
             candidate = "/".join([*parts[:cut], name])
             if read(candidate) is not None:
                 return candidate
-        return name
+        return next((e.file for e in errors if e.file.endswith("/" + name)), name)
 
     return shown
 

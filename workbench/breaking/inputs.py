@@ -429,7 +429,23 @@ def _every_failure(side: Side, findings: list[Finding]) -> list[Finding]:
     from workbench.contracts.proto_compile import compile_protos
 
     prefixes = side.shown_prefixes()
-    findings = every_failure(sorted(side.files), lambda name: prefixes.get(name, "") + name, findings,
+    files = sorted(side.files)
+    modules: dict[str, list[str]] = {}
+    paths: dict[str, str] = {}  # module -> the first path of its roots (a v1beta1 module has several)
+    for name in files:
+        root = side.files[name]
+        modules.setdefault(root.module, []).append(name)
+        paths[root.module] = min(paths.get(root.module, root.path), root.path)
+    if len(modules) > 1:
+        # buf builds a workspace's modules one by one, in the order of their paths, and stops at the
+        # first that fails (its files' errors and those of the files they import; checked with
+        # buf-bin): that module is compiled on its own
+        for module in sorted(modules, key=paths.__getitem__):
+            data, found = _compile(side, source_info=False, files=modules[module])
+            if data is None:
+                files, findings = modules[module], found
+                break
+    findings = every_failure(files, lambda name: prefixes.get(name, "") + name, findings,
                              lambda names: _compile(side, source_info=False, files=names))
 
     def compile_copy(folder: Path, name: str) -> list[Finding]:

@@ -88,7 +88,8 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     read = cached
     errors = [_in_characters(f, read) for f in errors]
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
-    cycles = [f for f in errors if _CYCLE.match(f.message)]
+    # the files of import cycles: protoc's "not found" on an import in one is the cycle, not a missing file
+    in_cycles = {name.strip() for f in errors if (m := _CYCLE.match(f.message)) for name in m[1].split(" -> ")}
     located, across = compile_dups.across_files(errors, lambda path: _code_of(read, path),
                                                   _shown_as(read, errors))
     unlocated: list[Finding] = []
@@ -126,7 +127,7 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
         if _CYCLE.match(f.message):
             located.append(_cycle(f, read))
             continue
-        rewritten = _rewritten(f, read, bool(match) and not cycles)
+        rewritten = _rewritten(f, read, match is not None and match[1] not in in_cycles)
         located += rewritten if isinstance(rewritten, list) else [rewritten]
     return located, unlocated
 

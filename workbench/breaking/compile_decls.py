@@ -95,3 +95,11 @@ def open_scope(code: list[str], line: int, end: int) -> str:
         else:
             opened.append(match[1] or "")
     return opened[-1] if opened else ""
+
+
+def blanked(lines: list[str]) -> list[str]:
+    """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
+    text = "\n".join(lines)
+    blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
+                   lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
+    return blank.split("\n")

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.compile_decls import Declaration, declarations
-from workbench.findings import Finding
+from workbench.breaking.compile_decls import Declaration, blanked, declarations
+from workbench.findings import Finding, Severity
 
 Lines = Callable[[str], "list[str] | None"]  # a file's lines with comments and strings blanked
 
@@ -123,3 +123,25 @@ def _declaration(path: str, full_name: str, code_of: Lines) -> Declaration | Non
 def _declared(path: str, d: Declaration) -> Violation:
     return Violation(path, d.line, d.column, "COMPILE", f"`{d.name}` declared multiple times", d.line,
                      d.column + len(d.name))
+
+
+def in_other_files(texts: dict[str, tuple[str, str]]) -> list[Finding]:
+    """protoc's `"pkg.NAME" is already defined in file "other.proto".` for each top-level type or
+    enum value declared in two of `texts` (shown path -> (protoc's name, text)): protoc compares
+    only files it built, so a name a broken file shares with another goes unsaid, where buf says it."""
+    first: dict[str, str] = {}  # full name -> protoc's name of the first file declaring it
+    out: list[Finding] = []
+    for path in sorted(texts):
+        name, text = texts[path]
+        code = blanked(text.split("\n"))
+        package = _PACKAGE.search("\n".join(code))
+        prefix = package[1] + "." if package else ""
+        for d in declarations(code):
+            if scope(d) or d.kind not in ("type", "value"):
+                continue
+            full = prefix + d.name
+            if full in first and first[full] != name:
+                out.append(Finding(Severity.ERROR, "PROTO_COMPILE", path, d.line,
+                                   f'"{full}" is already defined in file "{first[full]}".', d.column))
+            first.setdefault(full, name)
+    return out

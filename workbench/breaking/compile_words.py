@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from workbench.breaking import compile_dups, compile_literals, compile_statements
+from workbench.breaking import compile_dups, compile_literals, compile_options, compile_statements
 from workbench.breaking.bufformat import Violation
+from workbench.breaking.compile_decls import blanked as _code
 from workbench.breaking.compile_decls import declarations, open_scope
 from workbench.contracts.protoc_columns import index_at
 from workbench.findings import Finding
@@ -90,6 +91,8 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
     # the files of import cycles: protoc's "not found" on an import in one is the cycle, not a missing file
     in_cycles = {name.strip() for f in errors if (m := _CYCLE.match(f.message)) for name in m[1].split(" -> ")}
+    errors += compile_options.unknown_options(errors, missing, read, lambda path: _code_of(read, path),
+                                              _shown_as(read, errors))
     located, across = compile_dups.across_files(errors, lambda path: _code_of(read, path),
                                                   _shown_as(read, errors))
     unlocated: list[Finding] = []
@@ -441,14 +444,6 @@ def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:
             return Violation(f.file, index + 1, match.start() + 1, "COMPILE",
                              "`allow_alias` requires at least one aliasing enum value", index + 1, match.end() + 1)
     return None
-
-
-def _code(lines: list[str]) -> list[str]:
-    """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
-    text = "\n".join(lines)
-    blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
-                   lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
-    return blank.split("\n")
 
 
 def _missing_semicolon(f: Finding, lines: list[str]) -> Violation | None:

@@ -447,6 +447,9 @@ def _every_failure(side: Side, findings: list[Finding]) -> list[Finding]:
                 break
     findings = every_failure(files, lambda name: prefixes.get(name, "") + name, findings,
                              lambda names: _compile(side, source_info=False, files=names))
+    from workbench.breaking.compile_dups import in_other_files
+
+    findings += in_other_files({prefixes.get(name, "") + name: (name, side.source(name)) for name in files})
 
     def compile_copy(folder: Path, name: str) -> list[Finding]:
         return compile_protos(folder, [name], includes=_include_dirs(side), prefixes=prefixes, source_info=False,

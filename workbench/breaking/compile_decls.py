@@ -103,3 +103,10 @@ def blanked(lines: list[str]) -> list[str]:
     blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
                    lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
     return blank.split("\n")
+
+
+def package_of(code: list[str]) -> str:
+    """The package `code` (blanked lines) declares, "" for none; also when its `;` is missing (buf
+    reads the name all the same)."""
+    found = re.search(r"^\s*package\s+([\w.]+)", "\n".join(code), re.M)
+    return found[1] if found else ""

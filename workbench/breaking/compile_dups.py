@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.compile_decls import Declaration, blanked, declarations
+from workbench.breaking.compile_decls import Declaration, blanked, declarations, package_of
 from workbench.findings import Finding, Severity
 
 Lines = Callable[[str], "list[str] | None"]  # a file's lines with comments and strings blanked
@@ -23,7 +23,6 @@ Lines = Callable[[str], "list[str] | None"]  # a file's lines with comments and 
 ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
 DEFINED_IN_FILE = re.compile(r'"([\w.]+)" is already defined in file "([^"]+)"\.$')
 SCOPING_NOTE = "Note that enum values use C++ scoping rules, "
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)\s*;", re.M)
 
 
 def scope(d: Declaration) -> str:
@@ -101,8 +100,8 @@ def _inside(f: Finding, names: dict[str, set[str]], code_of: Lines) -> bool:
     here = next((d for d in declarations(code) if (d.line, d.column) == (f.line, f.column)), None)
     if here is None or not here.container:
         return False
-    package = _PACKAGE.search("\n".join(code))
-    outer = (package[1] + "." if package else "") + here.container
+    package = package_of(code)
+    outer = (package + "." if package else "") + here.container
     return any(outer == name or outer.startswith(name + ".") for name in names)
 
 
@@ -111,8 +110,8 @@ def _declaration(path: str, full_name: str, code_of: Lines) -> Declaration | Non
     code = code_of(path)
     if code is None:
         return None
-    package = _PACKAGE.search("\n".join(code))
-    prefix = package[1] + "." if package else ""
+    package = package_of(code)
+    prefix = package + "." if package else ""
     for d in declarations(code):
         inner = scope(d)
         if prefix + (inner + "." if inner else "") + d.name == full_name:
@@ -134,8 +133,8 @@ def in_other_files(texts: dict[str, tuple[str, str]]) -> list[Finding]:
     for path in sorted(texts):
         name, text = texts[path]
         code = blanked(text.split("\n"))
-        package = _PACKAGE.search("\n".join(code))
-        prefix = package[1] + "." if package else ""
+        package = package_of(code)
+        prefix = package + "." if package else ""
         for d in declarations(code):
             if scope(d) or d.kind not in ("type", "value"):
                 continue

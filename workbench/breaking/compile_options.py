@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from workbench.breaking.compile_decls import open_scope
+from workbench.breaking.compile_decls import open_scope, package_of
 from workbench.findings import Finding, Severity
 
 Reader = Callable[[str], "str | None"]
@@ -53,10 +53,10 @@ def unknown_options(errors: list[Finding], missing: set[str], read: Reader, code
             known |= _extensions(imported)
         if not readable:
             continue
-        package = re.search(r"^\s*package\s+([\w.]+)\s*;", "\n".join(code), re.M)
+        package = package_of(code)
         for index, line in enumerate(code):
             for use in _USE.finditer(line):
-                if not _declared(use[2], package[1] if package else "", known):
+                if not _declared(use[2], package, known):
                     out.append(Finding(Severity.ERROR, anchor.rule, path, index + 1, _UNKNOWN.format(use[2]),
                                        use.start(1) + 1))
     return out
@@ -72,8 +72,8 @@ def _extensions(code: list[str]) -> set[str]:
     """The full names of the extensions `code` declares at its top level, and the simple names
     (`*name`) of those it declares inside a message (whose scope is not followed here)."""
     text = "\n".join(code)
-    package = re.search(r"^\s*package\s+([\w.]+)\s*;", text, re.M)
-    prefix = package[1] + "." if package else ""
+    package = package_of(code)
+    prefix = package + "." if package else ""
     out: set[str] = set()
     for block in _EXTEND.finditer(text):
         line = text.count("\n", 0, block.start()) + 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.compile_decls import Declaration, declarations, open_scope
+from workbench.breaking.compile_decls import Declaration, declarations, open_scope, package_of
 from workbench.findings import Finding
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -354,8 +354,8 @@ def _wrong_kind(f: Finding, code: list[str], text: str, at: int, name: str, expe
 def _resolve(code: list[str], name: str) -> tuple[Declaration, str] | None:
     """The one declaration of this file whose name (with its scopes) ends with `name`, and its full
     name (with the package)."""
-    package = re.search(r"^\s*package\s+([\w.]+)\s*;", "\n".join(code), re.M)
-    prefix = package[1] + "." if package else ""
+    package = package_of(code)
+    prefix = package + "." if package else ""
     matches = []
     for d in declarations(code):
         inner = d.container.rpartition(".")[0] if d.kind == "value" else d.container

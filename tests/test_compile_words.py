@@ -361,3 +361,16 @@ def test_breaking_reports_every_broken_file(fmt: str, tmp_path: Path, monkeypatc
     out = capsys.readouterr()
     assert (out.out, out.err) == (bufs.stdout, "")
     assert out.out.count("\n") == 2
+
+
+def test_cycle_of_two_files_is_one_of_bufs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Pinned: buf-bin reports a cycle of several files in a file it picks at random (b.proto five runs
+    in six, a.proto the other); ours is always the file that closes protoc's chain (b.proto)."""
+    header = 'syntax = "proto3";\npackage p;\n'
+    here = _in_module(tmp_path / "m", header + 'import "b.proto";\n')
+    (here / "b.proto").write_text(header + 'import "a.proto";\n')
+    code, out, err = _ours(here, monkeypatch, capsys)
+    assert (code, err) == (2, "")
+    assert out == ('{"path":"b.proto","start_line":3,"start_column":1,"end_line":3,"end_column":18,"type":"COMPILE",'
+                   '"message":"detected cyclic import while importing \\"a.proto\\""}\n')

@@ -85,9 +85,11 @@ def _broken(draw: st.DrawFn) -> str:
         "dup_method", "unknown_nested", "unknown_method_type", "extra_brace", "proto3_group", "proto3_default",
         "proto3_extensions", "alias_unneeded", "value_semicolon", "missing_field_number", "missing_field_name",
         "missing_equals", "missing_value_number", "json_conflict", "second_package", "import_twice", "oneof_label",
-        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label"]))
+        "map_label", "rpc_scalar", "map_key", "unknown_option", "option_value", "unnamed", "proto2_no_label",
+        "bad_escape", "big_value", "option_twice", "value_as_type", "range_overlap", "empty_enum", "field_top",
+        "enum_as_message", "custom_json", "semicolon_and_unknown"]))
     if not proto3 and kind in ("required", "enum_first_nonzero", "proto3_group", "proto3_default",
-                               "proto3_extensions", "missing_field_name", "json_conflict"):
+                               "proto3_extensions", "missing_field_name", "json_conflict", "custom_json"):
         # all fine in proto2 but the last, where buf reads `optional int32 = 1` as type `optional`
         kind = "dup_number"
     indent = draw(st.sampled_from(["  ", "    ", "\t", " \t"]))  # protoc counts a tab as up to 8 columns
@@ -202,6 +204,32 @@ def _broken(draw: st.DrawFn) -> str:
     elif kind == "unnamed":
         extra_top.append(draw(st.sampled_from(["message {\n  repeated int32 q = 1;\n}", "enum {\n  Q = 0;\n}", "service { }",
                                                "message {}"])))
+    elif kind == "bad_escape":
+        escape = draw(st.sampled_from(["a\\qb", "a\\xZZ", "\\u12x"]))
+        extra_top.append(f'option java_package = "{escape}";')
+    elif kind == "big_value":
+        value_numbers[draw(st.sampled_from([1, 2]))] = draw(st.sampled_from(["2147483648", "-2147483649"]))
+    elif kind == "option_twice":
+        extra_top += ['option java_package = "a";', 'option java_package = "b";']
+    elif kind == "value_as_type":
+        types[at] = draw(st.sampled_from([values[1], "Api"]))
+    elif kind == "range_overlap":
+        extra_message += draw(st.sampled_from([["reserved 100 to 110;", "reserved 105;"],
+                                               ["reserved 100, 101;", "reserved 90 to 100;"]]))
+    elif kind == "empty_enum":
+        extra_top.append("enum Empty {}")
+    elif kind == "field_top":
+        # (a proto2 field without a label is one more error there: proto3 only)
+        extra_top.append(draw(st.sampled_from(["int32 stray = 1;" if proto3 else "42;", "reserved 5;", "42;"])))
+    elif kind == "enum_as_message":
+        method_types[draw(st.integers(0, 1))] = enum
+    elif kind == "custom_json":
+        other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
+        field_end[at] = field_end[other] = ' [json_name = "same"];'
+    elif kind == "semicolon_and_unknown":  # a parse and a link error: buf reports both (parse_repair)
+        other = draw(st.integers(0, len(fields) - 1).filter(lambda i: i != at))
+        field_end[at] = ""
+        types[other] = draw(_names.filter(lambda n: n not in (message, enum)))
     elif kind == "dup_type":
         extra_top.append(f"message {draw(st.sampled_from([message, enum]))} {{}}")
     syntax = "proto3" if proto3 else "proto2"
@@ -244,15 +272,32 @@ def test_generated_breaks_match_buf(text: str, tmp_path: Path, monkeypatch: pyte
     assert out == expected, text
 
 
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=_broken(), second=_broken())
+def test_two_broken_files_match_buf(first: str, second: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """buf reports every broken file's errors; protoc stops at the first (`every_failure`)."""
+    here = _in_module(tmp_path / "m", first)
+    (here / "b.proto").write_text(second.replace("acme.v1", "acme.v2").replace('import "a.proto"', 'import "b.proto"'))
+    expected = _bufs(here)
+    code, out, err = _ours(here, monkeypatch, capsys)
+    assert (code, err) == (2, ""), (first, second)
+    assert out == expected, (first, second)
+
+
 def test_a_good_build_never_translates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The translation is imported only when a compile failed (kept out of the success path)."""
     import sys
 
     here = _in_module(tmp_path / "m", 'syntax = "proto3";\npackage acme.v1;\nmessage M {}\n')
-    sys.modules.pop("workbench.breaking.compile_words", None)
+    failure_only = ("workbench.breaking.compile_words", "workbench.breaking.every_failure",
+                    "workbench.breaking.parse_repair", "workbench.breaking.compile_literals",
+                    "workbench.breaking.compile_statements", "workbench.breaking.compile_dups")
+    for name in failure_only:
+        sys.modules.pop(name, None)
     _ours(here, monkeypatch, capsys)
-    assert "workbench.breaking.compile_words" not in sys.modules
+    assert not [name for name in failure_only if name in sys.modules]
 
 
 
@@ -297,3 +342,35 @@ def test_against_git_ref_reads_the_commits_file(tmp_path: Path, monkeypatch: pyt
                                   + _UNKNOWN % "int32")
     ours, bufs = _breaking(here, ".git#branch=main", monkeypatch, capsys)
     assert ours == bufs
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "msvs", "github-actions"])
+def test_breaking_reports_every_broken_file(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`buf breaking` prints the errors of every broken file of the input (protoc stops at the first)."""
+    before = _in_module(tmp_path / "before", 'syntax = "proto3";\npackage p;\nmessage A { int32 x = 1; }\n')
+    (before / "b.proto").write_text('syntax = "proto3";\npackage p;\nmessage B { int32 x = 1; }\n')
+    here = _in_module(tmp_path / "after", 'syntax = "proto3";\npackage p;\nmessage A { Nope x = 1; }\n')
+    (here / "b.proto").write_text('syntax = "proto3";\npackage p;\nmessage B { int32 x = 1 }\n')
+    args = ["breaking", "--against", "../before", "--error-format", fmt]
+    exe = buf_executable()
+    need_tool(exe, "buf-bin is not installed: pip install -e '.[test]'")
+    bufs = subprocess.run([str(exe), *args], cwd=here, capture_output=True, text=True, check=False)  # noqa: S603
+    monkeypatch.chdir(here)
+    assert main(args) == 2
+    out = capsys.readouterr()
+    assert (out.out, out.err) == (bufs.stdout, "")
+    assert out.out.count("\n") == 2
+
+
+def test_cycle_of_two_files_is_one_of_bufs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Pinned: buf-bin reports a cycle of several files in a file it picks at random (b.proto five runs
+    in six, a.proto the other); ours is always the file that closes protoc's chain (b.proto)."""
+    header = 'syntax = "proto3";\npackage p;\n'
+    here = _in_module(tmp_path / "m", header + 'import "b.proto";\n')
+    (here / "b.proto").write_text(header + 'import "a.proto";\n')
+    code, out, err = _ours(here, monkeypatch, capsys)
+    assert (code, err) == (2, "")
+    assert out == ('{"path":"b.proto","start_line":3,"start_column":1,"end_line":3,"end_column":18,"type":"COMPILE",'
+                   '"message":"detected cyclic import while importing \\"a.proto\\""}\n')

@@ -16,10 +16,12 @@ _NOT_FIELDS = ("option", "reserved", "extensions", "syntax", "package", "import"
 
 
 class Declaration:
-    __slots__ = ("kind", "name", "line", "column", "container", "container_kind")
+    __slots__ = ("kind", "name", "line", "column", "container", "container_kind", "keyword")
 
-    def __init__(self, kind: str, name: str, line: int, column: int, container: str, container_kind: str) -> None:
-        self.kind = kind  # "type", "field", "value" (of an enum) or "method"
+    def __init__(self, kind: str, name: str, line: int, column: int, container: str, container_kind: str,
+                 keyword: str = "") -> None:
+        self.keyword = keyword  # a type's: "message", "enum" or "service"
+        self.kind = kind  # "type", "field", "oneof", "value" (of an enum) or "method"
         self.name = name
         self.line = line
         self.column = column
@@ -45,9 +47,12 @@ def declarations(code: list[str]) -> list[Declaration]:
         words = [t[0] for t in statement]
         if text == "{":
             if len(words) == 2 and words[0] in _TYPE_KEYWORDS:
-                found.append(Declaration("type", words[1], statement[1][1], statement[1][2], container, container_kind))
+                found.append(Declaration("type", words[1], statement[1][1], statement[1][2], container, container_kind,
+                                         words[0]))
                 scopes.append((words[0], words[1]))
             elif len(words) >= 2 and words[0] == "oneof":
+                found.append(Declaration("oneof", words[1], statement[1][1], statement[1][2], container,
+                                         container_kind))
                 scopes.append(("oneof", words[1]))
             else:
                 if words[:1] == ["rpc"] and len(words) > 1:
@@ -76,3 +81,32 @@ def _statement(statement: list[tuple[str, int, int]], words: list[str], inner: s
         found.append(Declaration("value", words[0], statement[0][1], statement[0][2], container, container_kind))
     elif inner == "service" and words[0] == "rpc" and len(words) > 1:
         found.append(Declaration("method", words[1], statement[1][1], statement[1][2], container, container_kind))
+
+
+def open_scope(code: list[str], line: int, end: int) -> str:
+    """The keyword (message, enum, service, oneof, rpc, extend; "" for another) of the innermost body
+    still open before 0-based column `end` of 1-based `line` of `code`; "" at the top."""
+    text = "\n".join([*code[:line - 1], code[line - 1][:end]])
+    opened: list[str] = []
+    for match in re.finditer(r"\b(message|enum|service|oneof|rpc|extend)\b[^{};]*\{|\{|\}", text):
+        if match[0] == "}":
+            if opened:
+                opened.pop()
+        else:
+            opened.append(match[1] or "")
+    return opened[-1] if opened else ""
+
+
+def blanked(lines: list[str]) -> list[str]:
+    """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
+    text = "\n".join(lines)
+    blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
+                   lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
+    return blank.split("\n")
+
+
+def package_of(code: list[str]) -> str:
+    """The package `code` (blanked lines) declares, "" for none; also when its `;` is missing (buf
+    reads the name all the same)."""
+    found = re.search(r"^\s*package\s+([\w.]+)", "\n".join(code), re.M)
+    return found[1] if found else ""

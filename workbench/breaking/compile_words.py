@@ -15,8 +15,11 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from workbench.breaking import compile_dups, compile_literals, compile_options, compile_statements
 from workbench.breaking.bufformat import Violation
-from workbench.breaking.compile_decls import declarations
+from workbench.breaking.compile_decls import blanked as _code
+from workbench.breaking.compile_decls import declarations, open_scope
+from workbench.contracts.protoc_columns import index_at
 from workbench.findings import Finding
 
 Reader = Callable[[str], "str | None"]
@@ -33,7 +36,7 @@ _FIELD_NUMBER_USED = re.compile(r"Field number \d+ has already been used in ")
 _ENUM_NUMBER_USED = re.compile(r'"[^"]+" uses the same enum value as "')
 _FIELD_RESERVED_NUMBER = re.compile(r'Field "(\w+)" uses reserved number (\d+)\.$')
 _ENUM_RESERVED_NUMBER = re.compile(r'Enum value "(\w+)" uses reserved number (-?\d+)\.$')
-_ALREADY_DEFINED = re.compile(r'"(\w+)" is already defined in "[^"]*"\.$')
+_PROTO3 = re.compile(r"^\s*syntax\s*=\s*[\"']proto3[\"']", re.M)
 _AGAINST = re.compile(r" \(in against (.+)\)$")
 _OUT_OF_RANGE = ("Field numbers cannot be greater than 536870911.", "Field numbers must be positive integers.")
 _IMPLEMENTATION_RANGE = "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation."
@@ -56,8 +59,8 @@ _UNKNOWN_OPTION = re.compile(r'Option "([A-Za-z_]\w*)" unknown\.')
 _OPTIONS_OF = {"": "FileOptions", "message": "MessageOptions", "enum": "EnumOptions", "service": "ServiceOptions",
                "oneof": "OneofOptions", "rpc": "MethodOptions"}
 _OPTION_VALUE_KIND = re.compile(r"Value must be (?:identifier for boolean|quoted string for string) option ")
-_NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)" for option "')
-_NO_NAME = re.compile(r"Expected (message|enum|service) name\.$")
+_NO_ENUM_VALUE = re.compile(r'Enum type "[^"]+" has no value named "(\w+)"(?:\.$| for option ")')
+_NO_NAME = re.compile(r"Expected (message|enum|service|oneof) name\.$")
 _SIMPLE = {  # protoc's words -> buf's, where both point at the same token
     "The first enum value must be zero for open enums.": "first value of open enum must be zero",
 }
@@ -86,13 +89,22 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
     read = cached
     errors = [_in_characters(f, read) for f in errors]
     missing = {f.file for f in errors if not f.line and f.message == "File not found."}
-    cycles = [f for f in errors if _CYCLE.match(f.message)]
-    located: list[Violation] = []
+    # the files of import cycles: protoc's "not found" on an import in one is the cycle, not a missing file
+    in_cycles = {name.strip() for f in errors if (m := _CYCLE.match(f.message)) for name in m[1].split(" -> ")}
+    errors += compile_options.unknown_options(errors, missing, read, lambda path: _code_of(read, path),
+                                              _shown_as(read, errors))
+    located, across = compile_dups.across_files(errors, lambda path: _code_of(read, path),
+                                                  _shown_as(read, errors))
     unlocated: list[Finding] = []
     said: set[tuple[str, str, str]] = set()  # (file, scope, name) whose duplicates buf has reported
-    for f in errors:
+    for index, f in enumerate(errors):
+        if index in across or f.message.startswith(compile_dups.SCOPING_NOTE):
+            continue  # answered above; protoc's second line on an enum value declared twice
         if f.message.startswith("Suggested field numbers for "):
             continue  # protoc's hint after a number error; buf's compiler gives none
+        if f.message == "End-of-file inside block comment." and any(
+                e.message == "Comment started here." and e.file == f.file for e in errors):
+            continue  # buf's one error is at the `/*` (protoc's second line)
         if not f.line:
             if f.file in missing and any(_imports_failed(e, f.file) for e in errors):
                 continue  # said at the import, as buf does
@@ -102,19 +114,23 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
             else:
                 located.append(found)
             continue
+        if _declared_in_broken_import(f, errors, missing, read):
+            continue
         match = _IMPORT_FAILED.match(f.message)
         if match and match[1] not in missing:
             # the imported file is there and failed itself (or is in a cycle): buf reports only that
             continue
-        if _ALREADY_DEFINED.match(f.message):
-            twice = _duplicate(f, read, said)
+        if compile_dups.ALREADY_DEFINED.match(f.message):
+            lines = _lines(read, f.file)
+            proto3 = lines is not None and _PROTO3.search("\n".join(lines)) is not None
+            twice = compile_dups.in_file(f, None if lines is None else _code(lines), proto3, said)
             if twice is not None:
                 located += twice
                 continue
         if _CYCLE.match(f.message):
             located.append(_cycle(f, read))
             continue
-        rewritten = _rewritten(f, read, bool(match) and not cycles)
+        rewritten = _rewritten(f, read, match is not None and match[1] not in in_cycles)
         located += rewritten if isinstance(rewritten, list) else [rewritten]
     return located, unlocated
 
@@ -160,12 +176,49 @@ def _in_characters(f: Finding, read: Reader) -> Finding:
     lines = text.split("\n") if text is not None else []
     if f.line > len(lines) or "\t" not in lines[f.line - 1]:
         return f
-    visual = 0
-    for index, char in enumerate(lines[f.line - 1]):
-        if visual >= f.column - 1:
-            return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
-        visual = visual + 8 - visual % 8 if char == "\t" else visual + 1
-    return f
+    index = index_at(lines[f.line - 1], f.column - 1)
+    if index < 0:
+        return f
+    return Finding(f.severity, f.rule, f.file, f.line, f.message, index + 1, f.entity)
+
+
+def _declared_in_broken_import(f: Finding, errors: list[Finding], missing: set[str], read: Reader) -> bool:
+    """An undefined name that a file `f.file` imports, which failed itself, declares: buf's compiler
+    builds that file all the same, so the name is found (protoc left the import out)."""
+    match = _NOT_DEFINED.match(f.message)
+    if match is None:
+        return False
+    last = match[1].rsplit(".", 1)[-1]
+    shown = _shown_as(read, errors)
+    for e in errors:
+        failed = _IMPORT_FAILED.match(e.message)
+        if not failed or e.file != f.file or failed[1] in missing:
+            continue
+        code = _code_of(read, shown(f, failed[1]))
+        if code is not None and any(d.name == last and d.kind == "type" for d in declarations(code)):
+            return True
+    return False
+
+
+def _code_of(read: Reader, path: str) -> list[str] | None:
+    lines = _lines(read, path)
+    return None if lines is None else _code(lines)
+
+
+def _shown_as(read: Reader, errors: list[Finding]) -> Callable[[Finding, str], str]:
+    """protoc's file `name` (an import path) as findings name it: below a folder `f.file` is in (the
+    longest whose `name` can be read), as the files of one root share their prefix; else a file of
+    another root that `errors` name (a workspace's other module)."""
+
+    def shown(f: Finding, name: str) -> str:
+        parts = f.file.split("/")
+        for cut in range(len(parts) - 1, 0, -1):
+            candidate = "/".join([*parts[:cut], name])
+            if read(candidate) is not None:
+                return candidate
+        return next((e.file for e in errors if e.file.endswith("/" + name)), name)
+
+    return shown
 
 
 def _imports_failed(f: Finding, name: str) -> bool:
@@ -207,6 +260,11 @@ def _rewritten(f: Finding, read: Reader, import_missing: bool) -> Violation | li
         # the whole statement, `import` to its `;`
         statement = re.compile(r"import\b[^;]*;")
         return spanned("imported file does not exist", statement)
+    if lines is not None:
+        code = _code(lines)
+        further = compile_literals.rewrite(f, lines, code) or compile_statements.rewrite(f, lines, code)
+        if further is not None:
+            return further
     if match := _NOT_DEFINED.match(message):
         return spanned(f"cannot find `{match[1]}` in this scope", _NAME)
     if _FIELD_NUMBER_USED.match(message) and text is not None:
@@ -342,16 +400,7 @@ def _unknown_option(f: Finding, lines: list[str], name: str) -> Violation | None
     column = f.column or 1
     if not text[column - 1:].startswith(name):
         return None
-    scopes: list[str] = []  # the keyword opening each `{` up to the option
-    for index, line in enumerate(code[:f.line]):
-        upto = line if index < f.line - 1 else line[:column - 1]
-        for match in re.finditer(r"\b(message|enum|service|oneof|rpc|extend)\b[^{};]*\{|\{|\}", upto):
-            if match[0] == "}":
-                if scopes:
-                    scopes.pop()
-            else:
-                scopes.append(match[1] or "")
-    inner = scopes[-1] if scopes else ""
+    inner = open_scope(code, f.line, column - 1)
     bracket = text.rfind("[", 0, column - 1) > text.rfind("]", 0, column - 1)
     if bracket:
         kind = {"message": "FieldOptions", "oneof": "FieldOptions", "enum": "EnumValueOptions"}.get(inner)
@@ -395,14 +444,6 @@ def _alias_option(f: Finding, lines: list[str], enum: str) -> Violation | None:
             return Violation(f.file, index + 1, match.start() + 1, "COMPILE",
                              "`allow_alias` requires at least one aliasing enum value", index + 1, match.end() + 1)
     return None
-
-
-def _code(lines: list[str]) -> list[str]:
-    """The lines with comments and string literals blanked (same lengths), for scanning punctuation."""
-    text = "\n".join(lines)
-    blank = re.sub(r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
-                   lambda m: re.sub(r"[^\n]", " ", m[0]), text, flags=re.S)
-    return blank.split("\n")
 
 
 def _missing_semicolon(f: Finding, lines: list[str]) -> Violation | None:
@@ -454,35 +495,6 @@ def _unmatched_brace(f: Finding, lines: list[str]) -> Violation | None:
     return _at(f, "encountered unmatched `{` delimiter", column + 1, line=line, column=column)
 
 
-def _duplicate(f: Finding, read: Reader, said: set[tuple[str, str, str]]) -> list[Violation] | None:
-    """buf's errors for a name protoc says is declared twice: `declared multiple times` once, at the
-    first declaration in the same message, enum or service (protoc points at the later one), and in
-    proto3 a JSON-name (fields) or prefix (enum values) conflict at each later one. None when the
-    declarations are not both found in this file, or are of different kinds (a field and a type)."""
-    lines = _lines(read, f.file)
-    if lines is None:
-        return None
-    found = declarations(_code(lines))
-    here = next((d for d in found if (d.line, d.column) == (f.line, f.column)), None)
-    if here is None:
-        return None
-    same = [d for d in found if d.name == here.name and d.container == here.container]
-    first = same[0]
-    if first is here or any(d.kind != here.kind for d in same):
-        return None
-    out = []
-    if (f.file, here.container, here.name) not in said:
-        said.add((f.file, here.container, here.name))
-        out.append(Violation(f.file, first.line, first.column, "COMPILE", f"`{here.name}` declared multiple times",
-                             first.line, first.column + len(here.name)))
-    proto3 = re.search(r"^\s*syntax\s*=\s*[\"']proto3[\"']", "\n".join(lines), re.M) is not None
-    if proto3 and here.kind in ("field", "value"):
-        words = ("message fields have the same JSON name" if here.kind == "field" else
-                 f"enum values have the same name with the `{here.container.rsplit('.', 1)[-1]}` prefix removed")
-        out.append(Violation(f.file, here.line, here.column, "COMPILE", words, here.line, here.column + len(here.name)))
-    return out
-
-
 def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:
     """Errors protoc reports at no line that buf places: a field number in 19000-19999, an unknown
     map value type."""
@@ -494,14 +506,16 @@ def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:
         pattern = re.compile(r"=\s*(19\d{3})\b")
         words = "field number out of range"
     elif match := _NOT_DEFINED.match(f.message):
-        pattern = re.compile(rf"\bmap\s*<\s*\w+\s*,\s*({re.escape(match[1])})\s*>")
+        name = re.escape(match[1])  # a map's value type, or its key
+        pattern = re.compile(rf"\bmap\s*<\s*\w+\s*,\s*({name})\s*>|\bmap\s*<\s*({name})\s*,")
         words = f"cannot find `{match[1]}` in this scope"
     else:
         return None
     for index, text in enumerate(code):
         if found := pattern.search(text):
-            start = found.start(1) + 1
-            end = found.end(1) + 1
+            group = 1 if found[1] is not None else 2
+            start = found.start(group) + 1
+            end = found.end(group) + 1
             return Violation(f.file, index + 1, start, "COMPILE", words, index + 1, end)
     return None
 

@@ -372,11 +372,12 @@ def _descriptor_set_side(spec: str, path: Path) -> Side:
     return Side(spec, spec, fds=fds, targets={f.name for f in fds.file if not f.name.startswith("google/protobuf/")})
 
 
-def _compile(side: Side, source_info: bool = True) -> tuple[bytes | None, list[Finding]]:
+def _compile(side: Side, source_info: bool = True, files: list[str] | None = None
+             ) -> tuple[bytes | None, list[Finding]]:
     from workbench.contracts.proto_compile import compile_protos
 
     roots = _include_dirs(side)
-    files = sorted(side.files)
+    files = sorted(side.files) if files is None else files
     result = compile_protos(roots[0], files, includes=roots[1:],
                             prefixes=side.shown_prefixes(),
                             source_info=source_info, hidden=excluded_paths(side))
@@ -417,6 +418,45 @@ def _compile_modules_apart(side: Side, findings: list[Finding]) -> tuple[bytes |
 
     data, findings, side.images = compile_apart(modules, compile_files)
     return data, findings
+
+
+def _every_failure(side: Side, findings: list[Finding]) -> list[Finding]:
+    """A failed side's errors with those of the files protoc stopped before (buf reports every broken
+    file's: `workbench.breaking.every_failure`), and the link errors of files protoc could not parse
+    for a missing `;` (`workbench.breaking.parse_repair`)."""
+    from workbench.breaking.every_failure import every_failure
+    from workbench.breaking.parse_repair import with_link_errors
+    from workbench.contracts.proto_compile import compile_protos
+
+    prefixes = side.shown_prefixes()
+    files = sorted(side.files)
+    modules: dict[str, list[str]] = {}
+    paths: dict[str, str] = {}  # module -> the first path of its roots (a v1beta1 module has several)
+    for name in files:
+        root = side.files[name]
+        modules.setdefault(root.module, []).append(name)
+        paths[root.module] = min(paths.get(root.module, root.path), root.path)
+    if len(modules) > 1:
+        # buf builds a workspace's modules one by one, in the order of their paths, and stops at the
+        # first that fails (its files' errors and those of the files they import; checked with
+        # buf-bin): that module is compiled on its own
+        for module in sorted(modules, key=paths.__getitem__):
+            data, found = _compile(side, source_info=False, files=modules[module])
+            if data is None:
+                files, findings = modules[module], found
+                break
+    findings = every_failure(files, lambda name: prefixes.get(name, "") + name, findings,
+                             lambda names: _compile(side, source_info=False, files=names))
+    from workbench.breaking.compile_dups import in_other_files
+
+    findings += in_other_files({prefixes.get(name, "") + name: (name, side.source(name)) for name in files})
+
+    def compile_copy(folder: Path, name: str) -> list[Finding]:
+        return compile_protos(folder, [name], includes=_include_dirs(side), prefixes=prefixes, source_info=False,
+                              hidden=excluded_paths(side)).findings
+
+    names = {prefixes.get(name, "") + name: name for name in side.files}
+    return with_link_errors(findings, names, lambda name: side.source(name) or None, compile_copy)
 
 
 def _include_dirs(side: Side) -> list[Path]:
@@ -512,6 +552,8 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
     for side, (data, findings) in zip(todo, results, strict=True):
         if data is None:
             data, findings = _compile_modules_apart(side, findings)
+        if data is None:
+            findings = _every_failure(side, findings)
         side.findings = [f for f in findings if f.severity is Severity.ERROR]
         side.warnings = [f for f in findings if f.severity is not Severity.ERROR]
         if data is None:

@@ -109,28 +109,24 @@ def _text(data: bytes, t: _Token) -> str:
 
 def _offset(data: bytes, line: int, column: int) -> int:
     """Byte offset of protoc's 1-based line and column (a tab advances it to the next multiple of 8)."""
+    from workbench.contracts.protoc_columns import index_at  # here: the helpers are all this change touches
+
     start = 0
     for _ in range(line - 1):
         start = data.find(b"\n", start) + 1
         if start == 0:
             return -1
-    col = 0
-    pos = start
-    while pos < len(data) and data[pos:pos + 1] != b"\n":
-        if col >= column - 1:
-            return pos
-        col = col + 8 - col % 8 if data[pos:pos + 1] == b"\t" else col + 1
-        pos += 1
-    return pos if col >= column - 1 else -1
+    end = data.find(b"\n", start)
+    index = index_at(data[start:end if end >= 0 else len(data)], column - 1)
+    return -1 if index < 0 else start + index
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     """protoc's 0-based (line, column) of a byte offset, as its source info spans count them."""
-    line = data.count(b"\n", 0, offset)
-    col = 0
-    for byte in data[data.rfind(b"\n", 0, offset) + 1:offset]:
-        col = col + 8 - col % 8 if byte == 9 else col + 1
-    return line, col
+    from workbench.contracts.protoc_columns import column_at
+
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset), column_at(data[start:offset], offset - start)
 
 
 class _Plan:

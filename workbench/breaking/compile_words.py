@@ -15,7 +15,13 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from workbench.breaking import compile_dups, compile_literals, compile_options, compile_statements
+from workbench.breaking import (
+    compile_dups,
+    compile_literals,
+    compile_options,
+    compile_statements,
+    compile_targets,
+)
 from workbench.breaking.bufformat import Violation
 from workbench.breaking.compile_decls import blanked as _code
 from workbench.breaking.compile_decls import declarations, open_scope
@@ -108,7 +114,8 @@ def translate(errors: Iterable[Finding], read: Reader) -> tuple[list[Violation],
         if not f.line:
             if f.file in missing and any(_imports_failed(e, f.file) for e in errors):
                 continue  # said at the import, as buf does
-            found = _locate_unlocated(f, read)
+            found = _locate_unlocated(f, read, sum(e.message == f.message and e.file == f.file
+                                                    for e in errors[:index]))
             if found is None:
                 unlocated.append(f)
             else:
@@ -495,13 +502,16 @@ def _unmatched_brace(f: Finding, lines: list[str]) -> Violation | None:
     return _at(f, "encountered unmatched `{` delimiter", column + 1, line=line, column=column)
 
 
-def _locate_unlocated(f: Finding, read: Reader) -> Violation | None:
+def _locate_unlocated(f: Finding, read: Reader, nth: int) -> Violation | None:
     """Errors protoc reports at no line that buf places: a field number in 19000-19999, an unknown
-    map value type."""
+    map value type, an option set on an entity its `targets` leave out (`nth`: how many times
+    protoc said the same before)."""
     lines = _lines(read, f.file) if f.file else None
     if lines is None:
         return None
     code = _code(lines)
+    if target := compile_targets.match(f.message):
+        return compile_targets.locate(f.file, code, *target, nth)
     if f.message == _IMPLEMENTATION_RANGE:
         pattern = re.compile(r"=\s*(19\d{3})\b")
         words = "field number out of range"

@@ -871,6 +871,7 @@ _GLOBALS: dict[str, list[tuple[tuple[Type, ...], Type]]] = {
     "duration": [((STRING,), DURATION), ((DURATION,), DURATION)],
     "timestamp": [((STRING,), TIMESTAMP), ((INT,), TIMESTAMP), ((TIMESTAMP,), TIMESTAMP)],
     "strings.quote": [((STRING,), STRING)],
+    "getField": [((ANY, STRING), DYN)],  # protovalidate's: a field of a message by name
     "size": [((STRING,), INT), ((BYTES,), INT), ((("list", DYN),), INT), ((("map", DYN, DYN),), INT)],
 }
 

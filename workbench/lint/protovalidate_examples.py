@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import Any
 
+    from workbench.lint.protovalidate_predefined import Predefined
     from workbench.lint.protovalidate_rules import Adder, Values
 
 IGNORE_IF_ZERO_VALUE, IGNORE_ALWAYS = 1, 3
@@ -44,6 +45,7 @@ class Field:
         # has_cel: `cel` rules (not `cel_expression`s) make buf check examples without other rules
         self.has_cel, self.enum_numbers = has_cel, enum_numbers
         self.cel_rules = cel_rules or []  # (id, message, expression) of the `cel` and `cel_expression` rules
+        self.predefined: Predefined | None = None  # the rules message's predefined rules, if it sets any
 
 
 def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: Field) -> None:
@@ -51,10 +53,11 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
     example = names.get("example")
     if example is None or example not in rules:
         return
-    if not field.has_cel and count(rules) == 1:
+    predefined = field.predefined
+    if not field.has_cel and count(rules) + (predefined.count if predefined else 0) == 1:
         return  # only examples: nothing to check them against
-    if field.ignore == IGNORE_ALWAYS:
-        return
+    if field.ignore == IGNORE_ALWAYS or (predefined is not None and predefined.rules is None):
+        return  # ignored, or a predefined rule keeps protovalidate from building the field's rules
     values = _values(rule_type, rules.get(example, []))
     if values is None:
         return
@@ -66,6 +69,8 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
             continue  # a field with presence is set by the example, whatever its value
         else:
             found = _violations(rule_type, rules, names, value, field)
+            if found is not None and predefined is not None and predefined.rules:
+                found += _predefined(rule_type, value, predefined)
             if found is not None and field.cel_rules:
                 found += _cel(rule_type, value, field)
         if found is None:
@@ -114,12 +119,40 @@ def _integer(rule_type: str, v: int) -> int:
 
 def _cel(rule_type: str, value: Any, field: Field) -> list[tuple[str, str]]:
     """What the field's CEL rules say of the example (nothing where they are not evaluated here)."""
-    from workbench.lint.protovalidate_cel_eval import UInt, cel_violations
+    from workbench.lint.protovalidate_cel_eval import cel_violations
 
-    if rule_type in ("duration", "timestamp", "field_mask"):
-        return []
-    this = UInt(value) if rule_type in ("uint32", "uint64", "fixed32", "fixed64") else value
-    return cel_violations(field.cel_rules, this) or []
+    this = cel_value(rule_type, value)
+    return [] if this is None else cel_violations(field.cel_rules, this) or []
+
+
+def _predefined(rule_type: str, value: Any, predefined: Predefined) -> list[tuple[str, str]]:
+    from workbench.lint.protovalidate_predefined import evaluate
+
+    this = cel_value(rule_type, value)
+    return [] if this is None or predefined.rules is None else evaluate(predefined.rules, this)
+
+
+def cel_value(rule_type: str, value: Any) -> Any:
+    """The example as CEL's `this` (None: not evaluated here)."""
+    from workbench.lint.cel_values import CelError, Duration, Message, Timestamp, UInt
+
+    if rule_type in ("uint32", "uint64", "fixed32", "fixed64"):
+        return UInt(value)
+    if rule_type == "field_mask":
+        return Message("google.protobuf.FieldMask", {"paths": list(value)})
+    if rule_type in ("duration", "timestamp"):
+        if value is None:
+            return None
+        from workbench.lint.protovalidate_example_types import duration_nanos
+
+        seconds, nanos = value
+        try:
+            if rule_type == "duration":
+                return Duration(duration_nanos(value))
+            return Timestamp(seconds * 10**9 + nanos)
+        except CelError:
+            return None
+    return value
 
 
 def _zero(value: Any, item: bool) -> bool:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\",
                    "'": "'", '"': '"', "`": "`", "?": "?"}
+# cel-go's parser's words for a literal its lexer took but it cannot unescape
+UNESCAPE_FAILS, INVALID_CODE_POINT = "unable to unescape string", "invalid unicode code point"
 _TYPE_NAMES = ("int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type")
 
 
@@ -342,11 +344,13 @@ def unescape(text: str, as_bytes: bool) -> Any:
             code = _hex_digits(body[j + 2:j + 4])
             out += bytes([code]) if as_bytes else chr(code).encode()
             j += 4
-        elif e in "uU" and not as_bytes:
+        elif e in "uU":
             width = 4 if e == "u" else 8
             code = _hex_digits(body[j + 2:j + 2 + width], width)
+            if as_bytes:
+                raise Unsupported(UNESCAPE_FAILS)
             if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                raise Unsupported("escape")
+                raise Unsupported(INVALID_CODE_POINT)
             out += chr(code).encode()
             j += 2 + width
         elif e in "0123" and j + 4 <= n and all(d in "01234567" for d in body[j + 2:j + 4]):

@@ -104,6 +104,8 @@ FAILURES = [
      'r: division by zero'),
     ('pd_int_mult0', 'int32 f1 = 1 [(buf.validate.field).int32 = {[p.v1.mult]: 0, example: 3}];',
      'int32.mult: modulus by zero'),
+    ('format_dyn', 'string f1 = 1 [(buf.validate.field).cel = {id: "r", message: "m", expression: "\'%d\'.format([dyn(this)]) == \'\'"}, (buf.validate.field).string = {example: "ab"}];',
+     'r: error during formatting: decimal clause can only be used on ints, uints, and doubles, was given string'),
     ('pd_str_rt', 'string f1 = 1 [(buf.validate.field).string = {[p.v1.rt]: 0, example: "x"}];',
      'string.rt: division by zero'),
     ('sub_end_big', 'string f1 = 1 [(buf.validate.field).cel = {id: "r", message: "m", expression: "this.substring(1, 5) == \'\'"}, (buf.validate.field).string = {example: "ab"}];',
@@ -199,6 +201,32 @@ def test_runtime_errors_in_cel_gos_words(expression: str, error: str) -> None:
 ])
 def test_cel_gos_planner_folds_constant_conversions(expression: str, fails: bool) -> None:
     assert plan_fails(Parser(lex(expression, [])).parse()) is fails
+
+
+@pytest.mark.parametrize(("expression", "issue"), [
+    ("'%d'.format(['a'])", "error during formatting: decimal clause can only be used on ints, uints, and doubles, "
+                           "was given string"),
+    ("'%s %s'.format([1])", "index 1 out of range"), ("'%s'.format([1, 2])",
+                                                     "too many arguments supplied to string.format (expected 1, got 2)"),
+    ("'%q'.format([1])", 'could not parse formatting clause: unrecognized formatting clause "q"'),
+    ("'%x'.format([1.5])", "error during formatting: only ints, uints, bytes, and strings can be formatted as hex, "
+                           "was given double"),
+    ("'%s %s'.format([[now, duration('1s')], this])", None),
+])
+def test_format_calls_are_checked_when_compiled(expression: str, issue: str | None) -> None:
+    from workbench.lint.cel_check import STRING, TIMESTAMP, compile_expression
+
+    _, issues = compile_expression(expression, {"this": STRING, "now": TIMESTAMP}, lambda _: None)
+    assert issues == ([issue] if issue else [])
+
+
+@pytest.mark.parametrize(("expression", "value"), [
+    ("'%s'.format([{'b': 1, 'a': [2.5, null, b'x']}])", "{a: [2.5, null, x], b: 1}"),
+    ("'%d|%.1f|%e|%b|%o|%X'.format([2.5, 1, 12345.678, true, 8, 'ab'])", "2.5|%!f(int64=1)|1.234568e+04|1|10|6162"),
+    ("'%s'.format([timestamp('2000-01-01T00:00:00+01:00')])", "1999-12-31T23:00:00Z"),
+])
+def test_format_runs_as_cel_go(expression: str, value: str) -> None:
+    assert _eval(expression) == value
 
 
 def test_a_uint_stays_a_uint() -> None:

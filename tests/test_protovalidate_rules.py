@@ -79,17 +79,31 @@ STRING_FORMATS = ["email", "hostname", "ip", "ipv4", "ipv6", "uri", "uri_ref", "
 BYTES = ['""', '"a"', '"ab"', '"abcd"', '"\\xff\\xfe"', '"abc\\x00"', '"0123456789abcdef"', '"é"']
 UTF8_BYTES = [b for b in BYTES if "xff" not in b]
 # CEL rules an example is run through (protovalidate_cel_eval.py), by the CEL type of the value
+# (cel_eval.py: none of them can fail at run time on a drawn value, which would stop buf's whole run)
 CEL = {"int": ["this > 2", "this % 2 == 0", "this in [1, 3]", "this < 5 && this != 3",
-               "this > 2 ? '' : 'small'", "this >= 0 || this == -5"],
-       "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]"],
+               "this > 2 ? '' : 'small'", "this >= 0 || this == -5", "[1, 2, 3].all(x, x != this)",
+               "string(this).size() < 3", "double(this) > 1.5", "dyn(this) == 2u", "[this, 1].unique()",
+               "[1, 2].exists_one(x, x == this)", "[1, 2].map(x, x + 0).filter(x, x == this).size() == 1",
+               "type(this) == int"],
+       "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]", "string(this) != '3'", "this == 2",
+                "double(this) < 3.5"],
        "double": ["this > 2.0", "this >= 1.5 && this < 10.0", "this != 0.0", "this / 0.0 > 1.0",
-                  "!this.isNan() && !this.isInf()"],
+                  "!this.isNan() && !this.isInf()", "this.isInf(1)", "string(this).size() < 4", "this == 1",
+                  "[this, 2.0].unique()"],
        "string": ["this.size() > 2", "this.startsWith('a')", "this.endsWith('b') ? '' : 'no b'",
                   "this.contains('x')", "this.matches('^a')", "this in ['a', 'b']", "this + 'x' != 'ax'",
                   "this.isEmail()", "this.isHostname()", "this.isIp()", "this.isIp(6)", "this.isIpPrefix(4, true)",
-                  "this.isUri()", "this.isUriRef()", "this.isHostAndPort(false)"],
-       "bytes": ["this.size() > 2", "size(this) < 3"],
-       "bool": ["!this", "this", "this == true"]}
+                  "this.isUri()", "this.isUriRef()", "this.isHostAndPort(false)", "this.lowerAscii() == this",
+                  "this.upperAscii() != this", "this.split('.').size() < 2", "this.indexOf('a') >= 0",
+                  "this.lastIndexOf('b', 0) == -1", "this.reverse() == this", "this.trim() == this",
+                  "this.replace('a', 'b').contains('b')", "size(this.split('')) == size(this)",
+                  "['a', 'b'].exists(x, this.startsWith(x))", "strings.quote(this).size() > 4",
+                  "'%s-%d'.format([this, size(this)]).endsWith('-2')", "bytes(this).size() == size(this)",
+                  "this.substring(0, 0) == ''", "this.charAt(0) == 'a'", "{'a': 1, 'b': 2}.exists(k, k == this)",
+                  "this.split('').all(c, c < 'm')", "this < 'b'"],
+       "bytes": ["this.size() > 2", "size(this) < 3", "this.startsWith(b'a')", "this.contains(b'b')",
+                 "this > b'a'", "this + b'x' != b'ax'"],
+       "bool": ["!this", "this", "this == true", "string(this) == 'true'", "[this, true].unique()"]}
 CEL_OF = {**{t: "uint" if t.startswith(("uint", "fixed")) else "int" for t in INTS}, "enum": "int",
           "float": "double", "double": "double", "string": "string", "bytes": "bytes", "bool": "bool"}
 

@@ -1166,4 +1166,13 @@ def compile_expression(expression: str, variables: dict[str, Type],
         # caller already ~400 frames deep runs out of (`workbench lint` calls this from 18).
         return ERROR, ["type nesting too deep to check"]
     issues = list(dict.fromkeys(checker.errors))  # buf prints a finding once per place and text
+    if not issues and "format" in expression:  # cel-go's validators run on an expression that type-checks
+        from workbench.lint.cel_format import format_issues
+
+        def type_of(node: Node) -> Type:
+            alone = Checker(dict(variables), fields, names)
+            found = alone.check(node)
+            return DYN if alone.errors else found
+
+        issues = format_issues(tree, type_of)
     return (ERROR if issues else result), issues

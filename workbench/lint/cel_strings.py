@@ -1,8 +1,7 @@
 """cel-go's strings extension and protovalidate's string functions, on CEL values (cel_eval.py).
 
 Indexes count code points, as cel-go's do; the errors are cel-go's ("index out of range: 5",
-"invalid substring range. start: 2, end: 1"). `format` covers %s, %d, %f, %e, %x, %X, %o, %b and %%
-on the values whose text is plain; other clauses are Unsupported.
+"invalid substring range. start: 2, end: 1"). `format` is in cel_format.py.
 """
 
 from __future__ import annotations
@@ -73,6 +72,8 @@ def string_function(name: str, s: str, args: list[Any]) -> Any:
     if name == "reverse" and n == 0:
         return s[::-1]
     if name == "format" and n == 1 and isinstance(args[0], list):
+        from workbench.lint.cel_format import format_string
+
         return format_string(s, args[0])
     raise Unsupported(name)
 
@@ -119,62 +120,6 @@ def quote(s: str) -> str:
                "\\": "\\\\", '"': '\\"'}
     body = "".join(escapes.get(c, "\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c) for c in s)
     return f'"{body}"'
-
-
-def format_string(pattern: str, args: list[Any]) -> str:
-    out: list[str] = []
-    i, used = 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c != "%":
-            out.append(c)
-            i += 1
-            continue
-        i += 1
-        if i < len(pattern) and pattern[i] == "%":
-            out.append("%")
-            i += 1
-            continue
-        precision = None
-        if i < len(pattern) and pattern[i] == ".":
-            j = i + 1
-            while j < len(pattern) and pattern[j].isdigit():
-                j += 1
-            precision = int(pattern[i + 1:j] or "0")
-            i = j
-        if i >= len(pattern) or used >= len(args):
-            raise Unsupported("format")
-        verb = pattern[i]
-        i += 1
-        out.append(_clause(verb, precision, args[used]))
-        used += 1
-    return "".join(out)
-
-
-def _clause(verb: str, precision: int | None, value: Any) -> str:
-    if verb == "s" and isinstance(value, str):
-        return value
-    if verb == "s" and isinstance(value, bool):
-        return "true" if value else "false"
-    if verb == "s" and is_number(value) and not isinstance(value, float):
-        return str(value)
-    if verb == "d" and is_number(value) and not isinstance(value, float):
-        return str(value)
-    if verb in "fe" and is_number(value) and not isinstance(value, bool):
-        number = float(value)
-        if number != number or number in (float("inf"), float("-inf")):
-            raise Unsupported("format")
-        text = f"{number:.{6 if precision is None else precision}{verb}}"
-        return text
-    if verb in "xXob" and is_number(value) and not isinstance(value, float):
-        base = {"x": "x", "X": "X", "o": "o", "b": "b"}[verb]
-        text = format(abs(int(value)), base)
-        return ("-" if int(value) < 0 else "") + text
-    if verb in "xX" and isinstance(value, (str, bytes)):
-        raw = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value
-        text = raw.hex()
-        return text.upper() if verb == "X" else text
-    raise Unsupported("format")
 
 
 def format_function(name: str, target: str, values: list[Any]) -> bool:

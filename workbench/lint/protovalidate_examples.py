@@ -6,9 +6,10 @@ when the rules hold something besides examples. Evaluated here: the integer type
 `enum` rules (const, bounds with protovalidate's combined range rules, in/not_in, lengths, prefix, suffix,
 contains, not_contains, pattern, defined_only, the well-known formats: protovalidate_formats.py), floats,
 bytes, Duration, Timestamp and FieldMask (protovalidate_example_types.py), `required` on a field without
-presence, and `ignore`. Left to buf alone (no finding here): what a field's CEL rules say of an example
-(its standard rules are still checked), and examples protovalidate cannot evaluate (a pattern on bytes
-that are not UTF-8: buf stops with an error).
+presence, and `ignore`; the field's CEL rules and its rules message's predefined rules
+(protovalidate_cel_eval.py, protovalidate_predefined.py). Left to buf alone (no finding here): a CEL rule
+that uses what cel_eval.py does not model (`rules`, message fields, some `format` clauses), and examples
+protovalidate cannot evaluate (a pattern on bytes that are not UTF-8: buf stops with an error).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def _predefined(rule_type: str, value: Any, predefined: Predefined) -> list[tupl
     from workbench.lint.protovalidate_predefined import evaluate
 
     this = cel_value(rule_type, value)
-    return [] if this is None or predefined.rules is None else evaluate(predefined.rules, this)
+    return [] if this is None or predefined.rules is None else evaluate(predefined.rules, this, predefined.empty)
 
 
 def cel_value(rule_type: str, value: Any) -> Any:

@@ -5,8 +5,9 @@ optional int32 my_max = 1001 [(buf.validate.predefined).cel = {...}]; }`) set be
 (`(buf.validate.field).string = {[pkg.my_max]: 3, example: "abcd"}`). buf reparses the rules with the
 image's extensions, so a known extension counts as a rule (the examples are then checked) and its CEL
 rules run on each example with `this` the example and `rule` the extension's value. One that does not
-compile (or that cel-go cannot plan) keeps buf from checking the field's examples. `rules` (the whole
-rules message) is not modelled: such a rule's verdict is left to buf.
+compile (or that cel-go cannot plan) keeps buf from checking the field's examples. `rules`, the whole
+rules message, is empty when buf runs examples (buf-bin: beside `max_len: 2`, `rules.max_len == 0u` holds
+and `has(rules.max_len)` does not): every scalar and list field reads as its zero value.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ class Predefined:
     """The predefined rules one rules message sets: how many buf counts, and their CEL rules with `rule`
     bound (None: one of them keeps buf from checking the examples)."""
 
-    def __init__(self, count: int, rules: list[tuple[str, str, str, Any]] | None) -> None:
+    def __init__(self, count: int, rules: list[tuple[str, str, str, Any]] | None, empty: Any = None) -> None:
         self.count, self.rules = count, rules
+        self.empty = empty  # CEL's `rules`: the rules message as buf binds it, with nothing set
 
 
 def has_extensions(rules: Values) -> bool:
@@ -65,7 +67,28 @@ def predefined(lint: Lint, rule_type: str, rules: Values) -> Predefined:
             continue
         value = _rule_value(ext, rules[number])
         out += [(id_, message, expression, value) for id_, message, expression in cel]
-    return Predefined(count, out)
+    return Predefined(count, out, _empty_rules(lint, extendee.lstrip(".")))
+
+
+_ZEROS = {1: 0.0, 2: 0.0, 3: 0, 5: 0, 14: 0, 15: 0, 16: 0, 17: 0, 18: 0, 8: False, 9: "", 12: b""}
+_UNSIGNED = (4, 6, 7, 13)
+
+
+def _empty_rules(lint: Lint, full_name: str) -> Any:
+    """The rules message with no field set, as CEL reads it (a message-typed field is left unmodelled)."""
+    from workbench.lint.cel_values import Message, UInt
+    from workbench.lint.protovalidate import _messages
+
+    fields: dict[str, object] = {}
+    m = _messages(lint).get(full_name)
+    for f in m.field if m is not None else ():
+        if f.label == LABEL_REPEATED:
+            fields[f.name] = []
+        elif f.type in _UNSIGNED:
+            fields[f.name] = UInt(0)
+        elif f.type in _ZEROS:
+            fields[f.name] = _ZEROS[f.type]
+    return Message(full_name, fields)
 
 
 def _extensions(lint: Lint, extendee: str) -> dict[int, Any]:
@@ -131,12 +154,12 @@ def _rule_value(ext: Any, raw: list[int | bytes]) -> Any:
 _UNSUPPORTED = object()  # a `rule` value not modelled here: the rule's verdict is left to buf
 
 
-def evaluate(rules: list[tuple[str, str, str, Any]], this: Any) -> list[tuple[str, str]]:
+def evaluate(rules: list[tuple[str, str, str, Any]], this: Any, empty: Any) -> list[tuple[str, str]]:
     """What the predefined rules say of an example (those evaluated here)."""
     from workbench.lint.protovalidate_cel_eval import cel_violations
 
     out: list[tuple[str, str]] = []
     for id_, message, expression, value in rules:
         if value is not _UNSUPPORTED:
-            out += cel_violations([(id_, message, expression)], this, {"rule": value}) or []
+            out += cel_violations([(id_, message, expression)], this, {"rule": value, "rules": empty}) or []
     return out

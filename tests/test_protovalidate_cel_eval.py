@@ -239,3 +239,24 @@ def test_the_pointer_buf_prints_for_a_message_example_is_the_only_difference() -
     expected = (CASE / "expected.jsonl").read_text()
     pointers = re.findall(r'"message":"\\"\\u0026\{\{\} \[\] \[\] 0x[0-9a-f]+\}\\" is an example value', expected)
     assert len(pointers) == 14
+
+
+@pytest.mark.parametrize(("pattern", "text", "found"), [
+    ("^a$", "a\n", False), ("(?m)^b$", "a\nb", True), ("a\\z", "a", True), ("^[[:alpha:]]+$", "ab", True),
+    ("^[[:alpha:]]+$", "a1", False), ("^\\pL+$", "éa", True), ("^\\p{Nd}+$", "١٢", True), ("^\\PL$", "1", True),
+    ("^\\Qa.b\\E$", "axb", False), ("^\\w+$", "é", False), ("^\\s$", "\v", False), ("\\bé", "é", False),
+    ("(?i)^É$", "é", True), ("^[\\d\\pL]+$", "a1é", True),
+])
+def test_go_regexp_semantics_in_python(pattern: str, text: str, found: bool) -> None:
+    from workbench.lint.re2_python import compile_re2
+
+    compiled = compile_re2(pattern)
+    assert compiled is not None
+    assert (compiled.search(text) is not None) is found
+
+
+@pytest.mark.parametrize("pattern", ["\\p{Greek}", "(?U)a+", "[[:^alpha:]]", "[\\PL]"])
+def test_what_is_not_rewritten_is_left_to_buf(pattern: str) -> None:
+    from workbench.lint.re2_python import compile_re2
+
+    assert compile_re2(pattern) is None

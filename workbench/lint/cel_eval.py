@@ -561,16 +561,15 @@ def member(name: str, receiver: Any, values: list[Any]) -> Any:
 
 
 def _matches(text: str, pattern: str) -> bool:
-    import re
-
     from workbench.lint.go_regexp import go_regexp_error
+    from workbench.lint.re2_python import compile_re2
 
     if go_regexp_error(pattern) is not None:
         raise Unsupported("pattern")  # cel-go's error text for it is not modelled
-    try:  # RE2's \w, \d, \s and \b are ASCII; a pattern Python does not read is left to buf
-        return re.search(pattern, text, re.ASCII) is not None
-    except re.error as e:
-        raise Unsupported("pattern") from e
+    compiled = compile_re2(pattern)
+    if compiled is None:
+        raise Unsupported("pattern")  # not rewritten for Python's re: left to buf
+    return compiled.search(text) is not None
 
 
 def _quote(text: str) -> str:

@@ -14,8 +14,6 @@ protovalidate cannot evaluate (a pattern on bytes that are not UTF-8: buf stops 
 
 from __future__ import annotations
 
-import re
-
 from workbench.lint.protovalidate_rules import INTEGERS, SCHEMA, count, last_bytes, last_int, unpacked
 
 TYPE_CHECKING = False
@@ -292,11 +290,10 @@ def _string(rules: Values, names: dict[str, int], value: str) -> list[tuple[str,
             out.append((f"string.{name}", f"must be {word} {n} {unit}"))
     pattern = text("pattern")
     if pattern is not None:
-        try:  # RE2's \w, \d, \s and \b are ASCII
-            matched = re.search(pattern, value, re.ASCII) is not None
-        except re.error:
-            matched = True  # a pattern Python's re does not read: left to buf
-        if not matched:
+        from workbench.lint.re2_python import compile_re2
+
+        compiled = compile_re2(pattern)  # None: a pattern not rewritten for Python's re, left to buf
+        if compiled is not None and compiled.search(value) is None:
             out.append(("string.pattern", f"does not match regex pattern `{pattern}`"))
     for name, ok, message in (("prefix", str.startswith, "does not have prefix"),
                               ("suffix", str.endswith, "does not have suffix"),

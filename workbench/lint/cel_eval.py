@@ -436,11 +436,25 @@ def function(name: str, values: list[Any]) -> Any:
         return values[0]
     if name == "type" and len(values) == 1:
         return CelType(type_name(values[0]))
+    if name == "getField" and len(values) == 2:
+        return _get_field(values[0], values[1])
     if len(values) == 1:
         from workbench.lint.cel_convert import convert
 
         return convert(name, values[0])
     raise Unsupported(name)
+
+
+def _get_field(target: Any, name: Any) -> Any:
+    """protovalidate's getField(message, name); on a value that is no message, protovalidate-go's error."""
+    if isinstance(target, Message):
+        return select(target, name)
+    go_types = ((bool, "Bool"), (UInt, "Uint"), (int, "Int"), (float, "Double"), (str, "String"))
+    for kind, go_name in go_types:
+        if isinstance(target, kind):
+            shown = _shown(target) if not isinstance(target, str) else target
+            raise CelError(f"unsupported conversion to ref.Val: (types.{go_name}){shown}")
+    raise Unsupported("getField")
 
 
 def _negate(value: Any) -> Any:

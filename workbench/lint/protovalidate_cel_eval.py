@@ -11,6 +11,8 @@ does not model raises Unsupported, and the caller leaves that rule's verdict to 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from workbench.lint.cel_check import CelSyntaxError, Parser, lex
 from workbench.lint.cel_values import CelError, UInt, Unsupported
 from workbench.lint.run import LintError
@@ -29,6 +31,7 @@ class RuntimeFailure(LintError):
     exit 1); workbench prints it as its other refusals (exit 2)."""
 
 
+@lru_cache(maxsize=512)  # each rule runs on every example of its field
 def parse(expression: str) -> Node:
     errors: list[str] = []
     tokens = lex(expression, errors)

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from go_pointer import unpointed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from skips import need_tool
@@ -45,7 +46,8 @@ needs_buf = pytest.mark.usefixtures("_buf")
 
 
 def lines(text: str) -> list[dict[str, object]]:
-    return sorted((json.loads(line) for line in text.splitlines() if line.strip()), key=json.dumps)
+    # a message example's pointer is left out (go_pointer.py): its address changes from run to run
+    return sorted((unpointed(json.loads(line)) for line in text.splitlines() if line.strip()), key=json.dumps)
 
 
 def run_buf(cwd: Path) -> list[dict[str, object]]:

@@ -41,6 +41,7 @@ import "google/protobuf/duration.proto";
 import "google/protobuf/field_mask.proto";
 import "google/protobuf/timestamp.proto";
 import "google/protobuf/wrappers.proto";
+import "g/v1/ext.proto";
 
 // E.
 enum E {
@@ -79,17 +80,55 @@ STRING_FORMATS = ["email", "hostname", "ip", "ipv4", "ipv6", "uri", "uri_ref", "
 BYTES = ['""', '"a"', '"ab"', '"abcd"', '"\\xff\\xfe"', '"abc\\x00"', '"0123456789abcdef"', '"é"']
 UTF8_BYTES = [b for b in BYTES if "xff" not in b]
 # CEL rules an example is run through (protovalidate_cel_eval.py), by the CEL type of the value
+# (cel_eval.py: none of them can fail at run time on a drawn value, which would stop buf's whole run)
 CEL = {"int": ["this > 2", "this % 2 == 0", "this in [1, 3]", "this < 5 && this != 3",
-               "this > 2 ? '' : 'small'", "this >= 0 || this == -5"],
-       "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]"],
+               "this > 2 ? '' : 'small'", "this >= 0 || this == -5", "[1, 2, 3].all(x, x != this)",
+               "string(this).size() < 3", "double(this) > 1.5", "dyn(this) == 2u", "[this, 1].unique()",
+               "[1, 2].exists_one(x, x == this)", "[1, 2].map(x, x + 0).filter(x, x == this).size() == 1",
+               "type(this) == int"],
+       "uint": ["this > 2u", "this % 2u == 0u", "this in [1u, 5u]", "string(this) != '3'", "this == 2",
+                "double(this) < 3.5"],
        "double": ["this > 2.0", "this >= 1.5 && this < 10.0", "this != 0.0", "this / 0.0 > 1.0",
-                  "!this.isNan() && !this.isInf()"],
+                  "!this.isNan() && !this.isInf()", "this.isInf(1)", "string(this).size() < 4", "this == 1",
+                  "[this, 2.0].unique()"],
        "string": ["this.size() > 2", "this.startsWith('a')", "this.endsWith('b') ? '' : 'no b'",
                   "this.contains('x')", "this.matches('^a')", "this in ['a', 'b']", "this + 'x' != 'ax'",
                   "this.isEmail()", "this.isHostname()", "this.isIp()", "this.isIp(6)", "this.isIpPrefix(4, true)",
-                  "this.isUri()", "this.isUriRef()", "this.isHostAndPort(false)"],
-       "bytes": ["this.size() > 2", "size(this) < 3"],
-       "bool": ["!this", "this", "this == true"]}
+                  "this.isUri()", "this.isUriRef()", "this.isHostAndPort(false)", "this.lowerAscii() == this",
+                  "this.upperAscii() != this", "this.split('.').size() < 2", "this.indexOf('a') >= 0",
+                  "this.lastIndexOf('b', 0) == -1", "this.reverse() == this", "this.trim() == this",
+                  "this.replace('a', 'b').contains('b')", "size(this.split('')) == size(this)",
+                  "['a', 'b'].exists(x, this.startsWith(x))", "strings.quote(this).size() > 4",
+                  "'%s-%d'.format([this, size(this)]).endsWith('-2')", "bytes(this).size() == size(this)",
+                  "this.substring(0, 0) == ''", "this.charAt(0) == 'a'", "{'a': 1, 'b': 2}.exists(k, k == this)",
+                  "this.split('').all(c, c < 'm')", "this < 'b'"],
+       "bytes": ["this.size() > 2", "size(this) < 3", "this.startsWith(b'a')", "this.contains(b'b')",
+                 "this > b'a'", "this + b'x' != b'ax'"],
+       "bool": ["!this", "this", "this == true", "string(this) == 'true'", "[this, true].unique()"]}
+# predefined rules (`extend buf.validate.XxxRules`), one per rules type: (rules message, extension's type, CEL
+# rule, values to set); none fails at run time (that would stop buf's whole run)
+PREDEFINED = {
+    "string": ("StringRules", "int32", "size(this) <= rule", ["0", "1", "2", "5"]),
+    "bytes": ("BytesRules", "bytes", "this.startsWith(rule)", ['""', '"a"']),
+    "bool": ("BoolRules", "bool", "this == rule", ["true", "false"]),
+    "enum": ("EnumRules", "int32", "this != rule", ["0", "1"]),
+    "float": ("FloatRules", "float", "this <= rule", ["0.1", "1", "nan"]),
+    "double": ("DoubleRules", "double", "this <= rule ? '' : 'too big'", ["0.1", "2", "-inf"]),
+    "duration": ("DurationRules", "google.protobuf.Duration", "this <= rule", ["{seconds: 1}", "{}"]),
+    "timestamp": ("TimestampRules", "bool", "!rule || int(this) % 2 == 0", ["true", "false"]),
+    "field_mask": ("FieldMaskRules", "string", "rule in this.paths", ['"a"', '"b"']),
+    **{t: (f"{name}Rules", "uint64" if t.startswith(("uint", "fixed")) else "int64",
+           "this <= rule" if t.startswith(("uint", "fixed")) else "rule == 0 || this % rule == 0", ["0", "2", "3"])
+       for t, name in (("int32", "Int32"), ("int64", "Int64"), ("uint32", "UInt32"), ("uint64", "UInt64"),
+                       ("sint32", "SInt32"), ("sint64", "SInt64"), ("fixed32", "Fixed32"), ("fixed64", "Fixed64"),
+                       ("sfixed32", "SFixed32"), ("sfixed64", "SFixed64"))},
+}
+EXTENSIONS = 'syntax = "proto2";\n\npackage g.v1;\n\nimport "buf/validate/validate.proto";\n' \
+             'import "google/protobuf/duration.proto";\n\n' + "".join(
+                 f"extend buf.validate.{message} {{\n  optional {kind} pd_{rule_type} = {47000 + i} "
+                 f"[(buf.validate.predefined).cel = {{id: \"{rule_type}.pd\", message: \"pd\", expression: {_q}}}];\n}}\n"
+                 for i, (rule_type, (message, kind, expression, _)) in enumerate(PREDEFINED.items())
+                 for _q in [json.dumps(expression)])
 CEL_OF = {**{t: "uint" if t.startswith(("uint", "fixed")) else "int" for t in INTS}, "enum": "int",
           "float": "double", "double": "double", "string": "string", "bytes": "bytes", "bool": "bool"}
 
@@ -212,6 +251,9 @@ def _type_rules(draw: st.DrawFn, rule_type: str) -> list[tuple[str, str]]:
     elif rule_type == "bool":
         maybe("const", st.sampled_from(["true", "false"]), 0.5)
         _examples(draw, out, st.sampled_from(["true", "false"]))
+    if rule_type in PREDEFINED and draw(st.floats(0, 1)) < 0.3:  # a predefined rule, set by its extension's name
+        out.insert(draw(st.integers(0, len(out))), (f"[g.v1.pd_{rule_type}]",
+                                                    draw(st.sampled_from(PREDEFINED[rule_type][3]))))
     return out
 
 
@@ -270,7 +312,8 @@ def _field_rules(draw: st.DrawFn, field_type: str, shape: str) -> tuple[str, lis
         literal = _literal(flags + [(rule_type, _literal(pairs))])
         if pairs and draw(st.booleans()):
             # an option statement takes no list: a list of examples becomes one statement per value
-            return literal, flags + [(f"{rule_type}.{n}", e) for n, v in pairs
+            return literal, flags + [(f"{rule_type}.{'(' + n[1:-1] + ')' if n.startswith('[') else n}", e)
+                                     for n, v in pairs
                                      for e in (v[1:-1].split(", ") if v.startswith("[") else [v])]
         return literal, flags + [(rule_type, _literal(pairs))]
     return _literal(flags + body), flags + body
@@ -374,6 +417,7 @@ def test_generated_rules_match_buf(module: str, tmp_path_factory: pytest.TempPat
     (root / "buf.yaml").write_text("version: v2\nlint:\n  use: [PROTOVALIDATE]\n  ignore: [buf]\n")
     (root / "g" / "v1").mkdir(parents=True)
     (root / "g" / "v1" / "a.proto").write_text(module)
+    (root / "g" / "v1" / "ext.proto").write_text(EXTENSIONS)
     buf = Path(sys.executable).parent / "buf"
     done = subprocess.run([str(buf), "lint", "--error-format", "json"], cwd=root, capture_output=True, text=True,
                           timeout=300, check=False)

@@ -871,6 +871,7 @@ _GLOBALS: dict[str, list[tuple[tuple[Type, ...], Type]]] = {
     "duration": [((STRING,), DURATION), ((DURATION,), DURATION)],
     "timestamp": [((STRING,), TIMESTAMP), ((INT,), TIMESTAMP), ((TIMESTAMP,), TIMESTAMP)],
     "strings.quote": [((STRING,), STRING)],
+    "getField": [((ANY, STRING), DYN)],  # protovalidate's: a field of a message by name
     "size": [((STRING,), INT), ((BYTES,), INT), ((("list", DYN),), INT), ((("map", DYN, DYN),), INT)],
 }
 
@@ -1118,6 +1119,25 @@ def _join(types: list[Type]) -> Type:
     return DYN if joined is None else joined
 
 
+def _unescape_issues(tokens: list[Token]) -> list[str]:
+    """cel-go's visitor refuses a literal its lexer took but it cannot unescape: `\\u` in bytes, a surrogate or
+    a code point past U+10FFFF (escapes its lexer refuses are not modelled: no issue here)."""
+    quoted = [t for t in tokens if t.kind in ("STRING", "BYTES") and "\\" in t.text]
+    if not quoted:
+        return []
+    from workbench.lint.cel_eval import INVALID_CODE_POINT, UNESCAPE_FAILS, unescape
+    from workbench.lint.cel_values import Unsupported
+
+    issues = []
+    for tok in quoted:
+        try:
+            unescape(tok.text, as_bytes=tok.kind == "BYTES")
+        except Unsupported as e:
+            if str(e) in (UNESCAPE_FAILS, INVALID_CODE_POINT):
+                issues.append(str(e))
+    return issues
+
+
 def compile_expression(expression: str, variables: dict[str, Type],
                        fields: Callable[[str], dict[str, Type] | None],
                        names: Callable[[str], Type | None] = lambda _: None) -> tuple[Type, list[str]]:
@@ -1134,7 +1154,7 @@ def compile_expression(expression: str, variables: dict[str, Type],
     except CelSyntaxError as e:
         deep = ["max recursion depth exceeded"] if parser.too_deep() else []
         return ERROR, list(dict.fromkeys([*(str(a) for a in e.args), *errors, *parser.late, *deep]))
-    issues = visit_issues(tree)
+    issues = visit_issues(tree) + _unescape_issues(tokens)
     if errors or issues:
         return ERROR, list(dict.fromkeys([*errors, *issues]))
     checker = Checker(dict(variables), fields, names)
@@ -1146,4 +1166,13 @@ def compile_expression(expression: str, variables: dict[str, Type],
         # caller already ~400 frames deep runs out of (`workbench lint` calls this from 18).
         return ERROR, ["type nesting too deep to check"]
     issues = list(dict.fromkeys(checker.errors))  # buf prints a finding once per place and text
+    if not issues and "format" in expression:  # cel-go's validators run on an expression that type-checks
+        from workbench.lint.cel_format import format_issues
+
+        def type_of(node: Node) -> Type:
+            alone = Checker(dict(variables), fields, names)
+            found = alone.check(node)
+            return DYN if alone.errors else found
+
+        issues = format_issues(tree, type_of)
     return (ERROR if issues else result), issues

@@ -178,6 +178,7 @@ class _Field:
             a.add(path, f"Field {_q(self.name)} is of type {self.pretty} but has {a.name(number)} rules.")
         else:
             from workbench.lint.protovalidate_examples import Field, check_examples
+            from workbench.lint.protovalidate_predefined import has_extensions
 
             enum = self._enum_numbers(fd) if rule_type == "enum" else None
             # an item, key or value is always there: protovalidate ignores its zero value, presence or not
@@ -188,6 +189,10 @@ class _Field:
                 cel_rules = field_cel_rules(fields)
             flags = Field(bool(required) and not at, ignore, slot.whole and self._has_presence(slot),
                           CEL_RULES in fields, enum, cel_rules, item=not slot.whole)
+            if has_extensions(rules):  # predefined rules, run on the examples too
+                from workbench.lint.protovalidate_predefined import predefined
+
+                flags.predefined = predefined(self.lint, rule_type, rules)
             if not self.broken:
                 check_examples(a, number, rule_type, rules, flags)
             check_type_rules(a, number, rule_type, rules)

@@ -147,8 +147,13 @@ def check_field_cel(lint: Lint, rule: str, fd: Element, fields: dict[int, list[i
 
 
 def field_cel_compiles(lint: Lint, fields: dict[int, list[int | bytes]], this: Type) -> bool:
-    """Whether every cel/cel_expression rule of one FieldRules compiles (nothing reported)."""
-    return _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, "", "field", this, lambda *_: None)
+    """Whether every cel/cel_expression rule of one FieldRules compiles (nothing reported), and cel-go can
+    plan a program of it (cel_plan.plan_fails)."""
+    if not _check(lint, fields, CEL_RULES, CEL_EXPRESSIONS, "", "field", this, lambda *_: None):
+        return False
+    from workbench.lint.protovalidate_cel_eval import field_cel_rules, plans
+
+    return all(plans(expression) for _, _, expression in field_cel_rules(fields))
 
 
 def check_message_cel(lint: Lint, rule: str) -> None:

@@ -1,19 +1,21 @@
 """A field's CEL rules run on an `example` value, as protovalidate does when buf 1.75 checks examples.
 
-buf runs every rule of the field on each example, its `cel` and `cel_expression` rules too: a rule that
-yields false is reported with its `message` (or `"<expression>" returned false`), one that yields a
-non-empty string with that string, under the rule's `id` (a `cel_expression`'s id is its expression).
-This evaluates the common part of CEL over an example's value (`this`): literals, `!`, `-`, `&&`, `||`,
-`?:`, comparisons, arithmetic, `in`, lists, `size`, `startsWith`, `endsWith`, `contains`, indexes. Anything
-else (other functions, macros, `now`, messages, errors such as overflow or division by zero, which stop
-buf with an error) raises Unsupported, and the caller leaves that rule's verdict to buf.
+buf runs every rule of the field on each example, its `cel` and `cel_expression` rules and the predefined
+rules of its rules message too: a rule that yields false is reported with its `message` (or
+`"<expression>" returned false`), one that yields a non-empty string with that string, under the rule's
+`id` (a `cel_expression`'s id is its expression). cel_eval.py evaluates the expression. A runtime error
+(overflow, division by zero, a missing key, a failed conversion) makes protovalidate return an error that
+is no violation, and buf stops the whole run with it: RuntimeFailure, with buf's words. What cel_eval.py
+does not model raises Unsupported, and the caller leaves that rule's verdict to buf.
 """
 
 from __future__ import annotations
 
-import math
+from functools import lru_cache
 
 from workbench.lint.cel_check import CelSyntaxError, Parser, lex
+from workbench.lint.cel_values import CelError, UInt, Unsupported
+from workbench.lint.run import LintError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,18 +23,15 @@ if TYPE_CHECKING:
 
     from workbench.lint.cel_check import Node
 
-INT_MIN, INT_MAX, UINT_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "`": "`", "?": "?"}
+__all__ = ["RuntimeFailure", "UInt", "Unsupported", "cel_violations", "field_cel_rules", "verdict"]
 
 
-class Unsupported(Exception):
-    """Outside what is evaluated here, or a CEL error (buf stops): no verdict."""
+class RuntimeFailure(LintError):
+    """A CEL rule failed at run time on an example: buf stops the run with this text (after `Failure: `,
+    exit 1); workbench prints it as its other refusals (exit 2)."""
 
 
-class UInt(int):
-    """CEL's uint (Python's int is CEL's int)."""
-
-
+@lru_cache(maxsize=512)  # each rule runs on every example of its field
 def parse(expression: str) -> Node:
     errors: list[str] = []
     tokens = lex(expression, errors)
@@ -44,214 +43,28 @@ def parse(expression: str) -> Node:
         raise Unsupported(str(e)) from e
 
 
-def verdict(expression: str, this: Any) -> str | bool:
-    """False or a non-empty string: the rule fails; True or "": it holds."""
-    result = _eval(parse(expression), this)
+def plans(expression: str) -> bool:
+    """Whether cel-go makes a program of the (compiling) expression: see cel_plan.plan_fails."""
+    from workbench.lint.cel_plan import plan_fails
+
+    try:
+        return not plan_fails(parse(expression))
+    except Unsupported:
+        return True
+
+
+def verdict(expression: str, this: Any, variables: dict[str, Any] | None = None) -> str | bool:
+    """False or a non-empty string: the rule fails; True or "": it holds. CelError: a runtime error."""
+    import time
+
+    from workbench.lint.cel_eval import evaluate
+    from workbench.lint.cel_values import Timestamp
+
+    bound = {"this": this, "now": Timestamp(time.time_ns()), **(variables or {})}
+    result = evaluate(parse(expression), bound)
     if isinstance(result, bool) or isinstance(result, str):
         return result
     raise Unsupported("the result is neither bool nor string")
-
-
-def _eval(node: Node, this: Any) -> Any:
-    kind = node[0]
-    if kind == "lit":
-        return _literal(node[1], node[2] if len(node) > 2 else "")
-    if kind == "ident":
-        if node[1] == "this":
-            return this
-        raise Unsupported(node[1])
-    if kind == "list":
-        return [_eval(e, this) for e in node[1]]
-    if kind == "call":
-        return _call(node[1], node[2], node[3], this)
-    raise Unsupported(kind)
-
-
-def _literal(t: Any, text: str) -> Any:
-    from workbench.lint.cel_check import BOOL, BYTES, DOUBLE, INT, STRING, UINT
-
-    if t == BOOL:
-        return text == "true"
-    if t == INT:
-        return _int(int(text, 0) if not text.lstrip("-").lower().startswith("0x") else _hex(text))
-    if t == UINT:
-        value = _hex(text[:-1]) if text.lower().startswith("0x") else int(text[:-1])
-        if value > UINT_MAX:
-            raise Unsupported("uint range")
-        return UInt(value)
-    if t == DOUBLE:
-        return float(text)
-    if t == STRING:
-        return _string(text)
-    if t == BYTES:
-        raise Unsupported("bytes literal")
-    raise Unsupported("literal")
-
-
-def _hex(text: str) -> int:
-    negative = text.startswith("-")
-    value = int(text.lstrip("-"), 16)
-    return -value if negative else value
-
-
-def _string(text: str) -> str:
-    """A plain quoted CEL string with simple escapes (raw, triple-quoted or numeric escapes: unsupported)."""
-    if len(text) < 2 or text[0] not in "\"'" or text[-1] != text[0] or text.startswith(("'''", '"""')):
-        raise Unsupported("string literal")
-    body, out, i = text[1:-1], [], 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            if i + 1 >= len(body) or body[i + 1] not in _SIMPLE_ESCAPES:
-                raise Unsupported("escape")
-            out.append(_SIMPLE_ESCAPES[body[i + 1]])
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def _int(value: int) -> int:
-    if not INT_MIN <= value <= INT_MAX:
-        raise Unsupported("int overflow")
-    return value
-
-
-def _number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _call(name: str, target: Node | None, args: list[Node], this: Any) -> Any:
-    if target is None and name == "_?_:_":
-        condition = _eval(args[0], this)
-        if not isinstance(condition, bool):
-            raise Unsupported("condition")
-        return _eval(args[1] if condition else args[2], this)
-    if target is None and name in ("_&&_", "_||_"):
-        left, right = _eval(args[0], this), _eval(args[1], this)
-        if not isinstance(left, bool) or not isinstance(right, bool):
-            raise Unsupported("logic")
-        return (left and right) if name == "_&&_" else (left or right)
-    values = [_eval(a, this) for a in args]
-    if target is not None:
-        return _member(name, _eval(target, this), values)
-    if name == "!_" and isinstance(values[0], bool):
-        return not values[0]
-    if name == "-_" and _number(values[0]) and not isinstance(values[0], UInt):
-        return -values[0] if isinstance(values[0], float) else _int(-values[0])
-    if name in ("_==_", "_!=_"):
-        equal = _equal(values[0], values[1])
-        return equal if name == "_==_" else not equal
-    if name in ("_<_", "_<=_", "_>_", "_>=_"):
-        return _compare(name, values[0], values[1])
-    if name in ("_+_", "_-_", "_*_", "_/_", "_%_"):
-        return _arithmetic(name, values[0], values[1])
-    if name == "@in" and isinstance(values[1], list):
-        return any(_equal(values[0], v) for v in values[1])
-    if name == "size" and len(values) == 1:
-        return _size(values[0])
-    if name == "_[_]" and isinstance(values[0], list) and isinstance(values[1], int) \
-            and not isinstance(values[1], bool):
-        if not 0 <= values[1] < len(values[0]):
-            raise Unsupported("index")
-        return values[0][values[1]]
-    raise Unsupported(name)
-
-
-def _member(name: str, target: Any, values: list[Any]) -> Any:
-    if name == "size" and not values:
-        return _size(target)
-    if isinstance(target, float) and name in ("isNan", "isInf") and not values:
-        return math.isnan(target) if name == "isNan" else math.isinf(target)
-    if isinstance(target, str) and name in _FORMAT_FUNCTIONS:
-        return _format_function(name, target, values)
-    if isinstance(target, str) and len(values) == 1 and isinstance(values[0], str):
-        if name == "startsWith":
-            return target.startswith(values[0])
-        if name == "endsWith":
-            return target.endswith(values[0])
-        if name == "contains":
-            return values[0] in target
-        if name == "matches":
-            import re
-
-            try:  # RE2's \w, \d, \s and \b are ASCII; a pattern Python does not read is left to buf
-                return re.search(values[0], target, re.ASCII) is not None
-            except re.error as e:
-                raise Unsupported("pattern") from e
-    raise Unsupported(name)
-
-
-_FORMAT_FUNCTIONS = ("isEmail", "isHostname", "isIp", "isIpPrefix", "isUri", "isUriRef", "isHostAndPort")
-
-
-def _format_function(name: str, target: str, values: list[Any]) -> bool:
-    """protovalidate's string functions, with the checks of the well-known formats (protovalidate_formats.py)."""
-    from workbench.lint import protovalidate_formats as formats
-
-    raw = target.encode("utf-8", "surrogateescape")
-    kinds: tuple[type, ...] = tuple(type(v) for v in values)
-    if name in ("isEmail", "isHostname", "isUri", "isUriRef") and not values:
-        return formats.valid(name, raw)
-    if name == "isIp" and kinds in ((), (int,)):
-        return formats.is_ip(raw, values[0] if values else 0) if not values or values[0] in (0, 4, 6) else False
-    if name == "isIpPrefix" and kinds in ((), (int,), (bool,), (int, bool)):
-        version = values[0] if kinds[:1] == (int,) else 0
-        strict = bool(values[-1]) if kinds[-1:] == (bool,) else False
-        return formats.is_ip_prefix(raw, version, strict=strict) if version in (0, 4, 6) else False
-    if name == "isHostAndPort" and kinds == (bool,):
-        return formats.is_host_and_port(raw, port_required=values[0])
-    raise Unsupported(name)
-
-
-def _size(value: Any) -> int:
-    if isinstance(value, (str, bytes, list)):
-        return len(value)
-    raise Unsupported("size")
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if _number(a) and _number(b):
-        return bool(a == b)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
-    if type(a) is type(b) and isinstance(a, (bool, str, bytes)):
-        return bool(a == b)
-    raise Unsupported("equality")
-
-
-def _compare(name: str, a: Any, b: Any) -> bool:
-    if not ((_number(a) and _number(b)) or (type(a) is type(b) and isinstance(a, (str, bytes, bool)))):
-        raise Unsupported("comparison")
-    return {"_<_": a < b, "_<=_": a <= b, "_>_": a > b, "_>=_": a >= b}[name]
-
-
-def _arithmetic(name: str, a: Any, b: Any) -> Any:
-    if isinstance(a, float) and isinstance(b, float):
-        if name == "_%_":
-            raise Unsupported("double modulo")
-        if name == "_/_" and b == 0:  # IEEE: a signed infinity, or NaN for 0/0
-            if a == 0 or a != a:
-                return float("nan")
-            return math.copysign(math.inf, a) * math.copysign(1, b)
-        return {"_+_": a + b, "_-_": a - b, "_*_": a * b, "_/_": a / b if b else 0.0}[name]
-    if type(a) is type(b) and isinstance(a, int) and not isinstance(a, bool):
-        if name in ("_/_", "_%_"):
-            if b == 0:
-                raise Unsupported("division by zero")
-            quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)  # Go truncates toward zero
-            result = quotient if name == "_/_" else a - b * quotient
-        else:
-            result = {"_+_": a + b, "_-_": a - b, "_*_": a * b}[name]
-        if isinstance(a, UInt):
-            if not 0 <= result <= UINT_MAX:
-                raise Unsupported("uint overflow")
-            return UInt(result)
-        return _int(result)
-    if name == "_+_" and type(a) is type(b) and isinstance(a, (str, bytes, list)):
-        return a + b
-    raise Unsupported("arithmetic")
 
 
 def field_cel_rules(fields: dict[int, list[int | bytes]]) -> list[tuple[str, str, str]]:
@@ -276,18 +89,25 @@ def _text(values: dict[int, list[int | bytes]], number: int) -> str:
     return found[-1].decode("utf-8", "replace") if found else ""
 
 
-def cel_violations(rules: list[tuple[str, str, str]], this: Any) -> list[tuple[str, str]] | None:
-    """The CEL rules an example fails, as (rule id, message); None: one of them is not evaluated here."""
+def cel_violations(rules: list[tuple[str, str, str]], this: Any,
+                   variables: dict[str, Any] | None = None) -> list[tuple[str, str]] | None:
+    """The CEL rules an example fails, as (rule id, message); None: one of them is not evaluated here.
+    RuntimeFailure: a rule's evaluation failed, which stops buf."""
     from workbench.breaking.go_quote import go_quote
 
     out = []
+    unsupported = False
     for id_, message, expression in rules:
         try:
-            result = verdict(expression, this)
+            result = verdict(expression, this, variables)
         except Unsupported:
-            return None
+            unsupported = True  # the next rules still run: one of them may stop buf
+            continue
+        except CelError as e:
+            raise RuntimeFailure("Failed with code unknown: unexpected error from protovalidate: runtime error: "
+                                 f"error evaluating {id_}: {e}") from None
         if result is False:
             out.append((id_, message or f"{go_quote(expression)} returned false"))
         elif isinstance(result, str) and result:
             out.append((id_, result))
-    return out
+    return None if unsupported else out

@@ -6,14 +6,13 @@ when the rules hold something besides examples. Evaluated here: the integer type
 `enum` rules (const, bounds with protovalidate's combined range rules, in/not_in, lengths, prefix, suffix,
 contains, not_contains, pattern, defined_only, the well-known formats: protovalidate_formats.py), floats,
 bytes, Duration, Timestamp and FieldMask (protovalidate_example_types.py), `required` on a field without
-presence, and `ignore`. Left to buf alone (no finding here): what a field's CEL rules say of an example
-(its standard rules are still checked), and examples protovalidate cannot evaluate (a pattern on bytes
-that are not UTF-8: buf stops with an error).
+presence, and `ignore`; the field's CEL rules and its rules message's predefined rules
+(protovalidate_cel_eval.py, protovalidate_predefined.py). Left to buf alone (no finding here): a CEL rule
+that uses what cel_eval.py does not model (`rules`, message fields, some `format` clauses), and examples
+protovalidate cannot evaluate (a pattern on bytes that are not UTF-8: buf stops with an error).
 """
 
 from __future__ import annotations
-
-import re
 
 from workbench.lint.protovalidate_rules import INTEGERS, SCHEMA, count, last_bytes, last_int, unpacked
 
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import Any
 
+    from workbench.lint.protovalidate_predefined import Predefined
     from workbench.lint.protovalidate_rules import Adder, Values
 
 IGNORE_IF_ZERO_VALUE, IGNORE_ALWAYS = 1, 3
@@ -44,6 +44,7 @@ class Field:
         # has_cel: `cel` rules (not `cel_expression`s) make buf check examples without other rules
         self.has_cel, self.enum_numbers = has_cel, enum_numbers
         self.cel_rules = cel_rules or []  # (id, message, expression) of the `cel` and `cel_expression` rules
+        self.predefined: Predefined | None = None  # the rules message's predefined rules, if it sets any
 
 
 def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: Field) -> None:
@@ -51,10 +52,11 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
     example = names.get("example")
     if example is None or example not in rules:
         return
-    if not field.has_cel and count(rules) == 1:
+    predefined = field.predefined
+    if not field.has_cel and count(rules) + (predefined.count if predefined else 0) == 1:
         return  # only examples: nothing to check them against
-    if field.ignore == IGNORE_ALWAYS:
-        return
+    if field.ignore == IGNORE_ALWAYS or (predefined is not None and predefined.rules is None):
+        return  # ignored, or a predefined rule keeps protovalidate from building the field's rules
     values = _values(rule_type, rules.get(example, []))
     if values is None:
         return
@@ -66,6 +68,8 @@ def check_examples(a: Adder, number: int, rule_type: str, rules: Values, field: 
             continue  # a field with presence is set by the example, whatever its value
         else:
             found = _violations(rule_type, rules, names, value, field)
+            if found is not None and predefined is not None and predefined.rules:
+                found += _predefined(rule_type, value, predefined)
             if found is not None and field.cel_rules:
                 found += _cel(rule_type, value, field)
         if found is None:
@@ -114,12 +118,40 @@ def _integer(rule_type: str, v: int) -> int:
 
 def _cel(rule_type: str, value: Any, field: Field) -> list[tuple[str, str]]:
     """What the field's CEL rules say of the example (nothing where they are not evaluated here)."""
-    from workbench.lint.protovalidate_cel_eval import UInt, cel_violations
+    from workbench.lint.protovalidate_cel_eval import cel_violations
 
-    if rule_type in ("duration", "timestamp", "field_mask"):
-        return []
-    this = UInt(value) if rule_type in ("uint32", "uint64", "fixed32", "fixed64") else value
-    return cel_violations(field.cel_rules, this) or []
+    this = cel_value(rule_type, value)
+    return [] if this is None else cel_violations(field.cel_rules, this) or []
+
+
+def _predefined(rule_type: str, value: Any, predefined: Predefined) -> list[tuple[str, str]]:
+    from workbench.lint.protovalidate_predefined import evaluate
+
+    this = cel_value(rule_type, value)
+    return [] if this is None or predefined.rules is None else evaluate(predefined.rules, this, predefined.empty)
+
+
+def cel_value(rule_type: str, value: Any) -> Any:
+    """The example as CEL's `this` (None: not evaluated here)."""
+    from workbench.lint.cel_values import CelError, Duration, Message, Timestamp, UInt
+
+    if rule_type in ("uint32", "uint64", "fixed32", "fixed64"):
+        return UInt(value)
+    if rule_type == "field_mask":
+        return Message("google.protobuf.FieldMask", {"paths": list(value)})
+    if rule_type in ("duration", "timestamp"):
+        if value is None:
+            return None
+        from workbench.lint.protovalidate_example_types import duration_nanos
+
+        seconds, nanos = value
+        try:
+            if rule_type == "duration":
+                return Duration(duration_nanos(value))
+            return Timestamp(seconds * 10**9 + nanos)
+        except CelError:
+            return None
+    return value
 
 
 def _zero(value: Any, item: bool) -> bool:
@@ -258,11 +290,10 @@ def _string(rules: Values, names: dict[str, int], value: str) -> list[tuple[str,
             out.append((f"string.{name}", f"must be {word} {n} {unit}"))
     pattern = text("pattern")
     if pattern is not None:
-        try:  # RE2's \w, \d, \s and \b are ASCII
-            matched = re.search(pattern, value, re.ASCII) is not None
-        except re.error:
-            matched = True  # a pattern Python's re does not read: left to buf
-        if not matched:
+        from workbench.lint.re2_python import compile_re2
+
+        compiled = compile_re2(pattern)  # None: a pattern not rewritten for Python's re, left to buf
+        if compiled is not None and compiled.search(value) is None:
             out.append(("string.pattern", f"does not match regex pattern `{pattern}`"))
     for name, ok, message in (("prefix", str.startswith, "does not have prefix"),
                               ("suffix", str.endswith, "does not have suffix"),

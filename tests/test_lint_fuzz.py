@@ -148,14 +148,19 @@ def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], placement:
     """`placement`: the module linted in its own folder, or as a workspace's module, linted from the
     module's folder (the workspace above configures it) or from the workspace with the folder as input."""
     need_tool(buf_binary(), "buf (PyPI buf-bin) is not installed: pip install -e '.[test]'")
-    root = tmp_path_factory.mktemp("mod")
+    assert_lints_as_buf(files, files, placement, tmp_path_factory.mktemp("mod"))
+
+
+def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement: str, root: Path) -> None:
+    """`files` linted by buf and by us, in `root` ("here") or as the module `m` of a workspace holding
+    `in_ws` (the files as a workspace's config names them)."""
     protos = sorted(n for n in files if n.endswith(".proto"))
     if compile_protos(_written(root / "alone", files), protos).descriptor_set is None:
         event("protoc refuses")
         return  # protoc refuses the draw (two packages' types clash): nothing to compare
-    cwd, args = root / "alone", []
+    cwd, args = root / "alone", list[str]()
     if placement != "here":
-        _written(root / "ws", in_workspace(files))
+        _written(root / "ws", in_workspace(in_ws))
         cwd, args = (root / "ws" / "m", []) if placement == "module folder" else (root / "ws", ["m"])
     buf = subprocess.run([buf_binary() or "buf", "lint", *args, "--error-format", "json"], cwd=cwd,
                          capture_output=True, text=True, timeout=120, check=False)

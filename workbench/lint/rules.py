@@ -274,7 +274,7 @@ Named = tuple[str, str, "tuple[int, ...] | None", "tuple[int, int, int, int] | N
 
 class Lint:
     def __init__(self, files: list[LintFile], all_files: dict[str, LintFile], config: LintConfig,
-                 unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
+                 unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int] | None] | None = None) -> None:
         self.files = files  # the files linted (imports excluded)
         self.all_files = all_files  # by name, imports included
         self.config = config

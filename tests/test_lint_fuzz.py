@@ -164,11 +164,15 @@ def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement:
         cwd, args = (root / "ws" / "m", []) if placement == "module folder" else (root / "ws", ["m"])
     buf = subprocess.run([buf_binary() or "buf", "lint", *args, "--error-format", "json"], cwd=cwd,
                          capture_output=True, text=True, timeout=120, check=False)
+    ours = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", *args, "--error-format",
+                           "json"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    if "is not a known rule or category ID" in buf.stderr:
+        event("buf refuses the config")
+        assert ours.returncode == 2, ours.stderr  # buf's exit 1 (a usage error) is our 2
+        return
     if buf.returncode not in (0, 100) or '"type":"COMPILE"' in buf.stdout:
         event("buf refuses")
         return  # buf refuses what protoc took (a duplicate across files it checks first): not lint's concern
-    ours = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", *args, "--error-format",
-                           "json"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
     assert "Traceback" not in ours.stderr
     event("compared")
     assert {0: 0, 100: 1}[buf.returncode] == ours.returncode, ours.stderr

@@ -25,7 +25,8 @@ from skips import need_tool
 from test_lint_fuzz import COMMENTS, TRAILING, assert_lints_as_buf
 from test_proto_lint import buf_binary
 
-SYNTAXES = ["proto3", "proto2", "2023", "none"]
+SYNTAXES = ["proto3", "proto2", "2023", "2024", "none"]
+EDITIONS = ("2023", "2024")
 PACKAGES = ["acme.v1", "acme.v1", "acme.v1beta1", "shop.v1", "shop.v2alpha", "acme", ""]
 SCALARS = ["int32", "string", "bytes", "bool", "double", "uint64"]
 MESSAGE_NAMES = ["Thing", "thing_item", "THING", "Thing2b", "HTTPThing"]
@@ -36,9 +37,13 @@ RULE_IDS = ["ENUM_VALUE_PREFIX", "ENUM_ZERO_VALUE_SUFFIX", "FIELD_LOWER_SNAKE_CA
             "FIELD_NOT_REQUIRED", "IMPORT_USED", "IMPORT_NO_PUBLIC", "PACKAGE_DIRECTORY_MATCH", "SYNTAX_SPECIFIED",
             "ENUM_FIRST_VALUE_ZERO", "PACKAGE_VERSION_SUFFIX", "COMMENT_FIELD", "COMMENT_MESSAGE", "ENUM_NO_ALLOW_ALIAS",
             "PACKAGE_DEFINED", "STABLE_PACKAGE_NO_IMPORT_UNSTABLE", "PACKAGE_NO_IMPORT_CYCLE", "ONEOF_LOWER_SNAKE_CASE"]
-CATEGORIES = {"v1": ["DEFAULT", "BASIC", "MINIMAL", "COMMENTS", "UNARY_RPC", "FILE_LAYOUT", "PACKAGE_AFFINITY",
-                     "SENSIBLE", "STYLE_BASIC", "STYLE_DEFAULT", "OTHER"],
-              "v2": ["STANDARD", "BASIC", "MINIMAL", "COMMENTS", "UNARY_RPC"]}
+CATEGORIES = {"v1beta1": ["DEFAULT", "BASIC", "MINIMAL", "COMMENTS", "UNARY_RPC", "FILE_LAYOUT", "PACKAGE_AFFINITY",
+                          "SENSIBLE", "STYLE_BASIC", "STYLE_DEFAULT", "OTHER"],
+              "v1": ["DEFAULT", "BASIC", "MINIMAL", "COMMENTS", "UNARY_RPC", "STANDARD"],
+              "v2": ["STANDARD", "DEFAULT", "BASIC", "MINIMAL", "COMMENTS", "UNARY_RPC"]}
+NOT_IN = {"v1beta1": {"FIELD_NOT_REQUIRED", "SYNTAX_SPECIFIED", "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",
+                      "PACKAGE_NO_IMPORT_CYCLE", "IMPORT_USED"},
+          "v1": {"FIELD_NOT_REQUIRED", "STABLE_PACKAGE_NO_IMPORT_UNSTABLE"}, "v2": set()}
 
 
 @dataclass
@@ -49,7 +54,21 @@ class Drawn:
     package: str
     syntax: str
     messages: list[str] = field(default_factory=list)
+    public: list[Drawn] = field(default_factory=list)  # the files it imports publicly
+    option: str = ""  # the custom message option it defines, by full name
     text: str = ""
+
+
+def _visible(imported: list[Drawn]) -> list[Drawn]:
+    """The files whose names an importer sees: those it imports and, transitively, their public imports."""
+    out: list[Drawn] = []
+    todo = list(imported)
+    while todo:
+        d = todo.pop(0)
+        if all(d is not seen for seen in out):
+            out.append(d)
+            todo += d.public
+    return out
 
 
 def _comment(rng: random.Random, indent: str) -> str:
@@ -139,27 +158,43 @@ def _file(rng: random.Random, index: int, drawn: list[Drawn]) -> Drawn:
     base = rng.choice(["thing", "Thing", "thing_v2"])
     path = f"{directory}/{base}{index}.proto" if directory != "." else f"{base}{index}.proto"
     me = Drawn(path, package, syntax)
-    head = {"proto3": ['syntax = "proto3";'], "proto2": ['syntax = "proto2";'], "2023": ['edition = "2023";'],
-            "none": []}[syntax]
+    head = [f'edition = "{syntax}";'] if syntax in EDITIONS else [f'syntax = "{syntax}";'] if syntax != "none" else []
     if package:
         head.append(f"package {package};")
+    if syntax == "2024":  # else edition 2024 refuses the names drawn in buf's odd shapes
+        head.append("option features.enforce_naming_style = STYLE_LEGACY;")
     imported = [d for d in drawn if rng.random() < 0.5]
-    types: list[str] = []
     for d in imported:
-        head.append(f'import {"public " if rng.random() < 0.2 else ""}"{d.path}";')
-        if rng.random() < 0.7:  # else the import goes unused
+        public = rng.random() < 0.25
+        head.append(f'import {"public " if public else ""}"{d.path}";')
+        if public:
+            me.public.append(d)
+    types: list[str] = []
+    options: list[str] = []
+    for d in _visible(imported):  # an import whose names go unused is unused (or a forwarder)
+        if rng.random() < 0.6:
             types += [f"{d.package}.{m}" if d.package else m for m in d.messages]
+        if d.option and rng.random() < 0.6:
+            options.append(d.option)
+    if rng.random() < 0.3:  # a custom option, set by files that see this one
+        head.append('import "google/protobuf/descriptor.proto";')
+        me.option = f"{package}.tag_{index}" if package else f"tag_{index}"
     body: list[str] = []
     for m in rng.sample(MESSAGE_NAMES, rng.randint(1, 2)):
         own = f"{m}{index}"
         body += _message(rng, own, syntax, types + me.messages, "", 0)
         me.messages.append(own)
     body += _enum(rng, f"Kind{index}", syntax, "", bare=index == 0)
+    if me.option:
+        body.append(f"extend google.protobuf.MessageOptions {{ {'' if syntax in EDITIONS else 'optional '}string "
+                    f"tag_{index} = {50000 + index}; }}")
+    if options:
+        body.append(f"message Opted{index} {{\n" + "".join(f'  option ({o}) = "x";\n' for o in options) + "}")
     extendable = [d for d in imported if d.syntax != "proto3"]
     if syntax != "proto3" and extendable and rng.random() < 0.3:
         d = rng.choice(extendable)
         target = f"{d.package}.{d.messages[0]}" if d.package else d.messages[0]
-        label = "optional " if syntax != "2023" else ""
+        label = "" if syntax in EDITIONS else "optional "
         body.append(f"extend {target} {{ {label}int32 ext_{index} = {100 + index}; }}")
     if rng.random() < 0.4:
         rpc = rng.choice(["Get", "get_thing"])
@@ -171,14 +206,16 @@ def _file(rng: random.Random, index: int, drawn: list[Drawn]) -> Drawn:
 
 
 def _config(rng: random.Random, paths: list[str]) -> str | None:
-    version = rng.choice(["v1", "v2", "v2", None])
+    version = rng.choice(["v1beta1", "v1", "v1", "v2", "v2", "v2", None])
     if version is None:
         return None
     lines = [f"version: {version}", "lint:"]
-    use = rng.sample(CATEGORIES[version], rng.randint(1, 2)) + rng.sample(RULE_IDS, rng.randint(0, 2))
+    # now and then a rule of another version: buf refuses the config, and so must we
+    ids = RULE_IDS if rng.random() < 0.05 else [r for r in RULE_IDS if r not in NOT_IN[version]]
+    use = rng.sample(CATEGORIES[version], rng.randint(1, 2)) + rng.sample(ids, rng.randint(0, 2))
     lines.append(f"  use: [{', '.join(use)}]")
     if rng.random() < 0.4:
-        lines.append(f"  except: [{', '.join(rng.sample(RULE_IDS, rng.randint(1, 2)))}]")
+        lines.append(f"  except: [{', '.join(rng.sample(ids, rng.randint(1, 2)))}]")
     dirs = sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p})
     # `{root}`: where the module is from the config's folder (a v2 workspace's config names its
     # module's files by their workspace paths)
@@ -186,7 +223,7 @@ def _config(rng: random.Random, paths: list[str]) -> str | None:
         lines.append(f"  ignore: [{{root}}{rng.choice(paths + dirs)}]")
     if rng.random() < 0.3 and paths:
         lines.append("  ignore_only:")
-        for rule in rng.sample(RULE_IDS + ["COMMENTS", "FILE_LAYOUT" if version == "v1" else "BASIC"], 2):
+        for rule in rng.sample([*ids, *CATEGORIES[version]], 2):
             lines.append(f"    {rule}: [{{root}}{rng.choice(paths + dirs)}]")
     if rng.random() < 0.3:
         lines.append(f"  enum_zero_value_suffix: {rng.choice(['_NONE', '_UNSPECIFIED', 'NONE'])}")

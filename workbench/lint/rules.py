@@ -627,7 +627,7 @@ def _cycle(pkg: str, graph: dict[str, dict[str, list[tuple[LintFile, int]]]], se
     if pkg in seen:
         return [*path, pkg] if pkg == path[0] else []
     for nxt in sorted(graph.get(pkg, {})):
-        if nxt not in back:
+        if nxt not in back or not nxt:  # buf's search never goes through files without a package
             continue
         found = _cycle(nxt, graph, seen | {pkg}, [*path, pkg], back)
         if found:

@@ -151,9 +151,11 @@ def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], placement:
     assert_lints_as_buf(files, files, placement, tmp_path_factory.mktemp("mod"))
 
 
-def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement: str, root: Path) -> None:
+def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement: str, root: Path,
+                        flags: tuple[tuple[str, str], ...] = (), error_format: str = "json") -> None:
     """`files` linted by buf and by us, in `root` ("here") or as the module `m` of a workspace holding
-    `in_ws` (the files as a workspace's config names them)."""
+    `in_ws` (the files as a workspace's config names them); `flags`: (--path or --exclude-path, a path
+    in the module), given as the command line names it from where it runs."""
     protos = sorted(n for n in files if n.endswith(".proto"))
     if compile_protos(_written(root / "alone", files), protos).descriptor_set is None:
         event("protoc refuses")
@@ -162,10 +164,12 @@ def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement:
     if placement != "here":
         _written(root / "ws", in_workspace(in_ws))
         cwd, args = (root / "ws" / "m", []) if placement == "module folder" else (root / "ws", ["m"])
-    buf = subprocess.run([buf_binary() or "buf", "lint", *args, "--error-format", "json"], cwd=cwd,
+    for flag, path in flags:
+        args += [flag, f"m/{path}" if placement == "input path" else path]
+    buf = subprocess.run([buf_binary() or "buf", "lint", *args, "--error-format", error_format], cwd=cwd,
                          capture_output=True, text=True, timeout=120, check=False)
     ours = subprocess.run([str(Path(buf_binary() or "buf").parent / "workbench"), "lint", *args, "--error-format",
-                           "json"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+                           error_format], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
     if "is not a known rule or category ID" in buf.stderr:
         event("buf refuses the config")
         assert ours.returncode == 2, ours.stderr  # buf's exit 1 (a usage error) is our 2
@@ -176,9 +180,12 @@ def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement:
     assert "Traceback" not in ours.stderr
     event("compared")
     assert {0: 0, 100: 1}[buf.returncode] == ours.returncode, ours.stderr
-    key = json.dumps
-    assert sorted(map(json.loads, ours.stdout.splitlines()), key=key) == \
-        sorted(map(json.loads, buf.stdout.splitlines()), key=key)
+    if error_format == "json":
+        key = json.dumps
+        assert sorted(map(json.loads, ours.stdout.splitlines()), key=key) == \
+            sorted(map(json.loads, buf.stdout.splitlines()), key=key)
+    else:
+        assert sorted(ours.stdout.splitlines()) == sorted(buf.stdout.splitlines())
 
 
 def _written(root: Path, files: dict[str, str]) -> Path:

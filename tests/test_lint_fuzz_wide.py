@@ -259,4 +259,13 @@ def test_random_wide_modules_lint_as_buf_lints_them(rng: random.Random, placemen
     # a v2 workspace's config names the module's files by their workspace paths
     v2 = files.get("buf.yaml", "").startswith("version: v2")
     assert_lints_as_buf(_placed(files, ""), _placed(files, "m/" if v2 else ""), placement,
-                        tmp_path_factory.mktemp("wide"))
+                        tmp_path_factory.mktemp("wide"), _flags(rng, files), rng.choice(["json", "json", "text"]))
+
+
+def _flags(rng: random.Random, files: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Mostly none; else --path / --exclude-path over a file or a directory of the module."""
+    paths = sorted(n for n in files if n.endswith(".proto"))
+    paths += sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p})
+    if rng.random() < 0.7:
+        return ()
+    return tuple((rng.choice(["--path", "--exclude-path"]), rng.choice(paths)) for _ in range(rng.randint(1, 2)))

@@ -124,14 +124,18 @@ def module(draw: st.DrawFn) -> dict[str, str]:
 OTHER = 'syntax = "proto3";\n\npackage other.v1;\n\n// Other.\nmessage Other {}\n'
 
 
-def in_workspace(files: dict[str, str]) -> dict[str, str]:
+def in_workspace(files: dict[str, str], per_module: bool = False) -> dict[str, str]:
     """The module as the folder `m` of a workspace beside a module `other`: a v2 buf.yaml's config
-    becomes the workspace's (both modules), a v1/v1beta1 one (or none) stays the module's own under
-    a buf.work.yaml."""
+    becomes the workspace's (both modules; `per_module`: the module's own `lint` section in its
+    `modules` entry, `other` with the defaults), a v1/v1beta1 one (or none) stays the module's own
+    under a buf.work.yaml."""
     out = {f"m/{name}": text for name, text in files.items() if name != "buf.yaml"}
     out["other/other.proto"] = OTHER
     config = files.get("buf.yaml")
-    if config is not None and config.startswith("version: v2\n"):
+    if config is not None and config.startswith("version: v2\n") and per_module:
+        section = "".join(f"    {line}\n" for line in config.removeprefix("version: v2\n").splitlines())
+        out["buf.yaml"] = f"version: v2\nmodules:\n  - path: m\n{section}  - path: other\n"
+    elif config is not None and config.startswith("version: v2\n"):
         out["buf.yaml"] = config.replace("version: v2\n", "version: v2\nmodules:\n  - path: m\n  - path: other\n", 1)
     else:
         out["buf.work.yaml"] = "version: v1\ndirectories: [m, other]\n"
@@ -152,7 +156,8 @@ def test_random_modules_lint_as_buf_lints_them(files: dict[str, str], placement:
 
 
 def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement: str, root: Path,
-                        flags: tuple[tuple[str, str], ...] = (), error_format: str = "json") -> None:
+                        flags: tuple[tuple[str, str], ...] = (), error_format: str = "json",
+                        per_module: bool = False) -> None:
     """`files` linted by buf and by us, in `root` ("here") or as the module `m` of a workspace holding
     `in_ws` (the files as a workspace's config names them); `flags`: (--path or --exclude-path, a path
     in the module), given as the command line names it from where it runs."""
@@ -162,7 +167,7 @@ def assert_lints_as_buf(files: dict[str, str], in_ws: dict[str, str], placement:
         return  # protoc refuses the draw (two packages' types clash): nothing to compare
     cwd, args = root / "alone", list[str]()
     if placement != "here":
-        _written(root / "ws", in_workspace(in_ws))
+        _written(root / "ws", in_workspace(in_ws, per_module))
         cwd, args = (root / "ws" / "m", []) if placement == "module folder" else (root / "ws", ["m"])
     for flag, path in flags:
         args += [flag, f"m/{path}" if placement == "input path" else path]

@@ -259,7 +259,8 @@ def test_random_wide_modules_lint_as_buf_lints_them(rng: random.Random, placemen
     # a v2 workspace's config names the module's files by their workspace paths
     v2 = files.get("buf.yaml", "").startswith("version: v2")
     assert_lints_as_buf(_placed(files, ""), _placed(files, "m/" if v2 else ""), placement,
-                        tmp_path_factory.mktemp("wide"), _flags(rng, files), rng.choice(["json", "json", "text"]),
+                        tmp_path_factory.mktemp("wide"), _flags(rng, files),
+                        rng.choice(["json", "json", "text", "msvs", "github-actions", "config-ignore-yaml"]),
                         per_module=rng.random() < 0.5)
 
 

@@ -197,12 +197,25 @@ def _file(rng: random.Random, index: int, drawn: list[Drawn]) -> Drawn:
         label = "" if syntax in EDITIONS else "optional "
         body.append(f"extend {target} {{ {label}int32 ext_{index} = {100 + index}; }}")
     if rng.random() < 0.4:
-        rpc = rng.choice(["Get", "get_thing"])
-        req, res = rng.choice(me.messages), rng.choice(me.messages)
-        body.append(f"{_comment(rng, '')}service {rng.choice(['ThingService', 'ThingAPI'])}{index} {{\n"
-                    f"  rpc {rpc}({req}) returns ({res});\n}}")
+        body.append(_service(rng, index, me.messages + types, head))
     me.text = "\n".join([*head, "", *body]) + "\n"
     return me
+
+
+def _service(rng: random.Random, index: int, types: list[str], head: list[str]) -> str:
+    """A service whose RPCs take the file's own types, imported ones or google.protobuf.Empty (its
+    import added to `head`), streaming or not, commented or not, with options or not."""
+    if rng.random() < 0.3:
+        head.append('import "google/protobuf/empty.proto";')
+        types = [*types, "google.protobuf.Empty"]
+    lines = [f"{_comment(rng, '')}service {rng.choice(['ThingService', 'ThingAPI', 'things'])}{index} {{"]
+    for rpc in rng.sample(["Get", "get_thing", "ListThings", "Do2"], rng.randint(1, 3)):
+        req, res = rng.choice(types), rng.choice(types)
+        client, server = ("stream " if rng.random() < 0.2 else "" for _ in range(2))
+        options = " { option idempotency_level = NO_SIDE_EFFECTS; }" if rng.random() < 0.2 else ";"
+        lines.append(f"{_comment(rng, '  ')}  rpc {rpc}({client}{req}) returns ({server}{res}){options}"
+                     f"{rng.choice(TRAILING)}")
+    return "\n".join(lines) + "\n}"
 
 
 def _config(rng: random.Random, paths: list[str]) -> str | None:

@@ -13,7 +13,8 @@ also sees the names in custom options). The two track uses differently:
   import_public_forward): for files without public imports both compilers agree.
 
 Both are read here from the descriptors: the names a file refers to (field types, extendees, RPC
-types, custom options and features set by extension number) and the files that define them.
+types, and in options the extensions set at any depth, by number, and the types of Any values) and
+the files that define them.
 """
 
 from __future__ import annotations
@@ -27,27 +28,25 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2 as pb
 
 # Every options message, and FeatureSet, holds its extensions at 1000 and above, its own fields below.
-FIRST_EXTENSION = 1000
-# (options type, the number of its `features` field: a FeatureSet, whose extensions are the
-# languages' features such as (pb.cpp))
-OPTIONS_TYPES = {"file": ("google.protobuf.FileOptions", 50), "message": ("google.protobuf.MessageOptions", 12),
-                 "field": ("google.protobuf.FieldOptions", 21), "oneof": ("google.protobuf.OneofOptions", 1),
-                 "enum": ("google.protobuf.EnumOptions", 7), "value": ("google.protobuf.EnumValueOptions", 2),
-                 "service": ("google.protobuf.ServiceOptions", 34), "method": ("google.protobuf.MethodOptions", 35),
-                 "range": ("google.protobuf.ExtensionRangeOptions", 50)}
+TYPE_GROUP, TYPE_MESSAGE = 10, 11  # FieldDescriptorProto.Type
+OPTIONS_TYPES = {"file": "google.protobuf.FileOptions", "message": "google.protobuf.MessageOptions",
+                 "field": "google.protobuf.FieldOptions", "oneof": "google.protobuf.OneofOptions",
+                 "enum": "google.protobuf.EnumOptions", "value": "google.protobuf.EnumValueOptions",
+                 "service": "google.protobuf.ServiceOptions", "method": "google.protobuf.MethodOptions",
+                 "range": "google.protobuf.ExtensionRangeOptions"}
+# The number of each options message's `features` field (a FeatureSet, whose extensions are the
+# languages' features such as (pb.cpp)), for sets without descriptor.proto to read it from
+FEATURES = {"google.protobuf.FileOptions": 50, "google.protobuf.MessageOptions": 12,
+            "google.protobuf.FieldOptions": 21, "google.protobuf.OneofOptions": 1, "google.protobuf.EnumOptions": 7,
+            "google.protobuf.EnumValueOptions": 2, "google.protobuf.ServiceOptions": 34,
+            "google.protobuf.MethodOptions": 35, "google.protobuf.ExtensionRangeOptions": 50}
 
 
 def buf_unused(fds: pb.FileDescriptorSet, names: Iterable[str],
                protoc_unused: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """(file, import) pairs of the files `names` that buf calls unused, given protoc's."""
     files = {f.name: f for f in fds.file}
-    defined_in: dict[str, str] = {}
-    extensions: dict[tuple[str, int], str] = {}
-    for f in fds.file:
-        for name in _type_names(f):
-            defined_in[name] = f.name
-        for x in _extensions(f):
-            extensions[(x.extendee.lstrip("."), x.number)] = f.name
+    index = _Index(fds)
     closures: dict[str, set[str]] = {}
     out = set(protoc_unused)
     for name in names:
@@ -59,18 +58,76 @@ def buf_unused(fds: pb.FileDescriptorSet, names: Iterable[str],
         untracked = [i for i, dep in enumerate(f.dependency)
                      if i not in public and dep in files and files[dep].public_dependency]
         if untracked:
-            used = _used_imports(f, reach, defined_in, extensions)
+            used = _used_imports(f, reach, index)
             out |= {(name, f.dependency[i]) for i in untracked if i not in used}
     return out
 
 
-def _used_imports(f: pb.FileDescriptorProto, reach: list[set[str]], defined_in: dict[str, str],
-                  extensions: dict[tuple[str, int], str]) -> set[int]:
+class _Index:
+    """Where the set defines each name: types, and extensions by (extended type, number)."""
+
+    def __init__(self, fds: pb.FileDescriptorSet) -> None:
+        self.defined_in: dict[str, str] = {}
+        self.messages: dict[str, pb.DescriptorProto] = {}
+        self.extensions: dict[tuple[str, int], tuple[str, pb.FieldDescriptorProto]] = {}
+        for f in fds.file:
+            prefix = f"{f.package}." if f.package else ""
+            for e in f.enum_type:
+                self.defined_in[prefix + e.name] = f.name
+            for full, m in _walk(prefix, f.message_type):
+                self.defined_in[full] = f.name
+                self.messages[full] = m
+                for e in m.enum_type:
+                    self.defined_in[f"{full}.{e.name}"] = f.name
+            for x in _extensions(f):
+                self.extensions[(x.extendee.lstrip("."), x.number)] = (f.name, x)
+
+    def value_homes(self, type_name: str, data: bytes, out: set[str]) -> None:
+        """Add to `out` the files defining the extensions a serialized `type_name` sets, at any depth
+        (`[pkg.ext]` in a message literal), and the types its google.protobuf.Any values name."""
+        from workbench.breaking.descriptors import wire_fields
+
+        m = self.messages.get(type_name)
+        declared = {x.number: x for x in m.field} if m is not None else {}
+        features = FEATURES.get(type_name) if m is None else None  # descriptor.proto not in the set
+        try:
+            for number, wire, _, at, end in wire_fields(data):
+                x = declared.get(number)
+                if x is None and number == features and wire == 2:
+                    self.value_homes("google.protobuf.FeatureSet", data[at:end], out)
+                    continue
+                if x is None:
+                    found = self.extensions.get((type_name, number))
+                    if found is None:
+                        continue
+                    home, x = found
+                    out.add(home)
+                if wire == 2 and x.type in (TYPE_MESSAGE, TYPE_GROUP):
+                    self.value_homes(x.type_name.lstrip("."), data[at:end], out)
+        except ValueError:
+            return  # a group on the wire: what came before it was read
+        if type_name == "google.protobuf.Any":
+            self._any_homes(data, out)
+
+    def _any_homes(self, data: bytes, out: set[str]) -> None:
+        from workbench.breaking.descriptors import wire_fields
+
+        fields = {number: data[at:end] for number, wire, _, at, end in wire_fields(data) if wire == 2}
+        name = fields.get(1, b"").decode("utf-8", "replace").rsplit("/", 1)[-1]
+        if name in self.defined_in:
+            out.add(self.defined_in[name])
+            self.value_homes(name, fields.get(2, b""), out)
+
+
+def _used_imports(f: pb.FileDescriptorProto, reach: list[set[str]], index: _Index) -> set[int]:
     """The imports (by index) buf's compiler marks used: for each name the file refers to, the import
     of the file that defines it, else the first import whose public closure holds that file."""
-    homes = {defined_in.get(t.lstrip(".")) for t in _references(f)}
-    homes |= {extensions.get(key) for key in _option_extensions(f)}
-    homes.discard(None)
+    homes: set[str] = set()
+    for t in _references(f):
+        if t.lstrip(".") in index.defined_in:
+            homes.add(index.defined_in[t.lstrip(".")])
+    for kind, options in _options(f):
+        index.value_homes(OPTIONS_TYPES[kind], options.SerializeToString(), homes)  # type: ignore[attr-defined]
     homes.discard(f.name)
     used = set()
     direct = {dep: i for i, dep in enumerate(f.dependency)}
@@ -98,15 +155,6 @@ def _public_closure(name: str, files: dict[str, pb.FileDescriptorProto], memo: d
                 out |= _public_closure(f.dependency[i], files, memo)
     memo[name] = out
     return out
-
-
-def _type_names(f: pb.FileDescriptorProto) -> Iterator[str]:
-    prefix = f"{f.package}." if f.package else ""
-    for e in f.enum_type:
-        yield prefix + e.name
-    for full, m in _walk(prefix, f.message_type):
-        yield full
-        yield from (f"{full}.{e.name}" for e in m.enum_type)
 
 
 def _walk(prefix: str, messages: Iterable[pb.DescriptorProto]) -> Iterator[tuple[str, pb.DescriptorProto]]:
@@ -141,28 +189,6 @@ def _references(f: pb.FileDescriptorProto) -> Iterator[str]:
         for r in s.method:
             yield r.input_type
             yield r.output_type
-
-
-def _option_extensions(f: pb.FileDescriptorProto) -> Iterator[tuple[str, int]]:
-    """(extended options type, number) of each custom option and feature extension the file sets."""
-    for kind, options in _options(f):
-        data = options.SerializeToString()  # type: ignore[attr-defined]
-        if data:
-            yield from _set_extensions(*OPTIONS_TYPES[kind], data)
-
-
-def _set_extensions(type_name: str, features: int, data: bytes) -> Iterator[tuple[str, int]]:
-    from workbench.breaking.descriptors import wire_fields
-
-    try:
-        for number, wire, _, value_at, end in wire_fields(data):
-            if number >= FIRST_EXTENSION:
-                yield type_name, number
-            elif number == features and wire == 2:
-                yield from (("google.protobuf.FeatureSet", n) for n, *_ in wire_fields(data, value_at, end)
-                            if n >= FIRST_EXTENSION)
-    except ValueError:
-        return  # a group-valued custom option: the options before it were read
 
 
 def _options(f: pb.FileDescriptorProto) -> Iterator[tuple[str, object]]:

@@ -104,7 +104,9 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
             report.violations += lint_set(side.fds, names, configs.get(module) or without_buf_yaml(), side.prefix, unused,
                                           source=side.source, locator=locator, parallel=parallel,
                                           image=None if side.images is None else side.images.get(module, names))
-        report.violations.sort()
+        # one file in two modules (a module below a "." module's folder) is linted in each: buf prints
+        # a finding once (bufanalysis deduplicates its annotations)
+        report.violations = sorted(set(report.violations))
         report.module_names = {side.prefix(name): name for name in side.files}
         return report
     finally:

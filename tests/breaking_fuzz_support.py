@@ -447,7 +447,8 @@ def edit_file(rng: random.Random, f: ProtoFile) -> None:
     m = rng.choice(f.messages)
     kind = rng.choice(["field_type", "field_label", "field_name", "field_delete", "field_opt", "field_add",
                        "msg_opt", "file_opt", "syntax", "package", "enum", "rpc", "message_delete", "reserved",
-                       "oneof", "nested", "ext", "file_feature", "file_feature"])
+                       "oneof", "nested", "ext", "file_feature", "file_feature", "field_number", "enum_value",
+                       "rpc_rename", "nested_ref"])
     fld = rng.choice(m.fields)
     if kind == "field_type":
         fld.type = rng.choice(SCALARS + ["E0", "M0"])
@@ -492,6 +493,28 @@ def edit_file(rng: random.Random, f: ProtoFile) -> None:
         else:
             values = FILE_FEATURES.get(feat) or (CPP_STRING if "cpp" in feat else JAVA_UTF8)
             f.opts[key] = rng.choice(values)
+    elif kind == "field_number":
+        used = {x.number for x in m.fields}
+        fld.number = rng.choice([n for n in range(1, 19) if n not in used])
+    elif kind == "enum_value":
+        e = rng.choice(f.enums + [e for x in f.messages for e in x.enums])
+        i = rng.randrange(1, len(e.values)) if len(e.values) > 1 else 0
+        name, number = e.values[i]
+        if i and rng.random() < 0.5:
+            taken = {n for _, n in e.values} | set(e.reserved)
+            e.values[i] = (name, rng.choice([n for n in range(1, 12) if n not in taken]))
+        elif i:
+            e.values[i] = (name + "_NEW", number)
+    elif kind == "rpc_rename" and f.rpcs:
+        r = rng.choice(f.rpcs)
+        r.name += "V2"
+    elif kind == "nested_ref":
+        # a field of a nested type (M0.Inner, M0.Kind): its scope, not the package's
+        holder = rng.choice([x for x in f.messages if x.nested or x.enums] or [m])
+        inner = [f"{holder.name}.{n.name}" for n in holder.nested] + [f"{holder.name}.{e.name}" for e in holder.enums]
+        if inner and not fld.type.startswith("map"):
+            fld.type = rng.choice(inner)
+            fld.opts.pop("default", None)
     elif kind == "syntax":
         f.syntax = rng.choice(["proto2", "proto3", "2023", "2024", "none"])
     elif kind == "package":

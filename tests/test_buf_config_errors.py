@@ -73,6 +73,11 @@ ACCEPTED = [
     "version: v1beta1\nbuild:\n  roots: [.]\n",
     "# a comment\nversion: v2 # trailing\n---\nlint:\n  use:\n  - STANDARD\n  -   COMMENTS\n",
     "version: v2\nmodules:\n  - path: .\n    includes: [acme]\n",
+    # buf skips an empty modules entry: here no module is left, and "." is the default (fuzz-drawn)
+    "version: v2\nmodules:\n  -\n",
+    "version: v2\nmodules:\n  - ~\n  - lint:\n      use: [MINIMAL]\n",
+    # a module inside the "." module: its files are linted in both, each finding printed once
+    "version: v2\nmodules:\n  - path: .\n  - path: acme\n",
 ]
 
 

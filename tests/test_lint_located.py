@@ -172,7 +172,8 @@ def test_fetched_source_info_is_protocs_own(case: str, tmp_path: Path) -> None:
         for name in batch:
             assert got[name] == want[name], (name, batch)
         # these set an option with a literal of a type the stubbed import lacks: real imports
-        needs_real = batch == ["shop/v1/shop.proto"] or (case == "protovalidate" and batch in LITERALS_OF_WKT) or \
+        needs_real = batch in (["shop/v1/shop.proto"], ["fwd/v1/any_type.proto"], ["fwd/v1/literal_ext.proto"]) or (
+            case == "protovalidate" and batch in LITERALS_OF_WKT) or \
             (case == "protovalidate_cel_eval" and batch == ["p/v1/a.proto"])  # Duration/Timestamp examples
         # protoc refuses what buf accepts here: the located compile fails with one of those errors, and
         # the ordinary compile (which rewrites) follows at once, not a second located one

@@ -333,12 +333,15 @@ def _module(directory: Path, path: str, config: Path, label: str, text: str | No
         return f"{path}/{rel}" if path else rel
 
     if version == "v2":
-        modules = data.get("modules") or [{"path": "."}]
+        modules = data.get("modules")
+        if isinstance(modules, list):
+            # buf skips an empty entry (`- ~`, `-`): `[~]` is no module list, its default "." module
+            modules = [m for m in modules if m is not None]
+        modules = modules or [{"path": "."}]
         if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
             raise LayoutError(f"{where}: 'modules' must be a list of mappings with a 'path'")
         roots: list[Root] = []
         for module in modules:
-            module = module or {}  # `- ~`: a module at "." with buf's defaults
             rel = str(module.get("path") or ".").strip("/") or "."
             module_dir = directory if rel == "." else directory / rel
             written = _strings(module, "excludes", where)

@@ -274,7 +274,7 @@ Named = tuple[str, str, "tuple[int, ...] | None", "tuple[int, int, int, int] | N
 
 class Lint:
     def __init__(self, files: list[LintFile], all_files: dict[str, LintFile], config: LintConfig,
-                 unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
+                 unused_imports: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int] | None] | None = None) -> None:
         self.files = files  # the files linted (imports excluded)
         self.all_files = all_files  # by name, imports included
         self.config = config
@@ -626,8 +626,12 @@ def _cycle(pkg: str, graph: dict[str, dict[str, list[tuple[LintFile, int]]]], se
            path: list[str], back: set[str]) -> list[str]:
     if pkg in seen:
         return [*path, pkg] if pkg == path[0] else []
-    for nxt in sorted(graph.get(pkg, {})):
-        if nxt not in back:
+    # buf searches its imported packages in Go map order: for the few a package imports (a map of 8
+    # entries at most), the order they were first imported in, from a random one of the 8 slots on
+    # (buf-bin: 7 runs in 8 take the first). A second cycle through a package is reported
+    # differently from run to run; this is buf's likeliest choice
+    for nxt in graph.get(pkg, {}):
+        if nxt not in back or not nxt:  # buf's search never goes through files without a package
             continue
         found = _cycle(nxt, graph, seen | {pkg}, [*path, pkg], back)
         if found:

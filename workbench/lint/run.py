@@ -104,7 +104,9 @@ def lint_input(spec: str, repo: Path | None = None, as_given: bool = False,
             report.violations += lint_set(side.fds, names, configs.get(module) or without_buf_yaml(), side.prefix, unused,
                                           source=side.source, locator=locator, parallel=parallel,
                                           image=None if side.images is None else side.images.get(module, names))
-        report.violations.sort()
+        # one file in two modules (a module below a "." module's folder) is linted in each: buf prints
+        # a finding once (bufanalysis deduplicates its annotations)
+        report.violations = sorted(set(report.violations))
         report.module_names = {side.prefix(name): name for name in side.files}
         return report
     finally:
@@ -174,10 +176,10 @@ def _contracts_config(side: Side) -> LintConfig:
     return without_buf_yaml()
 
 
-def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:
+def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int] | None]:
     """(file, import) -> where protoc saw the import statement (line, column), for what it called unused."""
     names = {side.prefix(n): n for n in side.files}
-    out = {}
+    out: dict[tuple[str, str], tuple[int, int] | None] = {}
     for w in side.warnings:
         m = re.match(_UNUSED, w.message)
         if m and w.file in names:
@@ -185,9 +187,20 @@ def _unused_imports(side: Side) -> dict[tuple[str, str], tuple[int, int]]:
     return out
 
 
+def _bufs_unused(fds: pb.FileDescriptorSet, names: set[str],
+                 unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int] | None],
+                 ) -> dict[tuple[str, str], tuple[int, int] | None]:
+    """protoc's unused imports and those only buf's compiler calls unused (imports of files that
+    import others publicly: workbench/lint/import_use.py), the latter with no place of protoc's."""
+    from workbench.lint.import_use import buf_unused
+
+    places = unused if isinstance(unused, dict) else {}
+    return {pair: places.get(pair) for pair in buf_unused(fds, names, unused)}
+
+
 def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig,
              shown: object = None,
-             unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int]] | None = None,
+             unused: set[tuple[str, str]] | dict[tuple[str, str], tuple[int, int] | None] | None = None,
              source: Callable[[str], str] | None = None, locator: Locator | None = None,
              parallel: bool = False, image: set[str] | None = None) -> list[Violation]:
     """Lint the files `names` of a descriptor set under `config`; `image`: the files names resolve in
@@ -204,6 +217,8 @@ def lint_set(fds: pb.FileDescriptorSet, names: Iterable[str], config: LintConfig
                                   locator if locator is not None and not f.HasField("source_code_info") else None)
                  for f in fds.file if image is None or f.name in image}
     wanted = set(names)
+    if unused is not None and any(f.public_dependency for f in fds.file):
+        unused = _bufs_unused(fds, wanted, unused)
     files = [all_files[n] for n in sorted(wanted) if n in all_files]
     if config.ignore_unstable_packages:
         files = [f for f in files if not config.unstable(f.package)]

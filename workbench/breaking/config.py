@@ -54,7 +54,7 @@ class BreakingConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise ConfigError(f"{self.source or 'buf.yaml'}: unknown breaking rule or category {item!r}")
+                raise ConfigError(f'{self.source or "buf.yaml"}: breaking: "{item}" is not a known rule or category ID')
         return out
 
     def rule_ids(self, category: str | None = None) -> list[str]:

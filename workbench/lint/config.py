@@ -78,7 +78,7 @@ class LintConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise LintConfigError(f"{self.source or 'buf.yaml'}: unknown lint rule or category {item!r}")
+                raise LintConfigError(f'{self.source or "buf.yaml"}: lint: "{item}" is not a known rule or category ID')
         return out
 
     def rule_ids(self) -> list[str]:

@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from workbench.contracts import buf_option_values as option_values
 from workbench.findings import Finding, Severity
 
 TYPE_CHECKING = False
@@ -59,7 +60,7 @@ ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you igno
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
 _KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT,
           CONTROL_CHARACTER, "Enum name ",
-          "Enum type ", "The custom JSON name of field ")
+          "Enum type ", "The custom JSON name of field ", *option_values.KNOWN)
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
@@ -149,6 +150,8 @@ class _Plan:
         self.fresh: set[str] = set()  # the names they were compiled under
         self.fresh_order: list[str] = []  # the same, in the order of `renames`
         self.json_names: list[tuple[tuple[int, int], str]] = []  # (json_name's (line, column), the name written)
+        self.blanked: list[option_values.Blanked] = []  # options compiled away, set again afterwards
+        self.feature_targets: set[tuple[str, str]] = set()  # (feature, entity) whose settings were blanked
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -381,6 +384,27 @@ def _plan_renamed_default(plan: _Plan, tokens: list[_Token], at: int, name: str)
     return True
 
 
+def _plan_option_value(plan: _Plan, tokens: list[_Token], message: str, at: int) -> bool:
+    """An enum option given by number, a feature on a service, method or extension range: compiled
+    away, set on the descriptor afterwards (`buf_option_values`)."""
+    def position(offset: int) -> tuple[int, int]:
+        return _position(plan.data, offset)
+
+    target = option_values.FEATURE_TARGET.match(message)
+    if target is None:
+        found = option_values.blank_enum_number(plan.data, tokens, _at(tokens, at), plan.edits, position, plan.span)
+        if found is not None:
+            plan.blanked.append(found)
+        return found is not None
+    key = (target["feature"], target["entity"])
+    if key in plan.feature_targets:
+        return True  # protoc says it once per element, without a line
+    plan.feature_targets.add(key)
+    blanked = option_values.blank_feature_targets(plan.data, tokens, *key, plan.edits, position, plan.span)
+    plan.blanked += blanked or []
+    return bool(blanked)
+
+
 class Recovery:
     """Compile a set whose first compile failed, rewriting the files of known "buf accepts" classes."""
 
@@ -466,6 +490,8 @@ class Recovery:
                     ok = _plan_bracketed_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
+                elif option_values.ENUM_BY_NUMBER.match(f.message) or option_values.FEATURE_TARGET.match(f.message):
+                    ok = _plan_option_value(plan, tokens, f.message, at)
                 else:
                     ok = False
                 if not ok:
@@ -505,6 +531,7 @@ class Recovery:
 
         fds = pb.FileDescriptorSet.FromString(data)
         by_name = {f.name: f for f in fds.file}
+        pools: dict[str, object] = {}  # a descriptor pool of the set, made once if an option needs it
         for name, plan in self.plans.items():
             proto = by_name.get(name)
             if proto is None:
@@ -531,6 +558,8 @@ class Recovery:
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
+            if not option_values.restore(fds, proto, plan.blanked, pools):  # type: ignore[arg-type]
+                return None
         lite = {f.name for f in fds.file if f.options.optimize_for == _LITE_RUNTIME}
         for f in fds.file:  # buf: "`LITE_RUNTIME` file imported in non-`LITE_RUNTIME` file"
             if f.name not in lite and any(d in lite for d in f.dependency):

@@ -1,0 +1,427 @@
+"""Options buf's compiler takes and protoc refuses: compiled without them, then set on the descriptor.
+
+Two classes (`workbench.contracts.buf_leniency` runs them after protoc failed):
+
+- An enum-typed option given by number, `option optimize_for = 3;`, `[ctype = 1]`, `option (e) = -1;`
+  ("Value must be identifier for enum-valued option ..."): buf's evaluator (protocompile's
+  `experimental/ir/lower_eval.go`, `evalLiteral`) reads any integer literal for an enum as an int32,
+  a number no value has and negative or hex ones too; protoc wants a value's name.
+- A feature set on a service, a method or an extension range ("Option google.protobuf.FeatureSet.X
+  cannot be set on an entity of type `service`.", with no line): protoc checks the feature's
+  `targets`, buf's compiler does not for these three.
+
+The option is compiled as an empty statement (`;`, where protoc drops the comments around it) or
+blanked out of its `[...]` list, both the same length; afterwards its value is encoded into the
+element's options and protoc's locations for it are put back (the statement's comments are not:
+neither lint nor breaking reads an option's comments).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2 as pb
+    from google.protobuf.descriptor import Descriptor, FieldDescriptor
+    from google.protobuf.descriptor_pool import DescriptorPool
+
+ENUM_BY_NUMBER = re.compile(r'^Value must be identifier for enum-valued option "[\w.]+"\.$')
+FEATURE_TARGET = re.compile(r"^Option google\.protobuf\.FeatureSet\.(?P<feature>\w+) cannot be set on an entity of type "
+                            r"`(?P<entity>service|method|extension range)`\.$")
+KNOWN = ("Value must be identifier for enum-valued option ", "Option google.protobuf.FeatureSet.")
+
+# (kind of element, field number of its `options`, options message)
+_OPTIONS = {"file": (8, "FileOptions"), "message": (7, "MessageOptions"), "field": (8, "FieldOptions"),
+            "oneof": (2, "OneofOptions"), "enum": (3, "EnumOptions"), "value": (3, "EnumValueOptions"),
+            "service": (3, "ServiceOptions"), "method": (4, "MethodOptions"), "range": (3, "ExtensionRangeOptions")}
+# element kinds by the field that holds them, per parent kind
+_CHILDREN = {"file": {4: "message", 5: "enum", 6: "service", 7: "field"},
+             "message": {2: "field", 3: "message", 4: "enum", 6: "field", 8: "oneof", 5: "range"},
+             "enum": {2: "value"}, "service": {2: "method"}}
+_ENTITY_BLOCKS = {"service": "service", "method": "rpc"}
+
+
+class Token:
+    """What `buf_leniency._lex` gives: kind ("id", "num", "str" or the punctuation) and byte span."""
+
+    kind: str
+    start: int
+    end: int
+
+
+class Blanked:
+    """One option compiled away: where it was, its name and its value, as the source wrote them."""
+
+    def __init__(self, start: tuple[int, int], span: list[int], brackets: list[int] | None, statement: bool,
+                 name: list[tuple[bool, str]], value: list[tuple[str, str]]) -> None:
+        self.start = start  # protoc's 0-based (line, column) of the statement's `option` or the option's name
+        self.span = span  # protoc's span of the statement, or of `name = value` in a list
+        self.brackets = brackets  # the list's span when the whole `[...]` was blanked with it
+        self.statement = statement
+        self.name = name  # (is an extension in parentheses, text) of each part
+        self.value = value  # (kind, text) of each value token
+
+
+Position = Callable[[int], tuple[int, int]]
+Span = Callable[[int, int], list[int]]
+
+
+def _name_parts(data: bytes, tokens: Sequence[Token], first: int, last: int) -> list[tuple[bool, str]] | None:
+    parts: list[tuple[bool, str]] = []
+    k = first
+    while k <= last:
+        t = tokens[k]
+        if t.kind == "(":
+            close = next((n for n in range(k + 1, last + 1) if tokens[n].kind == ")"), -1)
+            if close < 0:
+                return None
+            parts.append((True, "".join(data[x.start:x.end].decode("latin-1") for x in tokens[k + 1:close])))
+            k = close + 1
+        elif t.kind == "id":
+            parts.append((False, data[t.start:t.end].decode("latin-1")))
+            k += 1
+        else:
+            return None
+        if k <= last:
+            if tokens[k].kind != ".":
+                return None
+            k += 1
+    return parts or None
+
+
+def blank_enum_number(data: bytes, tokens: Sequence[Token], i: int, edits: dict[int, bytes],
+                      position: Position, span: Span) -> Blanked | None:
+    """protoc points at the number (its '-'): compile the option it is the value of away."""
+    if i < 0:
+        return None
+    if tokens[i].kind == "-" and i + 1 < len(tokens):
+        i += 1
+    if tokens[i].kind != "num" or i < 2:
+        return None
+    value_first = i - 1 if tokens[i - 1].kind == "-" else i
+    if tokens[value_first - 1].kind != "=":
+        return None
+    return _blank_assignment(data, tokens, value_first - 1, i, edits, position, span)
+
+
+def _blank_assignment(data: bytes, tokens: Sequence[Token], eq: int, value_last: int, edits: dict[int, bytes],
+                      position: Position, span: Span) -> Blanked | None:
+    """The option whose '=' is at `eq` and value ends at `value_last`: blanked (a statement compiled as
+    `;`), recorded to be set again."""
+    j = eq - 1
+    while j >= 0 and tokens[j].kind in ("id", ".", "(", ")"):
+        j -= 1
+    first = j + 1
+    text = data[tokens[first].start:tokens[first].end] if first < eq else b""
+    value = [(t.kind, data[t.start:t.end].decode("latin-1")) for t in tokens[eq + 1:value_last + 1]]
+    if text == b"option" and first + 1 < eq and tokens[first + 1].kind != "." and \
+            (first == 0 or tokens[first - 1].kind in (";", "{", "}")):
+        if value_last + 1 >= len(tokens) or tokens[value_last + 1].kind != ";":
+            return None
+        name = _name_parts(data, tokens, first + 1, eq - 1)
+        start, end = tokens[first].start, tokens[value_last + 1].end
+        if name is None or any(at in edits for at in range(start, end)):
+            return None
+        blank = bytearray(b if b in b"\t\n\r\v\f" else 32 for b in data[start:end])
+        if not _in_oneof(data, tokens, first):
+            blank[-1] = ord(";")  # an empty statement: protoc drops the comments before and after it
+        edits[start] = bytes(blank)
+        return Blanked(position(start), span(start, end), None, True, name, value)
+    if first == 0 or tokens[first - 1].kind not in ("[", ","):
+        return None
+    name = _name_parts(data, tokens, first, eq - 1)
+    if name is None:
+        return None
+    open_i = first - 1
+    while open_i >= 0 and tokens[open_i].kind != "[":
+        open_i -= 1
+    close_i = value_last + 1
+    if open_i < 0 or close_i >= len(tokens) or tokens[close_i].kind not in (",", "]"):
+        return None
+    if tokens[first - 1].kind == "[" and tokens[close_i].kind == "]":  # the only option: the list goes too
+        start, end, brackets = tokens[open_i].start, tokens[close_i].end, span(tokens[open_i].start, tokens[close_i].end)
+    elif tokens[close_i].kind == ",":  # `name = value,` and what is up to the next option
+        start, end, brackets = tokens[first].start, tokens[close_i + 1].start, None
+    else:  # the last one: from the comma before it
+        start, end, brackets = tokens[first - 1].start, tokens[value_last].end, None
+    if any(at in edits for at in range(start, end)):
+        return None
+    edits[start] = bytes(b if b in b"\t\n\r\v\f" else 32 for b in data[start:end])
+    return Blanked(position(tokens[first].start), span(tokens[first].start, tokens[value_last].end), brackets, False,
+                   name, value)
+
+
+def _in_oneof(data: bytes, tokens: Sequence[Token], i: int) -> bool:
+    """Is token `i` in a oneof's body (which has no empty statement)?"""
+    depth = 0
+    for k in range(i - 1, -1, -1):
+        kind = tokens[k].kind
+        if kind == "}":
+            depth += 1
+        elif kind == "{":
+            if depth == 0:
+                return k >= 2 and data[tokens[k - 2].start:tokens[k - 2].end] == b"oneof"
+            depth -= 1
+    return False
+
+
+def blank_feature_targets(data: bytes, tokens: Sequence[Token], feature: str, entity: str, edits: dict[int, bytes],
+                          position: Position, span: Span) -> list[Blanked] | None:
+    """Every `features.<feature>` set on a service, a method or an extension range (protoc names no
+    line): blanked; None when one cannot be."""
+    out: list[Blanked] = []
+    blocks: list[str] = []
+    statement = 0  # index of the current statement's first token
+    for k, t in enumerate(tokens):
+        if t.kind == "{":
+            blocks.append(data[tokens[statement].start:tokens[statement].end].decode("latin-1"))
+            statement = k + 1
+        elif t.kind == "}":
+            if blocks:
+                blocks.pop()
+            statement = k + 1
+        elif t.kind == ";":
+            statement = k + 1
+        elif t.kind == "=" and k >= 3 and tokens[k - 2].kind == "." and \
+                data[tokens[k - 1].start:tokens[k - 1].end].decode("latin-1") == feature and \
+                data[tokens[k - 3].start:tokens[k - 3].end] == b"features":
+            owner = data[tokens[statement].start:tokens[statement].end].decode("latin-1")
+            in_statement = k - 4 == statement and owner == "option" and blocks and \
+                blocks[-1] == _ENTITY_BLOCKS.get(entity)
+            in_range = entity == "extension range" and owner == "extensions" and tokens[k - 4].kind in ("[", ",")
+            if not (in_statement or in_range):
+                continue
+            last = _value_end(tokens, k + 1)
+            found = None if last < 0 else _blank_assignment(data, tokens, k, last, edits, position, span)
+            if found is None:
+                return None
+            out.append(found)
+    return out
+
+
+def _value_end(tokens: Sequence[Token], first: int) -> int:
+    """The last token of the value starting at `first` (a '-' and a number, or one token)."""
+    if first >= len(tokens):
+        return -1
+    if tokens[first].kind == "-":
+        return first + 1 if first + 1 < len(tokens) else -1
+    return -1 if tokens[first].kind == "{" else first
+
+
+# ------------------------------------------------------------------ setting them on the compiled set
+
+def restore(fds: pb.FileDescriptorSet, proto: pb.FileDescriptorProto, blanked: Sequence[Blanked],
+            pools: dict[str, DescriptorPool]) -> bool:
+    """Each blanked option's value in its element's options, protoc's locations for it among the
+    file's; False when one cannot be placed (buf's own checks would say more: leave protoc's error)."""
+    if not blanked:
+        return True
+    pool = pools.get("pool")
+    if pool is None:
+        from google.protobuf import descriptor_pb2, descriptor_pool
+
+        pool = pools["pool"] = descriptor_pool.DescriptorPool()
+        if all(f.name != "google/protobuf/descriptor.proto" for f in fds.file):  # the options' own types
+            pool.AddSerializedFile(descriptor_pb2.DESCRIPTOR.serialized_pb)
+        try:
+            for f in fds.file:
+                pool.AddSerializedFile(f.SerializeToString())
+        except (TypeError, KeyError):  # a set the runtime will not build: leave protoc's error
+            return False
+    return all(_restore_one(pool, proto, option) for option in blanked)
+
+
+def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Blanked) -> bool:
+    locations = proto.source_code_info.location
+    targets = _targets(proto, option)
+    if not targets:
+        return False
+    kind, path = targets[0]
+    field_number, options_name = _OPTIONS[kind]
+    resolved = _resolve(pool, proto, path, pool.FindMessageTypeByName(f"google.protobuf.{options_name}"), option.name)
+    if resolved is None:
+        return False
+    fields = resolved
+    encoded = _encode(pool, fields[-1], option.value)
+    if encoded is None:
+        return False
+    for outer in reversed(fields[:-1]):
+        if outer.type == outer.TYPE_GROUP:
+            encoded = _tag(outer.number, 3) + encoded + _tag(outer.number, 4)
+        else:
+            encoded = _tag(outer.number, 2) + _varint(len(encoded)) + encoded
+    for _, target in targets:
+        element = _element(proto, target)
+        element.options.MergeFromString(encoded)  # type: ignore[attr-defined]
+    if kind == "range":
+        return True  # protoc keeps no locations for an extension range's options
+    new = []
+    if option.statement:
+        new.append(([*path, field_number], option.span))
+    elif option.brackets is not None:
+        new.append(([*path, field_number], option.brackets))
+    named = [*path, field_number, *(f.number for f in fields)]
+    index = next((n for n, loc in enumerate(locations) if n and tuple(loc.span[:2]) > option.start), len(locations))
+    if fields[-1].is_repeated:  # protoc numbers a repeated option's settings: this one's and the later ones'
+        size = len(named) + 1
+        settings = [loc for loc in locations if len(loc.path) == size and list(loc.path[:-1]) == named]
+        earlier = sum(1 for n, loc in enumerate(locations) if n < index and loc in settings)
+        for loc in settings[earlier:]:
+            loc.path[-1] += 1
+        named.append(earlier)
+    new.append((named, option.span))
+    from google.protobuf import descriptor_pb2
+
+    for offset, (p, span) in enumerate(new):
+        locations.insert(index + offset, descriptor_pb2.SourceCodeInfo.Location(path=p, span=span))
+    return True
+
+
+def _contains(span: Sequence[int], at: tuple[int, int]) -> bool:
+    end = (span[0], span[2]) if len(span) == 3 else (span[2], span[3])
+    return (span[0], span[1]) <= at < end
+
+
+def _kind(path: Sequence[int]) -> str | None:
+    kind = "file"
+    for n in range(0, len(path), 2):
+        found = _CHILDREN.get(kind, {}).get(path[n])
+        if found is None or n + 1 >= len(path):
+            return None
+        kind = found
+    return kind
+
+
+def _targets(proto: pb.FileDescriptorProto, option: Blanked) -> list[tuple[str, list[int]]]:
+    """(kind, path) of the element(s) the option was set on: the innermost element whose span holds
+    it; for an `extensions` statement's list, each range of the statement."""
+    best: list[int] = []
+    ranges: list[tuple[str, list[int]]] = []
+    statement: list[int] | None = None
+    statement_span: Sequence[int] = ()
+    for loc in proto.source_code_info.location:
+        path = list(loc.path)
+        if not _contains(loc.span, option.start):
+            if statement is not None and len(path) == len(statement) + 1 and path[:-1] == statement and \
+                    _contains(statement_span, (loc.span[0], loc.span[1])):
+                ranges.append(("range", path))
+            continue
+        if len(path) % 2 == 1 and path[-1] == 5 and _kind(path[:-1]) == "message" and not option.statement:
+            statement, statement_span = path, list(loc.span)  # an `extensions` statement holding the list
+            ranges = []
+        elif _kind(path) is not None and len(path) > len(best):
+            best = path
+    if statement is not None:
+        return ranges
+    kind = _kind(best) if best else "file"
+    return [(kind, best)] if kind is not None else []
+
+
+def _element(proto: pb.FileDescriptorProto, path: Sequence[int]) -> object:
+    node: object = proto
+    for n in range(0, len(path), 2):
+        field = node.DESCRIPTOR.fields_by_number[path[n]]  # type: ignore[attr-defined]
+        node = getattr(node, field.name)[path[n + 1]]
+    return node
+
+
+def _scopes(proto: pb.FileDescriptorProto, path: Sequence[int]) -> list[str]:
+    """The scopes an extension's name in an option is looked up in, innermost first."""
+    names = [proto.package] if proto.package else []
+    node: object = proto
+    for n in range(0, len(path), 2):
+        field = node.DESCRIPTOR.fields_by_number[path[n]]  # type: ignore[attr-defined]
+        node = getattr(node, field.name)[path[n + 1]]
+        if field.message_type.name == "DescriptorProto":
+            names.append(node.name)  # type: ignore[attr-defined]
+    return [".".join(names[:k]) for k in range(len(names), -1, -1)]
+
+
+def _resolve(pool: DescriptorPool, proto: pb.FileDescriptorProto, path: Sequence[int], message: Descriptor,
+             name: Sequence[tuple[bool, str]]) -> list[FieldDescriptor] | None:
+    out = []
+    scopes = _scopes(proto, path)
+    for n, (extension, part) in enumerate(name):
+        if n and out[-1].message_type is None:
+            return None
+        current = message if not n else out[-1].message_type
+        field = None
+        if not extension:
+            field = current.fields_by_name.get(part)
+        else:
+            candidates = [part[1:]] if part.startswith(".") else [f"{s}.{part}" if s else part for s in scopes]
+            for full in candidates:
+                try:
+                    found = pool.FindExtensionByName(full)
+                except KeyError:
+                    continue
+                if found.containing_type is current:
+                    field = found
+                    break
+        if field is None:
+            return None
+        out.append(field)
+    return out
+
+
+def _tag(number: int, wire: int) -> bytes:
+    return _varint(number << 3 | wire)
+
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _integer(text: str) -> int | None:
+    negative = text.startswith("-")
+    digits = text[1:] if negative else text
+    try:
+        value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits, 8) if len(digits) > 1 and \
+            digits.startswith("0") else int(digits)
+    except ValueError:
+        return None
+    return -value if negative else value
+
+
+def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[str, str]]) -> bytes | None:
+    """The field's tag and value as the wire has it; None for what is not a plain scalar here."""
+    text = "".join(t for _, t in value)
+    kind = field.type
+    if kind == field.TYPE_ENUM:
+        if len(value) == 1 and value[0][0] == "id":
+            found = field.enum_type.values_by_name.get(text)
+            if found is None:
+                return None
+            number: int | None = found.number
+        else:
+            number = _integer(text)
+            if number is None or not -(1 << 31) <= number < 1 << 31:
+                return None  # buf: "literal out of range for `int32`"
+        return _tag(field.number, 0) + _varint(number)
+    if kind == field.TYPE_BOOL:
+        if text not in ("true", "false"):
+            return None
+        return _tag(field.number, 0) + _varint(int(text == "true"))
+    if kind in (field.TYPE_INT32, field.TYPE_INT64, field.TYPE_UINT32, field.TYPE_UINT64):
+        number = _integer(text)
+        return None if number is None else _tag(field.number, 0) + _varint(number)
+    if kind in (field.TYPE_DOUBLE, field.TYPE_FLOAT):
+        try:
+            real = float(text)
+        except ValueError:
+            return None
+        packed = struct.pack("<d", real) if kind == field.TYPE_DOUBLE else struct.pack("<f", real)
+        return _tag(field.number, 1 if kind == field.TYPE_DOUBLE else 5) + packed
+    return None

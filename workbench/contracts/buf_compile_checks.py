@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from workbench.contracts.buf_literal_checks import errors as literal_errors
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator
@@ -66,6 +68,7 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
     the files protoc warned of a reserved name that is no identifier in (it only warns in proto3)."""
     out: list[Error] = []
     out += _editions(fds, source)
+    out += literal_errors(data, fds, source)
     jstype, legacy_json = _option_bytes(data)
     ctype = _CTYPE.search(data) is not None and any(f.syntax == "editions" for f in fds.file)
     if not (jstype or ctype or legacy_json or odd_reserved) and all(f.syntax not in ("proto2", "") for f in fds.file):

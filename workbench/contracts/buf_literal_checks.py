@@ -22,7 +22,7 @@ Only files with an option literal are read, and only when the set declares a mes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class _Types:
                 self._extensions(full, m.extension)
                 stack += [(full, n) for n in m.nested_type]
 
-    def _extensions(self, scope: str, fields: Iterator[pb.FieldDescriptorProto]) -> None:
+    def _extensions(self, scope: str, fields: Iterable[pb.FieldDescriptorProto]) -> None:
         for field in fields:
             if field.extendee.startswith(".google.protobuf.") and field.extendee.endswith("Options"):
                 self.extensions.append((f"{scope}.{field.name}", field))

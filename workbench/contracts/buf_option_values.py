@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from google.protobuf.descriptor import Descriptor, FieldDescriptor
     from google.protobuf.descriptor_pool import DescriptorPool
 
+    from workbench.contracts.buf_leniency import _Token as Token
+
 ENUM_BY_NUMBER = re.compile(r'^Value must be identifier for enum-valued option "[\w.]+"\.$')
 FEATURE_TARGET = re.compile(r"^Option google\.protobuf\.FeatureSet\.(?P<feature>\w+) cannot be set on an entity of type "
                             r"`(?P<entity>service|method|extension range)`\.$")
@@ -42,14 +44,6 @@ _CHILDREN = {"file": {4: "message", 5: "enum", 6: "service", 7: "field"},
              "message": {2: "field", 3: "message", 4: "enum", 6: "field", 8: "oneof", 5: "range"},
              "enum": {2: "value"}, "service": {2: "method"}}
 _ENTITY_BLOCKS = {"service": "service", "method": "rpc"}
-
-
-class Token:
-    """What `buf_leniency._lex` gives: kind ("id", "num", "str" or the punctuation) and byte span."""
-
-    kind: str
-    start: int
-    end: int
 
 
 class Blanked:
@@ -342,13 +336,15 @@ def _scopes(proto: pb.FileDescriptorProto, path: Sequence[int]) -> list[str]:
 
 def _resolve(pool: DescriptorPool, proto: pb.FileDescriptorProto, path: Sequence[int], message: Descriptor,
              name: Sequence[tuple[bool, str]]) -> list[FieldDescriptor] | None:
-    out = []
+    out: list[FieldDescriptor] = []
     scopes = _scopes(proto, path)
     for n, (extension, part) in enumerate(name):
         if n and out[-1].message_type is None:
             return None
         current = message if not n else out[-1].message_type
         field = None
+        if current is None:
+            return None
         if not extension:
             field = current.fields_by_name.get(part)
         else:
@@ -401,7 +397,7 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
     kind = field.type
     if kind == field.TYPE_ENUM:
         if len(value) == 1 and value[0][0] == "id":
-            found = field.enum_type.values_by_name.get(text)
+            found = field.enum_type.values_by_name.get(text) if field.enum_type is not None else None
             if found is None:
                 return None
             number: int | None = found.number
@@ -409,6 +405,7 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
             number = _integer(text)
             if number is None or not -(1 << 31) <= number < 1 << 31:
                 return None  # buf: "literal out of range for `int32`"
+        assert number is not None
         return _tag(field.number, 0) + _varint(number)
     if kind == field.TYPE_BOOL:
         if text not in ("true", "false"):

@@ -391,6 +391,8 @@ def _plan_option_value(plan: _Plan, tokens: list[_Token], message: str, at: int)
         return _position(plan.data, offset)
 
     target = option_values.FEATURE_TARGET.match(message)
+    if target is None and at < 0:
+        return bool(plan.blanked)  # said again without a line for each range of an `extensions` statement
     if target is None:
         found = option_values.blank_enum_number(plan.data, tokens, _at(tokens, at), plan.edits, position, plan.span)
         if found is not None:
@@ -491,7 +493,7 @@ class Recovery:
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
                 elif option_values.ENUM_BY_NUMBER.match(f.message) or option_values.FEATURE_TARGET.match(f.message):
-                    ok = _plan_option_value(plan, tokens, f.message, at)
+                    ok = _plan_option_value(plan, tokens, f.message, at if f.line else -1)
                 else:
                     ok = False
                 if not ok:

@@ -179,7 +179,6 @@ class _Literal:
                              None)
                 if field is None and group is not None:
                     self.out.append((self.tokens[k].start, f"cannot resolve message field name for `{type_name[1:]}`"))  # type: ignore[index]
-                    field = group
             k = self.value(field, k + 1)
         return k
 

@@ -130,22 +130,74 @@ def _blank_assignment(data: bytes, tokens: Sequence[Token], eq: int, value_last:
     if name is None:
         return None
     open_i = first - 1
-    while open_i >= 0 and tokens[open_i].kind != "[":
+    depth = 0
+    while open_i >= 0 and not (tokens[open_i].kind == "[" and depth == 0):
+        depth += tokens[open_i].kind in ("]", "}", ")", ">")
+        depth -= tokens[open_i].kind in ("{", "(", "<") or (tokens[open_i].kind == "[" and depth > 0)
         open_i -= 1
     close_i = value_last + 1
     if open_i < 0 or close_i >= len(tokens) or tokens[close_i].kind not in (",", "]"):
         return None
-    if tokens[first - 1].kind == "[" and tokens[close_i].kind == "]":  # the only option: the list goes too
-        start, end, brackets = tokens[open_i].start, tokens[close_i].end, span(tokens[open_i].start, tokens[close_i].end)
+    if _covered(edits, tokens[first].start):
+        return None
+    others = [o for o in _list_starts(tokens, open_i) if o != tokens[first].start]
+    if all(_covered(edits, o) for o in others):  # the last option left: the list goes too
+        start, end = tokens[open_i].start, _list_end(tokens, open_i)
+        brackets: list[int] | None = span(start, end)
     elif tokens[close_i].kind == ",":  # `name = value,` and what is up to the next option
         start, end, brackets = tokens[first].start, tokens[close_i + 1].start, None
-    else:  # the last one: from the comma before it
-        start, end, brackets = tokens[first - 1].start, tokens[value_last].end, None
-    if any(at in edits for at in range(start, end)):
-        return None
+    else:  # the last one: from the comma before it (the last one left, when options before went too)
+        start, end, brackets = _comma_before(tokens, first, open_i, edits), tokens[value_last].end, None
     edits[start] = bytes(b if b in b"\t\n\r\v\f" else 32 for b in data[start:end])
     return Blanked(position(tokens[first].start), span(tokens[first].start, tokens[value_last].end), brackets, False,
                    name, value)
+
+
+def _covered(edits: dict[int, bytes], offset: int) -> bool:
+    return any(at <= offset < at + len(new) for at, new in edits.items())
+
+
+def _comma_before(tokens: Sequence[Token], first: int, open_i: int, edits: dict[int, bytes]) -> int:
+    depth = 0
+    for k in range(first - 1, open_i, -1):
+        kind = tokens[k].kind
+        if kind in ("]", "}", ")", ">"):
+            depth += 1
+        elif kind in ("[", "{", "(", "<"):
+            depth -= 1
+        elif kind == "," and depth == 0 and not _covered(edits, tokens[k].start):
+            return tokens[k].start
+    return tokens[first - 1].start
+
+
+def _list_starts(tokens: Sequence[Token], open_i: int) -> list[int]:
+    """The offsets where the options of the `[...]` list opened at `open_i` start."""
+    out = [tokens[open_i + 1].start] if open_i + 1 < len(tokens) else []
+    depth = 0
+    for k in range(open_i + 1, len(tokens)):
+        kind = tokens[k].kind
+        if kind in ("[", "{", "(", "<"):
+            depth += 1
+        elif kind in ("]", "}", ")", ">"):
+            if depth == 0:
+                return out
+            depth -= 1
+        elif kind == "," and depth == 0 and k + 1 < len(tokens):
+            out.append(tokens[k + 1].start)
+    return out
+
+
+def _list_end(tokens: Sequence[Token], open_i: int) -> int:
+    depth = 0
+    for k in range(open_i + 1, len(tokens)):
+        kind = tokens[k].kind
+        if kind in ("[", "{", "(", "<"):
+            depth += 1
+        elif kind in ("]", "}", ")", ">"):
+            if depth == 0:
+                return tokens[k].end
+            depth -= 1
+    return tokens[-1].end
 
 
 def _in_oneof(data: bytes, tokens: Sequence[Token], i: int) -> bool:
@@ -188,6 +240,8 @@ def blank_feature_targets(data: bytes, tokens: Sequence[Token], feature: str, en
             in_range = entity == "extension range" and owner == "extensions" and tokens[k - 4].kind in ("[", ",")
             if not (in_statement or in_range):
                 continue
+            if _covered(edits, tokens[k - 3].start):
+                continue  # compiled away already (its value given by number)
             last = _value_end(tokens, k + 1)
             found = None if last < 0 else _blank_assignment(data, tokens, k, last, edits, position, span)
             if found is None:
@@ -252,13 +306,19 @@ def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Bl
         element.options.MergeFromString(encoded)  # type: ignore[attr-defined]
     if kind == "range":
         return True  # protoc keeps no locations for an extension range's options
-    new = []
+    from google.protobuf import descriptor_pb2
+
+    def insert_at(start: tuple[int, int]) -> int:  # locations are in source order, an element before its parts
+        return next((n for n, loc in enumerate(locations) if n and tuple(loc.span[:2]) > start), len(locations))
+
     if option.statement:
-        new.append(([*path, field_number], option.span))
+        locations.insert(insert_at(option.start), descriptor_pb2.SourceCodeInfo.Location(
+            path=[*path, field_number], span=option.span))
     elif option.brackets is not None:
-        new.append(([*path, field_number], option.brackets))
+        locations.insert(insert_at((option.brackets[0], option.brackets[1])), descriptor_pb2.SourceCodeInfo.Location(
+            path=[*path, field_number], span=option.brackets))
     named = [*path, field_number, *(f.number for f in fields)]
-    index = next((n for n, loc in enumerate(locations) if n and tuple(loc.span[:2]) > option.start), len(locations))
+    index = insert_at(option.start)
     if fields[-1].is_repeated:  # protoc numbers a repeated option's settings: this one's and the later ones'
         size = len(named) + 1
         settings = [loc for loc in locations if len(loc.path) == size and list(loc.path[:-1]) == named]
@@ -266,11 +326,7 @@ def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Bl
         for loc in settings[earlier:]:
             loc.path[-1] += 1
         named.append(earlier)
-    new.append((named, option.span))
-    from google.protobuf import descriptor_pb2
-
-    for offset, (p, span) in enumerate(new):
-        locations.insert(index + offset, descriptor_pb2.SourceCodeInfo.Location(path=p, span=span))
+    locations.insert(index, descriptor_pb2.SourceCodeInfo.Location(path=named, span=option.span))
     return True
 
 
@@ -405,6 +461,9 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
             number = _integer(text)
             if number is None or not -(1 << 31) <= number < 1 << 31:
                 return None  # buf: "literal out of range for `int32`"
+            if field.containing_type is not None and field.containing_type.full_name == "google.protobuf.FeatureSet" \
+                    and not number:
+                return None  # buf: "feature field `...` must resolve to a known value"
         assert number is not None
         return _tag(field.number, 0) + _varint(number)
     if kind == field.TYPE_BOOL:

@@ -8,12 +8,15 @@ allowances:
 - a number for a `bool` field (`b: 1`, `b: 0x0`; protoc takes 0 and 1): "mismatched types", at the
   number (`evalLiteral`: a bool is no number type);
 - a group named by its type, `G { ... }` (protoc's own spelling; buf looks fields up by field name,
-  `g`): "cannot resolve message field name for `p.O`" at the key (`evalKey`);
+  `g`): "cannot resolve message field name for `p.O`" at the key (`evalKey`), as for any key that
+  names no field;
 - a `#` comment (protoc's text-format tokenizer skips it, buf's lexer has no such comment):
   "unexpected `#` in message expression" at the '#'; buf then reads the comment's words as keys
   ("cannot resolve message field name for `p.O`" and "unexpected identifier in message expression"
   at each word, "unexpected integer literal ..." at a number). A comment holding anything else
-  (a ':', a string) is reported at the '#' only: what buf makes of it is not modelled.
+  (a ':', a string) is reported at the '#' only: what buf makes of it is not modelled. protoc
+  joins the literal's tokens on one line, so a `#` hides the rest of it from protoc: a field set
+  again after one is buf's "message field `p.O.b` set multiple times".
 
 Only files with an option literal are read, and only when the set declares a message-typed option
 (an extension of a `google.protobuf.*Options` message); their types are read from the set.
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 _OPTION_EXTENDEE = re.compile(rb"\x12[\x10-\x30]\.google\.protobuf\.\w*Options")
 _LITERAL = re.compile(r"=\s*\{")
 _BOOL, _MESSAGE, _GROUP = 8, 11, 10
+_REPEATED = 3
 MISMATCH = "mismatched types"
 HASH = "unexpected `#` in message expression"
 
@@ -152,6 +156,7 @@ class _Literal:
         """Walk the message opened at `k` ('{' or '<'); the index after its close."""
         close = "}" if self.tokens[k].kind == "{" else ">"
         message = self.types.messages.get(type_name or "")
+        seen: set[str] = set()  # singular non-message fields set so far (a message merges)
         k += 1
         while k < len(self.tokens) and not self.stopped:
             kind = self.tokens[k].kind
@@ -175,10 +180,12 @@ class _Literal:
             field = None
             if message is not None:
                 field = next((f for f in message.field if f.name == key), None)
-                group = next((f for f in message.field if f.type == _GROUP and f.type_name.rsplit(".", 1)[-1] == key),
-                             None)
-                if field is None and group is not None:
+                if field is None:  # a group's type name (protoc's spelling), or a key a `#` hid from protoc
                     self.out.append((self.tokens[k].start, f"cannot resolve message field name for `{type_name[1:]}`"))  # type: ignore[index]
+                elif field is not None and field.label != _REPEATED and field.type not in (_MESSAGE, _GROUP):
+                    if key in seen:  # protoc says so too, unless a `#` hid the first from it
+                        self.out.append((self.tokens[k].start, f"message field `{type_name[1:]}.{key}` set multiple times"))  # type: ignore[index]
+                    seen.add(key)
             k = self.value(field, k + 1)
         return k
 
@@ -192,11 +199,12 @@ class _Literal:
         while k < len(self.tokens) and self.tokens[k].start < end:
             words.append(self.tokens[k])
             k += 1
-        if not words or type_name is None or any(w.kind not in ("id", "num") for w in words):
+        if not words or any(w.kind not in ("id", "num") for w in words):
             self.stopped = True  # buf's errors after this one depend on what the comment holds
             return k
-        for w in words:  # each a key it cannot resolve, and no key/value pair either
-            self.out.append((w.start, f"cannot resolve message field name for `{type_name[1:]}`"))
+        for w in words:  # each a key it cannot resolve (in a message of a known type), and no key/value pair
+            if type_name is not None:
+                self.out.append((w.start, f"cannot resolve message field name for `{type_name[1:]}`"))
             self.out.append((w.start, f"unexpected {'identifier' if w.kind == 'id' else 'integer literal'} "
                                       "in message expression"))
         return k

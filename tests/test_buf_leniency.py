@@ -458,18 +458,47 @@ def test_an_enum_option_by_number_is_bufs_image(text: str, tmp_path: Path) -> No
             assert sorted(_options(f)) == sorted(_options(mine[f.name])), f.name
 
 
-def _options(proto: object) -> list[bytes]:
-    """Every element's options, serialized (its unknown fields included)."""
+def _options(proto: object) -> list[list[bytes]]:
+    """Every element's options: the records of each, serialized (unknown fields included), in any order."""
     out = []
 
     def walk(node: object) -> None:
         for field, value in node.ListFields():  # type: ignore[attr-defined]
             if field.name == "options":
-                out.append(value.SerializeToString(deterministic=True))
+                out.append(sorted(_records(value.SerializeToString(deterministic=True))))
             elif field.message_type is not None and field.name != "source_code_info":
                 for item in (value if field.is_repeated else [value]):
                     walk(item)
     walk(proto)
+    return out
+
+
+def _records(data: bytes) -> list[bytes]:
+    """The records of a serialized message, each as written."""
+    out = []
+    at = 0
+
+    def varint() -> int:
+        nonlocal at
+        value = shift = 0
+        while True:
+            value |= (data[at] & 0x7F) << shift
+            shift += 7
+            at += 1
+            if data[at - 1] < 0x80:
+                return value
+
+    while at < len(data):
+        start = at
+        wire = varint() & 7
+        if wire == 0:
+            varint()
+        elif wire == 2:
+            size = varint()
+            at += size
+        else:
+            at += 8 if wire == 1 else 4
+        out.append(data[start:at])
     return out
 
 
@@ -497,3 +526,88 @@ def test_an_enum_option_by_number_buf_refuses_stays_refused(text: str, tmp_path:
     (tmp_path / "a.proto").write_text(text)
     assert _buf_lint_fails(tmp_path)
     assert _we_refuse(tmp_path)
+
+
+@st.composite
+def enum_option_files(draw: st.DrawFn) -> tuple[str, str]:
+    """(source, twin): enum-typed options given by number on every kind of element, as statements
+    or in `[...]` lists among other options, repeated and nested; the twin names each value (the
+    enum's values are named with as many characters as the numbers have)."""
+    numbers = ["0", "1", "2"]
+    names = {"0": "Z", "1": "R", "2": "B"}
+    picks: list[str] = []
+
+    def number() -> str:
+        picks.append(draw(st.sampled_from(numbers)))
+        return "%s"
+
+    def field_options() -> str:
+        opts = draw(st.lists(st.sampled_from(["deprecated = true", "(color)", "(colors)", "(colors) ", "jstype = JS_NORMAL"]),
+                             max_size=4, unique=True))
+        written = [o if not o.startswith("(") else f"{o.strip()} = {number()}" for o in opts]
+        sep = draw(st.sampled_from([", ", ",", ",\n    ", ",\t"]))
+        return f" [{sep.join(written)}]" if written else ""
+
+    space = st.sampled_from(["", "  // c\n", "  /* d */\n", "\n"])
+    lines = [P2 + DESC + "enum Color { Z = 0; R = 1; B = 2; }\n" + COLOR_OPTIONS.replace("COLOR_", "")]
+    kinds = draw(st.lists(st.sampled_from(["(fcolor)", "(fcolors)", "(fwrap).c", "(fwrap).w.cs", "(fwrap).cs"]),
+                          max_size=3, unique=True))
+    for kind in kinds:
+        lines.append(f"{draw(space)}option {kind} = {number()};")
+    fields = [f"  optional int32 f{n} = {n + 1}{field_options()};" for n in range(draw(st.integers(1, 3)))]
+    message = [f"{draw(space)}  option (mcolor) = {number()};"] if draw(st.booleans()) else []
+    lines.append("message Msg {\n" + "\n".join(message + fields) + "\n}")
+    if draw(st.booleans()):
+        value_opts = f" [(vcolor) = {number()}]" if draw(st.booleans()) else ""
+        enum_opt = f"  option (ecolor) = {number()};\n" if draw(st.booleans()) else ""
+        lines.append(f"enum En {{\n{enum_opt}  EN_UNSPECIFIED = 0{value_opts};\n}}")
+    if draw(st.booleans()):
+        rpc = f" {{ option (rcolor) = {number()}; }}" if draw(st.booleans()) else ";"
+        lines.append(f"service S {{\n  option (scolor) = {number()};\n  rpc G(Msg) returns (Msg){rpc}\n}}")
+    text = "\n".join(lines) + "\n"
+    return text % tuple(picks), text % tuple(names[p] for p in picks)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=enum_option_files())
+def test_enum_options_by_number_are_protocs_set_of_the_twin(tmp_path_factory: pytest.TempPathFactory,
+                                                            files: tuple[str, str]) -> None:
+    root = tmp_path_factory.mktemp("by-number")
+    (root / "n").mkdir()
+    (root / "t").mkdir()
+    source, twin = files
+    if source == twin:
+        return
+    assert _twin_locations(root / "n", source) == _twin_locations(root / "t", twin), source
+    (root / "n" / "a.proto").write_text(source)
+    (root / "t" / "a.proto").write_text(twin)
+    mine, theirs = _set(root / "n", ["a.proto"], False), _set(root / "t", ["a.proto"], False)
+    # the values, read with the set's own types (protoc merges a message option's settings in one record)
+    assert _option_values(theirs, mine) == _option_values(theirs, theirs)
+
+
+def _option_values(types: object, fds: object) -> list[str]:
+    from google.protobuf import descriptor_pool, message_factory, text_format
+
+    pool = descriptor_pool.DescriptorPool()
+    for f in types.file:  # type: ignore[attr-defined]
+        pool.AddSerializedFile(f.SerializeToString())
+    out = []
+    for options in _options_messages(fds.file[-1]):  # type: ignore[attr-defined]
+        cls = message_factory.GetMessageClass(pool.FindMessageTypeByName(options.DESCRIPTOR.full_name))
+        out.append(text_format.MessageToString(cls.FromString(options.SerializeToString())))
+    return out
+
+
+def _options_messages(proto: object) -> list[object]:
+    out = []
+
+    def walk(node: object) -> None:
+        for field, value in node.ListFields():  # type: ignore[attr-defined]
+            if field.name == "options":
+                out.append(value)
+            elif field.message_type is not None and field.name != "source_code_info":
+                for item in (value if field.is_repeated else [value]):
+                    walk(item)
+    walk(proto)
+    return out

@@ -303,6 +303,9 @@ def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Bl
             encoded = _tag(outer.number, 2) + _varint(len(encoded)) + encoded
     for _, target in targets:
         element = _element(proto, target)
+        if not fields[-1].is_repeated and _set_in(element.options.SerializeToString(),  # type: ignore[attr-defined]
+                                                  [f.number for f in fields]):
+            return False  # buf: "... set multiple times" (and protoc, had it taken the value)
         element.options.MergeFromString(encoded)  # type: ignore[attr-defined]
     if kind == "range":
         return True  # protoc keeps no locations for an extension range's options
@@ -328,6 +331,59 @@ def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Bl
         named.append(earlier)
     locations.insert(index, descriptor_pb2.SourceCodeInfo.Location(path=named, span=option.span))
     return True
+
+
+def _set_in(data: bytes, numbers: Sequence[int]) -> bool:
+    """Does the serialized message `data` set the field at `numbers` (a path through message fields,
+    each occurrence of a message merged)?"""
+    payloads = [data]
+    for depth, number in enumerate(numbers):
+        found = [value for payload in payloads for n, value in _records(payload) if n == number]
+        if not found:
+            return False
+        if depth == len(numbers) - 1:
+            return True
+        payloads = [value for value in found if value is not None]
+    return False
+
+
+def _records(data: bytes) -> list[tuple[int, bytes | None]]:
+    """(field number, payload of a length-delimited record or None) of each record of `data`."""
+    out: list[tuple[int, bytes | None]] = []
+    at = 0
+
+    def varint() -> int:
+        nonlocal at
+        value = shift = 0
+        while True:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    try:
+        while at < len(data):
+            key = varint()
+            wire = key & 7
+            payload = None
+            if wire == 0:
+                varint()
+            elif wire == 1:
+                at += 8
+            elif wire == 5:
+                at += 4
+            elif wire == 2:
+                size = varint()
+                payload = data[at:at + size]
+                at += size
+            else:  # groups: not in options written by number
+                return out
+            out.append((key >> 3, payload))
+    except IndexError:
+        pass
+    return out
 
 
 def _contains(span: Sequence[int], at: tuple[int, int]) -> bool:

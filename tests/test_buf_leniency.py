@@ -357,6 +357,9 @@ STILL_REFUSED = {
     # in a message literal, protoc wants a closed enum's value to be one of its values; buf any int32
     "a literal's closed enum given a number no value has": P2 + DESC + "enum E { A = 0; B = 1; }\n"
     "message O { optional E e = 1; }\nextend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { e: 7 };\n",
+    # in a message literal, protoc refuses a message field set twice; buf merges the two
+    "a literal's message field set twice": P2 + DESC + "message O { optional O o = 1; optional int32 i = 2; }\n"
+    "extend google.protobuf.FileOptions { optional O x = 50000; }\noption (x) = { o { i: 1 } o { } };\n",
 }
 # buf refuses these (compile errors, exit 100); protoc builds them, so we report findings (what
 # workbench.contracts.buf_compile_checks refuses is in tests/buf_compile_refusals instead)

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 # FieldDescriptorProto.extendee (field 2) naming a google.protobuf options message
 _OPTION_EXTENDEE = re.compile(rb"\x12[\x10-\x30]\.google\.protobuf\.\w*Options")
 _LITERAL = re.compile(r"=\s*\{")
+_LITERAL_BYTES = re.compile(rb"=\s*\{")
+# what a literal buf refuses holds: a '#', a number (for a bool), a capitalized key (a group's type name)
+_MAY_REFUSE = re.compile(rb"#|[:\[,]\s*-?[0-9]|[{<,;\s][A-Z]")
 _BOOL, _MESSAGE, _GROUP = 8, 11, 10
 _REPEATED = 3
 MISMATCH = "mismatched types"
@@ -56,7 +59,7 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source: Callable[[str], str] 
             text = source(f.name)
         except OSError:
             continue
-        if not _LITERAL.search(text):
+        if "{" not in text or not _LITERAL.search(text):
             continue
         types = types or _Types(fds)
         data = text.encode("utf-8")
@@ -74,44 +77,103 @@ def _line_column(data: bytes, at: int) -> tuple[int, int]:
 
 
 class _Types:
-    """The set's messages by full name (".p.O") and its extensions of option messages."""
+    """The set's messages by full name (".p.O") and its extensions of option messages, looked up as
+    needed (a walk over every message of a big set costs ~0.4 s)."""
 
     def __init__(self, fds: pb.FileDescriptorSet) -> None:
-        self.messages: dict[str, pb.DescriptorProto] = {}
-        self.extensions: list[tuple[str, pb.FieldDescriptorProto]] = []
-        for f in fds.file:
-            scope = f".{f.package}" if f.package else ""
-            self._extensions(scope, f.extension)
-            stack = [(scope, m) for m in f.message_type]
-            while stack:
-                outer, m = stack.pop()
-                full = f"{outer}.{m.name}"
-                self.messages[full] = m
-                self._extensions(full, m.extension)
-                stack += [(full, n) for n in m.nested_type]
+        self.fds = fds
+        self._messages: dict[str, pb.DescriptorProto | None] = {}
+        self._extensions: list[tuple[str, pb.FieldDescriptorProto]] | None = None
 
-    def _extensions(self, scope: str, fields: Iterable[pb.FieldDescriptorProto]) -> None:
-        for field in fields:
-            if field.extendee.startswith(".google.protobuf.") and field.extendee.endswith("Options"):
-                self.extensions.append((f"{scope}.{field.name}", field))
+    def message(self, full: str) -> pb.DescriptorProto | None:
+        if full not in self._messages:
+            self._messages[full] = self._find(full)
+        return self._messages[full]
+
+    def _find(self, full: str) -> pb.DescriptorProto | None:
+        for f in self.fds.file:
+            prefix = f".{f.package}." if f.package else "."
+            if not full.startswith(prefix):
+                continue
+            scope: object = f
+            for n, part in enumerate(full[len(prefix):].split(".")):
+                children = scope.message_type if not n else scope.nested_type  # type: ignore[attr-defined]
+                scope = next((m for m in children if m.name == part), None)
+                if scope is None:
+                    break
+            if scope is not None:
+                return scope  # type: ignore[return-value]
+        return None
 
     def extension(self, name: str) -> pb.FieldDescriptorProto | None:
         """The option extension `name` names (as written in parentheses; scopes set aside)."""
+        if self._extensions is None:
+            self._extensions = []
+            for f in self.fds.file:
+                scope = f".{f.package}" if f.package else ""
+                self._add(scope, f.extension)
+                stack = [(scope, m) for m in f.message_type if m.extension or m.nested_type]
+                while stack:  # extensions declared in messages (rare): only messages that nest any
+                    outer, m = stack.pop()
+                    full = f"{outer}.{m.name}"
+                    self._add(full, m.extension)
+                    stack += [(full, n) for n in m.nested_type if n.extension or n.nested_type]
         wanted = name if name.startswith(".") else f".{name}"
-        found = [field for full, field in self.extensions if full == wanted or full.endswith(wanted)]
+        found = [field for full, field in self._extensions if full == wanted or full.endswith(wanted)]
         return found[0] if len(found) == 1 else None
+
+    def _add(self, scope: str, fields: Iterable[pb.FieldDescriptorProto]) -> None:
+        assert self._extensions is not None
+        for field in fields:
+            if field.extendee.startswith(".google.protobuf.") and field.extendee.endswith("Options"):
+                self._extensions.append((f"{scope}.{field.name}", field))
 
 
 def _file_errors(data: bytes, types: _Types) -> list[tuple[int, str]]:
-    from workbench.contracts.buf_leniency import _lex
-
-    tokens = _lex(data)
+    """Each option literal of the file: only its statement is lexed (a whole file's lexing costs
+    ~2 s a MB), and walked when it holds what buf may refuse."""
     out: list[tuple[int, str]] = []
-    for k, t in enumerate(tokens):
-        if t.kind == "=" and k + 1 < len(tokens) and tokens[k + 1].kind == "{":
-            message = _option_type(data, tokens, k, types)
-            if message is not None:
-                _Literal(data, tokens, types, out).message(message, k + 1)
+    for m in _LITERAL_BYTES.finditer(data):
+        start = max(data.rfind(c, 0, m.start()) for c in (b";", b"{", b"}", b"[", b",")) + 1
+        if _in_comment(data, m.start()):
+            continue
+        tokens = _lex_literal(data, start, m.end() - 1)
+        eq = next((k for k, t in enumerate(tokens) if t.start == m.start()), -1)
+        literal = data[m.end() - 1:tokens[-1].end] if tokens else b""
+        if eq < 1 or not _MAY_REFUSE.search(literal):
+            continue
+        message = _option_type(data, tokens, eq, types)
+        if message is not None:
+            _Literal(data, tokens, types, out).message(message, eq + 1)
+    return out
+
+
+def _in_comment(data: bytes, at: int) -> bool:
+    """Is byte `at` in a `//` comment of its line or in a block comment (strings set aside)?"""
+    line = data[data.rfind(b"\n", 0, at) + 1:at]
+    if b"//" in line:
+        return True
+    opened = data.rfind(b"/*", 0, at)
+    return opened >= 0 and data.find(b"*/", opened + 2, at) < 0
+
+
+def _lex_literal(data: bytes, start: int, brace: int) -> list[_Token]:
+    """The tokens from `start` (the option's statement) to the '}' closing the '{' at `brace`."""
+    from workbench.contracts.buf_leniency import _TOKEN, _Token
+
+    out = []
+    depth = 0
+    for m in _TOKEN.finditer(data, start):
+        kind = m.lastgroup or "sym"
+        if kind in ("ws", "line", "block"):
+            continue
+        token = _Token(m.group().decode("latin-1") if kind == "sym" else kind, m.start(), m.end())
+        out.append(token)
+        if m.start() >= brace:
+            depth += token.kind == "{"
+            depth -= token.kind == "}"
+            if depth == 0:
+                break
     return out
 
 
@@ -132,7 +194,7 @@ def _option_type(data: bytes, tokens: list[_Token], eq: int, types: _Types) -> s
         return None
     type_name: str | None = extension.type_name
     for part in filter(None, name[close + 1:].split(".")):
-        message = types.messages.get(type_name or "")
+        message = types.message(type_name or "")
         field = next((f for f in message.field if f.name == part), None) if message else None
         type_name = field.type_name if field is not None and field.type in (_MESSAGE, _GROUP) else None
     return type_name or None
@@ -147,6 +209,7 @@ class _Literal:
         self.types = types
         self.out = out
         self.stopped = False
+        self.mismatched = False  # the last value evaluated was of the wrong type
 
     def text(self, k: int) -> str:
         t = self.tokens[k]
@@ -155,7 +218,7 @@ class _Literal:
     def message(self, type_name: str | None, k: int) -> int:
         """Walk the message opened at `k` ('{' or '<'); the index after its close."""
         close = "}" if self.tokens[k].kind == "{" else ">"
-        message = self.types.messages.get(type_name or "")
+        message = self.types.message(type_name or "")
         seen: set[str] = set()  # singular non-message fields set so far (a message merges)
         k += 1
         while k < len(self.tokens) and not self.stopped:
@@ -182,11 +245,13 @@ class _Literal:
                 field = next((f for f in message.field if f.name == key), None)
                 if field is None:  # a group's type name (protoc's spelling), or a key a `#` hid from protoc
                     self.out.append((self.tokens[k].start, f"cannot resolve message field name for `{type_name[1:]}`"))  # type: ignore[index]
-                elif field is not None and field.label != _REPEATED and field.type not in (_MESSAGE, _GROUP):
-                    if key in seen:  # protoc says so too, unless a `#` hid the first from it
-                        self.out.append((self.tokens[k].start, f"message field `{type_name[1:]}.{key}` set multiple times"))  # type: ignore[index]
-                    seen.add(key)
+                elif key in seen:  # protoc says so too, unless a `#` hid the first from it
+                    self.out.append((self.tokens[k].start, f"message field `{type_name[1:]}.{key}` set multiple times"))  # type: ignore[index]
+            self.mismatched = False
             k = self.value(field, k + 1)
+            if field is not None and field.label != _REPEATED and field.type not in (_MESSAGE, _GROUP) and \
+                    not self.mismatched:
+                seen.add(key)  # (a value of the wrong type sets nothing)
         return k
 
     def comment(self, type_name: str | None, k: int) -> int:
@@ -231,6 +296,7 @@ class _Literal:
             k += 1
         if k < len(self.tokens) and self.tokens[k].kind == "num" and field is not None and field.type == _BOOL:
             self.out.append((self.tokens[first].start, MISMATCH))
+            self.mismatched = True
         if k < len(self.tokens) and self.tokens[k].kind == "str":
             while k + 1 < len(self.tokens) and self.tokens[k + 1].kind == "str":
                 k += 1

@@ -438,10 +438,22 @@ class Recovery:
                 code, current, data = self.compile_overlay(overlay, self.files)
                 if code == 0 and data is not None:
                     restored = self._restore(data)
-                    if restored is None:
+                    if restored is None or not self._values_pass(Path(tmp, "named")):
                         return None, self._reported(findings)
                     return restored, current
         return None, self._reported(current)
+
+    def _values_pass(self, overlay: Path) -> bool:
+        """Do protoc's checks of the values pass, the options given by number written by name (run
+        only when some were)? buf checks them too (a feature's targets, ...)."""
+        twins = {name: option_values.named_twin(plan.data, plan.edits, plan.blanked) for name, plan in self.plans.items()}
+        if not any(twins.values()):
+            return True
+        for name, plan in self.plans.items():
+            target = overlay / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(twins[name] or plan.rewritten())
+        return self.compile_overlay(overlay, self.files)[0] == 0
 
     def _reported(self, findings: list[Finding]) -> list[Finding]:
         """A failed rewrite's findings: protoc's own first words on the files we rewrote."""

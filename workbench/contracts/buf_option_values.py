@@ -57,6 +57,9 @@ class Blanked:
         self.statement = statement
         self.name = name  # (is an extension in parentheses, text) of each part
         self.value = value  # (kind, text) of each value token
+        self.edit_at = -1  # the offset of its blank among the plan's edits
+        self.value_at = (-1, -1)  # the value's byte span in the source
+        self.named = ""  # the name of the enum value its number is (set on restore), for `named_twin`
 
 
 Position = Callable[[int], tuple[int, int]]
@@ -123,7 +126,8 @@ def _blank_assignment(data: bytes, tokens: Sequence[Token], eq: int, value_last:
         if not _in_oneof(data, tokens, first):
             blank[-1] = ord(";")  # an empty statement: protoc drops the comments before and after it
         edits[start] = bytes(blank)
-        return Blanked(position(start), span(start, end), None, True, name, value)
+        return _placed(Blanked(position(start), span(start, end), None, True, name, value), start, tokens, eq,
+                       value_last)
     if first == 0 or tokens[first - 1].kind not in ("[", ","):
         return None
     name = _name_parts(data, tokens, first, eq - 1)
@@ -149,8 +153,33 @@ def _blank_assignment(data: bytes, tokens: Sequence[Token], eq: int, value_last:
     else:  # the last one: from the comma before it (the last one left, when options before went too)
         start, end, brackets = _comma_before(tokens, first, open_i, edits), tokens[value_last].end, None
     edits[start] = bytes(b if b in b"\t\n\r\v\f" else 32 for b in data[start:end])
-    return Blanked(position(tokens[first].start), span(tokens[first].start, tokens[value_last].end), brackets, False,
-                   name, value)
+    return _placed(Blanked(position(tokens[first].start), span(tokens[first].start, tokens[value_last].end), brackets,
+                           False, name, value), start, tokens, eq, value_last)
+
+
+def _placed(option: Blanked, edit_at: int, tokens: Sequence[Token], eq: int, value_last: int) -> Blanked:
+    option.edit_at = edit_at
+    option.value_at = (tokens[eq + 1].start, tokens[value_last].end)
+    return option
+
+
+def named_twin(data: bytes, edits: dict[int, bytes], blanked: Sequence[Blanked]) -> bytes | None:
+    """The source with the plan's other rewrites and each enum option given by number written with
+    its value's name (another value's for a number no value has): protoc's checks of the values (a
+    feature's targets, LEGACY_REQUIRED at the file level, ...) run on it. None when there are none.
+    Lines and columns do not hold."""
+    named = [b for b in blanked if b.named]
+    if not named:
+        return None
+    out = bytearray(data)
+    skipped = {b.edit_at for b in named}
+    for at, new in edits.items():
+        if at not in skipped:
+            out[at:at + len(new)] = new
+    for option in sorted(named, key=lambda b: -b.value_at[0]):
+        start, end = option.value_at
+        out[start:end] = option.named.encode()
+    return bytes(out)
 
 
 def _covered(edits: dict[int, bytes], offset: int) -> bool:
@@ -293,9 +322,13 @@ def _restore_one(pool: DescriptorPool, proto: pb.FileDescriptorProto, option: Bl
     if resolved is None:
         return False
     fields = resolved
-    encoded = _encode(pool, fields[-1], option.value)
+    names: list[str] = []
+    encoded = _encode(pool, fields[-1], option.value, names)
     if encoded is None:
         return False
+    # (a feature on a service, method or range stays blank there too: protoc checks its targets, buf not)
+    option.named = names[0] if names and option.value[-1][0] == "num" and not (
+        kind in ("service", "method", "range") and option.name[0] == (False, "features")) else ""
     for outer in reversed(fields[:-1]):
         if outer.type == outer.TYPE_GROUP:
             encoded = _tag(outer.number, 3) + encoded + _tag(outer.number, 4)
@@ -503,7 +536,8 @@ def _integer(text: str) -> int | None:
     return -value if negative else value
 
 
-def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[str, str]]) -> bytes | None:
+def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[str, str]],
+            names: list[str]) -> bytes | None:
     """The field's tag and value as the wire has it; None for what is not a plain scalar here."""
     text = "".join(t for _, t in value)
     kind = field.type
@@ -517,6 +551,11 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
             number = _integer(text)
             if number is None or not -(1 << 31) <= number < 1 << 31:
                 return None  # buf: "literal out of range for `int32`"
+            if field.enum_type is not None and field.enum_type.values:
+                # its value's name; for a number no value has, another value's (a number checks as any)
+                others = [v for v in field.enum_type.values if v.number] or list(field.enum_type.values)
+                names.append(field.enum_type.values_by_number[number].name
+                             if number in field.enum_type.values_by_number else others[0].name)
             if field.containing_type is not None and field.containing_type.full_name == "google.protobuf.FeatureSet" \
                     and not number:
                 return None  # buf: "feature field `...` must resolve to a known value"

@@ -18,7 +18,8 @@ def closed_enum(options: Message, name: str, number: int) -> int:
         return getattr(options, name)  # type: ignore[no-any-return]
     from google.protobuf import unknown_fields
 
-    written = [f.data for f in unknown_fields.UnknownFieldSet(options) if f.field_number == number and f.wire_type == 0]
+    fields = unknown_fields.UnknownFieldSet(options)
+    written = [f.data for f in (fields[n] for n in range(len(fields))) if f.field_number == number and f.wire_type == 0]
     if not written:
         return getattr(options, name)  # type: ignore[no-any-return]
     value = int(written[-1])

@@ -313,18 +313,19 @@ def test_a_clean_compile_never_takes_the_rewrite_path(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize("options", ['json_name = "[x]"', "deprecated = true, json_name = '[a.b]'",
-                                     'json_name\t=  "[]", deprecated = true', 'json_name = "[[x]]"'])
-def test_a_json_name_in_brackets_is_bufs_image(options: str, tmp_path: Path) -> None:
-    (tmp_path / "a.proto").write_text(P2 + f"message M {{\n  optional int32 e = 1 [{options}];\n  optional int32 f = 2;\n}}\n")
+                                     'json_name\t=  "[]", deprecated = true', 'json_name = "[[x]]"',
+                                     # escapes, a NUL ("json_name cannot have embedded null characters.")
+                                     'json_name = "[\\x41]"', 'json_name = "\\x5bq\\135"', "json_name = '[a' \"b]\"",
+                                     'json_name = "a\\0b"', 'deprecated = true, json_name = "\\000"',
+                                     'json_name = "[\\u00e9]"', 'json_name = "x\\0"  "y"'])
+@pytest.mark.parametrize("syntax", ["proto2", "proto3"])
+def test_a_json_name_in_brackets_is_bufs_image(options: str, syntax: str, tmp_path: Path) -> None:
+    label = "optional " if syntax == "proto2" else ""
+    (tmp_path / "a.proto").write_text(f'syntax = "{syntax}";\npackage p;\nmessage M {{\n  {label}int32 e = 1 [{options}];\n'
+                                      f'  {label}int32 f = 2 [json_name = "[f]"];\n}}\n')
     image = _buf_image(tmp_path)
     assert image is not None
     assert _without_source_info(_set(tmp_path, ["a.proto"])) == _without_source_info(image)
-
-
-def test_a_json_name_in_brackets_with_escapes_is_left_as_protoc_has_it(tmp_path: Path) -> None:
-    (tmp_path / "a.proto").write_text(P2 + 'message M { optional int32 e = 1 [json_name = "[\\x41]"]; }\n')
-    # buf takes it; the value written is not the value, so no rewrite: a difference left
-    assert not compile_protos(tmp_path, ["a.proto"]).ok
 
 
 @pytest.mark.parametrize("text", ["// a\x00b\nmessage M {}\n", "/* c\x00d \x00 */\nmessage M {}\n// e\x00\nmessage N {}\n",
@@ -351,7 +352,6 @@ def test_a_nul_outside_comments_stays_an_error(tmp_path: Path) -> None:
 DESC = 'import "google/protobuf/descriptor.proto";\n'
 # buf builds, lints and compares these; protoc refuses them and no rewrite covers them yet
 STILL_REFUSED = {
-    "json_name with a NUL": P2 + 'message M { optional int32 e = 1 [json_name = "a\\0b"]; }\n',
     "an extension number no declaration names": P2 + 'message M { extensions 10 to 20 [declaration = {number: 10, '
     'full_name: ".p.x", type: "int32"}]; }\nextend M { optional int32 y = 11; }\n',
     # in a message literal, protoc wants a closed enum's value to be one of its values; buf any int32

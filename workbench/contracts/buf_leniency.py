@@ -24,7 +24,8 @@ values the source wrote:
 - a NUL byte in a comment ("Invalid control characters encountered in text."; buf keeps it in the
   comment): compiled as a byte the file does not hold, turned back into NUL in the set's comments.
 - a `json_name` written in brackets, `[json_name = "[x]"]` ("JSON names may not start with '[' and
-  end with ']'"): its '[' compiled as '_', then the name put back (a plain string only: no escapes).
+  end with ']'"), or holding a NUL, `"a\\0b"` ("json_name cannot have embedded null characters."):
+  its strings compiled as '_'s, then the name (escapes decoded) put back.
 
 Every rewrite keeps each byte's line and column (same-length replacements, blanks), so protoc's
 locations, comments and other diagnostics are the source's. It runs only after protoc failed, and
@@ -52,6 +53,7 @@ EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+JSON_NAME_NUL = "json_name cannot have embedded null characters."
 CONTROL_CHARACTER = "Invalid control characters encountered in text."
 NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
 BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\) is invalid: JSON names may not start "
@@ -59,7 +61,7 @@ BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\)
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
 _KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT,
-          CONTROL_CHARACTER, "Enum name ",
+          CONTROL_CHARACTER, JSON_NAME_NUL, "Enum name ",
           "Enum type ", "The custom JSON name of field ", *option_values.KNOWN)
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
@@ -280,27 +282,66 @@ def _plan_enum_default(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
     return True
 
 
-def _plan_bracketed_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
-    """The error points at the field's name: its `json_name` value's '[' compiled as '_' (a plain
-    string only)."""
+def _plan_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
+    """The error points at the field's name (a name in brackets) or at `json_name` (a NUL in it): the
+    value's strings compiled as '_'s, the value (escapes decoded) put back afterwards."""
     j = _at(tokens, offset)
     if j < 0:
         return False
-    while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
-        j += 1
-    found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
+    if _text(plan.data, tokens[j]) == "json_name":
+        found = _option_list(tokens, j)
+    else:
+        while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
+            j += 1
+        found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
     if found is None:
         return False
-    i = next((a for a, b in found[2] if b == a + 2 and _text(plan.data, tokens[a]) == "json_name"), -1)
-    if i < 0 or tokens[i + 1].kind != "=" or tokens[i + 2].kind != "str":
+    a, b = next(((a, b) for a, b in found[2] if _text(plan.data, tokens[a]) == "json_name"), (-1, -1))
+    if a < 0 or b < a + 2 or tokens[a + 1].kind != "=" or any(t.kind != "str" for t in tokens[a + 2:b + 1]):
         return False
-    value = _text(plan.data, tokens[i + 2])
-    name = value[1:-1]
-    if len(value) < 2 or value[-1] != value[0] or "\\" in name or not (name.startswith("[") and name.endswith("]")):
+    strings = [_text(plan.data, t) for t in tokens[a + 2:b + 1]]
+    if any(len(v) < 2 or v[-1] != v[0] for v in strings):
         return False
-    plan.edits[tokens[i + 2].start + 1] = b"_"
-    plan.json_names.append((_position(plan.data, tokens[i].start), name))
+    name = _unescape("".join(v[1:-1] for v in strings))
+    if name is None or not ("\x00" in name or (name.startswith("[") and name.endswith("]"))):
+        return False
+    # a letter of its own for each name (two alike would clash as JSON names)
+    filler = "QZXJKVWYqzxjkvwy"[len(plan.json_names) % 16].encode()
+    for t in tokens[a + 2:b + 1]:
+        plan.edits[t.start + 1] = filler * (t.end - t.start - 2)
+    plan.json_names.append((_position(plan.data, tokens[a].start), name))
     return True
+
+
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'",
+            '"': '"', "?": "?"}
+_ESCAPE = re.compile(r"\\(?:(?P<oct>[0-7]{1,3})|[xX](?P<hex>[0-9A-Fa-f]{1,2})|u(?P<u>[0-9A-Fa-f]{4})"
+                     r"|U(?P<U>[0-9A-Fa-f]{8})|(?P<c>.))", re.S)
+
+
+def _unescape(text: str) -> str | None:
+    """A string literal's content as the compilers decode it (C escapes, bytes taken as UTF-8); None
+    when it is no UTF-8 or holds an escape they refuse."""
+    out = bytearray()
+    at = 0
+    for m in _ESCAPE.finditer(text):
+        out += text[at:m.start()].encode("latin-1")
+        at = m.end()
+        if m["oct"] is not None:
+            out.append(int(m["oct"], 8) & 0xFF)
+        elif m["hex"] is not None:
+            out.append(int(m["hex"], 16))
+        elif m["u"] is not None or m["U"] is not None:
+            out += chr(int(m["u"] or m["U"], 16)).encode("utf-8", "surrogatepass")
+        elif m["c"] in _ESCAPES:
+            out += _ESCAPES[m["c"]].encode()
+        else:
+            return None
+    out += text[at:].encode("latin-1")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _plan_lite(plan: _Plan, tokens: list[_Token]) -> bool:
@@ -500,8 +541,8 @@ class Recovery:
                     ok = _plan_nested_comment(plan, at)
                 elif ENUM_CONFLICT.match(f.message):
                     ok = _plan_enum_rename(plan, tokens, at)
-                elif BRACKETED_JSON_NAME.match(f.message):
-                    ok = _plan_bracketed_json_name(plan, tokens, at)
+                elif BRACKETED_JSON_NAME.match(f.message) or f.message == JSON_NAME_NUL:
+                    ok = _plan_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
                 elif option_values.ENUM_BY_NUMBER.match(f.message) or option_values.FEATURE_TARGET.match(f.message):

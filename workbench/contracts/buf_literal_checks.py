@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from workbench.contracts.buf_leniency import _Token
 
 # FieldDescriptorProto.extendee (field 2) naming a google.protobuf options message
-_OPTION_EXTENDEE = re.compile(rb"\x12[\x10-\x30]\.google\.protobuf\.\w*Options")
+_OPTION_EXTENDEE = re.compile(rb"\x12[\x10-\x30]\.google\.protobuf\.\w*Options\x18")
+_EXTENDEE_END = b"Options\x18"
 _LITERAL = re.compile(r"=\s*\{")
 _LITERAL_BYTES = re.compile(rb"=\s*\{")
 # what a literal buf refuses holds: a '#', a number (for a bool), a capitalized key (a group's type name)
@@ -48,7 +49,7 @@ Error = tuple[str, int, int, str]  # file, line, column (1-based), message
 
 
 def errors(data: bytes, fds: pb.FileDescriptorSet, source: Callable[[str], str] | None) -> list[Error]:
-    if source is None or _OPTION_EXTENDEE.search(data) is None:
+    if source is None or not _declares_option_extension(data):
         return []
     types: _Types | None = None
     out: list[Error] = []
@@ -65,6 +66,18 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source: Callable[[str], str] 
         data = text.encode("utf-8")
         out += [(f.name, *_line_column(data, at), message) for at, message in _file_errors(data, types)]
     return sorted(out)
+
+
+def _declares_option_extension(data: bytes) -> bool:
+    """Does the set declare an extension of an options message? A literal search for the end of such
+    an extendee (protoc writes a field's number, tag 0x18, after it), each hit matched backwards:
+    a regex over the whole set costs ~0.15 s on 65 MB, the search a third of that."""
+    at = data.find(_EXTENDEE_END)
+    while at >= 0:
+        if _OPTION_EXTENDEE.search(data, max(0, at - 64), at + len(_EXTENDEE_END)):
+            return True
+        at = data.find(_EXTENDEE_END, at + 1)
+    return False
 
 
 def _line_column(data: bytes, at: int) -> tuple[int, int]:

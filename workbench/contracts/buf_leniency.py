@@ -154,6 +154,7 @@ class _Plan:
         self.json_names: list[tuple[tuple[int, int], str]] = []  # (json_name's (line, column), the name written)
         self.blanked: list[option_values.Blanked] = []  # options compiled away, set again afterwards
         self.feature_targets: set[tuple[str, str]] = set()  # (feature, entity) whose settings were blanked
+        self.declarations = 0  # the round (from 1) the file's extension declarations were blanked in
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -448,6 +449,19 @@ def _plan_option_value(plan: _Plan, tokens: list[_Token], message: str, at: int)
     return bool(blanked)
 
 
+def _plan_declarations(plan: _Plan, tokens: list[_Token], rounds: int) -> bool:
+    """An extension number a range with declarations leaves out: the file's declarations compiled
+    away, set again and checked afterwards (`buf_option_values.blank_declarations`)."""
+    if plan.declarations:
+        # one error per extension: the file's declarations went with the first (this round's)
+        return plan.declarations == rounds
+    plan.declarations = rounds
+    blanked = option_values.blank_declarations(plan.data, tokens, plan.edits, lambda o: _position(plan.data, o),
+                                               plan.span)
+    plan.blanked += blanked or []
+    return bool(blanked)
+
+
 class Recovery:
     """Compile a set whose first compile failed, rewriting the files of known "buf accepts" classes."""
 
@@ -459,6 +473,7 @@ class Recovery:
         self.compile_overlay = compile_overlay  # (overlay root, files) -> (code, findings, set or None)
         self.plans: dict[str, _Plan] = {}
         self.first: dict[str, list[Finding]] = {}  # findings of a rewritten file from before its rewrite
+        self.rounds = 0  # compiles planned so far
 
     def run(self, findings: list[Finding]) -> tuple[bytes | None, list[Finding]] | None:
         """(set, findings) once a rewrite compiled, or (None, the findings to report) when a rewrite
@@ -503,6 +518,7 @@ class Recovery:
 
     def _plan(self, findings: list[Finding]) -> bool:
         """Add rewrites for every error in `findings`; False when one is of no known class."""
+        self.rounds += 1
         errors = [f for f in findings if f.severity is Severity.ERROR]
         failed = {self.name_of(f.file) for f in errors}
         progress = False
@@ -545,6 +561,8 @@ class Recovery:
                     ok = _plan_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
+                elif option_values.MISSING_DECLARATION.match(f.message):
+                    ok = _plan_declarations(plan, tokens, self.rounds)
                 elif option_values.ENUM_BY_NUMBER.match(f.message) or option_values.FEATURE_TARGET.match(f.message):
                     ok = _plan_option_value(plan, tokens, f.message, at if f.line else -1)
                 else:
@@ -615,6 +633,10 @@ class Recovery:
                     return None
             if not option_values.restore(fds, proto, plan.blanked, pools):  # type: ignore[arg-type]
                 return None
+            if plan.declarations:
+                if not option_values.declarations_hold(fds, proto):
+                    return None
+                option_values.strip_declarations(proto)
         lite = {f.name for f in fds.file if f.options.optimize_for == _LITE_RUNTIME}
         for f in fds.file:  # buf: "`LITE_RUNTIME` file imported in non-`LITE_RUNTIME` file"
             if f.name not in lite and any(d in lite for d in f.dependency):

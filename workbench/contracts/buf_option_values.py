@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 ENUM_BY_NUMBER = re.compile(r'^Value must be identifier for enum-valued option "[\w.]+"\.$')
 FEATURE_TARGET = re.compile(r"^Option google\.protobuf\.FeatureSet\.(?P<feature>\w+) cannot be set on an entity of type "
                             r"`(?P<entity>service|method|extension range)`\.$")
-KNOWN = ("Value must be identifier for enum-valued option ", "Option google.protobuf.FeatureSet.")
+MISSING_DECLARATION = re.compile(r"^Missing extension declaration for field [\w.]+ with number \d+ in extendee message ")
+KNOWN = ("Value must be identifier for enum-valued option ", "Option google.protobuf.FeatureSet.",
+         "Missing extension declaration for field ")
 
 # (kind of element, field number of its `options`, options message)
 _OPTIONS = {"file": (8, "FileOptions"), "message": (7, "MessageOptions"), "field": (8, "FieldOptions"),
@@ -280,12 +282,47 @@ def blank_feature_targets(data: bytes, tokens: Sequence[Token], feature: str, en
 
 
 def _value_end(tokens: Sequence[Token], first: int) -> int:
-    """The last token of the value starting at `first` (a '-' and a number, or one token)."""
+    """The last token of the value starting at `first` (a '-' and a number, a `{...}`, or one token)."""
     if first >= len(tokens):
         return -1
     if tokens[first].kind == "-":
         return first + 1 if first + 1 < len(tokens) else -1
-    return -1 if tokens[first].kind == "{" else first
+    if tokens[first].kind != "{":
+        return first
+    depth = 0
+    for k in range(first, len(tokens)):
+        depth += tokens[k].kind == "{"
+        depth -= tokens[k].kind == "}"
+        if depth == 0:
+            return k
+    return -1
+
+
+def blank_declarations(data: bytes, tokens: Sequence[Token], edits: dict[int, bytes], position: Position,
+                       span: Span) -> list[Blanked] | None:
+    """Every `declaration = {...}` and `verification = ...` of the file's extension ranges: blanked
+    (protoc refuses an extension whose number a range with declarations leaves out, buf does not;
+    `declarations_hold` checks the rest of protoc's rules, which buf has too, on the set)."""
+    out: list[Blanked] = []
+    statement = 0
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.kind in (";", "{", "}"):
+            statement = k + 1
+        elif t.kind == "=" and k >= 2 and tokens[k - 2].kind in ("[", ",") and \
+                data[tokens[statement].start:tokens[statement].end] == b"extensions":
+            last = _value_end(tokens, k + 1)
+            if last < 0:
+                return None
+            if data[tokens[k - 1].start:tokens[k - 1].end] in (b"declaration", b"verification"):
+                found = _blank_assignment(data, tokens, k, last, edits, position, span)
+                if found is None:
+                    return None
+                out.append(found)
+            k = last  # past the value (a literal's braces are no statement's)
+        k += 1
+    return out
 
 
 # ------------------------------------------------------------------ setting them on the compiled set
@@ -568,6 +605,17 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
     if kind in (field.TYPE_INT32, field.TYPE_INT64, field.TYPE_UINT32, field.TYPE_UINT64):
         number = _integer(text)
         return None if number is None else _tag(field.number, 0) + _varint(number)
+    if kind == field.TYPE_MESSAGE and field.message_type is not None and value and value[0][0] == "{" and \
+            value[-1][0] == "}":
+        from google.protobuf import message_factory, text_format
+
+        message = message_factory.GetMessageClass(field.message_type)()
+        try:
+            text_format.Parse(" ".join(t for _, t in value[1:-1]), message)
+        except text_format.ParseError:
+            return None
+        payload = message.SerializeToString()
+        return _tag(field.number, 2) + _varint(len(payload)) + payload
     if kind in (field.TYPE_DOUBLE, field.TYPE_FLOAT):
         try:
             real = float(text)
@@ -576,3 +624,55 @@ def _encode(pool: DescriptorPool, field: FieldDescriptor, value: Sequence[tuple[
         packed = struct.pack("<d", real) if kind == field.TYPE_DOUBLE else struct.pack("<f", real)
         return _tag(field.number, 1 if kind == field.TYPE_DOUBLE else 5) + packed
     return None
+
+
+_SCALAR_NAMES = {1: "double", 2: "float", 3: "int64", 4: "uint64", 5: "int32", 6: "fixed64", 7: "fixed32", 8: "bool",
+                 9: "string", 12: "bytes", 13: "uint32", 15: "sfixed32", 16: "sfixed64", 17: "sint32", 18: "sint64"}
+
+
+def declarations_hold(fds: pb.FileDescriptorSet, proto: pb.FileDescriptorProto) -> bool:
+    """The declarations of `proto`'s extension ranges (compiled away, set again) against the set's
+    extensions, as protoc and buf check them: a declared number's extension has the declared name,
+    type and repetition, a reserved one is not used, an UNVERIFIED range declares nothing and a
+    DECLARATION one declares something. A number no declaration names passes (buf takes it)."""
+    extensions: dict[str, list[tuple[str, pb.FieldDescriptorProto]]] = {}
+    for f in fds.file:
+        scope = f".{f.package}" if f.package else ""
+        pending = [(scope, list(f.extension), list(f.message_type))]
+        while pending:
+            outer, fields, messages = pending.pop()
+            for ext in fields:
+                extensions.setdefault(ext.extendee, []).append((f"{outer}.{ext.name}", ext))
+            pending += [(f"{outer}.{m.name}", list(m.extension), list(m.nested_type)) for m in messages]
+    scope = f".{proto.package}" if proto.package else ""
+    stack = [(f"{scope}.{m.name}", m) for m in proto.message_type]
+    while stack:
+        full, m = stack.pop()
+        stack += [(f"{full}.{n.name}", n) for n in m.nested_type]
+        for r in m.extension_range:
+            declared = {d.number: d for d in r.options.declaration}
+            if r.options.HasField("verification") and (r.options.verification == 1) == bool(declared):
+                return False  # UNVERIFIED (1) with declarations; DECLARATION (0) without any
+            for name, ext in extensions.get(full, []):
+                d = declared.get(ext.number)
+                if d is None or not r.start <= ext.number < r.end:
+                    continue
+                kind = ext.type_name if ext.type_name else _SCALAR_NAMES.get(ext.type, "")
+                if d.reserved or d.full_name != name or d.type != kind or d.repeated != (ext.label == 3):
+                    return False
+    return True
+
+
+def strip_declarations(proto: pb.FileDescriptorProto) -> None:
+    """Declarations and verification out of the file's extension ranges again once checked: both
+    are source-retention options, which protoc leaves out of the sets it writes (as for any file)."""
+    stack = list(proto.message_type)
+    while stack:
+        m = stack.pop()
+        stack += m.nested_type
+        for r in m.extension_range:
+            if r.HasField("options"):
+                r.options.ClearField("declaration")
+                r.options.ClearField("verification")
+                if not r.options.ListFields() and not r.options.ByteSize():
+                    r.ClearField("options")

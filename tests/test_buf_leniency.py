@@ -267,6 +267,9 @@ REFUSED = {
         "a.proto": P2 + 'import "b.proto";\nmessage M { optional q.R r = 1; }\n',
         "b.proto": 'syntax = "proto2";\npackage q;\noption optimize_for = LITE_RUNTIME;\noption cc_generic_services = true;\n'
                    "message R {}\nservice S { rpc G(R) returns (R); }\n"},
+    # both names compiled as letters of their own: the clash is checked on the names put back
+    "proto3 json_names in brackets alike": {"a.proto": 'syntax = "proto3";\npackage p;\nmessage M {\n'
+                                            '  int32 a = 1 [json_name = "[x]"];\n  int32 b = 2 [json_name = "\\x5bx]"];\n}\n'},
     "a lite file with services and a syntax error after": {
         "a.proto": P2 + "option optimize_for = LITE_RUNTIME;\noption cc_generic_services = true;\nmessage R {}\n"
                    "service S { rpc G(R) returns (R); }\nmessage Broken { optional int32 x = ; }\n"},

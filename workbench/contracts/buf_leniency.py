@@ -685,7 +685,12 @@ def _restore_json_name(proto: pb.FileDescriptorProto, at: tuple[int, int], origi
         if len(loc.path) >= 3 and loc.path[-1] == _FIELD_JSON_NAME and tuple(loc.span[:2]) == at:
             field = _element(proto, loc.path[:-1])
             field.json_name = original  # type: ignore[attr-defined]
-            return True
+            if proto.syntax in ("", "proto2") or loc.path[-3] != 2:
+                return True  # (proto2's clashes are buf_compile_checks'; an extension's name is its own)
+            # in proto3 and editions protoc refuses two fields of a message alike: it compiled other names
+            message = _element(proto, loc.path[:-3])
+            names = [f.json_name for f in message.field]  # type: ignore[attr-defined]
+            return len(set(names)) == len(names)
     return False
 
 

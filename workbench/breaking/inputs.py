@@ -571,7 +571,7 @@ def compile_sides(*sides: Side, source_info: bool = True, source_apart: bool = F
             continue
         from workbench.contracts.buf_refusals import findings as refusals
 
-        side.findings += refusals(data, fds, side.prefix, side.source_infos, side.source)
+        side.findings += refusals(data, fds, side.prefix, side.source_infos, side.source, side.warnings)
         side.fds = fds
         side.targets = set(side.files)
         _with_bufs_descriptor_proto(side)

@@ -14,10 +14,11 @@ compile, succeeds and findings would follow. Each check runs on the compiled set
   `deprecated_legacy_json_field_conflicts` (buf ignores the option), and in proto2 where either
   name is written with `json_name` (protoc only warns): "message fields have the same JSON name",
   at the later field's name (its `json_name` value when it has one).
-- A reserved name that is no identifier in a proto2 file (`reserved "1a";`), checked in the pass
-  over proto2 messages the JSON names take anyway. In proto3 (protoc takes it there too) it is left
-  as protoc has it: no scan of the set's bytes tells such a name from the type names and comments
-  around it, and a pass over every message of a big proto3 set costs ~0.4 s.
+- A reserved name that is no identifier (`reserved "1a";`): in a proto2 file checked in the pass
+  over proto2 messages the JSON names take anyway; in proto3, where protoc takes it with a warning
+  ('Reserved name "1a" is not a valid identifier.'), in the files it warned of (no scan of the set's
+  bytes tells such a name from the type names and comments around it, and a pass over every
+  message of a big proto3 set costs ~0.4 s).
 
 Each check walks elements only when a cheap scan of the set's bytes finds what it looks for (a false
 match only costs the walk), so a clean set costs a few literal searches (~0.1 s on an 85 MB set),
@@ -28,9 +29,11 @@ from __future__ import annotations
 
 import re
 
+from workbench.contracts.buf_literal_checks import errors as literal_errors
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Collection, Iterator
 
     from google.protobuf import descriptor_pb2 as pb
 
@@ -59,14 +62,16 @@ Error = tuple[str, int, int, str]  # file, line, column (1-based; 0, 0 when no l
 
 
 def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes],
-           source: Callable[[str], str] | None) -> list[Error]:
+           source: Callable[[str], str] | None, odd_reserved: Collection[str] = ()) -> list[Error]:
     """buf's compile errors for the set `data` parsed as `fds`; `source_infos` holds the files' source
-    info when it was kept apart from `fds`, `source(file)` reads a file's text."""
+    info when it was kept apart from `fds`, `source(file)` reads a file's text, `odd_reserved` names
+    the files protoc warned of a reserved name that is no identifier in (it only warns in proto3)."""
     out: list[Error] = []
     out += _editions(fds, source)
+    out += literal_errors(data, fds, source)
     jstype, legacy_json = _option_bytes(data)
     ctype = _CTYPE.search(data) is not None and any(f.syntax == "editions" for f in fds.file)
-    if not (jstype or ctype or legacy_json) and all(f.syntax not in ("proto2", "") for f in fds.file):
+    if not (jstype or ctype or legacy_json or odd_reserved) and all(f.syntax not in ("proto2", "") for f in fds.file):
         return sorted(out)
     for f in fds.file:
         spans = _Spans(f, source_infos.get(f.name))
@@ -81,7 +86,7 @@ def errors(data: bytes, fds: pb.FileDescriptorSet, source_infos: dict[str, bytes
                 if proto2 or m.options.deprecated_legacy_json_field_conflicts:
                     out += [(f.name, *(_json_name_at(spans, at, source, f.name) if value else spans.at((*at, 1))), message)
                             for at, value, message in _json_clashes(path, m, spans, proto2)]
-        if proto2 and _any_odd_reserved_name(f):
+        if f.name in odd_reserved or (proto2 and _any_odd_reserved_name(f)):
             out += [(f.name, *spans.at(at), message) for at, message in _reserved_names(f)]
     return sorted(out)
 

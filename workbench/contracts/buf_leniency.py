@@ -24,7 +24,8 @@ values the source wrote:
 - a NUL byte in a comment ("Invalid control characters encountered in text."; buf keeps it in the
   comment): compiled as a byte the file does not hold, turned back into NUL in the set's comments.
 - a `json_name` written in brackets, `[json_name = "[x]"]` ("JSON names may not start with '[' and
-  end with ']'"): its '[' compiled as '_', then the name put back (a plain string only: no escapes).
+  end with ']'"), or holding a NUL, `"a\\0b"` ("json_name cannot have embedded null characters."):
+  its strings compiled as '_'s, then the name (escapes decoded) put back.
 
 Every rewrite keeps each byte's line and column (same-length replacements, blanks), so protoc's
 locations, comments and other diagnostics are the source's. It runs only after protoc failed, and
@@ -39,6 +40,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from workbench.contracts import buf_option_values as option_values
 from workbench.findings import Finding, Severity
 
 TYPE_CHECKING = False
@@ -51,6 +53,7 @@ EXPECTED_BRACKET = 'Expected "]".'
 LITE_SERVICES = "Files with optimize_for = LITE_RUNTIME cannot define services"
 LITE_EXTENSIONS = "Extensions to non-lite types can only be declared in non-lite files."
 NESTED_COMMENT = '"/*" inside block comment.  Block comments cannot be nested.'
+JSON_NAME_NUL = "json_name cannot have embedded null characters."
 CONTROL_CHARACTER = "Invalid control characters encountered in text."
 NO_SUCH_VALUE = re.compile(r'^Enum type "[\w.]+" has no value named "(?P<name>\w+)"\.$')
 BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\) is invalid: JSON names may not start "
@@ -58,8 +61,8 @@ BRACKETED_JSON_NAME = re.compile(r"^The custom JSON name of field \"\w+\" \(.*\)
 ENUM_CONFLICT = re.compile(r"^Enum name \w+ has the same name as \w+ if you ignore case and strip out the enum name prefix")
 _HAD_ERRORS = re.compile(r'^Import "(?P<dep>[^"]+)" was not found or had errors\.$')
 _KNOWN = (UNVERIFIED_LAZY, ENUM_DEFAULT, EXPECTED_BRACKET, LITE_SERVICES, LITE_EXTENSIONS, NESTED_COMMENT,
-          CONTROL_CHARACTER, "Enum name ",
-          "Enum type ", "The custom JSON name of field ")
+          CONTROL_CHARACTER, JSON_NAME_NUL, "Enum name ",
+          "Enum type ", "The custom JSON name of field ", *option_values.KNOWN)
 _MARKERS = b"~^`|@$%!&?#\\"  # stand-ins for the '/' of a "/*" inside a block comment
 MAX_ROUNDS = 32  # files fixed one per round (protoc stops at the first failing file)
 
@@ -145,6 +148,9 @@ class _Plan:
         self.fresh: set[str] = set()  # the names they were compiled under
         self.fresh_order: list[str] = []  # the same, in the order of `renames`
         self.json_names: list[tuple[tuple[int, int], str]] = []  # (json_name's (line, column), the name written)
+        self.blanked: list[option_values.Blanked] = []  # options compiled away, set again afterwards
+        self.feature_targets: set[tuple[str, str]] = set()  # (feature, entity) whose settings were blanked
+        self.declarations = 0  # the round (from 1) the file's extension declarations were blanked in
 
     def rewritten(self) -> bytes:
         out = bytearray(self.data)
@@ -273,27 +279,66 @@ def _plan_enum_default(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
     return True
 
 
-def _plan_bracketed_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
-    """The error points at the field's name: its `json_name` value's '[' compiled as '_' (a plain
-    string only)."""
+def _plan_json_name(plan: _Plan, tokens: list[_Token], offset: int) -> bool:
+    """The error points at the field's name (a name in brackets) or at `json_name` (a NUL in it): the
+    value's strings compiled as '_'s, the value (escapes decoded) put back afterwards."""
     j = _at(tokens, offset)
     if j < 0:
         return False
-    while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
-        j += 1
-    found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
+    if _text(plan.data, tokens[j]) == "json_name":
+        found = _option_list(tokens, j)
+    else:
+        while j < len(tokens) and tokens[j].kind not in ("[", ";", "{"):
+            j += 1
+        found = _options_from(tokens, j) if j < len(tokens) and tokens[j].kind == "[" else None
     if found is None:
         return False
-    i = next((a for a, b in found[2] if b == a + 2 and _text(plan.data, tokens[a]) == "json_name"), -1)
-    if i < 0 or tokens[i + 1].kind != "=" or tokens[i + 2].kind != "str":
+    a, b = next(((a, b) for a, b in found[2] if _text(plan.data, tokens[a]) == "json_name"), (-1, -1))
+    if a < 0 or b < a + 2 or tokens[a + 1].kind != "=" or any(t.kind != "str" for t in tokens[a + 2:b + 1]):
         return False
-    value = _text(plan.data, tokens[i + 2])
-    name = value[1:-1]
-    if len(value) < 2 or value[-1] != value[0] or "\\" in name or not (name.startswith("[") and name.endswith("]")):
+    strings = [_text(plan.data, t) for t in tokens[a + 2:b + 1]]
+    if any(len(v) < 2 or v[-1] != v[0] for v in strings):
         return False
-    plan.edits[tokens[i + 2].start + 1] = b"_"
-    plan.json_names.append((_position(plan.data, tokens[i].start), name))
+    name = _unescape("".join(v[1:-1] for v in strings))
+    if name is None or not ("\x00" in name or (name.startswith("[") and name.endswith("]"))):
+        return False
+    # a letter of its own for each name (two alike would clash as JSON names)
+    filler = "QZXJKVWYqzxjkvwy"[len(plan.json_names) % 16].encode()
+    for t in tokens[a + 2:b + 1]:
+        plan.edits[t.start + 1] = filler * (t.end - t.start - 2)
+    plan.json_names.append((_position(plan.data, tokens[a].start), name))
     return True
+
+
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'",
+            '"': '"', "?": "?"}
+_ESCAPE = re.compile(r"\\(?:(?P<oct>[0-7]{1,3})|[xX](?P<hex>[0-9A-Fa-f]{1,2})|u(?P<u>[0-9A-Fa-f]{4})"
+                     r"|U(?P<U>[0-9A-Fa-f]{8})|(?P<c>.))", re.S)
+
+
+def _unescape(text: str) -> str | None:
+    """A string literal's content as the compilers decode it (C escapes, bytes taken as UTF-8); None
+    when it is no UTF-8 or holds an escape they refuse."""
+    out = bytearray()
+    at = 0
+    for m in _ESCAPE.finditer(text):
+        out += text[at:m.start()].encode("latin-1")
+        at = m.end()
+        if m["oct"] is not None:
+            out.append(int(m["oct"], 8) & 0xFF)
+        elif m["hex"] is not None:
+            out.append(int(m["hex"], 16))
+        elif m["u"] is not None or m["U"] is not None:
+            out += chr(int(m["u"] or m["U"], 16)).encode("utf-8", "surrogatepass")
+        elif m["c"] in _ESCAPES:
+            out += _ESCAPES[m["c"]].encode()
+        else:
+            return None
+    out += text[at:].encode("latin-1")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _plan_lite(plan: _Plan, tokens: list[_Token]) -> bool:
@@ -377,6 +422,42 @@ def _plan_renamed_default(plan: _Plan, tokens: list[_Token], at: int, name: str)
     return True
 
 
+def _plan_option_value(plan: _Plan, tokens: list[_Token], message: str, at: int) -> bool:
+    """An enum option given by number, a feature on a service, method or extension range: compiled
+    away, set on the descriptor afterwards (`buf_option_values`)."""
+    def position(offset: int) -> tuple[int, int]:
+        return _position(plan.data, offset)
+
+    target = option_values.FEATURE_TARGET.match(message)
+    if target is None and at < 0:
+        return bool(plan.blanked)  # said again without a line for each range of an `extensions` statement
+    if target is None:
+        found = option_values.blank_enum_number(plan.data, tokens, _at(tokens, at), plan.edits, position, plan.span)
+        if found is not None:
+            plan.blanked.append(found)
+        return found is not None
+    key = (target["feature"], target["entity"])
+    if key in plan.feature_targets:
+        return True  # protoc says it once per element, without a line
+    plan.feature_targets.add(key)
+    blanked = option_values.blank_feature_targets(plan.data, tokens, *key, plan.edits, position, plan.span)
+    plan.blanked += blanked or []
+    return bool(blanked)
+
+
+def _plan_declarations(plan: _Plan, tokens: list[_Token], rounds: int) -> bool:
+    """An extension number a range with declarations leaves out: the file's declarations compiled
+    away, set again and checked afterwards (`buf_option_values.blank_declarations`)."""
+    if plan.declarations:
+        # one error per extension: the file's declarations went with the first (this round's)
+        return plan.declarations == rounds
+    plan.declarations = rounds
+    blanked = option_values.blank_declarations(plan.data, tokens, plan.edits, lambda o: _position(plan.data, o),
+                                               plan.span)
+    plan.blanked += blanked or []
+    return bool(blanked)
+
+
 class Recovery:
     """Compile a set whose first compile failed, rewriting the files of known "buf accepts" classes."""
 
@@ -388,6 +469,7 @@ class Recovery:
         self.compile_overlay = compile_overlay  # (overlay root, files) -> (code, findings, set or None)
         self.plans: dict[str, _Plan] = {}
         self.first: dict[str, list[Finding]] = {}  # findings of a rewritten file from before its rewrite
+        self.rounds = 0  # compiles planned so far
 
     def run(self, findings: list[Finding]) -> tuple[bytes | None, list[Finding]] | None:
         """(set, findings) once a rewrite compiled, or (None, the findings to report) when a rewrite
@@ -408,10 +490,22 @@ class Recovery:
                 code, current, data = self.compile_overlay(overlay, self.files)
                 if code == 0 and data is not None:
                     restored = self._restore(data)
-                    if restored is None:
+                    if restored is None or not self._values_pass(Path(tmp, "named")):
                         return None, self._reported(findings)
                     return restored, current
         return None, self._reported(current)
+
+    def _values_pass(self, overlay: Path) -> bool:
+        """Do protoc's checks of the values pass, the options given by number written by name (run
+        only when some were)? buf checks them too (a feature's targets, ...)."""
+        twins = {name: option_values.named_twin(plan.data, plan.edits, plan.blanked) for name, plan in self.plans.items()}
+        if not any(twins.values()):
+            return True
+        for name, plan in self.plans.items():
+            target = overlay / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(twins[name] or plan.rewritten())
+        return self.compile_overlay(overlay, self.files)[0] == 0
 
     def _reported(self, findings: list[Finding]) -> list[Finding]:
         """A failed rewrite's findings: protoc's own first words on the files we rewrote."""
@@ -420,6 +514,7 @@ class Recovery:
 
     def _plan(self, findings: list[Finding]) -> bool:
         """Add rewrites for every error in `findings`; False when one is of no known class."""
+        self.rounds += 1
         errors = [f for f in findings if f.severity is Severity.ERROR]
         failed = {self.name_of(f.file) for f in errors}
         progress = False
@@ -458,10 +553,14 @@ class Recovery:
                     ok = _plan_nested_comment(plan, at)
                 elif ENUM_CONFLICT.match(f.message):
                     ok = _plan_enum_rename(plan, tokens, at)
-                elif BRACKETED_JSON_NAME.match(f.message):
-                    ok = _plan_bracketed_json_name(plan, tokens, at)
+                elif BRACKETED_JSON_NAME.match(f.message) or f.message == JSON_NAME_NUL:
+                    ok = _plan_json_name(plan, tokens, at)
                 elif (missing := NO_SUCH_VALUE.match(f.message)) and plan.renames:
                     ok = _plan_renamed_default(plan, tokens, at, missing["name"])
+                elif option_values.MISSING_DECLARATION.match(f.message):
+                    ok = _plan_declarations(plan, tokens, self.rounds)
+                elif option_values.ENUM_BY_NUMBER.match(f.message) or option_values.FEATURE_TARGET.match(f.message):
+                    ok = _plan_option_value(plan, tokens, f.message, at if f.line else -1)
                 else:
                     ok = False
                 if not ok:
@@ -501,6 +600,7 @@ class Recovery:
 
         fds = pb.FileDescriptorSet.FromString(data)
         by_name = {f.name: f for f in fds.file}
+        pools: dict[str, object] = {}  # a descriptor pool of the set, made once if an option needs it
         for name, plan in self.plans.items():
             proto = by_name.get(name)
             if proto is None:
@@ -527,6 +627,12 @@ class Recovery:
             for name_at, number, value_span, brackets in plan.defaults:
                 if not _restore_default(fds, proto, name_at, number, value_span, brackets):
                     return None
+            if not option_values.restore(fds, proto, plan.blanked, pools):  # type: ignore[arg-type]
+                return None
+            if plan.declarations:
+                if not option_values.declarations_hold(fds, proto):
+                    return None
+                option_values.strip_declarations(proto)
         lite = {f.name for f in fds.file if f.options.optimize_for == _LITE_RUNTIME}
         for f in fds.file:  # buf: "`LITE_RUNTIME` file imported in non-`LITE_RUNTIME` file"
             if f.name not in lite and any(d in lite for d in f.dependency):
@@ -575,7 +681,12 @@ def _restore_json_name(proto: pb.FileDescriptorProto, at: tuple[int, int], origi
         if len(loc.path) >= 3 and loc.path[-1] == _FIELD_JSON_NAME and tuple(loc.span[:2]) == at:
             field = _element(proto, loc.path[:-1])
             field.json_name = original  # type: ignore[attr-defined]
-            return True
+            if proto.syntax in ("", "proto2") or loc.path[-3] != 2:
+                return True  # (proto2's clashes are buf_compile_checks'; an extension's name is its own)
+            # in proto3 and editions protoc refuses two fields of a message alike: it compiled other names
+            message = _element(proto, loc.path[:-3])
+            names = [f.json_name for f in message.field]  # type: ignore[attr-defined]
+            return len(set(names)) == len(names)
     return False
 
 

@@ -19,13 +19,15 @@ from workbench.findings import Finding, Severity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from google.protobuf import descriptor_pb2 as pb
 
 # DescriptorProto.options (field 7) whose first field is message_set_wire_format = true: protoc writes
 # fields in number order, so a MessageSet's options start so. A cheap scan of the set's bytes before
 # any walk of its messages (a false match only costs that walk).
+# protoc's warning (proto2 and proto3) where buf's compiler refuses: a reserved name that is no identifier
+_ODD_RESERVED = re.compile(r'^Reserved name ".*" is not a valid identifier\.$')
 _MESSAGE_SET_OPTIONS = re.compile(rb"\x3a[\x80-\xff]{0,4}[\x00-\x7f]\x08\x01")
 
 
@@ -48,14 +50,17 @@ def message_set_errors(data: bytes, fds: pb.FileDescriptorSet) -> list[tuple[str
 
 
 def findings(data: bytes, fds: pb.FileDescriptorSet, named: Callable[[str], str],
-             source_infos: dict[str, bytes] | None = None, source: Callable[[str], str] | None = None) -> list[Finding]:
+             source_infos: dict[str, bytes] | None = None, source: Callable[[str], str] | None = None,
+             warnings: Sequence[Finding] = ()) -> list[Finding]:
     """`message_set_errors` and `buf_compile_checks.errors` as compile errors; `named(file)` is how
     findings name a file, `source_infos` the files' source info kept apart from `fds` (if it was),
-    `source(file)` a file's text."""
+    `source(file)` a file's text, `warnings` protoc's warnings on the set."""
     from workbench.contracts.buf_compile_checks import errors
 
+    warned = {w.file for w in warnings if _ODD_RESERVED.match(w.message)}
+    odd_reserved = {f.name for f in fds.file if named(f.name) in warned} if warned else set()
     out = [Finding(Severity.ERROR, "PROTO_COMPILE", named(name), 0, message)
            for name, message in message_set_errors(data, fds)]
     out += [Finding(Severity.ERROR, "PROTO_COMPILE", named(name), line, message, column)
-            for name, line, column, message in errors(data, fds, source_infos or {}, source)]
+            for name, line, column, message in errors(data, fds, source_infos or {}, source, odd_reserved)]
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from workbench.breaking.change import Pair, q
 from workbench.breaking.rules import Emit, Handler, for_field_pairs
+from workbench.breaking.rules.closed_enums import closed_enum
 from workbench.breaking.rules.defaults import field_default
 from workbench.breaking.schema import (
     CPP_FEATURES,
@@ -207,10 +208,10 @@ def _can_have_default(field: FieldInfo, schema: Schema) -> bool:
 def field_same_jstype(p: Pair, emit: Emit, before: FieldInfo, after: FieldInfo) -> None:
     if before.type not in INT64_TYPES or after.type not in INT64_TYPES:
         return
-    old, new = before.proto.options.jstype, after.proto.options.jstype
+    old, new = closed_enum(before.proto.options, "jstype", 6), closed_enum(after.proto.options, "jstype", 6)
     if old != new:
-        _emit(emit, f'{after.description()} changed option "jstype" from {q(JSTYPE_NAMES[old])} to '
-                 f"{q(JSTYPE_NAMES[new])}.", before, after, [(FIELD_OPTIONS, 6)])
+        _emit(emit, f'{after.description()} changed option "jstype" from {q(JSTYPE_NAMES.get(old, str(old)))} to '
+                 f"{q(JSTYPE_NAMES.get(new, str(new)))}.", before, after, [(FIELD_OPTIONS, 6)])
 
 
 def _utf8(field: FieldInfo) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbench.breaking.change import Pair, q
 from workbench.breaking.rules import Emit, Handler, for_file_pairs
+from workbench.breaking.rules.closed_enums import closed_enum
 from workbench.breaking.schema import FILE_OPTIONS, FILE_PACKAGE, FILE_SYNTAX, FileInfo, MessageInfo
 
 # rule ID -> (FileOptions field, its number); bools print as Go's FormatBool.
@@ -29,11 +30,12 @@ _OPTIMIZE_FOR = {1: "SPEED", 2: "CODE_SIZE", 3: "LITE_RUNTIME"}
 
 
 def _option_value(file: FileInfo, name: str) -> str:
+    if name == "optimize_for":
+        written = closed_enum(file.options, name, 9)  # (a number buf's compiler took as it was written)
+        return _OPTIMIZE_FOR.get(written, str(written))
     value = getattr(file.options, name)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if name == "optimize_for":
-        return _OPTIMIZE_FOR.get(value, str(value))
     return str(value)
 
 

@@ -120,11 +120,10 @@ def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> B
     module_prefix = ""
     if version == "v2":
         # a module's own breaking section wins over the top-level one
-        for module in data.get("modules") or []:
-            if not isinstance(module, dict):
-                continue
+        modules = [m for m in data.get("modules") or [] if isinstance(m, dict)]  # `- ~` is no module
+        for module in modules:
             path = str(module.get("path", ".")).strip("/")
-            if module_path and path != module_path.strip("/") and len(data.get("modules") or []) > 1:
+            if module_path and path != module_path.strip("/") and len(modules) > 1:
                 continue
             if path not in ("", "."):
                 module_prefix = path + "/"

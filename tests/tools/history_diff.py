@@ -108,6 +108,36 @@ def _merged(*folders: str) -> Callable[[Path], Path | None]:
     return merge
 
 
+
+GAX_COMMON = ("google/api", "google/cloud", "google/iam", "google/logging", "google/longrunning", "google/rpc",
+              "google/type")
+
+
+def _with_gax(folder: str, gax: str = "5.0.8") -> Callable[[Path], Path | None]:
+    """A Google Cloud client's own protos (`folder`, e.g. google/cloud/kms) with the common googleapis
+    protos they import (google/api, iam, longrunning, rpc, type, ...) from one google-gax release, merged as
+    a user depending on googleapis would have them: the client ships only its own files."""
+    own = _first_dir_with(folder)
+
+    def merge(unpacked_dir: Path) -> Path | None:
+        dest = unpacked_dir.parent / "merged-gax"
+        if (dest / ".merged").exists():
+            return dest
+        root = own(unpacked_dir)
+        gax_dir = unpacked(Source("google-gax", "npm", "google-gax", (gax,), own), gax)
+        gax_root = _first_dir_with("google/longrunning")(gax_dir) if gax_dir is not None else None
+        if root is None or gax_root is None:
+            return None
+        for common in GAX_COMMON:
+            shutil.copytree(gax_root / common, dest / common, dirs_exist_ok=True)
+        for name in proto_files(root):
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, dest / name)
+        (dest / ".merged").touch()
+        return dest
+    return merge
+
+
 SOURCES = [
     Source("google-proto-files", "npm", "google-proto-files",
            ("3.0.3", "4.0.0", "4.2.0", "5.0.0", "5.0.3", "6.0.0", "6.0.1"), _first_dir_with("google/api"),
@@ -179,6 +209,48 @@ SOURCES = [
            _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
     Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
            _first_dir_with("google/rpc/status.proto")),
+    # session 10's held-out sources
+    # Google Cloud clients: each ships its product's protos (stable and beta versions side by side),
+    # merged with the googleapis protos it imports from google-gax (see _with_gax)
+    Source("gcloud-kms", "npm", "@google-cloud/kms", ("4.5.0", "5.0.1", "5.4.0", "6.0.0", "6.3.0"),
+           _with_gax("google/cloud/kms/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google/iam", mutations=("scrambled", "crlf-tabs-scrambled", "options-changed")),
+    Source("gcloud-tasks", "npm", "@google-cloud/tasks", ("5.5.2", "6.0.1", "6.2.3", "7.0.0", "7.1.0"),
+           _with_gax("google/cloud/tasks/v2"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable", "v2-except", "v2-ignore-only"),
+           exclude="google/cloud/tasks/v2beta2", mutations=("scrambled", "scrambled-2", "files-moved")),
+    Source("gcloud-spanner", "npm", "@google-cloud/spanner", ("7.0.0", "7.10.0", "7.21.0", "8.2.1"),
+           _with_gax("google/spanner/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable"),
+           exclude="google/spanner/admin", mutations=("scrambled", "crlf-tabs-scrambled", "vendored-wkt")),
+    # Restorecommerce's microservice APIs: io/restorecommerce/** with five vendored well-known types
+    Source("restorecommerce", "npm", "@restorecommerce/protos", ("6.8.0", "6.10.0", "6.11.10", "6.13.1", "6.16.1"),
+           _first_dir_with("io/restorecommerce"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google", mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled", "files-moved"),
+           prune=True),
+    Source("gcloud-dialogflow", "npm", "@google-cloud/dialogflow", ("6.14.0", "7.0.1", "7.5.0", "7.9.0"),
+           _with_gax("google/cloud/dialogflow/v2"),
+           subsets=(("google/cloud/dialogflow/v2",), ("google/cloud/dialogflow/v2beta1",)),
+           layouts=("v2", "v1", "none", "v1-unstable", "v2-except"), exclude="google/cloud/dialogflow/v2beta1",
+           mutations=("scrambled", "options-changed")),
+    Source("gcloud-monitoring", "npm", "@google-cloud/monitoring", ("4.1.0", "5.0.1", "5.3.0", "6.0.0", "6.1.1"),
+           _with_gax("google/monitoring/v3"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google/api", mutations=("scrambled", "scrambled-2", "files-moved")),
+    # Datastore: google/datastore/v1 and admin/v1 beside a file at the root (app_engine_key.proto)
+    Source("gcloud-datastore", "npm", "@google-cloud/datastore", ("8.7.0", "9.0.0", "9.2.1", "10.1.0"),
+           _with_gax("google/datastore/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore-only"),
+           exclude="google/datastore/admin", mutations=("scrambled", "crlf-tabs-scrambled", "vendored-wkt")),
+    # ONNX's proto2 model format: the -ml variant with its operators and data files, and the plain one
+    # (both define package onnx's messages, so never in one module; the .in.proto templates left out)
+    Source("onnx", "pypi", "onnx", ("1.14.0", "1.15.0", "1.16.0", "1.17.0", "1.18.0"),
+           _first_dir_with("onnx/onnx-ml.proto"),
+           subsets=(("onnx/onnx-ml.proto", "onnx/onnx-operators-ml.proto", "onnx/onnx-data.proto"),
+                    ("onnx/onnx.proto", "onnx/onnx-operators.proto")),
+           whole_tree=False, mutations=("no-syntax-newer", "no-syntax-both", "scrambled", "scrambled-2",
+                                        "options-changed", "crlf-tabs-scrambled")),
+    # lnd's gRPC API (lightning.proto and its sub-servers, no package folders) as `lightning` ships it
+    Source("lnd-lightning", "npm", "lightning", ("10.20.1", "10.25.0", "11.0.0", "11.1.0", "12.5.0"),
+           _first_dir_with("lightning.proto"), mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled",
+                                                          "options-changed")),
 ]
 
 

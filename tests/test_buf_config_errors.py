@@ -60,6 +60,11 @@ REFUSED = [
     ("version: v2\nmodules:\n  - path: .\n    name: a/b/c\n", 'registry "a" is not a valid hostname'),
     ("version: v2\nlint:\n  except: [*x]\n", "yaml: unknown anchor 'x' referenced"),
     ("version: v2\nlint:\n  <<: [a]\n", "map merge requires map or sequence of maps as the value"),
+    # a section that leaves no rule to run: buf's syserror
+    ("version: v2\nlint:\n  except: [STANDARD]\n", "resultRules was empty"),
+    ("version: v1\nlint:\n  use: [MINIMAL]\n  except: [DIRECTORY_SAME_PACKAGE, PACKAGE_DEFINED, "
+     "PACKAGE_DIRECTORY_MATCH, PACKAGE_NO_IMPORT_CYCLE, PACKAGE_SAME_DIRECTORY]\n", "resultRules was empty"),
+    ("version: v2\nlint:\n  use: [IMPORT_NO_WEAK]\n", "resultRules was empty"),
     # explicit keys, tags, directives and documents go-yaml refuses
     ("? version\n: v2\n? version\n: v1\n", 'line 3: mapping key "version" already defined at line 1'),
     ("? [a]\n: v2\n", "line 1: cannot unmarshal !!seq into string"),
@@ -192,6 +197,19 @@ def test_a_config_buf_accepts_lints_alike(text: str, tmp_path: Path, monkeypatch
         buf_code, buf_out, _ = _run_buf(root)
         assert {0: 0, 100: 1}[buf_code] == code
         assert sorted(buf_out.splitlines()) == sorted(out.splitlines())
+
+
+@pytest.mark.parametrize("section", ["  use: [FILE]\n  except: [FILE]\n", "  use: [FIELD_NO_DELETE, PACKAGE]\n  except: [PACKAGE]\n"])
+def test_a_breaking_section_that_leaves_no_rule_is_refused_as_buf_does(section: str, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """buf's "resultRules was empty" (exit 1): `breaking` with every rule of `use` in `except`."""
+    root = _module(tmp_path, "version: v2\nbreaking:\n" + section)
+    code, out, err = _ours(root, monkeypatch, capsys, "breaking", "--against", ".")
+    assert (code, out) == (2, "") and "resultRules was empty" in err
+    if buf_binary() is not None:
+        buf_code, _, buf_err = _run_buf(root, "breaking", "--against", ".")
+        assert buf_code == 1 and "resultRules was empty" in buf_err
 
 
 # ---------------------------------------------------------------- modules with no .proto file

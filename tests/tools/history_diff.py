@@ -826,6 +826,11 @@ def compare_lint(run: Run) -> None:
     compare(run, ("lint", "."))
 
 
+def _pair_index(source: Source, pair: str) -> int:
+    """Where a run's (newer) release stands in the source's history."""
+    return source.versions.index(pair.split("+")[0].split("..")[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="source names to run (default: all)")
@@ -835,6 +840,8 @@ def main() -> int:
     parser.add_argument("--lint", action="store_true", help="lint each release (LINT_CONFIGS), not breaking")
     parser.add_argument("--all-formats", action="store_true", help="msvs and github-actions too")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
+    parser.add_argument("--last-pairs", type=int, help="only the last N pairs of each source (lint: releases)")
+    parser.add_argument("--mutation-runs", type=int, help="only the first N (layout, category) runs of each mutation")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
     opts = parser.parse_args()
@@ -852,6 +859,11 @@ def main() -> int:
             if opts.mutations_only and "+" not in run.pair:
                 continue
             if opts.whole_only and (run.subset or not source.subsets[0]):
+                continue
+            if opts.last_pairs and _pair_index(source, run.pair) < len(source.versions) - opts.last_pairs:
+                continue
+            if opts.mutation_runs and "+" in run.pair and not opts.lint and \
+                    (run.layout, run.category) not in MUTATION_MATRIX[: opts.mutation_runs]:
                 continue
             prepare()
             (compare_lint if opts.lint else compare)(run)

@@ -139,6 +139,10 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
         config.comment_ignores = _flag(section, "allow_comment_ignores", source)
     config.ignore_unstable_packages = _flag(section, "ignore_unstable_packages", source)
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    if not _flag(section, "disable_builtin", source) and not config.expand(config.use) - config.expand(config.except_):
+        # buf refuses a section that leaves no rule to run (`except` removing all of `use`, or only
+        # deprecated rules with no replacement): its syserror "resultRules was empty", exit 1
+        raise LintConfigError(f"{source}: no rule left to run (buf: resultRules was empty)")
     if _flag(section, "disable_builtin", source):
         config.use, config.except_ = [], []  # buf's own rules off (only plugins' would run): none here
     return config

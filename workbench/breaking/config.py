@@ -153,7 +153,7 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
     config.written_use = tuple(use)  # as written: buf tells modules' configs apart by it (review._config_key)
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
-    if not section.get("disable_builtin") is True and not config.expand(config.use) - config.expand(config.except_):
+    if section.get("disable_builtin") is not True and not config.expand(config.use) - config.expand(config.except_):
         # buf refuses a section that leaves no rule to run (`except` removing all of `use`, or only
         # deprecated rules with no replacement): its syserror "resultRules was empty", exit 1
         raise ConfigError(f"{source}: no rule left to run (buf: resultRules was empty)")

@@ -162,6 +162,7 @@ YAML_FORMS = [
     # explicit keys: `? key` then `: value`, a compact list or map as the value, in a flow map; null keys
     ("? version\n: v2\nlint:\n  ? use\n  : - BASIC\n", ["FIELD_LOWER_SNAKE_CASE"]),
     ("version: v2\n? lint\n: use: [BASIC]\n  except: [FIELD_LOWER_SNAKE_CASE]\n", []),
+    ("version: v2\nlint:\n  ? use\n  :\n  - BASIC\n  ? except\n  : - FIELD_LOWER_SNAKE_CASE\n", []),
     ("? |-\n  version\n: v2\nlint: {use: [BASIC], ? except : [FIELD_LOWER_SNAKE_CASE]}\n", []),
     ("version: v2\n~: x\n? \n: y\nlint:\n  use: [MINIMAL]\n", []),
     # a flow list or scalar on the lines below its key, plain and quoted scalars over several lines
@@ -377,7 +378,8 @@ def _node_lines(draw: st.DrawFn, value: object, column: int, head: str) -> list[
             return [head + _flow(value)]
         if style == "flow-lines":
             return [head + "[ # listed below", *(f"{pad}    {_flow(v)}, # item" for v in value), pad + "  ]"]
-        inner = column if style == "block-same" and head.endswith(": ") and not head.strip().startswith(("-", ":")) \
+        # a block list may sit at its key's (or explicit `:`'s) indentation, not at a list item's
+        inner = column if style == "block-same" and head.endswith(": ") and not head.strip().startswith("-") \
             else column + 2
         out = [head.rstrip()]
         for item in value:

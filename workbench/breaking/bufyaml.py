@@ -336,15 +336,18 @@ def _after_indicator(lines: list[Line], pos: int, indent: int) -> tuple[Any, int
     text, number = lines[pos][1], lines[pos][2]
     after = text[1:]
     rest = after.lstrip(" ")
-    return _node(lines, pos + 1, indent, rest, number, compact=True, column=indent + 1 + len(after) - len(rest))
+    return _node(lines, pos + 1, indent, rest, number, compact=True, column=indent + 1 + len(after) - len(rest),
+                 list_below=text[0] != "-")
 
 
 def _node(lines: list[Line], pos: int, indent: int, rest: str, number: int, *, compact: bool,
-          column: int = 0) -> tuple[Any, int]:
+          column: int = 0, list_below: bool = True) -> tuple[Any, int]:
     """The value whose text starts with `rest` (on line `number`, the lines from `pos` on following it)
     inside a node at `indent`: a block scalar, a plain scalar continued on more indented lines, a
     quoted or flow scalar, an alias, the block node on the lines below (when `rest` is empty), or with
-    `compact` a map or list starting on this line (`- key: value`, `- - item`, `? key`)."""
+    `compact` a map or list starting on this line (`- key: value`, `- - item`, `? key`). With
+    `list_below`, an empty `rest` may also be followed by a list at `indent` (after a key, `?` or `:`,
+    not after a list's own `-`)."""
     written = rest
     rest, anchor = _anchored(rest, number)
     value: Any
@@ -377,7 +380,7 @@ def _node(lines: list[Line], pos: int, indent: int, rest: str, number: int, *, c
         _check_tag(written, rest, value)
     elif pos < len(lines) and lines[pos][0] > indent:
         value, pos = _block(lines, pos, lines[pos][0])
-    elif not compact and pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
+    elif list_below and pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
         value, pos = _block(lines, pos, indent)  # a list at its key's indentation
     else:
         value = None

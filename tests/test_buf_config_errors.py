@@ -65,6 +65,19 @@ REFUSED = [
     ("version: v1\nlint:\n  use: [MINIMAL]\n  except: [DIRECTORY_SAME_PACKAGE, PACKAGE_DEFINED, "
      "PACKAGE_DIRECTORY_MATCH, PACKAGE_NO_IMPORT_CYCLE, PACKAGE_SAME_DIRECTORY]\n", "resultRules was empty"),
     ("version: v2\nlint:\n  use: [IMPORT_NO_WEAK]\n", "resultRules was empty"),
+    # go-yaml's parser errors name the line of the collection's start counted from 0
+    ("version: v2\nlint:\n  use: [BASIC]\n   except: []\n", "line 2: did not find expected key"),
+    ("version: [v2]\n  lint: x\n", "line 1: did not find expected key"),
+    ("version: v2\nlint:\n  use:\n    - [BASIC]\n      - x\n", "line 3: did not find expected '-' indicator"),
+    ("version: v2\nlint:\n  use:\n    - BASIC\n  -  COMMENTS\n", "line 2: did not find expected key"),
+    ("version: v2\nlint:\n  service_suffix: 'Svc' x\n", "line 2: did not find expected key"),
+    ("version: v2\nlint:\n  use: [BASIC, , COMMENTS]\n", "line 2: did not find expected node content"),
+    # and its scanner errors the line itself
+    ("version: v2\n lint: x\n", "line 2: mapping values are not allowed in this context"),
+    ("version: v2\nlint:\n  service_suffix: - a\n", "line 3: block sequence entries are not allowed in this context"),
+    ("version: v2\nlint:\n  service_suffix: ? a\n", "line 3: mapping keys are not allowed in this context"),
+    ("version: v2\nlint:\n  use:\n    -\tBASIC\n", "line 4: found character that cannot start any token"),
+    ("version: v2\nlint:\n  use: [NOT_A_RULE]\n", '"NOT_A_RULE" is not a known rule or category ID'),
     # explicit keys, tags, directives and documents go-yaml refuses
     ("? version\n: v2\n? version\n: v1\n", 'line 3: mapping key "version" already defined at line 1'),
     ("? [a]\n: v2\n", "line 1: cannot unmarshal !!seq into string"),
@@ -75,6 +88,12 @@ REFUSED = [
     ("---\n---\nversion: v2\n", '"version" is not set. Please add "version: v2"'),
     ('version: v2\nlint:\n  service_suffix: "a\n  b\nc: d\n', "line 3: found unexpected end of stream"),
 ]
+
+# refusals whose message is buf's word for word (the others name the same line in words of ours)
+WORDED = {text for text, said in REFUSED if not said.startswith(("did not find expected node content", "line 2: cannot"))
+          and any(words in said for words in ("did not find expected", "not allowed in this context",
+                                              "cannot start any token", "is not a known rule", "YAML document",
+                                              "directive", "as a !!int", "already defined", "end of stream"))}
 
 # accepted by buf 1.75, linted as it lints them
 ACCEPTED = [
@@ -124,6 +143,8 @@ def test_a_config_buf_refuses_is_a_usage_error_with_its_line(text: str, buf_says
     line = next((word for word in buf_says.split(":")[0].split() if word.isdigit()), None)
     if buf_says.startswith("line ") and line:
         assert f"line {line}" in err  # the location buf gives, ours too
+    if text in WORDED:
+        assert buf_says in err  # buf's own words
 
 
 @needs_buf

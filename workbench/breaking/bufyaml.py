@@ -128,6 +128,8 @@ def _lines(text: str) -> list[Line]:
         started = True
         if body[0] == "\t" or "\t" in stripped[: len(stripped) - len(body)]:
             raise YamlError(f"line {number}: found character that cannot start any token (a tab in the indentation)")
+        if body.startswith("-\t"):
+            raise YamlError(f"line {number}: found character that cannot start any token (a tab after '-')")
         if all(word.startswith("!") for word in body.split()):
             continue  # a tag alone on its line (`--- !!map`): it names the type of the node below
         indent = len(stripped) - len(body)
@@ -280,6 +282,7 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
         while pos < len(lines) and lines[pos][0] == indent and _is_item(lines[pos][1]):
             item, pos = _after_indicator(lines, pos, indent)
             items.append(item)
+        _no_deeper_line(lines, pos, indent, items.line, "'-' indicator")
         return items, pos
     if not _is_key(lines[pos][1]) and not _is_complex_key(lines[pos][1]):
         # a scalar alone on the lines below its key: its own lines continue it (hence indent - 1)
@@ -288,7 +291,7 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
     while pos < len(lines) and lines[pos][0] == indent:
         text, number = lines[pos][1], lines[pos][2]
         if _is_item(text):
-            raise YamlError(f"line {number}: did not find expected key (a list item inside a mapping)")
+            raise YamlError(f"line {mapping.line - 1 or number - 1}: did not find expected key")
         if _is_complex_key(text):
             # `? key` on its line, `: value` on the next (either may be any node, or absent)
             key_raw = text[1:].strip()
@@ -302,12 +305,50 @@ def _block(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
             raise YamlError(f"line {number}: could not find expected ':' (expected 'key: value')")
         key_text, rest = _split_key(text)
         bare = _anchored(rest, number)[0]
-        if bare.startswith(("- ", "? ")) or bare in ("-", "?") or (_is_key(bare) and bare[:1] not in "'\"[{"):
+        if _is_item(bare):
+            raise YamlError(f"line {number}: block sequence entries are not allowed in this context")
+        if _is_complex_key(bare):
+            raise YamlError(f"line {number}: mapping keys are not allowed in this context")
+        if _is_key(bare) and bare[:1] not in "'\"[{":
             raise YamlError(f"line {number}: mapping values are not allowed in this context")
+        if _text_after_close(bare):
+            # `key: 'a' b` or `key: [a] b`: the node ends at its closing quote or bracket, and what
+            # follows is no key: go-yaml's parser error, named at the mapping's start (see _no_deeper_line)
+            raise YamlError(f"line {mapping.line - 1 or number - 1}: did not find expected key")
         value, pos = _node(lines, pos + 1, indent, rest, number, compact=False)
         _set(mapping, _scalar(key_text, number), key_text, value, number, rest)
+    _no_deeper_line(lines, pos, indent, mapping.line, "key")
     _merge(mapping)
     return mapping, pos
+
+
+def _text_after_close(text: str) -> bool:
+    """Whether a quoted scalar or flow collection at the start of `text` is followed by more text."""
+    if text[:1] in ("'", '"'):
+        i = 1
+        while i < len(text):
+            if text[i] == "\\" and text[0] == '"':
+                i += 2
+            elif text[i] == text[0] == "'" and text[i + 1: i + 2] == "'":
+                i += 2  # `''`: a quote inside '...'
+            elif text[i] == text[0]:
+                return bool(text[i + 1:].strip())
+            else:
+                i += 1
+        return False
+    if text[:1] in ("[", "{"):
+        for i, (c, depth, quoted) in enumerate(_walk(text)):
+            if depth == 0 and not quoted and c in "]}":
+                return bool(text[i + 1:].strip())
+    return False
+
+
+def _no_deeper_line(lines: list[Line], pos: int, indent: int, start: int, expected: str) -> None:
+    """A line indented deeper than the collection (at `indent`, from line `start`) that ended before it
+    is go-yaml's parser error "did not find expected key" (or '-' indicator), which names the line
+    of the collection's start counted from 0 (the line of the offending token where that is 0)."""
+    if pos < len(lines) and lines[pos][0] > indent:
+        raise YamlError(f"line {start - 1 or lines[pos][2] - 1}: did not find expected {expected}")
 
 
 def _set(mapping: YamlMap, key: Any, key_raw: str, value: Any, number: int, rest: str) -> None:
@@ -371,8 +412,10 @@ def _node(lines: list[Line], pos: int, indent: int, rest: str, number: int, *, c
             # a plain scalar goes on over more indented lines (not past a comment), folded with spaces
             last = number
             while (pos < len(lines) and lines[pos][0] > indent and not lines[pos][1].startswith("\0")
-                   and not _is_key(lines[pos][1]) and not _is_item(lines[pos][1])
                    and not any(n in _commented for n in range(last, lines[pos][2]))):
+                if _is_key(lines[pos][1]):
+                    # `key: v2` then ` lint: x` deeper: the scalar goes on, and its ': ' is a scanner error
+                    raise YamlError(f"line {lines[pos][2]}: mapping values are not allowed in this context")
                 rest += " " + lines[pos][1]
                 last = lines[pos][2]
                 pos += 1
@@ -569,7 +612,8 @@ def _split_flow(text: str, line: int) -> list[str]:
     for c, depth, quoted in _walk(text):
         if c == "," and depth == 0 and not quoted:
             if not current.strip():
-                raise YamlError(f"line {line}: did not find expected node content (an empty item in a flow list)")
+                # a parser error: go-yaml names the flow collection's line counted from 0
+                raise YamlError(f"line {line - 1 or 1}: did not find expected node content (an empty item in a flow list)")
             parts.append(current.strip())
             current = ""
             continue

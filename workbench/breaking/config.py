@@ -54,7 +54,10 @@ class BreakingConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise ConfigError(f"{self.source or 'buf.yaml'}: unknown breaking rule or category {item!r}")
+                from workbench.breaking.go_quote import go_quote
+
+                # buf's words, the ID quoted as Go's %q quotes it (a block scalar's "BASIC\\n")
+                raise ConfigError(f"{self.source or 'buf.yaml'}: {go_quote(item)} is not a known rule or category ID")
         return out
 
     def rule_ids(self, category: str | None = None) -> list[str]:

@@ -78,7 +78,10 @@ class LintConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise LintConfigError(f"{self.source or 'buf.yaml'}: unknown lint rule or category {item!r}")
+                from workbench.breaking.go_quote import go_quote
+
+                # buf's words, the ID quoted as Go's %q quotes it (a block scalar's "BASIC\\n")
+                raise LintConfigError(f"{self.source or 'buf.yaml'}: {go_quote(item)} is not a known rule or category ID")
         return out
 
     def rule_ids(self) -> list[str]:

@@ -29,7 +29,10 @@ ship generated code, no .proto; @temporalio/proto ships a protobufjs bundle (its
 @temporalio/core-bridge); @google-cloud/pubsub ships its own two files without the google/api they
 import; grpcio-health-checking's sdist has no .proto. PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
 neither it nor npm's @bufbuild/protovalidate ships; xds-protos' sdist builds its protos at install
-time; opensearch-protobufs has no sdist past 0.0.2.
+time; opensearch-protobufs has no sdist past 0.0.2. Session 10 looked at more: @na-ji/pogo-protos and
+@hyperledger/fabric-protos ship no .proto, nor do mlflow's sdists; @particle/device-os-protobuf imports
+its files from three include roots at once (`nanopb.proto`, `ledger.proto` beside `cloud/describe.proto`),
+which no buf module lays out; @dataform/protos imports `protos/core.proto` from files that sit beside it.
 
 Known difference, left as is: protobuf's own google/protobuf/unittest.proto (grpcio-tools 1.66-1.71
 sdists) marks an extension `unverified_lazy = true`; protoc 7 (grpcio-tools' compiler) refuses it

@@ -117,6 +117,10 @@ def _lines(text: str) -> list[Line]:
             _directive(body, number, directives)
             continue
         if body.startswith(("---", "...")) and body[3:4] in ("", " ", "\t") and not stripped[:1].isspace():
+            if body.startswith("...") and not out and not started:
+                # a document end before any document: a parser error, named at its line counted from 0
+                raise YamlError(f"line {number - 1}: did not find expected node content" if number > 1
+                                else "did not find expected node content")
             if out or started or body.startswith("..."):
                 break  # the end of the first document: buf decodes no further
             started = True

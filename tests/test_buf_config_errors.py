@@ -188,6 +188,7 @@ YAML_FORMS = [
     ("version: v2\nlint:\n  ? use\n  :\n  - BASIC\n  ? except\n  : - FIELD_LOWER_SNAKE_CASE\n", []),
     ("? |-\n  version\n: v2\nlint: {use: [BASIC], ? except : [FIELD_LOWER_SNAKE_CASE]}\n", []),
     ("version: v2\n~: x\n? \n: y\nlint:\n  use: [MINIMAL]\n", []),
+    ("version: v2\nlint: {~: x, null: y, use: [BASIC], service_suffix: True}\n", ["FIELD_LOWER_SNAKE_CASE"]),
     # a flow list or scalar on the lines below its key, plain and quoted scalars over several lines
     ("version: v2\nlint:\n  use:\n    [BASIC]\n  except:\n    [FIELD_LOWER_SNAKE_CASE,\n     ENUM_VALUE_PREFIX]\n", []),
     ("version:\n  v2\nlint:\n  use: [MINIMAL]\n  service_suffix:\n    Svc\n    X\n", []),

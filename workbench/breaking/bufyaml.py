@@ -371,8 +371,8 @@ def _set(mapping: YamlMap, key: Any, key_raw: str, value: Any, number: int, rest
     mapping.lines[name] = number
     mapping[name] = value
     plain = _anchored(rest, number)[0] if rest else ""
-    if plain and not rest.startswith(("'", '"', "[", "{", "*", "!")) and isinstance(value, str):
-        mapping.raw[name] = value
+    if plain and not rest.startswith(("'", '"', "[", "{", "*", "!")) and not isinstance(value, (YamlMap, YamlList)):
+        mapping.raw[name] = value if isinstance(value, str) else plain  # `True` as written, for a string field
 
 
 def _after_indicator(lines: list[Line], pos: int, indent: int) -> tuple[Any, int]:
@@ -553,13 +553,7 @@ def _scalar(text: str, line: int) -> Any:
             if _is_complex_key(part):
                 part = part[1:].strip()  # `{? key: value}`: the explicit key of a flow map
             k, v = _split_key(part) if _is_key(part) else (part, "")
-            name = str(_scalar(k, line))
-            if name in out:
-                raise YamlError(f'line {line}: mapping key "{name}" already defined at line {line}')
-            out.lines[name] = line
-            out[name] = _scalar(v, line) if v else None
-            if v and not v.startswith(("'", '"', "[", "{")):
-                out.raw[name] = v
+            _set(out, _scalar(k, line), k, _scalar(v, line) if v else None, line, v)
         return out
     if text[:1] in "'\"":
         if len(text) < 2 or text[-1] != text[0]:

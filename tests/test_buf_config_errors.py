@@ -182,6 +182,8 @@ YAML_FORMS = [
      "    - >-\n      FIELD_LOWER_SNAKE_CASE\n", []),
     ("version: v2\nlint:\n  use:\n  - |-\n   BASIC\n\n  - |2-\n    MINIMAL\n", ["FIELD_LOWER_SNAKE_CASE"]),
     ("version: v2\nlint:\n  use:\n  - |-\n   BASIC\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: v2\nlint:\n  use:\n    - >-\n        BASIC\n      # a comment, less indented than the text\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
     # explicit keys: `? key` then `: value`, a compact list or map as the value, in a flow map; null keys
     ("? version\n: v2\nlint:\n  ? use\n  : - BASIC\n", ["FIELD_LOWER_SNAKE_CASE"]),
     ("version: v2\n? lint\n: use: [BASIC]\n  except: [FIELD_LOWER_SNAKE_CASE]\n", []),

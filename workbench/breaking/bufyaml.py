@@ -398,10 +398,22 @@ def _node(lines: list[Line], pos: int, indent: int, rest: str, number: int, *, c
     value: Any
     header = _block_scalar_header(rest)
     if header is not None:
-        text_lines = []
+        text_lines: list[tuple[int, str]] = []
+        digits = [c for c in header if c.isdigit()]
+        content = indent + int(digits[0]) if digits else None  # the text's indentation, once known
         while pos < len(lines) and lines[pos][1].startswith("\0"):
-            text_lines.append((lines[pos][0], lines[pos][1][1:]))
+            column, text = lines[pos][0], lines[pos][1][1:]
+            if text.strip() and content is not None and column < content:
+                break  # a line less indented than the text ends the scalar
+            if text.strip() and content is None:
+                content = column
+            text_lines.append((column, text))
             pos += 1
+        while pos < len(lines) and lines[pos][1].startswith("\0"):
+            if lines[pos][1][1:].strip() and not lines[pos][1][1:].lstrip().startswith("#"):
+                raise YamlError(f"line {lines[pos][2]}: did not find expected key (text less indented than "
+                                "its block scalar's)")
+            pos += 1  # a comment after the scalar's text
         value = _block_scalar(header, text_lines, indent)
     elif compact and rest and (_is_item(rest) or _is_complex_key(rest) or _is_key(rest)):
         sub = [(column, rest, number)]

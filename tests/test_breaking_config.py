@@ -125,7 +125,7 @@ def test_v2_module_section_wins(tmp_path: Path) -> None:
     ("version: v9\n", 'line 1: unknown file version: "v9"'),
     ("breaking:\n  use: [FILE]\n", '"version" is not set'),  # buf.yaml needs one, as buf's decode says
     ("version: v2\nbreaking:\n  use: [FILE]\n  fields: 1\n", "line 4: field fields not found"),
-    ("version: v2\nbreaking:\n  use: [NOT_A_RULE]\n", "is not a known rule or category ID"),
+    ("version: v2\nbreaking:\n  use: [NOT_A_RULE]\n", "\"NOT_A_RULE\" is not a known rule or category ID"),
     ("version: v2\nbreaking:\n  use: {a: b}\n", "must be a list"),
     ("- just\n- a list\n", "mapping at the top level"),
 ])

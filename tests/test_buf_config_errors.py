@@ -60,7 +60,42 @@ REFUSED = [
     ("version: v2\nmodules:\n  - path: .\n    name: a/b/c\n", 'registry "a" is not a valid hostname'),
     ("version: v2\nlint:\n  except: [*x]\n", "yaml: unknown anchor 'x' referenced"),
     ("version: v2\nlint:\n  <<: [a]\n", "map merge requires map or sequence of maps as the value"),
+    # a section that leaves no rule to run: buf's syserror
+    ("version: v2\nlint:\n  except: [STANDARD]\n", "resultRules was empty"),
+    ("version: v1\nlint:\n  use: [MINIMAL]\n  except: [DIRECTORY_SAME_PACKAGE, PACKAGE_DEFINED, "
+     "PACKAGE_DIRECTORY_MATCH, PACKAGE_NO_IMPORT_CYCLE, PACKAGE_SAME_DIRECTORY]\n", "resultRules was empty"),
+    ("version: v2\nlint:\n  use: [IMPORT_NO_WEAK]\n", "resultRules was empty"),
+    # go-yaml's parser errors name the line of the collection's start counted from 0
+    ("version: v2\nlint:\n  use: [BASIC]\n   except: []\n", "line 2: did not find expected key"),
+    ("version: [v2]\n  lint: x\n", "line 1: did not find expected key"),
+    ("version: v2\nlint:\n  use:\n    - [BASIC]\n      - x\n", "line 3: did not find expected '-' indicator"),
+    ("version: v2\nlint:\n  use:\n    - BASIC\n  -  COMMENTS\n", "line 2: did not find expected key"),
+    ("version: v2\nlint:\n  service_suffix: 'Svc' x\n", "line 2: did not find expected key"),
+    ("version: v2\nlint:\n  use: [BASIC, , COMMENTS]\n", "line 2: did not find expected node content"),
+    # and its scanner errors the line itself
+    ("version: v2\n lint: x\n", "line 2: mapping values are not allowed in this context"),
+    ("version: v2\nlint:\n  service_suffix: - a\n", "line 3: block sequence entries are not allowed in this context"),
+    ("version: v2\nlint:\n  service_suffix: ? a\n", "line 3: mapping keys are not allowed in this context"),
+    ("version: v2\nlint:\n  use:\n    -\tBASIC\n", "line 4: found character that cannot start any token"),
+    ("version: v2\nlint:\n  use: [NOT_A_RULE]\n", '"NOT_A_RULE" is not a known rule or category ID'),
+    ("# c\n...\nversion: v2\n", "line 1: did not find expected node content"),
+    # explicit keys, tags, directives and documents go-yaml refuses
+    ("? version\n: v2\n? version\n: v1\n", 'line 3: mapping key "version" already defined at line 1'),
+    ("? [a]\n: v2\n", "line 1: cannot unmarshal !!seq into string"),
+    ("version: !!int v2\n", "cannot decode !!str `v2` as a !!int"),
+    ("%YAML 1.2\n---\nversion: v2\n", "found incompatible YAML document"),
+    ("%YAML 1.1\n%YAML 1.1\n---\nversion: v2\n", "line 1: found duplicate %YAML directive"),
+    ("%FOO bar\n---\nversion: v2\n", "found unknown directive name"),
+    ("---\n---\nversion: v2\n", '"version" is not set. Please add "version: v2"'),
+    ('version: v2\nlint:\n  service_suffix: "a\n  b\nc: d\n', "line 3: found unexpected end of stream"),
 ]
+
+# refusals whose message is buf's word for word (the others name the same line in words of ours)
+WORDED = {text for text, said in REFUSED if not said.startswith(("did not find expected node content", "line 2: cannot"))
+          and text != "version: [\n"
+          and any(words in said for words in ("did not find expected", "not allowed in this context",
+                                              "cannot start any token", "is not a known rule", "YAML document",
+                                              "directive", "as a !!int", "already defined", "end of stream"))}
 
 # accepted by buf 1.75, linted as it lints them
 ACCEPTED = [
@@ -115,6 +150,8 @@ def test_a_config_buf_refuses_is_a_usage_error_with_its_line(text: str, buf_says
     line = next((word for word in buf_says.split(":")[0].split() if word.isdigit()), None)
     if buf_says.startswith("line ") and line:
         assert f"line {line}" in err  # the location buf gives, ours too
+    if text in WORDED:
+        assert buf_says in err  # buf's own words
 
 
 @needs_buf
@@ -145,6 +182,28 @@ YAML_FORMS = [
     # quoted keys, escapes, tags
     ('"version": "\\x76\\x32"\n\'lint\':\n  "use": [BASIC]\n', ["FIELD_LOWER_SNAKE_CASE"]),
     ("version: !!str v2\nlint:\n  use: !!seq [MINIMAL]\n", []),
+    # block scalars as list items (with chomping and indentation indicators, a comment after the header)
+    ("version: v2\nlint:\n  use:\n    - |-\n      BASIC\n    -  >- # folded\n      COMMENTS\n  except:\n"
+     "    - >-\n      FIELD_LOWER_SNAKE_CASE\n", []),
+    ("version: v2\nlint:\n  use:\n  - |-\n   BASIC\n\n  - |2-\n    MINIMAL\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: v2\nlint:\n  use:\n  - |-\n   BASIC\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: v2\nlint:\n  use:\n    - >-\n        BASIC\n      # a comment, less indented than the text\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
+    # explicit keys: `? key` then `: value`, a compact list or map as the value, in a flow map; null keys
+    ("? version\n: v2\nlint:\n  ? use\n  : - BASIC\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    ("version: v2\n? lint\n: use: [BASIC]\n  except: [FIELD_LOWER_SNAKE_CASE]\n", []),
+    ("version: v2\nlint:\n  ? use\n  :\n  - BASIC\n  ? except\n  : - FIELD_LOWER_SNAKE_CASE\n", []),
+    ("? |-\n  version\n: v2\nlint: {use: [BASIC], ? except : [FIELD_LOWER_SNAKE_CASE]}\n", []),
+    ("version: v2\n~: x\n? \n: y\nlint:\n  use: [MINIMAL]\n", []),
+    ("version: v2\nlint: {~: x, null: y, use: [BASIC], service_suffix: True}\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    # a flow list or scalar on the lines below its key, plain and quoted scalars over several lines
+    ("version: v2\nlint:\n  use:\n    [BASIC]\n  except:\n    [FIELD_LOWER_SNAKE_CASE,\n     ENUM_VALUE_PREFIX]\n", []),
+    ("version:\n  v2\nlint:\n  use: [MINIMAL]\n  service_suffix:\n    Svc\n    X\n", []),
+    ('version: "v2"\nlint:\n  use:\n    - "BA\\\n      SIC"\n  service_suffix: \'it\'\'s\n\n    x\'\n', ["FIELD_LOWER_SNAKE_CASE"]),
+    # a byte order mark, CRLF line ends, directives and a tag alone on the document start
+    ("\ufeffversion: v2\r\nlint:\r\n  use:\r\n    - |-\r\n      BASIC\r\n", ["FIELD_LOWER_SNAKE_CASE"]),
+    ("%YAML 1.1\n%TAG ! tag:x,2000:\n--- !!map\nversion: v2\nlint: !!map\n  use: !!seq\n  - BASIC\n",
+     ["FIELD_LOWER_SNAKE_CASE"]),
 ]
 ACCEPTED += [text for text, _ in YAML_FORMS]
 
@@ -170,6 +229,19 @@ def test_a_config_buf_accepts_lints_alike(text: str, tmp_path: Path, monkeypatch
         buf_code, buf_out, _ = _run_buf(root)
         assert {0: 0, 100: 1}[buf_code] == code
         assert sorted(buf_out.splitlines()) == sorted(out.splitlines())
+
+
+@pytest.mark.parametrize("section", ["  use: [FILE]\n  except: [FILE]\n", "  use: [FIELD_NO_DELETE, PACKAGE]\n  except: [PACKAGE]\n"])
+def test_a_breaking_section_that_leaves_no_rule_is_refused_as_buf_does(section: str, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """buf's "resultRules was empty" (exit 1): `breaking` with every rule of `use` in `except`."""
+    root = _module(tmp_path, "version: v2\nbreaking:\n" + section)
+    code, out, err = _ours(root, monkeypatch, capsys, "breaking", "--against", ".")
+    assert (code, out) == (2, "") and "resultRules was empty" in err
+    if buf_binary() is not None:
+        buf_code, _, buf_err = _run_buf(root, "breaking", "--against", ".")
+        assert buf_code == 1 and "resultRules was empty" in buf_err
 
 
 # ---------------------------------------------------------------- modules with no .proto file
@@ -266,7 +338,13 @@ def mutated(draw: st.DrawFn) -> str:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=mutated())
 def test_fuzzed_configs_get_bufs_verdict(text: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = _module(tmp_path_factory.mktemp("cfg"), text)
+    _assert_bufs_verdict(text, tmp_path_factory.mktemp("cfg"))
+
+
+def _assert_bufs_verdict(text: str, where: Path) -> int:
+    """`workbench lint` in a two-package module with `text` as its buf.yaml: buf's exit code and, where
+    buf lints, its findings. Returns buf's exit code."""
+    root = _module(where, text)
     (root / "other" / "v1").mkdir(parents=True)
     (root / "other" / "v1" / "other.proto").write_text(PROTO.replace("acme", "other").replace("Acme", "Other"))
     buf_code, buf_out, buf_err = _run_buf(root)
@@ -277,6 +355,106 @@ def test_fuzzed_configs_get_bufs_verdict(text: str, tmp_path_factory: pytest.Tem
     if buf_code != 1:
         assert sorted(map(json.loads, buf_out.splitlines()), key=json.dumps) == \
             sorted(map(json.loads, done.stdout.splitlines()), key=json.dumps)
+    return buf_code
+
+
+# ---------------------------------------------------------------- one config, many YAML spellings
+
+# configs buf accepts, each spelled by `spelled` in the YAML forms go-yaml v3 reads: keys plain, quoted
+# or explicit (`? key` / `: value`), scalars plain, quoted, tagged or as block scalars (`|-`, `>-`, also
+# as list items), lists in block or flow style (over several lines, with comments), maps in block,
+# flow or compact style, comments and blank lines between, and a document start, end, directive,
+# byte order mark or CRLF line ends around it
+SPELLED = [
+    {"version": "v2", "lint": {"use": ["BASIC"], "except": ["FIELD_LOWER_SNAKE_CASE"]}},
+    {"version": "v2", "lint": {"use": ["BASIC", "COMMENTS"], "service_suffix": "Svc"}},
+    {"version": "v1", "lint": {"use": ["DEFAULT"], "allow_comment_ignores": True, "ignore": ["other"]}},
+    {"version": "v2", "modules": [{"path": ".", "lint": {"use": ["MINIMAL"]}}], "breaking": {"use": ["FILE"]}},
+]
+
+
+def _scalar_lines(draw: st.DrawFn, value: str, column: int, head: str) -> list[str]:
+    """`head` followed by `value` as a scalar (its text lines at `column` for a block scalar)."""
+    style = draw(st.sampled_from(["plain", "single", "double", "tagged", "literal", "folded", "broken"]))
+    if style in ("literal", "folded"):
+        indicator = ("|" if style == "literal" else ">") + "-"
+        return [f"{head}{indicator}{draw(st.sampled_from(['', ' # text below']))}", " " * (column + 2) + value]
+    if style == "broken":  # a double-quoted scalar broken over lines with an escaped line break
+        cut = draw(st.integers(1, len(value)))
+        return [f'{head}"{value[:cut]}\\', " " * (column + 2) + f'{value[cut:]}"']
+    text = {"plain": value, "single": f"'{value}'", "double": f'"{value}"', "tagged": f"!!str {value}"}[style]
+    return [f"{head}{text}"]
+
+
+def _flow(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _node_lines(draw: st.DrawFn, value: object, column: int, head: str) -> list[str]:
+    """`head` (a key with its colon, or a `- ` / `: ` indicator) and `value` after it, in a drawn style."""
+    pad = " " * column
+    if isinstance(value, bool):
+        return [head + str(value).lower()]  # quoted, it would be a string, which buf refuses for a bool
+    if isinstance(value, str):
+        return _scalar_lines(draw, value, column, head)
+    if isinstance(value, list):
+        style = draw(st.sampled_from(["flow", "flow-lines", "block", "block-same"]))
+        if style == "flow":
+            return [head + _flow(value)]
+        if style == "flow-lines":
+            return [head + "[ # listed below", *(f"{pad}    {_flow(v)}, # item" for v in value), pad + "  ]"]
+        # a block list may sit at its key's (or explicit `:`'s) indentation, not at a list item's
+        inner = column if style == "block-same" and head.endswith(": ") and not head.strip().startswith("-") \
+            else column + 2
+        out = [head.rstrip()]
+        for item in value:
+            out += _node_lines(draw, item, inner + 2, " " * inner + "- ")
+        return out
+    assert isinstance(value, dict)
+    if draw(st.booleans()) and all(not isinstance(v, dict) for v in value.values()):
+        return [head + _flow(value)]
+    return [head.rstrip(), *_map_lines(draw, value, column + 2)]
+
+
+def _map_lines(draw: st.DrawFn, mapping: dict[str, object], column: int) -> list[str]:
+    pad = " " * column
+    out: list[str] = []
+    for key, value in mapping.items():
+        style = draw(st.sampled_from(["plain", "plain", "single", "double", "explicit"]))
+        if draw(st.integers(0, 5)) == 0:
+            out.append(pad + "# a comment line")
+        if style == "explicit":
+            out.append(f"{pad}? {key}")
+            out += _node_lines(draw, value, column, pad + ": ")
+            continue
+        shown = {"plain": key, "single": f"'{key}'", "double": f'"{key}"'}[style]
+        out += _node_lines(draw, value, column, f"{pad}{shown}: ")
+    return out
+
+
+@st.composite
+def spelled(draw: st.DrawFn) -> str:
+    lines = _map_lines(draw, draw(st.sampled_from(SPELLED)), 0)
+    start = draw(st.sampled_from(["", "---\n", "--- # start\n", "%YAML 1.1\n---\n", "%TAG ! tag:x,2000:\n--- !!map\n"]))
+    end = draw(st.sampled_from(["", "...\n", "---\nlint: {use: [STANDARD]}\n", "\n\n# the end\n"]))
+    text = start + "\n".join(lines) + "\n" + end
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    return ("\ufeff" if draw(st.booleans()) else "") + text
+
+
+@needs_buf
+@settings(max_examples=int(os.environ.get("WB_LINT_EXAMPLES", "20")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=spelled())
+def test_configs_spelled_any_way_go_yaml_reads_lint_as_buf(text: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert _assert_bufs_verdict(text, tmp_path_factory.mktemp("spelled")) in (0, 100)  # buf accepts each spelling
 
 
 @pytest.mark.parametrize("buf_yaml", [

@@ -29,7 +29,10 @@ ship generated code, no .proto; @temporalio/proto ships a protobufjs bundle (its
 @temporalio/core-bridge); @google-cloud/pubsub ships its own two files without the google/api they
 import; grpcio-health-checking's sdist has no .proto. PyPI's protovalidate sdist ships one test proto importing buf/validate/validate.proto, which
 neither it nor npm's @bufbuild/protovalidate ships; xds-protos' sdist builds its protos at install
-time; opensearch-protobufs has no sdist past 0.0.2.
+time; opensearch-protobufs has no sdist past 0.0.2. Session 10 looked at more: @na-ji/pogo-protos and
+@hyperledger/fabric-protos ship no .proto, nor do mlflow's sdists; @particle/device-os-protobuf imports
+its files from three include roots at once (`nanopb.proto`, `ledger.proto` beside `cloud/describe.proto`),
+which no buf module lays out; @dataform/protos imports `protos/core.proto` from files that sit beside it.
 
 Known difference, left as is: protobuf's own google/protobuf/unittest.proto (grpcio-tools 1.66-1.71
 sdists) marks an extension `unverified_lazy = true`; protoc 7 (grpcio-tools' compiler) refuses it
@@ -108,6 +111,36 @@ def _merged(*folders: str) -> Callable[[Path], Path | None]:
     return merge
 
 
+
+GAX_COMMON = ("google/api", "google/cloud", "google/iam", "google/logging", "google/longrunning", "google/rpc",
+              "google/type")
+
+
+def _with_gax(folder: str, gax: str = "5.0.8") -> Callable[[Path], Path | None]:
+    """A Google Cloud client's own protos (`folder`, e.g. google/cloud/kms) with the common googleapis
+    protos they import (google/api, iam, longrunning, rpc, type, ...) from one google-gax release, merged as
+    a user depending on googleapis would have them: the client ships only its own files."""
+    own = _first_dir_with(folder)
+
+    def merge(unpacked_dir: Path) -> Path | None:
+        dest = unpacked_dir.parent / "merged-gax"
+        if (dest / ".merged").exists():
+            return dest
+        root = own(unpacked_dir)
+        gax_dir = unpacked(Source("google-gax", "npm", "google-gax", (gax,), own), gax)
+        gax_root = _first_dir_with("google/longrunning")(gax_dir) if gax_dir is not None else None
+        if root is None or gax_root is None:
+            return None
+        for common in GAX_COMMON:
+            shutil.copytree(gax_root / common, dest / common, dirs_exist_ok=True)
+        for name in proto_files(root):
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, dest / name)
+        (dest / ".merged").touch()
+        return dest
+    return merge
+
+
 SOURCES = [
     Source("google-proto-files", "npm", "google-proto-files",
            ("3.0.3", "4.0.0", "4.2.0", "5.0.0", "5.0.3", "6.0.0", "6.0.1"), _first_dir_with("google/api"),
@@ -179,6 +212,48 @@ SOURCES = [
            _first_dir_with("validate.proto"), mutations=("scrambled", "scrambled-2"), prune=True),
     Source("grpcio-status", "pypi", "grpcio-status", ("1.60.0", "1.70.0", "1.85.3"),
            _first_dir_with("google/rpc/status.proto")),
+    # session 10's held-out sources
+    # Google Cloud clients: each ships its product's protos (stable and beta versions side by side),
+    # merged with the googleapis protos it imports from google-gax (see _with_gax)
+    Source("gcloud-kms", "npm", "@google-cloud/kms", ("4.5.0", "5.0.1", "5.4.0", "6.0.0", "6.3.0"),
+           _with_gax("google/cloud/kms/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google/iam", mutations=("scrambled", "crlf-tabs-scrambled", "options-changed")),
+    Source("gcloud-tasks", "npm", "@google-cloud/tasks", ("5.5.2", "6.0.1", "6.2.3", "7.0.0", "7.1.0"),
+           _with_gax("google/cloud/tasks/v2"),
+           layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable", "v2-except", "v2-ignore-only"),
+           exclude="google/cloud/tasks/v2beta2", mutations=("scrambled", "scrambled-2", "files-moved")),
+    Source("gcloud-spanner", "npm", "@google-cloud/spanner", ("7.0.0", "7.10.0", "7.21.0", "8.2.1"),
+           _with_gax("google/spanner/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore", "v1-unstable"),
+           exclude="google/spanner/admin", mutations=("scrambled", "crlf-tabs-scrambled", "vendored-wkt")),
+    # Restorecommerce's microservice APIs: io/restorecommerce/** with five vendored well-known types
+    Source("restorecommerce", "npm", "@restorecommerce/protos", ("6.8.0", "6.10.0", "6.11.10", "6.13.1", "6.16.1"),
+           _first_dir_with("io/restorecommerce"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google", mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled", "files-moved"),
+           prune=True),
+    Source("gcloud-dialogflow", "npm", "@google-cloud/dialogflow", ("6.14.0", "7.0.1", "7.5.0", "7.9.0"),
+           _with_gax("google/cloud/dialogflow/v2"),
+           subsets=(("google/cloud/dialogflow/v2",), ("google/cloud/dialogflow/v2beta1",)),
+           layouts=("v2", "v1", "none", "v1-unstable", "v2-except"), exclude="google/cloud/dialogflow/v2beta1",
+           mutations=("scrambled", "options-changed")),
+    Source("gcloud-monitoring", "npm", "@google-cloud/monitoring", ("4.1.0", "5.0.1", "5.3.0", "6.0.0", "6.1.1"),
+           _with_gax("google/monitoring/v3"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore"),
+           exclude="google/api", mutations=("scrambled", "scrambled-2", "files-moved")),
+    # Datastore: google/datastore/v1 and admin/v1 beside a file at the root (app_engine_key.proto)
+    Source("gcloud-datastore", "npm", "@google-cloud/datastore", ("8.7.0", "9.0.0", "9.2.1", "10.1.0"),
+           _with_gax("google/datastore/v1"), layouts=("v2", "v1", "none", "v1-excludes", "v2-ignore-only"),
+           exclude="google/datastore/admin", mutations=("scrambled", "crlf-tabs-scrambled", "vendored-wkt")),
+    # ONNX's proto2 model format: the -ml variant with its operators and data files, and the plain one
+    # (both define package onnx's messages, so never in one module; the .in.proto templates left out)
+    Source("onnx", "pypi", "onnx", ("1.14.0", "1.15.0", "1.16.0", "1.17.0", "1.18.0"),
+           _first_dir_with("onnx/onnx-ml.proto"),
+           subsets=(("onnx/onnx-ml.proto", "onnx/onnx-operators-ml.proto", "onnx/onnx-data.proto"),
+                    ("onnx/onnx.proto", "onnx/onnx-operators.proto")),
+           whole_tree=False, mutations=("no-syntax-newer", "no-syntax-both", "scrambled", "scrambled-2",
+                                        "options-changed", "crlf-tabs-scrambled")),
+    # lnd's gRPC API (lightning.proto and its sub-servers, no package folders) as `lightning` ships it
+    Source("lnd-lightning", "npm", "lightning", ("10.20.1", "10.25.0", "11.0.0", "11.1.0", "12.5.0"),
+           _first_dir_with("lightning.proto"), mutations=("scrambled", "scrambled-2", "crlf-tabs-scrambled",
+                                                          "options-changed")),
 ]
 
 
@@ -754,6 +829,11 @@ def compare_lint(run: Run) -> None:
     compare(run, ("lint", "."))
 
 
+def _pair_index(source: Source, pair: str) -> int:
+    """Where a run's (newer) release stands in the source's history."""
+    return source.versions.index(pair.split("+")[0].split("..")[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="source names to run (default: all)")
@@ -763,6 +843,8 @@ def main() -> int:
     parser.add_argument("--lint", action="store_true", help="lint each release (LINT_CONFIGS), not breaking")
     parser.add_argument("--all-formats", action="store_true", help="msvs and github-actions too")
     parser.add_argument("--keep", action="store_true", help="keep every run's directory, not only mismatches")
+    parser.add_argument("--last-pairs", type=int, help="only the last N pairs of each source (lint: releases)")
+    parser.add_argument("--mutation-runs", type=int, help="only the first N (layout, category) runs of each mutation")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--pythonpath", help="run the workbench from this source tree (e.g. an older commit's)")
     opts = parser.parse_args()
@@ -780,6 +862,11 @@ def main() -> int:
             if opts.mutations_only and "+" not in run.pair:
                 continue
             if opts.whole_only and (run.subset or not source.subsets[0]):
+                continue
+            if opts.last_pairs and _pair_index(source, run.pair) < len(source.versions) - opts.last_pairs:
+                continue
+            if opts.mutation_runs and "+" in run.pair and not opts.lint and \
+                    (run.layout, run.category) not in MUTATION_MATRIX[: opts.mutation_runs]:
                 continue
             prepare()
             (compare_lint if opts.lint else compare)(run)

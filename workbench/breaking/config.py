@@ -54,7 +54,10 @@ class BreakingConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise ConfigError(f'{self.source or "buf.yaml"}: breaking: "{item}" is not a known rule or category ID')
+                from workbench.breaking.go_quote import go_quote
+
+                # buf's words, the ID quoted as Go's %q quotes it (a block scalar's "BASIC\\n")
+                raise ConfigError(f"{self.source or 'buf.yaml'}: breaking: {go_quote(item)} is not a known rule or category ID")
         return out
 
     def rule_ids(self, category: str | None = None) -> list[str]:
@@ -120,11 +123,10 @@ def load_config(text: str, source: str = "buf.yaml", module_path: str = "") -> B
     module_prefix = ""
     if version == "v2":
         # a module's own breaking section wins over the top-level one
-        for module in data.get("modules") or []:
-            if not isinstance(module, dict):
-                continue
+        modules = [m for m in data.get("modules") or [] if isinstance(m, dict)]  # `- ~` is no module
+        for module in modules:
             path = str(module.get("path", ".")).strip("/")
-            if module_path and path != module_path.strip("/") and len(data.get("modules") or []) > 1:
+            if module_path and path != module_path.strip("/") and len(modules) > 1:
                 continue
             if path not in ("", "."):
                 module_prefix = path + "/"
@@ -154,6 +156,10 @@ def from_section(section: object, version: str = "v2", source: str = "buf.yaml",
     config.written_use = tuple(use)  # as written: buf tells modules' configs apart by it (review._config_key)
     config.ignore_unstable_packages = bool(section.get("ignore_unstable_packages", False))
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    if section.get("disable_builtin") is not True and not config.expand(config.use) - config.expand(config.except_):
+        # buf refuses a section that leaves no rule to run (`except` removing all of `use`, or only
+        # deprecated rules with no replacement): its syserror "resultRules was empty", exit 1
+        raise ConfigError(f"{source}: no rule left to run (buf: resultRules was empty)")
     if section.get("disable_builtin") is True:
         config.use, config.except_ = [], []  # buf's own rules off (only plugins' would run): none here
     return config

@@ -195,7 +195,7 @@ def _controlling_workspace(directory: Path, top: Path | None) -> tuple[Path, str
         if config is not None:
             data = _load(config, "")
             if str(data["version"]) == "v2":
-                modules = [_module_dir(m) for m in data.get("modules") or [{"path": "."}]]
+                modules = [_module_dir(m) for m in [m for m in data.get("modules") or [] if m] or [{"path": "."}]]
                 if not sub or any(_holds(m, sub) or _holds(sub, m) for m in modules):
                     return here, sub
         elif work is not None:
@@ -333,13 +333,11 @@ def _module(directory: Path, path: str, config: Path, label: str, text: str | No
         return f"{path}/{rel}" if path else rel
 
     if version == "v2":
-        modules = data.get("modules")
-        if isinstance(modules, list):
-            # buf skips an empty entry (`- ~`, `-`): `[~]` is no module list, its default "." module
-            modules = [m for m in modules if m is not None]
-        modules = modules or [{"path": "."}]
-        if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
+        modules = data.get("modules") or []
+        if not isinstance(modules, list) or not all(m is None or isinstance(m, dict) for m in modules):
             raise LayoutError(f"{where}: 'modules' must be a list of mappings with a 'path'")
+        # `- ~` is no module at all for buf (`[~, {path: .}]` is one module, `[~, ~]` the default one)
+        modules = [m for m in modules if m is not None] or [{"path": "."}]
         roots: list[Root] = []
         for module in modules:
             rel = str(module.get("path") or ".").strip("/") or "."

@@ -78,7 +78,10 @@ class LintConfig(Record):
                 spec = specs[item]
                 out |= set(spec.replacements) if spec.deprecated else {item}
             else:
-                raise LintConfigError(f'{self.source or "buf.yaml"}: lint: "{item}" is not a known rule or category ID')
+                from workbench.breaking.go_quote import go_quote
+
+                # buf's words, the ID quoted as Go's %q quotes it (a block scalar's "BASIC\\n")
+                raise LintConfigError(f"{self.source or 'buf.yaml'}: lint: {go_quote(item)} is not a known rule or category ID")
         return out
 
     def rule_ids(self) -> list[str]:
@@ -139,6 +142,10 @@ def from_section(section: dict[str, Any] | None, version: str = "v2", source: st
         config.comment_ignores = _flag(section, "allow_comment_ignores", source)
     config.ignore_unstable_packages = _flag(section, "ignore_unstable_packages", source)
     config.expand(config.use + config.except_ + list(config.ignore_only))  # validates IDs now
+    if not _flag(section, "disable_builtin", source) and not config.expand(config.use) - config.expand(config.except_):
+        # buf refuses a section that leaves no rule to run (`except` removing all of `use`, or only
+        # deprecated rules with no replacement): its syserror "resultRules was empty", exit 1
+        raise LintConfigError(f"{source}: no rule left to run (buf: resultRules was empty)")
     if _flag(section, "disable_builtin", source):
         config.use, config.except_ = [], []  # buf's own rules off (only plugins' would run): none here
     return config

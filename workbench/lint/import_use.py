@@ -46,7 +46,7 @@ def buf_unused(fds: pb.FileDescriptorSet, names: Iterable[str],
                protoc_unused: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """(file, import) pairs of the files `names` that buf calls unused, given protoc's."""
     files = {f.name: f for f in fds.file}
-    index = _Index(fds)
+    index: _Index | None = None  # made for the first file that needs it: most trees have no public imports
     closures: dict[str, set[str]] = {}
     out = set(protoc_unused)
     for name in names:
@@ -54,10 +54,11 @@ def buf_unused(fds: pb.FileDescriptorSet, names: Iterable[str],
             continue
         f = files[name]
         public = set(f.public_dependency)
-        reach = [_public_closure(dep, files, closures) for dep in f.dependency]
         untracked = [i for i, dep in enumerate(f.dependency)
                      if i not in public and dep in files and files[dep].public_dependency]
         if untracked:
+            reach = [_public_closure(dep, files, closures) for dep in f.dependency]
+            index = index or _Index(fds)
             used = _used_imports(f, reach, index)
             out |= {(name, f.dependency[i]) for i in untracked if i not in used}
     return out

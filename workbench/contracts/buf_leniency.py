@@ -96,14 +96,16 @@ _TOKEN = re.compile(
     rb"|(?P<sym>.)", re.S)
 
 
-def _lex(data: bytes) -> list[_Token]:
-    out = []
-    for m in _TOKEN.finditer(data):
+def tokens_from(data: bytes, start: int = 0) -> Iterator[_Token]:
+    """The tokens of `data` from byte `start` on, comments and white space left out."""
+    for m in _TOKEN.finditer(data, start):
         kind = m.lastgroup or "sym"
-        if kind in ("ws", "line", "block"):
-            continue
-        out.append(_Token(m.group().decode("latin-1") if kind == "sym" else kind, m.start(), m.end()))
-    return out
+        if kind not in ("ws", "line", "block"):
+            yield _Token(m.group().decode("latin-1") if kind == "sym" else kind, m.start(), m.end())
+
+
+def _lex(data: bytes) -> list[_Token]:
+    return list(tokens_from(data))
 
 
 def _text(data: bytes, t: _Token) -> str:

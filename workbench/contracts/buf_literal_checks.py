@@ -172,17 +172,13 @@ def _in_comment(data: bytes, at: int) -> bool:
 
 def _lex_literal(data: bytes, start: int, brace: int) -> list[_Token]:
     """The tokens from `start` (the option's statement) to the '}' closing the '{' at `brace`."""
-    from workbench.contracts.buf_leniency import _TOKEN, _Token
+    from workbench.contracts.buf_leniency import tokens_from
 
     out = []
     depth = 0
-    for m in _TOKEN.finditer(data, start):
-        kind = m.lastgroup or "sym"
-        if kind in ("ws", "line", "block"):
-            continue
-        token = _Token(m.group().decode("latin-1") if kind == "sym" else kind, m.start(), m.end())
+    for token in tokens_from(data, start):
         out.append(token)
-        if m.start() >= brace:
+        if token.start >= brace:
             depth += token.kind == "{"
             depth -= token.kind == "}"
             if depth == 0:
